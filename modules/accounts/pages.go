@@ -1,0 +1,93 @@
+package accounts
+
+import (
+	"embed"
+	"net/url"
+	"strings"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+//go:embed views/*.html
+var views embed.FS
+
+func (m *Module) pageRoutes(r *web.Router) {
+	r.Get("/", web.Doc{}, m.home)
+	r.Get("/login", web.Doc{}, m.loginPage)
+	r.Post("/login", web.Doc{}, m.loginSubmit)
+	r.Post("/logout", web.Doc{}, m.logoutSubmit)
+}
+
+// home sends each user where their work is.
+func (m *Module) home(c *fiber.Ctx) error {
+	p := web.PrincipalOf(c)
+	switch {
+	case !p.Authenticated():
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	case p.Role == authz.RoleCTV && p.CollaboratorID != "":
+		return c.Redirect("/collaborators/"+p.CollaboratorID, fiber.StatusSeeOther)
+	default:
+		return c.Redirect("/collaborators", fiber.StatusSeeOther)
+	}
+}
+
+type loginForm struct {
+	Email string
+	Next  string
+	Error string
+}
+
+// safeNext keeps redirects on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	return next
+}
+
+func (m *Module) loginPage(c *fiber.Ctx) error {
+	return m.platform.Render(c, fiber.StatusOK, "login", loginForm{Next: safeNext(c.Query("next"))})
+}
+
+func (m *Module) loginSubmit(c *fiber.Ctx) error {
+	email := strings.Clone(c.FormValue("email"))
+	next := safeNext(c.FormValue("next"))
+	token, _, err := m.svc.Login(c.UserContext(), email, c.FormValue("password"))
+	if err != nil {
+		lang := web.Lang(c)
+		form := loginForm{Email: email, Next: next}
+		status := errs.Status(errs.KindOf(err))
+		switch errs.KindOf(err) {
+		case errs.Unauthorized:
+			form.Error = m.tr.T(lang, "login.wrong")
+		case errs.TooManyRequests:
+			var e *errs.Error
+			if ee, ok := err.(*errs.Error); ok {
+				e = ee
+				c.Set(fiber.HeaderRetryAfter, retryAfter(e))
+			}
+			form.Error = m.tr.T(lang, "login.locked")
+		case errs.Invalid:
+			form.Error = m.tr.T(lang, "login.invalid")
+		default:
+			return err
+		}
+		return m.platform.Render(c, status, "login", form)
+	}
+	m.setCookie(c, token)
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (m *Module) logoutSubmit(c *fiber.Ctx) error {
+	if err := m.svc.Logout(c.UserContext(), requestToken(c)); err != nil {
+		return err
+	}
+	m.clearCookie(c)
+	return c.Redirect("/login", fiber.StatusSeeOther)
+}

@@ -1,0 +1,227 @@
+// Package app binds every module into one service: it opens the store,
+// creates indexes, builds the HTTP platform and registers each module's
+// routes. cmd/academy reads the configuration and calls it; tests start the
+// same service on a database of their own.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/ctvacademy/academy/content"
+	"github.com/ctvacademy/academy/modules/accounts"
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/demo"
+	"github.com/ctvacademy/academy/modules/platform/audit"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/policies"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Config is the service's configuration, read from ACADEMY_* in cmd.
+type Config struct {
+	HTTPAddr      string
+	BaseURL       string
+	DataDir       string
+	MongoURI      string
+	MongoDB       string
+	SMTPURL       string
+	MailFrom      string
+	AdminEmail    string
+	AdminPassword string
+	Demo          bool
+	DemoPassword  string
+}
+
+// Options are what tests change.
+type Options struct {
+	Logger *slog.Logger
+	// DB, when set, is used instead of opening the configured store.
+	DB    *mongo.Database
+	Clock clock.Clock
+	// Argon2 overrides the password hashing cost (tests use a cheap one).
+	Argon2 *argon2id.Params
+}
+
+// App is the running service.
+type App struct {
+	Config        Config
+	Platform      *web.Platform
+	Store         *store.Store // nil when a database was handed in
+	DB            *mongo.Database
+	Accounts      *accounts.Service
+	Collaborators *collaborators.Service
+	Audit         *audit.Log
+	Logger        *slog.Logger
+	// DemoLoaded and DemoPassword tell what Setup did, for the start-up message.
+	DemoLoaded   bool
+	DemoPassword string
+	AdminCreated bool
+
+	stopWorkers []func()
+}
+
+// New opens the store and builds every module. It does not write anything;
+// Setup does.
+func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.System{}
+	}
+	a := &App{Config: cfg, Logger: opts.Logger, DB: opts.DB}
+	if a.DB == nil {
+		st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir, Logger: opts.Logger})
+		if err != nil {
+			return nil, err
+		}
+		a.Store, a.DB = st, st.DB
+	}
+	if err := a.build(opts); err != nil {
+		_ = a.Close(context.Background())
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(opts Options) error {
+	tr, err := i18n.Load(mustSub("i18n"))
+	if err != nil {
+		return err
+	}
+	enf, err := authz.New(policies.Model, policies.Policy)
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	a.Audit = audit.New(a.DB, opts.Clock.Now)
+	a.Collaborators = collaborators.NewService(collaborators.Deps{Store: collaborators.NewStore(a.DB), Audit: a.Audit, Clock: opts.Clock})
+	a.Accounts, err = accounts.NewService(accounts.Deps{Store: accounts.NewStore(a.DB), Audit: a.Audit,
+		Directory: a.Collaborators, Clock: opts.Clock, Params: opts.Argon2})
+	if err != nil {
+		return err
+	}
+	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
+	a.Platform, err = web.New(web.Options{
+		Logger: a.Logger, Enforcer: enf, Authenticator: a.Accounts, Translator: tr, Registry: reg,
+		SecureCookies: secure,
+		Ready:         func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
+	})
+	if err != nil {
+		return err
+	}
+	accMod, err := accounts.NewModule(accounts.ModuleDeps{Service: a.Accounts, Platform: a.Platform, Translator: tr,
+		Directory: a.Collaborators, SecureCookies: secure})
+	if err != nil {
+		return err
+	}
+	colMod, err := collaborators.NewModule(a.Collaborators, a.Platform)
+	if err != nil {
+		return err
+	}
+	accMod.Routes()
+	colMod.Routes()
+	return nil
+}
+
+// Setup creates indexes, the first admin and, when configured, the demo
+// network in an empty database.
+func (a *App) Setup(ctx context.Context) error {
+	var idx []store.Index
+	idx = append(idx, accounts.Indexes()...)
+	idx = append(idx, collaborators.Indexes()...)
+	idx = append(idx, audit.Indexes()...)
+	if err := store.EnsureIndexes(ctx, a.DB, idx); err != nil {
+		return err
+	}
+	if a.Config.AdminEmail != "" {
+		created, err := a.Accounts.EnsureAdmin(ctx, a.Config.AdminEmail, a.Config.AdminPassword)
+		if err != nil {
+			return fmt.Errorf("first admin: %w", err)
+		}
+		a.AdminCreated = created
+	}
+	if a.Config.Demo {
+		if err := a.LoadDemo(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LoadDemo loads the demo network when the database is empty.
+func (a *App) LoadDemo(ctx context.Context) error {
+	n, err := demo.Read(content.FS)
+	if err != nil {
+		return err
+	}
+	pw := a.Config.DemoPassword
+	if pw == "" {
+		pw = RandomPassword()
+	}
+	loaded, err := demo.Load(ctx, n, demo.Deps{Collaborators: a.Collaborators, Accounts: a.Accounts}, pw)
+	if err != nil {
+		return err
+	}
+	a.DemoLoaded = loaded
+	if loaded {
+		a.DemoPassword = pw
+	}
+	return nil
+}
+
+// RandomPassword returns a fresh password that is easy to type.
+func RandomPassword() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return strings.NewReplacer("-", "x", "_", "y").Replace(base64.RawURLEncoding.EncodeToString(b))
+}
+
+// Serve answers HTTP on ln until ctx ends, then shuts down in order: stop
+// accepting, drain in-flight requests, stop workers. The caller closes the
+// store afterwards.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- a.Platform.App.Listener(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Logger.Info("shutting down: draining requests")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := a.Platform.App.ShutdownWithContext(shutCtx)
+	for _, stop := range a.stopWorkers {
+		stop()
+	}
+	if serveErr := <-errc; serveErr != nil && err == nil && !errors.Is(serveErr, net.ErrClosed) {
+		err = serveErr
+	}
+	return err
+}
+
+// Close disconnects from the store and stops the embedded server.
+func (a *App) Close(ctx context.Context) error {
+	if a.Store != nil {
+		return a.Store.Close(ctx)
+	}
+	return nil
+}

@@ -1,0 +1,349 @@
+// Package collaborators is the registry of the network: the district units
+// and the collaborators with their contracts. Lists are filtered by the
+// caller's row scope; every change is audited; nothing is deleted, records
+// are archived.
+package collaborators
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Area is a district-level unit of the network.
+type Area struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Contract statuses.
+const (
+	ContractActive    = "active"
+	ContractProbation = "probation"
+	ContractSuspended = "suspended"
+	ContractEnded     = "ended"
+)
+
+// ContractStatuses lists the contract statuses.
+var ContractStatuses = []string{ContractActive, ContractProbation, ContractSuspended, ContractEnded}
+
+// Contract is a collaborator's contract with the Center.
+type Contract struct {
+	Number           string `json:"number"`
+	StartsOn         string `json:"starts_on"` // YYYY-MM-DD
+	EndsOn           string `json:"ends_on"`   // YYYY-MM-DD
+	Status           string `json:"status"`
+	QuarterlyStipend int64  `json:"quarterly_stipend"` // VND
+}
+
+// Collaborator is a team leader or CTV of the network.
+type Collaborator struct {
+	ID       string   `json:"id"`
+	Code     string   `json:"code"`
+	FullName string   `json:"full_name"`
+	Email    string   `json:"email"`
+	Phone    string   `json:"phone"`
+	Role     string   `json:"role"`
+	AreaCode string   `json:"area_code"`
+	Commune  string   `json:"commune"`
+	Position string   `json:"position"`
+	Contract Contract `json:"contract"`
+	// Archived records leave lists but stay for what points at them.
+	Archived bool `json:"archived"`
+}
+
+// Input is a new collaborator (POST and each import row).
+type Input struct {
+	Code     string   `json:"code"`
+	FullName string   `json:"full_name"`
+	Email    string   `json:"email"`
+	Phone    string   `json:"phone"`
+	Role     string   `json:"role"`
+	AreaCode string   `json:"area_code"`
+	Commune  string   `json:"commune"`
+	Position string   `json:"position"`
+	Contract Contract `json:"contract"`
+}
+
+// ContractPatch changes some contract fields.
+type ContractPatch struct {
+	Number           *string `json:"number"`
+	StartsOn         *string `json:"starts_on"`
+	EndsOn           *string `json:"ends_on"`
+	Status           *string `json:"status"`
+	QuarterlyStipend *int64  `json:"quarterly_stipend"`
+}
+
+// Patch changes some fields of a collaborator (PATCH).
+type Patch struct {
+	Code     *string        `json:"code"`
+	FullName *string        `json:"full_name"`
+	Email    *string        `json:"email"`
+	Phone    *string        `json:"phone"`
+	Role     *string        `json:"role"`
+	AreaCode *string        `json:"area_code"`
+	Commune  *string        `json:"commune"`
+	Position *string        `json:"position"`
+	Contract *ContractPatch `json:"contract"`
+	Archived *bool          `json:"archived"`
+}
+
+var codeRe = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,23}$`)
+var emailRe = regexp.MustCompile(`^[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}$`)
+
+// NormalizePhone strips separators and turns +84 into 0; the result must be
+// a Vietnamese number of 10 digits starting with 0.
+func NormalizePhone(s string) (string, bool) {
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if strings.HasPrefix(s, "+84") {
+		s = "0" + s[3:]
+	} else if strings.HasPrefix(s, "84") && len(s) == 11 {
+		s = "0" + s[2:]
+	}
+	if len(s) != 10 || s[0] != '0' {
+		return s, false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return s, false
+		}
+	}
+	return s, true
+}
+
+// ValidDate reports whether s is a calendar date written YYYY-MM-DD.
+func ValidDate(s string) bool {
+	_, err := time.Parse("2006-01-02", s)
+	return err == nil
+}
+
+func validStatus(s string) bool {
+	for _, x := range ContractStatuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Normalize trims and canonicalizes an input in place (email lowercased,
+// phone digits, code upper case).
+func (in *Input) Normalize() {
+	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
+	in.FullName = strings.Join(strings.Fields(norm.NFC.String(in.FullName)), " ")
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	if p, ok := NormalizePhone(in.Phone); ok {
+		in.Phone = p
+	} else {
+		in.Phone = strings.TrimSpace(in.Phone)
+	}
+	in.Role = strings.TrimSpace(in.Role)
+	in.AreaCode = strings.ToUpper(strings.TrimSpace(in.AreaCode))
+	in.Commune = strings.TrimSpace(norm.NFC.String(in.Commune))
+	in.Position = strings.TrimSpace(norm.NFC.String(in.Position))
+	in.Contract.Number = strings.TrimSpace(in.Contract.Number)
+	in.Contract.StartsOn = strings.TrimSpace(in.Contract.StartsOn)
+	in.Contract.EndsOn = strings.TrimSpace(in.Contract.EndsOn)
+	in.Contract.Status = strings.TrimSpace(in.Contract.Status)
+}
+
+// Validate checks every field of a normalized input against the rules and
+// the known areas; it returns all problems, each naming its field.
+func (in Input) Validate(areaExists func(string) bool) []errs.FieldError {
+	var fe []errs.FieldError
+	add := func(field, format string, args ...any) {
+		fe = append(fe, errs.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if !codeRe.MatchString(in.Code) {
+		add("code", "is required: 2–24 letters, digits or dashes")
+	}
+	if in.FullName == "" || len([]rune(in.FullName)) > 100 {
+		add("full_name", "is required, at most 100 characters")
+	}
+	if !emailRe.MatchString(in.Email) || len(in.Email) > 254 {
+		add("email", "is not a valid email address")
+	}
+	if _, ok := NormalizePhone(in.Phone); !ok {
+		add("phone", "must be a Vietnamese phone number of 10 digits starting with 0")
+	}
+	if in.Role != authz.RoleCTV && in.Role != authz.RoleTeamLeader {
+		add("role", "must be ctv or team_leader")
+	}
+	if in.AreaCode == "" || !areaExists(in.AreaCode) {
+		add("area_code", "is not a known district unit")
+	}
+	if in.Commune == "" || len([]rune(in.Commune)) > 100 {
+		add("commune", "is required, at most 100 characters")
+	}
+	if len([]rune(in.Position)) > 100 {
+		add("position", "must have at most 100 characters")
+	}
+	fe = append(fe, in.Contract.validate()...)
+	return fe
+}
+
+func (c Contract) validate() []errs.FieldError {
+	var fe []errs.FieldError
+	if c.Number == "" || len(c.Number) > 50 {
+		fe = append(fe, errs.FieldError{Field: "contract.number", Message: "is required, at most 50 characters"})
+	}
+	startOK, endOK := ValidDate(c.StartsOn), ValidDate(c.EndsOn)
+	if !startOK {
+		fe = append(fe, errs.FieldError{Field: "contract.starts_on", Message: "must be a date written YYYY-MM-DD"})
+	}
+	if !endOK {
+		fe = append(fe, errs.FieldError{Field: "contract.ends_on", Message: "must be a date written YYYY-MM-DD"})
+	}
+	if startOK && endOK && c.EndsOn <= c.StartsOn {
+		fe = append(fe, errs.FieldError{Field: "contract.ends_on", Message: "must be after contract.starts_on"})
+	}
+	if !validStatus(c.Status) {
+		fe = append(fe, errs.FieldError{Field: "contract.status", Message: "must be active, probation, suspended or ended"})
+	}
+	if c.QuarterlyStipend < 0 || c.QuarterlyStipend > 1_000_000_000 {
+		fe = append(fe, errs.FieldError{Field: "contract.quarterly_stipend", Message: "must be an amount of VND from 0 to 1,000,000,000"})
+	}
+	return fe
+}
+
+// toInput returns the editable fields of a collaborator.
+func (c Collaborator) toInput() Input {
+	return Input{Code: c.Code, FullName: c.FullName, Email: c.Email, Phone: c.Phone, Role: c.Role,
+		AreaCode: c.AreaCode, Commune: c.Commune, Position: c.Position, Contract: c.Contract}
+}
+
+// StaffOnlyFields are the fields only a coordinator or admin may change.
+var StaffOnlyFields = []string{"code", "email", "role", "area_code", "contract", "archived"}
+
+// Apply returns c with the patch applied and the list of changed fields.
+// canManage says whether the caller may change staff-only fields; a patch
+// touching one without it is errs.Forbidden naming the field. The result is
+// validated like a new record.
+func Apply(c Collaborator, p Patch, canManage bool, areaExists func(string) bool) (Collaborator, map[string]any, error) {
+	if !canManage {
+		for field, set := range map[string]bool{"code": p.Code != nil, "email": p.Email != nil, "role": p.Role != nil,
+			"area_code": p.AreaCode != nil, "contract": p.Contract != nil, "archived": p.Archived != nil} {
+			if set {
+				return c, nil, &errs.Error{Kind: errs.Forbidden, Message: "only a coordinator or admin may change " + field,
+					Fields: []errs.FieldError{{Field: field, Message: "only a coordinator or admin may change it"}}}
+			}
+		}
+	}
+	in := c.toInput()
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&in.Code, p.Code)
+	set(&in.FullName, p.FullName)
+	set(&in.Email, p.Email)
+	set(&in.Phone, p.Phone)
+	set(&in.Role, p.Role)
+	set(&in.AreaCode, p.AreaCode)
+	set(&in.Commune, p.Commune)
+	set(&in.Position, p.Position)
+	if cp := p.Contract; cp != nil {
+		set(&in.Contract.Number, cp.Number)
+		set(&in.Contract.StartsOn, cp.StartsOn)
+		set(&in.Contract.EndsOn, cp.EndsOn)
+		set(&in.Contract.Status, cp.Status)
+		if cp.QuarterlyStipend != nil {
+			in.Contract.QuarterlyStipend = *cp.QuarterlyStipend
+		}
+	}
+	in.Normalize()
+	if fe := in.Validate(areaExists); len(fe) > 0 {
+		return c, nil, errs.Fields(errs.Invalid, "invalid collaborator", fe)
+	}
+	next := Collaborator{ID: c.ID, Code: in.Code, FullName: in.FullName, Email: in.Email, Phone: in.Phone, Role: in.Role,
+		AreaCode: in.AreaCode, Commune: in.Commune, Position: in.Position, Contract: in.Contract, Archived: c.Archived}
+	if p.Archived != nil {
+		next.Archived = *p.Archived
+	}
+	return next, diff(c, next), nil
+}
+
+// diff lists the fields that changed, with their new values.
+func diff(a, b Collaborator) map[string]any {
+	ch := map[string]any{}
+	cmp := func(name string, x, y any) {
+		if x != y {
+			ch[name] = map[string]any{"from": x, "to": y}
+		}
+	}
+	cmp("code", a.Code, b.Code)
+	cmp("full_name", a.FullName, b.FullName)
+	cmp("email", a.Email, b.Email)
+	cmp("phone", a.Phone, b.Phone)
+	cmp("role", a.Role, b.Role)
+	cmp("area_code", a.AreaCode, b.AreaCode)
+	cmp("commune", a.Commune, b.Commune)
+	cmp("position", a.Position, b.Position)
+	cmp("contract.number", a.Contract.Number, b.Contract.Number)
+	cmp("contract.starts_on", a.Contract.StartsOn, b.Contract.StartsOn)
+	cmp("contract.ends_on", a.Contract.EndsOn, b.Contract.EndsOn)
+	cmp("contract.status", a.Contract.Status, b.Contract.Status)
+	cmp("contract.quarterly_stipend", a.Contract.QuarterlyStipend, b.Contract.QuarterlyStipend)
+	cmp("archived", a.Archived, b.Archived)
+	return ch
+}
+
+// Fold lowercases s and strips Vietnamese diacritics (đ → d), so that
+// "nguyen" finds "Nguyễn".
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.NewReplacer("đ", "d", "Đ", "d").Replace(out)
+	return strings.ToLower(out)
+}
+
+// Filter selects collaborators in a list.
+type Filter struct {
+	AreaCode        string
+	Role            string
+	Query           string // accent-insensitive, over name, code, email, phone, commune
+	ContractStatus  string
+	IncludeArchived bool
+}
+
+// Matches reports whether c passes the filter.
+func (f Filter) Matches(c Collaborator) bool {
+	if c.Archived && !f.IncludeArchived {
+		return false
+	}
+	if f.AreaCode != "" && c.AreaCode != f.AreaCode {
+		return false
+	}
+	if f.Role != "" && c.Role != f.Role {
+		return false
+	}
+	if f.ContractStatus != "" && c.Contract.Status != f.ContractStatus {
+		return false
+	}
+	if q := Fold(strings.TrimSpace(f.Query)); q != "" {
+		hay := Fold(strings.Join([]string{c.FullName, c.Code, c.Email, c.Phone, c.Commune}, " "))
+		for _, w := range strings.Fields(q) {
+			if !strings.Contains(hay, w) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,265 @@
+package collaborators
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/xuri/excelize/v2"
+)
+
+// MaxImportRows bounds one import.
+const MaxImportRows = 5000
+
+// ImportColumns is the Center's column layout, in order: the Vietnamese
+// header each column carries, and the field it fills. Headers match
+// without regard to case, accents or spacing; the English field names are
+// accepted too. A leading "STT" (row number) column is ignored.
+var ImportColumns = []struct{ Header, Field string }{
+	{"Mã CTV", "code"},
+	{"Họ và tên", "full_name"},
+	{"Email", "email"},
+	{"Số điện thoại", "phone"},
+	{"Vai trò", "role"},
+	{"Mã đơn vị", "area_code"},
+	{"Xã/Phường", "commune"},
+	{"Chức vụ", "position"},
+	{"Số hợp đồng", "contract.number"},
+	{"Ngày bắt đầu", "contract.starts_on"},
+	{"Ngày kết thúc", "contract.ends_on"},
+	{"Trạng thái HĐ", "contract.status"},
+	{"Thù lao quý", "contract.quarterly_stipend"},
+}
+
+// ImportRow is one data row of an import file.
+type ImportRow struct {
+	Line  int // the line (spreadsheet row) number in the file, header = 1
+	Input Input
+	// Problems found while reading the cells, before validation.
+	Problems []errs.FieldError
+}
+
+func headerKey(s string) string {
+	return strings.Join(strings.Fields(strings.NewReplacer("/", " ", "_", " ", ".", " ").Replace(Fold(s))), " ")
+}
+
+// ParseImport reads a CSV or XLSX file (told apart by name or content) in
+// the Center's layout. Errors: errs.Invalid naming the file or the header.
+func ParseImport(name string, data []byte) ([]ImportRow, error) {
+	var records [][]string
+	var err error
+	isXLSX := strings.HasSuffix(strings.ToLower(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04"))
+	if isXLSX {
+		records, err = readXLSX(data)
+	} else {
+		records, err = readCSV(data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(records) == 0 {
+		return nil, errs.Field("file", "is empty")
+	}
+	cols := map[int]string{}
+	seen := map[string]bool{}
+	lookup := map[string]string{}
+	for _, c := range ImportColumns {
+		lookup[headerKey(c.Header)] = c.Field
+		lookup[headerKey(c.Field)] = c.Field
+	}
+	for i, h := range records[0] {
+		k := headerKey(h)
+		if k == "" || k == "stt" {
+			continue
+		}
+		field, ok := lookup[k]
+		if !ok {
+			return nil, errs.Field("file.header", "unknown column %q", strings.TrimSpace(h))
+		}
+		if seen[field] {
+			return nil, errs.Field("file.header", "column %q appears twice", strings.TrimSpace(h))
+		}
+		seen[field] = true
+		cols[i] = field
+	}
+	var missing []string
+	for _, c := range ImportColumns {
+		if !seen[c.Field] && c.Field != "position" {
+			missing = append(missing, c.Header)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, errs.Field("file.header", "missing columns: %s", strings.Join(missing, ", "))
+	}
+	var rows []ImportRow
+	for li, rec := range records[1:] {
+		if blank(rec) {
+			continue
+		}
+		if len(rows) == MaxImportRows {
+			return nil, errs.Field("file", "has more than %d rows", MaxImportRows)
+		}
+		row := ImportRow{Line: li + 2}
+		for i, cell := range rec {
+			field, ok := cols[i]
+			if !ok {
+				continue
+			}
+			if msg := row.set(field, strings.TrimSpace(cell)); msg != "" {
+				row.Problems = append(row.Problems, errs.FieldError{Field: field, Message: msg})
+			}
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil, errs.Field("file", "has no data rows")
+	}
+	return rows, nil
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+var roleWords = map[string]string{"ctv": "ctv", "cong tac vien": "ctv", "team leader": "team_leader", "team_leader": "team_leader", "to truong": "team_leader"}
+var statusWords = map[string]string{
+	"active": ContractActive, "dang hieu luc": ContractActive, "hieu luc": ContractActive,
+	"probation": ContractProbation, "thu viec": ContractProbation, "thu thach": ContractProbation,
+	"suspended": ContractSuspended, "tam dung": ContractSuspended, "tam ngung": ContractSuspended,
+	"ended": ContractEnded, "da ket thuc": ContractEnded, "ket thuc": ContractEnded, "het han": ContractEnded,
+}
+
+// set fills one field from a cell, translating the Center's words, and
+// returns a problem message when the cell cannot be read.
+func (r *ImportRow) set(field, v string) string {
+	in := &r.Input
+	switch field {
+	case "code":
+		in.Code = v
+	case "full_name":
+		in.FullName = v
+	case "email":
+		in.Email = v
+	case "phone":
+		in.Phone = v
+	case "role":
+		if w, ok := roleWords[Fold(strings.TrimSpace(v))]; ok {
+			in.Role = w
+		} else {
+			in.Role = v
+		}
+	case "area_code":
+		in.AreaCode = v
+	case "commune":
+		in.Commune = v
+	case "position":
+		in.Position = v
+	case "contract.number":
+		in.Contract.Number = v
+	case "contract.starts_on", "contract.ends_on":
+		d, ok := parseDate(v)
+		if !ok {
+			return "must be a date (dd/mm/yyyy or yyyy-mm-dd)"
+		}
+		if field == "contract.starts_on" {
+			in.Contract.StartsOn = d
+		} else {
+			in.Contract.EndsOn = d
+		}
+	case "contract.status":
+		if w, ok := statusWords[Fold(v)]; ok {
+			in.Contract.Status = w
+		} else {
+			in.Contract.Status = v
+		}
+	case "contract.quarterly_stipend":
+		digits := strings.NewReplacer(".", "", ",", "", " ", "", "đ", "", "₫", "", "VND", "", "vnd", "").Replace(v)
+		n, err := strconv.ParseInt(digits, 10, 64)
+		if err != nil {
+			return "must be an amount of VND in digits"
+		}
+		in.Contract.QuarterlyStipend = n
+	}
+	return ""
+}
+
+// parseDate accepts dd/mm/yyyy, d/m/yyyy and yyyy-mm-dd, and Excel serial
+// day numbers.
+func parseDate(v string) (string, bool) {
+	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006", "02-01-2006", "2/1/06"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.Format("2006-01-02"), true
+		}
+	}
+	if n, err := strconv.ParseFloat(v, 64); err == nil && n > 20000 && n < 80000 {
+		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n))
+		return t.Format("2006-01-02"), true
+	}
+	return v, false
+}
+
+func readCSV(data []byte) ([][]string, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		return nil, errs.Field("file", "is not UTF-8 text; save the CSV as UTF-8")
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	// Spreadsheets in Vietnamese locales often write ';' separators.
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		r.Comma = ';'
+	}
+	var out [][]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, errs.Field("file", "is not valid CSV: %v", err)
+		}
+		out = append(out, rec)
+		if len(out) > MaxImportRows+1 {
+			return nil, errs.Field("file", "has more than %d rows", MaxImportRows)
+		}
+	}
+	return out, nil
+}
+
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, errs.Field("file", "is not a valid XLSX workbook")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, errs.Field("file", "has no sheet")
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, errs.Field("file", "cannot be read: %v", err)
+	}
+	if len(rows) > MaxImportRows+1 {
+		return nil, errs.Field("file", "has more than %d rows", MaxImportRows)
+	}
+	return rows, nil
+}
+
+// ImportPrefix names a row's fields in error lists: "rows[5].email", where
+// 5 is the row's line in the file.
+func ImportPrefix(rows []ImportRow) func(int) string {
+	return func(i int) string { return fmt.Sprintf("rows[%d].", rows[i].Line) }
+}

@@ -1,0 +1,387 @@
+package collaborators
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+)
+
+// RegistryStore is what the service needs from its store.
+type RegistryStore interface {
+	Areas(ctx context.Context) ([]Area, error)
+	PutAreas(ctx context.Context, areas []Area) error
+	All(ctx context.Context) ([]Collaborator, error)
+	Get(ctx context.Context, id string) (Collaborator, int64, error)
+	Insert(ctx context.Context, cs []Collaborator, importID string, now time.Time) error
+	DeleteImport(ctx context.Context, importID string) error
+	Replace(ctx context.Context, c Collaborator, rev int64, now time.Time) error
+	Version(ctx context.Context) (int64, error)
+	Bump(ctx context.Context) error
+}
+
+// Auditor records changes.
+type Auditor interface {
+	Record(ctx context.Context, action, entity, entityID string, changes map[string]any) error
+}
+
+// Deps are the service's collaborators.
+type Deps struct {
+	Store RegistryStore
+	Audit Auditor
+	Clock clock.Clock
+	// Fresh is how long the in-process copy is trusted before the version
+	// document is checked again (other processes' writes); 1 s when zero.
+	Fresh time.Duration
+}
+
+// Service manages the registry. It keeps the areas and the collaborator list
+// in process (a few hundred records) and reloads them when the version
+// document, bumped on every write by any process, changes.
+type Service struct {
+	d Deps
+
+	mu      sync.Mutex
+	snap    *snapshot
+	checked time.Time
+}
+
+type snapshot struct {
+	version int64
+	areas   []Area
+	areaIdx map[string]int
+	list    []Collaborator // sorted by area order, team leaders first, then code
+	byID    map[string]Collaborator
+}
+
+// NewService returns the registry service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clock.System{}
+	}
+	if d.Fresh == 0 {
+		d.Fresh = time.Second
+	}
+	return &Service{d: d}
+}
+
+// current returns an up-to-date snapshot of the registry.
+func (s *Service) current(ctx context.Context) (*snapshot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.snap != nil && time.Since(s.checked) < s.d.Fresh {
+		return s.snap, nil
+	}
+	v, err := s.d.Store.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.snap != nil && s.snap.version == v {
+		s.checked = time.Now()
+		return s.snap, nil
+	}
+	areas, err := s.d.Store.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.d.Store.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := &snapshot{version: v, areas: areas, areaIdx: map[string]int{}, byID: map[string]Collaborator{}}
+	for i, a := range areas {
+		snap.areaIdx[a.Code] = i
+	}
+	sort.Slice(all, func(i, j int) bool {
+		a, b := all[i], all[j]
+		if ai, bi := snap.areaIdx[a.AreaCode], snap.areaIdx[b.AreaCode]; ai != bi {
+			return ai < bi
+		}
+		if a.Role != b.Role {
+			return a.Role == authz.RoleTeamLeader
+		}
+		return a.Code < b.Code
+	})
+	for _, c := range all {
+		snap.byID[c.ID] = c
+	}
+	snap.list = all
+	s.snap, s.checked = snap, time.Now()
+	return snap, nil
+}
+
+// changed records a write: bump the shared version and drop the local copy.
+func (s *Service) changed(ctx context.Context) error {
+	err := s.d.Store.Bump(ctx)
+	s.mu.Lock()
+	s.snap = nil
+	s.mu.Unlock()
+	return err
+}
+
+// Areas lists the district units.
+func (s *Service) Areas(ctx context.Context) ([]Area, error) {
+	snap, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return snap.areas, nil
+}
+
+// AreaExists reports whether code names a district unit.
+func (s *Service) AreaExists(ctx context.Context, code string) (bool, error) {
+	snap, err := s.current(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, ok := snap.areaIdx[code]
+	return ok, nil
+}
+
+// SetAreas stores the district units (demo network, set-up).
+func (s *Service) SetAreas(ctx context.Context, areas []Area) error {
+	if err := s.d.Store.PutAreas(ctx, areas); err != nil {
+		return err
+	}
+	if err := s.changed(ctx); err != nil {
+		return err
+	}
+	return s.d.Audit.Record(ctx, "area.set", "area", "*", map[string]any{"count": len(areas)})
+}
+
+// List returns the collaborators inside scope that pass the filter.
+// Errors: errs.Invalid for an unknown area or role filter.
+func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Collaborator, error) {
+	snap, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if f.AreaCode != "" {
+		if _, ok := snap.areaIdx[f.AreaCode]; !ok {
+			return nil, errs.Field("area_code", "is not a known district unit")
+		}
+	}
+	if f.Role != "" && f.Role != authz.RoleCTV && f.Role != authz.RoleTeamLeader {
+		return nil, errs.Field("role", "must be ctv or team_leader")
+	}
+	if f.ContractStatus != "" && !validStatus(f.ContractStatus) {
+		return nil, errs.Field("contract_status", "must be active, probation, suspended or ended")
+	}
+	out := []Collaborator{}
+	for _, c := range snap.list {
+		if scope.Allows(c.AreaCode, c.ID) && f.Matches(c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Get returns one collaborator inside scope. Errors: errs.NotFound, also
+// for records outside the scope (their existence is not revealed).
+func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Collaborator, error) {
+	snap, err := s.current(ctx)
+	if err != nil {
+		return Collaborator{}, err
+	}
+	c, ok := snap.byID[id]
+	if !ok || !scope.Allows(c.AreaCode, c.ID) {
+		return Collaborator{}, errs.E(errs.NotFound, "no such collaborator")
+	}
+	return c, nil
+}
+
+// AreaOf returns the district unit of a collaborator. Errors: errs.NotFound.
+func (s *Service) AreaOf(ctx context.Context, id string) (string, error) {
+	c, err := s.Get(ctx, authz.All, id)
+	return c.AreaCode, err
+}
+
+// Create registers new collaborators: all of them or, when any is invalid
+// or taken, none. Errors: errs.Invalid (each field named, prefixed with
+// prefix(i) for the i-th input), errs.Conflict.
+func (s *Service) Create(ctx context.Context, ins []Input, prefix func(i int) string) (created []Collaborator, err error) {
+	defer errs.Wrap(&err, "collaborators.Create")
+	problems, conflict, err := s.check(ctx, ins, prefix)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		kind := errs.Invalid
+		if conflict && len(ins) == 1 && onlyUniqueness(problems) {
+			kind = errs.Conflict
+		}
+		return nil, errs.Fields(kind, "the collaborator data has problems; nothing was saved", problems)
+	}
+	return s.insert(ctx, ins)
+}
+
+// check normalizes the inputs in place and returns every problem with
+// them, and whether one is a code or email already registered.
+func (s *Service) check(ctx context.Context, ins []Input, prefix func(i int) string) ([]errs.FieldError, bool, error) {
+	snap, err := s.current(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }
+	takenCode, takenEmail := map[string]string{}, map[string]string{}
+	for _, c := range snap.list {
+		takenCode[c.Code] = "is already registered"
+		takenEmail[c.Email] = "is already registered"
+	}
+	var problems []errs.FieldError
+	conflict := false
+	for i := range ins {
+		in := &ins[i]
+		in.Normalize()
+		fe := in.Validate(areaExists)
+		if why, ok := takenCode[in.Code]; ok && in.Code != "" {
+			fe = append(fe, errs.FieldError{Field: "code", Message: why})
+			conflict = conflict || why == "is already registered"
+		}
+		if why, ok := takenEmail[in.Email]; ok && in.Email != "" {
+			fe = append(fe, errs.FieldError{Field: "email", Message: why})
+			conflict = conflict || why == "is already registered"
+		}
+		takenCode[in.Code] = "appears twice in this input"
+		takenEmail[in.Email] = "appears twice in this input"
+		for _, f := range fe {
+			problems = append(problems, errs.FieldError{Field: prefix(i) + f.Field, Message: f.Message})
+		}
+	}
+	return problems, conflict, nil
+}
+
+// insert stores checked inputs as new collaborators, all or none.
+func (s *Service) insert(ctx context.Context, ins []Input) ([]Collaborator, error) {
+	now := s.d.Clock.Now()
+	created := make([]Collaborator, len(ins))
+	for i, in := range ins {
+		created[i] = Collaborator{ID: newID(), Code: in.Code, FullName: in.FullName, Email: in.Email, Phone: in.Phone,
+			Role: in.Role, AreaCode: in.AreaCode, Commune: in.Commune, Position: in.Position, Contract: in.Contract}
+	}
+	batch := ""
+	if len(created) > 1 {
+		batch = "imp-" + newID()
+	}
+	if err := s.d.Store.Insert(ctx, created, batch, now); err != nil {
+		if batch != "" {
+			// Another writer took a code or email meanwhile: undo the part
+			// that went in, so the import stays all-or-nothing.
+			if derr := s.d.Store.DeleteImport(ctx, batch); derr != nil {
+				return nil, derr
+			}
+		}
+		_ = s.changed(ctx)
+		return nil, err
+	}
+	if err := s.changed(ctx); err != nil {
+		return nil, err
+	}
+	for _, c := range created {
+		if err := s.d.Audit.Record(ctx, "collaborator.create", "collaborator", c.ID, map[string]any{
+			"code": c.Code, "email": c.Email, "role": c.Role, "area_code": c.AreaCode, "batch": batch}); err != nil {
+			return nil, err
+		}
+	}
+	return created, nil
+}
+
+func onlyUniqueness(fe []errs.FieldError) bool {
+	for _, f := range fe {
+		if !strings.HasSuffix(f.Message, "is already registered") {
+			return false
+		}
+	}
+	return true
+}
+
+// Update applies a patch to a collaborator inside scope. Only a
+// coordinator or admin may change the staff-only fields. Errors:
+// errs.NotFound, errs.Forbidden, errs.Invalid, errs.Conflict.
+func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool, id string, p Patch) (c Collaborator, err error) {
+	defer errs.Wrap(&err, "collaborators.Update(%q)", id)
+	if _, err := s.Get(ctx, scope, id); err != nil {
+		return Collaborator{}, err
+	}
+	snap, err := s.current(ctx)
+	if err != nil {
+		return Collaborator{}, err
+	}
+	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }
+	for attempt := 0; attempt < 3; attempt++ {
+		cur, rev, err := s.d.Store.Get(ctx, id)
+		if err != nil {
+			return Collaborator{}, err
+		}
+		next, changes, err := Apply(cur, p, canManage, areaExists)
+		if err != nil {
+			return Collaborator{}, err
+		}
+		if len(changes) == 0 {
+			return cur, nil
+		}
+		err = s.d.Store.Replace(ctx, next, rev, s.d.Clock.Now())
+		if errs.Is(err, errs.Conflict) && !hasFields(err) {
+			continue // someone else changed it first: apply the patch to the new state
+		}
+		if err != nil {
+			return Collaborator{}, err
+		}
+		if err := s.changed(ctx); err != nil {
+			return Collaborator{}, err
+		}
+		return next, s.d.Audit.Record(ctx, "collaborator.update", "collaborator", id, changes)
+	}
+	return Collaborator{}, errs.E(errs.Conflict, "the record is being changed by someone else; try again")
+}
+
+func hasFields(err error) bool {
+	e, ok := err.(*errs.Error)
+	return ok && len(e.Fields) > 0
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Import registers the rows of an import file: all of them, or none when
+// any row has a problem. Errors: errs.Invalid listing every problem as
+// rows[<line>].<field>.
+func (s *Service) Import(ctx context.Context, rows []ImportRow) (created []Collaborator, err error) {
+	defer errs.Wrap(&err, "collaborators.Import")
+	prefix := ImportPrefix(rows)
+	var problems []errs.FieldError
+	ins := make([]Input, len(rows))
+	for i, r := range rows {
+		ins[i] = r.Input
+		for _, p := range r.Problems {
+			problems = append(problems, errs.FieldError{Field: prefix(i) + p.Field, Message: p.Message})
+		}
+	}
+	more, _, err := s.check(ctx, ins, prefix)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, p := range problems {
+		seen[p.Field] = true
+	}
+	for _, p := range more {
+		if !seen[p.Field] {
+			problems = append(problems, p)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errs.Fields(errs.Invalid, "the file has problems; nothing was imported", problems)
+	}
+	return s.insert(ctx, ins)
+}

@@ -1,0 +1,177 @@
+// Package store opens the MongoDB database every module keeps its
+// collections in: an external MongoDB when a URI is configured, otherwise an
+// embedded FerretDB (SQLite handler) started in-process on loopback.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+)
+
+// Config says where the store lives.
+type Config struct {
+	URI      string // external MongoDB; empty starts the embedded server
+	Database string
+	DataDir  string // the embedded server keeps its SQLite files under DataDir/store
+	Logger   *slog.Logger
+}
+
+// Store is an open connection to the database.
+type Store struct {
+	Client *mongo.Client
+	DB     *mongo.Database
+	// Mode is "embedded" or "mongodb", for start-up messages and /readyz.
+	Mode string
+
+	stopEmbedded func()
+}
+
+// Embedded is an in-process FerretDB server.
+type Embedded struct {
+	URI  string
+	stop func()
+}
+
+// Stop stops the server and waits for it to finish.
+func (e *Embedded) Stop() { e.stop() }
+
+// StartEmbedded starts FerretDB with the SQLite handler on a loopback port,
+// keeping its files in dir. Its logs go to logger at warn level and above.
+func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: create %s: %w", dir, err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if logger == nil {
+		logger = slog.Default()
+	}
+	quiet := slog.New(levelFilter{h: logger.Handler(), min: slog.LevelWarn}).With("component", "ferretdb")
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + abs + "/",
+		Logger:    quiet,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: start embedded server: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx)
+	}()
+	return &Embedded{URI: f.MongoDBURI(), stop: func() { cancel(); <-done }}, nil
+}
+
+// Open connects to the configured store, starting the embedded server when
+// no URI is set, and waits until it answers a ping.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s := &Store{Mode: "mongodb"}
+	uri := cfg.URI
+	opts := options.Client()
+	if uri == "" {
+		emb, err := StartEmbedded(filepath.Join(cfg.DataDir, "store"), cfg.Logger)
+		if err != nil {
+			return nil, err
+		}
+		s.Mode, s.stopEmbedded, uri = "embedded", emb.Stop, emb.URI
+	} else {
+		opts.SetWriteConcern(writeconcern.Majority()).SetRetryWrites(true)
+	}
+	opts.ApplyURI(uri).SetTimeout(30 * time.Second)
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		s.stop()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	s.Client = client
+	s.DB = client.Database(cfg.Database)
+	pingCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := s.Ping(pingCtx); err != nil {
+		_ = s.Close(context.Background())
+		return nil, fmt.Errorf("store: ping: %w", err)
+	}
+	return s, nil
+}
+
+// Ping checks that the store answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.Client.Ping(ctx, nil)
+}
+
+// Close disconnects and stops the embedded server, in that order.
+func (s *Store) Close(ctx context.Context) error {
+	var err error
+	if s.Client != nil {
+		err = s.Client.Disconnect(ctx)
+	}
+	s.stop()
+	return err
+}
+
+func (s *Store) stop() {
+	if s.stopEmbedded != nil {
+		s.stopEmbedded()
+		s.stopEmbedded = nil
+	}
+}
+
+// IsDuplicate reports whether err is a unique-index violation.
+func IsDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+
+// IsNotFound reports whether err says no document matched.
+func IsNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
+
+// Index is one index a module needs on one of its collections.
+type Index struct {
+	Collection string
+	Keys       any // an ordered bson.D
+	Unique     bool
+	Name       string
+}
+
+// EnsureIndexes creates the given indexes; creating an existing one is a no-op.
+func EnsureIndexes(ctx context.Context, db *mongo.Database, indexes []Index) error {
+	for _, ix := range indexes {
+		model := mongo.IndexModel{Keys: ix.Keys, Options: options.Index().SetName(ix.Name)}
+		if ix.Unique {
+			model.Options.SetUnique(true)
+		}
+		if _, err := db.Collection(ix.Collection).Indexes().CreateOne(ctx, model); err != nil {
+			return fmt.Errorf("store: index %s.%s: %w", ix.Collection, ix.Name, err)
+		}
+	}
+	return nil
+}
+
+// levelFilter passes on only records at or above min.
+type levelFilter struct {
+	h   slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.h.Enabled(ctx, l)
+}
+func (f levelFilter) Handle(ctx context.Context, r slog.Record) error { return f.h.Handle(ctx, r) }
+func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{h: f.h.WithAttrs(a), min: f.min}
+}
+func (f levelFilter) WithGroup(n string) slog.Handler {
+	return levelFilter{h: f.h.WithGroup(n), min: f.min}
+}

@@ -1,0 +1,325 @@
+// Package web is the HTTP platform every module's routes run on: the Fiber
+// app, the one error path (problem+json for API clients, an HTML page for
+// browsers), request ids, access logs, metrics, security headers, strict JSON
+// decoding, CSRF for forms, authentication and the authorization guard.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Body limits: a JSON body may be 1 MiB, an upload 10 MiB.
+const (
+	JSONLimit   = 1 << 20
+	UploadLimit = 10 << 20
+)
+
+// Authenticator turns a session token into the principal it belongs to.
+type Authenticator interface {
+	// Authenticate returns the signed-in principal for token, or an
+	// errs.Unauthorized error when the token is unknown or expired.
+	Authenticate(ctx context.Context, token string) (authz.Principal, error)
+}
+
+// Options configure the platform.
+type Options struct {
+	Logger        *slog.Logger
+	Enforcer      *authz.Enforcer
+	Authenticator Authenticator
+	Translator    *i18n.Translator
+	Registry      *prometheus.Registry
+	SecureCookies bool // the base URL is https
+	// Ready reports whether the store is reachable, for /readyz.
+	Ready func(ctx context.Context) error
+}
+
+// Platform is the app with the pieces modules register routes through.
+type Platform struct {
+	App  *fiber.App
+	API  *Router // /api/v1
+	Web  *Router // HTML pages and public endpoints
+	Docs *OpenAPI
+
+	opts    Options
+	metrics *httpMetrics
+	views   *Views
+}
+
+// SessionCookie is the name of the cookie that carries the session token.
+const SessionCookie = "academy_session"
+
+type localKey int
+
+const (
+	principalLocal localKey = iota
+	scopeLocal
+	langLocal
+	csrfLocal
+	requestIDLocal
+)
+
+// New builds the Fiber app with the platform's middleware and endpoints.
+func New(opts Options) (*Platform, error) {
+	p := &Platform{opts: opts, Docs: NewOpenAPI()}
+	views, err := newViews(opts.Translator)
+	if err != nil {
+		return nil, err
+	}
+	p.views = views
+	p.App = fiber.New(fiber.Config{
+		AppName:               "CTV Academy",
+		BodyLimit:             UploadLimit,
+		ErrorHandler:          p.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	p.metrics = newHTTPMetrics(opts.Registry)
+	p.App.Use(p.outer)
+	p.App.Use(securityHeaders)
+	p.App.Use(p.authenticate)
+	p.App.Use(p.language)
+	p.App.Use(rejectOperatorQueries)
+	p.App.Use(p.csrf)
+
+	p.API = &Router{r: p.App.Group("/api/v1"), prefix: "/api/v1", p: p}
+	p.Web = &Router{r: p.App, prefix: "", p: p}
+	p.platformRoutes()
+	return p, nil
+}
+
+// outer is the first middleware: request id, panic recovery, the one error
+// path, the access log and the request metrics.
+func (p *Platform) outer(c *fiber.Ctx) (err error) {
+	start := time.Now()
+	id := c.Get(fiber.HeaderXRequestID)
+	if !validRequestID(id) {
+		id = newID()
+	}
+	c.Locals(requestIDLocal, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	c.SetUserContext(authz.WithRequestID(c.UserContext(), id))
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+			}
+		}()
+		err = c.Next()
+	}()
+	if err != nil {
+		if herr := p.handleError(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	route := c.Route().Path
+	p.metrics.observe(c.Method(), route, status, time.Since(start))
+	if c.Path() != "/metrics" && c.Path() != "/healthz" {
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		p.opts.Logger.LogAttrs(c.UserContext(), level, "http",
+			slog.String("request_id", id),
+			slog.String("method", c.Method()),
+			slog.String("path", c.Path()),
+			slog.String("route", route),
+			slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("user", PrincipalOf(c).UserID),
+		)
+	}
+	return nil
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func newID() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// RequestID returns the id of the request being served.
+func RequestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestIDLocal).(string)
+	return id
+}
+
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	return c.Next()
+}
+
+// authenticate resolves the session token (bearer header or cookie) into the
+// request's principal. A missing or unknown token leaves it anonymous; the
+// guard of each route decides whether that is enough.
+func (p *Platform) authenticate(c *fiber.Ctx) error {
+	token := ""
+	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
+		token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	} else {
+		token = c.Cookies(SessionCookie)
+	}
+	if token != "" && p.opts.Authenticator != nil {
+		pr, err := p.opts.Authenticator.Authenticate(c.UserContext(), token)
+		switch {
+		case err == nil:
+			c.Locals(principalLocal, pr)
+			c.SetUserContext(authz.WithPrincipal(c.UserContext(), pr))
+		case errs.Is(err, errs.Unauthorized):
+		default:
+			return err
+		}
+	}
+	return c.Next()
+}
+
+// PrincipalOf returns who is calling; the zero value when nobody signed in.
+func PrincipalOf(c *fiber.Ctx) authz.Principal {
+	pr, _ := c.Locals(principalLocal).(authz.Principal)
+	return pr
+}
+
+// ScopeOf returns the row scope the route's policy granted the caller.
+func ScopeOf(c *fiber.Ctx) authz.Scope {
+	s, ok := c.Locals(scopeLocal).(authz.Scope)
+	if !ok {
+		// No guard ran: reach nothing.
+		return authz.Scope{Kind: authz.ScopeOwn}
+	}
+	return s
+}
+
+// guard enforces the route's policy and records the granted scope.
+func (p *Platform) guard(c *fiber.Ctx) error {
+	pr := PrincipalOf(c)
+	method := c.Method()
+	if method == fiber.MethodHead {
+		method = fiber.MethodGet
+	}
+	ok, kind := p.opts.Enforcer.Decide(pr.Role, c.Route().Path, method)
+	if !ok {
+		if !pr.Authenticated() {
+			return errs.E(errs.Unauthorized, "sign in first")
+		}
+		return errs.E(errs.Forbidden, "your role may not do this")
+	}
+	c.Locals(scopeLocal, authz.ScopeFor(kind, pr))
+	return c.Next()
+}
+
+// rejectOperatorQueries refuses query keys that look like Mongo operators or
+// nested objects (`area_code[$ne]=x`): every query parameter is a plain string.
+func rejectOperatorQueries(c *fiber.Ctx) error {
+	var bad string
+	c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
+		if bad == "" && strings.ContainsAny(string(k), "$[]") {
+			bad = string(k)
+		}
+	})
+	if bad != "" {
+		return errs.Field(bad, "unsupported query parameter: operators and nested keys are not accepted")
+	}
+	return c.Next()
+}
+
+// Lang returns the language the page should be shown in.
+func Lang(c *fiber.Ctx) string {
+	l, _ := c.Locals(langLocal).(string)
+	if l == "" {
+		return i18n.Default
+	}
+	return l
+}
+
+// language picks the page language: ?lang= (remembered in a cookie), then
+// the cookie, then the user's preference, then Vietnamese.
+func (p *Platform) language(c *fiber.Ctx) error {
+	lang := ""
+	if q := c.Query("lang"); i18n.Supported(q) {
+		lang = q
+		c.Cookie(&fiber.Cookie{Name: "lang", Value: q, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", Secure: p.opts.SecureCookies})
+	} else if ck := c.Cookies("lang"); i18n.Supported(ck) {
+		lang = ck
+	} else if pl := PrincipalOf(c).Language; i18n.Supported(pl) {
+		lang = pl
+	} else {
+		lang = i18n.Default
+	}
+	c.Locals(langLocal, lang)
+	return c.Next()
+}
+
+// Page parses limit and offset: limit defaults to 100, at most 1000.
+func Page(c *fiber.Ctx) (limit, offset int, err error) {
+	limit, offset = 100, 0
+	if s := c.Query("limit"); s != "" {
+		n, convErr := strconv.Atoi(s)
+		if convErr != nil || n < 1 || n > 1000 {
+			return 0, 0, errs.Field("limit", "must be a whole number from 1 to 1000")
+		}
+		limit = n
+	}
+	if s := c.Query("offset"); s != "" {
+		n, convErr := strconv.Atoi(s)
+		if convErr != nil || n < 0 {
+			return 0, 0, errs.Field("offset", "must be a whole number ≥ 0")
+		}
+		offset = n
+	}
+	return limit, offset, nil
+}
+
+// List is the shape of every list answer.
+type List[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+}
+
+// Slice cuts a page out of all items.
+func Slice[T any](all []T, limit, offset int) List[T] {
+	total := len(all)
+	if offset > total {
+		offset = total
+	}
+	end := offset + limit
+	if end > total {
+		end = total
+	}
+	items := all[offset:end]
+	if items == nil {
+		items = []T{}
+	}
+	return List[T]{Items: items, Total: total}
+}

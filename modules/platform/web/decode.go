@@ -1,0 +1,121 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/gofiber/fiber/v2"
+)
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// DecodeJSON reads the request body into dst strictly: the body must be
+// JSON of at most 1 MiB, a single value, with no unknown fields, no keys that
+// start with `$` (Mongo operators) and the right types. Every failure is an
+// errs.Invalid naming the field.
+func DecodeJSON(c *fiber.Ctx, dst any) error {
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return &errs.Error{Kind: errs.UnsupportedMedia, Message: "send the body as application/json",
+			Fields: []errs.FieldError{{Field: "Content-Type", Message: "must be application/json"}}}
+	}
+	body := c.Body()
+	if len(body) > JSONLimit {
+		return errs.E(errs.TooLarge, "the JSON body is larger than 1 MiB")
+	}
+	return DecodeStrict(body, dst)
+}
+
+// DecodeStrict is DecodeJSON's checks on a byte slice.
+func DecodeStrict(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errs.Field("body", "a JSON body is required")
+	}
+	var raw any
+	gen := json.NewDecoder(bytes.NewReader(body))
+	gen.UseNumber()
+	if err := gen.Decode(&raw); err != nil {
+		return errs.Field("body", "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	if _, err := gen.Token(); !errors.Is(err, io.EOF) {
+		return errs.Field("body", "malformed JSON: more than one value")
+	}
+	if path := operatorKey(raw, ""); path != "" {
+		return errs.Field(path, "keys starting with $ are not accepted")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	return nil
+}
+
+// operatorKey returns the path of the first object key starting with `$`.
+func operatorKey(v any, path string) string {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if strings.HasPrefix(k, "$") {
+				return p
+			}
+			if found := operatorKey(x, p); found != "" {
+				return found
+			}
+		}
+	case []any:
+		for i, x := range t {
+			if found := operatorKey(x, path+"["+strconv.Itoa(i)+"]"); found != "" {
+				return found
+			}
+		}
+	}
+	return ""
+}
+
+func decodeError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return errs.Field(field, "must be %s", describeType(typeErr.Type.String()))
+	}
+	msg := err.Error()
+	if strings.HasPrefix(msg, "json: unknown field ") {
+		name, _ := strconv.Unquote(strings.TrimPrefix(msg, "json: unknown field "))
+		return errs.Field(name, "unknown field")
+	}
+	var fieldErr *errs.Error
+	if errors.As(err, &fieldErr) {
+		return fieldErr
+	}
+	return errs.Field("body", "malformed JSON: %s", strings.TrimPrefix(msg, "json: "))
+}
+
+func describeType(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"), strings.HasPrefix(goType, "*[]"):
+		return "an array"
+	case strings.Contains(goType, "map["):
+		return "an object"
+	case strings.Contains(goType, "string"):
+		return "a string"
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "a number"
+	case strings.Contains(goType, "bool"):
+		return "true or false"
+	}
+	return fmt.Sprintf("of type %s", goType)
+}

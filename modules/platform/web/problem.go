@@ -1,0 +1,107 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/gofiber/fiber/v2"
+)
+
+// Problem is an RFC 9457 problem document, with the fields at fault.
+type Problem struct {
+	Type      string            `json:"type"`
+	Title     string            `json:"title"`
+	Status    int               `json:"status"`
+	Detail    string            `json:"detail,omitempty"`
+	Instance  string            `json:"instance,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+	Errors    []errs.FieldError `json:"errors,omitempty"`
+}
+
+// classify turns any error (ours, Fiber's, a panic) into a status and a
+// client-safe problem.
+func classify(err error) (int, string, []errs.FieldError, *errs.Error) {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		detail := fe.Message
+		if fe.Code == fiber.StatusRequestEntityTooLarge {
+			detail = "the request body is too large"
+		}
+		return fe.Code, detail, nil, nil
+	}
+	var e *errs.Error
+	if errors.As(err, &e) && e.Kind != errs.Internal {
+		return errs.Status(e.Kind), e.Message, e.Fields, e
+	}
+	return http.StatusInternalServerError, "internal error", nil, nil
+}
+
+// handleError is the one error path: it logs internal errors with the
+// request id and answers problem+json to API clients, an HTML page to
+// browsers (or a redirect to sign in).
+func (p *Platform) handleError(c *fiber.Ctx, err error) error {
+	status, detail, fields, e := classify(err)
+	if status >= 500 {
+		p.opts.Logger.ErrorContext(c.UserContext(), "internal error",
+			slog.String("request_id", RequestID(c)), slog.String("path", c.Path()), slog.Any("error", err))
+	}
+	if e != nil && e.RetryAfter > 0 {
+		secs := int(e.RetryAfter.Seconds() + 0.999)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	}
+	if wantsHTML(c) {
+		if status == http.StatusUnauthorized && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
+			return c.Redirect("/login?next="+url.QueryEscape(string(c.Request().RequestURI())), fiber.StatusSeeOther)
+		}
+		return p.renderError(c, status, detail, fields)
+	}
+	prob := Problem{
+		Type:      "about:blank",
+		Title:     http.StatusText(status),
+		Status:    status,
+		Detail:    detail,
+		Instance:  c.Path(),
+		RequestID: RequestID(c),
+		Errors:    fields,
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	body, mErr := jsonMarshal(prob)
+	if mErr != nil {
+		return mErr
+	}
+	return c.Send(body)
+}
+
+// wantsHTML reports whether the client is a browser asking for a page
+// rather than an API client.
+func wantsHTML(c *fiber.Ctx) bool {
+	path := c.Path()
+	if strings.HasPrefix(path, "/api/") || path == "/metrics" || path == "/healthz" || path == "/readyz" {
+		return false
+	}
+	accept := c.Get(fiber.HeaderAccept)
+	if strings.Contains(accept, "application/json") && !strings.Contains(accept, "text/html") {
+		return false
+	}
+	return true
+}
+
+func (p *Platform) renderError(c *fiber.Ctx, status int, detail string, fields []errs.FieldError) error {
+	lang := Lang(c)
+	title := p.opts.Translator.T(lang, "error."+strconv.Itoa(status))
+	if title == "error."+strconv.Itoa(status) {
+		title = http.StatusText(status)
+	}
+	if status >= 500 {
+		detail = ""
+	}
+	return p.Render(c, status, "error", map[string]any{
+		"Status": status, "Title": title, "Detail": detail, "Fields": fields,
+	})
+}
