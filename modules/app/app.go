@@ -104,7 +104,7 @@ func (a *App) build(opts Options) error {
 	if err != nil {
 		return err
 	}
-	enf, err := authz.New(policies.Model, policies.Policy)
+	enf, err := authz.New(policies.Model, policies.Policy())
 	if err != nil {
 		return err
 	}

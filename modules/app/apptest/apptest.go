@@ -1,0 +1,239 @@
+// Package apptest starts the whole service for tests: on a database of the
+// test's own (storetest), with the demo network loaded, on a loopback port,
+// with cheap password hashing. Call storetest.Main from the package's TestMain.
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/ctvacademy/academy/modules/app"
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
+)
+
+// DemoPassword is the password of every demo account in tests.
+const DemoPassword = "demo-password-1"
+
+// Staff accounts of the demo network.
+const (
+	Coordinator = "dieuphoi@example.vn"
+	Leadership  = "lanhdao@example.vn"
+	Admin       = "admin@example.vn"
+	AdminPass   = "admin-password-1"
+)
+
+// Server is a running service.
+type Server struct {
+	App *app.App
+	URL string
+}
+
+// Options change how the server starts.
+type Options struct {
+	Clock  clock.Clock
+	NoDemo bool
+	Logger *slog.Logger
+}
+
+// Start runs the service for the test and stops it at cleanup.
+func Start(t testing.TB, opts ...Options) *Server {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	db := storetest.New(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + ln.Addr().String()
+	cfg := app.Config{HTTPAddr: ln.Addr().String(), BaseURL: url, DataDir: t.TempDir(), MongoDB: db.Name(),
+		MailFrom: "academy@example.vn", AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword}
+	ctx := context.Background()
+	a, err := app.New(ctx, cfg, app.Options{Logger: o.Logger, DB: db, Clock: o.Clock,
+		Argon2: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Setup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(sctx, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Error("server did not stop")
+		}
+	})
+	return &Server{App: a, URL: url}
+}
+
+// Response is an answer read whole.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test when it is not JSON.
+func (r Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("body is not JSON (%v): %s", err, r.Body)
+	}
+}
+
+// Problem decodes a problem+json answer.
+func (r Response) Problem(t testing.TB) Problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("Content-Type = %q, want application/problem+json; body %s", ct, r.Body)
+	}
+	var p Problem
+	r.JSON(t, &p)
+	return p
+}
+
+// Problem is the decoded problem document.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// HasField reports whether the problem names field.
+func (p Problem) HasField(field string) bool {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Do sends a request with an optional bearer token and body. A body of
+// type []byte or string is sent as is with contentType; anything else as JSON.
+func (s *Server) Do(t testing.TB, method, path, token string, body any, contentType ...string) Response {
+	t.Helper()
+	var rd io.Reader
+	ct := ""
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd, ct = bytes.NewReader(b), "application/json"
+	case string:
+		rd, ct = strings.NewReader(b), "application/json"
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd, ct = bytes.NewReader(j), "application/json"
+	}
+	if len(contentType) > 0 {
+		ct = contentType[0]
+	}
+	req, err := http.NewRequest(method, s.URL+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+}
+
+// Login signs in through the API and returns the bearer token.
+func (s *Server) Login(t testing.TB, email, password string) string {
+	t.Helper()
+	r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": password})
+	if r.Status != http.StatusOK {
+		t.Fatalf("login %s: %d %s", email, r.Status, r.Body)
+	}
+	var out struct {
+		Token string `json:"token"`
+	}
+	r.JSON(t, &out)
+	return out.Token
+}
+
+// LoginDemo signs in a demo account.
+func (s *Server) LoginDemo(t testing.TB, email string) string {
+	t.Helper()
+	if email == Admin {
+		return s.Login(t, email, AdminPass)
+	}
+	return s.Login(t, email, DemoPassword)
+}
+
+// Collaborators returns every collaborator of the registry.
+func (s *Server) Collaborators(t testing.TB) []collaborators.Collaborator {
+	t.Helper()
+	all, err := s.App.Collaborators.List(context.Background(), authz.All, collaborators.Filter{IncludeArchived: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
+// Find returns the first collaborator with the given role in the area.
+func (s *Server) Find(t testing.TB, role, area string) collaborators.Collaborator {
+	t.Helper()
+	for _, c := range s.Collaborators(t) {
+		if c.Role == role && c.AreaCode == area && !c.Archived {
+			return c
+		}
+	}
+	t.Fatalf("no %s in %s", role, area)
+	return collaborators.Collaborator{}
+}
+
+// Browser returns an HTTP client that keeps cookies and does not follow
+// redirects, for page tests.
+func Browser(t testing.TB) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
