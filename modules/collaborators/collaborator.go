@@ -277,13 +277,21 @@ func Apply(c Collaborator, p Patch, canManage bool, areaExists func(string) bool
 	return next, diff(c, next), nil
 }
 
-// diff lists the fields that changed, with their new values.
+// diff lists the fields that changed, with old and new values. Contract
+// fields nest under "contract" (stored keys may not contain dots).
 func diff(a, b Collaborator) map[string]any {
 	ch := map[string]any{}
+	contract := map[string]any{}
 	cmp := func(name string, x, y any) {
-		if x != y {
-			ch[name] = map[string]any{"from": x, "to": y}
+		if x == y {
+			return
 		}
+		if sub, ok := strings.CutPrefix(name, "contract."); ok {
+			contract[sub] = map[string]any{"from": x, "to": y}
+			ch["contract"] = contract
+			return
+		}
+		ch[name] = map[string]any{"from": x, "to": y}
 	}
 	cmp("code", a.Code, b.Code)
 	cmp("full_name", a.FullName, b.FullName)

@@ -327,6 +327,19 @@ func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool,
 		if len(changes) == 0 {
 			return cur, nil
 		}
+		for _, other := range snap.list {
+			if other.ID == id {
+				continue
+			}
+			if other.Email == next.Email || other.Code == next.Code {
+				field := "email"
+				if other.Code == next.Code {
+					field = "code"
+				}
+				return Collaborator{}, &errs.Error{Kind: errs.Conflict, Message: "a collaborator with this " + field + " already exists",
+					Fields: []errs.FieldError{{Field: field, Message: "is already registered"}}}
+			}
+		}
 		err = s.d.Store.Replace(ctx, next, rev, s.d.Clock.Now())
 		if errs.Is(err, errs.Conflict) && !hasFields(err) {
 			continue // someone else changed it first: apply the patch to the new state

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -131,8 +132,15 @@ func (s *Store) stop() {
 	}
 }
 
-// IsDuplicate reports whether err is a unique-index violation.
-func IsDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+// IsDuplicate reports whether err is a unique-index violation. The embedded
+// store reports one on insert as MongoDB does (E11000), but on update as an
+// InternalError carrying SQLite's "UNIQUE constraint failed": both count.
+func IsDuplicate(err error) bool {
+	if err == nil {
+		return false
+	}
+	return mongo.IsDuplicateKeyError(err) || strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
 
 // IsNotFound reports whether err says no document matched.
 func IsNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }

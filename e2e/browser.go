@@ -1,0 +1,202 @@
+// Package e2e drives the whole service through headless Chromium, as a
+// user on a phone or a desktop would: the tests start the server with
+// apptest and open its pages in a real browser (chromedp).
+//
+// The browser is found at /usr/bin/chromium or at ACADEMY_CHROMIUM. When it
+// is missing the tests skip, unless ACADEMY_E2E=required (as in CI), where
+// they fail. A failing test leaves a full-page screenshot in
+// ACADEMY_E2E_ARTIFACTS, or in the temporary directory, and logs its path.
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// Timeout bounds each browser test, from the start of Chromium to the last
+// step.
+const Timeout = 60 * time.Second
+
+// PhoneWidth is the widest viewport that is emulated as a phone (mobile
+// metrics and touch).
+const PhoneWidth = 480
+
+// NewBrowser starts a fresh headless Chromium for the test with a
+// width×height viewport and returns the context its actions run in; the
+// context ends after Timeout. The browser is closed at cleanup, after a
+// screenshot is saved when the test failed.
+func NewBrowser(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	exe := chromium(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(width, height),
+		// No UserDataDir: the allocator makes a fresh temporary profile for
+		// each browser and removes it once Chromium and its helper processes
+		// are gone. A t.TempDir could still be written to when the test's
+		// cleanup removes it.
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	// The browser lives as long as ctx, which has no deadline, so that a
+	// screenshot can still be taken after the test's own deadline passed.
+	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	deadline := time.Now().Add(Timeout)
+	closeBrowser := func() {
+		if err := chromedp.Cancel(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			t.Logf("closing Chromium: %v", err)
+		}
+		cancelBrowser()
+		cancelAlloc()
+	}
+
+	// The first action starts Chromium. Its context would also bound the
+	// browser's life, so the start is bounded by a timer instead.
+	timer := time.AfterFunc(Timeout, cancelBrowser)
+	err := chromedp.Do(ctx, viewport(width, height))
+	if !timer.Stop() {
+		err = fmt.Errorf("not started within %v (%v)", Timeout, err)
+	}
+	if err != nil {
+		closeBrowser()
+		t.Fatalf("starting Chromium %s: %v", exe, err)
+	}
+
+	tctx, cancelTest := context.WithDeadline(ctx, deadline)
+	t.Cleanup(func() {
+		if t.Failed() {
+			saveScreenshot(t, ctx)
+		}
+		cancelTest()
+		closeBrowser()
+	})
+	return tctx
+}
+
+// chromium returns the browser to run, skipping or failing the test when
+// there is none.
+func chromium(t testing.TB) string {
+	t.Helper()
+	path := os.Getenv("ACADEMY_CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	found, err := exec.LookPath(path)
+	if err == nil {
+		return found
+	}
+	msg := fmt.Sprintf("no Chromium at %s (%v): install it (apt-get install chromium) or set ACADEMY_CHROMIUM", path, err)
+	if os.Getenv("ACADEMY_E2E") == "required" {
+		t.Fatal(msg + "; browser tests are required (ACADEMY_E2E=required)")
+	}
+	t.Skip(msg + "; set ACADEMY_E2E=required to fail instead")
+	return ""
+}
+
+// viewport sets the page's device metrics: a portrait phone with touch up
+// to PhoneWidth, a desktop window beyond.
+func viewport(width, height int) chromedp.Action[chromedp.Void] {
+	if width <= PhoneWidth {
+		return chromedp.EmulateViewport(int64(width), int64(height),
+			chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait)
+	}
+	return chromedp.EmulateViewport(int64(width), int64(height))
+}
+
+// saveScreenshot writes a full-page PNG of the tab and logs where it is.
+func saveScreenshot(t testing.TB, ctx context.Context) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("no screenshot: %v", err)
+		return
+	}
+	dir := os.Getenv("ACADEMY_E2E_ARTIFACTS")
+	if dir == "" {
+		dir = os.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Logf("no screenshot: %v", err)
+		return
+	}
+	name := strings.NewReplacer("/", "_", " ", "_", "\\", "_").Replace(t.Name())
+	f, err := os.CreateTemp(dir, name+"-*.png")
+	if err != nil {
+		t.Logf("no screenshot: %v", err)
+		return
+	}
+	_, werr := f.Write(png)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		t.Logf("no screenshot: %v", err)
+		return
+	}
+	path, _ := filepath.Abs(f.Name())
+	loc, _ := chromedp.Run(sctx, chromedp.Location())
+	t.Logf("screenshot of %s: %s", loc, path)
+}
+
+// Do runs steps that return nothing, failing the test with what on error.
+func Do(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// Run runs one action and returns its value, failing the test with what on
+// error.
+func Run[T any](t testing.TB, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// Load runs steps that lead to a new page (a navigation, a click on a link
+// or a submit button), waits until the page has loaded and returns its
+// response after redirects; it fails the test on an error status.
+func Load(t testing.TB, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) *network.Response {
+	t.Helper()
+	resp, err := chromedp.RunResponse(ctx, steps...)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if resp.Status >= 400 {
+		t.Fatalf("%s: %s answered %d %s", what, resp.URL, resp.Status, resp.StatusText)
+	}
+	return resp
+}
+
+// Open navigates to url, waits until the page has loaded and returns its
+// response after redirects; it fails the test on an error status.
+func Open(t testing.TB, ctx context.Context, url string) *network.Response {
+	t.Helper()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
+	if err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	if resp.Status >= 400 {
+		t.Fatalf("open %s: %s answered %d %s", url, resp.URL, resp.Status, resp.StatusText)
+	}
+	return resp
+}
