@@ -1,0 +1,365 @@
+package app_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/policies"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// TestEveryRouteHasAPolicy fails on any registered route that no policy
+// line names: such a route would be unreachable, or worse, forgotten.
+func TestEveryRouteHasAPolicy(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{NoDemo: true})
+	enf, err := authz.New(policies.Model, policies.Policy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range s.App.Platform.App.GetRoutes(true) {
+		if r.Method == "HEAD" || r.Method == "CONNECT" || r.Method == "OPTIONS" || r.Method == "TRACE" {
+			continue
+		}
+		n++
+		if !enf.Covered(r.Path, r.Method) {
+			t.Errorf("%s %s has no policy line and is not declared public", r.Method, r.Path)
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d routes registered", n)
+	}
+}
+
+// TestPolicyLinesNameRealRoutes keeps the policy free of stale lines.
+func TestPolicyLinesNameRealRoutes(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{NoDemo: true})
+	routes := map[string]bool{}
+	for _, r := range s.App.Platform.App.GetRoutes(true) {
+		routes[r.Method+" "+r.Path] = true
+	}
+	for _, line := range strings.Split(policies.Policy(), "\n") {
+		f := strings.Split(line, ",")
+		if len(f) != 5 || strings.TrimSpace(f[0]) != "p" {
+			continue
+		}
+		key := strings.TrimSpace(f[3]) + " " + strings.TrimSpace(f[2])
+		if !routes[key] {
+			t.Errorf("policy line %q names no registered route", line)
+		}
+	}
+}
+
+func TestOpenAPIListsEveryAPIRoute(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{NoDemo: true})
+	r := s.Do(t, "GET", "/api/openapi.json", "", nil)
+	if r.Status != 200 {
+		t.Fatalf("openapi: %d", r.Status)
+	}
+	var doc struct {
+		OpenAPI string                                `json:"openapi"`
+		Paths   map[string]map[string]json_RawMessage `json:"paths"`
+	}
+	r.JSON(t, &doc)
+	if !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Errorf("openapi version %q", doc.OpenAPI)
+	}
+	n := 0
+	for _, rt := range s.App.Platform.App.GetRoutes(true) {
+		if !strings.HasPrefix(rt.Path, "/api/v1/") || rt.Method == "HEAD" {
+			continue
+		}
+		n++
+		if _, ok := doc.Paths[web.OpenAPIPath(rt.Path)][strings.ToLower(rt.Method)]; !ok {
+			t.Errorf("%s %s is missing from /api/openapi.json", rt.Method, rt.Path)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d API routes", n)
+	}
+}
+
+type json_RawMessage = any
+
+func TestPlatformEndpointsAndHeaders(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{NoDemo: true})
+	if r := s.Do(t, "GET", "/healthz", "", nil); r.Status != 200 {
+		t.Errorf("healthz %d", r.Status)
+	}
+	r := s.Do(t, "GET", "/readyz", "", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), "reachable") {
+		t.Errorf("readyz %d %s", r.Status, r.Body)
+	}
+	s.Do(t, "GET", "/api/v1/areas", "", nil)
+	r = s.Do(t, "GET", "/metrics", "", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `academy_http_requests_total{method="GET",route="/api/v1/areas",status="401"}`) {
+		t.Errorf("metrics %d lacks the request counter", r.Status)
+	}
+	r = s.Do(t, "GET", "/login", "", nil)
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+	} {
+		if !strings.Contains(r.Header.Get(h), want) {
+			t.Errorf("%s = %q, want %q", h, r.Header.Get(h), want)
+		}
+	}
+	if r.Header.Get("X-Request-Id") == "" {
+		t.Error("no request id")
+	}
+	r = s.Do(t, "GET", "/api/v1/nothing-here", "", nil)
+	if r.Status != 404 || r.Problem(t).Status != 404 {
+		t.Errorf("unknown API route: %d %s", r.Status, r.Body)
+	}
+}
+
+// person is who calls in the matrix.
+type person struct {
+	name  string
+	email string
+}
+
+// TestAuthorizationMatrix walks role × route × target (own record, same
+// district, other district) and checks each answer.
+func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	self := s.Find(t, "ctv", "NT")
+	var same collaborators.Collaborator
+	for _, c := range s.Collaborators(t) {
+		if c.AreaCode == "NT" && c.Role == "ctv" && c.ID != self.ID {
+			same = c
+			break
+		}
+	}
+	other := s.Find(t, "ctv", "LT")
+	leader := s.Find(t, "team_leader", "NT")
+	ntCount := 0
+	for _, c := range s.Collaborators(t) {
+		if c.AreaCode == "NT" {
+			ntCount++
+		}
+	}
+
+	people := []person{{"anonymous", ""}, {"ctv", self.Email}, {"team_leader", leader.Email},
+		{"leadership", apptest.Leadership}, {"coordinator", apptest.Coordinator}, {"admin", apptest.Admin}}
+	tokens := map[string]string{}
+	for _, p := range people {
+		if p.email != "" {
+			tokens[p.name] = s.LoginDemo(t, p.email)
+		}
+	}
+	// For a team leader "same" means their district: self is in NT too.
+	targets := map[string]string{"own": self.ID, "same": same.ID, "other": other.ID}
+
+	type want map[string]int // role → status
+	cases := []struct {
+		method, path string
+		target       string // own, same, other, or "" for none
+		body         any
+		want         want
+	}{
+		{"GET", "/api/v1/me", "", nil, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
+		{"GET", "/api/v1/areas", "", nil, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
+		{"GET", "/api/v1/collaborators", "", nil, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
+		{"GET", "/api/v1/collaborators/{id}", "own", nil, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
+		{"GET", "/api/v1/collaborators/{id}", "same", nil, want{"anonymous": 401, "ctv": 404, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
+		{"GET", "/api/v1/collaborators/{id}", "other", nil, want{"anonymous": 401, "ctv": 404, "team_leader": 404, "leadership": 200, "coordinator": 200, "admin": 200}},
+		{"PATCH", "/api/v1/collaborators/{id}", "own", map[string]string{"position": "Công chức Văn phòng – Thống kê"}, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 403, "coordinator": 200, "admin": 200}},
+		{"PATCH", "/api/v1/collaborators/{id}", "same", map[string]string{"position": "Công chức Kinh tế"}, want{"anonymous": 401, "ctv": 404, "team_leader": 200, "leadership": 403, "coordinator": 200, "admin": 200}},
+		{"PATCH", "/api/v1/collaborators/{id}", "other", map[string]string{"position": "Công chức Kinh tế"}, want{"anonymous": 401, "ctv": 404, "team_leader": 404, "leadership": 403, "coordinator": 200, "admin": 200}},
+		{"POST", "/api/v1/collaborators", "", map[string]string{}, want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 400, "admin": 400}},
+		{"POST", "/api/v1/collaborators/import", "", "upload", want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 400, "admin": 400}},
+		{"GET", "/api/v1/users", "", nil, want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 403, "admin": 200}},
+		{"POST", "/api/v1/users", "", map[string]string{}, want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 403, "admin": 400}},
+		{"PATCH", "/api/v1/users/{id}", "own", map[string]string{"role": "ctv"}, want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 403, "admin": 404}},
+		{"POST", "/api/v1/me/password", "", map[string]string{"current_password": "wrong-password", "new_password": "whatever-long"}, want{"anonymous": 401, "ctv": 422, "team_leader": 422, "leadership": 422, "coordinator": 422, "admin": 422}},
+		{"GET", "/collaborators", "", nil, want{"anonymous": 303, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
+		{"GET", "/collaborators/{id}", "same", nil, want{"anonymous": 303, "ctv": 404, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
+		{"GET", "/collaborators/{id}", "other", nil, want{"anonymous": 303, "ctv": 404, "team_leader": 404, "leadership": 200, "coordinator": 200, "admin": 200}},
+	}
+	for _, tc := range cases {
+		for _, p := range people {
+			path := strings.Replace(tc.path, "{id}", targets[tc.target], 1)
+			name := fmt.Sprintf("%s %s %s as %s", tc.method, tc.path, tc.target, p.name)
+			var r apptest.Response
+			switch {
+			case tc.body == "upload":
+				var buf bytes.Buffer
+				w := multipart.NewWriter(&buf)
+				fw, _ := w.CreateFormFile("file", "empty.csv")
+				fw.Write([]byte(""))
+				w.Close()
+				r = s.Do(t, tc.method, path, tokens[p.name], buf.Bytes(), w.FormDataContentType())
+			case strings.HasPrefix(tc.path, "/collaborators"):
+				r = page(t, s, path, tokens[p.name])
+			default:
+				r = s.Do(t, tc.method, path, tokens[p.name], tc.body)
+			}
+			if got, exp := r.Status, tc.want[p.name]; got != exp {
+				t.Errorf("%s: %d, want %d (%s)", name, got, exp, truncate(r.Body))
+			}
+		}
+	}
+
+	// Lists are filtered by scope.
+	counts := map[string]int{"ctv": 1, "team_leader": ntCount, "leadership": 65, "coordinator": 65, "admin": 65}
+	for role, n := range counts {
+		var l struct {
+			Items []collaborators.Collaborator `json:"items"`
+			Total int                          `json:"total"`
+		}
+		s.Do(t, "GET", "/api/v1/collaborators", tokens[role], nil).JSON(t, &l)
+		if l.Total != n {
+			t.Errorf("%s lists %d collaborators, want %d", role, l.Total, n)
+		}
+		if role == "team_leader" {
+			for _, c := range l.Items {
+				if c.AreaCode != "NT" {
+					t.Errorf("team leader of NT sees %s of %s", c.Code, c.AreaCode)
+				}
+			}
+		}
+		if role == "ctv" && (len(l.Items) != 1 || l.Items[0].ID != self.ID) {
+			t.Errorf("ctv sees %+v", l.Items)
+		}
+	}
+	// A team leader filtering another district gets nobody, not that district.
+	var l struct {
+		Total int `json:"total"`
+	}
+	s.Do(t, "GET", "/api/v1/collaborators?area_code=LT", tokens["team_leader"], nil).JSON(t, &l)
+	if l.Total != 0 {
+		t.Errorf("team leader of NT filtering LT sees %d", l.Total)
+	}
+}
+
+var tagRe = regexp.MustCompile(`<[^>]+>`)
+
+func truncate(b []byte) string {
+	s := tagRe.ReplaceAllString(string(b), " ")
+	if len(s) > 200 {
+		return s[:200]
+	}
+	return s
+}
+
+// page fetches an HTML page as a browser would, with the session cookie.
+func page(t *testing.T, s *apptest.Server, path, token string) apptest.Response {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.URL+path, nil)
+	req.Header.Set("Accept", "text/html")
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
+	}
+	resp, err := apptest.Browser(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+}
+
+var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func TestPagesSignInWithCSRFAndLanguage(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	client := apptest.Browser(t)
+	get := func(path string) (int, string, http.Header) {
+		t.Helper()
+		resp, err := client.Get(s.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), resp.Header
+	}
+	status, _, h := get("/collaborators?area_code=NT")
+	if status != 303 || !strings.HasPrefix(h.Get("Location"), "/login?next=") {
+		t.Fatalf("anonymous list: %d %s", status, h.Get("Location"))
+	}
+	status, body, _ := get("/login?next=/collaborators%3Farea_code%3DNT")
+	if status != 200 || !strings.Contains(body, "Đăng nhập") || !strings.Contains(body, `lang="vi"`) {
+		t.Fatalf("login page: %d", status)
+	}
+	m := csrfRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("login form has no CSRF token")
+	}
+	form := url.Values{"email": {apptest.Coordinator}, "password": {apptest.DemoPassword}, "next": {"/collaborators?area_code=NT"}}
+	// Without the token the form is refused.
+	resp, err := client.PostForm(s.URL+"/login", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Fatalf("login without CSRF token: %d", resp.StatusCode)
+	}
+	// A wrong password shows the form again with a Vietnamese message.
+	bad := url.Values{"email": {apptest.Coordinator}, "password": {"wrong-password"}, "_csrf": {m[1]}}
+	resp, err = client.PostForm(s.URL+"/login", bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 401 || !strings.Contains(string(b), "Email hoặc mật khẩu không đúng") {
+		t.Fatalf("wrong password page: %d", resp.StatusCode)
+	}
+	form.Set("_csrf", m[1])
+	resp, err = client.PostForm(s.URL+"/login", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/collaborators?area_code=NT" {
+		t.Fatalf("login: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	status, body, _ = get("/collaborators?area_code=NT")
+	if status != 200 || !strings.Contains(body, "Huyện Nhơn Trạch") || !strings.Contains(body, "Mạng lưới cộng tác viên") {
+		t.Fatalf("list page: %d", status)
+	}
+	if strings.Contains(body, "Biên Hòa</div>") {
+		t.Error("the district filter shows people of another district")
+	}
+	status, body, _ = get("/collaborators?q=nguyen&lang=en")
+	if status != 200 || !strings.Contains(body, "Collaborator network") || !strings.Contains(body, "Nguyễn") {
+		t.Fatalf("English list: %d", status)
+	}
+	// The choice is remembered.
+	_, body, _ = get("/collaborators")
+	if !strings.Contains(body, `lang="en"`) {
+		t.Error("language choice not remembered")
+	}
+	// An external next is not followed.
+	resp, err = client.PostForm(s.URL+"/login", url.Values{"email": {apptest.Coordinator}, "password": {apptest.DemoPassword}, "next": {"//evil.example"}, "_csrf": {m[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); loc != "/" {
+		t.Errorf("open redirect to %q", loc)
+	}
+}
