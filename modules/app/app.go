@@ -209,6 +209,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	shutCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err := a.Platform.App.ShutdownWithContext(shutCtx)
+	// If shutdown came before the server began to accept, closing the
+	// listener is what makes it return.
+	_ = ln.Close()
 	for _, stop := range a.stopWorkers {
 		stop()
 	}
