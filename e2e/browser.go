@@ -21,6 +21,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/ctvacademy/academy/modules/app/apptest"
 )
 
 // Timeout bounds each browser test, from the start of Chromium to the last
@@ -31,10 +32,25 @@ const Timeout = 60 * time.Second
 // metrics and touch).
 const PhoneWidth = 480
 
+// Start runs the service (apptest.Start, with the demo network) and a
+// browser on it for the test, in the order that lets both stop cleanly; most
+// tests need nothing else. It skips before the server starts when there is
+// no Chromium.
+func Start(t testing.TB, width, height int, opts ...apptest.Options) (*apptest.Server, context.Context) {
+	t.Helper()
+	chromium(t)
+	srv := apptest.Start(t, opts...)
+	return srv, NewBrowser(t, width, height)
+}
+
 // NewBrowser starts a fresh headless Chromium for the test with a
 // width×height viewport and returns the context its actions run in; the
 // context ends after Timeout. The browser is closed at cleanup, after a
 // screenshot is saved when the test failed.
+//
+// Call it after apptest.Start: cleanups run last-first, and the server's
+// graceful stop waits for the browser's keep-alive connections, so the
+// browser has to close first.
 func NewBrowser(t testing.TB, width, height int) context.Context {
 	t.Helper()
 	exe := chromium(t)

@@ -50,8 +50,7 @@ func TestCoordinatorFindsContract(t *testing.T) {
 		t.Fatalf("content/demo/network.yaml has no district %s or nobody in it", area)
 	}
 
-	srv := apptest.Start(t)
-	ctx := NewBrowser(t, phoneWidth, phoneHeight)
+	srv, ctx := Start(t, phoneWidth, phoneHeight)
 	login(t, ctx, srv, apptest.Coordinator, apptest.DemoPassword)
 	if loc := Run(t, ctx, "read the location", chromedp.Location()); loc != srv.URL+"/collaborators" {
 		t.Fatalf("after signing in the coordinator is at %s, want the collaborators list", loc)
@@ -118,11 +117,10 @@ func TestCoordinatorFindsContract(t *testing.T) {
 // English, and the choice stays for the next page.
 func TestCollaboratorPageSwitchesToEnglish(t *testing.T) {
 	t.Parallel()
-	srv := apptest.Start(t)
+	srv, ctx := Start(t, 1280, 800)
 	c := srv.Find(t, "ctv", "NT")
 	page := srv.URL + "/collaborators/" + c.ID
 
-	ctx := NewBrowser(t, 1280, 800)
 	login(t, ctx, srv, apptest.Coordinator, apptest.DemoPassword)
 	Open(t, ctx, page)
 	assertContract(t, ctx, "vi", "Hợp đồng", statusLabels["vi"][c.Contract.Status])

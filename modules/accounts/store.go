@@ -222,9 +222,16 @@ func (s *Store) RecordFailure(ctx context.Context, email string, now time.Time) 
 		return Throttle{}, err
 	}
 	var d throttleDoc
-	err = coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: email}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "failures", Value: 1}}}, {Key: "$set", Value: bson.D{{Key: "last_failed_at", Value: now}}}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
+	for attempt := 0; ; attempt++ {
+		err = coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: email}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "failures", Value: 1}}}, {Key: "$set", Value: bson.D{{Key: "last_failed_at", Value: now}}}},
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
+		// Two first failures at once both try to insert; the loser retries
+		// and now finds the document to increment.
+		if err == nil || !store.IsDuplicate(err) || attempt == 3 {
+			break
+		}
+	}
 	if err != nil {
 		return Throttle{}, err
 	}
