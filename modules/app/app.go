@@ -19,6 +19,7 @@ import (
 	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/accounts"
 	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
 	"github.com/ctvacademy/academy/modules/platform/audit"
 	"github.com/ctvacademy/academy/modules/platform/authz"
@@ -136,8 +137,17 @@ func (a *App) build(opts Options) error {
 	if err != nil {
 		return err
 	}
+	cat, probs := courses.Load(content.FS)
+	if len(probs) > 0 {
+		return fmt.Errorf("content/ has %d problem(s) (see `academy content check`):\n%w", len(probs), courses.Problems(probs))
+	}
+	courseMod, err := courses.NewModule(cat, a.Platform)
+	if err != nil {
+		return err
+	}
 	accMod.Routes()
 	colMod.Routes()
+	courseMod.Routes()
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 )
@@ -24,7 +25,7 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s: %s", p.File, p.Message)
 }
 
-// Check validates the translations and the demo network.
+// Check validates the translations, the demo network and the courses.
 func Check(fsys fs.FS) []Problem {
 	var out []Problem
 	sub, err := fs.Sub(fsys, "i18n")
@@ -39,6 +40,18 @@ func Check(fsys fs.FS) []Problem {
 		out = append(out, Problem{File: "content/demo/network.yaml", Message: err.Error()})
 	} else {
 		out = append(out, checkNetwork(n)...)
+	}
+	_, cps := courses.Load(fsys)
+	out = append(out, FromCourses(cps)...)
+	return out
+}
+
+// FromCourses turns the course loader's problems into content problems,
+// naming each file from the repository root (content/courses/...).
+func FromCourses(ps []courses.Problem) []Problem {
+	out := make([]Problem, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, Problem{File: "content/" + p.File, Line: p.Line, Message: p.Message})
 	}
 	return out
 }

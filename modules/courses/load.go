@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -76,7 +77,7 @@ func loadCourse(fsys fs.FS, folder string) (Course, []Problem) {
 	if b, err := fs.ReadFile(fsys, mdFile); err != nil {
 		probs = append(probs, missing(mdFile, err, "every course needs course.md: front matter and the Vietnamese lesson"))
 	} else {
-		probs = append(probs, readCourseMD(&c, mdFile, folder, b)...)
+		probs = append(probs, byLine(readCourseMD(&c, mdFile, folder, b))...)
 	}
 
 	enFile := path.Join(base, "course.en.md")
@@ -99,9 +100,15 @@ func loadCourse(fsys fs.FS, folder string) (Course, []Problem) {
 	} else {
 		sum := sha256.Sum256(b)
 		c.Quiz.Version = hex.EncodeToString(sum[:6])
-		probs = append(probs, readQuiz(&c.Quiz, quizFile, b)...)
+		probs = append(probs, byLine(readQuiz(&c.Quiz, quizFile, b))...)
 	}
 	return c, probs
+}
+
+// byLine orders one file's problems by line.
+func byLine(ps []Problem) []Problem {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+	return ps
 }
 
 func missing(file string, err error, msg string) Problem {
@@ -151,7 +158,7 @@ func readCourseMD(c *Course, file, folder string, b []byte) []Problem {
 	}
 	f := r.mapping(root, "the front matter", []string{"code", "title", "summary", "required_for", "certification"},
 		"code", "title", "summary", "required_for", "certification")
-	if n := f["code"]; n != nil {
+	if n := f.val["code"]; n != nil {
 		code := r.str(n, "code")
 		switch {
 		case code != folder:
@@ -160,16 +167,16 @@ func readCourseMD(c *Course, file, folder string, b []byte) []Problem {
 			r.at(n, "code %q must be capital letters and digits joined by -, like KC-101", code)
 		}
 	}
-	if n := f["title"]; n != nil {
+	if n := f.val["title"]; n != nil {
 		c.Title = r.text(n, "title")
 	}
-	if n := f["summary"]; n != nil {
+	if n := f.val["summary"]; n != nil {
 		c.Summary = r.text(n, "summary")
 	}
-	if n := f["required_for"]; n != nil {
+	if n := f.val["required_for"]; n != nil {
 		c.RequiredFor = r.roles(n)
 	}
-	if n := f["certification"]; n != nil {
+	if n := f.val["certification"]; n != nil {
 		c.Certification = r.certification(n)
 	}
 	return r.probs
@@ -202,17 +209,17 @@ func (r *reader) certification(n *yaml.Node) Certification {
 	var cert Certification
 	f := r.mapping(n, "certification", []string{"validity_months", "renewal_window_days", "requires_attendance"},
 		"validity_months", "renewal_window_days", "requires_attendance")
-	if v := f["validity_months"]; v != nil {
+	if v := f.val["validity_months"]; v != nil {
 		cert.ValidityMonths = r.positive(v, "certification.validity_months")
 	}
-	if v := f["renewal_window_days"]; v != nil {
+	if v := f.val["renewal_window_days"]; v != nil {
 		cert.RenewalWindowDays = r.positive(v, "certification.renewal_window_days")
 		if cert.ValidityMonths > 0 && cert.RenewalWindowDays >= cert.ValidityMonths*28 {
-			r.at(v, "certification.renewal_window_days (%d) must be shorter than the validity (%d months)",
+			r.at(v, "certification.renewal_window_days (%d) must be shorter than the certificate's validity (validity_months: %d)",
 				cert.RenewalWindowDays, cert.ValidityMonths)
 		}
 	}
-	if v := f["requires_attendance"]; v != nil {
+	if v := f.val["requires_attendance"]; v != nil {
 		cert.RequiresAttendance = r.boolean(v, "certification.requires_attendance")
 	}
 	return cert
@@ -227,7 +234,7 @@ func readQuiz(q *Quiz, file string, b []byte) []Problem {
 	}
 	f := r.mapping(root, "the quiz", []string{"pass_mark", "time_limit_minutes", "questions_per_attempt", "max_attempts", "review", "questions"},
 		"pass_mark", "time_limit_minutes", "questions_per_attempt", "max_attempts", "questions")
-	if n := f["pass_mark"]; n != nil {
+	if n := f.val["pass_mark"]; n != nil {
 		if v, ok := r.number(n, "pass_mark"); ok {
 			if v <= 0 || v > 1 {
 				r.at(n, "pass_mark must be more than 0 and at most 1 (a share: 0.7 is 70%%), not %v", v)
@@ -235,14 +242,14 @@ func readQuiz(q *Quiz, file string, b []byte) []Problem {
 			q.PassMark = v
 		}
 	}
-	if n := f["time_limit_minutes"]; n != nil {
+	if n := f.val["time_limit_minutes"]; n != nil {
 		q.TimeLimitMinutes = r.positive(n, "time_limit_minutes")
 	}
-	if n := f["max_attempts"]; n != nil {
+	if n := f.val["max_attempts"]; n != nil {
 		q.MaxAttempts = r.positive(n, "max_attempts")
 	}
 	q.Review = ReviewAnswers
-	if n := f["review"]; n != nil {
+	if n := f.val["review"]; n != nil {
 		switch v := r.str(n, "review"); v {
 		case ReviewAnswers, ReviewScoreOnly:
 			q.Review = v
@@ -250,26 +257,26 @@ func readQuiz(q *Quiz, file string, b []byte) []Problem {
 			r.at(n, "unknown review %q: use answers or score_only", v)
 		}
 	}
-	if n := f["questions"]; n != nil {
-		q.Questions = r.questions(n)
+	if n := f.val["questions"]; n != nil {
+		q.Questions = r.questions(n, f.key["questions"])
 	}
-	if n := f["questions_per_attempt"]; n != nil {
+	if n := f.val["questions_per_attempt"]; n != nil {
 		q.QuestionsPerAttempt = r.positive(n, "questions_per_attempt")
-		if f["questions"] != nil && q.QuestionsPerAttempt > len(q.Questions) {
+		if f.val["questions"] != nil && q.QuestionsPerAttempt > len(q.Questions) {
 			r.at(n, "questions_per_attempt (%d) is more than the %d questions of the bank", q.QuestionsPerAttempt, len(q.Questions))
 		}
 	}
 	return r.probs
 }
 
-func (r *reader) questions(n *yaml.Node) []Question {
+func (r *reader) questions(n, key *yaml.Node) []Question {
 	n = resolve(n)
 	if n.Kind != yaml.SequenceNode {
-		r.at(n, "questions must be a list")
+		r.at(key, "questions must be a list")
 		return nil
 	}
 	if len(n.Content) == 0 {
-		r.at(n, "the quiz has no questions")
+		r.at(key, "the quiz has no questions")
 	}
 	var out []Question
 	firstLine := map[string]int{}
@@ -292,7 +299,7 @@ func (r *reader) question(n *yaml.Node, pos int) Question {
 	var q Question
 	name := fmt.Sprintf("question #%d", pos)
 	f := r.mapping(n, name, []string{"id", "kind", "text", "options"}, "id", "kind", "text", "options")
-	if v := f["id"]; v != nil {
+	if v := f.val["id"]; v != nil {
 		q.ID = r.str(v, "id")
 		if idRe.MatchString(q.ID) {
 			name = "question " + q.ID
@@ -300,7 +307,7 @@ func (r *reader) question(n *yaml.Node, pos int) Question {
 			r.at(v, "%s: id %q must be 1 to 64 letters, digits, _ or -", name, q.ID)
 		}
 	}
-	if v := f["kind"]; v != nil {
+	if v := f.val["kind"]; v != nil {
 		switch k := r.str(v, "kind"); k {
 		case KindSingle, KindMultiple, KindTrueFalse:
 			q.Kind = k
@@ -308,16 +315,16 @@ func (r *reader) question(n *yaml.Node, pos int) Question {
 			r.at(v, "%s: unknown kind %q: use single, multiple or true_false", name, k)
 		}
 	}
-	if v := f["text"]; v != nil {
+	if v := f.val["text"]; v != nil {
 		q.Text = r.text(v, name+": text")
 	}
-	opts := f["options"]
+	opts, optsKey := f.val["options"], f.key["options"]
 	if opts == nil {
 		return q
 	}
 	opts = resolve(opts)
 	if opts.Kind != yaml.SequenceNode {
-		r.at(opts, "%s: options must be a list", name)
+		r.at(optsKey, "%s: options must be a list", name)
 		return q
 	}
 	firstLine := map[string]int{}
@@ -336,21 +343,21 @@ func (r *reader) question(n *yaml.Node, pos int) Question {
 	switch q.Kind {
 	case KindSingle:
 		if len(q.Options) < 2 {
-			r.at(opts, "%s: a single-choice question needs at least two options", name)
+			r.at(optsKey, "%s: a single-choice question needs at least two options", name)
 		}
 		if correct != 1 {
 			r.at(n, "%s: a single-choice question must have exactly one correct option, not %d", name, correct)
 		}
 	case KindMultiple:
 		if len(q.Options) < 3 {
-			r.at(opts, "%s: a multiple-choice question needs at least three options", name)
+			r.at(optsKey, "%s: a multiple-choice question needs at least three options", name)
 		}
 		if correct < 2 {
 			r.at(n, "%s: a multiple-choice question must have at least two correct options, not %d (use kind single for one)", name, correct)
 		}
 	case KindTrueFalse:
 		if len(q.Options) != 2 || len(firstLine) != 2 || firstLine["true"] == 0 || firstLine["false"] == 0 {
-			r.at(opts, "%s: a true_false question has exactly two options, with ids \"true\" and \"false\"", name)
+			r.at(optsKey, "%s: a true_false question has exactly two options, with ids \"true\" and \"false\"", name)
 		}
 		if correct != 1 {
 			r.at(n, "%s: a true_false question must have exactly one correct option, not %d", name, correct)
@@ -363,7 +370,7 @@ func (r *reader) option(n *yaml.Node, question string) Option {
 	var o Option
 	name := question + ": an option"
 	f := r.mapping(n, name, []string{"id", "text", "correct"}, "id", "text")
-	if v := f["id"]; v != nil {
+	if v := f.val["id"]; v != nil {
 		o.ID = r.str(v, "id")
 		if idRe.MatchString(o.ID) {
 			name = question + ": option " + o.ID
@@ -371,10 +378,10 @@ func (r *reader) option(n *yaml.Node, question string) Option {
 			r.at(v, "%s: id %q must be 1 to 64 letters, digits, _ or -", name, o.ID)
 		}
 	}
-	if v := f["text"]; v != nil {
+	if v := f.val["text"]; v != nil {
 		o.Text = r.text(v, name+": text")
 	}
-	if v := f["correct"]; v != nil {
+	if v := f.val["correct"]; v != nil {
 		o.Correct = r.boolean(v, name+": correct")
 	}
 	return o
@@ -425,11 +432,16 @@ func resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// fields are a mapping's value nodes and key nodes, by key.
+type fields struct {
+	val, key map[string]*yaml.Node
+}
+
 // mapping reads a YAML mapping's values by key: unknown and repeated keys
 // and missing required keys are problems.
-func (r *reader) mapping(n *yaml.Node, what string, known []string, required ...string) map[string]*yaml.Node {
+func (r *reader) mapping(n *yaml.Node, what string, known []string, required ...string) fields {
 	n = resolve(n)
-	out := map[string]*yaml.Node{}
+	out := fields{val: map[string]*yaml.Node{}, key: map[string]*yaml.Node{}}
 	if n.Kind != yaml.MappingNode {
 		r.at(n, "%s must be a mapping of keys to values", what)
 		return out
@@ -439,14 +451,14 @@ func (r *reader) mapping(n *yaml.Node, what string, known []string, required ...
 		switch {
 		case !contains(known, k.Value):
 			r.at(k, "unknown key %q in %s (known: %s)", k.Value, what, strings.Join(known, ", "))
-		case out[k.Value] != nil:
+		case out.val[k.Value] != nil:
 			r.at(k, "key %q appears twice in %s", k.Value, what)
 		default:
-			out[k.Value] = v
+			out.val[k.Value], out.key[k.Value] = v, k
 		}
 	}
 	for _, key := range required {
-		if out[key] == nil {
+		if out.val[key] == nil {
 			r.at(n, "%s: missing %s", what, key)
 		}
 	}
@@ -519,7 +531,7 @@ func (r *reader) text(n *yaml.Node, what string) Text {
 	}
 	f := r.mapping(n, what, []string{"vi", "en"})
 	for _, lang := range []string{"vi", "en"} {
-		v := f[lang]
+		v := f.val[lang]
 		if v == nil {
 			r.at(n, "%s: missing translation: %s", what, lang)
 			continue
@@ -535,4 +547,15 @@ func (r *reader) text(n *yaml.Node, what string) Text {
 		}
 	}
 	return t
+}
+
+// Problems is a list of problems; as an error it lists them one a line.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
 }

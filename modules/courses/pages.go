@@ -1,0 +1,62 @@
+package courses
+
+import (
+	"embed"
+	"html/template"
+
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+//go:embed views/*.html
+var views embed.FS
+
+func (m *Module) pageRoutes(r *web.Router) {
+	r.Get("/courses", web.Doc{}, m.listPage)
+	r.Get("/courses/:code", web.Doc{}, m.coursePage)
+}
+
+// pageCourse is a course in the page's language.
+type pageCourse struct {
+	Code                string
+	Title               string
+	Summary             string
+	RequiredFor         []string
+	RequiredForYou      bool
+	Certification       Certification
+	QuestionsPerAttempt int
+	TimeLimitMinutes    int
+	PassPercent         int
+	MaxAttempts         int
+	Lesson              template.HTML
+}
+
+func (m *Module) pageCourse(c *fiber.Ctx, x Course) pageCourse {
+	lang := web.Lang(c)
+	return pageCourse{
+		Code: x.Code, Title: x.Title.In(lang), Summary: x.Summary.In(lang),
+		RequiredFor: x.RequiredFor, RequiredForYou: x.IsRequiredFor(web.PrincipalOf(c).Role),
+		Certification:       x.Certification,
+		QuestionsPerAttempt: x.Quiz.QuestionsPerAttempt, TimeLimitMinutes: x.Quiz.TimeLimitMinutes,
+		PassPercent: int(x.Quiz.PassMark*100 + 0.5), MaxAttempts: x.Quiz.MaxAttempts,
+	}
+}
+
+func (m *Module) listPage(c *fiber.Ctx) error {
+	all := m.cat.Courses()
+	items := make([]pageCourse, 0, len(all))
+	for _, x := range all {
+		items = append(items, m.pageCourse(c, x))
+	}
+	return m.platform.Render(c, fiber.StatusOK, "courses", map[string]any{"Items": items})
+}
+
+func (m *Module) coursePage(c *fiber.Ctx) error {
+	x, err := m.course(c)
+	if err != nil {
+		return err
+	}
+	pc := m.pageCourse(c, x)
+	pc.Lesson = m.lessons[x.Code].in(web.Lang(c))
+	return m.platform.Render(c, fiber.StatusOK, "course", map[string]any{"C": pc})
+}
