@@ -78,6 +78,16 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	return &Embedded{URI: f.MongoDBURI(), stop: func() { cancel(); <-done }}, nil
 }
 
+// EmbeddedPoolSize is the driver's connection pool size on the embedded
+// store: one. FerretDB v1 runs every update as read, modify in Go, then
+// `UPDATE … WHERE _id = ?` of the whole document, so two connections updating
+// one document at once lose a write — even `$inc`, even with the expected
+// state in the filter (measured: 12 parallel `$inc` left 3). It answers the
+// commands of one connection in order, so a single connection makes every
+// findOneAndUpdate atomic, as on MongoDB. SQLite has one writer anyway:
+// a larger pool adds no write throughput there (see NOTES.md).
+const EmbeddedPoolSize = 1
+
 // Open connects to the configured store, starting the embedded server when
 // no URI is set, and waits until it answers a ping.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
@@ -90,6 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, err
 		}
 		s.Mode, s.stopEmbedded, uri = "embedded", emb.Stop, emb.URI
+		opts.SetMaxPoolSize(EmbeddedPoolSize)
 	} else {
 		opts.SetWriteConcern(writeconcern.Majority()).SetRetryWrites(true)
 	}

@@ -50,7 +50,11 @@ func run(m *testing.M) int {
 		defer emb.Stop()
 		uri = emb.URI
 	}
-	c, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(60 * time.Second))
+	opts := options.Client().ApplyURI(uri).SetTimeout(60 * time.Second)
+	if os.Getenv("ACADEMY_TEST_MONGODB_URI") == "" {
+		opts.SetMaxPoolSize(store.EmbeddedPoolSize)
+	}
+	c, err := mongo.Connect(opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
 		return 2
