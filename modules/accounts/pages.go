@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"embed"
+	"errors"
 	"net/url"
 	"strings"
 
@@ -68,8 +69,7 @@ func (m *Module) loginSubmit(c *fiber.Ctx) error {
 			form.Error = m.tr.T(lang, "login.wrong")
 		case errs.TooManyRequests:
 			var e *errs.Error
-			if ee, ok := err.(*errs.Error); ok {
-				e = ee
+			if errors.As(err, &e) {
 				c.Set(fiber.HeaderRetryAfter, retryAfter(e))
 			}
 			form.Error = m.tr.T(lang, "login.locked")

@@ -11,19 +11,8 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 )
 
-// Problem is one thing wrong with the content.
-type Problem struct {
-	File    string
-	Line    int
-	Message string
-}
-
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
-	}
-	return fmt.Sprintf("%s: %s", p.File, p.Message)
-}
+// Problem is one thing wrong with the content, written "file:line: message".
+type Problem = courses.Problem
 
 // Check validates the translations, the demo network and the courses.
 func Check(fsys fs.FS) []Problem {

@@ -30,16 +30,8 @@ type Summary struct {
 // Detail is one course with its lesson (Markdown source, both languages).
 // Like Summary, it never carries questions or answers.
 type Detail struct {
-	Code                string            `json:"code"`
-	Title               Text              `json:"title"`
-	Summary             Text              `json:"summary"`
-	RequiredFor         []string          `json:"required_for"`
-	Certification       CertificationInfo `json:"certification"`
-	QuestionsPerAttempt int               `json:"questions_per_attempt"`
-	TimeLimitMinutes    int               `json:"time_limit_minutes"`
-	PassMark            float64           `json:"pass_mark"`
-	MaxAttempts         int               `json:"max_attempts"`
-	Lesson              Text              `json:"lesson"`
+	Summary
+	Lesson Text `json:"lesson"`
 }
 
 // toSummary is the catalog view of a course: its quiz reduced to its rules.
@@ -65,12 +57,7 @@ func toSummary(c Course) Summary {
 // toDetail is a course with its lesson, still without its questions.
 func toDetail(c Course) Detail {
 	s := toSummary(c)
-	return Detail{
-		Code: s.Code, Title: s.Title, Summary: s.Summary, RequiredFor: s.RequiredFor,
-		Certification: s.Certification, QuestionsPerAttempt: s.QuestionsPerAttempt,
-		TimeLimitMinutes: s.TimeLimitMinutes, PassMark: s.PassMark, MaxAttempts: s.MaxAttempts,
-		Lesson: c.Lesson,
-	}
+	return Detail{Summary: s, Lesson: c.Lesson}
 }
 
 func (m *Module) apiRoutes(r *web.Router) {

@@ -138,6 +138,15 @@ func schemaOf(t reflect.Type, depth int) map[string]any {
 			if !f.IsExported() {
 				continue
 			}
+			if f.Anonymous && f.Tag.Get("json") == "" {
+				// An embedded struct's fields are promoted, as encoding/json does.
+				if inner, ok := schemaOf(f.Type, depth+1)["properties"].(map[string]any); ok {
+					for k, v := range inner {
+						props[k] = v
+					}
+					continue
+				}
+			}
 			name := f.Name
 			if tag := f.Tag.Get("json"); tag != "" {
 				if tag == "-" {
