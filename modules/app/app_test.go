@@ -362,7 +362,7 @@ func TestPagesSignInWithCSRFAndLanguage(t *testing.T) {
 	}
 }
 
-func TestErrorsAsPagesAndOversizeUpload(t *testing.T) {
+func TestErrorsAsPages(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t)
 	ctv := s.Find(t, "ctv", "TB")
@@ -374,22 +374,5 @@ func TestErrorsAsPagesAndOversizeUpload(t *testing.T) {
 	}
 	if strings.Contains(string(r.Body), other.FullName) {
 		t.Error("the 404 page reveals the person")
-	}
-
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, _ := w.CreateFormFile("file", "huge.csv")
-	fw.Write(bytes.Repeat([]byte("x"), 11<<20))
-	w.Close()
-	r = s.Do(t, "POST", "/api/v1/collaborators/import", coord, buf.Bytes(), w.FormDataContentType())
-	if r.Status != 413 {
-		t.Fatalf("11 MiB upload: %d %s", r.Status, truncate(r.Body))
-	}
-	if p := r.Problem(t); p.Status != 413 {
-		t.Errorf("problem %+v", p)
-	}
-	if n := len(s.Collaborators(t)); n != 65 {
-		t.Errorf("registry changed: %d", n)
 	}
 }
