@@ -177,11 +177,6 @@ func userAdd(ctx context.Context, cfg app.Config, args []string, getenv func(str
 	}
 	cfg.Demo = false
 	return withApp(ctx, cfg, logger, func(a *app.App) error {
-		if *collaborator != "" {
-			if _, err := a.Collaborators.AreaOf(ctx, *collaborator); err != nil {
-				return fmt.Errorf("--collaborator %s: %w", *collaborator, err)
-			}
-		}
 		u, err := a.Accounts.CreateUser(ctx, accountsNewUser(*email, pw, *role, *collaborator))
 		if err != nil {
 			return err

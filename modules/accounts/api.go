@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -132,14 +131,6 @@ func (m *Module) apiCreateUser(c *fiber.Ctx) error {
 	var in NewUser
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
-	}
-	if in.CollaboratorID != "" && m.directory != nil {
-		if _, err := m.directory.AreaOf(c.UserContext(), in.CollaboratorID); err != nil {
-			if errs.Is(err, errs.NotFound) {
-				return errs.Field("collaborator_id", "no such collaborator")
-			}
-			return err
-		}
 	}
 	u, err := m.svc.CreateUser(c.UserContext(), in)
 	if err != nil {

@@ -10,11 +10,10 @@ import (
 
 // Module is the accounts module's HTTP side.
 type Module struct {
-	svc       *Service
-	platform  *web.Platform
-	tr        *i18n.Translator
-	directory Directory
-	secure    bool
+	svc      *Service
+	platform *web.Platform
+	tr       *i18n.Translator
+	secure   bool
 }
 
 // ModuleDeps are what the module's routes need.
@@ -22,7 +21,6 @@ type ModuleDeps struct {
 	Service       *Service
 	Platform      *web.Platform
 	Translator    *i18n.Translator
-	Directory     Directory
 	SecureCookies bool
 }
 
@@ -31,7 +29,7 @@ func NewModule(d ModuleDeps) (*Module, error) {
 	if err := d.Platform.RegisterViews(views, "views/*.html"); err != nil {
 		return nil, err
 	}
-	return &Module{svc: d.Service, platform: d.Platform, tr: d.Translator, directory: d.Directory, secure: d.SecureCookies}, nil
+	return &Module{svc: d.Service, platform: d.Platform, tr: d.Translator, secure: d.SecureCookies}, nil
 }
 
 // Routes registers the API and page routes.

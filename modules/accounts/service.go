@@ -116,13 +116,20 @@ func (s *Service) prepare(in NewUser, hash string) (User, error) {
 		PasswordHash: hash, CreatedAt: s.d.Clock.Now()}, nil
 }
 
-// CreateUser adds an account. Errors: errs.Invalid for bad input,
-// errs.Conflict when the email is taken.
+// CreateUser adds an account. Errors: errs.Invalid for bad input or an
+// unknown collaborator, errs.Conflict when the email is taken.
 func (s *Service) CreateUser(ctx context.Context, in NewUser) (u User, err error) {
 	defer errs.Wrap(&err, "accounts.CreateUser(%q)", in.Email)
 	u, err = s.prepare(in, "")
 	if err != nil {
 		return User{}, err
+	}
+	if u.CollaboratorID != "" && s.d.Directory != nil {
+		if _, err := s.d.Directory.AreaOf(ctx, u.CollaboratorID); errs.Is(err, errs.NotFound) {
+			return User{}, errs.Field("collaborator_id", "no such collaborator")
+		} else if err != nil {
+			return User{}, err
+		}
 	}
 	if err := s.d.Store.InsertUser(ctx, u); err != nil {
 		return User{}, err

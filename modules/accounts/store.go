@@ -134,11 +134,6 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return out, nil
 }
 
-// CountUsers counts the users.
-func (s *Store) CountUsers(ctx context.Context) (int64, error) {
-	return s.db.Collection(usersColl).CountDocuments(ctx, bson.D{})
-}
-
 // SetPasswordHash replaces a user's password hash.
 func (s *Store) SetPasswordHash(ctx context.Context, id, hash string, now time.Time) error {
 	return s.updateUser(ctx, id, bson.D{{Key: "password_hash", Value: hash}, {Key: "updated_at", Value: now}})
@@ -191,15 +186,6 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) err
 	}
 	_, err := s.db.Collection(sessionsColl).DeleteMany(ctx, filter)
 	return err
-}
-
-// DeleteExpiredSessions removes sessions that expired before now.
-func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.db.Collection(sessionsColl).DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: now}}}})
-	if err != nil {
-		return 0, err
-	}
-	return res.DeletedCount, nil
 }
 
 // ThrottleOf returns the failure record of an email (zero when none).

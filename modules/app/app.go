@@ -129,7 +129,7 @@ func (a *App) build(opts Options) error {
 		return err
 	}
 	accMod, err := accounts.NewModule(accounts.ModuleDeps{Service: a.Accounts, Platform: a.Platform, Translator: tr,
-		Directory: a.Collaborators, SecureCookies: secure})
+		SecureCookies: secure})
 	if err != nil {
 		return err
 	}

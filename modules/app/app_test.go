@@ -1,10 +1,8 @@
 package app_test
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -30,18 +28,14 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, r := range s.App.Platform.App.GetRoutes(true) {
-		if r.Method == "HEAD" || r.Method == "CONNECT" || r.Method == "OPTIONS" || r.Method == "TRACE" {
-			continue
-		}
-		n++
+	routes := s.Routes()
+	for _, r := range routes {
 		if !enf.Covered(r.Path, r.Method) {
 			t.Errorf("%s %s has no policy line and is not declared public", r.Method, r.Path)
 		}
 	}
-	if n < 20 {
-		t.Fatalf("only %d routes registered", n)
+	if len(routes) < 20 {
+		t.Fatalf("only %d routes registered", len(routes))
 	}
 }
 
@@ -50,7 +44,7 @@ func TestPolicyLinesNameRealRoutes(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{NoDemo: true})
 	routes := map[string]bool{}
-	for _, r := range s.App.Platform.App.GetRoutes(true) {
+	for _, r := range s.Routes() {
 		routes[r.Method+" "+r.Path] = true
 	}
 	for _, line := range strings.Split(policies.Policy(), "\n") {
@@ -81,8 +75,8 @@ func TestOpenAPIListsEveryAPIRoute(t *testing.T) {
 		t.Errorf("openapi version %q", doc.OpenAPI)
 	}
 	n := 0
-	for _, rt := range s.App.Platform.App.GetRoutes(true) {
-		if !strings.HasPrefix(rt.Path, "/api/v1/") || rt.Method == "HEAD" {
+	for _, rt := range s.Routes() {
+		if !strings.HasPrefix(rt.Path, "/api/v1/") {
 			continue
 		}
 		n++
@@ -201,14 +195,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			var r apptest.Response
 			switch {
 			case tc.body == "upload":
-				var buf bytes.Buffer
-				w := multipart.NewWriter(&buf)
-				fw, _ := w.CreateFormFile("file", "empty.csv")
-				fw.Write([]byte(""))
-				w.Close()
-				r = s.Do(t, tc.method, path, tokens[p.name], buf.Bytes(), w.FormDataContentType())
+				r = s.Upload(t, path, tokens[p.name], "empty.csv", nil)
 			case strings.HasPrefix(tc.path, "/collaborators"):
-				r = page(t, s, path, tokens[p.name])
+				r = s.Page(t, path, tokens[p.name])
 			default:
 				r = s.Do(t, tc.method, path, tokens[p.name], tc.body)
 			}
@@ -258,23 +247,6 @@ func truncate(b []byte) string {
 		return s[:200]
 	}
 	return s
-}
-
-// page fetches an HTML page as a browser would, with the session cookie.
-func page(t *testing.T, s *apptest.Server, path, token string) apptest.Response {
-	t.Helper()
-	req, _ := http.NewRequest("GET", s.URL+path, nil)
-	req.Header.Set("Accept", "text/html")
-	if token != "" {
-		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
-	}
-	resp, err := apptest.Browser(t).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
 }
 
 var csrfRe = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
@@ -368,7 +340,7 @@ func TestErrorsAsPages(t *testing.T) {
 	ctv := s.Find(t, "ctv", "TB")
 	other := s.Find(t, "ctv", "CM")
 	tok := s.LoginDemo(t, ctv.Email)
-	r := page(t, s, "/collaborators/"+other.ID, tok)
+	r := s.Page(t, "/collaborators/"+other.ID, tok)
 	if r.Status != 404 || !strings.Contains(string(r.Body), "Không tìm thấy trang") || !strings.Contains(r.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("out-of-scope page: %d %s", r.Status, truncate(r.Body))
 	}

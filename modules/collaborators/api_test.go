@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -268,15 +267,7 @@ func TestPatchRulesArchiveAndAudit(t *testing.T) {
 
 func upload(t *testing.T, s *apptest.Server, tok, name string, data []byte) apptest.Response {
 	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, err := w.CreateFormFile("file", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fw.Write(data)
-	w.Close()
-	return s.Do(t, "POST", "/api/v1/collaborators/import", tok, buf.Bytes(), w.FormDataContentType())
+	return s.Upload(t, "/api/v1/collaborators/import", tok, name, data)
 }
 
 const header = "STT,Mã CTV,Họ và tên,Email,Số điện thoại,Vai trò,Mã đơn vị,Xã/Phường,Chức vụ,Số hợp đồng,Ngày bắt đầu,Ngày kết thúc,Trạng thái HĐ,Thù lao quý\n"

@@ -135,16 +135,6 @@ func (s *Service) Areas(ctx context.Context) ([]Area, error) {
 	return snap.areas, nil
 }
 
-// AreaExists reports whether code names a district unit.
-func (s *Service) AreaExists(ctx context.Context, code string) (bool, error) {
-	snap, err := s.current(ctx)
-	if err != nil {
-		return false, err
-	}
-	_, ok := snap.areaIdx[code]
-	return ok, nil
-}
-
 // SetAreas stores the district units (demo network, set-up).
 func (s *Service) SetAreas(ctx context.Context, areas []Area) error {
 	if err := s.d.Store.PutAreas(ctx, areas); err != nil {
@@ -190,6 +180,12 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Collab
 	if err != nil {
 		return Collaborator{}, err
 	}
+	return snap.get(scope, id)
+}
+
+// get returns one collaborator inside scope; errs.NotFound also hides
+// records outside it.
+func (snap *snapshot) get(scope authz.Scope, id string) (Collaborator, error) {
 	c, ok := snap.byID[id]
 	if !ok || !scope.Allows(c.AreaCode, c.ID) {
 		return Collaborator{}, errs.E(errs.NotFound, "no such collaborator")
@@ -307,11 +303,11 @@ func onlyUniqueness(fe []errs.FieldError) bool {
 // errs.NotFound, errs.Forbidden, errs.Invalid, errs.Conflict.
 func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool, id string, p Patch) (c Collaborator, err error) {
 	defer errs.Wrap(&err, "collaborators.Update(%q)", id)
-	if _, err := s.Get(ctx, scope, id); err != nil {
-		return Collaborator{}, err
-	}
 	snap, err := s.current(ctx)
 	if err != nil {
+		return Collaborator{}, err
+	}
+	if _, err := snap.get(scope, id); err != nil {
 		return Collaborator{}, err
 	}
 	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }

@@ -1,7 +1,6 @@
 package courses_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -162,24 +161,8 @@ func TestCourseAPIErrors(t *testing.T) {
 // page fetches a page as a browser would, signed in with token.
 func page(t *testing.T, s *apptest.Server, path, token string) (int, http.Header, string) {
 	t.Helper()
-	req, err := http.NewRequest("GET", s.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Accept", "text/html")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := apptest.Browser(t).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, string(b)
+	r := s.Page(t, path, token)
+	return r.Status, r.Header, string(r.Body)
 }
 
 func TestCoursePages(t *testing.T) {

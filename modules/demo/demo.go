@@ -108,15 +108,3 @@ func Load(ctx context.Context, n Network, d Deps, password string) (bool, error)
 	}
 	return true, nil
 }
-
-// CountByRole counts the demo people per role, for start-up messages and tests.
-func (n Network) CountByRole() map[string]int {
-	out := map[string]int{}
-	for _, p := range n.Collaborators {
-		out[p.Role]++
-	}
-	for _, s := range n.Staff {
-		out[s.Role]++
-	}
-	return out
-}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -22,6 +23,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
 // DemoPassword is the password of every demo account in tests.
@@ -244,4 +246,62 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// Page fetches an HTML page as a browser would: Accept text/html, the
+// session in its cookie (when token is set), redirects not followed.
+func (s *Server) Page(t testing.TB, path, token string) Response {
+	t.Helper()
+	req, err := http.NewRequest("GET", s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "text/html")
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
+	}
+	resp, err := Browser(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+}
+
+// Upload posts data as the multipart file field "file" named name.
+func (s *Server) Upload(t testing.TB, path, token, name string, data []byte) Response {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return s.Do(t, "POST", path, token, buf.Bytes(), w.FormDataContentType())
+}
+
+// Route is one registered route.
+type Route struct{ Method, Path string }
+
+// Routes lists the registered routes, without the HEAD twins of GET routes.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.App.Platform.App.GetRoutes(true) {
+		switch r.Method {
+		case "HEAD", "CONNECT", "OPTIONS", "TRACE":
+			continue
+		}
+		out = append(out, Route{Method: r.Method, Path: r.Path})
+	}
+	return out
 }
