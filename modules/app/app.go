@@ -27,6 +27,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/modules/quizzes"
 	"github.com/ctvacademy/academy/policies"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -56,6 +57,8 @@ type Options struct {
 	Clock clock.Clock
 	// Argon2 overrides the password hashing cost (tests use a cheap one).
 	Argon2 *argon2id.Params
+	// Events receives "quiz passed"; nil logs it.
+	Events quizzes.Events
 }
 
 // App is the running service.
@@ -66,6 +69,8 @@ type App struct {
 	DB            *mongo.Database
 	Accounts      *accounts.Service
 	Collaborators *collaborators.Service
+	Courses       *courses.Catalog
+	Quizzes       *quizzes.Service
 	Audit         *audit.Log
 	Logger        *slog.Logger
 	// DemoLoaded and DemoPassword tell what Setup did, for the start-up message.
@@ -145,9 +150,30 @@ func (a *App) build(opts Options) error {
 	if err != nil {
 		return err
 	}
+	a.Courses = cat
+	events := opts.Events
+	if events == nil {
+		events = logEvents{a.Logger}
+	}
+	a.Quizzes = quizzes.NewService(quizzes.Deps{Store: quizzes.NewStore(a.DB), Catalog: cat, Events: events,
+		Clock: opts.Clock, Logger: a.Logger})
+	quizMod, err := quizzes.NewModule(a.Quizzes, cat, a.Platform, opts.Clock)
+	if err != nil {
+		return err
+	}
 	accMod.Routes()
 	colMod.Routes()
 	courseMod.Routes()
+	quizMod.Routes()
+	return nil
+}
+
+// logEvents writes the quiz engine's announcements to the log until the
+// certification module listens to them.
+type logEvents struct{ log *slog.Logger }
+
+func (l logEvents) QuizPassed(ctx context.Context, p quizzes.Passed) error {
+	l.log.InfoContext(ctx, "quiz passed", "attempt", p.AttemptID, "collaborator", p.CollaboratorID, "course", p.CourseCode, "score", p.Score)
 	return nil
 }
 
@@ -158,6 +184,7 @@ func (a *App) Setup(ctx context.Context) error {
 	idx = append(idx, accounts.Indexes()...)
 	idx = append(idx, collaborators.Indexes()...)
 	idx = append(idx, audit.Indexes()...)
+	idx = append(idx, quizzes.Indexes()...)
 	if err := store.EnsureIndexes(ctx, a.DB, idx); err != nil {
 		return err
 	}
@@ -208,6 +235,7 @@ func RandomPassword() string {
 // accepting, drain in-flight requests, stop workers. The caller closes the
 // store afterwards.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	a.startWorkers()
 	errc := make(chan error, 1)
 	go func() { errc <- a.Platform.App.Listener(ln) }()
 	select {
@@ -237,4 +265,28 @@ func (a *App) Close(ctx context.Context) error {
 		return a.Store.Close(ctx)
 	}
 	return nil
+}
+
+// startWorkers starts the background work: closing overdue quiz attempts.
+func (a *App) startWorkers() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(30 * time.Second)
+		defer t.Stop()
+		for {
+			if n, err := a.Quizzes.Sweep(ctx); err != nil && ctx.Err() == nil {
+				a.Logger.Error("closing overdue attempts", "error", err)
+			} else if n > 0 {
+				a.Logger.Info("closed overdue attempts", "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	a.stopWorkers = append(a.stopWorkers, func() { cancel(); <-done })
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/modules/quizzes"
 )
 
 // DemoPassword is the password of every demo account in tests.
@@ -41,6 +42,12 @@ const (
 type Server struct {
 	App *app.App
 	URL string
+
+	t    testing.TB
+	cfg  app.Config
+	opts app.Options
+	ln   net.Listener
+	stop func()
 }
 
 // Options change how the server starts.
@@ -48,6 +55,7 @@ type Options struct {
 	Clock  clock.Clock
 	NoDemo bool
 	Logger *slog.Logger
+	Events quizzes.Events
 }
 
 // Start runs the service for the test and stops it at cleanup.
@@ -67,29 +75,54 @@ func Start(t testing.TB, opts ...Options) *Server {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
-	cfg := app.Config{HTTPAddr: ln.Addr().String(), BaseURL: url, DataDir: t.TempDir(), MongoDB: db.Name(),
-		MailFrom: "academy@example.vn", AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword}
+	s := &Server{URL: url, t: t, ln: ln,
+		cfg: app.Config{HTTPAddr: ln.Addr().String(), BaseURL: url, DataDir: t.TempDir(), MongoDB: db.Name(),
+			MailFrom: "academy@example.vn", AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword},
+		opts: app.Options{Logger: o.Logger, DB: db, Clock: o.Clock, Events: o.Events,
+			Argon2: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
+	}
+	s.run()
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+// run builds the service on the server's database and serves on its listener.
+func (s *Server) run() {
+	s.t.Helper()
 	ctx := context.Background()
-	a, err := app.New(ctx, cfg, app.Options{Logger: o.Logger, DB: db, Clock: o.Clock,
-		Argon2: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}})
+	a, err := app.New(ctx, s.cfg, s.opts)
 	if err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
 	if err := a.Setup(ctx); err != nil {
-		t.Fatal(err)
+		s.t.Fatal(err)
 	}
+	s.App = a
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
+	ln := s.ln
 	go func() { done <- a.Serve(sctx, ln) }()
-	t.Cleanup(func() {
+	s.stop = func() {
 		cancel()
 		select {
 		case <-done:
 		case <-time.After(20 * time.Second):
-			t.Error("server did not stop")
+			s.t.Error("server did not stop")
 		}
-	})
-	return &Server{App: a, URL: url}
+	}
+}
+
+// Restart stops the service and starts a new one on the same database and
+// address, as a process restart would: nothing kept in memory survives.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.stop()
+	ln, err := net.Listen("tcp", s.cfg.HTTPAddr)
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", s.cfg.HTTPAddr, err)
+	}
+	s.ln = ln
+	s.run()
 }
 
 // Response is an answer read whole.

@@ -1,0 +1,273 @@
+package quizzes
+
+import (
+	"math"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+// TakerOption is an option as the taker sees it: no answer key.
+type TakerOption struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// TakerQuestion is a question as the taker sees it: no answer key.
+type TakerQuestion struct {
+	ID      string        `json:"id"`
+	Text    string        `json:"text"`
+	Kind    string        `json:"kind"`
+	Options []TakerOption `json:"options"`
+}
+
+// ReviewItem shows, after submission, what was right.
+type ReviewItem struct {
+	QuestionID string   `json:"question_id"`
+	Chosen     []string `json:"chosen"`
+	Correct    []string `json:"correct,omitempty"` // only when the course's review setting shows answers
+	IsCorrect  bool     `json:"is_correct"`
+}
+
+// Result is the outcome of a graded attempt.
+type Result struct {
+	Score       float64      `json:"score"`
+	Passed      bool         `json:"passed"`
+	Correct     int          `json:"correct"`
+	Total       int          `json:"total"`
+	PassMark    float64      `json:"pass_mark"`
+	SubmittedAt time.Time    `json:"submitted_at"`
+	Late        bool         `json:"late"`
+	Review      []ReviewItem `json:"review,omitempty"`
+}
+
+// AttemptView is an attempt as its taker sees it. Before submission it
+// carries the questions and saved answers, never a key; after, the result.
+type AttemptView struct {
+	ID               string              `json:"id"`
+	CollaboratorID   string              `json:"collaborator_id"`
+	CourseCode       string              `json:"course_code"`
+	Number           int                 `json:"number"`
+	Status           string              `json:"status"`
+	StartedAt        time.Time           `json:"started_at"`
+	Deadline         time.Time           `json:"deadline"`
+	RemainingSeconds int                 `json:"remaining_seconds"`
+	QuizVersion      string              `json:"quiz_version"`
+	Questions        []TakerQuestion     `json:"questions"`
+	Answers          map[string][]string `json:"answers"`
+	Result           *Result             `json:"result,omitempty"`
+}
+
+// ResultRow is one attempt in a results list.
+type ResultRow struct {
+	ID             string    `json:"id"`
+	CollaboratorID string    `json:"collaborator_id"`
+	AreaCode       string    `json:"area_code"`
+	CourseCode     string    `json:"course_code"`
+	Number         int       `json:"number"`
+	Status         string    `json:"status"`
+	StartedAt      time.Time `json:"started_at"`
+	SubmittedAt    time.Time `json:"submitted_at,omitzero"`
+	Score          float64   `json:"score"`
+	Passed         bool      `json:"passed"`
+}
+
+// CourseResults is a course's results with a summary.
+type CourseResults struct {
+	CourseCode string      `json:"course_code"`
+	Attempts   int         `json:"attempts"`
+	Graded     int         `json:"graded"`
+	Passed     int         `json:"passed"`
+	MeanScore  float64     `json:"mean_score"`
+	Items      []ResultRow `json:"items"`
+	Total      int         `json:"total"`
+}
+
+// AnswersBody is the body of PUT /attempts/{id}/answers and, optionally,
+// of POST /attempts/{id}/submit.
+type AnswersBody struct {
+	Answers map[string][]string `json:"answers"`
+}
+
+// View renders an attempt for its taker in lang at now.
+func View(a Attempt, lang string, now time.Time) AttemptView {
+	v := AttemptView{ID: a.ID, CollaboratorID: a.CollaboratorID, CourseCode: a.CourseCode, Number: a.N, Status: a.Status,
+		StartedAt: a.StartedAt, Deadline: a.Deadline, QuizVersion: a.QuizVersion, Answers: a.Answers,
+		RemainingSeconds: int(math.Ceil(a.Remaining(now).Seconds()))}
+	if v.Answers == nil {
+		v.Answers = map[string][]string{}
+	}
+	v.Questions = make([]TakerQuestion, len(a.Questions))
+	for i, q := range a.Questions {
+		opts := make([]TakerOption, len(q.Options))
+		for j, o := range q.Options {
+			opts[j] = TakerOption{ID: o.ID, Text: o.Text.In(lang)}
+		}
+		v.Questions[i] = TakerQuestion{ID: q.ID, Text: q.Text.In(lang), Kind: q.Kind, Options: opts}
+	}
+	if a.Status == StatusGraded {
+		v.RemainingSeconds = 0
+		r := &Result{Score: a.Score, Passed: a.Passed, Correct: a.Correct, Total: len(a.Questions), PassMark: a.PassMark,
+			SubmittedAt: a.SubmittedAt, Late: a.Late}
+		for _, q := range a.Questions {
+			item := ReviewItem{QuestionID: q.ID, Chosen: a.Answers[q.ID], IsCorrect: q.IsCorrect(a.Answers[q.ID])}
+			if item.Chosen == nil {
+				item.Chosen = []string{}
+			}
+			if a.Review != courses.ReviewScoreOnly {
+				item.Correct = q.CorrectIDs()
+			}
+			r.Review = append(r.Review, item)
+		}
+		v.Result = r
+	}
+	return v
+}
+
+func row(a Attempt) ResultRow {
+	return ResultRow{ID: a.ID, CollaboratorID: a.CollaboratorID, AreaCode: a.AreaCode, CourseCode: a.CourseCode, Number: a.N,
+		Status: a.Status, StartedAt: a.StartedAt, SubmittedAt: a.SubmittedAt, Score: a.Score, Passed: a.Passed}
+}
+
+func (m *Module) apiRoutes(r *web.Router) {
+	r.Post("/courses/:code/attempts", web.Doc{Summary: "Start (or resume) my attempt at a course's quiz; no answer key", Response: AttemptView{}, Status: 201}, m.apiStart)
+	r.Get("/attempts/:id", web.Doc{Summary: "An attempt: questions and saved answers while open, the result after", Response: AttemptView{}}, m.apiGet)
+	r.Put("/attempts/:id/answers", web.Doc{Summary: "Autosave my answers", Request: AnswersBody{}, Response: AttemptView{}}, m.apiSave)
+	r.Post("/attempts/:id/submit", web.Doc{Summary: "Submit my attempt (graded once)", Request: AnswersBody{}, Response: Result{}}, m.apiSubmit)
+	r.Get("/attempts", web.Doc{Summary: "Attempts in the caller's scope", Response: web.List[ResultRow]{}, Query: []string{"collaborator_id", "course_code", "area_code", "limit", "offset"}}, m.apiList)
+	r.Get("/me/attempts", web.Doc{Summary: "My attempts", Response: web.List[ResultRow]{}, Query: []string{"course_code", "limit", "offset"}}, m.apiMine)
+	r.Get("/courses/:code/results", web.Doc{Summary: "A course's results in the caller's scope, with a summary", Response: CourseResults{}, Query: []string{"area_code", "limit", "offset"}}, m.apiCourseResults)
+	r.Get("/courses/:code/item-analysis", web.Doc{Summary: "Per question: times asked, share answered correctly", Response: web.List[ItemStat]{}}, m.apiItems)
+}
+
+func (m *Module) apiStart(c *fiber.Ctx) error {
+	a, created, err := m.svc.Start(c.UserContext(), web.PrincipalOf(c), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(View(a, web.Lang(c), m.now()))
+}
+
+func (m *Module) apiGet(c *fiber.Ctx) error {
+	a, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(View(a, web.Lang(c), m.now()))
+}
+
+func decodeAnswers(c *fiber.Ctx, required bool) (map[string][]string, error) {
+	if len(c.Body()) == 0 && !required {
+		return nil, nil
+	}
+	var body AnswersBody
+	if err := web.DecodeJSON(c, &body); err != nil {
+		return nil, err
+	}
+	if body.Answers == nil && required {
+		return nil, errs.Field("answers", "is required")
+	}
+	return body.Answers, nil
+}
+
+func (m *Module) apiSave(c *fiber.Ctx) error {
+	answers, err := decodeAnswers(c, true)
+	if err != nil {
+		return err
+	}
+	a, err := m.svc.SaveAnswers(c.UserContext(), web.PrincipalOf(c), c.Params("id"), answers)
+	if err != nil {
+		return err
+	}
+	return c.JSON(View(a, web.Lang(c), m.now()))
+}
+
+func (m *Module) apiSubmit(c *fiber.Ctx) error {
+	answers, err := decodeAnswers(c, false)
+	if err != nil {
+		return err
+	}
+	a, err := m.svc.Submit(c.UserContext(), web.PrincipalOf(c), c.Params("id"), answers)
+	if err != nil {
+		return err
+	}
+	return c.JSON(View(a, web.Lang(c), m.now()).Result)
+}
+
+func (m *Module) list(c *fiber.Ctx, scope authz.Scope, f Filter) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	all, err := m.svc.List(c.UserContext(), scope, f)
+	if err != nil {
+		return err
+	}
+	rows := make([]ResultRow, len(all))
+	for i, a := range all {
+		rows[i] = row(a)
+	}
+	return c.JSON(web.Slice(rows, limit, offset))
+}
+
+func (m *Module) apiList(c *fiber.Ctx) error {
+	return m.list(c, web.ScopeOf(c), Filter{CollaboratorID: c.Query("collaborator_id"), CourseCode: c.Query("course_code"), AreaCode: c.Query("area_code")})
+}
+
+func (m *Module) apiMine(c *fiber.Ctx) error {
+	p := web.PrincipalOf(c)
+	if p.CollaboratorID == "" {
+		return c.JSON(web.List[ResultRow]{Items: []ResultRow{}})
+	}
+	return m.list(c, authz.Scope{Kind: authz.ScopeOwn, CollaboratorID: p.CollaboratorID}, Filter{CourseCode: c.Query("course_code")})
+}
+
+func (m *Module) apiCourseResults(c *fiber.Ctx) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	course, ok := m.cat.Course(c.Params("code"))
+	if !ok {
+		return errs.E(errs.NotFound, "no such course")
+	}
+	all, err := m.svc.List(c.UserContext(), web.ScopeOf(c), Filter{CourseCode: course.Code, AreaCode: c.Query("area_code")})
+	if err != nil {
+		return err
+	}
+	out := CourseResults{CourseCode: course.Code, Attempts: len(all)}
+	rows := make([]ResultRow, len(all))
+	sum := 0.0
+	for i, a := range all {
+		rows[i] = row(a)
+		if a.Status == StatusGraded {
+			out.Graded++
+			sum += a.Score
+			if a.Passed {
+				out.Passed++
+			}
+		}
+	}
+	if out.Graded > 0 {
+		out.MeanScore = math.Round(sum/float64(out.Graded)*10000) / 10000
+	}
+	page := web.Slice(rows, limit, offset)
+	out.Items, out.Total = page.Items, page.Total
+	return c.JSON(out)
+}
+
+func (m *Module) apiItems(c *fiber.Ctx) error {
+	items, err := m.svc.ItemAnalysis(c.UserContext(), web.ScopeOf(c), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.List[ItemStat]{Items: items, Total: len(items)})
+}

@@ -1,0 +1,240 @@
+// Package quizzes runs the quiz engine: attempts drawn at random from a
+// course's question bank, autosaved answers, grading once on the server's
+// clock, results and item analysis. It knows courses through the catalog
+// and announces a passed quiz through an interface handed in from cmd.
+package quizzes
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+)
+
+// Grace is how long after the deadline answers are still taken, for the
+// slow phone whose last save was on its way.
+const Grace = 30 * time.Second
+
+// Attempt statuses.
+const (
+	StatusOpen   = "open"
+	StatusGraded = "graded"
+)
+
+// MaxAnswerBytes bounds an answers map in a request body.
+const maxAnswerLists = 200
+
+// Question is a question as drawn into an attempt: a snapshot, with its
+// options in the order shown to the taker. Editing the bank later changes
+// nothing here.
+type Question struct {
+	ID      string
+	Kind    string
+	Text    courses.Text
+	Options []Option
+}
+
+// Option is an answer option of a drawn question.
+type Option struct {
+	ID      string
+	Text    courses.Text
+	Correct bool
+}
+
+// Attempt is one try at a course's quiz.
+type Attempt struct {
+	ID             string // <collaborator>:<course>:<n>
+	CollaboratorID string
+	AreaCode       string
+	CourseCode     string
+	N              int // the attempt's number, 1..max_attempts
+	QuizVersion    string
+	PassMark       float64
+	Review         string
+	StartedAt      time.Time
+	Deadline       time.Time
+	Questions      []Question
+	Answers        map[string][]string
+	SavedAt        time.Time
+	Status         string
+	SubmittedAt    time.Time
+	Correct        int
+	Score          float64
+	Passed         bool
+	// Late is true when the answers sent with the submission came after
+	// the deadline and the grace, so the last saved ones were graded.
+	Late bool
+}
+
+// AttemptID is the id of a collaborator's n-th attempt at a course.
+func AttemptID(collaboratorID, course string, n int) string {
+	return collaboratorID + ":" + course + ":" + strconv.Itoa(n)
+}
+
+// ParseAttemptID splits an attempt id. Errors: errs.NotFound for a malformed id.
+func ParseAttemptID(id string) (collaboratorID, course string, n int, err error) {
+	parts := strings.Split(id, ":")
+	if len(parts) != 3 {
+		return "", "", 0, errs.E(errs.NotFound, "no such attempt")
+	}
+	n, convErr := strconv.Atoi(parts[2])
+	if convErr != nil || n < 1 || parts[0] == "" || parts[1] == "" {
+		return "", "", 0, errs.E(errs.NotFound, "no such attempt")
+	}
+	return parts[0], parts[1], n, nil
+}
+
+// NewAttempt draws questions_per_attempt questions of the course's bank at
+// random, shuffles each question's options and starts the clock.
+func NewAttempt(collaboratorID, areaCode string, c courses.Course, n int, now time.Time, rnd *rand.Rand) Attempt {
+	q := c.Quiz
+	picked := rnd.Perm(len(q.Questions))[:q.QuestionsPerAttempt]
+	qs := make([]Question, len(picked))
+	for i, idx := range picked {
+		bq := q.Questions[idx]
+		opts := make([]Option, len(bq.Options))
+		for j, o := range bq.Options {
+			opts[j] = Option{ID: o.ID, Text: o.Text, Correct: o.Correct}
+		}
+		if bq.Kind != courses.KindTrueFalse {
+			rnd.Shuffle(len(opts), func(a, b int) { opts[a], opts[b] = opts[b], opts[a] })
+		}
+		qs[i] = Question{ID: bq.ID, Kind: bq.Kind, Text: bq.Text, Options: opts}
+	}
+	return Attempt{
+		ID: AttemptID(collaboratorID, c.Code, n), CollaboratorID: collaboratorID, AreaCode: areaCode, CourseCode: c.Code,
+		N: n, QuizVersion: q.Version, PassMark: q.PassMark, Review: q.Review,
+		StartedAt: now, Deadline: now.Add(time.Duration(q.TimeLimitMinutes) * time.Minute),
+		Questions: qs, Answers: map[string][]string{}, Status: StatusOpen,
+	}
+}
+
+// AcceptsAnswers reports whether answers sent at now still count.
+func (a Attempt) AcceptsAnswers(now time.Time) bool {
+	return a.Status == StatusOpen && !now.After(a.Deadline.Add(Grace))
+}
+
+// Remaining is the time left before the deadline (zero when past).
+func (a Attempt) Remaining(now time.Time) time.Duration {
+	if d := a.Deadline.Sub(now); d > 0 {
+		return d
+	}
+	return 0
+}
+
+// CheckAnswers validates answers against the drawn questions and returns
+// them normalized (sorted, without duplicates). Every problem names its
+// field: answers.<question id>.
+func (a Attempt) CheckAnswers(answers map[string][]string) (map[string][]string, error) {
+	if len(answers) > maxAnswerLists || len(answers) > len(a.Questions) {
+		return nil, errs.Field("answers", "has more entries than the attempt has questions")
+	}
+	byID := map[string]Question{}
+	for _, q := range a.Questions {
+		byID[q.ID] = q
+	}
+	out := make(map[string][]string, len(answers))
+	var fe []errs.FieldError
+	keys := make([]string, 0, len(answers))
+	for k := range answers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, qid := range keys {
+		field := "answers." + qid
+		q, ok := byID[qid]
+		if !ok {
+			fe = append(fe, errs.FieldError{Field: field, Message: "is not a question of this attempt"})
+			continue
+		}
+		seen := map[string]bool{}
+		var picked []string
+		for _, oid := range answers[qid] {
+			if !hasOption(q, oid) {
+				fe = append(fe, errs.FieldError{Field: field, Message: fmt.Sprintf("%q is not an option of this question", oid)})
+				continue
+			}
+			if !seen[oid] {
+				seen[oid] = true
+				picked = append(picked, oid)
+			}
+		}
+		if q.Kind != courses.KindMultiple && len(picked) > 1 {
+			fe = append(fe, errs.FieldError{Field: field, Message: "takes one option"})
+		}
+		sort.Strings(picked)
+		if len(picked) > 0 {
+			out[qid] = picked
+		}
+	}
+	if len(fe) > 0 {
+		return nil, errs.Fields(errs.Invalid, "the answers do not fit the attempt", fe)
+	}
+	return out, nil
+}
+
+func hasOption(q Question, id string) bool {
+	for _, o := range q.Options {
+		if o.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCorrect reports whether picked is exactly the set of correct options.
+func (q Question) IsCorrect(picked []string) bool {
+	want := q.CorrectIDs()
+	if len(want) != len(picked) {
+		return false
+	}
+	set := map[string]bool{}
+	for _, p := range picked {
+		set[p] = true
+	}
+	for _, w := range want {
+		if !set[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// CorrectIDs returns the ids of the correct options, sorted.
+func (q Question) CorrectIDs() []string {
+	var out []string
+	for _, o := range q.Options {
+		if o.Correct {
+			out = append(out, o.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Grade scores the attempt's answers: one point per question answered
+// exactly, score = points / questions, passed when score ≥ pass mark.
+func (a Attempt) Grade(now time.Time) Attempt {
+	correct := 0
+	for _, q := range a.Questions {
+		if q.IsCorrect(a.Answers[q.ID]) {
+			correct++
+		}
+	}
+	a.Status = StatusGraded
+	a.SubmittedAt = now
+	a.Correct = correct
+	if len(a.Questions) > 0 {
+		a.Score = float64(correct) / float64(len(a.Questions))
+	}
+	// A tolerance so that 7/10 passes a 0.7 mark despite binary fractions.
+	a.Passed = a.Score+1e-9 >= a.PassMark
+	a.Score = math.Round(a.Score*10000) / 10000
+	return a
+}

@@ -1,0 +1,399 @@
+package quizzes
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+)
+
+// Passed tells that a collaborator passed a course's quiz.
+type Passed struct {
+	AttemptID      string
+	CollaboratorID string
+	CourseCode     string
+	Score          float64
+	At             time.Time
+}
+
+// Events receives what the quiz engine announces. Certification implements
+// it (handed in from cmd); the quiz module does not know who listens.
+// QuizPassed may be called more than once for one attempt (after a crash):
+// receivers must be idempotent by AttemptID.
+type Events interface {
+	QuizPassed(ctx context.Context, p Passed) error
+}
+
+// Catalog gives the courses.
+type Catalog interface {
+	Course(code string) (courses.Course, bool)
+}
+
+// AttemptStore is what the service needs from its store.
+type AttemptStore interface {
+	ClaimSlot(ctx context.Context, id string, now time.Time) error
+	SlotCreatedAt(ctx context.Context, id string) (time.Time, error)
+	InsertLive(ctx context.Context, a Attempt) error
+	Live(ctx context.Context, id string) (Attempt, error)
+	Result(ctx context.Context, id string) (Attempt, error)
+	SaveAnswers(ctx context.Context, id string, answers map[string][]string, now time.Time) (bool, error)
+	CloseLive(ctx context.Context, a Attempt) (bool, error)
+	Archive(ctx context.Context, a Attempt) error
+	LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error)
+	Results(ctx context.Context, f Filter) ([]Attempt, error)
+	Open(ctx context.Context, f Filter) ([]Attempt, error)
+}
+
+// Deps are the service's collaborators.
+type Deps struct {
+	Store   AttemptStore
+	Catalog Catalog
+	Events  Events // may be nil
+	Clock   clock.Clock
+	Logger  *slog.Logger
+	// Rand draws questions; a seeded one makes tests repeatable.
+	Rand *rand.Rand
+}
+
+// Service runs attempts.
+type Service struct {
+	d Deps
+}
+
+// NewService returns the quiz service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clock.System{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Rand == nil {
+		d.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	return &Service{d: d}
+}
+
+// slotWait is how long a claimed attempt number may stay without its
+// attempt before Start takes it as abandoned (a crash between two inserts).
+const slotWait = 10 * time.Second
+
+// Start begins the caller's next attempt at a course, or returns the
+// attempt they have open (created reports which). Errors: errs.NotFound
+// for an unknown course, errs.Forbidden for a caller without a collaborator
+// record, errs.Unprocessable when no attempt is left, errs.Conflict while
+// another start of the same attempt is under way.
+func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (a Attempt, created bool, err error) {
+	defer errs.Wrap(&err, "quizzes.Start(%q)", course)
+	c, ok := s.d.Catalog.Course(course)
+	if !ok {
+		return Attempt{}, false, errs.E(errs.NotFound, "no such course")
+	}
+	if p.CollaboratorID == "" {
+		return Attempt{}, false, errs.E(errs.Forbidden, "only collaborators take quizzes")
+	}
+	for n := 1; n <= c.Quiz.MaxAttempts; n++ {
+		id := AttemptID(p.CollaboratorID, c.Code, n)
+		now := s.d.Clock.Now()
+		err := s.d.Store.ClaimSlot(ctx, id, now)
+		if err == nil {
+			a := NewAttempt(p.CollaboratorID, p.AreaCode, c, n, now, s.d.Rand)
+			if err := s.d.Store.InsertLive(ctx, a); err != nil {
+				return Attempt{}, false, err
+			}
+			return a, true, nil
+		}
+		if !errs.Is(err, errs.Conflict) {
+			return Attempt{}, false, err
+		}
+		// Number n is taken: resume it if it is open, skip it if graded.
+		live, err := s.d.Store.Live(ctx, id)
+		switch {
+		case err == nil && live.Status == StatusOpen && live.AcceptsAnswers(now):
+			return live, false, nil
+		case err == nil:
+			// Past its time or being archived: the sweep grades it.
+			if live.Status == StatusOpen {
+				if _, err := s.finish(ctx, live, nil, now); err != nil {
+					return Attempt{}, false, err
+				}
+			}
+			continue
+		case !errs.Is(err, errs.NotFound):
+			return Attempt{}, false, err
+		}
+		if _, err := s.d.Store.Result(ctx, id); err == nil {
+			continue
+		} else if !errs.Is(err, errs.NotFound) {
+			return Attempt{}, false, err
+		}
+		// Claimed, neither live nor graded: another start is inserting it,
+		// or one crashed between the two inserts.
+		claimed, err := s.d.Store.SlotCreatedAt(ctx, id)
+		if err != nil {
+			return Attempt{}, false, err
+		}
+		if now.Sub(claimed) < slotWait {
+			return Attempt{}, false, errs.E(errs.Conflict, "the attempt is being started; try again in a moment")
+		}
+		a := NewAttempt(p.CollaboratorID, p.AreaCode, c, n, now, s.d.Rand)
+		if err := s.d.Store.InsertLive(ctx, a); err != nil {
+			return Attempt{}, false, err
+		}
+		return a, true, nil
+	}
+	return Attempt{}, false, errs.E(errs.Unprocessable, "no attempt left: %d of %d used", c.Quiz.MaxAttempts, c.Quiz.MaxAttempts)
+}
+
+// Get returns an attempt inside scope, open or graded. Errors: errs.NotFound
+// (also outside the scope).
+func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Attempt, error) {
+	if _, _, _, err := ParseAttemptID(id); err != nil {
+		return Attempt{}, err
+	}
+	a, err := s.d.Store.Live(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		a, err = s.d.Store.Result(ctx, id)
+	}
+	if err != nil {
+		return Attempt{}, err
+	}
+	if !scope.Allows(a.AreaCode, a.CollaboratorID) {
+		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
+	}
+	return a, nil
+}
+
+// own returns the caller's own live attempt. Errors: errs.NotFound (also
+// for another collaborator's attempt), errs.Conflict when it is graded.
+func (s *Service) own(ctx context.Context, p authz.Principal, id string) (Attempt, error) {
+	collab, _, _, err := ParseAttemptID(id)
+	if err != nil {
+		return Attempt{}, err
+	}
+	if p.CollaboratorID == "" || collab != p.CollaboratorID {
+		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
+	}
+	return s.d.Store.Live(ctx, id)
+}
+
+// SaveAnswers autosaves the caller's answers to their open attempt. After
+// submission or past the deadline and grace it changes nothing. Errors:
+// errs.NotFound, errs.Invalid (answers naming unknown questions or
+// options), errs.Conflict (graded, or time is up).
+func (s *Service) SaveAnswers(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
+	a, err := s.own(ctx, p, id)
+	if errs.Is(err, errs.NotFound) {
+		if _, rerr := s.d.Store.Result(ctx, id); rerr == nil {
+			return Attempt{}, errs.E(errs.Conflict, "the attempt is already submitted")
+		}
+	}
+	if err != nil {
+		return Attempt{}, err
+	}
+	clean, err := a.CheckAnswers(answers)
+	if err != nil {
+		return Attempt{}, err
+	}
+	now := s.d.Clock.Now()
+	if !a.AcceptsAnswers(now) {
+		return Attempt{}, errs.E(errs.Conflict, "the attempt is closed: submitted or out of time")
+	}
+	ok, err := s.d.Store.SaveAnswers(ctx, id, clean, now)
+	if err != nil {
+		return Attempt{}, err
+	}
+	if !ok {
+		return Attempt{}, errs.E(errs.Conflict, "the attempt is closed: submitted or out of time")
+	}
+	a.Answers, a.SavedAt = clean, now
+	return a, nil
+}
+
+// Submit grades the caller's attempt once. Answers sent with it count when
+// they arrive before the deadline plus grace; otherwise the last saved
+// answers are graded. Submitting a graded attempt again returns its result.
+// Errors: errs.NotFound, errs.Invalid.
+func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
+	a, err := s.own(ctx, p, id)
+	if errs.Is(err, errs.NotFound) {
+		if r, rerr := s.d.Store.Result(ctx, id); rerr == nil && r.CollaboratorID == p.CollaboratorID {
+			return r, nil
+		}
+	}
+	if err != nil {
+		return Attempt{}, err
+	}
+	if a.Status == StatusGraded {
+		return a, s.archive(ctx, a)
+	}
+	if answers != nil {
+		if answers, err = a.CheckAnswers(answers); err != nil {
+			return Attempt{}, err
+		}
+	}
+	return s.finish(ctx, a, answers, s.d.Clock.Now())
+}
+
+// finish grades an open attempt (with answers when they arrived in time),
+// records it exactly once, archives it and announces a pass.
+func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]string, now time.Time) (Attempt, error) {
+	if answers != nil {
+		if a.AcceptsAnswers(now) {
+			a.Answers = answers
+		} else {
+			a.Late = true
+		}
+	}
+	if now.After(a.Deadline.Add(Grace)) {
+		// Graded at the deadline: the submission time is when time ran out.
+		now = a.Deadline
+	}
+	graded := a.Grade(now)
+	won, err := s.d.Store.CloseLive(ctx, graded)
+	if err != nil {
+		return Attempt{}, err
+	}
+	if !won {
+		// Someone else graded it first: theirs is the result.
+		other, err := s.d.Store.Live(ctx, a.ID)
+		if errs.Is(err, errs.NotFound) {
+			return s.d.Store.Result(ctx, a.ID)
+		}
+		if err != nil {
+			return Attempt{}, err
+		}
+		return other, nil
+	}
+	return graded, s.archive(ctx, graded)
+}
+
+// archive moves a graded attempt to the results and announces a pass.
+func (s *Service) archive(ctx context.Context, a Attempt) error {
+	if err := s.d.Store.Archive(ctx, a); err != nil {
+		return err
+	}
+	if a.Passed && s.d.Events != nil {
+		if err := s.d.Events.QuizPassed(ctx, Passed{AttemptID: a.ID, CollaboratorID: a.CollaboratorID,
+			CourseCode: a.CourseCode, Score: a.Score, At: a.SubmittedAt}); err != nil {
+			s.d.Logger.ErrorContext(ctx, "quiz passed event", "attempt", a.ID, "error", err)
+		}
+	}
+	return nil
+}
+
+// Sweep grades every open attempt whose time ran out with its saved
+// answers, and archives graded ones a crash left behind. It returns how
+// many it closed. A job runs it every minute.
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	now := s.d.Clock.Now()
+	due, err := s.d.Store.LiveToSweep(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, a := range due {
+		if a.Status == StatusGraded {
+			err = s.archive(ctx, a)
+		} else {
+			_, err = s.finish(ctx, a, nil, now)
+		}
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// List returns attempts inside scope (open and graded), newest first.
+func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Attempt, error) {
+	switch scope.Kind {
+	case authz.ScopeOwn:
+		if f.CollaboratorID != "" && f.CollaboratorID != scope.CollaboratorID {
+			return []Attempt{}, nil
+		}
+		f.CollaboratorID = scope.CollaboratorID
+	case authz.ScopeArea:
+		if f.AreaCode != "" && f.AreaCode != scope.AreaCode {
+			return []Attempt{}, nil
+		}
+		f.AreaCode = scope.AreaCode
+	}
+	graded, err := s.d.Store.Results(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	open, err := s.d.Store.Open(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	all := append(open, graded...)
+	out := all[:0]
+	seen := map[string]bool{}
+	for _, a := range all {
+		// An attempt between grading and archiving is in both collections.
+		if !seen[a.ID] && scope.Allows(a.AreaCode, a.CollaboratorID) {
+			seen[a.ID] = true
+			out = append(out, a)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
+	return out, nil
+}
+
+// ItemStat is how one question of a bank fared in graded attempts.
+type ItemStat struct {
+	QuestionID   string       `json:"question_id"`
+	Kind         string       `json:"kind"`
+	Text         courses.Text `json:"text"`
+	Asked        int          `json:"asked"`
+	Correct      int          `json:"correct"`
+	ShareCorrect float64      `json:"share_correct"`
+}
+
+// ItemAnalysis counts, per question of a course's bank, how often it was
+// asked in graded attempts inside scope and the share answered correctly.
+func (s *Service) ItemAnalysis(ctx context.Context, scope authz.Scope, course string) ([]ItemStat, error) {
+	c, ok := s.d.Catalog.Course(course)
+	if !ok {
+		return nil, errs.E(errs.NotFound, "no such course")
+	}
+	results, err := s.List(ctx, scope, Filter{CourseCode: c.Code})
+	if err != nil {
+		return nil, err
+	}
+	stats := map[string]*ItemStat{}
+	out := make([]ItemStat, len(c.Quiz.Questions))
+	for i, q := range c.Quiz.Questions {
+		out[i] = ItemStat{QuestionID: q.ID, Kind: q.Kind, Text: q.Text}
+		stats[q.ID] = &out[i]
+	}
+	for _, a := range results {
+		if a.Status != StatusGraded {
+			continue
+		}
+		for _, q := range a.Questions {
+			st, ok := stats[q.ID]
+			if !ok {
+				continue // a question since removed from the bank
+			}
+			st.Asked++
+			if q.IsCorrect(a.Answers[q.ID]) {
+				st.Correct++
+			}
+		}
+	}
+	for i := range out {
+		if out[i].Asked > 0 {
+			out[i].ShareCorrect = float64(out[i].Correct) / float64(out[i].Asked)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,273 @@
+package quizzes
+
+import (
+	"context"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Collections owned by this module. The live collection holds only open
+// attempts (and, for a moment, a graded one on its way to the archive), so
+// that every autosave and submit touches a small collection; results are
+// insert-only; slots make each attempt number exactly-once.
+const (
+	liveColl    = "quiz_attempts"
+	resultsColl = "quiz_results"
+	slotsColl   = "quiz_slots"
+)
+
+// Store is the quiz store on MongoDB.
+type Store struct {
+	db *mongo.Database
+}
+
+// NewStore returns the store on db.
+func NewStore(db *mongo.Database) *Store { return &Store{db: db} }
+
+// Indexes are the indexes this module needs (for MongoDB's sake).
+func Indexes() []store.Index {
+	return []store.Index{
+		{Collection: liveColl, Keys: bson.D{{Key: "status", Value: 1}, {Key: "deadline", Value: 1}}, Name: "status_deadline"},
+		{Collection: resultsColl, Keys: bson.D{{Key: "collaborator_id", Value: 1}, {Key: "course_code", Value: 1}}, Name: "collaborator_course"},
+		{Collection: resultsColl, Keys: bson.D{{Key: "course_code", Value: 1}, {Key: "area_code", Value: 1}}, Name: "course_area"},
+	}
+}
+
+type optionDoc struct {
+	ID      string       `bson:"id"`
+	Text    courses.Text `bson:"text"`
+	Correct bool         `bson:"correct"`
+}
+
+type questionDoc struct {
+	ID      string       `bson:"id"`
+	Kind    string       `bson:"kind"`
+	Text    courses.Text `bson:"text"`
+	Options []optionDoc  `bson:"options"`
+}
+
+type answerDoc struct {
+	Question string   `bson:"q"`
+	Options  []string `bson:"o"`
+}
+
+type attemptDoc struct {
+	ID             string        `bson:"_id"`
+	CollaboratorID string        `bson:"collaborator_id"`
+	AreaCode       string        `bson:"area_code"`
+	CourseCode     string        `bson:"course_code"`
+	N              int           `bson:"n"`
+	QuizVersion    string        `bson:"quiz_version"`
+	PassMark       float64       `bson:"pass_mark"`
+	Review         string        `bson:"review"`
+	StartedAt      time.Time     `bson:"started_at"`
+	Deadline       time.Time     `bson:"deadline"`
+	Questions      []questionDoc `bson:"questions"`
+	// Answers are a list, not a map: question ids become no field names.
+	Answers     []answerDoc `bson:"answers"`
+	SavedAt     time.Time   `bson:"saved_at,omitempty"`
+	Status      string      `bson:"status"`
+	SubmittedAt time.Time   `bson:"submitted_at,omitempty"`
+	Correct     int         `bson:"correct"`
+	Score       float64     `bson:"score"`
+	Passed      bool        `bson:"passed"`
+	Late        bool        `bson:"late"`
+}
+
+func answersToDoc(m map[string][]string) []answerDoc {
+	out := make([]answerDoc, 0, len(m))
+	for q, o := range m {
+		out = append(out, answerDoc{Question: q, Options: o})
+	}
+	return out
+}
+
+func toDoc(a Attempt) attemptDoc {
+	qs := make([]questionDoc, len(a.Questions))
+	for i, q := range a.Questions {
+		os := make([]optionDoc, len(q.Options))
+		for j, o := range q.Options {
+			os[j] = optionDoc(o)
+		}
+		qs[i] = questionDoc{ID: q.ID, Kind: q.Kind, Text: q.Text, Options: os}
+	}
+	return attemptDoc{ID: a.ID, CollaboratorID: a.CollaboratorID, AreaCode: a.AreaCode, CourseCode: a.CourseCode, N: a.N,
+		QuizVersion: a.QuizVersion, PassMark: a.PassMark, Review: a.Review, StartedAt: a.StartedAt, Deadline: a.Deadline,
+		Questions: qs, Answers: answersToDoc(a.Answers), SavedAt: a.SavedAt, Status: a.Status, SubmittedAt: a.SubmittedAt,
+		Correct: a.Correct, Score: a.Score, Passed: a.Passed, Late: a.Late}
+}
+
+func (d attemptDoc) toAttempt() Attempt {
+	qs := make([]Question, len(d.Questions))
+	for i, q := range d.Questions {
+		os := make([]Option, len(q.Options))
+		for j, o := range q.Options {
+			os[j] = Option(o)
+		}
+		qs[i] = Question{ID: q.ID, Kind: q.Kind, Text: q.Text, Options: os}
+	}
+	ans := make(map[string][]string, len(d.Answers))
+	for _, a := range d.Answers {
+		ans[a.Question] = a.Options
+	}
+	return Attempt{ID: d.ID, CollaboratorID: d.CollaboratorID, AreaCode: d.AreaCode, CourseCode: d.CourseCode, N: d.N,
+		QuizVersion: d.QuizVersion, PassMark: d.PassMark, Review: d.Review, StartedAt: d.StartedAt.UTC(), Deadline: d.Deadline.UTC(),
+		Questions: qs, Answers: ans, SavedAt: d.SavedAt.UTC(), Status: d.Status, SubmittedAt: d.SubmittedAt.UTC(),
+		Correct: d.Correct, Score: d.Score, Passed: d.Passed, Late: d.Late}
+}
+
+type slotDoc struct {
+	ID        string    `bson:"_id"`
+	CreatedAt time.Time `bson:"created_at"`
+}
+
+// ClaimSlot takes attempt number id for good. Errors: errs.Conflict when
+// it is already taken.
+func (s *Store) ClaimSlot(ctx context.Context, id string, now time.Time) error {
+	_, err := s.db.Collection(slotsColl).InsertOne(ctx, slotDoc{ID: id, CreatedAt: now})
+	if store.IsDuplicate(err) {
+		return errs.E(errs.Conflict, "attempt %s exists", id)
+	}
+	return err
+}
+
+// SlotCreatedAt returns when a slot was taken. Errors: errs.NotFound.
+func (s *Store) SlotCreatedAt(ctx context.Context, id string) (time.Time, error) {
+	var d slotDoc
+	err := s.db.Collection(slotsColl).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if store.IsNotFound(err) {
+		return time.Time{}, errs.E(errs.NotFound, "no such slot")
+	}
+	return d.CreatedAt, err
+}
+
+// InsertLive stores a new open attempt. Errors: errs.Conflict when it exists.
+func (s *Store) InsertLive(ctx context.Context, a Attempt) error {
+	_, err := s.db.Collection(liveColl).InsertOne(ctx, toDoc(a))
+	if store.IsDuplicate(err) {
+		return errs.E(errs.Conflict, "attempt %s exists", a.ID)
+	}
+	return err
+}
+
+// Live returns an attempt of the live collection. Errors: errs.NotFound.
+func (s *Store) Live(ctx context.Context, id string) (Attempt, error) {
+	return s.findOne(ctx, liveColl, id)
+}
+
+// Result returns a graded attempt of the archive. Errors: errs.NotFound.
+func (s *Store) Result(ctx context.Context, id string) (Attempt, error) {
+	return s.findOne(ctx, resultsColl, id)
+}
+
+func (s *Store) findOne(ctx context.Context, coll, id string) (Attempt, error) {
+	var d attemptDoc
+	err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if store.IsNotFound(err) {
+		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
+	}
+	if err != nil {
+		return Attempt{}, err
+	}
+	return d.toAttempt(), nil
+}
+
+// SaveAnswers replaces the answers of an open attempt whose deadline plus
+// grace is not past at now. It reports whether the attempt took them.
+func (s *Store) SaveAnswers(ctx context.Context, id string, answers map[string][]string, now time.Time) (bool, error) {
+	res, err := s.db.Collection(liveColl).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: StatusOpen}, {Key: "deadline", Value: bson.D{{Key: "$gte", Value: now.Add(-Grace)}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answersToDoc(answers)}, {Key: "saved_at", Value: now}}}})
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// CloseLive marks an open attempt graded with the given outcome, once:
+// it reports false when the attempt was not open any more.
+func (s *Store) CloseLive(ctx context.Context, a Attempt) (bool, error) {
+	res, err := s.db.Collection(liveColl).UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: a.ID}, {Key: "status", Value: StatusOpen}},
+		bson.D{{Key: "$set", Value: bson.D{
+			{Key: "status", Value: StatusGraded}, {Key: "answers", Value: answersToDoc(a.Answers)},
+			{Key: "submitted_at", Value: a.SubmittedAt}, {Key: "correct", Value: a.Correct},
+			{Key: "score", Value: a.Score}, {Key: "passed", Value: a.Passed}, {Key: "late", Value: a.Late},
+		}}})
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// Archive moves a graded attempt to the results: insert (a duplicate means
+// it is there already), then remove it from the live collection.
+func (s *Store) Archive(ctx context.Context, a Attempt) error {
+	if _, err := s.db.Collection(resultsColl).InsertOne(ctx, toDoc(a)); err != nil && !store.IsDuplicate(err) {
+		return err
+	}
+	_, err := s.db.Collection(liveColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: a.ID}})
+	return err
+}
+
+// LiveToSweep lists open attempts past deadline plus grace at now, and
+// graded ones still waiting to be archived.
+func (s *Store) LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error) {
+	return s.find(ctx, liveColl, bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "status", Value: StatusGraded}},
+		bson.D{{Key: "status", Value: StatusOpen}, {Key: "deadline", Value: bson.D{{Key: "$lt", Value: now.Add(-Grace)}}}},
+	}}})
+}
+
+// Filter selects attempts.
+type Filter struct {
+	CollaboratorID string
+	CourseCode     string
+	AreaCode       string
+}
+
+func (f Filter) bson() bson.D {
+	d := bson.D{}
+	if f.CollaboratorID != "" {
+		d = append(d, bson.E{Key: "collaborator_id", Value: f.CollaboratorID})
+	}
+	if f.CourseCode != "" {
+		d = append(d, bson.E{Key: "course_code", Value: f.CourseCode})
+	}
+	if f.AreaCode != "" {
+		d = append(d, bson.E{Key: "area_code", Value: f.AreaCode})
+	}
+	return d
+}
+
+// Results lists graded attempts, newest first.
+func (s *Store) Results(ctx context.Context, f Filter) ([]Attempt, error) {
+	return s.find(ctx, resultsColl, f.bson())
+}
+
+// Open lists open attempts.
+func (s *Store) Open(ctx context.Context, f Filter) ([]Attempt, error) {
+	return s.find(ctx, liveColl, f.bson())
+}
+
+func (s *Store) find(ctx context.Context, coll string, filter bson.D) ([]Attempt, error) {
+	cur, err := s.db.Collection(coll).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}}))
+	if err != nil {
+		return nil, err
+	}
+	var docs []attemptDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]Attempt, len(docs))
+	for i, d := range docs {
+		out[i] = d.toAttempt()
+	}
+	return out, nil
+}
