@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds everything under content/.
 //
-//go:embed i18n demo courses
+//go:embed i18n demo courses mail
 var FS embed.FS

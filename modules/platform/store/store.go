@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
@@ -193,4 +195,29 @@ func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 }
 func (f levelFilter) WithGroup(n string) slog.Handler {
 	return levelFilter{h: f.h.WithGroup(n), min: f.min}
+}
+
+// Secret returns the named random secret shared by every process on the
+// database, creating it on first use (the unique _id settles a race).
+func Secret(ctx context.Context, db *mongo.Database, name string) ([]byte, error) {
+	coll := db.Collection("secrets")
+	var d struct {
+		Key []byte `bson:"key"`
+	}
+	err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&d)
+	if err == nil {
+		return d.Key, nil
+	}
+	if !IsNotFound(err) {
+		return nil, err
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "key", Value: key}}); err != nil && !IsDuplicate(err) {
+		return nil, err
+	}
+	err = coll.FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&d)
+	return d.Key, err
 }

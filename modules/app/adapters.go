@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/scheduling"
+)
+
+// directory answers scheduling's questions about people from the registry.
+type directory struct {
+	reg *collaborators.Service
+}
+
+func (d directory) person(c collaborators.Collaborator, areas map[string]string) scheduling.Person {
+	return scheduling.Person{ID: c.ID, Code: c.Code, Name: c.FullName, Email: c.Email, AreaCode: c.AreaCode,
+		AreaName: areas[c.AreaCode], Role: c.Role}
+}
+
+func (d directory) areaNames(ctx context.Context) (map[string]string, error) {
+	areas, err := d.reg.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(areas))
+	for _, a := range areas {
+		out[a.Code] = a.Name
+	}
+	return out, nil
+}
+
+func (d directory) People(ctx context.Context, ids []string) (map[string]scheduling.Person, error) {
+	areas, err := d.areaNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]scheduling.Person, len(ids))
+	for _, id := range ids {
+		if _, done := out[id]; done {
+			continue
+		}
+		c, err := d.reg.Get(ctx, authz.All, id)
+		if err != nil || c.Archived {
+			continue
+		}
+		out[id] = d.person(c, areas)
+	}
+	return out, nil
+}
+
+func (d directory) PeopleIn(ctx context.Context, areaCode, role string) ([]scheduling.Person, error) {
+	areas, err := d.areaNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := d.reg.List(ctx, authz.All, collaborators.Filter{AreaCode: areaCode, Role: role})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]scheduling.Person, len(list))
+	for i, c := range list {
+		out[i] = d.person(c, areas)
+	}
+	return out, nil
+}
+
+func (d directory) AreaExists(ctx context.Context, code string) (bool, error) {
+	areas, err := d.areaNames(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, ok := areas[code]
+	return ok, nil
+}
+
+// catalogCourses tells scheduling which courses exist and their titles.
+type catalogCourses struct{ cat *courses.Catalog }
+
+func (c catalogCourses) Exists(code string) bool { _, ok := c.cat.Course(code); return ok }
+
+func (c catalogCourses) Title(code, lang string) string {
+	if x, ok := c.cat.Course(code); ok {
+		return x.Title.In(lang)
+	}
+	return code
+}

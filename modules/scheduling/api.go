@@ -1,0 +1,419 @@
+package scheduling
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+)
+
+// SessionView is a session as the API shows it.
+type SessionView struct {
+	ID           string    `json:"id"`
+	SeriesID     string    `json:"series_id,omitempty"`
+	CourseCode   string    `json:"course_code"`
+	Title        string    `json:"title"`
+	StartsAt     time.Time `json:"starts_at"`
+	EndsAt       time.Time `json:"ends_at"`
+	Location     string    `json:"location"`
+	AreaCode     string    `json:"area_code"`
+	Capacity     int       `json:"capacity"`
+	Trainer      string    `json:"trainer"`
+	Status       string    `json:"status"`
+	Recurrence   string    `json:"recurrence"`
+	CancelReason string    `json:"cancel_reason,omitempty"`
+	Sequence     int       `json:"sequence"`
+	Invited      int       `json:"invited"`
+	Accepted     int       `json:"accepted"`
+	Waitlisted   int       `json:"waitlisted"`
+	// MyResponse is the caller's own answer, when they are invited.
+	MyResponse string `json:"my_response,omitempty"`
+}
+
+func toView(x Session, me string) SessionView {
+	v := SessionView{ID: x.ID, SeriesID: x.SeriesID, CourseCode: x.CourseCode, Title: x.Title, StartsAt: x.StartsAt, EndsAt: x.EndsAt,
+		Location: x.Location, AreaCode: x.AreaCode, Capacity: x.Capacity, Trainer: x.Trainer, Status: x.Status,
+		Recurrence: x.Recurrence, CancelReason: x.CancelReason, Sequence: x.Sequence, Invited: len(x.Invitations), Accepted: x.Accepted()}
+	for _, inv := range x.Invitations {
+		if inv.Response == ResponseWaitlisted {
+			v.Waitlisted++
+		}
+		if me != "" && inv.CollaboratorID == me {
+			v.MyResponse = inv.Response
+		}
+	}
+	return v
+}
+
+func views(xs []Session, me string) []SessionView {
+	out := make([]SessionView, len(xs))
+	for i, x := range xs {
+		out[i] = toView(x, me)
+	}
+	return out
+}
+
+// CreateResult answers POST /sessions: the session, or every occurrence of the series.
+type CreateResult struct {
+	Items []SessionView `json:"items"`
+	Total int           `json:"total"`
+}
+
+// CancelRequest is the body of POST /sessions/{id}/cancel.
+type CancelRequest struct {
+	Reason string `json:"reason"`
+	Apply  string `json:"apply"`
+}
+
+// CheckinRequest is the body of POST /sessions/{id}/checkin.
+type CheckinRequest struct {
+	Code string `json:"code"`
+}
+
+// AttendanceView is a session's attendance sheet.
+type AttendanceView struct {
+	SessionID string     `json:"session_id"`
+	Items     []MarkView `json:"items"`
+}
+
+// MarkView is one attendance line.
+type MarkView struct {
+	CollaboratorID string    `json:"collaborator_id"`
+	Status         string    `json:"status"`
+	MarkedAt       time.Time `json:"marked_at"`
+	WalkIn         bool      `json:"walk_in"`
+}
+
+func marks(x Session) AttendanceView {
+	v := AttendanceView{SessionID: x.ID, Items: []MarkView{}}
+	for _, m := range x.Attendance {
+		v.Items = append(v.Items, MarkView{CollaboratorID: m.CollaboratorID, Status: m.Status, MarkedAt: m.MarkedAt, WalkIn: m.WalkIn})
+	}
+	return v
+}
+
+func (m *Module) apiRoutes(r *web.Router) {
+	r.Get("/sessions", web.Doc{Summary: "Sessions in the caller's scope; week=YYYY-Www or from/to, area_code", Response: web.List[SessionView]{},
+		Query: []string{"week", "from", "to", "area_code", "limit", "offset"}}, m.apiList)
+	r.Post("/sessions", web.Doc{Summary: "Schedule a session (a series with recurrence)", Request: Input{}, Response: CreateResult{}, Status: 201}, m.apiCreate)
+	r.Get("/sessions/:id", web.Doc{Summary: "One session", Response: SessionView{}}, m.apiGet)
+	r.Patch("/sessions/:id", web.Doc{Summary: "Change a session; apply=this|following for a series", Request: Patch{}, Response: CreateResult{}, Query: []string{"apply"}}, m.apiPatch)
+	r.Post("/sessions/:id/cancel", web.Doc{Summary: "Cancel a session (and following with apply)", Request: CancelRequest{}, Response: CreateResult{}}, m.apiCancel)
+	r.Post("/sessions/:id/invitations", web.Doc{Summary: "Invite by collaborator_ids, area_code or role; invitation mails are queued", Request: InviteRequest{}, Response: InviteResult{}}, m.apiInvite)
+	r.Get("/sessions/:id/invitations", web.Doc{Summary: "Invitations with delivery and response", Response: web.List[InvitationView]{}}, m.apiInvitations)
+	r.Put("/sessions/:id/attendance", web.Doc{Summary: "Record attendance: [{collaborator_id, status}]", Request: []MarkInput{}, Response: AttendanceView{}}, m.apiAttendance)
+	r.Get("/sessions/:id/attendance", web.Doc{Summary: "The attendance sheet", Response: AttendanceView{}}, m.apiGetAttendance)
+	r.Post("/sessions/:id/checkin", web.Doc{Summary: "Check in with the session's current code", Request: CheckinRequest{}, Response: MarkView{}}, m.apiCheckin)
+	r.Get("/me/sessions", web.Doc{Summary: "Sessions I am invited to or that are for my district", Response: web.List[SessionView]{}, Query: []string{"from", "to", "limit", "offset"}}, m.apiMine)
+	r.Get("/collaborators/:id/attendance", web.Doc{Summary: "A collaborator's attendance rate", Response: Rate{}}, m.apiRate)
+	r.Get("/attendance/export.csv", web.Doc{Summary: "Attendance export (CSV) per session or period", Query: []string{"session_id", "from", "to", "area_code"}}, m.apiExportCSV)
+	r.Get("/attendance/export.xlsx", web.Doc{Summary: "Attendance export (XLSX) per session or period", Query: []string{"session_id", "from", "to", "area_code"}}, m.apiExportXLSX)
+}
+
+// parseTime reads an RFC 3339 time (with an offset) or a date (midnight in Vietnam).
+func parseTime(field, v string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, vn); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, errs.Field(field, "must be a date (YYYY-MM-DD) or an RFC 3339 time")
+}
+
+// WeekRange is the ISO week "2026-W48" as [Monday 00:00, next Monday) in Vietnam.
+func WeekRange(week string) (time.Time, time.Time, error) {
+	y, w, ok := strings.Cut(week, "-W")
+	yy, err1 := strconv.Atoi(y)
+	ww, err2 := strconv.Atoi(w)
+	if !ok || err1 != nil || err2 != nil || ww < 1 || ww > 53 || yy < 2000 || yy > 2100 {
+		return time.Time{}, time.Time{}, errs.Field("week", "must be written like 2026-W48")
+	}
+	jan4 := time.Date(yy, 1, 4, 0, 0, 0, 0, vn)
+	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+(ww-1)*7)
+	return monday.UTC(), monday.AddDate(0, 0, 7).UTC(), nil
+}
+
+func (m *Module) query(c *fiber.Ctx) (Query, error) {
+	var q Query
+	var err error
+	if w := c.Query("week"); w != "" {
+		if q.From, q.To, err = WeekRange(w); err != nil {
+			return q, err
+		}
+	}
+	if v := c.Query("from"); v != "" {
+		if q.From, err = parseTime("from", v); err != nil {
+			return q, err
+		}
+	}
+	if v := c.Query("to"); v != "" {
+		if q.To, err = parseTime("to", v); err != nil {
+			return q, err
+		}
+	}
+	if a := strings.ToUpper(c.Query("area_code")); a != "" {
+		if ok, err := m.svc.d.Directory.AreaExists(c.UserContext(), a); err != nil {
+			return q, err
+		} else if !ok {
+			return q, errs.Field("area_code", "is not a known district unit")
+		}
+		q.AreaCode = a
+	}
+	return q, nil
+}
+
+func (m *Module) apiList(c *fiber.Ctx) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	q, err := m.query(c)
+	if err != nil {
+		return err
+	}
+	xs, err := m.svc.List(c.UserContext(), web.ScopeOf(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.Slice(views(xs, web.PrincipalOf(c).CollaboratorID), limit, offset))
+}
+
+func (m *Module) apiMine(c *fiber.Ctx) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	q, err := m.query(c)
+	if err != nil {
+		return err
+	}
+	p := web.PrincipalOf(c)
+	if p.CollaboratorID == "" {
+		return c.JSON(web.List[SessionView]{Items: []SessionView{}})
+	}
+	xs, err := m.svc.List(c.UserContext(), authz.Scope{Kind: authz.ScopeOwn, CollaboratorID: p.CollaboratorID, AreaCode: p.AreaCode}, q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.Slice(views(xs, p.CollaboratorID), limit, offset))
+}
+
+func (m *Module) apiCreate(c *fiber.Ctx) error {
+	var in Input
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	xs, err := m.svc.Create(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(CreateResult{Items: views(xs, ""), Total: len(xs)})
+}
+
+func (m *Module) apiGet(c *fiber.Ctx) error {
+	x, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(toView(x, web.PrincipalOf(c).CollaboratorID))
+}
+
+func (m *Module) apiPatch(c *fiber.Ctx) error {
+	var p Patch
+	if err := web.DecodeJSON(c, &p); err != nil {
+		return err
+	}
+	xs, err := m.svc.Update(c.UserContext(), c.Params("id"), p, c.Query("apply"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(CreateResult{Items: views(xs, ""), Total: len(xs)})
+}
+
+func (m *Module) apiCancel(c *fiber.Ctx) error {
+	var in CancelRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	xs, err := m.svc.Cancel(c.UserContext(), c.Params("id"), in.Reason, in.Apply)
+	if err != nil {
+		return err
+	}
+	return c.JSON(CreateResult{Items: views(xs, ""), Total: len(xs)})
+}
+
+func (m *Module) apiInvite(c *fiber.Ctx) error {
+	var in InviteRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id")); err != nil {
+		return err
+	}
+	res, err := m.svc.Invite(c.UserContext(), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (m *Module) apiInvitations(c *fiber.Ctx) error {
+	items, err := m.svc.Invitations(c.UserContext(), web.ScopeOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.List[InvitationView]{Items: items, Total: len(items)})
+}
+
+func (m *Module) apiAttendance(c *fiber.Ctx) error {
+	var in []MarkInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id")); err != nil {
+		return err
+	}
+	x, err := m.svc.SetAttendance(c.UserContext(), web.PrincipalOf(c), c.Params("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(marks(x))
+}
+
+func (m *Module) apiGetAttendance(c *fiber.Ctx) error {
+	x, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(marks(x))
+}
+
+func (m *Module) apiCheckin(c *fiber.Ctx) error {
+	var in CheckinRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if _, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id")); err != nil {
+		return err
+	}
+	mk, err := m.svc.CheckIn(c.UserContext(), web.PrincipalOf(c), c.Params("id"), strings.TrimSpace(in.Code))
+	if err != nil {
+		return err
+	}
+	return c.JSON(MarkView{CollaboratorID: mk.CollaboratorID, Status: mk.Status, MarkedAt: mk.MarkedAt, WalkIn: mk.WalkIn})
+}
+
+func (m *Module) apiRate(c *fiber.Ctx) error {
+	id := c.Params("id")
+	people, err := m.svc.d.Directory.People(c.UserContext(), []string{id})
+	if err != nil {
+		return err
+	}
+	p, ok := people[id]
+	if !ok || !web.ScopeOf(c).Allows(p.AreaCode, p.ID) {
+		return errs.E(errs.NotFound, "no such collaborator")
+	}
+	r, err := m.svc.AttendanceRate(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+var exportHeader = []string{"Ngày", "Bắt đầu", "Kết thúc", "Số giờ", "Địa điểm", "Giảng viên", "Buổi", "Họ và tên", "Mã", "Đơn vị", "Trạng thái"}
+
+func (m *Module) exportRows(c *fiber.Ctx) ([]ExportRow, error) {
+	scope := web.ScopeOf(c)
+	var sessions []Session
+	if id := c.Query("session_id"); id != "" {
+		x, err := m.svc.Get(c.UserContext(), scope, id)
+		if err != nil {
+			return nil, err
+		}
+		sessions = []Session{x}
+	} else {
+		q, err := m.query(c)
+		if err != nil {
+			return nil, err
+		}
+		if q.From.IsZero() || q.To.IsZero() {
+			return nil, errs.Field("from", "give session_id, or from and to (or week)")
+		}
+		if sessions, err = m.svc.List(c.UserContext(), scope, q); err != nil {
+			return nil, err
+		}
+	}
+	return m.svc.Export(c.UserContext(), scope, sessions)
+}
+
+func (r ExportRow) cells(statusLabel func(string) string) []string {
+	return []string{r.Date, r.Start, r.End, strconv.FormatFloat(r.Hours, 'f', 2, 64), r.Place, r.Trainer, r.Session, r.Person, r.Code, r.District, statusLabel(r.Status)}
+}
+
+func (m *Module) statusLabel(lang string) func(string) string {
+	return func(st string) string { return m.tr.T(lang, "attendance."+st) }
+}
+
+func (m *Module) apiExportCSV(c *fiber.Ctx) error {
+	rows, err := m.exportRows(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\xef\xbb\xbf") // a BOM, so spreadsheet programs read UTF-8
+	w := csv.NewWriter(&buf)
+	_ = w.Write(exportHeader)
+	for _, r := range rows {
+		_ = w.Write(r.cells(m.statusLabel(web.Lang(c))))
+	}
+	w.Flush()
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diem-danh.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
+	rows, err := m.exportRows(c)
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Điểm danh"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	all := [][]string{exportHeader}
+	for _, r := range rows {
+		all = append(all, r.cells(m.statusLabel(web.Lang(c))))
+	}
+	for i, line := range all {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		vals := make([]any, len(line))
+		for j, v := range line {
+			vals[j] = v
+		}
+		if i > 0 {
+			vals[3] = rows[i-1].Hours
+		}
+		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
+			return err
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diem-danh.xlsx"`)
+	return c.Send(buf.Bytes())
+}

@@ -1,0 +1,356 @@
+package scheduling
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+)
+
+// RSVP is what an answer page shows.
+type RSVP struct {
+	Session    Session
+	Invitation Invitation
+	Person     Person
+}
+
+// FindRSVP resolves an RSVP token. Errors: errs.NotFound for a forged
+// token, errs.Gone when the session is cancelled or over.
+func (s *Service) FindRSVP(ctx context.Context, token string) (RSVP, error) {
+	if len(token) != 32 {
+		return RSVP{}, errs.E(errs.NotFound, "no such invitation")
+	}
+	t, err := s.d.Store.Token(ctx, tokenHash(token))
+	if err != nil {
+		return RSVP{}, err
+	}
+	x, err := s.d.Store.Get(ctx, t.SessionID)
+	if err != nil {
+		return RSVP{}, err
+	}
+	inv, ok := x.Invitation(t.CollaboratorID)
+	if !ok {
+		return RSVP{}, errs.E(errs.NotFound, "no such invitation")
+	}
+	people, err := s.d.Directory.People(ctx, []string{t.CollaboratorID})
+	if err != nil {
+		return RSVP{}, err
+	}
+	r := RSVP{Session: x, Invitation: *inv, Person: people[t.CollaboratorID]}
+	if x.Status == StatusCancelled || !s.d.Clock.Now().Before(x.EndsAt) {
+		return r, errs.E(errs.Gone, "the session is cancelled or over")
+	}
+	return r, nil
+}
+
+// Answer records an RSVP answer (accept or decline) given by token. A
+// decline that frees a place promotes the first on the waitlist, who is
+// mailed. Errors: as FindRSVP, and errs.Invalid for an unknown answer.
+func (s *Service) Answer(ctx context.Context, token, answer string) (RSVP, error) {
+	r, err := s.FindRSVP(ctx, token)
+	if err != nil {
+		return r, err
+	}
+	if answer != "accept" && answer != "decline" {
+		return r, errs.Field("answer", "must be accept or decline")
+	}
+	var promoted string
+	x, err := s.d.Store.Update(ctx, r.Session.ID, func(x *Session) error {
+		var err error
+		promoted, err = x.Respond(r.Invitation.CollaboratorID, answer, s.d.Clock.Now())
+		return err
+	})
+	if err != nil {
+		return r, err
+	}
+	inv, _ := x.Invitation(r.Invitation.CollaboratorID)
+	r.Session, r.Invitation = x, *inv
+	if err := s.d.Audit.Record(ctx, "session.rsvp", "session", x.ID, map[string]any{"collaborator_id": inv.CollaboratorID, "response": inv.Response}); err != nil {
+		return r, err
+	}
+	if promoted != "" {
+		if err := s.notify(ctx, NoticePromoted, x, promoted); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// notify queues one notice to one invitee.
+func (s *Service) notify(ctx context.Context, kind string, x Session, collaboratorID string) error {
+	people, err := s.d.Directory.People(ctx, []string{collaboratorID})
+	if err != nil {
+		return err
+	}
+	p, ok := people[collaboratorID]
+	if !ok {
+		return nil
+	}
+	m, err := s.d.Composer.Compose(kind, x, p, s.RSVPURL(x.ID, collaboratorID))
+	if err != nil {
+		return err
+	}
+	m.Key = NoticeKey(kind, x, collaboratorID)
+	return s.d.Mailer.Enqueue(ctx, m)
+}
+
+// MarkInput is one line of an attendance sheet.
+type MarkInput struct {
+	CollaboratorID string `json:"collaborator_id"`
+	Status         string `json:"status"`
+}
+
+// MaxMarks bounds one attendance request.
+const MaxMarks = MaxInvitations
+
+// SetAttendance records attendance for invitees and walk-ins (any known
+// collaborator). Errors: errs.NotFound, errs.Invalid naming each bad line,
+// errs.Unprocessable (cancelled, or not started yet).
+func (s *Service) SetAttendance(ctx context.Context, actor authz.Principal, id string, marks []MarkInput) (Session, error) {
+	if len(marks) == 0 || len(marks) > MaxMarks {
+		return Session{}, errs.Field("body", "send 1 to %d attendance lines", MaxMarks)
+	}
+	ids := make([]string, len(marks))
+	for i, m := range marks {
+		ids[i] = m.CollaboratorID
+	}
+	known, err := s.d.Directory.People(ctx, ids)
+	if err != nil {
+		return Session{}, err
+	}
+	var fe []errs.FieldError
+	for i, m := range marks {
+		if _, ok := known[m.CollaboratorID]; !ok {
+			fe = append(fe, errs.FieldError{Field: fmt.Sprintf("[%d].collaborator_id", i), Message: "no such collaborator"})
+		}
+		if !ValidAttendance(m.Status) {
+			fe = append(fe, errs.FieldError{Field: fmt.Sprintf("[%d].status", i), Message: "must be present, late, excused or absent"})
+		}
+	}
+	if len(fe) > 0 {
+		return Session{}, errs.Fields(errs.Invalid, "the attendance sheet has problems; nothing was recorded", fe)
+	}
+	now := s.d.Clock.Now()
+	x, err := s.d.Store.Update(ctx, id, func(x *Session) error {
+		if x.Status == StatusCancelled {
+			return errs.E(errs.Unprocessable, "the session is cancelled")
+		}
+		if now.Before(x.StartsAt.Add(-CheckinOpens)) {
+			return errs.E(errs.Unprocessable, "the session has not started yet")
+		}
+		for _, m := range marks {
+			_, invited := x.Invitation(m.CollaboratorID)
+			x.SetMark(Mark{CollaboratorID: m.CollaboratorID, Status: m.Status, MarkedAt: now, MarkedBy: actor.UserID, WalkIn: !invited})
+		}
+		return nil
+	})
+	if err != nil {
+		return Session{}, err
+	}
+	return x, s.d.Audit.Record(ctx, "session.attendance", "session", id, map[string]any{"lines": len(marks)})
+}
+
+// CheckIn marks the signed-in collaborator present with the session's
+// current code. Errors: errs.NotFound, errs.Forbidden (not invited and
+// not of the district), errs.Unprocessable (wrong or stale code, window).
+func (s *Service) CheckIn(ctx context.Context, p authz.Principal, id, code string) (Mark, error) {
+	if p.CollaboratorID == "" {
+		return Mark{}, errs.E(errs.Forbidden, "only collaborators check in")
+	}
+	if len(code) != 6 {
+		return Mark{}, errs.Field("code", "is the 6-digit code on the coordinator's screen")
+	}
+	var m Mark
+	_, err := s.d.Store.Update(ctx, id, func(x *Session) error {
+		var err error
+		m, err = x.CheckIn(p.CollaboratorID, p.AreaCode, code, s.d.Clock.Now())
+		return err
+	})
+	return m, err
+}
+
+// CurrentCode is the check-in code to show now and until when it is taken.
+func (s *Service) CurrentCode(ctx context.Context, scope authz.Scope, id string) (string, time.Time, Session, error) {
+	x, err := s.Get(ctx, scope, id)
+	if err != nil {
+		return "", time.Time{}, Session{}, err
+	}
+	now := s.d.Clock.Now()
+	return x.CheckinCode(now), CodeValidUntil(now), x, nil
+}
+
+// SendReminders mails, 24 hours before each session, those who accepted or
+// have not answered. It returns how many sessions it reminded.
+func (s *Service) SendReminders(ctx context.Context) (int, error) {
+	now := s.d.Clock.Now()
+	due, err := s.d.Store.Find(ctx, Query{From: now, To: now.Add(24 * time.Hour)})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, x := range due {
+		if x.Status != StatusScheduled || x.ReminderSent {
+			continue
+		}
+		for _, inv := range x.Invitations {
+			if inv.Response == ResponseAccepted || inv.Response == ResponsePending {
+				if err := s.notify(ctx, NoticeReminder, x, inv.CollaboratorID); err != nil {
+					return n, err
+				}
+			}
+		}
+		if _, err := s.d.Store.Update(ctx, x.ID, func(y *Session) error { y.ReminderSent = true; return nil }); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// CatchUp mails the notices a crash left unsent, for sessions not over.
+func (s *Service) CatchUp(ctx context.Context) error {
+	now := s.d.Clock.Now()
+	open, err := s.d.Store.Find(ctx, Query{From: now.Add(-12 * time.Hour)})
+	if err != nil {
+		return err
+	}
+	for _, x := range open {
+		if err := s.notifyLagging(ctx, x); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Rate is a collaborator's attendance record.
+type Rate struct {
+	CollaboratorID string  `json:"collaborator_id"`
+	Sessions       int     `json:"sessions"` // past sessions they were invited to or marked at
+	Present        int     `json:"present"`
+	Late           int     `json:"late"`
+	Excused        int     `json:"excused"`
+	Absent         int     `json:"absent"`
+	Unmarked       int     `json:"unmarked"`
+	Rate           float64 `json:"rate"` // (present + late) ÷ (sessions − excused)
+}
+
+// AttendanceRate computes a collaborator's attendance over past sessions.
+func (s *Service) AttendanceRate(ctx context.Context, collaboratorID string) (Rate, error) {
+	now := s.d.Clock.Now()
+	all, err := s.d.Store.Find(ctx, Query{To: now})
+	if err != nil {
+		return Rate{}, err
+	}
+	r := Rate{CollaboratorID: collaboratorID}
+	for _, x := range all {
+		if x.Status == StatusCancelled {
+			continue
+		}
+		_, invited := x.Invitation(collaboratorID)
+		var mark *Mark
+		for i := range x.Attendance {
+			if x.Attendance[i].CollaboratorID == collaboratorID {
+				mark = &x.Attendance[i]
+			}
+		}
+		if !invited && mark == nil {
+			continue
+		}
+		r.Sessions++
+		if mark == nil {
+			r.Unmarked++
+			continue
+		}
+		switch mark.Status {
+		case AttendPresent:
+			r.Present++
+		case AttendLate:
+			r.Late++
+		case AttendExcused:
+			r.Excused++
+		case AttendAbsent:
+			r.Absent++
+		}
+	}
+	if d := r.Sessions - r.Excused; d > 0 {
+		r.Rate = float64(r.Present+r.Late) / float64(d)
+	}
+	return r, nil
+}
+
+// ExportRow is one line of an attendance export.
+type ExportRow struct {
+	Date, Start, End string
+	Hours            float64
+	Place, Trainer   string
+	Session          string
+	Person, Code     string
+	District         string
+	Status           string
+}
+
+// Export lists the attendance lines of sessions (already scoped), with
+// invitees never marked shown as unmarked; a team leader's export keeps
+// only their district's people.
+func (s *Service) Export(ctx context.Context, scope authz.Scope, sessions []Session) ([]ExportRow, error) {
+	var ids []string
+	for _, x := range sessions {
+		for _, m := range x.Attendance {
+			ids = append(ids, m.CollaboratorID)
+		}
+		for _, inv := range x.Invitations {
+			ids = append(ids, inv.CollaboratorID)
+		}
+	}
+	people, err := s.d.Directory.People(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []ExportRow
+	for _, x := range sessions {
+		if x.Status == StatusCancelled {
+			continue
+		}
+		start, end := x.StartsAt.In(vn), x.EndsAt.In(vn)
+		base := ExportRow{Date: start.Format("2006-01-02"), Start: start.Format("15:04"), End: end.Format("15:04"),
+			Hours: float64(int(x.EndsAt.Sub(x.StartsAt).Minutes()*100/60)) / 100, Place: x.Location, Trainer: x.Trainer, Session: x.Title}
+		marked := map[string]string{}
+		for _, m := range x.Attendance {
+			marked[m.CollaboratorID] = m.Status
+		}
+		lines := map[string]bool{}
+		for _, inv := range x.Invitations {
+			lines[inv.CollaboratorID] = true
+		}
+		for id := range marked {
+			lines[id] = true
+		}
+		var rows []ExportRow
+		for id := range lines {
+			p, ok := people[id]
+			if !ok || (scope.Kind == authz.ScopeArea && p.AreaCode != scope.AreaCode) {
+				continue
+			}
+			r := base
+			r.Person, r.Code, r.District, r.Status = p.Name, p.Code, p.AreaName, marked[id]
+			if r.Status == "" {
+				r.Status = "unmarked"
+			}
+			rows = append(rows, r)
+		}
+		sort.Slice(rows, func(i, j int) bool { return rows[i].Person < rows[j].Person })
+		out = append(out, rows...)
+	}
+	return out, nil
+}
+
+var vn = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return l
+}()

@@ -1,0 +1,637 @@
+package scheduling
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+)
+
+// Person is a collaborator as scheduling needs them.
+type Person struct {
+	ID       string
+	Code     string
+	Name     string
+	Email    string
+	AreaCode string
+	AreaName string
+	Role     string
+	Language string
+}
+
+// Directory finds people; the collaborators module, handed in from cmd.
+type Directory interface {
+	// People returns the named collaborators that exist (archived ones excluded).
+	People(ctx context.Context, ids []string) (map[string]Person, error)
+	// PeopleIn lists the active collaborators of an area and/or role.
+	PeopleIn(ctx context.Context, areaCode, role string) ([]Person, error)
+	AreaExists(ctx context.Context, code string) (bool, error)
+}
+
+// Mail is a message for the outbox.
+type Mail struct {
+	Key            string // idempotency key: enqueueing it twice sends once
+	To             string
+	ToName         string
+	Subject        string
+	Text           string
+	HTML           string
+	Calendar       string // an iCalendar object, or ""
+	CalendarMethod string // REQUEST or CANCEL
+}
+
+// Mailer queues mail through the outbox and tells how delivery went.
+type Mailer interface {
+	Enqueue(ctx context.Context, m Mail) error
+	// Delivery returns queued, sent or failed for each key it knows.
+	Delivery(ctx context.Context, keys []string) (map[string]string, error)
+}
+
+// Notice kinds.
+const (
+	NoticeInvite   = "invite"
+	NoticeUpdate   = "update"
+	NoticeCancel   = "cancel"
+	NoticeReminder = "reminder"
+	NoticePromoted = "promoted"
+)
+
+// Composer writes the mail of a notice to a person about a session.
+type Composer interface {
+	Compose(kind string, s Session, p Person, rsvpURL string) (Mail, error)
+}
+
+// CourseCatalog tells whether a course exists.
+type CourseCatalog interface {
+	Exists(code string) bool
+}
+
+// Auditor records changes.
+type Auditor interface {
+	Record(ctx context.Context, action, entity, entityID string, changes map[string]any) error
+}
+
+// Deps are the service's collaborators.
+type Deps struct {
+	Store     *Store
+	Directory Directory
+	Mailer    Mailer
+	Composer  Composer
+	Courses   CourseCatalog
+	Audit     Auditor
+	Clock     clock.Clock
+	Logger    *slog.Logger
+	BaseURL   string
+	// TokenKey derives RSVP tokens; shared by every process.
+	TokenKey []byte
+}
+
+// Service schedules sessions.
+type Service struct {
+	d Deps
+}
+
+// NewService returns the scheduling service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clock.System{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	return &Service{d: d}
+}
+
+func newID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Create schedules a session, or a series when the input has a
+// recurrence. Errors: errs.Invalid naming each bad field.
+func (s *Service) Create(ctx context.Context, in Input) ([]Session, error) {
+	in.Title, in.Location, in.Trainer = strings.TrimSpace(in.Title), strings.TrimSpace(in.Location), strings.TrimSpace(in.Trainer)
+	in.AreaCode = strings.ToUpper(strings.TrimSpace(in.AreaCode))
+	if fe := in.Validate(s.d.Courses.Exists, s.areaExists(ctx)); len(fe) > 0 {
+		return nil, errs.Fields(errs.Invalid, "the session has problems", fe)
+	}
+	starts := []time.Time{in.StartsAt}
+	series := ""
+	if in.Recurrence != "" {
+		var err error
+		if starts, err = Occurrences(in.Recurrence, in.StartsAt); err != nil {
+			return nil, errs.Field("recurrence", "%v", err)
+		}
+		series = "ser-" + newID()
+	}
+	length := in.EndsAt.Sub(in.StartsAt)
+	out := make([]Session, len(starts))
+	for i, st := range starts {
+		key := make([]byte, 32)
+		_, _ = rand.Read(key)
+		out[i] = Session{ID: newID(), SeriesID: series, CourseCode: in.CourseCode, Title: in.Title, StartsAt: st.UTC(),
+			EndsAt: st.Add(length).UTC(), Location: in.Location, AreaCode: in.AreaCode, Capacity: in.Capacity,
+			Trainer: in.Trainer, Status: StatusScheduled, Recurrence: in.Recurrence, CheckinKey: key}
+	}
+	if err := s.d.Store.Insert(ctx, out); err != nil {
+		return nil, err
+	}
+	for _, x := range out {
+		if err := s.d.Audit.Record(ctx, "session.create", "session", x.ID, map[string]any{"title": x.Title, "starts_at": x.StartsAt, "series": series}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) areaExists(ctx context.Context) func(string) bool {
+	return func(code string) bool {
+		ok, err := s.d.Directory.AreaExists(ctx, code)
+		return err == nil && ok
+	}
+}
+
+// Get returns a session inside scope. Errors: errs.NotFound.
+func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Session, error) {
+	x, err := s.d.Store.Get(ctx, id)
+	if err != nil {
+		return Session{}, err
+	}
+	if !sees(scope, x) {
+		return Session{}, errs.E(errs.NotFound, "no such session")
+	}
+	return x, nil
+}
+
+// sees reports whether a scope reaches a session: staff all, a team
+// leader their district's and the network-wide ones, a collaborator those
+// they are invited to or that are for their district.
+func sees(scope authz.Scope, x Session) bool {
+	switch scope.Kind {
+	case authz.ScopeAll:
+		return true
+	case authz.ScopeArea:
+		return x.AreaCode == "" || x.AreaCode == scope.AreaCode
+	case authz.ScopeOwn:
+		if _, ok := x.Invitation(scope.CollaboratorID); ok {
+			return true
+		}
+		return x.AreaCode != "" && x.AreaCode == scope.AreaCode
+	}
+	return false
+}
+
+// List returns the sessions of a query inside scope.
+func (s *Service) List(ctx context.Context, scope authz.Scope, q Query) ([]Session, error) {
+	all, err := s.d.Store.Find(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, x := range all {
+		if sees(scope, x) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// Patch changes some fields of a session.
+type Patch struct {
+	CourseCode *string    `json:"course_code"`
+	Title      *string    `json:"title"`
+	StartsAt   *time.Time `json:"starts_at"`
+	EndsAt     *time.Time `json:"ends_at"`
+	Location   *string    `json:"location"`
+	AreaCode   *string    `json:"area_code"`
+	Capacity   *int       `json:"capacity"`
+	Trainer    *string    `json:"trainer"`
+}
+
+// Apply scopes of an edit to a series.
+const (
+	ApplyThis      = "this"
+	ApplyFollowing = "following"
+)
+
+// Update edits a session, or it and the following occurrences of its
+// series. A change of time or place raises the sequence and mails an
+// update to the invitees. Errors: errs.NotFound, errs.Invalid,
+// errs.Unprocessable (cancelled).
+func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) ([]Session, error) {
+	first, err := s.d.Store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if apply == "" {
+		apply = ApplyThis
+	}
+	if apply != ApplyThis && apply != ApplyFollowing {
+		return nil, errs.Field("apply", "must be this or following")
+	}
+	targets := []Session{first}
+	if apply == ApplyFollowing && first.SeriesID != "" {
+		if targets, err = s.d.Store.Find(ctx, Query{SeriesID: first.SeriesID, From: first.StartsAt}); err != nil {
+			return nil, err
+		}
+	}
+	// Times move by the same shift for every occurrence.
+	shift, length := time.Duration(0), first.EndsAt.Sub(first.StartsAt)
+	if p.StartsAt != nil {
+		shift = p.StartsAt.Sub(first.StartsAt)
+	}
+	if p.EndsAt != nil {
+		start := first.StartsAt.Add(shift)
+		length = p.EndsAt.Sub(start)
+	}
+	var out []Session
+	for _, t := range targets {
+		updated, err := s.d.Store.Update(ctx, t.ID, func(x *Session) error {
+			if x.Status == StatusCancelled {
+				return errs.E(errs.Unprocessable, "the session is cancelled")
+			}
+			in := Input{CourseCode: x.CourseCode, Title: x.Title, StartsAt: x.StartsAt.Add(shift), EndsAt: x.StartsAt.Add(shift).Add(length),
+				Location: x.Location, AreaCode: x.AreaCode, Capacity: x.Capacity, Trainer: x.Trainer}
+			if p.CourseCode != nil {
+				in.CourseCode = *p.CourseCode
+			}
+			if p.Title != nil {
+				in.Title = strings.TrimSpace(*p.Title)
+			}
+			if p.Location != nil {
+				in.Location = strings.TrimSpace(*p.Location)
+			}
+			if p.AreaCode != nil {
+				in.AreaCode = strings.ToUpper(strings.TrimSpace(*p.AreaCode))
+			}
+			if p.Capacity != nil {
+				in.Capacity = *p.Capacity
+			}
+			if p.Trainer != nil {
+				in.Trainer = strings.TrimSpace(*p.Trainer)
+			}
+			if fe := in.Validate(s.d.Courses.Exists, s.areaExists(ctx)); len(fe) > 0 {
+				return errs.Fields(errs.Invalid, "the session has problems", fe)
+			}
+			if p.Capacity != nil && in.Capacity > 0 && in.Capacity < x.Accepted() {
+				return errs.Fields(errs.Unprocessable, "more people have accepted than the new capacity",
+					[]errs.FieldError{{Field: "capacity", Message: fmt.Sprintf("%d have accepted", x.Accepted())}})
+			}
+			moved := !in.StartsAt.Equal(x.StartsAt) || !in.EndsAt.Equal(x.EndsAt) || in.Location != x.Location
+			x.CourseCode, x.Title, x.StartsAt, x.EndsAt, x.Location = in.CourseCode, in.Title, in.StartsAt, in.EndsAt, in.Location
+			x.AreaCode, x.Capacity, x.Trainer = in.AreaCode, in.Capacity, in.Trainer
+			if moved || p.Title != nil {
+				x.Sequence++
+			}
+			if !in.StartsAt.Equal(t.StartsAt) {
+				x.ReminderSent = false
+			}
+			now := s.d.Clock.Now()
+			for x.promote(now) != "" {
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := s.d.Audit.Record(ctx, "session.update", "session", updated.ID, map[string]any{"apply": apply, "sequence": updated.Sequence}); err != nil {
+			return nil, err
+		}
+		if err := s.notifyLagging(ctx, updated); err != nil {
+			return nil, err
+		}
+		out = append(out, updated)
+	}
+	return out, nil
+}
+
+// Cancel cancels a session (or it and the following ones) and mails a
+// cancellation to the invitees. Errors: errs.NotFound, errs.Invalid.
+func (s *Service) Cancel(ctx context.Context, id, reason, apply string) ([]Session, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len([]rune(reason)) > 500 {
+		return nil, errs.Field("reason", "is required, at most 500 characters")
+	}
+	first, err := s.d.Store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	targets := []Session{first}
+	if apply == ApplyFollowing && first.SeriesID != "" {
+		if targets, err = s.d.Store.Find(ctx, Query{SeriesID: first.SeriesID, From: first.StartsAt}); err != nil {
+			return nil, err
+		}
+	} else if apply != "" && apply != ApplyThis && apply != ApplyFollowing {
+		return nil, errs.Field("apply", "must be this or following")
+	}
+	var out []Session
+	for _, t := range targets {
+		x, err := s.d.Store.Update(ctx, t.ID, func(x *Session) error {
+			if x.Status == StatusCancelled {
+				return nil
+			}
+			x.Status, x.CancelReason = StatusCancelled, reason
+			x.Sequence++
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := s.d.Audit.Record(ctx, "session.cancel", "session", x.ID, map[string]any{"reason": reason}); err != nil {
+			return nil, err
+		}
+		if err := s.notifyLagging(ctx, x); err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// InviteRequest names who to invite: ids, or everyone of an area and/or role.
+type InviteRequest struct {
+	CollaboratorIDs []string `json:"collaborator_ids"`
+	AreaCode        string   `json:"area_code"`
+	Role            string   `json:"role"`
+}
+
+// Warning tells of an invitee who has another session at that time.
+type Warning struct {
+	CollaboratorID string `json:"collaborator_id"`
+	SessionID      string `json:"session_id"`
+	Message        string `json:"message"`
+}
+
+// InviteResult says what an invitation request did.
+type InviteResult struct {
+	Invited        []string  `json:"invited"`
+	AlreadyInvited int       `json:"already_invited"`
+	Warnings       []Warning `json:"warnings"`
+}
+
+// Invite invites people to a session and queues their invitation mails.
+// Inviting someone twice creates nothing new. Errors: errs.NotFound,
+// errs.Invalid (naming unknown people), errs.Unprocessable.
+func (s *Service) Invite(ctx context.Context, id string, req InviteRequest) (InviteResult, error) {
+	people, err := s.resolve(ctx, req)
+	if err != nil {
+		return InviteResult{}, err
+	}
+	ids := make([]string, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	var added []string
+	x, err := s.d.Store.Update(ctx, id, func(x *Session) error {
+		if !x.EndsAt.After(s.d.Clock.Now()) {
+			return errs.E(errs.Unprocessable, "the session is over")
+		}
+		var err error
+		added, err = x.Invite(ids, s.d.Clock.Now())
+		return err
+	})
+	if err != nil {
+		return InviteResult{}, err
+	}
+	res := InviteResult{Invited: added, AlreadyInvited: len(ids) - len(added), Warnings: []Warning{}}
+	if res.Invited == nil {
+		res.Invited = []string{}
+	}
+	if len(added) > 0 {
+		if err := s.d.Audit.Record(ctx, "session.invite", "session", id, map[string]any{"invited": added}); err != nil {
+			return res, err
+		}
+		if res.Warnings, err = s.conflicts(ctx, x, added); err != nil {
+			return res, err
+		}
+	}
+	return res, s.notifyLagging(ctx, x)
+}
+
+func (s *Service) resolve(ctx context.Context, req InviteRequest) ([]Person, error) {
+	given := 0
+	if len(req.CollaboratorIDs) > 0 {
+		given++
+	}
+	if req.AreaCode != "" || req.Role != "" {
+		given++
+	}
+	if given != 1 {
+		return nil, errs.Field("collaborator_ids", "give collaborator_ids, or area_code and/or role")
+	}
+	if len(req.CollaboratorIDs) > 0 {
+		if len(req.CollaboratorIDs) > MaxInvitations {
+			return nil, errs.Field("collaborator_ids", "at most %d at once", MaxInvitations)
+		}
+		found, err := s.d.Directory.People(ctx, req.CollaboratorIDs)
+		if err != nil {
+			return nil, err
+		}
+		var fe []errs.FieldError
+		var out []Person
+		seen := map[string]bool{}
+		for i, cid := range req.CollaboratorIDs {
+			p, ok := found[cid]
+			if !ok {
+				fe = append(fe, errs.FieldError{Field: fmt.Sprintf("collaborator_ids[%d]", i), Message: "no such collaborator"})
+				continue
+			}
+			if !seen[cid] {
+				seen[cid] = true
+				out = append(out, p)
+			}
+		}
+		if len(fe) > 0 {
+			return nil, errs.Fields(errs.Invalid, "unknown collaborators; nobody was invited", fe)
+		}
+		return out, nil
+	}
+	if req.AreaCode != "" {
+		if ok, err := s.d.Directory.AreaExists(ctx, strings.ToUpper(req.AreaCode)); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, errs.Field("area_code", "is not a known district unit")
+		}
+	}
+	if req.Role != "" && req.Role != authz.RoleCTV && req.Role != authz.RoleTeamLeader {
+		return nil, errs.Field("role", "must be ctv or team_leader")
+	}
+	return s.d.Directory.PeopleIn(ctx, strings.ToUpper(req.AreaCode), req.Role)
+}
+
+// conflicts finds the new invitees' other sessions at the same time.
+func (s *Service) conflicts(ctx context.Context, x Session, ids []string) ([]Warning, error) {
+	near, err := s.d.Store.Find(ctx, Query{From: x.StartsAt.Add(-12 * time.Hour), To: x.EndsAt})
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := []Warning{}
+	for _, o := range near {
+		if o.ID == x.ID || o.Status == StatusCancelled || !Overlaps(x.StartsAt, x.EndsAt, o.StartsAt, o.EndsAt) {
+			continue
+		}
+		for _, inv := range o.Invitations {
+			if want[inv.CollaboratorID] && inv.Response != ResponseDeclined {
+				out = append(out, Warning{CollaboratorID: inv.CollaboratorID, SessionID: o.ID,
+					Message: fmt.Sprintf("also invited to %q at the same time", o.Title)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// Token returns the RSVP token of an invitation: derived from the shared
+// key, so every mail about the session carries the same link and nothing
+// that could answer for someone is stored.
+func (s *Service) Token(sessionID, collaboratorID string) string {
+	mac := hmac.New(sha256.New, s.d.TokenKey)
+	mac.Write([]byte("rsvp:" + sessionID + ":" + collaboratorID))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))[:32]
+}
+
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// RSVPURL is the answer page of an invitation.
+func (s *Service) RSVPURL(sessionID, collaboratorID string) string {
+	return s.d.BaseURL + "/rsvp/" + s.Token(sessionID, collaboratorID)
+}
+
+// notifyLagging mails every invitee whose last notice is older than the
+// session's sequence, then records that they were mailed. Keys make each
+// notice exactly-once in the outbox, so running it twice sends nothing new.
+func (s *Service) notifyLagging(ctx context.Context, x Session) error {
+	var lag []string
+	for _, inv := range x.Invitations {
+		if inv.Notified < x.Sequence {
+			lag = append(lag, inv.CollaboratorID)
+		}
+	}
+	if len(lag) == 0 {
+		return nil
+	}
+	people, err := s.d.Directory.People(ctx, lag)
+	if err != nil {
+		return err
+	}
+	var tokens []Token
+	now := s.d.Clock.Now()
+	for _, cid := range lag {
+		tokens = append(tokens, Token{Hash: tokenHash(s.Token(x.ID, cid)), SessionID: x.ID, CollaboratorID: cid, CreatedAt: now})
+	}
+	if err := s.d.Store.PutTokens(ctx, tokens); err != nil {
+		return err
+	}
+	done := map[string]bool{}
+	for _, cid := range lag {
+		inv, _ := x.Invitation(cid)
+		p, ok := people[cid]
+		if !ok {
+			done[cid] = true // archived since: nothing to send
+			continue
+		}
+		kind := NoticeUpdate
+		switch {
+		case x.Status == StatusCancelled:
+			if inv.Notified < 0 {
+				done[cid] = true // never told of it: no need to cancel
+				continue
+			}
+			kind = NoticeCancel
+		case inv.Notified < 0:
+			kind = NoticeInvite
+		case inv.Response == ResponseDeclined:
+			done[cid] = true
+			continue
+		}
+		m, err := s.d.Composer.Compose(kind, x, p, s.RSVPURL(x.ID, cid))
+		if err != nil {
+			return err
+		}
+		m.Key = NoticeKey(kind, x, cid)
+		if err := s.d.Mailer.Enqueue(ctx, m); err != nil {
+			return err
+		}
+		done[cid] = true
+	}
+	_, err = s.d.Store.Update(ctx, x.ID, func(y *Session) error {
+		for i := range y.Invitations {
+			if done[y.Invitations[i].CollaboratorID] && y.Invitations[i].Notified < x.Sequence {
+				y.Invitations[i].Notified = x.Sequence
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// InvitationView is an invitation as the API shows it.
+type InvitationView struct {
+	CollaboratorID string    `json:"collaborator_id"`
+	Name           string    `json:"name"`
+	AreaCode       string    `json:"area_code"`
+	Delivery       string    `json:"delivery"`
+	Response       string    `json:"response"`
+	RespondedAt    time.Time `json:"responded_at,omitzero"`
+}
+
+// Invitations lists a session's invitations with their delivery and response.
+func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string) ([]InvitationView, error) {
+	x, err := s.Get(ctx, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(x.Invitations))
+	keys := make([]string, len(x.Invitations))
+	for i, inv := range x.Invitations {
+		ids[i] = inv.CollaboratorID
+		keys[i] = NoticeKey(NoticeInvite, x, inv.CollaboratorID)
+	}
+	delivery, err := s.d.Mailer.Delivery(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	people, err := s.d.Directory.People(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]InvitationView, len(x.Invitations))
+	for i, inv := range x.Invitations {
+		d := delivery[keys[i]]
+		if d == "" {
+			d = "queued"
+		}
+		p := people[inv.CollaboratorID]
+		out[i] = InvitationView{CollaboratorID: inv.CollaboratorID, Name: p.Name, AreaCode: p.AreaCode, Delivery: d,
+			Response: inv.Response, RespondedAt: inv.RespondedAt}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// NoticeKey is the outbox key of a notice: the invitation is sent once per
+// invitee; every other notice once per invitee and session sequence.
+func NoticeKey(kind string, x Session, collaboratorID string) string {
+	if kind == NoticeInvite {
+		return fmt.Sprintf("%s:%s:%s", kind, x.ID, collaboratorID)
+	}
+	return fmt.Sprintf("%s:%s:%s:%d", kind, x.ID, collaboratorID, x.Sequence)
+}

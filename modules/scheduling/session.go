@@ -1,0 +1,353 @@
+// Package scheduling runs the Center's classes: sessions (single or a
+// recurring series), invitations with RSVP and a waitlist, reminders,
+// attendance and check-in with a rotating code. A session document holds
+// its invitations and attendance, so that one `_id` update reaches them.
+package scheduling
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/teambition/rrule-go"
+)
+
+// Session statuses.
+const (
+	StatusScheduled = "scheduled"
+	StatusCancelled = "cancelled"
+)
+
+// Invitation responses. Waitlisted is an accept that found the session
+// full; it becomes accepted when a place frees.
+const (
+	ResponsePending    = "pending"
+	ResponseAccepted   = "accepted"
+	ResponseDeclined   = "declined"
+	ResponseWaitlisted = "waitlisted"
+)
+
+// Attendance statuses.
+const (
+	AttendPresent = "present"
+	AttendLate    = "late"
+	AttendExcused = "excused"
+	AttendAbsent  = "absent"
+)
+
+// MaxOccurrences bounds a series.
+const MaxOccurrences = 52
+
+// MaxInvitations bounds one session's invitations (it is one document).
+const MaxInvitations = 500
+
+// Session is one class meeting.
+type Session struct {
+	ID           string
+	SeriesID     string // shared by the occurrences of a recurring series
+	CourseCode   string
+	Title        string
+	StartsAt     time.Time
+	EndsAt       time.Time
+	Location     string
+	AreaCode     string // the district unit it is for; empty for all
+	Capacity     int    // 0: no limit
+	Trainer      string
+	Status       string
+	Recurrence   string // the RRULE the series was made from
+	CancelReason string
+	// Sequence counts changes of time or place, for calendar updates.
+	Sequence     int
+	Invitations  []Invitation
+	Attendance   []Mark
+	CheckinKey   []byte // secret of the rotating check-in code
+	ReminderSent bool
+	Rev          int64
+}
+
+// Invitation is one collaborator invited to a session.
+type Invitation struct {
+	CollaboratorID string
+	Response       string
+	InvitedAt      time.Time
+	RespondedAt    time.Time
+	// WaitlistedAt orders the waitlist.
+	WaitlistedAt time.Time
+	// Notified is the session sequence the invitee was last mailed about
+	// (-1: not yet); a job mails whoever lags behind after a crash.
+	Notified int
+}
+
+// Mark is one collaborator's attendance at a session.
+type Mark struct {
+	CollaboratorID string
+	Status         string
+	MarkedAt       time.Time
+	MarkedBy       string // user id, or "checkin"
+	WalkIn         bool
+}
+
+// Input is a new session (POST) — or the series it starts.
+type Input struct {
+	CourseCode string    `json:"course_code"`
+	Title      string    `json:"title"`
+	StartsAt   time.Time `json:"starts_at"`
+	EndsAt     time.Time `json:"ends_at"`
+	Location   string    `json:"location"`
+	AreaCode   string    `json:"area_code"`
+	Capacity   int       `json:"capacity"`
+	Trainer    string    `json:"trainer"`
+	Recurrence string    `json:"recurrence"`
+}
+
+// Validate checks an input; knownArea and knownCourse tell what exists.
+func (in Input) Validate(knownCourse, knownArea func(string) bool) []errs.FieldError {
+	var fe []errs.FieldError
+	add := func(f, m string) { fe = append(fe, errs.FieldError{Field: f, Message: m}) }
+	if in.CourseCode != "" && !knownCourse(in.CourseCode) {
+		add("course_code", "is not a course of the catalog")
+	}
+	if t := strings.TrimSpace(in.Title); t == "" || len([]rune(t)) > 200 {
+		add("title", "is required, at most 200 characters")
+	}
+	if in.StartsAt.IsZero() {
+		add("starts_at", "is required (RFC 3339 with an offset)")
+	}
+	if in.EndsAt.IsZero() {
+		add("ends_at", "is required (RFC 3339 with an offset)")
+	}
+	if !in.StartsAt.IsZero() && !in.EndsAt.IsZero() {
+		if !in.EndsAt.After(in.StartsAt) {
+			add("ends_at", "must be after starts_at")
+		} else if in.EndsAt.Sub(in.StartsAt) > 12*time.Hour {
+			add("ends_at", "a session lasts at most 12 hours")
+		}
+	}
+	if l := strings.TrimSpace(in.Location); l == "" || len([]rune(l)) > 300 {
+		add("location", "is required, at most 300 characters")
+	}
+	if in.AreaCode != "" && !knownArea(in.AreaCode) {
+		add("area_code", "is not a known district unit")
+	}
+	if in.Capacity < 0 || in.Capacity > MaxInvitations {
+		add("capacity", fmt.Sprintf("must be from 0 (no limit) to %d", MaxInvitations))
+	}
+	if len([]rune(in.Trainer)) > 200 {
+		add("trainer", "must have at most 200 characters")
+	}
+	if in.Recurrence != "" {
+		if _, err := Occurrences(in.Recurrence, in.StartsAt); err != nil {
+			add("recurrence", err.Error())
+		}
+	}
+	return fe
+}
+
+// Occurrences returns the start times of a series: the RRULE applied from
+// start (its DTSTART), at most MaxOccurrences, and it must end (COUNT or UNTIL).
+func Occurrences(rule string, start time.Time) ([]time.Time, error) {
+	opt, err := rrule.StrToROption(strings.TrimPrefix(strings.TrimSpace(rule), "RRULE:"))
+	if err != nil {
+		return nil, fmt.Errorf("is not a valid RRULE: %v", err)
+	}
+	if opt.Count == 0 && opt.Until.IsZero() {
+		return nil, fmt.Errorf("must end: give COUNT or UNTIL")
+	}
+	if opt.Count > MaxOccurrences {
+		return nil, fmt.Errorf("may make at most %d sessions", MaxOccurrences)
+	}
+	opt.Dtstart = start
+	r, err := rrule.NewRRule(*opt)
+	if err != nil {
+		return nil, fmt.Errorf("is not a valid RRULE: %v", err)
+	}
+	times := r.All()
+	if len(times) == 0 {
+		return nil, fmt.Errorf("makes no session")
+	}
+	if len(times) > MaxOccurrences {
+		return nil, fmt.Errorf("may make at most %d sessions", MaxOccurrences)
+	}
+	return times, nil
+}
+
+// Invitation returns the invitation of a collaborator, if any.
+func (s *Session) Invitation(collaboratorID string) (*Invitation, bool) {
+	for i := range s.Invitations {
+		if s.Invitations[i].CollaboratorID == collaboratorID {
+			return &s.Invitations[i], true
+		}
+	}
+	return nil, false
+}
+
+// Accepted counts the accepted invitations.
+func (s *Session) Accepted() int {
+	n := 0
+	for _, inv := range s.Invitations {
+		if inv.Response == ResponseAccepted {
+			n++
+		}
+	}
+	return n
+}
+
+// Invite adds invitations for the collaborators not yet invited and
+// returns their ids. Errors: errs.Unprocessable when the session is
+// cancelled or would hold too many invitations.
+func (s *Session) Invite(ids []string, now time.Time) ([]string, error) {
+	if s.Status == StatusCancelled {
+		return nil, errs.E(errs.Unprocessable, "the session is cancelled")
+	}
+	var added []string
+	for _, id := range ids {
+		if _, ok := s.Invitation(id); ok {
+			continue
+		}
+		s.Invitations = append(s.Invitations, Invitation{CollaboratorID: id, Response: ResponsePending, InvitedAt: now, Notified: -1})
+		added = append(added, id)
+	}
+	if len(s.Invitations) > MaxInvitations {
+		return nil, errs.E(errs.Unprocessable, "a session holds at most %d invitations", MaxInvitations)
+	}
+	return added, nil
+}
+
+// Respond records a collaborator's answer. An accept of a full session is
+// waitlisted; a decline of an accepted place promotes the first on the
+// waitlist, whose id it returns. Errors: errs.NotFound (not invited),
+// errs.Gone (cancelled or over), errs.Invalid (unknown answer).
+func (s *Session) Respond(collaboratorID, answer string, now time.Time) (promoted string, err error) {
+	inv, ok := s.Invitation(collaboratorID)
+	if !ok {
+		return "", errs.E(errs.NotFound, "no such invitation")
+	}
+	if s.Status == StatusCancelled || !now.Before(s.EndsAt) {
+		return "", errs.E(errs.Gone, "the session is cancelled or over")
+	}
+	switch answer {
+	case "accept":
+		if inv.Response == ResponseAccepted || inv.Response == ResponseWaitlisted {
+			return "", nil
+		}
+		inv.RespondedAt = now
+		if s.Capacity > 0 && s.Accepted() >= s.Capacity {
+			inv.Response, inv.WaitlistedAt = ResponseWaitlisted, now
+			return "", nil
+		}
+		inv.Response = ResponseAccepted
+		return "", nil
+	case "decline":
+		wasAccepted := inv.Response == ResponseAccepted
+		inv.Response, inv.RespondedAt, inv.WaitlistedAt = ResponseDeclined, now, time.Time{}
+		if wasAccepted {
+			return s.promote(now), nil
+		}
+		return "", nil
+	}
+	return "", errs.Field("answer", "must be accept or decline")
+}
+
+// promote gives a free place to the longest-waiting waitlisted invitee.
+func (s *Session) promote(now time.Time) string {
+	if s.Capacity > 0 && s.Accepted() >= s.Capacity {
+		return ""
+	}
+	best := -1
+	for i, inv := range s.Invitations {
+		if inv.Response == ResponseWaitlisted && (best < 0 || inv.WaitlistedAt.Before(s.Invitations[best].WaitlistedAt)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	s.Invitations[best].Response = ResponseAccepted
+	s.Invitations[best].RespondedAt = now
+	return s.Invitations[best].CollaboratorID
+}
+
+// SetMark records attendance for one collaborator, replacing an earlier mark.
+func (s *Session) SetMark(m Mark) {
+	for i := range s.Attendance {
+		if s.Attendance[i].CollaboratorID == m.CollaboratorID {
+			s.Attendance[i] = m
+			return
+		}
+	}
+	s.Attendance = append(s.Attendance, m)
+	sort.SliceStable(s.Attendance, func(i, j int) bool { return s.Attendance[i].CollaboratorID < s.Attendance[j].CollaboratorID })
+}
+
+// ValidAttendance reports whether st is an attendance status.
+func ValidAttendance(st string) bool {
+	switch st {
+	case AttendPresent, AttendLate, AttendExcused, AttendAbsent:
+		return true
+	}
+	return false
+}
+
+// Check-in rules.
+const (
+	CodePeriod   = time.Minute      // the code changes every minute
+	CheckinOpens = 30 * time.Minute // before the start
+	LateAfter    = 15 * time.Minute // after the start, a check-in is "late"
+)
+
+// CheckinCode is the session's six-digit code for the minute holding at.
+func (s *Session) CheckinCode(at time.Time) string {
+	step := uint64(at.Unix() / int64(CodePeriod/time.Second))
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], step)
+	mac := hmac.New(sha256.New, s.CheckinKey)
+	mac.Write(msg[:])
+	sum := mac.Sum(nil)
+	n := binary.BigEndian.Uint32(sum[len(sum)-4:]) % 1_000_000
+	return fmt.Sprintf("%06d", n)
+}
+
+// CodeValidUntil is when the code shown at `at` stops being accepted (it
+// is accepted during its minute and the next, for a slow typist).
+func CodeValidUntil(at time.Time) time.Time {
+	return at.Truncate(CodePeriod).Add(2 * CodePeriod)
+}
+
+// CheckIn marks a collaborator present (late after LateAfter) when the
+// code is the current or the previous minute's, the session is open for
+// check-in and the collaborator is invited or of the session's district.
+// Errors: errs.Unprocessable naming what is wrong.
+func (s *Session) CheckIn(collaboratorID, areaCode, code string, now time.Time) (Mark, error) {
+	if s.Status == StatusCancelled {
+		return Mark{}, errs.E(errs.Unprocessable, "the session is cancelled")
+	}
+	if now.Before(s.StartsAt.Add(-CheckinOpens)) || now.After(s.EndsAt) {
+		return Mark{}, errs.Fields(errs.Unprocessable, "check-in is open from 30 minutes before the start to the end",
+			[]errs.FieldError{{Field: "code", Message: "check-in is not open now"}})
+	}
+	_, invited := s.Invitation(collaboratorID)
+	if !invited && (s.AreaCode == "" || s.AreaCode != areaCode) {
+		return Mark{}, &errs.Error{Kind: errs.Forbidden, Message: "only invitees and collaborators of the session's district may check in"}
+	}
+	if !hmac.Equal([]byte(code), []byte(s.CheckinCode(now))) && !hmac.Equal([]byte(code), []byte(s.CheckinCode(now.Add(-CodePeriod)))) {
+		return Mark{}, errs.Fields(errs.Unprocessable, "the code is wrong or has expired",
+			[]errs.FieldError{{Field: "code", Message: "is wrong or has expired"}})
+	}
+	st := AttendPresent
+	if now.After(s.StartsAt.Add(LateAfter)) {
+		st = AttendLate
+	}
+	m := Mark{CollaboratorID: collaboratorID, Status: st, MarkedAt: now, MarkedBy: "checkin", WalkIn: !invited}
+	s.SetMark(m)
+	return m, nil
+}
+
+// Overlaps reports whether two time ranges overlap.
+func Overlaps(aStart, aEnd, bStart, bEnd time.Time) bool {
+	return aStart.Before(bEnd) && bStart.Before(aEnd)
+}

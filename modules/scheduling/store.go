@@ -1,0 +1,236 @@
+package scheduling
+
+import (
+	"context"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Collections owned by this module.
+const (
+	sessionsColl = "sessions"
+	tokensColl   = "rsvp_tokens"
+)
+
+// Store is the scheduling store on MongoDB.
+type Store struct {
+	db *mongo.Database
+}
+
+// NewStore returns the store on db.
+func NewStore(db *mongo.Database) *Store { return &Store{db: db} }
+
+// Indexes are the indexes this module needs.
+func Indexes() []store.Index {
+	return []store.Index{
+		{Collection: sessionsColl, Keys: bson.D{{Key: "starts_at", Value: 1}, {Key: "area_code", Value: 1}}, Name: "starts_area"},
+		{Collection: sessionsColl, Keys: bson.D{{Key: "series_id", Value: 1}, {Key: "starts_at", Value: 1}}, Name: "series"},
+		{Collection: sessionsColl, Keys: bson.D{{Key: "invitations.collaborator_id", Value: 1}}, Name: "invitee"},
+	}
+}
+
+type invitationDoc struct {
+	CollaboratorID string    `bson:"collaborator_id"`
+	Response       string    `bson:"response"`
+	InvitedAt      time.Time `bson:"invited_at"`
+	RespondedAt    time.Time `bson:"responded_at,omitempty"`
+	WaitlistedAt   time.Time `bson:"waitlisted_at,omitempty"`
+	Notified       int       `bson:"notified"`
+}
+
+type markDoc struct {
+	CollaboratorID string    `bson:"collaborator_id"`
+	Status         string    `bson:"status"`
+	MarkedAt       time.Time `bson:"marked_at"`
+	MarkedBy       string    `bson:"marked_by"`
+	WalkIn         bool      `bson:"walk_in"`
+}
+
+type sessionDoc struct {
+	ID           string          `bson:"_id"`
+	SeriesID     string          `bson:"series_id,omitempty"`
+	CourseCode   string          `bson:"course_code,omitempty"`
+	Title        string          `bson:"title"`
+	StartsAt     time.Time       `bson:"starts_at"`
+	EndsAt       time.Time       `bson:"ends_at"`
+	Location     string          `bson:"location"`
+	AreaCode     string          `bson:"area_code,omitempty"`
+	Capacity     int             `bson:"capacity"`
+	Trainer      string          `bson:"trainer,omitempty"`
+	Status       string          `bson:"status"`
+	Recurrence   string          `bson:"recurrence,omitempty"`
+	CancelReason string          `bson:"cancel_reason,omitempty"`
+	Sequence     int             `bson:"sequence"`
+	Invitations  []invitationDoc `bson:"invitations"`
+	Attendance   []markDoc       `bson:"attendance"`
+	CheckinKey   []byte          `bson:"checkin_key"`
+	ReminderSent bool            `bson:"reminder_sent"`
+	Rev          int64           `bson:"rev"`
+}
+
+func toDoc(s Session) sessionDoc {
+	d := sessionDoc{ID: s.ID, SeriesID: s.SeriesID, CourseCode: s.CourseCode, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
+		Location: s.Location, AreaCode: s.AreaCode, Capacity: s.Capacity, Trainer: s.Trainer, Status: s.Status,
+		Recurrence: s.Recurrence, CancelReason: s.CancelReason, Sequence: s.Sequence, CheckinKey: s.CheckinKey,
+		ReminderSent: s.ReminderSent, Rev: s.Rev, Invitations: []invitationDoc{}, Attendance: []markDoc{}}
+	for _, i := range s.Invitations {
+		d.Invitations = append(d.Invitations, invitationDoc(i))
+	}
+	for _, m := range s.Attendance {
+		d.Attendance = append(d.Attendance, markDoc(m))
+	}
+	return d
+}
+
+func (d sessionDoc) toSession() Session {
+	s := Session{ID: d.ID, SeriesID: d.SeriesID, CourseCode: d.CourseCode, Title: d.Title, StartsAt: d.StartsAt.UTC(), EndsAt: d.EndsAt.UTC(),
+		Location: d.Location, AreaCode: d.AreaCode, Capacity: d.Capacity, Trainer: d.Trainer, Status: d.Status,
+		Recurrence: d.Recurrence, CancelReason: d.CancelReason, Sequence: d.Sequence, CheckinKey: d.CheckinKey,
+		ReminderSent: d.ReminderSent, Rev: d.Rev}
+	for _, i := range d.Invitations {
+		i.InvitedAt, i.RespondedAt, i.WaitlistedAt = i.InvitedAt.UTC(), i.RespondedAt.UTC(), i.WaitlistedAt.UTC()
+		s.Invitations = append(s.Invitations, Invitation(i))
+	}
+	for _, m := range d.Attendance {
+		m.MarkedAt = m.MarkedAt.UTC()
+		s.Attendance = append(s.Attendance, Mark(m))
+	}
+	return s
+}
+
+// Insert stores new sessions.
+func (s *Store) Insert(ctx context.Context, ss []Session) error {
+	docs := make([]any, len(ss))
+	for i, x := range ss {
+		docs[i] = toDoc(x)
+	}
+	_, err := s.db.Collection(sessionsColl).InsertMany(ctx, docs)
+	return err
+}
+
+// Get returns a session. Errors: errs.NotFound.
+func (s *Store) Get(ctx context.Context, id string) (Session, error) {
+	var d sessionDoc
+	err := s.db.Collection(sessionsColl).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if store.IsNotFound(err) {
+		return Session{}, errs.E(errs.NotFound, "no such session")
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	return d.toSession(), nil
+}
+
+// Update applies fn to the current session and writes the result when
+// nobody changed it meanwhile (compare-and-set on rev), retrying on a race.
+// The rules live in fn; the atomicity here.
+func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) (Session, error) {
+	for attempt := 0; attempt < 100; attempt++ {
+		cur, err := s.Get(ctx, id)
+		if err != nil {
+			return Session{}, err
+		}
+		next := cur
+		next.Invitations = append([]Invitation(nil), cur.Invitations...)
+		next.Attendance = append([]Mark(nil), cur.Attendance...)
+		if err := fn(&next); err != nil {
+			return Session{}, err
+		}
+		next.Rev = cur.Rev + 1
+		res, err := s.db.Collection(sessionsColl).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: cur.Rev}}, toDoc(next))
+		if err != nil {
+			return Session{}, err
+		}
+		if res.MatchedCount == 1 {
+			return next, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return Session{}, err
+		}
+	}
+	return Session{}, errs.E(errs.Conflict, "the session is busy; try again")
+}
+
+// Query selects sessions.
+type Query struct {
+	From, To       time.Time // sessions starting in [From, To)
+	AreaCode       string    // with "all" sessions (no area) too
+	SeriesID       string
+	CollaboratorID string // invited
+}
+
+// Find lists sessions by start time.
+func (s *Store) Find(ctx context.Context, q Query) ([]Session, error) {
+	f := bson.D{}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		r := bson.D{}
+		if !q.From.IsZero() {
+			r = append(r, bson.E{Key: "$gte", Value: q.From})
+		}
+		if !q.To.IsZero() {
+			r = append(r, bson.E{Key: "$lt", Value: q.To})
+		}
+		f = append(f, bson.E{Key: "starts_at", Value: r})
+	}
+	if q.AreaCode != "" {
+		f = append(f, bson.E{Key: "area_code", Value: bson.D{{Key: "$in", Value: bson.A{q.AreaCode, nil}}}})
+	}
+	if q.SeriesID != "" {
+		f = append(f, bson.E{Key: "series_id", Value: q.SeriesID})
+	}
+	if q.CollaboratorID != "" {
+		f = append(f, bson.E{Key: "invitations.collaborator_id", Value: q.CollaboratorID})
+	}
+	cur, err := s.db.Collection(sessionsColl).Find(ctx, f, options.Find().SetSort(bson.D{{Key: "starts_at", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var docs []sessionDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	out := make([]Session, len(docs))
+	for i, d := range docs {
+		out[i] = d.toSession()
+	}
+	return out, nil
+}
+
+// Token is an RSVP token's record, keyed by the token's hash.
+type Token struct {
+	Hash           string    `bson:"_id"`
+	SessionID      string    `bson:"session_id"`
+	CollaboratorID string    `bson:"collaborator_id"`
+	CreatedAt      time.Time `bson:"created_at"`
+}
+
+// PutTokens stores RSVP tokens; ones already there are kept.
+func (s *Store) PutTokens(ctx context.Context, ts []Token) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	docs := make([]any, len(ts))
+	for i, t := range ts {
+		docs[i] = t
+	}
+	_, err := s.db.Collection(tokensColl).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	if store.IsDuplicate(err) {
+		return nil
+	}
+	return err
+}
+
+// Token finds an RSVP token by its hash. Errors: errs.NotFound.
+func (s *Store) Token(ctx context.Context, hash string) (Token, error) {
+	var t Token
+	err := s.db.Collection(tokensColl).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&t)
+	if store.IsNotFound(err) {
+		return Token{}, errs.E(errs.NotFound, "no such invitation")
+	}
+	return t, err
+}
