@@ -6,6 +6,7 @@ import (
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
@@ -85,4 +86,28 @@ func (c catalogCourses) Title(code, lang string) string {
 		return x.Title.In(lang)
 	}
 	return code
+}
+
+// outboxMailer queues scheduling's mail in the outbox.
+type outboxMailer struct{ o *mail.Outbox }
+
+func (m outboxMailer) Enqueue(ctx context.Context, x scheduling.Mail) error {
+	msg := mail.Message{Key: x.Key, To: mail.Address{Email: x.To, Name: x.ToName}, Subject: x.Subject, Text: x.Text, HTML: x.HTML}
+	if x.Calendar != "" {
+		msg.Calendar = &mail.Calendar{Method: x.CalendarMethod, ICS: x.Calendar}
+	}
+	_, err := m.o.Enqueue(ctx, msg)
+	return err
+}
+
+func (m outboxMailer) Delivery(ctx context.Context, keys []string) (map[string]string, error) {
+	st, err := m.o.Statuses(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(st))
+	for k, v := range st {
+		out[k] = string(v)
+	}
+	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -25,9 +26,12 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/jobs"
+	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/quizzes"
+	"github.com/ctvacademy/academy/modules/scheduling"
 	"github.com/ctvacademy/academy/policies"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -71,6 +75,10 @@ type App struct {
 	Collaborators *collaborators.Service
 	Courses       *courses.Catalog
 	Quizzes       *quizzes.Service
+	Scheduling    *scheduling.Service
+	Outbox        *mail.Outbox
+	MailWorker    *mail.Worker
+	Jobs          *jobs.Runner
 	Audit         *audit.Log
 	Logger        *slog.Logger
 	// DemoLoaded and DemoPassword tell what Setup did, for the start-up message.
@@ -98,14 +106,14 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 		}
 		a.Store, a.DB = st, st.DB
 	}
-	if err := a.build(opts); err != nil {
+	if err := a.build(ctx, opts); err != nil {
 		_ = a.Close(context.Background())
 		return nil, err
 	}
 	return a, nil
 }
 
-func (a *App) build(opts Options) error {
+func (a *App) build(ctx context.Context, opts Options) error {
 	tr, err := i18n.Load(mustSub("i18n"))
 	if err != nil {
 		return err
@@ -161,10 +169,65 @@ func (a *App) build(opts Options) error {
 	if err != nil {
 		return err
 	}
+	if err := a.buildMail(opts); err != nil {
+		return err
+	}
+	tokenKey, err := store.Secret(ctx, a.DB, "rsvp")
+	if err != nil {
+		return err
+	}
+	titles := catalogCourses{cat}
+	notices, err := scheduling.LoadNotices(content.FS, a.Config.MailFrom, "Trung tâm Khuyến công", opts.Clock.Now, titles.Title)
+	if err != nil {
+		return err
+	}
+	a.Scheduling = scheduling.NewService(scheduling.Deps{Store: scheduling.NewStore(a.DB), Directory: directory{a.Collaborators},
+		Mailer: outboxMailer{a.Outbox}, Composer: notices, Courses: titles, Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger,
+		BaseURL: a.Config.BaseURL, TokenKey: tokenKey})
+	schedMod, err := scheduling.NewModule(a.Scheduling, a.Platform, tr)
+	if err != nil {
+		return err
+	}
+	a.Jobs = jobs.New(a.DB, opts.Clock, jobs.Options{Logger: a.Logger})
+	a.Jobs.Add("quizzes.sweep", time.Minute, func(ctx context.Context, _ time.Time) error {
+		_, err := a.Quizzes.Sweep(ctx)
+		return err
+	})
+	a.Jobs.Add("scheduling.reminders", 5*time.Minute, func(ctx context.Context, _ time.Time) error {
+		_, err := a.Scheduling.SendReminders(ctx)
+		return err
+	})
+	a.Jobs.Add("scheduling.catch-up", 5*time.Minute, func(ctx context.Context, _ time.Time) error {
+		return a.Scheduling.CatchUp(ctx)
+	})
 	accMod.Routes()
 	colMod.Routes()
 	courseMod.Routes()
 	quizMod.Routes()
+	schedMod.Routes()
+	return nil
+}
+
+// buildMail sets up the outbox and its worker: SMTP when configured,
+// otherwise .eml files under DataDir/mail.
+func (a *App) buildMail(opts Options) error {
+	a.Outbox = mail.NewOutbox(a.DB, opts.Clock)
+	from := mail.Address{Email: a.Config.MailFrom, Name: "Trung tâm Khuyến công"}
+	var sender mail.Sender
+	if a.Config.SMTPURL != "" {
+		s, err := mail.NewSMTPSender(a.Config.SMTPURL, mail.SMTPOptions{From: from})
+		if err != nil {
+			return fmt.Errorf("ACADEMY_SMTP_URL: %w", err)
+		}
+		sender = s
+	} else {
+		s, err := mail.NewDropSender(filepath.Join(a.Config.DataDir, "mail"), from)
+		if err != nil {
+			return err
+		}
+		sender = s
+	}
+	a.MailWorker = mail.NewWorker(a.Outbox, sender, opts.Clock, mail.WorkerOptions{Logger: a.Logger})
 	return nil
 }
 
@@ -185,6 +248,9 @@ func (a *App) Setup(ctx context.Context) error {
 	idx = append(idx, collaborators.Indexes()...)
 	idx = append(idx, audit.Indexes()...)
 	idx = append(idx, quizzes.Indexes()...)
+	idx = append(idx, scheduling.Indexes()...)
+	idx = append(idx, mail.Indexes()...)
+	idx = append(idx, jobs.Indexes()...)
 	if err := store.EnsureIndexes(ctx, a.DB, idx); err != nil {
 		return err
 	}
@@ -267,26 +333,11 @@ func (a *App) Close(ctx context.Context) error {
 	return nil
 }
 
-// startWorkers starts the background work: closing overdue quiz attempts.
+// startWorkers starts the background work: the mail worker and the jobs
+// (overdue quiz attempts, reminders, catching up on unsent notices).
 func (a *App) startWorkers() {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(30 * time.Second)
-		defer t.Stop()
-		for {
-			if n, err := a.Quizzes.Sweep(ctx); err != nil && ctx.Err() == nil {
-				a.Logger.Error("closing overdue attempts", "error", err)
-			} else if n > 0 {
-				a.Logger.Info("closed overdue attempts", "count", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	a.stopWorkers = append(a.stopWorkers, func() { cancel(); <-done })
+	ctx := context.Background()
+	a.MailWorker.Start(ctx)
+	a.Jobs.Start(ctx)
+	a.stopWorkers = append(a.stopWorkers, a.Jobs.Stop, a.MailWorker.Stop)
 }

@@ -14,10 +14,14 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(svc *Service, p *web.Platform, tr *i18n.Translator) (*Module, error) {
+	if err := p.RegisterViews(viewFiles, "views/*.html"); err != nil {
+		return nil, err
+	}
 	return &Module{svc: svc, platform: p, tr: tr}, nil
 }
 
 // Routes registers the API routes.
 func (m *Module) Routes() {
 	m.apiRoutes(m.platform.API)
+	m.pageRoutes(m.platform.Web)
 }

@@ -600,10 +600,12 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 		return nil, err
 	}
 	ids := make([]string, len(x.Invitations))
-	keys := make([]string, len(x.Invitations))
+	var keys []string // of invitations already queued: the outbox knows them
 	for i, inv := range x.Invitations {
 		ids[i] = inv.CollaboratorID
-		keys[i] = NoticeKey(NoticeInvite, x, inv.CollaboratorID)
+		if inv.Notified >= 0 {
+			keys = append(keys, NoticeKey(NoticeInvite, x, inv.CollaboratorID))
+		}
 	}
 	delivery, err := s.d.Mailer.Delivery(ctx, keys)
 	if err != nil {
@@ -615,8 +617,8 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 	}
 	out := make([]InvitationView, len(x.Invitations))
 	for i, inv := range x.Invitations {
-		d := delivery[keys[i]]
-		if d == "" {
+		d := delivery[NoticeKey(NoticeInvite, x, inv.CollaboratorID)]
+		if inv.Notified < 0 || d == "" {
 			d = "queued"
 		}
 		p := people[inv.CollaboratorID]

@@ -1,0 +1,4 @@
+package mail
+
+// Backoff exposes backoff to the tests.
+var Backoff = backoff

@@ -1,0 +1,165 @@
+// Package mail delivers the system's email through an outbox: every message
+// is first a document in the mail_outbox collection (Outbox.Enqueue, keyed by
+// an idempotency key), and Workers lease due messages, send them with a
+// Sender (SMTP through go-mail, or .eml files in a drop directory), retry
+// temporary failures with exponential backoff and move delivered messages to
+// the insert-only mail_sent archive.
+package mail
+
+import (
+	"fmt"
+	netmail "net/mail"
+	"strings"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Address is a mailbox with an optional display name.
+type Address struct {
+	Email string `json:"email" bson:"email"`
+	Name  string `json:"name,omitempty" bson:"name,omitempty"`
+}
+
+// String formats the address for a header ("Name <email>").
+func (a Address) String() string {
+	return (&netmail.Address{Name: a.Name, Address: a.Email}).String()
+}
+
+// Calendar is an iCalendar object sent with a message: as a
+// text/calendar; method=<Method> alternative part, which calendar clients act
+// on, and as an invite.ics attachment for the others.
+type Calendar struct {
+	// Method is the iTIP method of ICS: REQUEST (an invitation or its
+	// update), CANCEL or PUBLISH.
+	Method string `json:"method" bson:"method"`
+	// ICS is the serialized VCALENDAR, with CRLF line ends.
+	ICS string `json:"ics" bson:"ics"`
+}
+
+// Message is one email to one person.
+type Message struct {
+	// ID identifies the message: it is the outbox document's _id and the
+	// local part of its Message-ID header, <ID@domain of the sender's
+	// address>, the same on every delivery attempt. Enqueue sets it to Key.
+	ID string `json:"id"`
+	// Key is the idempotency key, unique among all messages ever enqueued:
+	// enqueueing a message with a key already used creates nothing. Derive it
+	// from the change that causes the mail (e.g. "invite:<session>:<person>:1").
+	// It appears in the Message-ID header: never put a secret in it. Empty
+	// means a random key (no deduplication).
+	Key      string    `json:"key,omitempty"`
+	To       Address   `json:"to"`
+	Subject  string    `json:"subject"`
+	Text     string    `json:"text,omitempty"`
+	HTML     string    `json:"html,omitempty"`
+	Calendar *Calendar `json:"calendar,omitempty"`
+	// Date is the Date header; Enqueue sets it to the enqueue time when zero,
+	// so every attempt sends the same one.
+	Date time.Time `json:"date"`
+}
+
+// calendarMethods are the iTIP methods a message may carry.
+var calendarMethods = map[string]bool{"REQUEST": true, "CANCEL": true, "PUBLISH": true}
+
+// Validate checks that the message can be sent. Errors: errs.Invalid naming
+// the bad field.
+func (m Message) Validate() error {
+	if _, err := netmail.ParseAddress(m.To.Email); err != nil || strings.ContainsAny(m.To.Email, "<> ") {
+		return errs.Field("to.email", "is not an email address")
+	}
+	if strings.TrimSpace(m.Subject) == "" {
+		return errs.Field("subject", "is required")
+	}
+	if strings.ContainsAny(m.Subject, "\r\n") {
+		return errs.Field("subject", "must be one line")
+	}
+	if m.Text == "" && m.HTML == "" {
+		return errs.Field("text", "a text or HTML body is required")
+	}
+	if c := m.Calendar; c != nil {
+		if !calendarMethods[c.Method] {
+			return errs.Field("calendar.method", "must be REQUEST, CANCEL or PUBLISH")
+		}
+		if !strings.HasPrefix(c.ICS, "BEGIN:VCALENDAR") {
+			return errs.Field("calendar.ics", "is not an iCalendar object")
+		}
+	}
+	return nil
+}
+
+// MessageID returns the Message-ID header value (with the angle brackets)
+// of the message with the given ID sent from the given address.
+func MessageID(id string, from Address) string {
+	domain := "localhost"
+	if at := strings.LastIndexByte(from.Email, '@'); at >= 0 && at < len(from.Email)-1 {
+		domain = from.Email[at+1:]
+	}
+	return "<" + escapeID(id) + "@" + domain + ">"
+}
+
+// build turns the message into a go-mail message from the given sender.
+func build(m Message, from Address) (*gomail.Msg, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if m.ID == "" {
+		return nil, errs.Field("id", "is required")
+	}
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	if err := msg.FromFormat(from.Name, from.Email); err != nil {
+		return nil, fmt.Errorf("mail: sender %q: %w", from.Email, err)
+	}
+	if err := msg.AddToFormat(m.To.Name, m.To.Email); err != nil {
+		return nil, errs.Field("to.email", "is not an email address")
+	}
+	msg.Subject(m.Subject)
+	id := MessageID(m.ID, from)
+	msg.SetMessageIDWithValue(id[1 : len(id)-1])
+	if m.Date.IsZero() {
+		msg.SetDate()
+	} else {
+		msg.SetDateWithValue(m.Date)
+	}
+	switch {
+	case m.Text != "" && m.HTML != "":
+		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	case m.Text != "":
+		msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	default:
+		msg.SetBodyString(gomail.TypeTextHTML, m.HTML)
+	}
+	if c := m.Calendar; c != nil {
+		msg.AddAlternativeString(gomail.ContentType("text/calendar; method="+c.Method), c.ICS)
+		if err := msg.AttachReader("invite.ics", strings.NewReader(c.ICS),
+			gomail.WithFileContentType(gomail.ContentType("application/ics"))); err != nil {
+			return nil, err
+		}
+	}
+	return msg, nil
+}
+
+// escapeID makes an ID usable as the local part of a Message-ID (RFC 5322
+// dot-atom) and as a file name: letters, digits, '-' and '_' stay, a '.'
+// stays between two other characters, every other byte becomes %XX. The
+// mapping is one-to-one, so distinct IDs never share a Message-ID.
+func escapeID(id string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+			b.WriteByte(c)
+		case c == '.' && i > 0 && i < len(id)-1 && id[i-1] != '.':
+			b.WriteByte(c)
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}

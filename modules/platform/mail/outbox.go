@@ -1,0 +1,465 @@
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Collections owned by this package.
+const (
+	// OutboxCollection holds the live messages: queued, being sent, failed.
+	// Delivered messages leave it, so it stays small.
+	OutboxCollection = "mail_outbox"
+	// SentCollection is the insert-only archive of delivered messages.
+	SentCollection = "mail_sent"
+	// KeysCollection is the insert-only ledger of every idempotency key ever
+	// enqueued (tiny documents): it keeps a key that was delivered and
+	// archived from being enqueued again, at the cost of an insert, where a
+	// look-up in the archive would cost a scan of it on the embedded store.
+	KeysCollection = "mail_keys"
+)
+
+// Status is where a message is on its way.
+type Status string
+
+// The statuses of a message.
+const (
+	Queued Status = "queued" // waiting for (another) attempt, or being sent
+	Sent   Status = "sent"   // accepted by the SMTP server (or written to the drop directory)
+	Failed Status = "failed" // refused permanently, or given up; Retry queues it again
+)
+
+// sending is the stored status of a queued message a worker has leased.
+const sending = "sending"
+
+// Delivery is what the outbox knows about one message's delivery.
+type Delivery struct {
+	ID      string  `json:"id"`
+	To      Address `json:"to"`
+	Subject string  `json:"subject"`
+	Status  Status  `json:"status"`
+	// Sending says a worker holds the (queued) message right now.
+	Sending       bool      `json:"sending,omitempty"`
+	Attempts      int       `json:"attempts"`
+	LastError     string    `json:"last_error,omitempty"`
+	QueuedAt      time.Time `json:"queued_at"`
+	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
+	SentAt        time.Time `json:"sent_at,omitzero"`
+	FailedAt      time.Time `json:"failed_at,omitzero"`
+}
+
+// Outbox is the queue of messages waiting for delivery.
+type Outbox struct {
+	live, sent, keys *mongo.Collection
+	clock            clock.Clock
+	wake             chan struct{}
+}
+
+// NewOutbox returns the outbox on db.
+func NewOutbox(db *mongo.Database, clk clock.Clock) *Outbox {
+	return &Outbox{
+		live: db.Collection(OutboxCollection), sent: db.Collection(SentCollection), keys: db.Collection(KeysCollection),
+		clock: clk, wake: make(chan struct{}, 1),
+	}
+}
+
+// Indexes are the indexes the outbox needs on MongoDB (the embedded store
+// scans the small live collection anyway).
+func Indexes() []store.Index {
+	return []store.Index{
+		{Collection: OutboxCollection, Keys: bson.D{{Key: "status", Value: 1}, {Key: "next_attempt_at", Value: 1}}, Name: "status_next_attempt"},
+		{Collection: OutboxCollection, Keys: bson.D{{Key: "status", Value: 1}, {Key: "lease_until", Value: 1}}, Name: "status_lease"},
+		{Collection: OutboxCollection, Keys: bson.D{{Key: "lease_token", Value: 1}}, Name: "lease_token"},
+		{Collection: OutboxCollection, Keys: bson.D{{Key: "created_at", Value: -1}}, Name: "created"},
+		{Collection: SentCollection, Keys: bson.D{{Key: "sent_at", Value: -1}}, Name: "sent"},
+	}
+}
+
+type outboxDoc struct {
+	ID            string    `bson:"_id"`
+	To            Address   `bson:"to"`
+	Subject       string    `bson:"subject"`
+	Text          string    `bson:"text,omitempty"`
+	HTML          string    `bson:"html,omitempty"`
+	Calendar      *Calendar `bson:"calendar,omitempty"`
+	Date          time.Time `bson:"date"`
+	Status        string    `bson:"status"`
+	Attempts      int       `bson:"attempts"`
+	NextAttemptAt time.Time `bson:"next_attempt_at"`
+	LeaseUntil    time.Time `bson:"lease_until,omitempty"`
+	LeaseToken    string    `bson:"lease_token,omitempty"`
+	LastError     string    `bson:"last_error,omitempty"`
+	CreatedAt     time.Time `bson:"created_at"`
+	FailedAt      time.Time `bson:"failed_at,omitempty"`
+}
+
+type sentDoc struct {
+	ID        string    `bson:"_id"`
+	To        Address   `bson:"to"`
+	Subject   string    `bson:"subject"`
+	Text      string    `bson:"text,omitempty"`
+	HTML      string    `bson:"html,omitempty"`
+	Calendar  *Calendar `bson:"calendar,omitempty"`
+	Date      time.Time `bson:"date"`
+	Attempts  int       `bson:"attempts"`
+	CreatedAt time.Time `bson:"created_at"`
+	SentAt    time.Time `bson:"sent_at"`
+}
+
+type keyDoc struct {
+	ID string    `bson:"_id"`
+	At time.Time `bson:"at"`
+}
+
+func toOutboxDoc(m Message, now time.Time) outboxDoc {
+	return outboxDoc{ID: m.ID, To: m.To, Subject: m.Subject, Text: m.Text, HTML: m.HTML, Calendar: m.Calendar, Date: m.Date,
+		Status: string(Queued), NextAttemptAt: now, CreatedAt: now}
+}
+
+func (d outboxDoc) toMessage() Message {
+	return Message{ID: d.ID, Key: d.ID, To: d.To, Subject: d.Subject, Text: d.Text, HTML: d.HTML, Calendar: d.Calendar, Date: d.Date}
+}
+
+func (d outboxDoc) toDelivery() Delivery {
+	out := Delivery{ID: d.ID, To: d.To, Subject: d.Subject, Status: Status(d.Status), Attempts: d.Attempts, LastError: d.LastError,
+		QueuedAt: d.CreatedAt, FailedAt: d.FailedAt}
+	switch d.Status {
+	case sending:
+		out.Status, out.Sending = Queued, true
+	case string(Queued):
+		out.NextAttemptAt = d.NextAttemptAt
+	}
+	return out
+}
+
+func (d outboxDoc) toSent(now time.Time) sentDoc {
+	return sentDoc{ID: d.ID, To: d.To, Subject: d.Subject, Text: d.Text, HTML: d.HTML, Calendar: d.Calendar, Date: d.Date,
+		Attempts: d.Attempts, CreatedAt: d.CreatedAt, SentAt: now}
+}
+
+func (d sentDoc) toDelivery() Delivery {
+	return Delivery{ID: d.ID, To: d.To, Subject: d.Subject, Status: Sent, Attempts: d.Attempts, QueuedAt: d.CreatedAt, SentAt: d.SentAt}
+}
+
+// Enqueue queues a message and returns its ID (its Key). Enqueueing a key
+// that was enqueued before creates nothing and returns the same ID, whether
+// that message is still queued, failed or long delivered. The write is a
+// single insert, so a caller keys it to the change that causes the mail
+// (write the change, then enqueue with a key derived from it; repeating both
+// is harmless). Errors: errs.Invalid for a message that cannot be sent.
+func (o *Outbox) Enqueue(ctx context.Context, m Message) (id string, err error) {
+	defer errs.Wrap(&err, "mail.Enqueue(%q)", m.Key)
+	random := m.Key == "" && m.ID == ""
+	switch {
+	case random:
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		m.Key = "m-" + hex.EncodeToString(b)
+	case m.Key == "":
+		m.Key = m.ID
+	case m.ID != "" && m.ID != m.Key:
+		return "", errs.Field("id", "must be empty or equal to the key")
+	}
+	m.ID = m.Key
+	if err := m.Validate(); err != nil {
+		return "", err
+	}
+	now := o.clock.Now()
+	if m.Date.IsZero() {
+		m.Date = now
+	}
+	// The live insert first: a crash between the two inserts leaves a message
+	// that will be sent (and could be sent again if enqueued again after its
+	// delivery), never a key without its message.
+	if _, err := o.live.InsertOne(ctx, toOutboxDoc(m, now)); err != nil {
+		if !store.IsDuplicate(err) {
+			return "", err
+		}
+		// Still queued, sending or failed. (Writing the key here too would
+		// let a concurrent first Enqueue take its own message for an old one.)
+		return m.ID, nil
+	}
+	if random {
+		o.notify()
+		return m.ID, nil
+	}
+	if _, err := o.keys.InsertOne(ctx, keyDoc{ID: m.ID, At: now}); err != nil {
+		if !store.IsDuplicate(err) {
+			return "", err
+		}
+		// The key was used before and is no longer live: it was delivered.
+		// Withdraw the copy just queued, unless a worker already took it.
+		_, err := o.live.DeleteOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "status", Value: string(Queued)}, {Key: "attempts", Value: 0}})
+		return m.ID, err
+	}
+	o.notify()
+	return m.ID, nil
+}
+
+// notify wakes one idle worker of this process.
+func (o *Outbox) notify() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Status tells where a message is: the live collection is read first, then
+// the archive (a scan of the whole archive on the embedded store: use it for
+// one message, not for lists). Errors: errs.NotFound.
+func (o *Outbox) Status(ctx context.Context, id string) (Delivery, error) {
+	var d outboxDoc
+	err := o.live.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
+	if err == nil {
+		return d.toDelivery(), nil
+	}
+	if !store.IsNotFound(err) {
+		return Delivery{}, err
+	}
+	var s sentDoc
+	err = o.sent.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&s)
+	if store.IsNotFound(err) {
+		return Delivery{}, errs.E(errs.NotFound, "no such message")
+	}
+	if err != nil {
+		return Delivery{}, err
+	}
+	return s.toDelivery(), nil
+}
+
+// Statuses tells the status of many messages at once, cheaply: one query
+// on the small live collection and none on the archive. A message that is
+// not live was delivered (failed messages stay live until retried), so ask
+// only about IDs that Enqueue returned: any other ID is reported sent too.
+func (o *Outbox) Statuses(ctx context.Context, ids []string) (map[string]Status, error) {
+	out := make(map[string]Status, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := o.live.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "status", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var live []struct {
+		ID     string `bson:"_id"`
+		Status string `bson:"status"`
+	}
+	if err := cur.All(ctx, &live); err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		out[id] = Sent
+	}
+	for _, d := range live {
+		out[d.ID] = outboxDoc{Status: d.Status}.toDelivery().Status
+	}
+	return out, nil
+}
+
+// Page limits of List.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// List returns a page of messages with the given status, newest first, and
+// how many there are: "" lists every live message (queued and failed),
+// Queued includes those being sent, Sent reads the archive. limit defaults
+// to DefaultLimit and is at most MaxLimit. Errors: errs.Invalid for an
+// unknown status.
+func (o *Outbox) List(ctx context.Context, status Status, limit, offset int) ([]Delivery, int, error) {
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	offset = max(offset, 0)
+	if status == Sent {
+		return page(ctx, o.sent, bson.D{}, "sent_at", limit, offset, sentDoc.toDelivery)
+	}
+	var filter bson.D
+	switch status {
+	case "":
+		filter = bson.D{}
+	case Queued:
+		filter = bson.D{{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{string(Queued), sending}}}}}
+	case Failed:
+		filter = bson.D{{Key: "status", Value: string(Failed)}}
+	default:
+		return nil, 0, errs.Field("status", "must be queued, sent or failed")
+	}
+	return page(ctx, o.live, filter, "created_at", limit, offset, outboxDoc.toDelivery)
+}
+
+func page[D any](ctx context.Context, coll *mongo.Collection, filter bson.D, sortKey string, limit, offset int,
+	conv func(D) Delivery) ([]Delivery, int, error) {
+	total, err := coll.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, err
+	}
+	cur, err := coll.Find(ctx, filter, options.Find().
+		SetSort(bson.D{{Key: sortKey, Value: -1}, {Key: "_id", Value: 1}}).SetSkip(int64(offset)).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, 0, err
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, 0, err
+	}
+	out := make([]Delivery, len(docs))
+	for i, d := range docs {
+		out[i] = conv(d)
+	}
+	return out, int(total), nil
+}
+
+// Retry queues a failed message again, due now, with its attempts counted
+// from zero. Errors: errs.NotFound; errs.Conflict when the message is not
+// failed (queued, being sent, or sent).
+func (o *Outbox) Retry(ctx context.Context, id string) error {
+	res, err := o.live.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: string(Failed)}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "status", Value: string(Queued)}, {Key: "attempts", Value: 0}, {Key: "next_attempt_at", Value: o.clock.Now()}}},
+			{Key: "$unset", Value: bson.D{{Key: "failed_at", Value: ""}}},
+		})
+	if err != nil {
+		return err
+	}
+	if res.MatchedCount == 1 {
+		o.notify()
+		return nil
+	}
+	d, err := o.Status(ctx, id)
+	if err != nil {
+		return err
+	}
+	return errs.E(errs.Conflict, "only a failed message can be retried; this one is %s", d.Status)
+}
+
+// dueFilter matches the messages a worker may lease at now: queued and due,
+// or being sent by a worker whose lease lapsed (it crashed or hung).
+func dueFilter(now time.Time) bson.D {
+	return bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "status", Value: string(Queued)}, {Key: "next_attempt_at", Value: bson.D{{Key: "$lte", Value: now}}}},
+		bson.D{{Key: "status", Value: sending}, {Key: "lease_until", Value: bson.D{{Key: "$lt", Value: now}}}},
+	}}}
+}
+
+// lease takes up to n due messages for the holder of token until the given
+// time: status sending, one more attempt. Each message changes hands in one
+// atomic single-document update whose filter re-checks that it is due, so
+// two workers never both lease it; the batch costs three queries however
+// large it is, where one findOneAndUpdate per message would scan the live
+// collection once per message on the embedded store. found is how many
+// due messages were seen, leased here or not.
+func (o *Outbox) lease(ctx context.Context, now, until time.Time, token string, n int) (docs []outboxDoc, found int, err error) {
+	ids, err := o.dueIDs(ctx, now, n)
+	if err != nil || len(ids) == 0 {
+		return nil, 0, err
+	}
+	docs, err = o.take(ctx, ids, now, until, token)
+	return docs, len(ids), err
+}
+
+// dueIDs returns up to n messages due at now.
+func (o *Outbox) dueIDs(ctx context.Context, now time.Time, n int) ([]string, error) {
+	cur, err := o.live.Find(ctx, dueFilter(now), options.Find().SetLimit(int64(n)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	return ids, nil
+}
+
+// take leases those of ids that are still due at now (another worker may
+// have taken some since they were found) and returns them.
+func (o *Outbox) take(ctx context.Context, ids []string, now, until time.Time, token string) ([]outboxDoc, error) {
+	_, err := o.live.UpdateMany(ctx,
+		bson.D{{Key: "$and", Value: bson.A{bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, dueFilter(now)}}},
+		bson.D{
+			{Key: "$set", Value: bson.D{{Key: "status", Value: sending}, {Key: "lease_until", Value: until}, {Key: "lease_token", Value: token}}},
+			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}},
+		})
+	if err != nil {
+		return nil, err
+	}
+	cur, err := o.live.Find(ctx, bson.D{{Key: "lease_token", Value: token}})
+	if err != nil {
+		return nil, err
+	}
+	var docs []outboxDoc
+	err = cur.All(ctx, &docs)
+	return docs, err
+}
+
+// leased is the filter of the given messages still held under the given lease.
+func leased(ids []string, token string) bson.D {
+	return bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "lease_token", Value: token}}
+}
+
+// markSent archives delivered messages and removes them from the live
+// collection: one insert and one delete however many there are. Archiving
+// twice (two workers delivered a message after a lease lapsed) keeps the
+// first record.
+func (o *Outbox) markSent(ctx context.Context, docs []outboxDoc, now time.Time) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	archive := make([]any, len(docs))
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		archive[i], ids[i] = d.toSent(now), d.ID
+	}
+	if _, err := o.sent.InsertMany(ctx, archive, options.InsertMany().SetOrdered(false)); err != nil && !store.IsDuplicate(err) {
+		return err
+	}
+	// They are archived: remove them whoever holds them now.
+	_, err := o.live.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	return err
+}
+
+// markFailed records a permanent failure; the messages are not tried again.
+func (o *Outbox) markFailed(ctx context.Context, ids []string, token, reason string, now time.Time) error {
+	_, err := o.live.UpdateMany(ctx, leased(ids, token), bson.D{
+		{Key: "$set", Value: bson.D{{Key: "status", Value: string(Failed)}, {Key: "last_error", Value: reason}, {Key: "failed_at", Value: now}}},
+		{Key: "$unset", Value: bson.D{{Key: "lease_until", Value: ""}, {Key: "lease_token", Value: ""}}},
+	})
+	return err
+}
+
+// reschedule queues messages again for another attempt at next.
+func (o *Outbox) reschedule(ctx context.Context, ids []string, token, reason string, next time.Time) error {
+	_, err := o.live.UpdateMany(ctx, leased(ids, token), bson.D{
+		{Key: "$set", Value: bson.D{{Key: "status", Value: string(Queued)}, {Key: "last_error", Value: reason}, {Key: "next_attempt_at", Value: next}}},
+		{Key: "$unset", Value: bson.D{{Key: "lease_until", Value: ""}, {Key: "lease_token", Value: ""}}},
+	})
+	return err
+}
+
+// release gives leased messages back unsent, due now, without counting the attempt.
+func (o *Outbox) release(ctx context.Context, ids []string, token string, now time.Time) error {
+	_, err := o.live.UpdateMany(ctx, leased(ids, token), bson.D{
+		{Key: "$set", Value: bson.D{{Key: "status", Value: string(Queued)}, {Key: "next_attempt_at", Value: now}}},
+		{Key: "$unset", Value: bson.D{{Key: "lease_until", Value: ""}, {Key: "lease_token", Value: ""}}},
+		{Key: "$inc", Value: bson.D{{Key: "attempts", Value: -1}}},
+	})
+	return err
+}

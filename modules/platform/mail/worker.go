@@ -1,0 +1,487 @@
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+)
+
+// Sender delivers one message. Its error says whether trying again can help:
+// IsPermanent(err) for a message the server refused for good (an SMTP 5xx
+// answer, an invalid message); IsUnavailable(err) when the server, or the way
+// to it, failed rather than the message (no connection, TLS, authentication,
+// a dropped connection, a full disk); anything else (an SMTP 4xx answer) is a
+// temporary failure of this message.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// permanentError marks a failure that retrying will not fix.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// Permanent marks err as a failure that retrying will not fix (nil stays nil).
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err: err}
+}
+
+// IsPermanent reports whether a Sender's error is permanent: marked with
+// Permanent, or an invalid message (errs.Invalid).
+func IsPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p) || errs.Is(err, errs.Invalid)
+}
+
+// unavailableError marks a failure of the server rather than of the message.
+type unavailableError struct{ err error }
+
+func (e *unavailableError) Error() string { return e.err.Error() }
+func (e *unavailableError) Unwrap() error { return e.err }
+
+// Unavailable marks err as a failure of the server, or the way to it, rather
+// than of the message (nil stays nil). The worker then pauses instead of
+// trying every other due message against the same dead server.
+func Unavailable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &unavailableError{err: err}
+}
+
+// IsUnavailable reports whether a Sender's error is marked with Unavailable.
+func IsUnavailable(err error) bool {
+	var u *unavailableError
+	return errors.As(err, &u)
+}
+
+// Defaults of WorkerOptions.
+const (
+	DefaultConcurrency = 4
+	DefaultLease       = 2 * time.Minute
+	DefaultSendTimeout = 30 * time.Second
+	DefaultPoll        = time.Second
+	DefaultBackoffBase = 10 * time.Second
+	DefaultBackoffCap  = time.Hour
+	// DefaultMaxAttempts gives a temporarily failing message about a day and
+	// a half (the delay doubles from 10 s up to an hour) before it is failed.
+	DefaultMaxAttempts = 48
+)
+
+// WorkerOptions configure a Worker; the zero value gives the defaults.
+type WorkerOptions struct {
+	// Concurrency is how many messages are sent at once. Default 4.
+	Concurrency int
+	// Batch is how many messages one lease query takes. Default 4×Concurrency.
+	// On the embedded store one lease writes each message of the batch while
+	// every other request waits: keep it small.
+	Batch int
+	// Lease is how long a leased message stays with this worker before
+	// another may take it (this one crashed). Default 2 min; at least twice
+	// SendTimeout.
+	Lease time.Duration
+	// SendTimeout bounds one delivery attempt. Default 30 s.
+	SendTimeout time.Duration
+	// Poll is how often Start's loop looks for due messages when no Enqueue
+	// of this process woke it. Default 1 s.
+	Poll time.Duration
+	// The delay before attempt n+1 after a temporary failure is between half
+	// and all of min(BackoffCap, BackoffBase·2^(n-1)). Defaults 10 s and 1 h.
+	BackoffBase, BackoffCap time.Duration
+	// MaxAttempts turns a message refused temporarily (SMTP 4xx) this many
+	// times into a failed one. Attempts that found the server unavailable do
+	// not count towards it: an outage fails no mail. Default DefaultMaxAttempts.
+	MaxAttempts int
+	// Logger receives failed attempts. Default slog.Default().
+	Logger *slog.Logger
+	// OnDone, when set, is called after a message is recorded sent or
+	// failed, e.g. to note the delivery on the invitation that caused it
+	// (cheaper than asking Outbox.Status once the message is archived).
+	OnDone func(ctx context.Context, d Delivery)
+}
+
+// Worker delivers the outbox's due messages.
+type Worker struct {
+	box    *Outbox
+	sender Sender
+	clock  clock.Clock
+	o      WorkerOptions
+	log    *slog.Logger
+	name   string
+	seq    atomic.Uint64
+
+	mu   sync.Mutex
+	stop chan struct{}
+	done chan struct{}
+
+	// The circuit breaker: after an attempt found the server unavailable,
+	// the worker sends nothing until pausedUntil, then one message (a probe);
+	// the pause grows like a message's backoff while probes fail.
+	brk         sync.Mutex
+	failStreak  int
+	pausedUntil time.Time
+}
+
+// NewWorker returns a worker sending box's messages with sender.
+func NewWorker(box *Outbox, sender Sender, clk clock.Clock, opts WorkerOptions) *Worker {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.Batch <= 0 {
+		opts.Batch = 4 * opts.Concurrency
+	}
+	if opts.SendTimeout <= 0 {
+		opts.SendTimeout = DefaultSendTimeout
+	}
+	if opts.Lease <= 0 {
+		opts.Lease = DefaultLease
+	}
+	opts.Lease = max(opts.Lease, 2*opts.SendTimeout)
+	if opts.Poll <= 0 {
+		opts.Poll = DefaultPoll
+	}
+	if opts.BackoffBase <= 0 {
+		opts.BackoffBase = DefaultBackoffBase
+	}
+	if opts.BackoffCap <= 0 {
+		opts.BackoffCap = DefaultBackoffCap
+	}
+	if opts.MaxAttempts <= 0 {
+		opts.MaxAttempts = DefaultMaxAttempts
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return &Worker{box: box, sender: sender, clock: clk, o: opts, log: opts.Logger.With("component", "mail"),
+		name: hex.EncodeToString(b)}
+}
+
+// RunOnce delivers every message that is due by the worker's clock, at most
+// Concurrency at a time, and returns when all of them are recorded (sent,
+// failed, or queued for a later attempt). When an attempt finds the server
+// unavailable, it stops there: the other messages stay queued, and later
+// runs send one message at a time, after a growing pause, until one gets
+// through. It returns store errors only.
+// When ctx ends, sends in flight are abandoned unrecorded, as if the process
+// had been killed: their leases lapse and another worker sends them again.
+func (w *Worker) RunOnce(ctx context.Context) error {
+	return w.drain(ctx, nil)
+}
+
+// Start delivers due messages in the background: at once, whenever an
+// Enqueue of this process wakes it, and every Poll, until Stop or the end of
+// ctx. Calling Start on a started worker does nothing.
+func (w *Worker) Start(ctx context.Context) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.stop != nil {
+		return
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	w.stop, w.done = stop, done
+	go func() {
+		defer close(done)
+		t := time.NewTicker(w.o.Poll)
+		defer t.Stop()
+		for {
+			if err := w.drain(ctx, stop); err != nil && ctx.Err() == nil {
+				w.log.Error("mail outbox", "err", err)
+			}
+			select {
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			case <-w.box.wake:
+			}
+		}
+	}()
+}
+
+// Stop stops leasing messages, gives back those leased but not yet started,
+// and waits for the sends in flight to finish and be recorded.
+func (w *Worker) Stop() {
+	w.mu.Lock()
+	stop, done := w.stop, w.done
+	w.stop, w.done = nil, nil
+	w.mu.Unlock()
+	if stop != nil {
+		close(stop)
+		<-done
+	}
+}
+
+// outcome is the result of one attempt, waiting to be recorded.
+type outcome struct {
+	doc   outboxDoc
+	token string
+	err   error // nil: sent
+}
+
+// drain leases due messages batch by batch and sends them with Concurrency
+// goroutines. Outcomes are recorded by one goroutine in groups: whatever
+// finished while it recorded the previous group goes into one write per
+// kind (sent, failed, retry), instead of one write per message that would
+// scan the live collection each time on the embedded store.
+func (w *Worker) drain(ctx context.Context, stop <-chan struct{}) error {
+	results := make(chan outcome, w.o.Concurrency)
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		w.recordLoop(ctx, results)
+	}()
+	slots := make(chan struct{}, w.o.Concurrency)
+	var wg sync.WaitGroup
+	defer func() {
+		wg.Wait()
+		close(results)
+		<-recorded
+	}()
+	for {
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		now := w.clock.Now()
+		probing, paused := w.breaker(now)
+		if paused {
+			return nil
+		}
+		n := w.o.Batch
+		if probing {
+			n = 1
+		}
+		token := fmt.Sprintf("%s-%d", w.name, w.seq.Add(1))
+		docs, found, err := w.box.lease(ctx, now, now.Add(w.o.Lease), token, n)
+		if err != nil {
+			return err
+		}
+		if found == 0 {
+			return nil
+		}
+		for i, d := range docs {
+			select {
+			case slots <- struct{}{}:
+			case <-stop:
+				w.giveBack(ctx, docs[i:], token)
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if _, paused := w.breaker(w.clock.Now()); paused {
+				<-slots
+				w.giveBack(ctx, docs[i:], token)
+				return nil
+			}
+			// A message that waited for a slot so long that its lease could
+			// lapse mid-send goes back, so that no other worker takes it
+			// while this one sends it.
+			if w.clock.Now().Add(w.o.SendTimeout).After(d.LeaseUntil) {
+				<-slots
+				w.giveBack(ctx, docs[i:i+1], token)
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-slots }()
+				sendCtx, cancel := context.WithTimeout(ctx, w.o.SendTimeout)
+				err := w.sender.Send(sendCtx, d.toMessage())
+				cancel()
+				if ctx.Err() != nil {
+					// Killed or shut down mid-send: record nothing. Whether
+					// or not the server took the message, the lease lapses
+					// and it is sent again, with the same Message-ID.
+					return
+				}
+				w.observe(err)
+				results <- outcome{doc: d, token: token, err: err}
+			}()
+		}
+		if probing {
+			wg.Wait() // the probe's outcome decides whether to go on
+		}
+	}
+}
+
+// breaker tells whether the worker pauses at now after the server was
+// found unavailable, and whether the next attempt is a probe.
+func (w *Worker) breaker(now time.Time) (probing, paused bool) {
+	w.brk.Lock()
+	defer w.brk.Unlock()
+	return w.failStreak > 0, now.Before(w.pausedUntil)
+}
+
+// observe updates the breaker with an attempt's result: an unavailable
+// server starts (or, after a probe, lengthens) a pause; an answer from the
+// server, even a refusal, ends it.
+func (w *Worker) observe(err error) {
+	w.brk.Lock()
+	defer w.brk.Unlock()
+	switch {
+	case !IsUnavailable(err): // the server answered
+		w.failStreak, w.pausedUntil = 0, time.Time{}
+	default:
+		now := w.clock.Now()
+		if now.Before(w.pausedUntil) {
+			return // other sends of the same outage
+		}
+		w.failStreak++
+		w.pausedUntil = now.Add(backoff(w.failStreak, w.o.BackoffBase, w.o.BackoffCap, mrand.Float64()))
+		w.log.Warn("mail server unavailable; pausing", "until", w.pausedUntil, "failures", w.failStreak, "err", err)
+	}
+}
+
+func (w *Worker) giveBack(ctx context.Context, docs []outboxDoc, token string) {
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	if err := w.box.release(ctx, ids, token, w.clock.Now()); err != nil && ctx.Err() == nil {
+		w.log.Error("mail outbox: release", "ids", ids, "err", err)
+	}
+}
+
+// recordLoop records outcomes until results is closed, taking whatever has
+// accumulated each time.
+func (w *Worker) recordLoop(ctx context.Context, results <-chan outcome) {
+	for o := range results {
+		group := []outcome{o}
+	more:
+		for len(group) < 4*w.o.Batch {
+			select {
+			case o, ok := <-results:
+				if !ok {
+					break more
+				}
+				group = append(group, o)
+			default:
+				break more
+			}
+		}
+		w.record(ctx, group)
+	}
+}
+
+// record writes the outcomes of a group of attempts: the delivered in one
+// archive insert and one delete, the others in one update per lease, kind,
+// attempt number and error.
+func (w *Worker) record(ctx context.Context, outs []outcome) {
+	now := w.clock.Now()
+	type key struct {
+		token, reason string
+		failed        bool
+		attempts      int
+	}
+	var sent []outboxDoc
+	groups := map[key][]outboxDoc{}
+	var order []key
+	for _, o := range outs {
+		if o.err == nil {
+			sent = append(sent, o.doc)
+			continue
+		}
+		k := key{token: o.token, reason: errText(o.err), attempts: o.doc.Attempts}
+		switch {
+		case IsPermanent(o.err):
+			k.failed = true
+		case o.doc.Attempts >= w.o.MaxAttempts && !IsUnavailable(o.err):
+			k.failed = true
+			k.reason = fmt.Sprintf("gave up after %d attempts: %s", o.doc.Attempts, k.reason)
+		}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], o.doc)
+	}
+	var done []Delivery
+	if err := w.box.markSent(ctx, sent, now); err != nil {
+		w.logStoreError(ctx, "record sent", sent, err)
+	} else {
+		for _, d := range sent {
+			done = append(done, Delivery{ID: d.ID, To: d.To, Subject: d.Subject, Status: Sent, Attempts: d.Attempts,
+				QueuedAt: d.CreatedAt, SentAt: now})
+		}
+	}
+	for _, k := range order {
+		docs := groups[k]
+		ids := make([]string, len(docs))
+		for i, d := range docs {
+			ids[i] = d.ID
+		}
+		if k.failed {
+			w.log.Warn("mail failed", "ids", ids, "attempts", k.attempts, "err", k.reason)
+			if err := w.box.markFailed(ctx, ids, k.token, k.reason, now); err != nil {
+				w.logStoreError(ctx, "record failure", docs, err)
+				continue
+			}
+			for _, d := range docs {
+				done = append(done, Delivery{ID: d.ID, To: d.To, Subject: d.Subject, Status: Failed, Attempts: d.Attempts,
+					LastError: k.reason, QueuedAt: d.CreatedAt, FailedAt: now})
+			}
+			continue
+		}
+		next := now.Add(backoff(k.attempts, w.o.BackoffBase, w.o.BackoffCap, mrand.Float64()))
+		w.log.Warn("mail attempt failed; will retry", "ids", ids, "attempts", k.attempts, "next", next, "err", k.reason)
+		if err := w.box.reschedule(ctx, ids, k.token, k.reason, next); err != nil {
+			w.logStoreError(ctx, "record retry", docs, err)
+		}
+	}
+	if w.o.OnDone != nil {
+		for _, d := range done {
+			w.o.OnDone(ctx, d)
+		}
+	}
+}
+
+func (w *Worker) logStoreError(ctx context.Context, what string, docs []outboxDoc, err error) {
+	if ctx.Err() != nil {
+		return // killed: the leases lapse and the messages are sent again
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	w.log.Error("mail outbox: "+what, "ids", ids, "err", err)
+}
+
+// backoff is the delay before the attempt after attempt n (n ≥ 1): between
+// half and all of min(cap, base·2^(n-1)), placed by r in [0, 1).
+func backoff(n int, base, cap time.Duration, r float64) time.Duration {
+	d := base
+	for i := 1; i < n && d < cap; i++ {
+		d *= 2
+	}
+	d = min(d, cap)
+	return d/2 + time.Duration(r*float64(d/2))
+}
+
+// errText is an error's message, short enough to store.
+func errText(err error) string {
+	s := err.Error()
+	if len(s) > 1000 {
+		s = s[:1000] + "…"
+	}
+	return s
+}
