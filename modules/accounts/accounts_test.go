@@ -2,6 +2,8 @@ package accounts_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 	"strings"
@@ -62,9 +64,13 @@ func TestLoginMeLogout(t *testing.T) {
 	}
 	resp.Body.Close()
 	// The stored session is keyed by the token's hash, not the token.
-	n, err := s.App.DB.Collection("sessions").CountDocuments(context.Background(), map[string]any{"_id": lr.Token})
+	n, err := s.App.DB.Collection("auth_sessions").CountDocuments(context.Background(), map[string]any{"_id": lr.Token})
 	if err != nil || n != 0 {
 		t.Errorf("a session is stored under the raw token (%d, %v)", n, err)
+	}
+	sum := sha256.Sum256([]byte(lr.Token))
+	if n, err := s.App.DB.Collection("auth_sessions").CountDocuments(context.Background(), map[string]any{"_id": hex.EncodeToString(sum[:])}); err != nil || n != 1 {
+		t.Errorf("no session stored under the token's hash (%d, %v)", n, err)
 	}
 	if r := s.Do(t, "POST", "/api/v1/auth/logout", lr.Token, nil); r.Status != 204 {
 		t.Fatalf("logout: %d %s", r.Status, r.Body)

@@ -15,7 +15,7 @@ import (
 // Collections owned by this module.
 const (
 	usersColl    = "users"
-	sessionsColl = "sessions"
+	sessionsColl = "auth_sessions"
 	throttleColl = "login_throttle"
 )
 
