@@ -56,6 +56,8 @@ type Options struct {
 	NoDemo bool
 	Logger *slog.Logger
 	Events quizzes.Events
+	// SMTPURL sends mail to an SMTP server (mailtest) instead of .eml files.
+	SMTPURL string
 }
 
 // Start runs the service for the test and stops it at cleanup.
@@ -77,7 +79,7 @@ func Start(t testing.TB, opts ...Options) *Server {
 	url := "http://" + ln.Addr().String()
 	s := &Server{URL: url, t: t, ln: ln,
 		cfg: app.Config{HTTPAddr: ln.Addr().String(), BaseURL: url, DataDir: t.TempDir(), MongoDB: db.Name(),
-			MailFrom: "academy@example.vn", AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword},
+			MailFrom: "academy@example.vn", SMTPURL: o.SMTPURL, AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword},
 		opts: app.Options{Logger: o.Logger, DB: db, Clock: o.Clock, Events: o.Events,
 			Argon2: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
 	}

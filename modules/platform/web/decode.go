@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/gofiber/fiber/v2"
@@ -48,6 +50,9 @@ func DecodeStrict(body []byte, dst any) error {
 	}
 	if path := operatorKey(raw, ""); path != "" {
 		return errs.Field(path, "keys starting with $ are not accepted")
+	}
+	if path := badTime(raw, reflect.TypeOf(dst), ""); path != "" {
+		return errs.Field(path, "must be an RFC 3339 time with an offset, e.g. 2026-12-07T08:00:00+07:00")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -118,4 +123,47 @@ func describeType(goType string) string {
 		return "true or false"
 	}
 	return fmt.Sprintf("of type %s", goType)
+}
+
+// badTime returns the path of the first time field of t whose value in raw
+// is not an RFC 3339 time: encoding/json's own error does not name it.
+func badTime(raw any, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	obj, ok := raw.(map[string]any)
+	if !ok || t.Kind() != reflect.Struct || t == timeType {
+		return ""
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name := strings.Split(f.Tag.Get("json"), ",")[0]
+		if name == "" {
+			name = f.Name
+		}
+		v, present := obj[name]
+		if !present || !f.IsExported() {
+			continue
+		}
+		p := name
+		if path != "" {
+			p = path + "." + name
+		}
+		ft := f.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft == timeType {
+			if s, isString := v.(string); isString {
+				if _, err := time.Parse(time.RFC3339, s); err != nil {
+					return p
+				}
+			}
+			continue
+		}
+		if found := badTime(v, ft, p); found != "" {
+			return found
+		}
+	}
+	return ""
 }

@@ -1,0 +1,564 @@
+package scheduling_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"github.com/ctvacademy/academy/modules/scheduling"
+	"github.com/xuri/excelize/v2"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+type created struct {
+	Items []scheduling.SessionView `json:"items"`
+	Total int                      `json:"total"`
+}
+
+func newSession(t *testing.T, s *apptest.Server, tok string, body map[string]any) scheduling.SessionView {
+	t.Helper()
+	in := map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công", "location": "Hội trường UBND huyện Nhơn Trạch",
+		"area_code": "NT", "trainer": "ThS. Lê Văn Hùng"}
+	for k, v := range body {
+		in[k] = v
+	}
+	r := s.Do(t, "POST", "/api/v1/sessions", tok, in)
+	if r.Status != 201 {
+		t.Fatalf("create session: %d %s", r.Status, r.Body)
+	}
+	var c created
+	r.JSON(t, &c)
+	return c.Items[0]
+}
+
+// waitMail waits until the SMTP server has received n messages.
+func waitMail(t *testing.T, srv *mailtest.Server, n int) []mailtest.Received {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := srv.Messages()
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages arrived, want %d", len(got), n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func partOf(t *testing.T, r mailtest.Received, mediaType string) mailtest.Part {
+	t.Helper()
+	for _, p := range r.Parts {
+		if p.MediaType == mediaType && p.Filename == "" {
+			return p
+		}
+	}
+	t.Fatalf("no %s part in %q", mediaType, r.Subject)
+	return mailtest.Part{}
+}
+
+func unfold(ics string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(ics, "\r\n ", ""), "\r\n", "\n")
+}
+
+var rsvpLink = regexp.MustCompile(`http://[^\s"<>]+/rsvp/[A-Za-z0-9_-]{32}`)
+
+func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.New(t)
+	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
+
+	a, b := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
+	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{a.ID, b.ID}})
+	if r.Status != 200 {
+		t.Fatalf("invite: %d %s", r.Status, r.Body)
+	}
+	got := waitMail(t, srv, 2)
+	var m mailtest.Received
+	for _, g := range got {
+		if strings.Contains(g.Header.Get("To"), a.Email) {
+			m = g
+		}
+	}
+	if m.Subject != "Thư mời tập huấn: Tập huấn chính sách khuyến công" {
+		t.Errorf("subject decoded as %q", m.Subject)
+	}
+	text := partOf(t, m, "text/plain").Body
+	html := partOf(t, m, "text/html").Body
+	if !strings.Contains(text, "Kính gửi "+a.FullName) || !strings.Contains(html, "<strong>Tập huấn chính sách khuyến công</strong>") {
+		t.Errorf("bodies:\n%s\n%s", text, html)
+	}
+	cal := partOf(t, m, "text/calendar")
+	if cal.Params["method"] != "REQUEST" {
+		t.Errorf("calendar part params %v", cal.Params)
+	}
+	ics := unfold(cal.Body)
+	for _, want := range []string{"METHOD:REQUEST", "UID:" + x.ID + "@ctv-academy", "SEQUENCE:0",
+		"DTSTART:" + start.UTC().Format("20060102T150405Z"), "DTEND:" + start.Add(3*time.Hour).UTC().Format("20060102T150405Z"),
+		"LOCATION:Hội trường UBND huyện Nhơn Trạch", "ORGANIZER;CN=", "mailto:academy@example.vn", "ATTENDEE;", "mailto:" + a.Email, "DESCRIPTION:"} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("iCalendar lacks %q:\n%s", want, ics)
+		}
+	}
+	if !strings.Contains(cal.Body, "\r\n") {
+		t.Error("iCalendar lines do not end in CRLF")
+	}
+	link := rsvpLink.FindString(text)
+	if link == "" {
+		t.Fatalf("no RSVP link in %s", text)
+	}
+
+	// The invitation list shows delivery and response.
+	var invs struct {
+		Items []scheduling.InvitationView `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
+	if len(invs.Items) != 2 || invs.Items[0].Delivery != "sent" || invs.Items[0].Response != "pending" {
+		t.Fatalf("invitations %+v", invs.Items)
+	}
+	// Inviting again creates nothing new and sends nothing.
+	var again scheduling.InviteResult
+	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{a.ID}}).JSON(t, &again)
+	if len(again.Invited) != 0 || again.AlreadyInvited != 1 {
+		t.Errorf("re-invite: %+v", again)
+	}
+
+	// The RSVP link works without signing in.
+	path := strings.TrimPrefix(link, s.URL)
+	page := s.Page(t, path, "")
+	if page.Status != 200 || !strings.Contains(string(page.Body), "Tập huấn chính sách khuyến công") {
+		t.Fatalf("rsvp page: %d", page.Status)
+	}
+	csrf := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(string(page.Body))
+	client := apptest.Browser(t)
+	// The CSRF cookie comes with the page: fetch it with this client.
+	resp, err := client.Get(s.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	u, _ := url.Parse(s.URL)
+	for _, c := range client.Jar.Cookies(u) {
+		if c.Name == "academy_csrf" {
+			csrf = []string{"", c.Value}
+		}
+	}
+	resp, err = client.PostForm(s.URL+path, url.Values{"answer": {"accept"}, "_csrf": {csrf[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 303 {
+		t.Fatalf("rsvp post: %d", resp.StatusCode)
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
+	accepted := false
+	for _, inv := range invs.Items {
+		accepted = accepted || (inv.CollaboratorID == a.ID && inv.Response == "accepted")
+	}
+	if !accepted {
+		t.Errorf("the answer was not recorded: %+v", invs.Items)
+	}
+	if r := s.Page(t, "/rsvp/forgedforgedforgedforgedforged12", ""); r.Status != 404 {
+		t.Errorf("forged token: %d", r.Status)
+	}
+
+	// A reschedule sends an update with a higher SEQUENCE.
+	later := start.Add(24 * time.Hour)
+	r = s.Do(t, "PATCH", "/api/v1/sessions/"+x.ID, coord, map[string]any{"starts_at": later.Format(time.RFC3339), "ends_at": later.Add(2 * time.Hour).Format(time.RFC3339)})
+	if r.Status != 200 {
+		t.Fatalf("reschedule: %d %s", r.Status, r.Body)
+	}
+	got = waitMail(t, srv, 4)
+	update := got[len(got)-1]
+	if !strings.HasPrefix(update.Subject, "Thay đổi lịch tập huấn") {
+		t.Errorf("update subject %q", update.Subject)
+	}
+	uics := unfold(partOf(t, update, "text/calendar").Body)
+	if !strings.Contains(uics, "SEQUENCE:1") || !strings.Contains(uics, "DTSTART:"+later.UTC().Format("20060102T150405Z")) || !strings.Contains(uics, "UID:"+x.ID+"@ctv-academy") {
+		t.Errorf("update iCalendar:\n%s", uics)
+	}
+
+	// A cancellation sends METHOD:CANCEL with the reason.
+	r = s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/cancel", coord, map[string]any{"reason": "Trùng lịch họp HĐND huyện"})
+	if r.Status != 200 {
+		t.Fatalf("cancel: %d %s", r.Status, r.Body)
+	}
+	got = waitMail(t, srv, 6)
+	cancel := got[len(got)-1]
+	cpart := partOf(t, cancel, "text/calendar")
+	cics := unfold(cpart.Body)
+	if cpart.Params["method"] != "CANCEL" || !strings.Contains(cics, "METHOD:CANCEL") || !strings.Contains(cics, "STATUS:CANCELLED") ||
+		!strings.Contains(cics, "SEQUENCE:2") || !strings.Contains(partOf(t, cancel, "text/plain").Body, "Trùng lịch họp HĐND huyện") {
+		t.Errorf("cancel mail: %v\n%s", cpart.Params, cics)
+	}
+	// The link of a cancelled session is stale.
+	if r := s.Page(t, path, ""); r.Status != 410 {
+		t.Errorf("rsvp after cancel: %d", r.Status)
+	}
+	if n := len(srv.Messages()); n != 6 {
+		t.Errorf("%d messages in all, want 6", n)
+	}
+}
+
+func TestParallelAcceptsFillCapacityExactly(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Now().Add(48 * time.Hour)
+	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339),
+		"capacity": 5, "area_code": ""})
+	var res scheduling.InviteResult
+	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"role": "ctv"})
+	r.JSON(t, &res)
+	if len(res.Invited) < 50 {
+		t.Fatalf("invited %d: %s", len(res.Invited), r.Body)
+	}
+	var wg sync.WaitGroup
+	for _, id := range res.Invited[:50] {
+		wg.Add(1)
+		go func(id string) {
+			defer wg.Done()
+			if _, err := s.App.Scheduling.Answer(context.Background(), s.App.Scheduling.Token(x.ID, id), "accept"); err != nil {
+				t.Error(err)
+			}
+		}(id)
+	}
+	wg.Wait()
+	var got scheduling.SessionView
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID, coord, nil).JSON(t, &got)
+	if got.Accepted != 5 || got.Waitlisted != 45 {
+		t.Fatalf("accepted %d, waitlisted %d", got.Accepted, got.Waitlisted)
+	}
+	// A decline promotes the first on the waitlist.
+	var invs struct {
+		Items []scheduling.InvitationView `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
+	var acceptedID string
+	for _, inv := range invs.Items {
+		if inv.Response == "accepted" {
+			acceptedID = inv.CollaboratorID
+		}
+	}
+	if _, err := s.App.Scheduling.Answer(context.Background(), s.App.Scheduling.Token(x.ID, acceptedID), "decline"); err != nil {
+		t.Fatal(err)
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID, coord, nil).JSON(t, &got)
+	if got.Accepted != 5 || got.Waitlisted != 44 {
+		t.Errorf("after a decline: accepted %d, waitlisted %d", got.Accepted, got.Waitlisted)
+	}
+}
+
+func TestParallelDuplicateInvitationsMakeOneEach(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Now().Add(48 * time.Hour)
+	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)})
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			body := map[string]any{"area_code": "NT"}
+			if i%2 == 1 {
+				body = map[string]any{"role": "team_leader"}
+			}
+			if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, body); r.Status != 200 {
+				t.Errorf("invite: %d %s", r.Status, r.Body)
+			}
+		}(i)
+	}
+	wg.Wait()
+	var invs struct {
+		Items []scheduling.InvitationView `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
+	seen := map[string]int{}
+	for _, inv := range invs.Items {
+		seen[inv.CollaboratorID]++
+	}
+	nt := 0
+	for _, c := range s.Collaborators(t) {
+		if c.AreaCode == "NT" || c.Role == "team_leader" {
+			nt++
+		}
+	}
+	if len(seen) != nt || len(invs.Items) != nt {
+		t.Errorf("%d invitations for %d people", len(invs.Items), nt)
+	}
+	// And one invitation mail each in the outbox.
+	n, err := s.App.DB.Collection("mail_outbox").CountDocuments(context.Background(), map[string]any{})
+	sent, _ := s.App.DB.Collection("mail_sent").CountDocuments(context.Background(), map[string]any{})
+	if err != nil || int(n+sent) != nt {
+		t.Errorf("%d + %d mails for %d invitations", n, sent, nt)
+	}
+}
+
+func TestCheckInAttendanceAndExport(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
+	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
+	invitee := s.Find(t, "ctv", "NT")
+	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
+	tokInvitee := s.LoginDemo(t, invitee.Email)
+	other := s.Find(t, "ctv", "LT")
+	tokOther := s.LoginDemo(t, other.Email)
+	var walkIn = s.Find(t, "team_leader", "NT")
+	tokWalkIn := s.LoginDemo(t, walkIn.Email)
+
+	code := func() string {
+		c, _, _, err := s.App.Scheduling.CurrentCode(context.Background(), authz.All, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	// Too early: 45 minutes before.
+	clk.Set(start.Add(-45 * time.Minute))
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokInvitee, map[string]string{"code": code()}); r.Status != 422 {
+		t.Errorf("check-in before the window: %d %s", r.Status, r.Body)
+	}
+	clk.Set(start.Add(5 * time.Minute))
+	stale := code()
+	clk.Advance(3 * time.Minute)
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokInvitee, map[string]string{"code": stale}); r.Status != 422 || !r.Problem(t).HasField("code") {
+		t.Errorf("stale code: %d %s", r.Status, r.Body)
+	}
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokOther, map[string]string{"code": code()}); r.Status != 404 && r.Status != 403 {
+		t.Errorf("another district: %d %s", r.Status, r.Body)
+	}
+	var mk scheduling.MarkView
+	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokInvitee, map[string]string{"code": code()})
+	if r.Status != 200 {
+		t.Fatalf("check-in: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &mk)
+	if mk.Status != "present" || mk.WalkIn {
+		t.Errorf("mark %+v", mk)
+	}
+	clk.Advance(20 * time.Minute)
+	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokWalkIn, map[string]string{"code": code()}).JSON(t, &mk)
+	if mk.Status != "late" || !mk.WalkIn {
+		t.Errorf("district walk-in: %+v", mk)
+	}
+	clk.Set(start.Add(4 * time.Hour))
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokInvitee, map[string]string{"code": code()}); r.Status != 422 {
+		t.Errorf("after the end: %d", r.Status)
+	}
+
+	// The coordinator corrects the sheet and adds someone absent.
+	absent := s.Find(t, "ctv", "TB")
+	r = s.Do(t, "PUT", "/api/v1/sessions/"+x.ID+"/attendance", coord, []map[string]string{
+		{"collaborator_id": walkIn.ID, "status": "present"}, {"collaborator_id": absent.ID, "status": "absent"}})
+	if r.Status != 200 {
+		t.Fatalf("attendance: %d %s", r.Status, r.Body)
+	}
+	if r := s.Do(t, "PUT", "/api/v1/sessions/"+x.ID+"/attendance", coord, []map[string]string{{"collaborator_id": "nobody", "status": "present"}, {"collaborator_id": absent.ID, "status": "asleep"}}); r.Status != 400 ||
+		!r.Problem(t).HasField("[0].collaborator_id") || !r.Problem(t).HasField("[1].status") {
+		t.Errorf("bad sheet: %d %s", r.Status, r.Body)
+	}
+	var rate scheduling.Rate
+	s.Do(t, "GET", "/api/v1/collaborators/"+invitee.ID+"/attendance", tokInvitee, nil).JSON(t, &rate)
+	if rate.Sessions != 1 || rate.Present != 1 || rate.Rate != 1 {
+		t.Errorf("rate %+v", rate)
+	}
+	if r := s.Do(t, "GET", "/api/v1/collaborators/"+absent.ID+"/attendance", tokInvitee, nil); r.Status != 404 {
+		t.Errorf("another's rate: %d", r.Status)
+	}
+
+	r = s.Do(t, "GET", "/api/v1/attendance/export.csv?session_id="+x.ID, coord, nil)
+	if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %d", r.Status)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xef\xbb\xbf")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[0][0] != "Ngày" {
+		t.Fatalf("csv rows %v", rows)
+	}
+	line := map[string][]string{}
+	for _, row := range rows[1:] {
+		line[row[7]] = row
+	}
+	if l := line[invitee.FullName]; l == nil || l[0] != "2026-12-07" || l[1] != "08:00" || l[2] != "11:00" || l[3] != "3.00" || l[5] != "ThS. Lê Văn Hùng" || l[10] != "Có mặt" || l[9] != "Huyện Nhơn Trạch" {
+		t.Errorf("csv line %v", line[invitee.FullName])
+	}
+	if l := line[absent.FullName]; l == nil || l[10] != "Vắng" {
+		t.Errorf("absent line %v", l)
+	}
+	r = s.Do(t, "GET", "/api/v1/attendance/export.xlsx?from=2026-12-01&to=2026-12-31", coord, nil)
+	if r.Status != 200 {
+		t.Fatalf("xlsx: %d %s", r.Status, r.Body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xrows, _ := f.GetRows(f.GetSheetList()[0])
+	if len(xrows) != 4 {
+		t.Errorf("xlsx rows %d", len(xrows))
+	}
+	if r := s.Do(t, "GET", "/api/v1/attendance/export.csv", coord, nil); r.Status != 400 {
+		t.Errorf("export without a period: %d", r.Status)
+	}
+}
+
+func TestSeriesRemindersAndScope(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.New(t)
+	clk := clock.NewManual(time.Now().UTC().Truncate(time.Minute))
+	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL(), Clock: clk})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	first := clk.Now().Add(72 * time.Hour)
+	r := s.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"title": "Sinh hoạt chuyên đề hằng tuần", "location": "Phòng họp Trung tâm",
+		"starts_at": first.Format(time.RFC3339), "ends_at": first.Add(time.Hour).Format(time.RFC3339), "recurrence": "FREQ=WEEKLY;COUNT=4", "area_code": "LT"})
+	var series created
+	r.JSON(t, &series)
+	if r.Status != 201 || series.Total != 4 || series.Items[3].StartsAt.Sub(series.Items[0].StartsAt) != 21*24*time.Hour || series.Items[0].SeriesID == "" {
+		t.Fatalf("series: %d %+v", r.Status, series)
+	}
+	// Move the second and the following ones by an hour.
+	second := series.Items[1]
+	r = s.Do(t, "PATCH", "/api/v1/sessions/"+second.ID+"?apply=following", coord, map[string]any{"starts_at": second.StartsAt.Add(time.Hour).Format(time.RFC3339)})
+	var moved created
+	r.JSON(t, &moved)
+	if r.Status != 200 || moved.Total != 3 || !moved.Items[2].StartsAt.Equal(series.Items[3].StartsAt.Add(time.Hour)) || moved.Items[2].EndsAt.Sub(moved.Items[2].StartsAt) != time.Hour {
+		t.Fatalf("apply=following: %d %+v", r.Status, moved)
+	}
+	var one scheduling.SessionView
+	s.Do(t, "GET", "/api/v1/sessions/"+series.Items[0].ID, coord, nil).JSON(t, &one)
+	if !one.StartsAt.Equal(series.Items[0].StartsAt) {
+		t.Error("the earlier occurrence moved")
+	}
+
+	// Reminders go 24 hours before, to those who accepted or did not answer.
+	x := series.Items[0]
+	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"area_code": "LT"})
+	var invs struct {
+		Items []scheduling.InvitationView `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
+	decliner := invs.Items[0].CollaboratorID
+	if _, err := s.App.Scheduling.Answer(context.Background(), s.App.Scheduling.Token(x.ID, decliner), "decline"); err != nil {
+		t.Fatal(err)
+	}
+	waitMail(t, srv, len(invs.Items))
+	if n, err := s.App.Scheduling.SendReminders(context.Background()); err != nil || n != 0 {
+		t.Fatalf("reminders 3 days ahead: %d %v", n, err)
+	}
+	clk.Advance(49 * time.Hour)
+	if n, err := s.App.Scheduling.SendReminders(context.Background()); err != nil || n != 1 {
+		t.Fatalf("reminders: %d %v", n, err)
+	}
+	if n, _ := s.App.Scheduling.SendReminders(context.Background()); n != 0 {
+		t.Error("reminded twice")
+	}
+	got := waitMail(t, srv, 2*len(invs.Items)-1)
+	reminders := 0
+	for _, m := range got {
+		if strings.HasPrefix(m.Subject, "Nhắc lịch") {
+			reminders++
+			if strings.Contains(m.Header.Get("To"), decliner) {
+				t.Error("a decliner was reminded")
+			}
+		}
+	}
+	if reminders != len(invs.Items)-1 {
+		t.Errorf("%d reminders for %d invitees who did not decline", reminders, len(invs.Items)-1)
+	}
+
+	// A CTV sees their own sessions; a team leader their district's.
+	ctvLT := s.Find(t, "ctv", "LT")
+	var mine struct {
+		Items []scheduling.SessionView `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/me/sessions", s.LoginDemo(t, ctvLT.Email), nil).JSON(t, &mine)
+	if len(mine.Items) != 4 {
+		t.Errorf("LT CTV sees %d sessions", len(mine.Items))
+	}
+	ntLeader := s.Find(t, "team_leader", "NT")
+	if r := s.Do(t, "GET", "/api/v1/sessions/"+x.ID, s.LoginDemo(t, ntLeader.Email), nil); r.Status != 404 {
+		t.Errorf("NT leader reads an LT session: %d", r.Status)
+	}
+	if r := s.Do(t, "GET", "/api/v1/sessions?week="+isoWeek(x.StartsAt), coord, nil); r.Status != 200 || !strings.Contains(string(r.Body), x.ID) {
+		t.Errorf("week list: %d", r.Status)
+	}
+}
+
+func isoWeek(t time.Time) string {
+	y, w := t.In(time.FixedZone("ICT", 7*3600)).ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
+func TestBadSessionInput(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Now().Add(48 * time.Hour)
+	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)})
+	for _, tc := range []struct {
+		name, method, path string
+		body               any
+		status             int
+		field              string
+	}{
+		{"end before start", "POST", "/api/v1/sessions", map[string]any{"title": "x", "location": "y", "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(-time.Hour).Format(time.RFC3339)}, 400, "ends_at"},
+		{"no offset", "POST", "/api/v1/sessions", `{"title":"x","location":"y","starts_at":"2026-12-07 08:00","ends_at":"2026-12-07T10:00:00+07:00"}`, 400, "starts_at"},
+		{"unknown course", "POST", "/api/v1/sessions", map[string]any{"course_code": "KC-999", "title": "x", "location": "y", "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339)}, 400, "course_code"},
+		{"endless rule", "POST", "/api/v1/sessions", map[string]any{"title": "x", "location": "y", "starts_at": start.Format(time.RFC3339), "ends_at": start.Add(time.Hour).Format(time.RFC3339), "recurrence": "FREQ=DAILY"}, 400, "recurrence"},
+		{"unknown field", "POST", "/api/v1/sessions", `{"title":"x","room":"1"}`, 400, "room"},
+		{"unknown invitee", "POST", "/api/v1/sessions/" + x.ID + "/invitations", map[string]any{"collaborator_ids": []string{"nobody"}}, 400, "collaborator_ids[0]"},
+		{"two ways to invite", "POST", "/api/v1/sessions/" + x.ID + "/invitations", map[string]any{"collaborator_ids": []string{"a"}, "role": "ctv"}, 400, "collaborator_ids"},
+		{"bad role", "POST", "/api/v1/sessions/" + x.ID + "/invitations", map[string]any{"role": "boss"}, 400, "role"},
+		{"bad area", "POST", "/api/v1/sessions/" + x.ID + "/invitations", map[string]any{"area_code": "ZZ"}, 400, "area_code"},
+		{"operator", "POST", "/api/v1/sessions/" + x.ID + "/invitations", `{"area_code":{"$ne":""}}`, 400, "area_code.$ne"},
+		{"unknown session", "GET", "/api/v1/sessions/nope", nil, 404, ""},
+		{"cancel without reason", "POST", "/api/v1/sessions/" + x.ID + "/cancel", map[string]any{"reason": ""}, 400, "reason"},
+		{"bad apply", "PATCH", "/api/v1/sessions/" + x.ID + "?apply=all", map[string]any{"title": "y"}, 400, "apply"},
+		{"bad week", "GET", "/api/v1/sessions?week=48", nil, 400, "week"},
+		{"capacity below accepted", "PATCH", "/api/v1/sessions/" + x.ID, map[string]any{"capacity": -1}, 400, "capacity"},
+	} {
+		r := s.Do(t, tc.method, tc.path, coord, tc.body)
+		if r.Status != tc.status {
+			t.Errorf("%s: %d, want %d: %s", tc.name, r.Status, tc.status, r.Body)
+			continue
+		}
+		if p := r.Problem(t); tc.field != "" && !p.HasField(tc.field) {
+			t.Errorf("%s: no field %s in %s", tc.name, tc.field, r.Body)
+		}
+	}
+	if r := s.Do(t, "POST", "/api/v1/sessions", s.LoginDemo(t, apptest.Leadership), map[string]any{}); r.Status != 403 {
+		t.Errorf("leadership creates: %d", r.Status)
+	}
+	var l struct {
+		Items []scheduling.SessionView `json:"items"`
+		Total int                      `json:"total"`
+	}
+	s.Do(t, "GET", "/api/v1/sessions", coord, nil).JSON(t, &l)
+	if l.Total != 1 {
+		t.Errorf("sessions after bad input: %d %+v", l.Total, l.Items)
+	}
+}
