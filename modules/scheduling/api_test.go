@@ -562,3 +562,52 @@ func TestBadSessionInput(t *testing.T) {
 		t.Errorf("sessions after bad input: %d %+v", l.Total, l.Items)
 	}
 }
+
+// TestSlowSMTPDoesNotHoldTheAPI: inviting answers as soon as the mails are
+// queued; delivery happens later, off the request.
+func TestSlowSMTPDoesNotHoldTheAPI(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.New(t)
+	srv.SetDelay(0, 3*time.Second)
+	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Now().Add(48 * time.Hour)
+	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)})
+	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"area_code": "NT"})
+	if r.Status != 200 {
+		t.Fatalf("invite: %d", r.Status)
+	}
+	// The answer came back while the server still holds the first DATA.
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("%d messages were delivered before the invite answered", n)
+	}
+	var invs struct {
+		Items []scheduling.InvitationView `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
+	for _, inv := range invs.Items {
+		if inv.Delivery != "queued" {
+			t.Errorf("delivery %q before the server answered", inv.Delivery)
+		}
+	}
+	// Meanwhile other requests are served.
+	if r := s.Do(t, "GET", "/api/v1/sessions/"+x.ID, coord, nil); r.Status != 200 {
+		t.Errorf("read during delivery: %d", r.Status)
+	}
+	waitMail(t, srv, len(invs.Items))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
+		allSent := true
+		for _, inv := range invs.Items {
+			allSent = allSent && inv.Delivery == "sent"
+		}
+		if allSent {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("deliveries %+v", invs.Items)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
