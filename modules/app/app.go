@@ -22,6 +22,7 @@ import (
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
+	"github.com/ctvacademy/academy/modules/outbox"
 	"github.com/ctvacademy/academy/modules/platform/audit"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
@@ -184,7 +185,11 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.Scheduling = scheduling.NewService(scheduling.Deps{Store: scheduling.NewStore(a.DB), Directory: directory{a.Collaborators},
 		Mailer: outboxMailer{a.Outbox}, Composer: notices, Courses: titles, Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger,
 		BaseURL: a.Config.BaseURL, TokenKey: tokenKey})
-	schedMod, err := scheduling.NewModule(a.Scheduling, a.Platform, tr)
+	schedMod, err := scheduling.NewModule(a.Scheduling, a.Platform, tr, schedulingPages(cat, a.Collaborators))
+	if err != nil {
+		return err
+	}
+	boxMod, err := outbox.NewModule(a.Outbox, a.Platform)
 	if err != nil {
 		return err
 	}
@@ -205,7 +210,30 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	courseMod.Routes()
 	quizMod.Routes()
 	schedMod.Routes()
+	boxMod.Routes()
 	return nil
+}
+
+// schedulingPages hands the scheduling pages the course catalog and the
+// district units for their selects.
+func schedulingPages(cat *courses.Catalog, reg *collaborators.Service) scheduling.PageDeps {
+	return scheduling.PageDeps{
+		Courses: func(lang string) []scheduling.Choice {
+			var out []scheduling.Choice
+			for _, c := range cat.Courses() {
+				out = append(out, scheduling.Choice{Code: c.Code, Name: c.Title.In(lang)})
+			}
+			return out
+		},
+		Areas: func(ctx context.Context) ([]scheduling.Choice, error) {
+			areas, err := reg.Areas(ctx)
+			out := make([]scheduling.Choice, len(areas))
+			for i, a := range areas {
+				out[i] = scheduling.Choice{Code: a.Code, Name: a.Name}
+			}
+			return out, err
+		},
+	}
 }
 
 // buildMail sets up the outbox and its worker: SMTP when configured,

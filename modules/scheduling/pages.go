@@ -15,6 +15,8 @@ var viewFiles embed.FS
 func (m *Module) pageRoutes(r *web.Router) {
 	r.Get("/rsvp/:token", web.Doc{}, m.rsvpPage)
 	r.Post("/rsvp/:token", web.Doc{}, m.rsvpSubmit)
+	m.staffPageRoutes(r)
+	m.collaboratorPageRoutes(r)
 }
 
 type rsvpData struct {

@@ -1,0 +1,113 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+)
+
+// A coordinator at a desktop schedules a session for district NT starting
+// in ten minutes and invites the district; a CTV on a phone answers the
+// invitation from its link; the coordinator puts up the check-in screen and
+// the CTV checks in with its code; the roster shows the CTV present.
+func TestCoordinatorSchedulesAndCTVChecksIn(t *testing.T) {
+	t.Parallel()
+	// The server's clock stands still at 09:50 tomorrow in Vietnam, so that
+	// the session's day has room and the check-in code does not turn over
+	// while the test types it.
+	vn := time.FixedZone("ICT", 7*3600)
+	day := time.Now().In(vn).AddDate(0, 0, 1)
+	now := time.Date(day.Year(), day.Month(), day.Day(), 9, 50, 0, 0, vn)
+	srv, desk := Start(t, 1280, 800, apptest.Options{Clock: clock.NewManual(now)})
+	ctv := srv.Find(t, "ctv", "NT")
+
+	login(t, desk, srv, apptest.Coordinator, apptest.DemoPassword)
+	Open(t, desk, srv.URL+"/sessions/new")
+	Do(t, desk, "fill in the session",
+		chromedp.SendKeys(chromedp.ID("title"), "Tập huấn kỹ năng tư vấn khuyến công"),
+		chromedp.SetValue(chromedp.ID("course_code"), "KC-101"),
+		chromedp.SetValue(chromedp.ID("date"), now.Format("2006-01-02")),
+		chromedp.SetValue(chromedp.ID("start"), "10:00"),
+		chromedp.SetValue(chromedp.ID("end"), "12:00"),
+		chromedp.SendKeys(chromedp.ID("location"), "Hội trường UBND huyện Nhơn Trạch"),
+		chromedp.SetValue(chromedp.ID("area_code"), "NT"),
+		chromedp.SendKeys(chromedp.ID("trainer"), "ThS. Lê Văn Hùng"),
+	)
+	Load(t, desk, "create the session", chromedp.Click(chromedp.CSS(`#session-form button[type=submit]`)))
+	loc := Run(t, desk, "read the location", chromedp.Location())
+	id, ok := strings.CutPrefix(loc, srv.URL+"/sessions/")
+	if !ok || !strings.HasSuffix(id, "?created=1") {
+		t.Fatalf("creating led to %s, want the session's page", loc)
+	}
+	id = strings.TrimSuffix(id, "?created=1")
+	x, err := srv.App.Scheduling.Get(context.Background(), authz.All, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := now.Add(10 * time.Minute); !x.StartsAt.Equal(want) || x.AreaCode != "NT" || x.CourseCode != "KC-101" {
+		t.Errorf("stored session starts %v in %s (course %s), want %v in NT", x.StartsAt, x.AreaCode, x.CourseCode, want)
+	}
+	if when := Run(t, desk, "read when", chromedp.Text(chromedp.ID("when"))); when != "10:00–12:00, "+now.Format("02/01/2006") {
+		t.Errorf("the session page says %q", when)
+	}
+
+	// The invite form offers the session's district first.
+	if got := Run(t, desk, "read the district to invite", chromedp.Evaluate[string](`document.getElementById("invite_area").value`)); got != "NT" {
+		t.Errorf("the invite form proposes %q", got)
+	}
+	Load(t, desk, "invite the district", chromedp.Click(chromedp.CSS(`#invite button[type=submit]`)))
+	if notice := Run(t, desk, "read the notice", chromedp.Text(chromedp.ID("invited"))); !strings.HasPrefix(notice, "Đã mời thêm ") {
+		t.Errorf("after inviting the page says %q", notice)
+	}
+	row := Run(t, desk, "read the CTV's invitation", chromedp.Text(chromedp.CSS(fmt.Sprintf(`#invitations tr[data-id=%q]`, ctv.ID))))
+	if !strings.Contains(row, ctv.FullName) || !strings.Contains(row, "Chưa trả lời") {
+		t.Errorf("the invitation of %s reads %q", ctv.FullName, row)
+	}
+
+	// The CTV answers from the link of the invitation mail, on a phone.
+	phone := NewBrowser(t, phoneWidth, phoneHeight)
+	Open(t, phone, srv.App.Scheduling.RSVPURL(id, ctv.ID))
+	assertFits(t, phone, phoneWidth)
+	Load(t, phone, "accept", chromedp.Click(chromedp.ID("accept")))
+	if got := Run(t, phone, "read the answer", chromedp.Text(chromedp.ID("response"))); got != "Tham dự" {
+		t.Errorf("after accepting the page shows %q", got)
+	}
+
+	// The coordinator puts up the check-in screen.
+	Open(t, desk, srv.URL+"/sessions/"+id+"/checkin-screen")
+	code := Run(t, desk, "read the code", chromedp.Text(chromedp.ID("code")))
+	if len(code) != 6 {
+		t.Fatalf("the screen shows %q, want a 6-digit code", code)
+	}
+	if !Run(t, desk, "look at the QR code", chromedp.Evaluate[bool](
+		`(() => { const i = document.getElementById("qr"); return i.complete && i.naturalWidth > 0 && i.src.startsWith("data:image/png;base64,") })()`)) {
+		t.Error("the QR code image is not shown")
+	}
+	link := Run(t, desk, "read the check-in link", chromedp.Evaluate[string](`document.getElementById("checkin-link").href`))
+
+	// The CTV signs in on the phone, opens the link of the QR code and types the code.
+	login(t, phone, srv, ctv.Email, apptest.DemoPassword)
+	Open(t, phone, link)
+	assertFits(t, phone, phoneWidth)
+	Do(t, phone, "type the code", chromedp.SendKeys(chromedp.ID("code"), code))
+	Load(t, phone, "check in", chromedp.Click(chromedp.CSS(`#checkin-form button[type=submit]`)))
+	if got := Run(t, phone, "read the result", chromedp.Text(chromedp.ID("result"))); got != "Đã điểm danh: Có mặt" {
+		t.Errorf("after checking in the page says %q", got)
+	}
+	assertFits(t, phone, phoneWidth)
+
+	// The roster shows the CTV present.
+	Open(t, desk, srv.URL+"/sessions/"+id+"/roster")
+	checked := Run(t, desk, "read the CTV's mark", chromedp.Evaluate[string](
+		fmt.Sprintf(`(document.querySelector('input[name="st.%s"]:checked') || {}).value || ""`, ctv.ID)))
+	if checked != "present" {
+		t.Errorf("the roster marks %s %q, want present", ctv.FullName, checked)
+	}
+}
