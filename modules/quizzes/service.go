@@ -2,9 +2,11 @@ package quizzes
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/courses"
@@ -48,6 +50,8 @@ type AttemptStore interface {
 	LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
+	PutBank(ctx context.Context, course, version string, qs []courses.Question) error
+	Bank(ctx context.Context, course, version string) ([]courses.Question, error)
 }
 
 // Deps are the service's collaborators.
@@ -64,6 +68,9 @@ type Deps struct {
 // Service runs attempts.
 type Service struct {
 	d Deps
+
+	mu    sync.Mutex
+	banks map[string]map[string]courses.Question // <course>@<version> → question id → question
 }
 
 // NewService returns the quiz service.
@@ -77,7 +84,84 @@ func NewService(d Deps) *Service {
 	if d.Rand == nil {
 		d.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
-	return &Service{d: d}
+	return &Service{d: d, banks: map[string]map[string]courses.Question{}}
+}
+
+// bank returns a bank version by question id, stored once and then kept
+// in memory (a version never changes).
+func (s *Service) bank(ctx context.Context, course, version string) (map[string]courses.Question, error) {
+	key := course + "@" + version
+	s.mu.Lock()
+	b, ok := s.banks[key]
+	s.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	qs, err := s.d.Store.Bank(ctx, course, version)
+	if errs.Is(err, errs.NotFound) {
+		// Not stored yet: it must be the catalog's current version.
+		c, found := s.d.Catalog.Course(course)
+		if !found || c.Quiz.Version != version {
+			return nil, err
+		}
+		if err := s.d.Store.PutBank(ctx, course, version, c.Quiz.Questions); err != nil {
+			return nil, err
+		}
+		qs = c.Quiz.Questions
+	} else if err != nil {
+		return nil, err
+	}
+	b = make(map[string]courses.Question, len(qs))
+	for _, q := range qs {
+		b[q.ID] = q
+	}
+	s.mu.Lock()
+	s.banks[key] = b
+	s.mu.Unlock()
+	return b, nil
+}
+
+// hydrate fills an attempt read from the store with the texts and key of
+// the bank version it was drawn from.
+func (s *Service) hydrate(ctx context.Context, a *Attempt) error {
+	b, err := s.bank(ctx, a.CourseCode, a.QuizVersion)
+	if err != nil {
+		return err
+	}
+	for i, q := range a.Questions {
+		bq, ok := b[q.ID]
+		if !ok {
+			return fmt.Errorf("quizzes: bank %s@%s lacks question %s", a.CourseCode, a.QuizVersion, q.ID)
+		}
+		full := Question{ID: q.ID, Kind: bq.Kind, Text: bq.Text, Options: make([]Option, len(q.Options))}
+		for j, o := range q.Options {
+			full.Options[j] = Option{ID: o.ID}
+			for _, bo := range bq.Options {
+				if bo.ID == o.ID {
+					full.Options[j] = Option{ID: bo.ID, Text: bo.Text, Correct: bo.Correct}
+				}
+			}
+		}
+		a.Questions[i] = full
+	}
+	return nil
+}
+
+// live and result read an attempt and hydrate it.
+func (s *Service) live(ctx context.Context, id string) (Attempt, error) {
+	a, err := s.d.Store.Live(ctx, id)
+	if err == nil {
+		err = s.hydrate(ctx, &a)
+	}
+	return a, err
+}
+
+func (s *Service) result(ctx context.Context, id string) (Attempt, error) {
+	a, err := s.d.Store.Result(ctx, id)
+	if err == nil {
+		err = s.hydrate(ctx, &a)
+	}
+	return a, err
 }
 
 // slotWait is how long a claimed attempt number may stay without its
@@ -98,6 +182,9 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 	if p.CollaboratorID == "" {
 		return Attempt{}, false, errs.E(errs.Forbidden, "only collaborators take quizzes")
 	}
+	if _, err := s.bank(ctx, c.Code, c.Quiz.Version); err != nil {
+		return Attempt{}, false, err
+	}
 	for n := 1; n <= c.Quiz.MaxAttempts; n++ {
 		id := AttemptID(p.CollaboratorID, c.Code, n)
 		now := s.d.Clock.Now()
@@ -113,7 +200,7 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 			return Attempt{}, false, err
 		}
 		// Number n is taken: resume it if it is open, skip it if graded.
-		live, err := s.d.Store.Live(ctx, id)
+		live, err := s.live(ctx, id)
 		switch {
 		case err == nil && live.Status == StatusOpen && live.AcceptsAnswers(now):
 			return live, false, nil
@@ -157,9 +244,9 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Attemp
 	if _, _, _, err := ParseAttemptID(id); err != nil {
 		return Attempt{}, err
 	}
-	a, err := s.d.Store.Live(ctx, id)
+	a, err := s.live(ctx, id)
 	if errs.Is(err, errs.NotFound) {
-		a, err = s.d.Store.Result(ctx, id)
+		a, err = s.result(ctx, id)
 	}
 	if err != nil {
 		return Attempt{}, err
@@ -180,7 +267,7 @@ func (s *Service) own(ctx context.Context, p authz.Principal, id string) (Attemp
 	if p.CollaboratorID == "" || collab != p.CollaboratorID {
 		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
 	}
-	return s.d.Store.Live(ctx, id)
+	return s.live(ctx, id)
 }
 
 // SaveAnswers autosaves the caller's answers to their open attempt. After
@@ -223,7 +310,7 @@ func (s *Service) SaveAnswers(ctx context.Context, p authz.Principal, id string,
 func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
 	a, err := s.own(ctx, p, id)
 	if errs.Is(err, errs.NotFound) {
-		if r, rerr := s.d.Store.Result(ctx, id); rerr == nil && r.CollaboratorID == p.CollaboratorID {
+		if r, rerr := s.result(ctx, id); rerr == nil && r.CollaboratorID == p.CollaboratorID {
 			return r, nil
 		}
 	}
@@ -262,9 +349,9 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 	}
 	if !won {
 		// Someone else graded it first: theirs is the result.
-		other, err := s.d.Store.Live(ctx, a.ID)
+		other, err := s.live(ctx, a.ID)
 		if errs.Is(err, errs.NotFound) {
-			return s.d.Store.Result(ctx, a.ID)
+			return s.result(ctx, a.ID)
 		}
 		if err != nil {
 			return Attempt{}, err
@@ -299,6 +386,9 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, a := range due {
+		if err := s.hydrate(ctx, &a); err != nil {
+			return n, err
+		}
 		if a.Status == StatusGraded {
 			err = s.archive(ctx, a)
 		} else {
@@ -378,6 +468,9 @@ func (s *Service) ItemAnalysis(ctx context.Context, scope authz.Scope, course st
 	for _, a := range results {
 		if a.Status != StatusGraded {
 			continue
+		}
+		if err := s.hydrate(ctx, &a); err != nil {
+			return nil, err
 		}
 		for _, q := range a.Questions {
 			st, ok := stats[q.ID]

@@ -20,6 +20,7 @@ const (
 	liveColl    = "quiz_attempts"
 	resultsColl = "quiz_results"
 	slotsColl   = "quiz_slots"
+	banksColl   = "quiz_banks"
 )
 
 // Store is the quiz store on MongoDB.
@@ -39,17 +40,34 @@ func Indexes() []store.Index {
 	}
 }
 
-type optionDoc struct {
+// questionDoc is a drawn question as stored: its id and the order its
+// options were shown in. Texts and the key live once per bank version in
+// quiz_banks, so an attempt document stays small: on the embedded store
+// every update costs in proportion to the size of the documents it scans.
+type questionDoc struct {
+	ID      string   `bson:"id"`
+	Options []string `bson:"o"`
+}
+
+type bankOptionDoc struct {
 	ID      string       `bson:"id"`
 	Text    courses.Text `bson:"text"`
 	Correct bool         `bson:"correct"`
 }
 
-type questionDoc struct {
-	ID      string       `bson:"id"`
-	Kind    string       `bson:"kind"`
-	Text    courses.Text `bson:"text"`
-	Options []optionDoc  `bson:"options"`
+type bankQuestionDoc struct {
+	ID      string          `bson:"id"`
+	Kind    string          `bson:"kind"`
+	Text    courses.Text    `bson:"text"`
+	Options []bankOptionDoc `bson:"options"`
+}
+
+// bankDoc is one version of a course's question bank, as attempts saw it.
+type bankDoc struct {
+	ID        string            `bson:"_id"` // <course>@<version>
+	Course    string            `bson:"course"`
+	Version   string            `bson:"version"`
+	Questions []bankQuestionDoc `bson:"questions"`
 }
 
 type answerDoc struct {
@@ -91,11 +109,11 @@ func answersToDoc(m map[string][]string) []answerDoc {
 func toDoc(a Attempt) attemptDoc {
 	qs := make([]questionDoc, len(a.Questions))
 	for i, q := range a.Questions {
-		os := make([]optionDoc, len(q.Options))
+		ids := make([]string, len(q.Options))
 		for j, o := range q.Options {
-			os[j] = optionDoc(o)
+			ids[j] = o.ID
 		}
-		qs[i] = questionDoc{ID: q.ID, Kind: q.Kind, Text: q.Text, Options: os}
+		qs[i] = questionDoc{ID: q.ID, Options: ids}
 	}
 	return attemptDoc{ID: a.ID, CollaboratorID: a.CollaboratorID, AreaCode: a.AreaCode, CourseCode: a.CourseCode, N: a.N,
 		QuizVersion: a.QuizVersion, PassMark: a.PassMark, Review: a.Review, StartedAt: a.StartedAt, Deadline: a.Deadline,
@@ -103,14 +121,16 @@ func toDoc(a Attempt) attemptDoc {
 		Correct: a.Correct, Score: a.Score, Passed: a.Passed, Late: a.Late}
 }
 
+// toAttempt returns the attempt with its questions as ids and option
+// order only; the service fills in texts and key from the bank.
 func (d attemptDoc) toAttempt() Attempt {
 	qs := make([]Question, len(d.Questions))
 	for i, q := range d.Questions {
 		os := make([]Option, len(q.Options))
-		for j, o := range q.Options {
-			os[j] = Option(o)
+		for j, id := range q.Options {
+			os[j] = Option{ID: id}
 		}
-		qs[i] = Question{ID: q.ID, Kind: q.Kind, Text: q.Text, Options: os}
+		qs[i] = Question{ID: q.ID, Options: os}
 	}
 	ans := make(map[string][]string, len(d.Answers))
 	for _, a := range d.Answers {
@@ -120,6 +140,44 @@ func (d attemptDoc) toAttempt() Attempt {
 		QuizVersion: d.QuizVersion, PassMark: d.PassMark, Review: d.Review, StartedAt: d.StartedAt.UTC(), Deadline: d.Deadline.UTC(),
 		Questions: qs, Answers: ans, SavedAt: d.SavedAt.UTC(), Status: d.Status, SubmittedAt: d.SubmittedAt.UTC(),
 		Correct: d.Correct, Score: d.Score, Passed: d.Passed, Late: d.Late}
+}
+
+// PutBank stores a version of a course's bank once; storing it again is a no-op.
+func (s *Store) PutBank(ctx context.Context, course, version string, qs []courses.Question) error {
+	d := bankDoc{ID: course + "@" + version, Course: course, Version: version}
+	for _, q := range qs {
+		bq := bankQuestionDoc{ID: q.ID, Kind: q.Kind, Text: q.Text}
+		for _, o := range q.Options {
+			bq.Options = append(bq.Options, bankOptionDoc{ID: o.ID, Text: o.Text, Correct: o.Correct})
+		}
+		d.Questions = append(d.Questions, bq)
+	}
+	_, err := s.db.Collection(banksColl).InsertOne(ctx, d)
+	if store.IsDuplicate(err) {
+		return nil
+	}
+	return err
+}
+
+// Bank returns a stored bank version. Errors: errs.NotFound.
+func (s *Store) Bank(ctx context.Context, course, version string) ([]courses.Question, error) {
+	var d bankDoc
+	err := s.db.Collection(banksColl).FindOne(ctx, bson.D{{Key: "_id", Value: course + "@" + version}}).Decode(&d)
+	if store.IsNotFound(err) {
+		return nil, errs.E(errs.NotFound, "no bank %s@%s", course, version)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]courses.Question, len(d.Questions))
+	for i, q := range d.Questions {
+		cq := courses.Question{ID: q.ID, Kind: q.Kind, Text: q.Text}
+		for _, o := range q.Options {
+			cq.Options = append(cq.Options, courses.Option{ID: o.ID, Text: o.Text, Correct: o.Correct})
+		}
+		out[i] = cq
+	}
+	return out, nil
 }
 
 type slotDoc struct {
