@@ -45,8 +45,8 @@ type AttemptStore interface {
 	Live(ctx context.Context, id string) (Attempt, error)
 	Result(ctx context.Context, id string) (Attempt, error)
 	SaveAnswers(ctx context.Context, id string, answers map[string][]string, now time.Time) (bool, error)
-	CloseLive(ctx context.Context, a Attempt) (bool, error)
-	Archive(ctx context.Context, a Attempt) error
+	Record(ctx context.Context, a Attempt) (bool, error)
+	DropLive(ctx context.Context, id string) error
 	LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
@@ -199,17 +199,15 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		if !errs.Is(err, errs.Conflict) {
 			return Attempt{}, false, err
 		}
-		// Number n is taken: resume it if it is open, skip it if graded.
+		// Number n is taken: resume it while it takes answers; past its
+		// time, grade it with what was saved and go on.
 		live, err := s.live(ctx, id)
 		switch {
-		case err == nil && live.Status == StatusOpen && live.AcceptsAnswers(now):
+		case err == nil && live.AcceptsAnswers(now):
 			return live, false, nil
 		case err == nil:
-			// Past its time or being archived: the sweep grades it.
-			if live.Status == StatusOpen {
-				if _, err := s.finish(ctx, live, nil, now); err != nil {
-					return Attempt{}, false, err
-				}
+			if _, err := s.finish(ctx, live, nil, now); err != nil {
+				return Attempt{}, false, err
 			}
 			continue
 		case !errs.Is(err, errs.NotFound):
@@ -317,9 +315,6 @@ func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answ
 	if err != nil {
 		return Attempt{}, err
 	}
-	if a.Status == StatusGraded {
-		return a, s.archive(ctx, a)
-	}
 	if answers != nil {
 		if answers, err = a.CheckAnswers(answers); err != nil {
 			return Attempt{}, err
@@ -328,8 +323,9 @@ func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answ
 	return s.finish(ctx, a, answers, s.d.Clock.Now())
 }
 
-// finish grades an open attempt (with answers when they arrived in time),
-// records it exactly once, archives it and announces a pass.
+// finish grades an open attempt (with answers when they arrived in time)
+// and records it exactly once — the first result stored wins — then
+// clears it from the live set and announces a pass.
 func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]string, now time.Time) (Attempt, error) {
 	if answers != nil {
 		if a.AcceptsAnswers(now) {
@@ -343,36 +339,27 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 		now = a.Deadline
 	}
 	graded := a.Grade(now)
-	won, err := s.d.Store.CloseLive(ctx, graded)
+	won, err := s.d.Store.Record(ctx, graded)
 	if err != nil {
 		return Attempt{}, err
 	}
 	if !won {
 		// Someone else graded it first: theirs is the result.
-		other, err := s.live(ctx, a.ID)
-		if errs.Is(err, errs.NotFound) {
-			return s.result(ctx, a.ID)
-		}
+		graded, err = s.result(ctx, a.ID)
 		if err != nil {
 			return Attempt{}, err
 		}
-		return other, nil
 	}
-	return graded, s.archive(ctx, graded)
-}
-
-// archive moves a graded attempt to the results and announces a pass.
-func (s *Service) archive(ctx context.Context, a Attempt) error {
-	if err := s.d.Store.Archive(ctx, a); err != nil {
-		return err
+	if err := s.d.Store.DropLive(ctx, a.ID); err != nil {
+		return Attempt{}, err
 	}
-	if a.Passed && s.d.Events != nil {
-		if err := s.d.Events.QuizPassed(ctx, Passed{AttemptID: a.ID, CollaboratorID: a.CollaboratorID,
-			CourseCode: a.CourseCode, Score: a.Score, At: a.SubmittedAt}); err != nil {
-			s.d.Logger.ErrorContext(ctx, "quiz passed event", "attempt", a.ID, "error", err)
+	if won && graded.Passed && s.d.Events != nil {
+		if err := s.d.Events.QuizPassed(ctx, Passed{AttemptID: graded.ID, CollaboratorID: graded.CollaboratorID,
+			CourseCode: graded.CourseCode, Score: graded.Score, At: graded.SubmittedAt}); err != nil {
+			s.d.Logger.ErrorContext(ctx, "quiz passed event", "attempt", graded.ID, "error", err)
 		}
 	}
-	return nil
+	return graded, nil
 }
 
 // Sweep grades every open attempt whose time ran out with its saved
@@ -389,12 +376,7 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		if err := s.hydrate(ctx, &a); err != nil {
 			return n, err
 		}
-		if a.Status == StatusGraded {
-			err = s.archive(ctx, a)
-		} else {
-			_, err = s.finish(ctx, a, nil, now)
-		}
-		if err != nil {
+		if _, err := s.finish(ctx, a, nil, now); err != nil {
 			return n, err
 		}
 		n++
@@ -424,7 +406,7 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 	if err != nil {
 		return nil, err
 	}
-	all := append(open, graded...)
+	all := append(graded, open...) // a graded copy wins over a live one
 	out := all[:0]
 	seen := map[string]bool{}
 	for _, a := range all {

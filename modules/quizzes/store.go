@@ -21,6 +21,7 @@ const (
 	resultsColl = "quiz_results"
 	slotsColl   = "quiz_slots"
 	banksColl   = "quiz_banks"
+	answersColl = "quiz_answers"
 )
 
 // Store is the quiz store on MongoDB.
@@ -34,7 +35,7 @@ func NewStore(db *mongo.Database) *Store { return &Store{db: db} }
 // Indexes are the indexes this module needs (for MongoDB's sake).
 func Indexes() []store.Index {
 	return []store.Index{
-		{Collection: liveColl, Keys: bson.D{{Key: "status", Value: 1}, {Key: "deadline", Value: 1}}, Name: "status_deadline"},
+		{Collection: liveColl, Keys: bson.D{{Key: "deadline", Value: 1}}, Name: "deadline"},
 		{Collection: resultsColl, Keys: bson.D{{Key: "collaborator_id", Value: 1}, {Key: "course_code", Value: 1}}, Name: "collaborator_course"},
 		{Collection: resultsColl, Keys: bson.D{{Key: "course_code", Value: 1}, {Key: "area_code", Value: 1}}, Name: "course_area"},
 	}
@@ -205,18 +206,56 @@ func (s *Store) SlotCreatedAt(ctx context.Context, id string) (time.Time, error)
 	return d.CreatedAt, err
 }
 
-// InsertLive stores a new open attempt. Errors: errs.Conflict when it exists.
+// InsertLive stores a new open attempt and its (empty) answers document.
+// Errors: errs.Conflict when it exists.
 func (s *Store) InsertLive(ctx context.Context, a Attempt) error {
-	_, err := s.db.Collection(liveColl).InsertOne(ctx, toDoc(a))
+	d := toDoc(a)
+	d.Answers = nil
+	if _, err := s.db.Collection(liveColl).InsertOne(ctx, d); err != nil {
+		if store.IsDuplicate(err) {
+			return errs.E(errs.Conflict, "attempt %s exists", a.ID)
+		}
+		return err
+	}
+	_, err := s.db.Collection(answersColl).InsertOne(ctx, answersDoc{ID: a.ID, Answers: answersToDoc(a.Answers), SavedAt: a.SavedAt})
 	if store.IsDuplicate(err) {
-		return errs.E(errs.Conflict, "attempt %s exists", a.ID)
+		return nil
 	}
 	return err
 }
 
-// Live returns an attempt of the live collection. Errors: errs.NotFound.
+// answersDoc is the autosaved answers of an open attempt: a document of its
+// own, small, updated by `_id` alone, so an autosave touches little.
+type answersDoc struct {
+	ID      string      `bson:"_id"`
+	Answers []answerDoc `bson:"answers"`
+	SavedAt time.Time   `bson:"saved_at,omitempty"`
+}
+
+// Live returns an open attempt with its saved answers. Errors: errs.NotFound.
 func (s *Store) Live(ctx context.Context, id string) (Attempt, error) {
-	return s.findOne(ctx, liveColl, id)
+	a, err := s.findOne(ctx, liveColl, id)
+	if err != nil {
+		return Attempt{}, err
+	}
+	return a, s.withAnswers(ctx, &a)
+}
+
+func (s *Store) withAnswers(ctx context.Context, a *Attempt) error {
+	var d answersDoc
+	err := s.db.Collection(answersColl).FindOne(ctx, bson.D{{Key: "_id", Value: a.ID}}).Decode(&d)
+	if store.IsNotFound(err) {
+		return nil // graded meanwhile: the caller finds the result
+	}
+	if err != nil {
+		return err
+	}
+	a.Answers = make(map[string][]string, len(d.Answers))
+	for _, x := range d.Answers {
+		a.Answers[x.Question] = x.Options
+	}
+	a.SavedAt = d.SavedAt.UTC()
+	return nil
 }
 
 // Result returns a graded attempt of the archive. Errors: errs.NotFound.
@@ -236,11 +275,10 @@ func (s *Store) findOne(ctx context.Context, coll, id string) (Attempt, error) {
 	return d.toAttempt(), nil
 }
 
-// SaveAnswers replaces the answers of an open attempt whose deadline plus
-// grace is not past at now. It reports whether the attempt took them.
+// SaveAnswers replaces the answers of an open attempt, by `_id` alone. It
+// reports false when the attempt is graded and gone from the live set.
 func (s *Store) SaveAnswers(ctx context.Context, id string, answers map[string][]string, now time.Time) (bool, error) {
-	res, err := s.db.Collection(liveColl).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: id}, {Key: "status", Value: StatusOpen}, {Key: "deadline", Value: bson.D{{Key: "$gte", Value: now.Add(-Grace)}}}},
+	res, err := s.db.Collection(answersColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answersToDoc(answers)}, {Key: "saved_at", Value: now}}}})
 	if err != nil {
 		return false, err
@@ -248,39 +286,39 @@ func (s *Store) SaveAnswers(ctx context.Context, id string, answers map[string][
 	return res.MatchedCount == 1, nil
 }
 
-// CloseLive marks an open attempt graded with the given outcome, once:
-// it reports false when the attempt was not open any more.
-func (s *Store) CloseLive(ctx context.Context, a Attempt) (bool, error) {
-	res, err := s.db.Collection(liveColl).UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: a.ID}, {Key: "status", Value: StatusOpen}},
-		bson.D{{Key: "$set", Value: bson.D{
-			{Key: "status", Value: StatusGraded}, {Key: "answers", Value: answersToDoc(a.Answers)},
-			{Key: "submitted_at", Value: a.SubmittedAt}, {Key: "correct", Value: a.Correct},
-			{Key: "score", Value: a.Score}, {Key: "passed", Value: a.Passed}, {Key: "late", Value: a.Late},
-		}}})
-	if err != nil {
-		return false, err
+// Record stores a graded attempt in the results, exactly once: an insert
+// keyed by the attempt id, so of two graders the first wins. It reports
+// whether this one did.
+func (s *Store) Record(ctx context.Context, a Attempt) (bool, error) {
+	_, err := s.db.Collection(resultsColl).InsertOne(ctx, toDoc(a))
+	if store.IsDuplicate(err) {
+		return false, nil
 	}
-	return res.MatchedCount == 1, nil
+	return err == nil, err
 }
 
-// Archive moves a graded attempt to the results: insert (a duplicate means
-// it is there already), then remove it from the live collection.
-func (s *Store) Archive(ctx context.Context, a Attempt) error {
-	if _, err := s.db.Collection(resultsColl).InsertOne(ctx, toDoc(a)); err != nil && !store.IsDuplicate(err) {
+// DropLive removes a graded attempt and its answers from the live set.
+func (s *Store) DropLive(ctx context.Context, id string) error {
+	if _, err := s.db.Collection(answersColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 		return err
 	}
-	_, err := s.db.Collection(liveColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: a.ID}})
+	_, err := s.db.Collection(liveColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return err
 }
 
-// LiveToSweep lists open attempts past deadline plus grace at now, and
-// graded ones still waiting to be archived.
+// LiveToSweep lists live attempts past deadline plus grace at now, with
+// their saved answers (and any a crash left live after grading).
 func (s *Store) LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error) {
-	return s.find(ctx, liveColl, bson.D{{Key: "$or", Value: bson.A{
-		bson.D{{Key: "status", Value: StatusGraded}},
-		bson.D{{Key: "status", Value: StatusOpen}, {Key: "deadline", Value: bson.D{{Key: "$lt", Value: now.Add(-Grace)}}}},
-	}}})
+	due, err := s.find(ctx, liveColl, bson.D{{Key: "deadline", Value: bson.D{{Key: "$lt", Value: now.Add(-Grace)}}}})
+	if err != nil {
+		return nil, err
+	}
+	for i := range due {
+		if err := s.withAnswers(ctx, &due[i]); err != nil {
+			return nil, err
+		}
+	}
+	return due, nil
 }
 
 // Filter selects attempts.
