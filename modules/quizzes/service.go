@@ -35,6 +35,7 @@ type Events interface {
 // Catalog gives the courses.
 type Catalog interface {
 	Course(code string) (courses.Course, bool)
+	Courses() []courses.Course
 }
 
 // AttemptStore is what the service needs from its store.
@@ -50,6 +51,8 @@ type AttemptStore interface {
 	LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
+	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
+	AddProgress(ctx context.Context, a Attempt) error
 	PutBank(ctx context.Context, course, version string, qs []courses.Question) error
 	Bank(ctx context.Context, course, version string) ([]courses.Question, error)
 }
@@ -185,7 +188,18 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 	if _, err := s.bank(ctx, c.Code, c.Quiz.Version); err != nil {
 		return Attempt{}, false, err
 	}
+	done, err := s.d.Store.Progress(ctx, p.CollaboratorID, c.Code)
+	if err != nil {
+		return Attempt{}, false, err
+	}
+	graded := map[int]bool{}
+	for _, r := range done {
+		graded[r.N] = true
+	}
 	for n := 1; n <= c.Quiz.MaxAttempts; n++ {
+		if graded[n] {
+			continue
+		}
 		id := AttemptID(p.CollaboratorID, c.Code, n)
 		now := s.d.Clock.Now()
 		err := s.d.Store.ClaimSlot(ctx, id, now)
@@ -213,13 +227,12 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		case !errs.Is(err, errs.NotFound):
 			return Attempt{}, false, err
 		}
-		if _, err := s.d.Store.Result(ctx, id); err == nil {
+		// Claimed, neither live nor in the progress: graded a moment ago,
+		// being started by a parallel request, or a crash came between the
+		// two inserts. Only the rare last case reads further.
+		if r, err := s.d.Store.Result(ctx, id); err == nil && r.ID != "" {
 			continue
-		} else if !errs.Is(err, errs.NotFound) {
-			return Attempt{}, false, err
 		}
-		// Claimed, neither live nor graded: another start is inserting it,
-		// or one crashed between the two inserts.
 		claimed, err := s.d.Store.SlotCreatedAt(ctx, id)
 		if err != nil {
 			return Attempt{}, false, err
@@ -350,6 +363,11 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 			return Attempt{}, err
 		}
 	}
+	if won {
+		if err := s.d.Store.AddProgress(ctx, graded); err != nil {
+			return Attempt{}, err
+		}
+	}
 	if err := s.d.Store.DropLive(ctx, a.ID); err != nil {
 		return Attempt{}, err
 	}
@@ -398,9 +416,24 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 		}
 		f.AreaCode = scope.AreaCode
 	}
-	graded, err := s.d.Store.Results(ctx, f)
-	if err != nil {
-		return nil, err
+	var graded []Attempt
+	if f.CollaboratorID != "" {
+		// One collaborator: their progress documents, by _id.
+		for _, c := range s.d.Catalog.Courses() {
+			if f.CourseCode != "" && c.Code != f.CourseCode {
+				continue
+			}
+			rs, err := s.d.Store.Progress(ctx, f.CollaboratorID, c.Code)
+			if err != nil {
+				return nil, err
+			}
+			graded = append(graded, rs...)
+		}
+	} else {
+		var err error
+		if graded, err = s.d.Store.Results(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	open, err := s.d.Store.Open(ctx, f)
 	if err != nil {

@@ -367,3 +367,59 @@ func (s *Store) find(ctx context.Context, coll string, filter bson.D) ([]Attempt
 	}
 	return out, nil
 }
+
+// progressColl holds one small document per collaborator and course: the
+// summaries of their graded attempts. Start and "my attempts" read it by
+// `_id` instead of filtering the results archive, which grows without end.
+const progressColl = "quiz_progress"
+
+type summaryDoc struct {
+	AttemptID   string    `bson:"attempt_id"`
+	N           int       `bson:"n"`
+	Score       float64   `bson:"score"`
+	Passed      bool      `bson:"passed"`
+	StartedAt   time.Time `bson:"started_at"`
+	SubmittedAt time.Time `bson:"submitted_at"`
+}
+
+type progressDoc struct {
+	ID             string       `bson:"_id"` // <collaborator>:<course>
+	CollaboratorID string       `bson:"collaborator_id"`
+	CourseCode     string       `bson:"course_code"`
+	AreaCode       string       `bson:"area_code"`
+	Results        []summaryDoc `bson:"results"`
+}
+
+func summaryOf(a Attempt) summaryDoc {
+	return summaryDoc{AttemptID: a.ID, N: a.N, Score: a.Score, Passed: a.Passed, StartedAt: a.StartedAt, SubmittedAt: a.SubmittedAt}
+}
+
+// Progress returns a collaborator's graded attempts at a course, as
+// summaries (no questions), from their progress document.
+func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error) {
+	var d progressDoc
+	err := s.db.Collection(progressColl).FindOne(ctx, bson.D{{Key: "_id", Value: collaboratorID + ":" + course}}).Decode(&d)
+	if store.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Attempt, len(d.Results))
+	for i, r := range d.Results {
+		out[i] = Attempt{ID: r.AttemptID, CollaboratorID: d.CollaboratorID, AreaCode: d.AreaCode, CourseCode: d.CourseCode, N: r.N,
+			Status: StatusGraded, Score: r.Score, Passed: r.Passed, StartedAt: r.StartedAt.UTC(), SubmittedAt: r.SubmittedAt.UTC()}
+	}
+	return out, nil
+}
+
+// AddProgress records a graded attempt in its progress document (by `_id`
+// alone; created on the first result).
+func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
+	_, err := s.db.Collection(progressColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}},
+		bson.D{
+			{Key: "$push", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
+			{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: a.CollaboratorID}, {Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
+		}, options.UpdateOne().SetUpsert(true))
+	return err
+}
