@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 )
@@ -48,13 +47,56 @@ func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 		}
 		d.Results = append(d.Results, summaryOf(a))
 	}
+	// New documents for a fresh load (one insert, not an update per key: an
+	// update costs a scan on the embedded store); a key that exists already
+	// (a load in several batches) gets the results appended by _id.
+	cur, err := s.db.Collection(summariesColl).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: order}}}})
+	if err != nil {
+		return err
+	}
+	var present []progressDoc
+	if err := cur.All(ctx, &present); err != nil {
+		return err
+	}
+	exists := map[string]bool{}
+	for _, d := range present {
+		exists[d.ID] = true
+	}
+	var fresh []any
 	for _, key := range order {
 		d := byKey[key]
-		_, err := s.db.Collection(progressColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}},
-			bson.D{{Key: "$push", Value: bson.D{{Key: "results", Value: bson.D{{Key: "$each", Value: d.Results}}}}},
-				{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: d.CollaboratorID}, {Key: "course_code", Value: d.CourseCode}, {Key: "area_code", Value: d.AreaCode}}}},
-			options.UpdateOne().SetUpsert(true))
+		if !exists[key] {
+			fresh = append(fresh, *d)
+			continue
+		}
+		_, err := s.db.Collection(summariesColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}},
+			bson.D{{Key: "$push", Value: bson.D{{Key: "results", Value: bson.D{{Key: "$each", Value: d.Results}}}}}})
 		if err != nil {
+			return err
+		}
+		ns := make([]int, len(d.Results))
+		for i, r := range d.Results {
+			ns[i] = r.N
+		}
+		if _, err := s.db.Collection(progressColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}},
+			bson.D{{Key: "$push", Value: bson.D{{Key: "graded", Value: bson.D{{Key: "$each", Value: ns}}}}}}); err != nil {
+			return err
+		}
+	}
+	if len(fresh) > 0 {
+		if _, err := s.db.Collection(summariesColl).InsertMany(ctx, fresh); err != nil {
+			return err
+		}
+		numbers := make([]any, len(fresh))
+		for i, f := range fresh {
+			d := f.(progressDoc)
+			nd := numbersDoc{ID: d.ID}
+			for _, r := range d.Results {
+				nd.Graded = append(nd.Graded, r.N)
+			}
+			numbers[i] = nd
+		}
+		if _, err := s.db.Collection(progressColl).InsertMany(ctx, numbers); err != nil {
 			return err
 		}
 	}

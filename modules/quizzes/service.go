@@ -51,6 +51,7 @@ type AttemptStore interface {
 	LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
+	Graded(ctx context.Context, collaboratorID, course string) ([]int, error)
 	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
 	AddProgress(ctx context.Context, a Attempt) error
 	PutBank(ctx context.Context, course, version string, qs []courses.Question) error
@@ -188,13 +189,13 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 	if _, err := s.bank(ctx, c.Code, c.Quiz.Version); err != nil {
 		return Attempt{}, false, err
 	}
-	done, err := s.d.Store.Progress(ctx, p.CollaboratorID, c.Code)
+	done, err := s.d.Store.Graded(ctx, p.CollaboratorID, c.Code)
 	if err != nil {
 		return Attempt{}, false, err
 	}
 	graded := map[int]bool{}
-	for _, r := range done {
-		graded[r.N] = true
+	for _, n := range done {
+		graded[n] = true
 	}
 	for n := 1; n <= c.Quiz.MaxAttempts; n++ {
 		if graded[n] {

@@ -15,7 +15,7 @@ import (
 type swapCatalog struct{ c courses.Course }
 
 func (s *swapCatalog) Course(code string) (courses.Course, bool) { return s.c, code == s.c.Code }
-func (s *swapCatalog) Courses() []courses.Course                  { return []courses.Course{s.c} }
+func (s *swapCatalog) Courses() []courses.Course                 { return []courses.Course{s.c} }
 
 // TestEditingTheBankChangesNoGradedAttempt: the attempt holds a snapshot of
 // its questions and key, so a later edit of quiz.yaml (a new key, a new

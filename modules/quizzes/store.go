@@ -368,10 +368,21 @@ func (s *Store) find(ctx context.Context, coll string, filter bson.D) ([]Attempt
 	return out, nil
 }
 
-// progressColl holds one small document per collaborator and course: the
-// summaries of their graded attempts. Start and "my attempts" read it by
-// `_id` instead of filtering the results archive, which grows without end.
-const progressColl = "quiz_progress"
+// Per collaborator and course, two documents keyed <collaborator>:<course>:
+// in quiz_progress only the numbers of the graded attempts (tiny: Start
+// reads it, and on the embedded store a lookup by _id costs in proportion
+// to the bytes of the whole collection), in quiz_summaries their scores
+// (for "my attempts"). Both spare the request path the results archive,
+// which grows without end.
+const (
+	progressColl  = "quiz_progress"
+	summariesColl = "quiz_summaries"
+)
+
+type numbersDoc struct {
+	ID     string `bson:"_id"`
+	Graded []int  `bson:"graded"`
+}
 
 type summaryDoc struct {
 	AttemptID   string    `bson:"attempt_id"`
@@ -394,11 +405,21 @@ func summaryOf(a Attempt) summaryDoc {
 	return summaryDoc{AttemptID: a.ID, N: a.N, Score: a.Score, Passed: a.Passed, StartedAt: a.StartedAt, SubmittedAt: a.SubmittedAt}
 }
 
+// Graded returns the numbers of a collaborator's graded attempts at a course.
+func (s *Store) Graded(ctx context.Context, collaboratorID, course string) ([]int, error) {
+	var d numbersDoc
+	err := s.db.Collection(progressColl).FindOne(ctx, bson.D{{Key: "_id", Value: collaboratorID + ":" + course}}).Decode(&d)
+	if store.IsNotFound(err) {
+		return nil, nil
+	}
+	return d.Graded, err
+}
+
 // Progress returns a collaborator's graded attempts at a course, as
-// summaries (no questions), from their progress document.
+// summaries (no questions).
 func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error) {
 	var d progressDoc
-	err := s.db.Collection(progressColl).FindOne(ctx, bson.D{{Key: "_id", Value: collaboratorID + ":" + course}}).Decode(&d)
+	err := s.db.Collection(summariesColl).FindOne(ctx, bson.D{{Key: "_id", Value: collaboratorID + ":" + course}}).Decode(&d)
 	if store.IsNotFound(err) {
 		return nil, nil
 	}
@@ -413,10 +434,16 @@ func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]
 	return out, nil
 }
 
-// AddProgress records a graded attempt in its progress document (by `_id`
-// alone; created on the first result).
+// AddProgress records a graded attempt in both documents (by `_id` alone;
+// created on the first result).
 func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
-	_, err := s.db.Collection(progressColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}},
+	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
+	_, err := s.db.Collection(progressColl).UpdateOne(ctx, key,
+		bson.D{{Key: "$push", Value: bson.D{{Key: "graded", Value: a.N}}}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Collection(summariesColl).UpdateOne(ctx, key,
 		bson.D{
 			{Key: "$push", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
 			{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: a.CollaboratorID}, {Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
