@@ -1,0 +1,572 @@
+// Command quizburst runs the synchronized exam of issue 3 on the embedded
+// store with the benchmark fixture loaded, against the whole service
+// started in-process, and a raw-driver baseline at the same concurrency:
+//
+//	go run ./bench/cmd/quizburst                          # fresh store, fixture loaded first
+//	go run ./bench/cmd/quizburst -from ./bench/out/data   # on a copy of a loaded fixture
+//
+// Phases, one after the other: (1) the app on the exam's schedule — every
+// simulated CTV starts within 2 s, autosaves every 3 s three times, and all
+// submit within a 10 s window; (2) the raw baseline on the same schedule on a
+// fresh collection: one insert per start, one `_id` findOneAndUpdate per
+// autosave and per submit; (3) and (4) the same two back to back with no
+// waits (closed loop), where throughput is not bounded by the schedule. The
+// closed loop uses other CTVs than the exam. Each phase starts on a freshly
+// started store and service (same files) and is bounded (-phase-timeout).
+// Logins happen before the measured phases. It prints per step n, errors,
+// ops/s, p50 and p99 and the ratio app ÷ raw, the store commands each phase
+// spent its time in, then PASS/FAIL per goal (the exit status does not
+// depend on them).
+//
+// Who sits the exam (-mix): CTVs with attempts left at the course, in a
+// seeded random order — first-timers and retakers as the fixture has them
+// (realistic), or first-timers only (first).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/bench/fixture"
+	"github.com/ctvacademy/academy/modules/app"
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/quizzes"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+type flags struct {
+	users      int
+	data, from string
+	loadFix    bool
+	course     string
+	mix        string
+	closed     bool
+	seed       uint64
+	cpuprofile string
+	phase      time.Duration
+	app        bool
+	rawDoc     string
+}
+
+func main() {
+	var f flags
+	flag.IntVar(&f.users, "users", 200, "simulated CTVs per phase")
+	flag.StringVar(&f.data, "data", "", "data directory of the embedded store (default: a fresh temporary directory, removed at the end)")
+	flag.StringVar(&f.from, "from", "", "copy the store of this data directory (a loaded fixture) into a fresh temporary one first")
+	flag.BoolVar(&f.loadFix, "fixture", true, "load the fixture first (skipped when the store holds it already)")
+	flag.StringVar(&f.course, "course", "", "course of the exam (default: the catalog's newest, where the fixture leaves attempts)")
+	flag.StringVar(&f.mix, "mix", "realistic", "who sits the exam: realistic (CTVs with attempts left, retakers included, as the fixture has them) or first (first attempts only)")
+	flag.BoolVar(&f.closed, "closed", true, "also run the closed-loop phases")
+	flag.Uint64Var(&f.seed, "seed", 7, "seed of the schedule, the selection and the answers")
+	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the app's scheduled phase to this file")
+	flag.DurationVar(&f.phase, "phase-timeout", 150*time.Second, "bound on each phase: requests not done by then count as errors")
+	flag.BoolVar(&f.app, "app", true, "run the app's phases (false: the raw baseline only)")
+	flag.StringVar(&f.rawDoc, "raw-doc", "slim", "raw baseline's document: slim (question ids and option order, as the quiz engine stores an attempt) or full (with the question texts and key, as it did before quiz_banks)")
+	flag.Parse()
+	if err := run(f); err != nil {
+		fmt.Fprintln(os.Stderr, "quizburst:", err)
+		os.Exit(1)
+	}
+}
+
+func run(f flags) error {
+	ctx := context.Background()
+	began := time.Now()
+	dir := f.data
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "quizburst-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dir = tmp
+		if f.from != "" {
+			t := time.Now()
+			if err := copyStore(f.from, dir); err != nil {
+				return err
+			}
+			fmt.Printf("copied the store of %s in %s\n", f.from, time.Since(t).Round(time.Millisecond))
+		}
+	}
+	mon := burst.NewMonitor()
+	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := startStack(ctx, dir, mon, serverLog)
+	if err != nil {
+		return err
+	}
+	defer func() { s.close() }()
+	fmt.Printf("embedded store in %s (driver pool of %d connection)\n", dir, store.EmbeddedPoolSize)
+	if f.loadFix {
+		fx := fixture.Default()
+		fx.Log = os.Stdout
+		rep, err := fixture.Load(ctx, s.db, fx)
+		if err != nil {
+			return err
+		}
+		if !rep.AlreadyLoaded {
+			fmt.Printf("fixture loaded in %s\n", rep.Took.Round(time.Millisecond))
+		}
+	}
+
+	course, ok := s.app.Courses.Course(f.course)
+	if f.course == "" {
+		course, ok = fixture.NewestCourse(s.app.Courses), true
+	}
+	if !ok {
+		return fmt.Errorf("no course %q", f.course)
+	}
+	burstSet, closedSet, err := pick(ctx, s.app, s.db, course, f)
+	if err != nil {
+		return err
+	}
+
+	// Sign in before anything is measured.
+	client := burst.NewClient(2*f.users, 2*time.Minute)
+	t := time.Now()
+	for _, set := range [][]person{burstSet, closedSet} {
+		if err := login(ctx, client, s.base, set); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("signed in %d CTVs in %s (argon2id default parameters, 4 at a time)\n\n", len(burstSet)+len(closedSet), time.Since(t).Round(time.Millisecond))
+
+	r := rand.New(rand.NewPCG(f.seed, 1))
+	appTakers := func(ps []person) []burst.Taker {
+		out := make([]burst.Taker, len(ps))
+		for i, p := range ps {
+			out[i] = &burst.AppTaker{Client: client, Base: s.base, Token: p.token, Course: course.Code, Rand: rand.New(rand.NewPCG(r.Uint64(), 2))}
+		}
+		return out
+	}
+	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
+	rawColls := []string{"bench_raw_burst_" + stamp, "bench_raw_closed_" + stamp}
+	rawTakers := func(coll string, ps []person) []burst.Taker {
+		out := make([]burst.Taker, len(ps))
+		for i, p := range ps {
+			rr := rand.New(rand.NewPCG(r.Uint64(), 3))
+			out[i] = &burst.RawTaker{Coll: s.db.Collection(coll), Rand: rr, Full: f.rawDoc == "full",
+				Attempt: quizzes.NewAttempt(p.c.ID, p.c.AreaCode, course, p.prior+1, time.Now(), rr)}
+		}
+		return out
+	}
+	defer func() {
+		for _, c := range rawColls {
+			_ = s.db.Collection(c).Drop(context.Background())
+		}
+	}()
+
+	where := map[string][]burst.CommandStats{}
+	// Each phase runs on a freshly started store and service (same files):
+	// what one phase's overload leaves behind — queued commands, a SQLite
+	// connection left "interrupted" by cancelled queries — must not count
+	// in the next.
+	phase := func(name string, do func(ctx context.Context) burst.Result) burst.Result {
+		s.close()
+		if s, err = startStack(ctx, dir, mon, serverLog); err != nil {
+			fmt.Fprintln(os.Stderr, "restart:", err)
+			os.Exit(1)
+		}
+		warm(ctx, client, s.base, burstSet[0].token)
+		mon.Take()
+		pctx, cancel := context.WithTimeout(ctx, f.phase)
+		defer cancel()
+		fmt.Printf("running: %s … (load average %s)\n", name, loadavg())
+		res := do(pctx)
+		cut := ""
+		if res.Cut {
+			cut = fmt.Sprintf(", cut at the %s bound", f.phase)
+		}
+		fmt.Printf("  done in %s%s (load average %s)\n", res.Wall.Round(time.Millisecond), cut, loadavg())
+		where[name] = mon.Take()
+		return res
+	}
+	var prof *os.File
+	if f.cpuprofile != "" {
+		if prof, err = os.Create(f.cpuprofile); err != nil {
+			return err
+		}
+	}
+	var appBurst, rawB, appClosed, rawC burst.Result
+	if f.app {
+		appBurst = phase("app, synchronized exam", func(ctx context.Context) burst.Result {
+			if prof != nil {
+				_ = pprof.StartCPUProfile(prof)
+				defer func() { pprof.StopCPUProfile(); prof.Close() }()
+			}
+			return burst.RunScheduled(ctx, "app", appTakers(burstSet), burst.Exam, f.seed)
+		})
+	}
+	rawB = phase("raw driver, synchronized exam", func(ctx context.Context) burst.Result {
+		return burst.RunScheduled(ctx, "raw", rawTakers(rawColls[0], burstSet), burst.Exam, f.seed)
+	})
+	if f.closed {
+		if f.app {
+			appClosed = phase("app, closed loop", func(ctx context.Context) burst.Result {
+				return burst.RunClosed(ctx, "app", appTakers(closedSet), burst.Exam.Saves)
+			})
+		}
+		rawC = phase("raw driver, closed loop", func(ctx context.Context) burst.Result {
+			return burst.RunClosed(ctx, "raw", rawTakers(rawColls[1], closedSet), burst.Exam.Saves)
+		})
+	}
+
+	fmt.Printf("\nmachine: %d CPUs (GOMAXPROCS %d), %s %s/%s; course %s; %d simulated CTVs per phase; raw documents %s\n",
+		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, course.Code, f.users, f.rawDoc)
+	fmt.Println("ops/s counts successful requests per second over the step's span; errors include requests a phase's bound left unsent")
+	fmt.Printf("\nsynchronized exam (all start within %s, autosave every %s ×%d, all submit within a %s window)\n",
+		burst.Exam.StartSpread, burst.Exam.SaveEvery, burst.Exam.Saves, burst.Exam.SubmitWindow)
+	table(appBurst, rawB)
+	if f.closed {
+		fmt.Printf("\nclosed loop (each CTV: start → %d autosaves → submit, back to back)\n", burst.Exam.Saves)
+		table(appClosed, rawC)
+	}
+	errorsOf := func(r burst.Result) {
+		for _, e := range r.FirstErrors {
+			fmt.Printf("  %s error: %s\n", r.Name, e)
+		}
+	}
+	errorsOf(appBurst)
+	errorsOf(appClosed)
+	errorsOf(rawB)
+	errorsOf(rawC)
+	fmt.Println("\nwhere the time goes: store commands during each phase (one connection: their durations add up to its busy time)")
+	for _, name := range []string{"app, synchronized exam", "raw driver, synchronized exam", "app, closed loop", "raw driver, closed loop"} {
+		rows := where[name]
+		if len(rows) == 0 {
+			continue
+		}
+		var total time.Duration
+		for _, r := range rows {
+			total += r.Total
+		}
+		fmt.Printf("  %s: %s in %d kinds of command\n", name, ms(total), len(rows))
+		for i, r := range rows {
+			if i == 8 {
+				break
+			}
+			fmt.Printf("    %-14s %-22s %5d× (%3d failed)  total %9s  mean %9s  max %9s\n", r.Command, r.Collection, r.N, r.Failed,
+				ms(r.Total), ms(r.Total/time.Duration(max(1, r.N))), ms(r.Max))
+		}
+	}
+	if !f.app {
+		return nil
+	}
+
+	fmt.Println("\ngoals (embedded store, fixture loaded):")
+	appErrs := appBurst.All.Errors + appClosed.All.Errors
+	goal("0 errors", appErrs == 0, fmt.Sprintf("%d errors (exam %d, closed loop %d)", appErrs, appBurst.All.Errors, appClosed.All.Errors))
+	goal("start p99 ≤ 500 ms", appBurst.Steps[burst.Start].P99 <= 500*time.Millisecond && appBurst.Steps[burst.Start].N > 0,
+		p99Detail("exam start", appBurst.Steps[burst.Start], 500*time.Millisecond))
+	goal("submit p99 ≤ 1 s", appBurst.Steps[burst.Submit].P99 <= time.Second && appBurst.Steps[burst.Submit].N > 0,
+		p99Detail("exam submit", appBurst.Steps[burst.Submit], time.Second))
+	if f.closed {
+		ratio := appClosed.All.OpsPerSec / rawC.All.OpsPerSec
+		goal("app throughput ≥ 0.5× raw", ratio >= 0.5,
+			fmt.Sprintf("closed loop %.1f vs %.1f ops/s = %.2f× (exam, bounded by its schedule: %.2f×)", appClosed.All.OpsPerSec, rawC.All.OpsPerSec, ratio,
+				appBurst.All.OpsPerSec/rawB.All.OpsPerSec))
+	} else {
+		goal("app throughput ≥ 0.5× raw", appBurst.All.OpsPerSec/rawB.All.OpsPerSec >= 0.5,
+			fmt.Sprintf("exam %.2f× (bounded by the schedule; run the closed loop for a meaningful ratio)", appBurst.All.OpsPerSec/rawB.All.OpsPerSec))
+	}
+	fmt.Printf("\ntotal %s\n", time.Since(began).Round(time.Second))
+	return nil
+}
+
+// person is a CTV of the fixture who sits the exam.
+type person struct {
+	c     collaborators.Collaborator
+	prior int // earlier attempts at the course
+	token string
+}
+
+// pick chooses the CTVs of the scheduled and of the closed-loop phases
+// (disjoint): CTVs with attempts left at the course, in a seeded random
+// order; with -mix first, only those with no attempt yet.
+func pick(ctx context.Context, a *app.App, db *mongo.Database, course courses.Course, f flags) ([]person, []person, error) {
+	ctvs, err := a.Collaborators.List(ctx, authz.All, collaborators.Filter{Role: authz.RoleCTV})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Earlier attempts, from the attempt-number slots (small documents):
+	// read once, before anything is measured.
+	cur, err := db.Collection("quiz_slots").Find(ctx, bson.D{})
+	if err != nil {
+		return nil, nil, err
+	}
+	var slots []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &slots); err != nil {
+		return nil, nil, err
+	}
+	prior := map[string]int{}
+	for _, s := range slots {
+		collab, code, _, err := quizzes.ParseAttemptID(s.ID)
+		if err == nil && code == course.Code {
+			prior[collab]++
+		}
+	}
+	var eligible []person
+	for _, c := range ctvs {
+		n := prior[c.ID]
+		if n < course.Quiz.MaxAttempts && (f.mix != "first" || n == 0) {
+			eligible = append(eligible, person{c: c, prior: n})
+		}
+	}
+	r := rand.New(rand.NewPCG(f.seed, 0x7069636b))
+	r.Shuffle(len(eligible), func(i, j int) { eligible[i], eligible[j] = eligible[j], eligible[i] })
+	need := f.users
+	if f.closed {
+		need *= 2
+	}
+	if len(eligible) < need {
+		return nil, nil, fmt.Errorf("only %d of %d CTVs have attempts left at %s (mix %s); %d needed", len(eligible), len(ctvs), course.Code, f.mix, need)
+	}
+	burstSet, closedSet := eligible[:f.users], eligible[f.users:need]
+	describe := func(name string, ps []person) {
+		hist := map[int]int{}
+		for _, p := range ps {
+			hist[p.prior]++
+		}
+		var parts []string
+		for k := 0; k < course.Quiz.MaxAttempts; k++ {
+			if hist[k] > 0 {
+				parts = append(parts, fmt.Sprintf("%d with %d earlier attempt(s)", hist[k], k))
+			}
+		}
+		fmt.Printf("%s: %d CTVs at %s: %s\n", name, len(ps), course.Code, strings.Join(parts, ", "))
+	}
+	fmt.Printf("%d CTVs in the fixture, %d earlier attempts at %s (mix %s)\n", len(ctvs), total(prior), course.Code, f.mix)
+	describe("exam", burstSet)
+	if f.closed {
+		describe("closed loop", closedSet)
+	}
+	return burstSet, closedSet, nil
+}
+
+// login signs every person in, four at a time (argon2id is the cost).
+func login(ctx context.Context, c *http.Client, base string, ps []person) error {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	work := make(chan int)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				tok, err := burst.Login(ctx, c, base, ps[i].c.Email, fixture.Password)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("sign in %s: %w", ps[i].c.Email, err)
+				}
+				ps[i].token = tok
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range ps {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	return firstErr
+}
+
+// stack is the embedded store and the service on it.
+type stack struct {
+	emb    *store.Embedded
+	client *mongo.Client
+	db     *mongo.Database
+	app    *app.App
+	base   string
+	stop   func()
+}
+
+// startStack starts the embedded store on dir as store.Open does (the same
+// server, one driver connection, a 30 s operation timeout) with the command
+// monitor attached, and the whole service on it (app.New with Options{DB},
+// Setup without the demo, Serve on a loopback listener).
+func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.Logger) (*stack, error) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	emb, err := store.StartEmbedded(filepath.Join(dir, "store"), quiet)
+	if err != nil {
+		return nil, err
+	}
+	s := &stack{emb: emb, stop: func() {}}
+	s.client, err = mongo.Connect(options.Client().ApplyURI(emb.URI).SetMaxPoolSize(store.EmbeddedPoolSize).
+		SetTimeout(30 * time.Second).SetMonitor(mon.CommandMonitor()))
+	if err != nil {
+		emb.Stop()
+		return nil, err
+	}
+	s.db = s.client.Database("academy")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	s.base = "http://" + ln.Addr().String()
+	s.app, err = app.New(ctx, app.Config{HTTPAddr: ln.Addr().String(), BaseURL: s.base, DataDir: dir, MongoDB: "academy",
+		MailFrom: "academy@localhost"}, app.Options{DB: s.db, Logger: log})
+	if err == nil {
+		err = s.app.Setup(ctx)
+	}
+	if err != nil {
+		_ = ln.Close()
+		s.close()
+		return nil, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- s.app.Serve(sctx, ln) }()
+	s.stop = func() { cancel(); <-served }
+	return s, nil
+}
+
+// close stops the service, then the store.
+func (s *stack) close() {
+	if s == nil || s.emb == nil {
+		return
+	}
+	s.stop()
+	_ = s.client.Disconnect(context.Background())
+	s.emb.Stop()
+	s.emb = nil
+}
+
+// warm makes one signed-in request, so that the service's caches (the
+// registry) are loaded before a phase is measured.
+func warm(ctx context.Context, c *http.Client, base, token string) {
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/me", nil)
+	if err != nil {
+		return
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := c.Do(req); err == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}
+
+func table(app, raw burst.Result) {
+	fmt.Printf("  %-9s | %5s %4s %8s %9s %9s | %5s %4s %8s %9s %9s | %s\n",
+		"step", "app n", "err", "ops/s", "p50", "p99", "raw n", "err", "ops/s", "p50", "p99", "app÷raw ops/s")
+	row := func(name string, a, r burst.StepStats) {
+		ratio := "-"
+		if r.OpsPerSec > 0 {
+			ratio = fmt.Sprintf("%.2f", a.OpsPerSec/r.OpsPerSec)
+		}
+		fmt.Printf("  %-9s | %5d %4d %8.1f %9s %9s | %5d %4d %8.1f %9s %9s | %s\n",
+			name, a.N, a.Errors, a.OpsPerSec, ms(a.P50), ms(a.P99), r.N, r.Errors, r.OpsPerSec, ms(r.P50), ms(r.P99), ratio)
+	}
+	for _, s := range burst.Steps {
+		row(s.String(), app.Steps[s], raw.Steps[s])
+	}
+	row("all", app.All, raw.All)
+	if lag := max(app.All.MaxLag, raw.All.MaxLag); lag > 0 {
+		fmt.Printf("  (largest delay of a request against its schedule: app %s, raw %s; app max latency %s)\n", ms(app.All.MaxLag), ms(raw.All.MaxLag), ms(app.All.Max))
+	}
+}
+
+// loadavg returns the 1-minute load average (other work on the machine
+// shows in the figures).
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
+}
+
+func ms(d time.Duration) string {
+	switch {
+	case d >= 10*time.Second:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	case d >= time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	default:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+}
+
+func p99Detail(name string, s burst.StepStats, limit time.Duration) string {
+	if s.N == 0 {
+		return fmt.Sprintf("%s: none sent within the phase's bound (%d not sent)", name, s.NotRun)
+	}
+	d := fmt.Sprintf("%s p99 %s (%s)", name, ms(s.P99), over(s.P99, limit))
+	if s.NotRun > 0 {
+		d += fmt.Sprintf(", %d more not sent within the phase's bound", s.NotRun)
+	}
+	return d
+}
+
+func over(got, limit time.Duration) string {
+	if got <= limit {
+		return fmt.Sprintf("%.0f%% of the limit", 100*float64(got)/float64(limit))
+	}
+	return fmt.Sprintf("%.1f× the limit", float64(got)/float64(limit))
+}
+
+func goal(name string, ok bool, detail string) {
+	verdict := "FAIL"
+	if ok {
+		verdict = "PASS"
+	}
+	fmt.Printf("  %s  %-28s %s\n", verdict, name, detail)
+}
+
+// copyStore copies the embedded store's files of from into to.
+func copyStore(from, to string) error {
+	src := filepath.Join(from, "store")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(to, "store"), 0o750); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(to, "store", e.Name()), b, 0o640); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
