@@ -282,6 +282,11 @@ func (a *App) Setup(ctx context.Context) error {
 	if err := store.EnsureIndexes(ctx, a.DB, idx); err != nil {
 		return err
 	}
+	if a.Store != nil {
+		if _, err := a.Store.IndexIDs(ctx); err != nil {
+			return err
+		}
+	}
 	if a.Config.AdminEmail != "" {
 		created, err := a.Accounts.EnsureAdmin(ctx, a.Config.AdminEmail, a.Config.AdminPassword)
 		if err != nil {

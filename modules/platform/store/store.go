@@ -27,6 +27,9 @@ type Config struct {
 	Database string
 	DataDir  string // the embedded server keeps its SQLite files under DataDir/store
 	Logger   *slog.Logger
+	// NoIDIndex leaves out the `_id` lookup indexes of the embedded store
+	// (idindex.go), for measuring what they change.
+	NoIDIndex bool
 }
 
 // Store is an open connection to the database.
@@ -37,6 +40,7 @@ type Store struct {
 	Mode string
 
 	stopEmbedded func()
+	ids          *idIndexer
 }
 
 // Embedded is an in-process FerretDB server.
@@ -96,8 +100,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s := &Store{Mode: "mongodb"}
 	uri := cfg.URI
 	opts := options.Client()
+	dir := filepath.Join(cfg.DataDir, "store")
 	if uri == "" {
-		emb, err := StartEmbedded(filepath.Join(cfg.DataDir, "store"), cfg.Logger)
+		emb, err := StartEmbedded(dir, cfg.Logger)
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +125,30 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		_ = s.Close(context.Background())
 		return nil, fmt.Errorf("store: ping: %w", err)
 	}
+	if s.Mode == "embedded" && !cfg.NoIDIndex {
+		logger := cfg.Logger
+		if logger == nil {
+			logger = slog.Default()
+		}
+		s.ids = startIDIndexer(dir, cfg.Database, time.Minute, func(err error) {
+			logger.Warn("store: _id lookup indexes", "err", err)
+		})
+		if _, err := s.ids.pass(ctx); err != nil {
+			_ = s.Close(context.Background())
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// IndexIDs adds the embedded store's `_id` lookup indexes to collections
+// created since the last pass (see idindex.go); call it once the modules
+// have created their collections. A no-op on MongoDB.
+func (s *Store) IndexIDs(ctx context.Context) (int, error) {
+	if s.ids == nil {
+		return 0, nil
+	}
+	return s.ids.pass(ctx)
 }
 
 // Ping checks that the store answers.
@@ -139,6 +167,10 @@ func (s *Store) Close(ctx context.Context) error {
 }
 
 func (s *Store) stop() {
+	if s.ids != nil {
+		s.ids.close()
+		s.ids = nil
+	}
 	if s.stopEmbedded != nil {
 		s.stopEmbedded()
 		s.stopEmbedded = nil

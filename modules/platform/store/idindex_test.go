@@ -1,0 +1,107 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// The embedded store's `_id` lookups must use an index once IndexIDs has
+// run, and finds, updates and deletes by `_id` must answer as before.
+func TestIndexIDsMakesIDLookupsUseAnIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, store.Config{Database: "ix", DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(context.Background())
+
+	coll := st.DB.Collection("things")
+	for i := 0; i < 50; i++ {
+		if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("t%02d", i)}, {Key: "n", Value: i}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if plan := idPlan(t, st.DB, "things"); !strings.Contains(plan, "SCAN") {
+		t.Fatalf("before IndexIDs the plan is %q, want a scan (has FerretDB changed its query?)", plan)
+	}
+	n, err := st.IndexIDs(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("IndexIDs = %d, %v; want 1 index created", n, err)
+	}
+	// FerretDB's connections notice the new schema at their next write.
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "t50"}, {Key: "n", Value: 50}}); err != nil {
+		t.Fatal(err)
+	}
+	if plan := idPlan(t, st.DB, "things"); !strings.Contains(plan, "USING INDEX") {
+		t.Fatalf("after IndexIDs the plan is %q, want an index search", plan)
+	}
+	if n, err := st.IndexIDs(ctx); err != nil || n != 0 {
+		t.Errorf("second pass = %d, %v; want nothing to do", n, err)
+	}
+
+	var d struct {
+		N int `bson:"n"`
+	}
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "t17"}}).Decode(&d); err != nil || d.N != 17 {
+		t.Fatalf("find t17 = %d, %v", d.N, err)
+	}
+	if err := coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: "t17"}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 100}}}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "t17"}}).Decode(&d); err != nil || d.N != 117 {
+		t.Fatalf("after update t17 = %d, %v", d.N, err)
+	}
+	if res, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: "t18"}}); err != nil || res.DeletedCount != 1 {
+		t.Fatalf("delete t18 = %v, %v", res, err)
+	}
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "t18"}}).Err(); !store.IsNotFound(err) {
+		t.Fatalf("t18 after delete: %v", err)
+	}
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "t19"}}); !store.IsDuplicate(err) {
+		t.Fatalf("duplicate _id insert: %v; FerretDB's unique index must still hold", err)
+	}
+	if c, err := coll.CountDocuments(ctx, bson.D{}); err != nil || c != 50 {
+		t.Fatalf("count = %d, %v", c, err)
+	}
+
+	// A collection created later by its first insert is indexed by the next pass.
+	if _, err := st.DB.Collection("later").InsertOne(ctx, bson.D{{Key: "_id", Value: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.IndexIDs(ctx); err != nil || n != 1 {
+		t.Fatalf("pass after a new collection = %d, %v; want 1", n, err)
+	}
+	// Dropping a collection drops its table with the index.
+	if err := st.DB.Collection("later").Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.IndexIDs(ctx); err != nil || n != 0 {
+		t.Fatalf("pass after a drop = %d, %v", n, err)
+	}
+}
+
+// idPlan is the embedded store's own account (its explain command) of how
+// SQLite runs an `_id` find on the collection.
+func idPlan(t *testing.T, db *mongo.Database, collection string) string {
+	t.Helper()
+	var out struct {
+		QueryPlanner struct {
+			Plan []string `bson:"Plan"`
+		} `bson:"queryPlanner"`
+	}
+	cmd := bson.D{{Key: "explain", Value: bson.D{{Key: "find", Value: collection}, {Key: "filter", Value: bson.D{{Key: "_id", Value: "t01"}}}}}}
+	if err := db.RunCommand(context.Background(), cmd).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(out.QueryPlanner.Plan, "; ")
+}
