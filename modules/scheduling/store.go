@@ -142,11 +142,11 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 			return Session{}, err
 		}
 		next.Rev = cur.Rev + 1
-		res, err := s.db.Collection(sessionsColl).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "rev", Value: cur.Rev}}, toDoc(next))
+		ok, err := store.ReplaceIfRev(ctx, s.db.Collection(sessionsColl), id, cur.Rev, toDoc(next))
 		if err != nil {
 			return Session{}, err
 		}
-		if res.MatchedCount == 1 {
+		if ok {
 			return next, nil
 		}
 		if err := ctx.Err(); err != nil {

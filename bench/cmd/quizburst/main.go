@@ -66,6 +66,7 @@ type flags struct {
 	phase      time.Duration
 	app        bool
 	rawDoc     string
+	idIndex    bool
 }
 
 func main() {
@@ -82,6 +83,7 @@ func main() {
 	flag.DurationVar(&f.phase, "phase-timeout", 150*time.Second, "bound on each phase: requests not done by then count as errors")
 	flag.BoolVar(&f.app, "app", true, "run the app's phases (false: the raw baseline only)")
 	flag.StringVar(&f.rawDoc, "raw-doc", "slim", "raw baseline's document: slim (question ids and option order, as the quiz engine stores an attempt) or full (with the question texts and key, as it did before quiz_banks)")
+	flag.BoolVar(&f.idIndex, "id-index", true, "add the embedded store's _id lookup indexes (store.IndexIDs) to the app's and the raw baseline's collections")
 	flag.Parse()
 	if err := run(f); err != nil {
 		fmt.Fprintln(os.Stderr, "quizburst:", err)
@@ -110,12 +112,18 @@ func run(f flags) error {
 	}
 	mon := burst.NewMonitor()
 	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := startStack(ctx, dir, mon, serverLog)
+	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
+	rawColls := []string{"bench_raw_burst_" + stamp, "bench_raw_closed_" + stamp}
+	var indexed []string // collections the raw baseline writes, indexed as the app's are
+	if f.idIndex {
+		indexed = rawColls
+	}
+	s, err := startStack(ctx, dir, mon, serverLog, f.idIndex, indexed)
 	if err != nil {
 		return err
 	}
 	defer func() { s.close() }()
-	fmt.Printf("embedded store in %s (driver pool of %d connection)\n", dir, store.EmbeddedPoolSize)
+	fmt.Printf("embedded store in %s (driver pool of %d connection; _id lookup indexes: %v)\n", dir, store.EmbeddedPoolSize, f.idIndex)
 	if f.loadFix {
 		fx := fixture.Default()
 		fx.Log = os.Stdout
@@ -158,8 +166,6 @@ func run(f flags) error {
 		}
 		return out
 	}
-	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
-	rawColls := []string{"bench_raw_burst_" + stamp, "bench_raw_closed_" + stamp}
 	rawTakers := func(coll string, ps []person) []burst.Taker {
 		out := make([]burst.Taker, len(ps))
 		for i, p := range ps {
@@ -182,7 +188,7 @@ func run(f flags) error {
 	// in the next.
 	phase := func(name string, do func(ctx context.Context) burst.Result) burst.Result {
 		s.close()
-		if s, err = startStack(ctx, dir, mon, serverLog); err != nil {
+		if s, err = startStack(ctx, dir, mon, serverLog, f.idIndex, indexed); err != nil {
 			fmt.Fprintln(os.Stderr, "restart:", err)
 			os.Exit(1)
 		}
@@ -408,8 +414,10 @@ type stack struct {
 // startStack starts the embedded store on dir as store.Open does (the same
 // server, one driver connection, a 30 s operation timeout) with the command
 // monitor attached, and the whole service on it (app.New with Options{DB},
-// Setup without the demo, Serve on a loopback listener).
-func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.Logger) (*stack, error) {
+// Setup without the demo, Serve on a loopback listener). With idIndex the
+// store's `_id` lookup indexes are added as store.Open adds them, to the
+// service's collections and to the extra ones (created empty first).
+func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.Logger, idIndex bool, extra []string) (*stack, error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	emb, err := store.StartEmbedded(filepath.Join(dir, "store"), quiet)
 	if err != nil {
@@ -422,6 +430,7 @@ func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.L
 		emb.Stop()
 		return nil, err
 	}
+	store.MarkExclusive(s.client) // the store's only client, as store.Open marks it
 	s.db = s.client.Database("academy")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -433,6 +442,12 @@ func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.L
 		MailFrom: "academy@localhost"}, app.Options{DB: s.db, Logger: log})
 	if err == nil {
 		err = s.app.Setup(ctx)
+	}
+	if err == nil && idIndex {
+		for _, c := range extra {
+			_ = s.db.CreateCollection(ctx, c) // exists already: fine
+		}
+		_, err = store.IndexIDs(ctx, filepath.Join(dir, "store"), "academy")
 	}
 	if err != nil {
 		_ = ln.Close()

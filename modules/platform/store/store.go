@@ -62,6 +62,10 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	if err != nil {
 		return nil, err
 	}
+	unlock, err := lockDir(abs)
+	if err != nil {
+		return nil, err
+	}
 	if logger == nil {
 		logger = slog.Default()
 	}
@@ -73,6 +77,7 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 		Logger:    quiet,
 	})
 	if err != nil {
+		unlock()
 		return nil, fmt.Errorf("store: start embedded server: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -81,7 +86,7 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 		defer close(done)
 		_ = f.Run(ctx)
 	}()
-	return &Embedded{URI: f.MongoDBURI(), stop: func() { cancel(); <-done }}, nil
+	return &Embedded{URI: f.MongoDBURI(), stop: func() { cancel(); <-done; unlock() }}, nil
 }
 
 // EmbeddedPoolSize is the driver's connection pool size on the embedded
@@ -119,6 +124,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.Client = client
 	s.DB = client.Database(cfg.Database)
+	if s.Mode == "embedded" {
+		MarkExclusive(client)
+	}
 	pingCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	if err := s.Ping(pingCtx); err != nil {

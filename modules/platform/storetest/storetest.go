@@ -60,6 +60,9 @@ func run(m *testing.M) int {
 		return 2
 	}
 	client = c
+	if os.Getenv("ACADEMY_TEST_MONGODB_URI") == "" {
+		store.MarkExclusive(c)
+	}
 	defer func() { _ = c.Disconnect(context.Background()) }()
 	return m.Run()
 }

@@ -1,0 +1,93 @@
+package store_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// Read-modify-write through ReplaceIfRev loses no update: 40 writers each
+// add one to a counter, retrying when another got there first.
+func TestReplaceIfRevLosesNoUpdate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	coll := storetest.New(t).Collection("revs")
+	type doc struct {
+		ID  string `bson:"_id"`
+		Rev int64  `bson:"rev"`
+		N   int    `bson:"n"`
+	}
+	if _, err := coll.InsertOne(ctx, doc{ID: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 40
+	var wg sync.WaitGroup
+	for i := 0; i < writers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for try := 0; try < 1000; try++ {
+				var cur doc
+				if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "d"}}).Decode(&cur); err != nil {
+					t.Error(err)
+					return
+				}
+				ok, err := store.ReplaceIfRev(ctx, coll, "d", cur.Rev, doc{ID: "d", Rev: cur.Rev + 1, N: cur.N + 1})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if ok {
+					return
+				}
+			}
+			t.Error("a writer never got through")
+		}()
+	}
+	wg.Wait()
+	var got doc
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "d"}}).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.N != writers || got.Rev != writers {
+		t.Errorf("after %d writers: n = %d, rev = %d", writers, got.N, got.Rev)
+	}
+	// A stale rev and a missing document change nothing.
+	if ok, err := store.ReplaceIfRev(ctx, coll, "d", 3, doc{ID: "d", Rev: 4, N: -1}); ok || err != nil {
+		t.Errorf("stale rev: %v, %v", ok, err)
+	}
+	if ok, err := store.ReplaceIfRev(ctx, coll, "missing", 0, doc{ID: "missing", Rev: 1}); ok || err != nil {
+		t.Errorf("missing document: %v, %v", ok, err)
+	}
+	if n, _ := coll.CountDocuments(ctx, bson.D{}); n != 1 {
+		t.Errorf("%d documents, want 1", n)
+	}
+}
+
+// One process per embedded data directory: a second store on the same
+// directory is refused with a message that says why.
+func TestEmbeddedStoreLocksItsDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	first, err := store.StartEmbedded(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.StartEmbedded(dir, quiet); err == nil || !strings.Contains(err.Error(), "in use by another process") {
+		t.Fatalf("second store on the same directory: %v", err)
+	}
+	first.Stop()
+	again, err := store.StartEmbedded(dir, quiet)
+	if err != nil {
+		t.Fatalf("after the first stopped: %v", err)
+	}
+	again.Stop()
+}
