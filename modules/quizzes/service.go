@@ -44,6 +44,8 @@ type AttemptStore interface {
 	SlotCreatedAt(ctx context.Context, id string) (time.Time, error)
 	InsertLive(ctx context.Context, a Attempt) error
 	Live(ctx context.Context, id string) (Attempt, error)
+	LiveAttempt(ctx context.Context, id string) (Attempt, error)
+	LoadAnswers(ctx context.Context, a *Attempt) error
 	Result(ctx context.Context, id string) (Attempt, error)
 	SaveAnswers(ctx context.Context, id string, answers map[string][]string, now time.Time) (bool, error)
 	Record(ctx context.Context, a Attempt) (bool, error)
@@ -75,7 +77,19 @@ type Service struct {
 
 	mu    sync.Mutex
 	banks map[string]map[string]courses.Question // <course>@<version> → question id → question
+	// opened holds live attempts as stored (questions drawn, option
+	// order, deadline), without answers. A live attempt never changes
+	// once inserted — its answers are kept apart and grading moves it to
+	// the results — so any process may keep it while it is open. One that
+	// another process graded meanwhile is caught by the store all the
+	// same: its answers document is gone (autosave → 409) and its result
+	// exists (submit returns it).
+	opened map[string]Attempt
 }
+
+// openedMax bounds the cache of live attempts (a synchronized exam of the
+// fixture holds 200).
+const openedMax = 20_000
 
 // NewService returns the quiz service.
 func NewService(d Deps) *Service {
@@ -88,7 +102,7 @@ func NewService(d Deps) *Service {
 	if d.Rand == nil {
 		d.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
-	return &Service{d: d, banks: map[string]map[string]courses.Question{}}
+	return &Service{d: d, banks: map[string]map[string]courses.Question{}, opened: map[string]Attempt{}}
 }
 
 // bank returns a bank version by question id, stored once and then kept
@@ -160,6 +174,51 @@ func (s *Service) live(ctx context.Context, id string) (Attempt, error) {
 	return a, err
 }
 
+// liveAttempt reads an open attempt through the cache, with its saved
+// answers when answers is set, and hydrates it.
+func (s *Service) liveAttempt(ctx context.Context, id string, answers bool) (Attempt, error) {
+	s.mu.Lock()
+	a, ok := s.opened[id]
+	s.mu.Unlock()
+	if !ok {
+		var err error
+		if a, err = s.d.Store.LiveAttempt(ctx, id); err != nil {
+			return Attempt{}, err
+		}
+		s.remember(a)
+	}
+	a.Questions = append([]Question(nil), a.Questions...) // hydrate writes into it
+	if answers {
+		if err := s.d.Store.LoadAnswers(ctx, &a); err != nil {
+			return Attempt{}, err
+		}
+	}
+	return a, s.hydrate(ctx, &a)
+}
+
+// remember caches an attempt as stored, before hydration.
+func (s *Service) remember(a Attempt) {
+	a.Questions = append([]Question(nil), a.Questions...)
+	a.Answers = nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.opened) >= openedMax {
+		for id := range s.opened { // drop an arbitrary half
+			delete(s.opened, id)
+			if len(s.opened) < openedMax/2 {
+				break
+			}
+		}
+	}
+	s.opened[a.ID] = a
+}
+
+func (s *Service) forget(id string) {
+	s.mu.Lock()
+	delete(s.opened, id)
+	s.mu.Unlock()
+}
+
 func (s *Service) result(ctx context.Context, id string) (Attempt, error) {
 	a, err := s.d.Store.Result(ctx, id)
 	if err == nil {
@@ -209,6 +268,7 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 			if err := s.d.Store.InsertLive(ctx, a); err != nil {
 				return Attempt{}, false, err
 			}
+			s.remember(a)
 			return a, true, nil
 		}
 		if !errs.Is(err, errs.Conflict) {
@@ -269,9 +329,10 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Attemp
 	return a, nil
 }
 
-// own returns the caller's own live attempt. Errors: errs.NotFound (also
-// for another collaborator's attempt), errs.Conflict when it is graded.
-func (s *Service) own(ctx context.Context, p authz.Principal, id string) (Attempt, error) {
+// own returns the caller's own live attempt, with its saved answers when
+// answers is set. Errors: errs.NotFound (also for another collaborator's
+// attempt, and for one graded).
+func (s *Service) own(ctx context.Context, p authz.Principal, id string, answers bool) (Attempt, error) {
 	collab, _, _, err := ParseAttemptID(id)
 	if err != nil {
 		return Attempt{}, err
@@ -279,7 +340,7 @@ func (s *Service) own(ctx context.Context, p authz.Principal, id string) (Attemp
 	if p.CollaboratorID == "" || collab != p.CollaboratorID {
 		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
 	}
-	return s.live(ctx, id)
+	return s.liveAttempt(ctx, id, answers)
 }
 
 // SaveAnswers autosaves the caller's answers to their open attempt. After
@@ -287,7 +348,7 @@ func (s *Service) own(ctx context.Context, p authz.Principal, id string) (Attemp
 // errs.NotFound, errs.Invalid (answers naming unknown questions or
 // options), errs.Conflict (graded, or time is up).
 func (s *Service) SaveAnswers(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
-	a, err := s.own(ctx, p, id)
+	a, err := s.own(ctx, p, id, false)
 	if errs.Is(err, errs.NotFound) {
 		if _, rerr := s.d.Store.Result(ctx, id); rerr == nil {
 			return Attempt{}, errs.E(errs.Conflict, "the attempt is already submitted")
@@ -320,7 +381,8 @@ func (s *Service) SaveAnswers(ctx context.Context, p authz.Principal, id string,
 // answers are graded. Submitting a graded attempt again returns its result.
 // Errors: errs.NotFound, errs.Invalid.
 func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
-	a, err := s.own(ctx, p, id)
+	now := s.d.Clock.Now()
+	a, err := s.own(ctx, p, id, false)
 	if errs.Is(err, errs.NotFound) {
 		if r, rerr := s.result(ctx, id); rerr == nil && r.CollaboratorID == p.CollaboratorID {
 			return r, nil
@@ -334,7 +396,13 @@ func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answ
 			return Attempt{}, err
 		}
 	}
-	return s.finish(ctx, a, answers, s.d.Clock.Now())
+	if answers == nil || !a.AcceptsAnswers(now) {
+		// The saved answers are graded (none sent, or sent too late).
+		if err := s.d.Store.LoadAnswers(ctx, &a); err != nil {
+			return Attempt{}, err
+		}
+	}
+	return s.finish(ctx, a, answers, now)
 }
 
 // finish grades an open attempt (with answers when they arrived in time)
@@ -372,6 +440,7 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 	if err := s.d.Store.DropLive(ctx, a.ID); err != nil {
 		return Attempt{}, err
 	}
+	s.forget(a.ID)
 	if won && graded.Passed && s.d.Events != nil {
 		if err := s.d.Events.QuizPassed(ctx, Passed{AttemptID: graded.ID, CollaboratorID: graded.CollaboratorID,
 			CourseCode: graded.CourseCode, Score: graded.Score, At: graded.SubmittedAt}); err != nil {

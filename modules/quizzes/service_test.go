@@ -9,6 +9,7 @@ import (
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 )
 
@@ -73,5 +74,47 @@ func TestEditingTheBankChangesNoGradedAttempt(t *testing.T) {
 	b, _, err := svc.Start(ctx, p, "KC-900")
 	if err != nil || b.QuizVersion != "v2" {
 		t.Errorf("new attempt version %q (%v)", b.QuizVersion, err)
+	}
+}
+
+// TestAGradedAttemptIsNotReopenedByAnotherProcessCache: each process keeps
+// the open attempts it served in memory. When another process grades one,
+// this one's autosave must be refused and its submit must return the
+// result the other recorded, not grade the attempt a second time.
+func TestAGradedAttemptIsNotReopenedByAnotherProcessCache(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	clk := clock.NewManual(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC))
+	cat := &swapCatalog{c: testCourse()}
+	cat.c.Quiz.QuestionsPerAttempt = 6
+	one := NewService(Deps{Store: NewStore(db), Catalog: cat, Clock: clk, Rand: rand.New(rand.NewPCG(5, 6))})
+	two := NewService(Deps{Store: NewStore(db), Catalog: cat, Clock: clk, Rand: rand.New(rand.NewPCG(7, 8))})
+	p := authz.Principal{UserID: "u", Role: "ctv", CollaboratorID: "c1", AreaCode: "NT"}
+	a, _, err := one.Start(ctx, p, "KC-900")
+	if err != nil {
+		t.Fatal(err)
+	}
+	right := map[string][]string{"q1": {"a"}, "q2": {"b", "c"}, "q3": {"false"}, "q4": {"d"}, "q5": {"b"}, "q6": {"a", "d"}}
+	half := map[string][]string{"q1": {"a"}, "q2": {"b", "c"}, "q3": {"false"}}
+	if _, err := one.SaveAnswers(ctx, p, a.ID, half); err != nil {
+		t.Fatal(err)
+	}
+	// The other process grades the saved answers.
+	clk.Advance(time.Minute)
+	graded, err := two.Submit(ctx, p, a.ID, nil)
+	if err != nil || graded.Score != 0.5 {
+		t.Fatalf("submit on the other process: score %v, %v", graded.Score, err)
+	}
+	if _, err := one.SaveAnswers(ctx, p, a.ID, right); !errs.Is(err, errs.Conflict) {
+		t.Errorf("autosave on the first process after grading: %v, want a conflict", err)
+	}
+	again, err := one.Submit(ctx, p, a.ID, right)
+	if err != nil || again.Score != 0.5 || !again.SubmittedAt.Equal(graded.SubmittedAt) {
+		t.Errorf("submit on the first process after grading: score %v at %v, %v; want the recorded 0.5", again.Score, again.SubmittedAt, err)
+	}
+	res, err := one.Get(ctx, authz.All, a.ID)
+	if err != nil || res.Score != 0.5 || res.Status != StatusGraded {
+		t.Errorf("stored result: %+v, %v", res.Score, err)
 	}
 }

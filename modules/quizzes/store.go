@@ -241,6 +241,16 @@ func (s *Store) Live(ctx context.Context, id string) (Attempt, error) {
 	return a, s.withAnswers(ctx, &a)
 }
 
+// LiveAttempt returns an open attempt as stored, without its answers.
+// Errors: errs.NotFound.
+func (s *Store) LiveAttempt(ctx context.Context, id string) (Attempt, error) {
+	return s.findOne(ctx, liveColl, id)
+}
+
+// LoadAnswers sets the saved answers of an open attempt (none when it was
+// graded meanwhile).
+func (s *Store) LoadAnswers(ctx context.Context, a *Attempt) error { return s.withAnswers(ctx, a) }
+
 func (s *Store) withAnswers(ctx context.Context, a *Attempt) error {
 	var d answersDoc
 	err := s.db.Collection(answersColl).FindOne(ctx, bson.D{{Key: "_id", Value: a.ID}}).Decode(&d)
