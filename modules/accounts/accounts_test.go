@@ -11,9 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/argon2id"
 	"github.com/ctvacademy/academy/modules/accounts"
 	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/platform/audit"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 )
 
@@ -249,5 +252,46 @@ func TestAdminManagesAccountsAndRoleChangeEndsSessions(t *testing.T) {
 	s.Do(t, "GET", "/api/v1/users", admin, nil).JSON(t, &users)
 	if users.Total != 65+2+1+1 {
 		t.Errorf("users = %d, want 69", users.Total)
+	}
+}
+
+// Each process trusts a session it has read for SessionCacheTTL. Signing
+// out ends the session at once in the process that did it; another process
+// (several processes share a MongoDB) stops honouring it within the TTL.
+func TestSignOutReachesOtherProcessesWithinTheCacheTTL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	clk := clock.NewManual(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC))
+	newService := func() *accounts.Service {
+		s, err := accounts.NewService(accounts.Deps{Store: accounts.NewStore(db), Audit: audit.New(db, clk.Now), Clock: clk,
+			Params: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	one, two := newService(), newService()
+	if _, err := one.CreateUser(ctx, accounts.NewUser{Email: "a@example.vn", Password: "a-long-password", Role: "coordinator"}); err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := one.Login(ctx, "a@example.vn", "a-long-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*accounts.Service{one, two} {
+		if _, err := s.Authenticate(ctx, tok); err != nil {
+			t.Fatalf("before sign-out: %v", err)
+		}
+	}
+	if err := one.Logout(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := one.Authenticate(ctx, tok); !errs.Is(err, errs.Unauthorized) {
+		t.Errorf("same process after sign-out: %v", err)
+	}
+	clk.Advance(accounts.SessionCacheTTL)
+	if _, err := two.Authenticate(ctx, tok); !errs.Is(err, errs.Unauthorized) {
+		t.Errorf("other process %s after sign-out: %v", accounts.SessionCacheTTL, err)
 	}
 }

@@ -70,6 +70,7 @@ func NewService(d Deps) (*Service, error) {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
+	d.Store = newSessionCache(d.Store, d.Clock)
 	// Unknown emails are checked against this hash so that they take as
 	// long to refuse as a wrong password.
 	dummy, err := argon2id.CreateHash("not-a-password-of-anyone", d.Params)
