@@ -200,9 +200,13 @@ func (t *RawTaker) Save(ctx context.Context, k int) error {
 		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: t.answers(float64(k) / 4)}, {Key: "saved_at", Value: time.Now()}}}}).Err()
 }
 
-// Submit marks the attempt graded by `_id`, once (status in the filter).
+// Submit marks the attempt graded by `_id` alone, the physical minimum the
+// issue names. (With `status` in the filter as a compare-and-set, the
+// embedded store would decode the whole collection in Go: it pushes only a
+// filter of `_id` alone down to SQLite. Session 1's runs had it; its submit
+// p99 was 5–10 s.)
 func (t *RawTaker) Submit(ctx context.Context) error {
-	return t.Coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: t.Attempt.ID}, {Key: "status", Value: quizzes.StatusOpen}},
+	return t.Coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: t.Attempt.ID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: t.answers(1)}, {Key: "status", Value: quizzes.StatusGraded},
 			{Key: "submitted_at", Value: time.Now()}, {Key: "correct", Value: 7}, {Key: "score", Value: 0.7}, {Key: "passed", Value: true}}}}).Err()
 }

@@ -1,6 +1,8 @@
 package quizzes
 
 import (
+	"golang.org/x/sync/singleflight"
+
 	"context"
 	"fmt"
 	"log/slog"
@@ -77,6 +79,8 @@ type Service struct {
 
 	mu    sync.Mutex
 	banks map[string]map[string]courses.Question // <course>@<version> → question id → question
+	// loading reads each bank version once however many ask at once.
+	loading singleflight.Group
 	// opened holds live attempts as stored (questions drawn, option
 	// order, deadline), without answers. A live attempt never changes
 	// once inserted — its answers are kept apart and grading moves it to
@@ -115,6 +119,22 @@ func (s *Service) bank(ctx context.Context, course, version string) (map[string]
 	if ok {
 		return b, nil
 	}
+	// One read per version however many attempts start at once: the first
+	// start of an exam after a restart is 200 at the same second.
+	v, err, _ := s.loading.Do(key, func() (any, error) {
+		return s.loadBank(ctx, course, version)
+	})
+	if err != nil {
+		return nil, err
+	}
+	b = v.(map[string]courses.Question)
+	s.mu.Lock()
+	s.banks[key] = b
+	s.mu.Unlock()
+	return b, nil
+}
+
+func (s *Service) loadBank(ctx context.Context, course, version string) (map[string]courses.Question, error) {
 	qs, err := s.d.Store.Bank(ctx, course, version)
 	if errs.Is(err, errs.NotFound) {
 		// Not stored yet: it must be the catalog's current version.
@@ -129,13 +149,10 @@ func (s *Service) bank(ctx context.Context, course, version string) (map[string]
 	} else if err != nil {
 		return nil, err
 	}
-	b = make(map[string]courses.Question, len(qs))
+	b := make(map[string]courses.Question, len(qs))
 	for _, q := range qs {
 		b[q.ID] = q
 	}
-	s.mu.Lock()
-	s.banks[key] = b
-	s.mu.Unlock()
 	return b, nil
 }
 
