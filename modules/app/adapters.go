@@ -111,3 +111,20 @@ func (m outboxMailer) Delivery(ctx context.Context, keys []string) (map[string]s
 	}
 	return out, nil
 }
+
+// areaCodes lists the registry's district units for the quiz rosters.
+type areaCodes struct {
+	reg *collaborators.Service
+}
+
+func (a areaCodes) AreaCodes(ctx context.Context) ([]string, error) {
+	areas, err := a.reg.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]string, len(areas))
+	for i, x := range areas {
+		codes[i] = x.Code
+	}
+	return codes, nil
+}

@@ -165,7 +165,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		events = logEvents{a.Logger}
 	}
 	a.Quizzes = quizzes.NewService(quizzes.Deps{Store: quizzes.NewStore(a.DB), Catalog: cat, Events: events,
-		Clock: opts.Clock, Logger: a.Logger})
+		Clock: opts.Clock, Logger: a.Logger, Areas: areaCodes{a.Collaborators}})
 	quizMod, err := quizzes.NewModule(a.Quizzes, cat, a.Platform, opts.Clock)
 	if err != nil {
 		return err
@@ -286,6 +286,11 @@ func (a *App) Setup(ctx context.Context) error {
 		if _, err := a.Store.IndexIDs(ctx); err != nil {
 			return err
 		}
+	}
+	if n, err := a.Quizzes.Backfill(ctx); err != nil {
+		return fmt.Errorf("quiz rosters: %w", err)
+	} else if n > 0 {
+		a.Logger.Info("quiz rosters built from earlier results", "results", n)
 	}
 	if a.Config.AdminEmail != "" {
 		created, err := a.Accounts.EnsureAdmin(ctx, a.Config.AdminEmail, a.Config.AdminPassword)

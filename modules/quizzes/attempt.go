@@ -70,6 +70,29 @@ type Attempt struct {
 	// Late is true when the answers sent with the submission came after
 	// the deadline and the grace, so the last saved ones were graded.
 	Late bool
+	// Outcomes, in a graded attempt read as a summary (no questions), say
+	// which questions were asked and answered correctly.
+	Outcomes []Outcome
+}
+
+// Outcome is how one question of a graded attempt went.
+type Outcome struct {
+	QuestionID string
+	Correct    bool
+}
+
+// OutcomesOf lists, for a graded attempt with its questions, each question
+// asked and whether it was answered correctly; a summary's own Outcomes
+// otherwise.
+func (a Attempt) OutcomesOf() []Outcome {
+	if len(a.Questions) == 0 {
+		return a.Outcomes
+	}
+	out := make([]Outcome, len(a.Questions))
+	for i, q := range a.Questions {
+		out[i] = Outcome{QuestionID: q.ID, Correct: q.IsCorrect(a.Answers[q.ID])}
+	}
+	return out
 }
 
 // AttemptID is the id of a collaborator's n-th attempt at a course.

@@ -100,5 +100,5 @@ func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 			return err
 		}
 	}
-	return nil
+	return s.insertRosters(ctx, as)
 }

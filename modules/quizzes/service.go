@@ -54,6 +54,8 @@ type AttemptStore interface {
 	DropLive(ctx context.Context, id string) error
 	LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
+	Rosters(ctx context.Context, keys []string) ([]Attempt, error)
+	BackfillRosters(ctx context.Context) (int, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
 	Graded(ctx context.Context, collaboratorID, course string) ([]int, error)
 	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
@@ -71,6 +73,14 @@ type Deps struct {
 	Logger  *slog.Logger
 	// Rand draws questions; a seeded one makes tests repeatable.
 	Rand *rand.Rand
+	// Areas lists the district units' codes, so that staff lists read the
+	// rosters of the units by `_id`; without it they filter all rosters.
+	Areas Areas
+}
+
+// Areas lists the codes of the district units.
+type Areas interface {
+	AreaCodes(ctx context.Context) ([]string, error)
 }
 
 // Service runs attempts.
@@ -518,7 +528,7 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 		}
 	} else {
 		var err error
-		if graded, err = s.d.Store.Results(ctx, f); err != nil {
+		if graded, err = s.rosters(ctx, f); err != nil {
 			return nil, err
 		}
 	}
@@ -538,6 +548,42 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
 	return out, nil
+}
+
+// rosters reads the graded attempts of f (no collaborator) from the
+// rosters of its courses and units, by `_id`.
+func (s *Service) rosters(ctx context.Context, f Filter) ([]Attempt, error) {
+	if s.d.Areas == nil {
+		return s.d.Store.Results(ctx, f)
+	}
+	areas := []string{f.AreaCode}
+	if f.AreaCode == "" {
+		var err error
+		if areas, err = s.d.Areas.AreaCodes(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var keys []string
+	for _, c := range s.d.Catalog.Courses() {
+		if f.CourseCode != "" && c.Code != f.CourseCode {
+			continue
+		}
+		for _, a := range areas {
+			keys = append(keys, RosterKey(c.Code, a))
+		}
+	}
+	if f.CourseCode != "" && len(keys) == 0 { // a course no longer in the catalog
+		for _, a := range areas {
+			keys = append(keys, RosterKey(f.CourseCode, a))
+		}
+	}
+	return s.d.Store.Rosters(ctx, keys)
+}
+
+// Backfill builds the staff rosters from results recorded before rosters
+// existed; a no-op once there are any.
+func (s *Service) Backfill(ctx context.Context) (int, error) {
+	return s.d.Store.BackfillRosters(ctx)
 }
 
 // ItemStat is how one question of a bank fared in graded attempts.
@@ -571,16 +617,22 @@ func (s *Service) ItemAnalysis(ctx context.Context, scope authz.Scope, course st
 		if a.Status != StatusGraded {
 			continue
 		}
-		if err := s.hydrate(ctx, &a); err != nil {
-			return nil, err
+		outcomes := a.OutcomesOf()
+		if len(outcomes) == 0 {
+			// A summary written before outcomes were: the archive has it.
+			full, err := s.result(ctx, a.ID)
+			if err != nil {
+				return nil, err
+			}
+			outcomes = full.OutcomesOf()
 		}
-		for _, q := range a.Questions {
-			st, ok := stats[q.ID]
+		for _, o := range outcomes {
+			st, ok := stats[o.QuestionID]
 			if !ok {
 				continue // a question since removed from the bank
 			}
 			st.Asked++
-			if q.IsCorrect(a.Answers[q.ID]) {
+			if o.Correct {
 				st.Correct++
 			}
 		}

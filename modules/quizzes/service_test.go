@@ -3,6 +3,7 @@ package quizzes
 import (
 	"context"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 type swapCatalog struct{ c courses.Course }
@@ -116,5 +118,109 @@ func TestAGradedAttemptIsNotReopenedByAnotherProcessCache(t *testing.T) {
 	res, err := one.Get(ctx, authz.All, a.ID)
 	if err != nil || res.Score != 0.5 || res.Status != StatusGraded {
 		t.Errorf("stored result: %+v, %v", res.Score, err)
+	}
+}
+
+// Item analysis reads the outcomes kept in the rosters; an entry written
+// before they were kept is completed from the results archive, with the
+// same figures.
+func TestItemAnalysisFromSummariesAndFromTheArchiveAgree(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	cat := &swapCatalog{c: testCourse()}
+	cat.c.Quiz.QuestionsPerAttempt = 6
+	svc := NewService(Deps{Store: NewStore(db), Catalog: cat,
+		Clock: clock.NewManual(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)), Rand: rand.New(rand.NewPCG(9, 10))})
+	for i, c := range []string{"c1", "c2", "c3"} {
+		p := authz.Principal{UserID: "u" + c, Role: "ctv", CollaboratorID: c, AreaCode: "NT"}
+		a, _, err := svc.Start(ctx, p, "KC-900")
+		if err != nil {
+			t.Fatal(err)
+		}
+		right := map[string][]string{"q1": {"a"}, "q2": {"b", "c"}, "q3": {"false"}, "q4": {"d"}, "q5": {"b"}, "q6": {"a", "d"}}
+		answers := map[string][]string{} // c1 answers 2 questions (rightly), c2 4, c3 all 6
+		for k := 1; k <= 2*(i+1); k++ {
+			q := "q" + strconv.Itoa(k)
+			answers[q] = right[q]
+		}
+		if _, err := svc.Submit(ctx, p, a.ID, answers); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fromSummaries, err := svc.ItemAnalysis(ctx, authz.All, "KC-900")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked, correct := 0, 0
+	for _, it := range fromSummaries {
+		asked += it.Asked
+		correct += it.Correct
+	}
+	if asked != 18 || correct != 2+4+6 {
+		t.Fatalf("from summaries: %d asked, %d correct; want 18 and 12", asked, correct)
+	}
+	// Rosters as they were before outcomes were kept.
+	if _, err := db.Collection(rostersColl).UpdateMany(ctx, bson.D{}, bson.D{{Key: "$unset", Value: bson.D{
+		{Key: "results.0.items", Value: ""}, {Key: "results.1.items", Value: ""}, {Key: "results.2.items", Value: ""}}}}); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := NewStore(db).Results(ctx, Filter{CourseCode: "KC-900"})
+	if err != nil || len(rs) != 3 || len(rs[0].Outcomes) != 0 {
+		t.Fatalf("rosters still carry outcomes: %d results, %v", len(rs), err)
+	}
+	fromArchive, err := svc.ItemAnalysis(ctx, authz.All, "KC-900")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range fromSummaries {
+		if fromSummaries[i] != fromArchive[i] {
+			t.Errorf("%s: from summaries %+v, from the archive %+v", fromSummaries[i].QuestionID, fromSummaries[i], fromArchive[i])
+		}
+	}
+}
+
+// Results recorded before rosters existed reach the staff lists once the
+// rosters are built from the per-person summaries, at start.
+func TestBackfillBuildsRostersFromEarlierResults(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	cat := &swapCatalog{c: testCourse()}
+	cat.c.Quiz.QuestionsPerAttempt = 6
+	svc := NewService(Deps{Store: NewStore(db), Catalog: cat,
+		Clock: clock.NewManual(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)), Rand: rand.New(rand.NewPCG(11, 12))})
+	for _, who := range []authz.Principal{
+		{UserID: "u1", Role: "ctv", CollaboratorID: "c1", AreaCode: "NT"},
+		{UserID: "u2", Role: "ctv", CollaboratorID: "c2", AreaCode: "BH"},
+	} {
+		a, _, err := svc.Start(ctx, who, "KC-900")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Submit(ctx, who, a.ID, map[string][]string{"q1": {"a"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := svc.List(ctx, authz.All, Filter{CourseCode: "KC-900"})
+	if err != nil || len(before) != 2 {
+		t.Fatalf("before: %d results, %v", len(before), err)
+	}
+	if err := db.Collection(rostersColl).Drop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if gone, _ := svc.List(ctx, authz.All, Filter{CourseCode: "KC-900"}); len(gone) != 0 {
+		t.Fatalf("without rosters the list shows %d", len(gone))
+	}
+	n, err := svc.Backfill(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("backfill = %d, %v; want 2", n, err)
+	}
+	after, err := svc.List(ctx, authz.Scope{Kind: authz.ScopeArea, AreaCode: "BH"}, Filter{CourseCode: "KC-900"})
+	if err != nil || len(after) != 1 || after[0].CollaboratorID != "c2" {
+		t.Fatalf("after backfill, BH sees %+v, %v", after, err)
+	}
+	if n, err := svc.Backfill(ctx); err != nil || n != 0 {
+		t.Errorf("second backfill = %d, %v; want nothing", n, err)
 	}
 }

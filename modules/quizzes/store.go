@@ -38,6 +38,7 @@ func Indexes() []store.Index {
 		{Collection: liveColl, Keys: bson.D{{Key: "deadline", Value: 1}}, Name: "deadline"},
 		{Collection: resultsColl, Keys: bson.D{{Key: "collaborator_id", Value: 1}, {Key: "course_code", Value: 1}}, Name: "collaborator_course"},
 		{Collection: resultsColl, Keys: bson.D{{Key: "course_code", Value: 1}, {Key: "area_code", Value: 1}}, Name: "course_area"},
+		{Collection: rostersColl, Keys: bson.D{{Key: "course_code", Value: 1}, {Key: "area_code", Value: 1}}, Name: "course_area"},
 	}
 }
 
@@ -352,11 +353,6 @@ func (f Filter) bson() bson.D {
 	return d
 }
 
-// Results lists graded attempts, newest first.
-func (s *Store) Results(ctx context.Context, f Filter) ([]Attempt, error) {
-	return s.find(ctx, resultsColl, f.bson())
-}
-
 // Open lists open attempts.
 func (s *Store) Open(ctx context.Context, f Filter) ([]Attempt, error) {
 	return s.find(ctx, liveColl, f.bson())
@@ -395,12 +391,19 @@ type numbersDoc struct {
 }
 
 type summaryDoc struct {
-	AttemptID   string    `bson:"attempt_id"`
-	N           int       `bson:"n"`
-	Score       float64   `bson:"score"`
-	Passed      bool      `bson:"passed"`
-	StartedAt   time.Time `bson:"started_at"`
-	SubmittedAt time.Time `bson:"submitted_at"`
+	// CollaboratorID is set in rosters (a unit's document), not in a
+	// person's own summaries.
+	CollaboratorID string    `bson:"collaborator_id,omitempty"`
+	AttemptID      string    `bson:"attempt_id"`
+	N              int       `bson:"n"`
+	Score          float64   `bson:"score"`
+	Passed         bool      `bson:"passed"`
+	StartedAt      time.Time `bson:"started_at"`
+	SubmittedAt    time.Time `bson:"submitted_at"`
+	// Items are the questions asked, each "<id>+" (answered correctly) or
+	// "<id>-": what item analysis needs, without reading the archive.
+	// Summaries written before they existed have none.
+	Items []string `bson:"items,omitempty"`
 }
 
 type progressDoc struct {
@@ -412,7 +415,32 @@ type progressDoc struct {
 }
 
 func summaryOf(a Attempt) summaryDoc {
-	return summaryDoc{AttemptID: a.ID, N: a.N, Score: a.Score, Passed: a.Passed, StartedAt: a.StartedAt, SubmittedAt: a.SubmittedAt}
+	d := summaryDoc{AttemptID: a.ID, N: a.N, Score: a.Score, Passed: a.Passed, StartedAt: a.StartedAt, SubmittedAt: a.SubmittedAt}
+	for _, o := range a.OutcomesOf() {
+		mark := "-"
+		if o.Correct {
+			mark = "+"
+		}
+		d.Items = append(d.Items, o.QuestionID+mark)
+	}
+	return d
+}
+
+// attempts expands a summaries document into graded attempts in summary
+// form (no questions; outcomes when recorded).
+func (d progressDoc) attempts() []Attempt {
+	out := make([]Attempt, len(d.Results))
+	for i, r := range d.Results {
+		a := Attempt{ID: r.AttemptID, CollaboratorID: d.CollaboratorID, AreaCode: d.AreaCode, CourseCode: d.CourseCode, N: r.N,
+			Status: StatusGraded, Score: r.Score, Passed: r.Passed, StartedAt: r.StartedAt.UTC(), SubmittedAt: r.SubmittedAt.UTC()}
+		for _, it := range r.Items {
+			if n := len(it); n > 1 {
+				a.Outcomes = append(a.Outcomes, Outcome{QuestionID: it[:n-1], Correct: it[n-1] == '+'})
+			}
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // Graded returns the numbers of a collaborator's graded attempts at a course.
@@ -436,15 +464,11 @@ func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Attempt, len(d.Results))
-	for i, r := range d.Results {
-		out[i] = Attempt{ID: r.AttemptID, CollaboratorID: d.CollaboratorID, AreaCode: d.AreaCode, CourseCode: d.CourseCode, N: r.N,
-			Status: StatusGraded, Score: r.Score, Passed: r.Passed, StartedAt: r.StartedAt.UTC(), SubmittedAt: r.SubmittedAt.UTC()}
-	}
-	return out, nil
+	return d.attempts(), nil
 }
 
-// AddProgress records a graded attempt in both documents (by `_id` alone;
+// AddProgress records a graded attempt in both per-person documents and in
+// its unit's roster (by `_id` alone;
 // created on the first result).
 func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
 	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
@@ -458,5 +482,10 @@ func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
 			{Key: "$push", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
 			{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: a.CollaboratorID}, {Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
 		}, options.UpdateOne().SetUpsert(true))
-	return err
+	if err != nil {
+		return err
+	}
+	return s.addToRoster(ctx, a)
 }
+
+func isNotFound(err error) bool { return store.IsNotFound(err) }
