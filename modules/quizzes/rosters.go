@@ -48,7 +48,7 @@ func (d rosterDoc) attempts() []Attempt {
 func (s *Store) addToRoster(ctx context.Context, a Attempt) error {
 	_, err := s.db.Collection(rostersColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: RosterKey(a.CourseCode, a.AreaCode)}},
 		bson.D{
-			{Key: "$push", Value: bson.D{{Key: "results", Value: rosterEntryOf(a)}}},
+			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: rosterEntryOf(a)}}},
 			{Key: "$set", Value: bson.D{{Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
 		}, options.UpdateOne().SetUpsert(true))
 	return err

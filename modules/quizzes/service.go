@@ -459,10 +459,11 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 			return Attempt{}, err
 		}
 	}
-	if won {
-		if err := s.d.Store.AddProgress(ctx, graded); err != nil {
-			return Attempt{}, err
-		}
+	// Also when another grader won: if a crash stopped it between the
+	// result and the progress, this completes it (AddProgress is
+	// idempotent).
+	if err := s.d.Store.AddProgress(ctx, graded); err != nil {
+		return Attempt{}, err
 	}
 	if err := s.d.Store.DropLive(ctx, a.ID); err != nil {
 		return Attempt{}, err

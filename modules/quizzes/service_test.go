@@ -224,3 +224,55 @@ func TestBackfillBuildsRostersFromEarlierResults(t *testing.T) {
 		t.Errorf("second backfill = %d, %v; want nothing", n, err)
 	}
 }
+
+// A crash after the result is recorded but before the progress, rosters
+// and live set are updated loses nothing: the sweep finds the attempt
+// still live, takes the recorded result, and completes the rest once.
+func TestGradingACrashInterruptedIsCompletedOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	clk := clock.NewManual(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC))
+	cat := &swapCatalog{c: testCourse()}
+	cat.c.Quiz.QuestionsPerAttempt = 6
+	st := NewStore(db)
+	svc := NewService(Deps{Store: st, Catalog: cat, Clock: clk, Rand: rand.New(rand.NewPCG(13, 14))})
+	p := authz.Principal{UserID: "u", Role: "ctv", CollaboratorID: "c1", AreaCode: "NT"}
+	a, _, err := svc.Start(ctx, p, "KC-900")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SaveAnswers(ctx, p, a.ID, map[string][]string{"q1": {"a"}, "q2": {"b", "c"}, "q3": {"false"}}); err != nil {
+		t.Fatal(err)
+	}
+	// The grader records the result, then the process dies.
+	live, err := svc.live(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	graded := live.Grade(clk.Now())
+	if won, err := st.Record(ctx, graded); err != nil || !won {
+		t.Fatalf("record: %v, %v", won, err)
+	}
+	clk.Advance(time.Duration(cat.c.Quiz.TimeLimitMinutes)*time.Minute + time.Hour)
+	for round := 0; round < 2; round++ {
+		if _, err := svc.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		mine, err := svc.List(ctx, authz.Scope{Kind: authz.ScopeOwn, CollaboratorID: "c1"}, Filter{})
+		if err != nil || len(mine) != 1 || mine[0].Score != graded.Score || mine[0].Status != StatusGraded {
+			t.Fatalf("round %d: my attempts %+v, %v; want the recorded result once", round, mine, err)
+		}
+		staff, err := svc.List(ctx, authz.All, Filter{CourseCode: "KC-900"})
+		if err != nil || len(staff) != 1 {
+			t.Fatalf("round %d: staff list %d, %v; want 1", round, len(staff), err)
+		}
+		done, err := st.Graded(ctx, "c1", "KC-900")
+		if err != nil || len(done) != 1 || done[0] != 1 {
+			t.Fatalf("round %d: graded numbers %v, %v", round, done, err)
+		}
+	}
+	if open, err := st.Open(ctx, Filter{}); err != nil || len(open) != 0 {
+		t.Errorf("still live after the sweep: %d, %v", len(open), err)
+	}
+}

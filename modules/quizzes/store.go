@@ -468,18 +468,20 @@ func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]
 }
 
 // AddProgress records a graded attempt in both per-person documents and in
-// its unit's roster (by `_id` alone;
-// created on the first result).
+// its unit's roster, by `_id` alone (each created on its first result).
+// It is idempotent — `$addToSet` of the same number and summary — so that a
+// grading a crash interrupted after its result was recorded is completed
+// by whoever finds the result next (a submit, a start, the sweep).
 func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
 	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
 	_, err := s.db.Collection(progressColl).UpdateOne(ctx, key,
-		bson.D{{Key: "$push", Value: bson.D{{Key: "graded", Value: a.N}}}}, options.UpdateOne().SetUpsert(true))
+		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "graded", Value: a.N}}}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return err
 	}
 	_, err = s.db.Collection(summariesColl).UpdateOne(ctx, key,
 		bson.D{
-			{Key: "$push", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
+			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
 			{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: a.CollaboratorID}, {Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
 		}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
