@@ -75,6 +75,7 @@ const (
 	DefaultLease       = 2 * time.Minute
 	DefaultSendTimeout = 30 * time.Second
 	DefaultPoll        = time.Second
+	DefaultLinger      = 50 * time.Millisecond
 	DefaultBackoffBase = 10 * time.Second
 	DefaultBackoffCap  = time.Hour
 	// DefaultMaxAttempts gives a temporarily failing message about a day and
@@ -99,6 +100,13 @@ type WorkerOptions struct {
 	// Poll is how often Start's loop looks for due messages when no Enqueue
 	// of this process woke it. Default 1 s.
 	Poll time.Duration
+	// Linger is how long Start's loop waits, after a lease found fewer due
+	// messages than Batch, before it leases again: while a request queues
+	// mail one message at a time, the next lease then takes many at once
+	// (each lease and each record costs store commands, whatever the
+	// batch's size). A lone message still goes at once. Default 50 ms;
+	// negative: none. RunOnce does not linger.
+	Linger time.Duration
 	// The delay before attempt n+1 after a temporary failure is between half
 	// and all of min(BackoffCap, BackoffBase·2^(n-1)). Defaults 10 s and 1 h.
 	BackoffBase, BackoffCap time.Duration
@@ -154,6 +162,9 @@ func NewWorker(box *Outbox, sender Sender, clk clock.Clock, opts WorkerOptions) 
 	if opts.Poll <= 0 {
 		opts.Poll = DefaultPoll
 	}
+	if opts.Linger == 0 {
+		opts.Linger = DefaultLinger
+	}
 	if opts.BackoffBase <= 0 {
 		opts.BackoffBase = DefaultBackoffBase
 	}
@@ -181,7 +192,7 @@ func NewWorker(box *Outbox, sender Sender, clk clock.Clock, opts WorkerOptions) 
 // When ctx ends, sends in flight are abandoned unrecorded, as if the process
 // had been killed: their leases lapse and another worker sends them again.
 func (w *Worker) RunOnce(ctx context.Context) error {
-	return w.drain(ctx, nil)
+	return w.drain(ctx, nil, 0)
 }
 
 // Start delivers due messages in the background: at once, whenever an
@@ -200,7 +211,7 @@ func (w *Worker) Start(ctx context.Context) {
 		t := time.NewTicker(w.o.Poll)
 		defer t.Stop()
 		for {
-			if err := w.drain(ctx, stop); err != nil && ctx.Err() == nil {
+			if err := w.drain(ctx, stop, w.o.Linger); err != nil && ctx.Err() == nil {
 				w.log.Error("mail outbox", "err", err)
 			}
 			select {
@@ -236,11 +247,12 @@ type outcome struct {
 }
 
 // drain leases due messages batch by batch and sends them with Concurrency
-// goroutines. Outcomes are recorded by one goroutine in groups: whatever
-// finished while it recorded the previous group goes into one write per
-// kind (sent, failed, retry), instead of one write per message that would
-// scan the live collection each time on the embedded store.
-func (w *Worker) drain(ctx context.Context, stop <-chan struct{}) error {
+// goroutines; after a batch short of Batch it waits linger (if positive)
+// before the next lease. Outcomes are recorded by one goroutine in groups:
+// whatever finished while it recorded the previous group goes into one
+// write per kind (sent, failed, retry), instead of one write per message
+// that would scan the live collection each time on the embedded store.
+func (w *Worker) drain(ctx context.Context, stop <-chan struct{}, linger time.Duration) error {
 	results := make(chan outcome, w.o.Concurrency)
 	recorded := make(chan struct{})
 	go func() {
@@ -321,6 +333,17 @@ func (w *Worker) drain(ctx context.Context, stop <-chan struct{}) error {
 		}
 		if probing {
 			wg.Wait() // the probe's outcome decides whether to go on
+		} else if linger > 0 && len(docs) < n {
+			t := time.NewTimer(linger)
+			select {
+			case <-t.C:
+			case <-stop:
+				t.Stop()
+				return nil
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			}
 		}
 	}
 }
