@@ -205,6 +205,10 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.Jobs.Add("scheduling.catch-up", 5*time.Minute, func(ctx context.Context, _ time.Time) error {
 		return a.Scheduling.CatchUp(ctx)
 	})
+	a.Jobs.Add("scheduling.archive", time.Hour, func(ctx context.Context, _ time.Time) error {
+		_, err := a.Scheduling.ArchiveSessions(ctx)
+		return err
+	})
 	accMod.Routes()
 	colMod.Routes()
 	courseMod.Routes()

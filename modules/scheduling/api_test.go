@@ -620,3 +620,68 @@ func TestSlowSMTPDoesNotHoldTheAPI(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// A session that ended more than ArchiveAfter ago leaves the live
+// collection for the archive: it is still read, listed for its week,
+// counted in attendance rates and exports, and a late correction of its
+// attendance still works; queries of the present no longer read it.
+func TestEndedSessionsMoveToTheArchive(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := clock.NewManual(time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
+	invitee := s.Find(t, "ctv", "NT")
+	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
+	later := newSession(t, s, coord, map[string]any{"starts_at": start.Add(40 * 24 * time.Hour).Format(time.RFC3339),
+		"ends_at": start.Add(40*24*time.Hour + 2*time.Hour).Format(time.RFC3339)})
+
+	svc := s.App.Scheduling
+	clk.Set(start.Add(scheduling.ArchiveAfter + 2*time.Hour)) // not yet: ended 29 days 23 hours ago
+	if n, err := svc.ArchiveSessions(ctx); err != nil || n != 0 {
+		t.Fatalf("archive before its time: %d, %v", n, err)
+	}
+	clk.Set(start.Add(scheduling.ArchiveAfter + 4*time.Hour))
+	if n, err := svc.ArchiveSessions(ctx); err != nil || n != 1 {
+		t.Fatalf("archive: %d, %v; want 1", n, err)
+	}
+	if n, err := svc.ArchiveSessions(ctx); err != nil || n != 0 {
+		t.Fatalf("second run: %d, %v", n, err)
+	}
+	coord = s.LoginDemo(t, apptest.Coordinator) // a month on: sign in again
+	st := scheduling.NewStore(s.App.DB)
+	if live, err := st.Find(ctx, scheduling.Query{}); err != nil || len(live) != 1 || live[0].ID != later.ID {
+		t.Fatalf("live sessions after archiving: %v, %v; want only the later one", live, err)
+	}
+	if r := s.Do(t, "GET", "/api/v1/sessions/"+x.ID, coord, nil); r.Status != 200 {
+		t.Errorf("archived session: %d", r.Status)
+	}
+	// The week it took place in still lists it; the present does not read it.
+	var week created
+	s.Do(t, "GET", "/api/v1/sessions?from="+start.Add(-time.Hour).Format(time.RFC3339)+"&to="+start.Add(24*time.Hour).Format(time.RFC3339), coord, nil).JSON(t, &week)
+	if len(week.Items) != 1 || week.Items[0].ID != x.ID {
+		t.Errorf("its week lists %+v", week.Items)
+	}
+	// A late correction of the sheet.
+	if r := s.Do(t, "PUT", "/api/v1/sessions/"+x.ID+"/attendance", coord, []map[string]string{{"collaborator_id": invitee.ID, "status": "excused"}}); r.Status != 200 {
+		t.Fatalf("attendance on an archived session: %d %s", r.Status, r.Body)
+	}
+	got, err := st.Get(ctx, x.ID)
+	if err != nil || len(got.Attendance) != 1 || got.Attendance[0].Status != "excused" {
+		t.Fatalf("archived session after the correction: %+v, %v", got.Attendance, err)
+	}
+	if live, _ := st.Find(ctx, scheduling.Query{}); len(live) != 1 {
+		t.Errorf("the correction brought the session back to the live collection: %d live", len(live))
+	}
+	var rate scheduling.Rate
+	s.Do(t, "GET", "/api/v1/collaborators/"+invitee.ID+"/attendance", coord, nil).JSON(t, &rate)
+	if rate.Sessions != 1 || rate.Excused != 1 {
+		t.Errorf("rate over archived sessions: %+v", rate)
+	}
+	r := s.Do(t, "GET", "/api/v1/attendance/export.csv?from="+start.Add(-time.Hour).Format(time.RFC3339)+"&to="+start.Add(24*time.Hour).Format(time.RFC3339), coord, nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), invitee.FullName) {
+		t.Errorf("export of an archived period: %d %s", r.Status, r.Body)
+	}
+}

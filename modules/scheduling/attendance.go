@@ -186,7 +186,7 @@ func (s *Service) CurrentCode(ctx context.Context, scope authz.Scope, id string)
 // have not answered. It returns how many sessions it reminded.
 func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	now := s.d.Clock.Now()
-	due, err := s.d.Store.Find(ctx, Query{From: now, To: now.Add(24 * time.Hour)})
+	due, err := s.find(ctx, Query{From: now, To: now.Add(24 * time.Hour)})
 	if err != nil {
 		return 0, err
 	}
@@ -213,7 +213,7 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 // CatchUp mails the notices a crash left unsent, for sessions not over.
 func (s *Service) CatchUp(ctx context.Context) error {
 	now := s.d.Clock.Now()
-	open, err := s.d.Store.Find(ctx, Query{From: now.Add(-12 * time.Hour)})
+	open, err := s.find(ctx, Query{From: now.Add(-12 * time.Hour)})
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ type Rate struct {
 // AttendanceRate computes a collaborator's attendance over past sessions.
 func (s *Service) AttendanceRate(ctx context.Context, collaboratorID string) (Rate, error) {
 	now := s.d.Clock.Now()
-	all, err := s.d.Store.Find(ctx, Query{To: now})
+	all, err := s.find(ctx, Query{To: now})
 	if err != nil {
 		return Rate{}, err
 	}

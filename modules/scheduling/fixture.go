@@ -8,13 +8,27 @@ import "context"
 // mails carried (as notifyLagging writes them): one insert of the sessions
 // and one of the tokens, never an update per session. It is for loading
 // history in bulk (the benchmark fixture, a migration), not for the request
-// path: it mails nobody and records no audit entry. Errors: the driver's
+// path: it mails nobody and records no audit entry. Sessions that ended
+// more than ArchiveAfter ago go straight to the archive. Errors: the driver's
 // error when a session or token exists already.
 func (s *Service) InsertHistory(ctx context.Context, ss []Session) error {
 	if len(ss) == 0 {
 		return nil
 	}
-	if err := s.d.Store.Insert(ctx, ss); err != nil {
+	// Where the archive job would have put them by now.
+	cutoff := s.d.Clock.Now().Add(-ArchiveAfter)
+	var live, archived []Session
+	for _, x := range ss {
+		if x.EndsAt.Before(cutoff) {
+			archived = append(archived, x)
+		} else {
+			live = append(live, x)
+		}
+	}
+	if err := s.d.Store.Insert(ctx, live); err != nil {
+		return err
+	}
+	if err := s.d.Store.InsertArchived(ctx, archived); err != nil {
 		return err
 	}
 	var tokens []any

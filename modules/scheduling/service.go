@@ -193,9 +193,63 @@ func sees(scope authz.Scope, x Session) bool {
 	return false
 }
 
+// find lists the sessions of a query by start time: the live ones, and
+// the archived ones too when the query reaches back past ArchiveAfter
+// (sessions starting since then have not ended long enough to move).
+func (s *Service) find(ctx context.Context, q Query) ([]Session, error) {
+	live, err := s.d.Store.Find(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if !q.From.IsZero() && !q.From.Before(s.d.Clock.Now().Add(-ArchiveAfter)) {
+		return live, nil
+	}
+	old, err := s.d.Store.FindArchived(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	// A session moved between the two reads is in both.
+	seen := make(map[string]bool, len(live))
+	for _, x := range live {
+		seen[x.ID] = true
+	}
+	all := live
+	for _, x := range old {
+		if !seen[x.ID] {
+			all = append(all, x)
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].StartsAt.Before(all[j].StartsAt) })
+	return all, nil
+}
+
+// ArchiveSessions moves the sessions that ended more than ArchiveAfter ago
+// out of the live collection and reports how many it moved. A job runs it.
+func (s *Service) ArchiveSessions(ctx context.Context) (int, error) {
+	cutoff := s.d.Clock.Now().Add(-ArchiveAfter)
+	old, err := s.d.Store.Find(ctx, Query{To: cutoff})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, x := range old {
+		if !x.EndsAt.Before(cutoff) {
+			continue
+		}
+		moved, err := s.d.Store.Archive(ctx, x.ID)
+		if err != nil {
+			return n, err
+		}
+		if moved {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // List returns the sessions of a query inside scope.
 func (s *Service) List(ctx context.Context, scope authz.Scope, q Query) ([]Session, error) {
-	all, err := s.d.Store.Find(ctx, q)
+	all, err := s.find(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +297,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 	}
 	targets := []Session{first}
 	if apply == ApplyFollowing && first.SeriesID != "" {
-		if targets, err = s.d.Store.Find(ctx, Query{SeriesID: first.SeriesID, From: first.StartsAt}); err != nil {
+		if targets, err = s.find(ctx, Query{SeriesID: first.SeriesID, From: first.StartsAt}); err != nil {
 			return nil, err
 		}
 	}
@@ -330,7 +384,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason, apply string) ([]Sessi
 	}
 	targets := []Session{first}
 	if apply == ApplyFollowing && first.SeriesID != "" {
-		if targets, err = s.d.Store.Find(ctx, Query{SeriesID: first.SeriesID, From: first.StartsAt}); err != nil {
+		if targets, err = s.find(ctx, Query{SeriesID: first.SeriesID, From: first.StartsAt}); err != nil {
 			return nil, err
 		}
 	} else if apply != "" && apply != ApplyThis && apply != ApplyFollowing {
@@ -473,7 +527,7 @@ func (s *Service) resolve(ctx context.Context, req InviteRequest) ([]Person, err
 
 // conflicts finds the new invitees' other sessions at the same time.
 func (s *Service) conflicts(ctx context.Context, x Session, ids []string) ([]Warning, error) {
-	near, err := s.d.Store.Find(ctx, Query{From: x.StartsAt.Add(-12 * time.Hour), To: x.EndsAt})
+	near, err := s.find(ctx, Query{From: x.StartsAt.Add(-12 * time.Hour), To: x.EndsAt})
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,11 @@ func MarkExclusive(c *mongo.Client) {
 	exclusiveClients[c] = true
 }
 
+// Exclusive reports whether this process is the only client of db's store
+// (the embedded store): a lock in the process then makes a
+// read-modify-write of one document atomic.
+func Exclusive(db *mongo.Database) bool { return exclusive(db.Client()) }
+
 func exclusive(c *mongo.Client) bool {
 	exclusiveMu.RLock()
 	defer exclusiveMu.RUnlock()
