@@ -49,25 +49,41 @@ func (s *Service) FindRSVP(ctx context.Context, token string) (RSVP, error) {
 // Answer records an RSVP answer (accept or decline) given by token. A
 // decline that frees a place promotes the first on the waitlist, who is
 // mailed. Errors: as FindRSVP, and errs.Invalid for an unknown answer.
+// The session is read once, inside the update: on the embedded store a
+// read of a session of 250 invitees costs ~12 ms of the store's one
+// connection.
 func (s *Service) Answer(ctx context.Context, token, answer string) (RSVP, error) {
-	r, err := s.FindRSVP(ctx, token)
+	if len(token) != 32 {
+		return RSVP{}, errs.E(errs.NotFound, "no such invitation")
+	}
+	t, err := s.d.Store.Token(ctx, tokenHash(token))
 	if err != nil {
-		return r, err
+		return RSVP{}, err
 	}
 	if answer != "accept" && answer != "decline" {
-		return r, errs.Field("answer", "must be accept or decline")
+		return RSVP{}, errs.Field("answer", "must be accept or decline")
 	}
 	var promoted string
-	x, err := s.d.Store.Update(ctx, r.Session.ID, func(x *Session) error {
+	x, err := s.d.Store.Update(ctx, t.SessionID, func(x *Session) error {
+		if _, ok := x.Invitation(t.CollaboratorID); !ok {
+			return errs.E(errs.NotFound, "no such invitation")
+		}
+		if x.Status == StatusCancelled || !s.d.Clock.Now().Before(x.EndsAt) {
+			return errs.E(errs.Gone, "the session is cancelled or over")
+		}
 		var err error
-		promoted, err = x.Respond(r.Invitation.CollaboratorID, answer, s.d.Clock.Now())
+		promoted, err = x.Respond(t.CollaboratorID, answer, s.d.Clock.Now())
 		return err
 	})
 	if err != nil {
-		return r, err
+		return RSVP{}, err
 	}
-	inv, _ := x.Invitation(r.Invitation.CollaboratorID)
-	r.Session, r.Invitation = x, *inv
+	people, err := s.d.Directory.People(ctx, []string{t.CollaboratorID})
+	if err != nil {
+		return RSVP{}, err
+	}
+	inv, _ := x.Invitation(t.CollaboratorID)
+	r := RSVP{Session: x, Invitation: *inv, Person: people[t.CollaboratorID]}
 	if err := s.d.Audit.Record(ctx, "session.rsvp", "session", x.ID, map[string]any{"collaborator_id": inv.CollaboratorID, "response": inv.Response}); err != nil {
 		return r, err
 	}
