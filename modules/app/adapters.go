@@ -92,12 +92,25 @@ func (c catalogCourses) Title(code, lang string) string {
 type outboxMailer struct{ o *mail.Outbox }
 
 func (m outboxMailer) Enqueue(ctx context.Context, x scheduling.Mail) error {
+	_, err := m.o.Enqueue(ctx, messageOf(x))
+	return err
+}
+
+func (m outboxMailer) EnqueueAll(ctx context.Context, xs []scheduling.Mail) error {
+	msgs := make([]mail.Message, len(xs))
+	for i, x := range xs {
+		msgs[i] = messageOf(x)
+	}
+	_, err := m.o.EnqueueMany(ctx, msgs)
+	return err
+}
+
+func messageOf(x scheduling.Mail) mail.Message {
 	msg := mail.Message{Key: x.Key, To: mail.Address{Email: x.To, Name: x.ToName}, Subject: x.Subject, Text: x.Text, HTML: x.HTML}
 	if x.Calendar != "" {
 		msg.Calendar = &mail.Calendar{Method: x.CalendarMethod, ICS: x.Calendar}
 	}
-	_, err := m.o.Enqueue(ctx, msg)
-	return err
+	return msg
 }
 
 func (m outboxMailer) Delivery(ctx context.Context, keys []string) (map[string]string, error) {

@@ -54,6 +54,8 @@ type Mail struct {
 // Mailer queues mail through the outbox and tells how delivery went.
 type Mailer interface {
 	Enqueue(ctx context.Context, m Mail) error
+	// EnqueueAll queues several mails at once, each exactly as Enqueue.
+	EnqueueAll(ctx context.Context, ms []Mail) error
 	// Delivery returns queued, sent or failed for each key it knows.
 	Delivery(ctx context.Context, keys []string) (map[string]string, error)
 }
@@ -595,6 +597,7 @@ func (s *Service) notifyLagging(ctx context.Context, x Session) error {
 		return err
 	}
 	done := map[string]bool{}
+	var mails []Mail
 	for _, cid := range lag {
 		inv, _ := x.Invitation(cid)
 		p, ok := people[cid]
@@ -621,10 +624,11 @@ func (s *Service) notifyLagging(ctx context.Context, x Session) error {
 			return err
 		}
 		m.Key = NoticeKey(kind, x, cid)
-		if err := s.d.Mailer.Enqueue(ctx, m); err != nil {
-			return err
-		}
+		mails = append(mails, m)
 		done[cid] = true
+	}
+	if err := s.d.Mailer.EnqueueAll(ctx, mails); err != nil {
+		return err
 	}
 	_, err = s.d.Store.Update(ctx, x.ID, func(y *Session) error {
 		for i := range y.Invitations {

@@ -815,3 +815,61 @@ func TestMessageID(t *testing.T) {
 		}
 	}
 }
+
+// EnqueueMany queues a batch in two inserts with Enqueue's guarantees: a
+// message still queued is not queued twice, one delivered before is not
+// sent again, every other is delivered once.
+func TestEnqueueManyQueuesEachMessageOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	delivered, queued := invitation("invite:s11:delivered"), invitation("invite:s11:queued")
+	if _, err := e.box.Enqueue(e.ctx, delivered); err != nil {
+		t.Fatal(err)
+	}
+	w := e.worker(mail.WorkerOptions{})
+	e.runOnce(t, w)
+	if _, err := e.box.Enqueue(e.ctx, queued); err != nil {
+		t.Fatal(err)
+	}
+	batch := []mail.Message{delivered, queued}
+	for i := 0; i < 20; i++ {
+		batch = append(batch, invitation(fmt.Sprintf("invite:s11:p%02d", i)))
+	}
+	batch = append(batch, invitation("")) // keyless
+	ids, err := e.box.EnqueueMany(e.ctx, batch)
+	if err != nil || len(ids) != len(batch) || ids[0] != delivered.Key || ids[2] != "invite:s11:p00" || ids[len(ids)-1] == "" {
+		t.Fatalf("EnqueueMany = %v, %v", ids, err)
+	}
+	if got := e.count(t, mail.OutboxCollection); got != 22 { // queued + 20 + keyless
+		t.Fatalf("%d live messages, want 22", got)
+	}
+	// The same batch again creates nothing.
+	if _, err := e.box.EnqueueMany(e.ctx, batch[:22]); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.count(t, mail.OutboxCollection); got != 22 {
+		t.Fatalf("after the batch again: %d live messages, want 22", got)
+	}
+	e.runOnce(t, w)
+	got := map[string]int{}
+	for _, m := range e.srv.Messages() {
+		got[m.MessageID]++
+	}
+	if n := len(e.srv.Messages()); n != 1+22 {
+		t.Errorf("%d messages arrived, want 23 (the delivered one once, then 22)", n)
+	}
+	for id, n := range got {
+		if n != 1 {
+			t.Errorf("%s arrived %d times", id, n)
+		}
+	}
+	// A bad message queues nothing of its batch.
+	bad := invitation("invite:s11:bad")
+	bad.To.Email = "not an address"
+	if _, err := e.box.EnqueueMany(e.ctx, []mail.Message{invitation("invite:s11:ok"), bad}); !errs.Is(err, errs.Invalid) {
+		t.Errorf("bad batch: %v", err)
+	}
+	if got := e.count(t, mail.OutboxCollection); got != 0 {
+		t.Errorf("a refused batch left %d live messages", got)
+	}
+}
