@@ -873,3 +873,40 @@ func TestEnqueueManyQueuesEachMessageOnce(t *testing.T) {
 		t.Errorf("a refused batch left %d live messages", got)
 	}
 }
+
+// A live message keeps its content apart from the envelope the worker's
+// queries scan; the content goes when the message is delivered, and a
+// message whose content was lost is failed, not left to stall the queue.
+func TestBodiesLiveApartAndLeaveWithTheMessage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, k := range []string{"invite:s12:a", "invite:s12:b"} {
+		if _, err := e.box.Enqueue(e.ctx, invitation(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var env bson.M
+	if err := e.db.Collection(mail.OutboxCollection).FindOne(e.ctx, bson.D{{Key: "_id", Value: "invite:s12:a"}}).Decode(&env); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := env["html"]; ok {
+		t.Errorf("the live envelope carries the HTML body")
+	}
+	if got := e.count(t, mail.BodiesCollection); got != 2 {
+		t.Fatalf("%d bodies, want 2", got)
+	}
+	if _, err := e.db.Collection(mail.BodiesCollection).DeleteOne(e.ctx, bson.D{{Key: "_id", Value: "invite:s12:b"}}); err != nil {
+		t.Fatal(err)
+	}
+	e.runOnce(t, e.worker(mail.WorkerOptions{}))
+	if got := e.srv.Messages(); len(got) != 1 || got[0].Subject != subject || !strings.Contains(string(got[0].Raw), "Nguy") {
+		t.Fatalf("arrived: %d", len(got))
+	}
+	if got := e.count(t, mail.BodiesCollection); got != 0 {
+		t.Errorf("%d bodies left after delivery", got)
+	}
+	d, err := e.box.Status(e.ctx, "invite:s12:b")
+	if err != nil || d.Status != mail.Failed || !strings.Contains(d.LastError, "content") {
+		t.Errorf("message without content: %+v, %v", d, err)
+	}
+}
