@@ -210,7 +210,13 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) (id string, err error) 
 	if _, err := o.bodies.InsertOne(ctx, toBodyDoc(m)); err != nil && !store.IsDuplicate(err) {
 		return "", err
 	}
-	if _, err := o.live.InsertOne(ctx, toOutboxDoc(m, now)); err != nil {
+	doc := toOutboxDoc(m, now)
+	if !random {
+		// Not due until its key is confirmed: a worker must not take a
+		// copy that is about to be withdrawn (delivered before).
+		doc.NextAttemptAt = now.Add(enqueueHold)
+	}
+	if _, err := o.live.InsertOne(ctx, doc); err != nil {
 		if !store.IsDuplicate(err) {
 			return "", err
 		}
@@ -230,12 +236,20 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) (id string, err error) 
 		// Withdraw the copy just queued, unless a worker already took it.
 		return m.ID, o.withdraw(ctx, m.ID)
 	}
+	if _, err := o.live.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "next_attempt_at", Value: now}}}}); err != nil {
+		return "", err
+	}
 	o.notify()
 	return m.ID, nil
 }
 
-// withdraw removes a message just queued again after its delivery, unless
-// a worker already took it.
+// enqueueHold is how long a message just queued under a key waits before
+// it is due, unless the key is confirmed new first (then it is due at
+// once). A crash between the two leaves it sent a minute late, not lost.
+const enqueueHold = time.Minute
+
+// withdraw removes a message just queued again after its delivery (held,
+// so no worker took it).
 func (o *Outbox) withdraw(ctx context.Context, id string) error {
 	res, err := o.live.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: string(Queued)}, {Key: "attempts", Value: 0}})
 	if err != nil || res.DeletedCount == 0 {
@@ -277,7 +291,11 @@ func (o *Outbox) EnqueueMany(ctx context.Context, ms []Message) (ids []string, e
 		if m.Date.IsZero() {
 			m.Date = now
 		}
-		ids[i], docs[i], bodies[i] = m.ID, toOutboxDoc(m, now), toBodyDoc(m)
+		d := toOutboxDoc(m, now)
+		if keyed[i] {
+			d.NextAttemptAt = now.Add(enqueueHold) // due once its key is confirmed, as in Enqueue
+		}
+		ids[i], docs[i], bodies[i] = m.ID, d, toBodyDoc(m)
 	}
 	if len(ms) == 0 {
 		return ids, nil
@@ -304,11 +322,20 @@ func (o *Outbox) EnqueueMany(ctx context.Context, ms []Message) (ids []string, e
 	if err != nil {
 		return nil, err
 	}
-	for j, u := range used {
-		if !u {
+	var confirmed []string
+	for j := range keys {
+		id := ids[keyOf[j]]
+		if used[j] {
+			if err := o.withdraw(ctx, id); err != nil {
+				return nil, err
+			}
 			continue
 		}
-		if err := o.withdraw(ctx, ids[keyOf[j]]); err != nil {
+		confirmed = append(confirmed, id)
+	}
+	if len(confirmed) > 0 {
+		if _, err := o.live.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: confirmed}}}, {Key: "status", Value: string(Queued)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "next_attempt_at", Value: now}}}}); err != nil {
 			return nil, err
 		}
 	}
@@ -599,18 +626,19 @@ func (o *Outbox) markSent(ctx context.Context, docs []outboxDoc, now time.Time) 
 	if _, err := o.sent.InsertMany(ctx, archive, options.InsertMany().SetOrdered(false)); err != nil && !store.IsDuplicate(err) {
 		return err
 	}
-	// They are archived: remove them whoever holds them now, then their
-	// bodies, each by `_id` (a filter on several ids would decode every
-	// body on the embedded store).
-	if _, err := o.live.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
-		return err
+	// They are archived: remove them whoever holds them now (their bodies
+	// go later, in bulk: dropBodies).
+	_, err := o.live.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	return err
+}
+
+// dropBodies deletes the bodies of delivered messages.
+func (o *Outbox) dropBodies(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
 	}
-	for _, id := range ids {
-		if _, err := o.bodies.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := o.bodies.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	return err
 }
 
 // markFailed records a permanent failure; the messages are not tried again.

@@ -87,9 +87,11 @@ const (
 type WorkerOptions struct {
 	// Concurrency is how many messages are sent at once. Default 4.
 	Concurrency int
-	// Batch is how many messages one lease query takes. Default 4×Concurrency.
-	// On the embedded store one lease writes each message of the batch while
-	// every other request waits: keep it small.
+	// Batch is how many messages one lease query takes. Default
+	// 16×Concurrency. On the embedded store each lease, take and delete
+	// decodes every live envelope, whatever the batch's size, and writes
+	// each message of the batch while other requests wait: 64 halved the
+	// store time of a 500-invitation fan-out against 16.
 	Batch int
 	// Lease is how long a leased message stays with this worker before
 	// another may take it (this one crashed). Default 2 min; at least twice
@@ -150,7 +152,7 @@ func NewWorker(box *Outbox, sender Sender, clk clock.Clock, opts WorkerOptions) 
 		opts.Concurrency = DefaultConcurrency
 	}
 	if opts.Batch <= 0 {
-		opts.Batch = 4 * opts.Concurrency
+		opts.Batch = 16 * opts.Concurrency
 	}
 	if opts.SendTimeout <= 0 {
 		opts.SendTimeout = DefaultSendTimeout
@@ -389,6 +391,15 @@ func (w *Worker) giveBack(ctx context.Context, docs []outboxDoc, token string) {
 // recordLoop records outcomes until results is closed, taking whatever has
 // accumulated each time.
 func (w *Worker) recordLoop(ctx context.Context, results <-chan outcome) {
+	var delivered []string
+	defer func() {
+		// The delivered messages' bodies, in one command once the drain is
+		// over (each delete decodes every live body on the embedded store).
+		// Left behind by a crash, they are only garbage.
+		if err := w.box.dropBodies(ctx, delivered); err != nil && ctx.Err() == nil {
+			w.log.Error("mail outbox: drop delivered bodies", "err", err)
+		}
+	}()
 	for o := range results {
 		group := []outcome{o}
 	more:
@@ -403,14 +414,14 @@ func (w *Worker) recordLoop(ctx context.Context, results <-chan outcome) {
 				break more
 			}
 		}
-		w.record(ctx, group)
+		delivered = append(delivered, w.record(ctx, group)...)
 	}
 }
 
 // record writes the outcomes of a group of attempts: the delivered in one
 // archive insert and one delete, the others in one update per lease, kind,
 // attempt number and error.
-func (w *Worker) record(ctx context.Context, outs []outcome) {
+func (w *Worker) record(ctx context.Context, outs []outcome) (delivered []string) {
 	now := w.clock.Now()
 	type key struct {
 		token, reason string
@@ -445,6 +456,7 @@ func (w *Worker) record(ctx context.Context, outs []outcome) {
 		for _, d := range sent {
 			done = append(done, Delivery{ID: d.ID, To: d.To, Subject: d.Subject, Status: Sent, Attempts: d.Attempts,
 				QueuedAt: d.CreatedAt, SentAt: now})
+			delivered = append(delivered, d.ID)
 		}
 	}
 	for _, k := range order {
@@ -476,6 +488,7 @@ func (w *Worker) record(ctx context.Context, outs []outcome) {
 			w.o.OnDone(ctx, d)
 		}
 	}
+	return delivered
 }
 
 func (w *Worker) logStoreError(ctx context.Context, what string, docs []outboxDoc, err error) {
