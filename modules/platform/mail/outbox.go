@@ -335,15 +335,6 @@ func (o *Outbox) EnqueueMany(ctx context.Context, ms []Message) (ids []string, e
 		}
 		confirmed = append(confirmed, id)
 	}
-	if o.exclusive {
-		// One short update by `_id` each (see takeOneByOne).
-		for _, id := range confirmed {
-			if _, err := o.live.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "next_attempt_at", Value: now}}}}); err != nil {
-				return nil, err
-			}
-		}
-		confirmed = nil
-	}
 	if len(confirmed) > 0 {
 		if _, err := o.live.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: confirmed}}}, {Key: "status", Value: string(Queued)}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "next_attempt_at", Value: now}}}}); err != nil {
