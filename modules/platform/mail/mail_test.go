@@ -910,3 +910,29 @@ func TestBodiesLiveApartAndLeaveWithTheMessage(t *testing.T) {
 		t.Errorf("message without content: %+v, %v", d, err)
 	}
 }
+
+// An Enqueue stopped after writing the key (a crash) loses nothing: the
+// next Enqueue of that key finds the message neither queued nor delivered
+// and queues it, once.
+func TestEnqueueAfterACrashBetweenKeyAndMessageQueuesIt(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	m := invitation("invite:s13:an")
+	if _, err := e.db.Collection(mail.KeysCollection).InsertOne(e.ctx, bson.D{{Key: "_id", Value: m.Key}, {Key: "at", Value: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := e.box.Enqueue(e.ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.runOnce(t, e.worker(mail.WorkerOptions{}))
+	if _, err := e.box.Enqueue(e.ctx, m); err != nil { // delivered: nothing new
+		t.Fatal(err)
+	}
+	e.clk.Advance(time.Hour)
+	e.runOnce(t, e.worker(mail.WorkerOptions{}))
+	if got := len(e.srv.Messages()); got != 1 {
+		t.Errorf("%d messages arrived, want 1", got)
+	}
+}

@@ -26,9 +26,8 @@ const (
 	// SentCollection is the insert-only archive of delivered messages.
 	SentCollection = "mail_sent"
 	// KeysCollection is the insert-only ledger of every idempotency key ever
-	// enqueued (tiny documents): it keeps a key that was delivered and
-	// archived from being enqueued again, at the cost of an insert, where a
-	// look-up in the archive would cost a scan of it on the embedded store.
+	// enqueued (tiny documents): a new key is one insert; only a key seen
+	// before costs a look at the live queue and the archive, by `_id`.
 	KeysCollection = "mail_keys"
 	// BodiesCollection holds the content of live messages (recipient,
 	// subject, text, HTML, calendar: 6–7 KB for an invitation), read and
@@ -179,99 +178,38 @@ func (d sentDoc) toDelivery() Delivery {
 
 // Enqueue queues a message and returns its ID (its Key). Enqueueing a key
 // that was enqueued before creates nothing and returns the same ID, whether
-// that message is still queued, failed or long delivered. The write is a
-// single insert, so a caller keys it to the change that causes the mail
-// (write the change, then enqueue with a key derived from it; repeating both
-// is harmless). Errors: errs.Invalid for a message that cannot be sent.
+// that message is still queued, failed or long delivered. A caller keys
+// it to the change that causes the mail (write the change, then enqueue
+// with a key derived from it; repeating both is harmless). Errors:
+// errs.Invalid for a message that cannot be sent.
 func (o *Outbox) Enqueue(ctx context.Context, m Message) (id string, err error) {
-	defer errs.Wrap(&err, "mail.Enqueue(%q)", m.Key)
-	random := m.Key == "" && m.ID == ""
-	switch {
-	case random:
-		b := make([]byte, 16)
-		_, _ = rand.Read(b)
-		m.Key = "m-" + hex.EncodeToString(b)
-	case m.Key == "":
-		m.Key = m.ID
-	case m.ID != "" && m.ID != m.Key:
-		return "", errs.Field("id", "must be empty or equal to the key")
-	}
-	m.ID = m.Key
-	if err := m.Validate(); err != nil {
+	ids, err := o.EnqueueMany(ctx, []Message{m})
+	if err != nil {
 		return "", err
 	}
-	now := o.clock.Now()
-	if m.Date.IsZero() {
-		m.Date = now
-	}
-	// The body, then the envelope, then the key: a crash between them
-	// leaves an unused body, or a message that will be sent (and could be
-	// sent again if enqueued again after its delivery), never a key
-	// without its message. A body there already belongs to the same
-	// message, still live.
-	if _, err := o.bodies.InsertOne(ctx, toBodyDoc(m)); err != nil && !store.IsDuplicate(err) {
-		return "", err
-	}
-	doc := toOutboxDoc(m, now)
-	if !random {
-		// Not due until its key is confirmed: a worker must not take a
-		// copy that is about to be withdrawn (delivered before).
-		doc.NextAttemptAt = now.Add(enqueueHold)
-	}
-	if _, err := o.live.InsertOne(ctx, doc); err != nil {
-		if !store.IsDuplicate(err) {
-			return "", err
-		}
-		// Still queued, sending or failed. (Writing the key here too would
-		// let a concurrent first Enqueue take its own message for an old one.)
-		return m.ID, nil
-	}
-	if random {
-		o.notify()
-		return m.ID, nil
-	}
-	if _, err := o.keys.InsertOne(ctx, keyDoc{ID: m.ID, At: now}); err != nil {
-		if !store.IsDuplicate(err) {
-			return "", err
-		}
-		// The key was used before and is no longer live: it was delivered.
-		// Withdraw the copy just queued, unless a worker already took it.
-		return m.ID, o.withdraw(ctx, m.ID)
-	}
-	if _, err := o.live.UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "next_attempt_at", Value: now}}}}); err != nil {
-		return "", err
-	}
-	o.notify()
-	return m.ID, nil
+	return ids[0], nil
 }
 
-// enqueueHold is how long a message just queued under a key waits before
-// it is due, unless the key is confirmed new first (then it is due at
-// once). A crash between the two leaves it sent a minute late, not lost.
-const enqueueHold = time.Minute
-
-// withdraw removes a message just queued again after its delivery (held,
-// so no worker took it).
-func (o *Outbox) withdraw(ctx context.Context, id string) error {
-	res, err := o.live.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: string(Queued)}, {Key: "attempts", Value: 0}})
-	if err != nil || res.DeletedCount == 0 {
-		return err
-	}
-	_, err = o.bodies.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	return err
-}
-
-// EnqueueMany queues messages as Enqueue does each, in one insert of the
-// messages and one of their keys instead of two inserts per message: an
-// invitation to 250 people is then two store commands, not 500. It
-// returns the messages' ids in order. Errors: errs.Invalid naming the
-// first message that cannot be sent (then nothing is queued).
+// EnqueueMany queues messages as Enqueue does each, in a few commands
+// whatever their number (an invitation to 250 people is three inserts,
+// not 750), and returns their ids in order. Errors: errs.Invalid naming
+// the first message that cannot be sent (then nothing is queued).
+//
+// The key first: a key new to the ledger means a message never queued, so
+// its body and envelope follow. A key the ledger has means the message
+// was queued before — it is live (queued, sending or failed) or in the
+// archive (delivered), and nothing is written — unless it is in neither:
+// then an earlier Enqueue stopped (a crash) between the key and the
+// envelope, or one is under way right now, and the envelope is written
+// (the `_id` admits one). A message is in the live queue or the archive at
+// every moment of its delivery (archived before it leaves the queue), so
+// looking in the queue first, then the archive, never misses one.
 func (o *Outbox) EnqueueMany(ctx context.Context, ms []Message) (ids []string, err error) {
 	defer errs.Wrap(&err, "mail.EnqueueMany(%d)", len(ms))
 	now := o.clock.Now()
 	ids = make([]string, len(ms))
-	docs := make([]any, len(ms))
-	bodies := make([]any, len(ms))
+	envelopes := make([]outboxDoc, len(ms))
+	bodies := make([]bodyDoc, len(ms))
 	keyed := make([]bool, len(ms))
 	for i, m := range ms {
 		switch {
@@ -293,56 +231,67 @@ func (o *Outbox) EnqueueMany(ctx context.Context, ms []Message) (ids []string, e
 		if m.Date.IsZero() {
 			m.Date = now
 		}
-		d := toOutboxDoc(m, now)
-		if keyed[i] {
-			d.NextAttemptAt = now.Add(enqueueHold) // due once its key is confirmed, as in Enqueue
-		}
-		ids[i], docs[i], bodies[i] = m.ID, d, toBodyDoc(m)
+		ids[i], envelopes[i], bodies[i] = m.ID, toOutboxDoc(m, now), toBodyDoc(m)
 	}
 	if len(ms) == 0 {
 		return ids, nil
 	}
-	// As in Enqueue: the bodies, the envelopes, then the keys of those
-	// inserted; a duplicate message is still live, a duplicate key was
-	// delivered.
-	if _, err := insertEach(ctx, o.bodies, bodies); err != nil {
-		return nil, err
-	}
-	dup, err := insertEach(ctx, o.live, docs)
-	if err != nil {
-		return nil, err
-	}
 	var keys []any
 	var keyOf []int
 	for i := range ms {
-		if keyed[i] && !dup[i] {
+		if keyed[i] {
 			keys = append(keys, keyDoc{ID: ids[i], At: now})
 			keyOf = append(keyOf, i)
 		}
 	}
-	used, err := insertEach(ctx, o.keys, keys)
+	known, err := insertEach(ctx, o.keys, keys)
 	if err != nil {
 		return nil, err
 	}
-	var confirmed []string
-	for j := range keys {
-		id := ids[keyOf[j]]
-		if used[j] {
-			if err := o.withdraw(ctx, id); err != nil {
-				return nil, err
-			}
+	skip := make([]bool, len(ms))
+	for j, i := range keyOf {
+		if !known[j] {
 			continue
 		}
-		confirmed = append(confirmed, id)
-	}
-	if len(confirmed) > 0 {
-		if _, err := o.live.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: confirmed}}}, {Key: "status", Value: string(Queued)}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "next_attempt_at", Value: now}}}}); err != nil {
+		queued, err := o.queuedBefore(ctx, ids[i])
+		if err != nil {
 			return nil, err
 		}
+		skip[i] = queued
 	}
-	o.notify()
+	var newBodies, newEnvelopes []any
+	for i := range ms {
+		if !skip[i] {
+			newBodies = append(newBodies, bodies[i])
+			newEnvelopes = append(newEnvelopes, envelopes[i])
+		}
+	}
+	// A body there already belongs to the same message (see above).
+	if _, err := insertEach(ctx, o.bodies, newBodies); err != nil {
+		return nil, err
+	}
+	if _, err := insertEach(ctx, o.live, newEnvelopes); err != nil {
+		return nil, err
+	}
+	if len(newEnvelopes) > 0 {
+		o.notify()
+	}
 	return ids, nil
+}
+
+// queuedBefore reports whether a message is live or archived: two reads
+// by `_id`, in that order.
+func (o *Outbox) queuedBefore(ctx context.Context, id string) (bool, error) {
+	for _, c := range []*mongo.Collection{o.live, o.sent} {
+		err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+		if err == nil {
+			return true, nil
+		}
+		if !store.IsNotFound(err) {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 // insertEach inserts docs unordered and reports, per document, whether it
