@@ -71,15 +71,22 @@ type Delivery struct {
 type Outbox struct {
 	live, sent, keys, bodies *mongo.Collection
 	exclusive                bool // this process is the store's only client
-	clock                    clock.Clock
-	wake                     chan struct{}
+
+	// cached keeps the bodies this process queued until they are sent, so
+	// that its worker need not read them back (4 ms a body on the
+	// embedded store at a fan-out's peak). Bodies never change; another
+	// process's worker reads them from the store.
+	cacheMu sync.Mutex
+	cached  map[string]bodyDoc
+	clock   clock.Clock
+	wake    chan struct{}
 }
 
 // NewOutbox returns the outbox on db.
 func NewOutbox(db *mongo.Database, clk clock.Clock) *Outbox {
 	return &Outbox{
 		live: db.Collection(OutboxCollection), sent: db.Collection(SentCollection), keys: db.Collection(KeysCollection),
-		bodies: db.Collection(BodiesCollection), exclusive: store.Exclusive(db),
+		bodies: db.Collection(BodiesCollection), exclusive: store.Exclusive(db), cached: map[string]bodyDoc{},
 		clock: clk, wake: make(chan struct{}, 1),
 	}
 }
@@ -273,11 +280,23 @@ func (o *Outbox) EnqueueMany(ctx context.Context, ms []Message) (ids []string, e
 	if _, err := insertEach(ctx, o.live, newEnvelopes); err != nil {
 		return nil, err
 	}
+	o.cacheMu.Lock()
+	for _, b := range newBodies {
+		if len(o.cached) >= bodyCacheMax {
+			clear(o.cached) // bodies another process's worker sent never leave it otherwise
+		}
+		o.cached[b.(bodyDoc).ID] = b.(bodyDoc)
+	}
+	o.cacheMu.Unlock()
 	if len(newEnvelopes) > 0 {
 		o.notify()
 	}
 	return ids, nil
 }
+
+// bodyCacheMax bounds the bodies kept in memory (an invitation's is
+// 6–7 KB: ~30 MB at most).
+const bodyCacheMax = 4096
 
 // queuedBefore reports whether a message is live or archived: two reads
 // by `_id`, in that order.
@@ -513,7 +532,13 @@ func (o *Outbox) withBody(ctx context.Context, d *outboxDoc) error {
 	if d.Text != "" || d.HTML != "" {
 		return nil
 	}
-	var b bodyDoc
+	o.cacheMu.Lock()
+	b, ok := o.cached[d.ID]
+	o.cacheMu.Unlock()
+	if ok {
+		d.Text, d.HTML, d.Calendar, d.Date = b.Text, b.HTML, b.Calendar, b.Date
+		return nil
+	}
 	err := o.bodies.FindOne(ctx, bson.D{{Key: "_id", Value: d.ID}}).Decode(&b)
 	if err != nil {
 		return err
@@ -640,6 +665,11 @@ func (o *Outbox) dropBodies(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	o.cacheMu.Lock()
+	for _, id := range ids {
+		delete(o.cached, id)
+	}
+	o.cacheMu.Unlock()
 	_, err := o.bodies.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
 	return err
 }
