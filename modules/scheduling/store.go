@@ -372,10 +372,7 @@ func (s *Store) PutTokens(ctx context.Context, ts []Token) error {
 	for i, t := range ts {
 		docs[i] = t
 	}
-	_, err := s.db.Collection(tokensColl).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if store.IsDuplicate(err) {
-		return nil
-	}
+	_, err := store.InsertAll(ctx, s.db.Collection(tokensColl), docs) // duplicates: kept
 	return err
 }
 

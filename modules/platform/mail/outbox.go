@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -251,7 +249,7 @@ func (o *Outbox) EnqueueMany(ctx context.Context, ms []Message) (ids []string, e
 			keyOf = append(keyOf, i)
 		}
 	}
-	known, err := insertEach(ctx, o.keys, keys)
+	known, err := store.InsertAll(ctx, o.keys, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -274,10 +272,10 @@ func (o *Outbox) EnqueueMany(ctx context.Context, ms []Message) (ids []string, e
 		}
 	}
 	// A body there already belongs to the same message (see above).
-	if _, err := insertEach(ctx, o.bodies, newBodies); err != nil {
+	if _, err := store.InsertAll(ctx, o.bodies, newBodies); err != nil {
 		return nil, err
 	}
-	if _, err := insertEach(ctx, o.live, newEnvelopes); err != nil {
+	if _, err := store.InsertAll(ctx, o.live, newEnvelopes); err != nil {
 		return nil, err
 	}
 	o.cacheMu.Lock()
@@ -311,30 +309,6 @@ func (o *Outbox) queuedBefore(ctx context.Context, id string) (bool, error) {
 		}
 	}
 	return false, nil
-}
-
-// insertEach inserts docs unordered and reports, per document, whether it
-// was refused as a duplicate; any other failure is an error.
-func insertEach(ctx context.Context, coll *mongo.Collection, docs []any) (map[int]bool, error) {
-	dup := map[int]bool{}
-	if len(docs) == 0 {
-		return dup, nil
-	}
-	_, err := coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	if err == nil {
-		return dup, nil
-	}
-	var bwe mongo.BulkWriteException
-	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
-		return nil, err
-	}
-	for _, we := range bwe.WriteErrors {
-		if we.Code != 11000 && !strings.Contains(we.Message, "UNIQUE constraint failed") {
-			return nil, err
-		}
-		dup[we.Index] = true
-	}
-	return dup, nil
 }
 
 // notify wakes one idle worker of this process.
