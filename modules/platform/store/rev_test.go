@@ -12,6 +12,8 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Read-modify-write through ReplaceIfRev loses no update: 40 writers each
@@ -112,5 +114,55 @@ func TestInsertAllReportsDuplicatesAcrossChunks(t *testing.T) {
 	}
 	if n, _ := coll.CountDocuments(ctx, bson.D{}); n != 120 {
 		t.Errorf("%d documents, want 120", n)
+	}
+}
+
+// ReplaceIfRev's compare-and-set filter, as on MongoDB (a client that is
+// not the store's only one), loses no update either.
+func TestReplaceIfRevOnASharedClientLosesNoUpdate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	shared, err := mongo.Connect(options.Client().ApplyURI(storetest.URI()).SetMaxPoolSize(store.EmbeddedPoolSize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shared.Disconnect(ctx)
+	if store.Exclusive(shared.Database("x")) {
+		t.Fatal("a client nobody marked counts as exclusive")
+	}
+	coll := shared.Database(storetest.New(t).Name()).Collection("revs")
+	type doc struct {
+		ID  string `bson:"_id"`
+		Rev int64  `bson:"rev"`
+		N   int    `bson:"n"`
+	}
+	if _, err := coll.InsertOne(ctx, doc{ID: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for try := 0; try < 1000; try++ {
+				var cur doc
+				if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "d"}}).Decode(&cur); err != nil {
+					t.Error(err)
+					return
+				}
+				ok, err := store.ReplaceIfRev(ctx, coll, "d", cur.Rev, doc{ID: "d", Rev: cur.Rev + 1, N: cur.N + 1})
+				if err != nil || ok {
+					if err != nil {
+						t.Error(err)
+					}
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var got doc
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "d"}}).Decode(&got); err != nil || got.N != 20 {
+		t.Errorf("n = %d after 20 writers, %v", got.N, err)
 	}
 }
