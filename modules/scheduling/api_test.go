@@ -723,3 +723,58 @@ func TestEndedSessionsMoveToTheArchive(t *testing.T) {
 		t.Errorf("export of an archived period: %d %s", r.Status, r.Body)
 	}
 }
+
+// An invitation a crash left unmailed, whose session is then cancelled, is
+// never mailed — neither the invitation nor the cancellation — and shows
+// as not sent, not as delivered.
+func TestInvitationNeverMailedBeforeACancellationShowsNotSent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := apptest.Start(t)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Now().Add(72 * time.Hour)
+	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)})
+	mailed, unmailed := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{mailed.ID}}); r.Status != 200 {
+		t.Fatalf("invite: %d %s", r.Status, r.Body)
+	}
+	// The second invitation is recorded, and the process dies before mailing it.
+	st := scheduling.NewStore(s.App.DB)
+	if _, err := st.Update(ctx, x.ID, func(y *scheduling.Session) error {
+		_, err := y.Invite([]string{unmailed.ID}, time.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/cancel", coord, map[string]any{"reason": "Trùng lịch họp tỉnh"}); r.Status != 200 {
+		t.Fatalf("cancel: %d %s", r.Status, r.Body)
+	}
+	var invs struct {
+		Items []scheduling.InvitationView `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
+	got := map[string]string{}
+	for _, inv := range invs.Items {
+		got[inv.CollaboratorID] = inv.Delivery
+	}
+	if got[unmailed.ID] != scheduling.DeliveryNotSent || got[mailed.ID] == scheduling.DeliveryNotSent || got[mailed.ID] == "" {
+		t.Errorf("deliveries %v: want %s for the unmailed one only", got, scheduling.DeliveryNotSent)
+	}
+	count := func(email string) int64 {
+		var total int64
+		for _, coll := range []string{"mail_outbox", "mail_sent"} {
+			n, err := s.App.DB.Collection(coll).CountDocuments(ctx, map[string]any{"to.email": email})
+			if err != nil {
+				t.Fatal(err)
+			}
+			total += n
+		}
+		return total
+	}
+	if n := count(unmailed.Email); n != 0 {
+		t.Errorf("%d mails to the unmailed invitee", n)
+	}
+	if n := count(mailed.Email); n != 2 {
+		t.Errorf("%d mails to the mailed invitee, want the invitation and the cancellation", n)
+	}
+}

@@ -596,7 +596,7 @@ func (s *Service) notifyLagging(ctx context.Context, x Session) error {
 	if err := s.d.Store.PutTokens(ctx, tokens); err != nil {
 		return err
 	}
-	done := map[string]bool{}
+	done, withheld := map[string]bool{}, map[string]bool{}
 	var mails []Mail
 	for _, cid := range lag {
 		inv, _ := x.Invitation(cid)
@@ -610,6 +610,7 @@ func (s *Service) notifyLagging(ctx context.Context, x Session) error {
 		case x.Status == StatusCancelled:
 			if inv.Notified < 0 {
 				done[cid] = true // never told of it: no need to cancel
+				withheld[cid] = true
 				continue
 			}
 			kind = NoticeCancel
@@ -633,6 +634,9 @@ func (s *Service) notifyLagging(ctx context.Context, x Session) error {
 	_, err = s.d.Store.Update(ctx, x.ID, func(y *Session) error {
 		for i := range y.Invitations {
 			if done[y.Invitations[i].CollaboratorID] && y.Invitations[i].Notified < x.Sequence {
+				if withheld[y.Invitations[i].CollaboratorID] && y.Invitations[i].Notified < 0 {
+					y.Invitations[i].Withheld = true
+				}
 				y.Invitations[i].Notified = x.Sequence
 			}
 		}
@@ -640,6 +644,10 @@ func (s *Service) notifyLagging(ctx context.Context, x Session) error {
 	})
 	return err
 }
+
+// DeliveryNotSent is the delivery of an invitation never mailed because
+// its session was cancelled first (beside queued, sent and failed).
+const DeliveryNotSent = "not_sent"
 
 // InvitationView is an invitation as the API shows it.
 type InvitationView struct {
@@ -661,7 +669,7 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 	var keys []string // of invitations already queued: the outbox knows them
 	for i, inv := range x.Invitations {
 		ids[i] = inv.CollaboratorID
-		if inv.Notified >= 0 {
+		if inv.Notified >= 0 && !inv.Withheld {
 			keys = append(keys, NoticeKey(NoticeInvite, x, inv.CollaboratorID))
 		}
 	}
@@ -676,7 +684,10 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 	out := make([]InvitationView, len(x.Invitations))
 	for i, inv := range x.Invitations {
 		d := delivery[NoticeKey(NoticeInvite, x, inv.CollaboratorID)]
-		if inv.Notified < 0 || d == "" {
+		switch {
+		case inv.Withheld:
+			d = DeliveryNotSent
+		case inv.Notified < 0 || d == "":
 			d = "queued"
 		}
 		p := people[inv.CollaboratorID]

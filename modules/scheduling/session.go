@@ -81,6 +81,9 @@ type Invitation struct {
 	// Notified is the session sequence the invitee was last mailed about
 	// (-1: not yet); a job mails whoever lags behind after a crash.
 	Notified int
+	// Withheld: the session was cancelled before the invitation was
+	// mailed (a crash came between), so none was, nor a cancellation.
+	Withheld bool
 }
 
 // Mark is one collaborator's attendance at a session.

@@ -57,6 +57,7 @@ type invitationDoc struct {
 	RespondedAt    time.Time `bson:"responded_at,omitempty"`
 	WaitlistedAt   time.Time `bson:"waitlisted_at,omitempty"`
 	Notified       int       `bson:"notified"`
+	Withheld       bool      `bson:"withheld,omitempty"`
 }
 
 type markDoc struct {
@@ -134,20 +135,24 @@ func (d sessionDoc) toSession() Session {
 }
 
 // invitationString is "<collaborator>|<response>|<invited>|<responded>|
-// <waitlisted>|<notified>", times in Unix milliseconds (empty when zero).
+// <waitlisted>|<notified>[|w]", times in Unix milliseconds (empty when
+// zero), "w" when withheld.
 func invitationString(i Invitation) string {
-	return strings.Join([]string{i.CollaboratorID, i.Response, millis(i.InvitedAt), millis(i.RespondedAt), millis(i.WaitlistedAt),
-		strconv.Itoa(i.Notified)}, "|")
+	f := []string{i.CollaboratorID, i.Response, millis(i.InvitedAt), millis(i.RespondedAt), millis(i.WaitlistedAt), strconv.Itoa(i.Notified)}
+	if i.Withheld {
+		f = append(f, "w")
+	}
+	return strings.Join(f, "|")
 }
 
 func parseInvitation(s string) Invitation {
-	f := strings.SplitN(s, "|", 6)
-	for len(f) < 6 {
+	f := strings.SplitN(s, "|", 7)
+	for len(f) < 7 {
 		f = append(f, "")
 	}
 	n, _ := strconv.Atoi(f[5])
 	return Invitation{CollaboratorID: f[0], Response: f[1], InvitedAt: fromMillis(f[2]), RespondedAt: fromMillis(f[3]),
-		WaitlistedAt: fromMillis(f[4]), Notified: n}
+		WaitlistedAt: fromMillis(f[4]), Notified: n, Withheld: f[6] == "w"}
 }
 
 // markString is "<collaborator>|<status>|<marked>|<walk-in 0/1>|<by>".
