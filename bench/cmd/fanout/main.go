@@ -43,7 +43,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"strings"
 	"sync"
 	"time"
 
@@ -133,7 +132,7 @@ func run(f flags) error {
 	}
 	if f.from != "" {
 		t := time.Now()
-		if err := copyStore(f.from, dir); err != nil {
+		if err := burst.CopyStore(f.from, dir); err != nil {
 			return err
 		}
 		fmt.Printf("copied the store of %s in %s\n", f.from, time.Since(t).Round(time.Millisecond))
@@ -341,7 +340,7 @@ func run(f flags) error {
 		}
 	}
 	mon.Take()
-	load0 := loadavg()
+	load0 := burst.LoadAvg()
 	fmt.Printf("\nrunning the fan-out … (load average %s)\n", load0)
 	if prof != nil {
 		_ = pprof.StartCPUProfile(prof)
@@ -375,7 +374,7 @@ func run(f flags) error {
 	}
 	side.Wait()
 	where := mon.Take()
-	load1 := loadavg()
+	load1 := burst.LoadAvg()
 	catcher.Watch(nil)
 
 	mu.Lock()
@@ -397,17 +396,17 @@ func run(f flags) error {
 		if c.err != nil {
 			status, errCalls = c.err.Error(), errCalls+1
 		}
-		fmt.Printf("  invitation request %d (%d invitees): %s  %s\n", i+1, len(fan[i].people), ms(c.took), status)
+		fmt.Printf("  invitation request %d (%d invitees): %s  %s\n", i+1, len(fan[i].people), burst.Ms(c.took), status)
 	}
-	fmt.Printf("  invitation requests, all: %s\n", ms(requestsDone))
+	fmt.Printf("  invitation requests, all: %s\n", burst.Ms(requestsDone))
 	var total time.Duration
 	rate := 0.0
 	if got > 0 {
 		total = lastAt.Sub(t0)
 		rate = float64(got) / total.Seconds()
-		fmt.Printf("  first invitation received %s after the first request\n", ms(firstAt.Sub(t0)))
+		fmt.Printf("  first invitation received %s after the first request\n", burst.Ms(firstAt.Sub(t0)))
 		fmt.Printf("  %d of %d received in %s: %.1f messages/s (from the first request; %.1f/s from the first mail to the last)\n",
-			got, f.n, ms(total), rate, float64(got-1)/max(lastAt.Sub(firstAt).Seconds(), 1e-9))
+			got, f.n, burst.Ms(total), rate, float64(got-1)/max(lastAt.Sub(firstAt).Seconds(), 1e-9))
 	} else {
 		fmt.Printf("  none of %d received\n", f.n)
 	}
@@ -423,13 +422,13 @@ func run(f flags) error {
 	fmt.Printf("  SMTP catcher: %d messages in all, %d accepted twice, %d unparseable; an invitation is %.1f KB on the wire\n",
 		catcher.Len(), catcher.Duplicates(), catcher.Unparsed(), float64(size)/float64(max(sized, 1))/1000)
 
-	fmt.Printf("\nbeside it, requests begun from the first invitation request to the last invitation received (%s)\n", ms(tEnd.Sub(t0)))
+	fmt.Printf("\nbeside it, requests begun from the first invitation request to the last invitation received (%s)\n", burst.Ms(tEnd.Sub(t0)))
 	fmt.Printf("  %-17s | %5s %4s %8s %9s %9s %9s\n", "", "n", "err", "ops/s", "p50", "p99", "max")
 	stats := map[string]fanout.Stats{}
 	for _, l := range []*fanout.Lane{page, answer, marks} {
 		st := l.Stats(t0, tEnd)
 		stats[l.Name] = st
-		fmt.Printf("  %-17s | %5d %4d %8.1f %9s %9s %9s\n", l.Name, st.N, st.Errors, st.OpsPerSec, ms(st.P50), ms(st.P99), ms(st.Max))
+		fmt.Printf("  %-17s | %5d %4d %8.1f %9s %9s %9s\n", l.Name, st.N, st.Errors, st.OpsPerSec, burst.Ms(st.P50), burst.Ms(st.P99), burst.Ms(st.Max))
 		for _, e := range st.FirstErrors {
 			fmt.Printf("    error: %s\n", e)
 		}
@@ -448,26 +447,26 @@ func run(f flags) error {
 	for _, w := range where {
 		busy += w.Total
 	}
-	fmt.Printf("  %s of store time in %s (%.0f%% busy), %d kinds of command\n", ms(busy), ms(tEnd.Sub(t0)), 100*busy.Seconds()/tEnd.Sub(t0).Seconds(), len(where))
+	fmt.Printf("  %s of store time in %s (%.0f%% busy), %d kinds of command\n", burst.Ms(busy), burst.Ms(tEnd.Sub(t0)), 100*busy.Seconds()/tEnd.Sub(t0).Seconds(), len(where))
 	for i, w := range where {
 		if i == 12 {
 			break
 		}
 		fmt.Printf("    %-14s %-22s %5d× (%3d failed)  total %9s  mean %9s  max %9s\n", w.Command, w.Collection, w.N, w.Failed,
-			ms(w.Total), ms(w.Total/time.Duration(max(1, w.N))), ms(w.Max))
+			burst.Ms(w.Total), burst.Ms(w.Total/time.Duration(max(1, w.N))), burst.Ms(w.Max))
 	}
 
 	fmt.Println("\ngoals (embedded store, fixture loaded):")
-	goal(fmt.Sprintf("%d delivered ≤ %s", f.n, goalDelivered), werr == nil && got >= f.n && total <= goalDelivered && errCalls == 0,
-		fmt.Sprintf("%d of %d in %s, %.1f messages/s (%d invitation requests failed)", got, f.n, ms(total), rate, errCalls))
+	burst.Goal(fmt.Sprintf("%d delivered ≤ %s", f.n, goalDelivered), werr == nil && got >= f.n && total <= goalDelivered && errCalls == 0,
+		fmt.Sprintf("%d of %d in %s, %.1f messages/s (%d invitation requests failed)", got, f.n, burst.Ms(total), rate, errCalls))
 	for _, name := range []string{answer.Name, marks.Name} {
 		st := stats[name]
 		if (name == answer.Name && f.rsvpRate <= 0) || (name == marks.Name && f.markRate <= 0) {
-			fmt.Printf("  -     %-34s not run (rate 0)\n", name+" p99 ≤ "+ms(goalP99))
+			fmt.Printf("  -     %-34s not run (rate 0)\n", name+" p99 ≤ "+burst.Ms(goalP99))
 			continue
 		}
-		goal(fmt.Sprintf("%s p99 ≤ %s", name, ms(goalP99)), st.N > 0 && st.Errors == 0 && st.P99 <= goalP99,
-			fmt.Sprintf("p99 %s over %d requests (%s), %d errors", ms(st.P99), st.N, over(st.P99, goalP99), st.Errors))
+		burst.Goal(fmt.Sprintf("%s p99 ≤ %s", name, burst.Ms(goalP99)), st.N > 0 && st.Errors == 0 && st.P99 <= goalP99,
+			fmt.Sprintf("p99 %s over %d requests (%s), %d errors", burst.Ms(st.P99), st.N, burst.Over(st.P99, goalP99), st.Errors))
 	}
 	fmt.Printf("\ntotal %s\n", time.Since(began).Round(time.Second))
 	return nil
@@ -640,73 +639,4 @@ func warm(ctx context.Context, s *stack, token string) {
 	for _, p := range []string{"/api/v1/me", "/api/v1/collaborators?limit=1"} {
 		_ = fanout.Call(ctx, s.client, "GET", s.base+p, token, nil, http.StatusOK, nil)
 	}
-}
-
-// loadavg returns the 1-minute load average (other work on the machine
-// shows in the figures).
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Fields(string(b))[0]
-}
-
-func ms(d time.Duration) string {
-	switch {
-	case d >= 10*time.Second:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	case d >= time.Second:
-		return fmt.Sprintf("%.2f s", d.Seconds())
-	default:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
-	}
-}
-
-func over(got, limit time.Duration) string {
-	if got <= limit {
-		return fmt.Sprintf("%.0f%% of the limit", 100*float64(got)/float64(limit))
-	}
-	return fmt.Sprintf("%.1f× the limit", float64(got)/float64(limit))
-}
-
-func goal(name string, ok bool, detail string) {
-	verdict := "FAIL"
-	if ok {
-		verdict = "PASS"
-	}
-	fmt.Printf("  %s  %-34s %s\n", verdict, name, detail)
-}
-
-// copyStore copies the embedded store's files of from into to.
-func copyStore(from, to string) error {
-	src := filepath.Join(from, "store")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(to, "store"), 0o750); err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		in, err := os.Open(filepath.Join(src, e.Name()))
-		if err != nil {
-			return err
-		}
-		out, err := os.OpenFile(filepath.Join(to, "store", e.Name()), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
-		if err == nil {
-			_, err = io.Copy(out, in)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-		}
-		in.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -104,7 +104,7 @@ func run(f flags) error {
 		dir = tmp
 		if f.from != "" {
 			t := time.Now()
-			if err := copyStore(f.from, dir); err != nil {
+			if err := burst.CopyStore(f.from, dir); err != nil {
 				return err
 			}
 			fmt.Printf("copied the store of %s in %s\n", f.from, time.Since(t).Round(time.Millisecond))
@@ -196,13 +196,13 @@ func run(f flags) error {
 		mon.Take()
 		pctx, cancel := context.WithTimeout(ctx, f.phase)
 		defer cancel()
-		fmt.Printf("running: %s … (load average %s)\n", name, loadavg())
+		fmt.Printf("running: %s … (load average %s)\n", name, burst.LoadAvg())
 		res := do(pctx)
 		cut := ""
 		if res.Cut {
 			cut = fmt.Sprintf(", cut at the %s bound", f.phase)
 		}
-		fmt.Printf("  done in %s%s (load average %s)\n", res.Wall.Round(time.Millisecond), cut, loadavg())
+		fmt.Printf("  done in %s%s (load average %s)\n", res.Wall.Round(time.Millisecond), cut, burst.LoadAvg())
 		where[name] = mon.Take()
 		return res
 	}
@@ -265,13 +265,13 @@ func run(f flags) error {
 		for _, r := range rows {
 			total += r.Total
 		}
-		fmt.Printf("  %s: %s in %d kinds of command\n", name, ms(total), len(rows))
+		fmt.Printf("  %s: %s in %d kinds of command\n", name, burst.Ms(total), len(rows))
 		for i, r := range rows {
 			if i == 8 {
 				break
 			}
 			fmt.Printf("    %-14s %-22s %5d× (%3d failed)  total %9s  mean %9s  max %9s\n", r.Command, r.Collection, r.N, r.Failed,
-				ms(r.Total), ms(r.Total/time.Duration(max(1, r.N))), ms(r.Max))
+				burst.Ms(r.Total), burst.Ms(r.Total/time.Duration(max(1, r.N))), burst.Ms(r.Max))
 		}
 	}
 	if !f.app {
@@ -280,18 +280,18 @@ func run(f flags) error {
 
 	fmt.Println("\ngoals (embedded store, fixture loaded):")
 	appErrs := appBurst.All.Errors + appClosed.All.Errors
-	goal("0 errors", appErrs == 0, fmt.Sprintf("%d errors (exam %d, closed loop %d)", appErrs, appBurst.All.Errors, appClosed.All.Errors))
-	goal("start p99 ≤ 500 ms", appBurst.Steps[burst.Start].P99 <= 500*time.Millisecond && appBurst.Steps[burst.Start].N > 0,
+	burst.Goal("0 errors", appErrs == 0, fmt.Sprintf("%d errors (exam %d, closed loop %d)", appErrs, appBurst.All.Errors, appClosed.All.Errors))
+	burst.Goal("start p99 ≤ 500 ms", appBurst.Steps[burst.Start].P99 <= 500*time.Millisecond && appBurst.Steps[burst.Start].N > 0,
 		p99Detail("exam start", appBurst.Steps[burst.Start], 500*time.Millisecond))
-	goal("submit p99 ≤ 1 s", appBurst.Steps[burst.Submit].P99 <= time.Second && appBurst.Steps[burst.Submit].N > 0,
+	burst.Goal("submit p99 ≤ 1 s", appBurst.Steps[burst.Submit].P99 <= time.Second && appBurst.Steps[burst.Submit].N > 0,
 		p99Detail("exam submit", appBurst.Steps[burst.Submit], time.Second))
 	if f.closed {
 		ratio := appClosed.All.OpsPerSec / rawC.All.OpsPerSec
-		goal("app throughput ≥ 0.5× raw", ratio >= 0.5,
+		burst.Goal("app throughput ≥ 0.5× raw", ratio >= 0.5,
 			fmt.Sprintf("closed loop %.1f vs %.1f ops/s = %.2f× (exam, bounded by its schedule: %.2f×)", appClosed.All.OpsPerSec, rawC.All.OpsPerSec, ratio,
 				appBurst.All.OpsPerSec/rawB.All.OpsPerSec))
 	} else {
-		goal("app throughput ≥ 0.5× raw", appBurst.All.OpsPerSec/rawB.All.OpsPerSec >= 0.5,
+		burst.Goal("app throughput ≥ 0.5× raw", appBurst.All.OpsPerSec/rawB.All.OpsPerSec >= 0.5,
 			fmt.Sprintf("exam %.2f× (bounded by the schedule; run the closed loop for a meaningful ratio)", appBurst.All.OpsPerSec/rawB.All.OpsPerSec))
 	}
 	fmt.Printf("\ntotal %s\n", time.Since(began).Round(time.Second))
@@ -495,35 +495,14 @@ func table(app, raw burst.Result) {
 			ratio = fmt.Sprintf("%.2f", a.OpsPerSec/r.OpsPerSec)
 		}
 		fmt.Printf("  %-9s | %5d %4d %8.1f %9s %9s | %5d %4d %8.1f %9s %9s | %s\n",
-			name, a.N, a.Errors, a.OpsPerSec, ms(a.P50), ms(a.P99), r.N, r.Errors, r.OpsPerSec, ms(r.P50), ms(r.P99), ratio)
+			name, a.N, a.Errors, a.OpsPerSec, burst.Ms(a.P50), burst.Ms(a.P99), r.N, r.Errors, r.OpsPerSec, burst.Ms(r.P50), burst.Ms(r.P99), ratio)
 	}
 	for _, s := range burst.Steps {
 		row(s.String(), app.Steps[s], raw.Steps[s])
 	}
 	row("all", app.All, raw.All)
 	if lag := max(app.All.MaxLag, raw.All.MaxLag); lag > 0 {
-		fmt.Printf("  (largest delay of a request against its schedule: app %s, raw %s; app max latency %s)\n", ms(app.All.MaxLag), ms(raw.All.MaxLag), ms(app.All.Max))
-	}
-}
-
-// loadavg returns the 1-minute load average (other work on the machine
-// shows in the figures).
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Fields(string(b))[0]
-}
-
-func ms(d time.Duration) string {
-	switch {
-	case d >= 10*time.Second:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	case d >= time.Second:
-		return fmt.Sprintf("%.2f s", d.Seconds())
-	default:
-		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+		fmt.Printf("  (largest delay of a request against its schedule: app %s, raw %s; app max latency %s)\n", burst.Ms(app.All.MaxLag), burst.Ms(raw.All.MaxLag), burst.Ms(app.All.Max))
 	}
 }
 
@@ -531,51 +510,11 @@ func p99Detail(name string, s burst.StepStats, limit time.Duration) string {
 	if s.N == 0 {
 		return fmt.Sprintf("%s: none sent within the phase's bound (%d not sent)", name, s.NotRun)
 	}
-	d := fmt.Sprintf("%s p99 %s (%s)", name, ms(s.P99), over(s.P99, limit))
+	d := fmt.Sprintf("%s p99 %s (%s)", name, burst.Ms(s.P99), burst.Over(s.P99, limit))
 	if s.NotRun > 0 {
 		d += fmt.Sprintf(", %d more not sent within the phase's bound", s.NotRun)
 	}
 	return d
-}
-
-func over(got, limit time.Duration) string {
-	if got <= limit {
-		return fmt.Sprintf("%.0f%% of the limit", 100*float64(got)/float64(limit))
-	}
-	return fmt.Sprintf("%.1f× the limit", float64(got)/float64(limit))
-}
-
-func goal(name string, ok bool, detail string) {
-	verdict := "FAIL"
-	if ok {
-		verdict = "PASS"
-	}
-	fmt.Printf("  %s  %-28s %s\n", verdict, name, detail)
-}
-
-// copyStore copies the embedded store's files of from into to.
-func copyStore(from, to string) error {
-	src := filepath.Join(from, "store")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Join(to, "store"), 0o750); err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(to, "store", e.Name()), b, 0o640); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func total(m map[string]int) int {
