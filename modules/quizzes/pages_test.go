@@ -21,12 +21,11 @@ import (
 	"github.com/ctvacademy/academy/modules/quizzes"
 )
 
-// pageBudget is what the take page and its stylesheet may weigh together,
+// pageBudget is what the take apptest.Shown and its stylesheet may weigh together,
 // gzip-compressed, on a weak connection.
 const pageBudget = 30 * 1024
 
 var (
-	csrfField  = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 	choiceRe   = regexp.MustCompile(`<input type="(radio|checkbox)" name="q\.([^"]+)" value="([^"]+)"( checked)?>`)
 	scriptRe   = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
 	subresRe   = regexp.MustCompile(`(?i)<link\b[^>]*\bhref=|<script\b[^>]*\bsrc=|<img\b[^>]*\bsrc=`)
@@ -34,89 +33,18 @@ var (
 	diacritics = "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ"
 )
 
-// pageClient is a browser without JavaScript: it keeps cookies (the
-// session, the CSRF cookie), follows no redirect and posts plain forms
-// with the last page's CSRF token.
-type pageClient struct {
-	t    *testing.T
-	s    *apptest.Server
-	c    *http.Client
-	csrf string
-}
-
-func newPageClient(t *testing.T, s *apptest.Server, token string) *pageClient {
+// startQuiz opens the course's quiz apptest.Shown and presses the start button; it
+// returns the attempt's apptest.Shown path.
+func startQuiz(t *testing.T, p *apptest.Forms, code string) string {
 	t.Helper()
-	c := apptest.Browser(t)
-	u, err := url.Parse(s.URL)
-	if err != nil {
-		t.Fatal(err)
+	if r := p.Get("/courses/" + code + "/quiz"); r.Status != 200 {
+		t.Fatalf("start page: %d %s", r.Status, r.Body)
 	}
-	c.Jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: token, Path: "/"}})
-	return &pageClient{t: t, s: s, c: c}
-}
-
-type page struct {
-	status   int
-	location string
-	body     string
-}
-
-func (p *pageClient) do(req *http.Request) page {
-	p.t.Helper()
-	req.Header.Set("Accept", "text/html")
-	resp, err := p.c.Do(req)
-	if err != nil {
-		p.t.Fatal(err)
+	r := p.Post("/courses/"+code+"/quiz", nil)
+	if r.Status != 303 || !strings.HasPrefix(r.Location, "/attempts/") {
+		t.Fatalf("start: %d → %q %s", r.Status, r.Location, r.Body)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	if m := csrfField.FindSubmatch(b); m != nil {
-		p.csrf = string(m[1])
-	}
-	return page{status: resp.StatusCode, location: resp.Header.Get("Location"), body: string(b)}
-}
-
-func (p *pageClient) get(path string) page {
-	p.t.Helper()
-	req, err := http.NewRequest("GET", p.s.URL+path, nil)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	return p.do(req)
-}
-
-// post sends form with the CSRF token of the last page read.
-func (p *pageClient) post(path string, form url.Values) page {
-	p.t.Helper()
-	if form == nil {
-		form = url.Values{}
-	}
-	if p.csrf != "" && form.Get("_csrf") == "" {
-		form.Set("_csrf", p.csrf)
-	}
-	req, err := http.NewRequest("POST", p.s.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return p.do(req)
-}
-
-// startQuiz opens the course's quiz page and presses the start button; it
-// returns the attempt's page path.
-func (p *pageClient) startQuiz(code string) string {
-	p.t.Helper()
-	if r := p.get("/courses/" + code + "/quiz"); r.status != 200 {
-		p.t.Fatalf("start page: %d %s", r.status, r.body)
-	}
-	r := p.post("/courses/"+code+"/quiz", nil)
-	if r.status != 303 || !strings.HasPrefix(r.location, "/attempts/") {
-		p.t.Fatalf("start: %d → %q %s", r.status, r.location, r.body)
-	}
-	return r.location
+	return r.Location
 }
 
 // choices lists the inputs of a take page: question id → option values,
@@ -183,19 +111,19 @@ func gunzip(t *testing.T, what string, b []byte) string {
 	return string(out)
 }
 
-// The take page and its stylesheet fit the weak-connection budget: at
+// The take apptest.Shown and its stylesheet fit the weak-connection budget: at
 // most 30 KB gzip-compressed together, two requests on first load (the
-// page and app.css; the script is inline and allowed by its hash).
+// apptest.Shown and app.css; the script is inline and allowed by its hash).
 func TestTakePageFitsTheBudget(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t)
 	ctv := s.Find(t, "ctv", "TB")
 	tok := s.LoginDemo(t, ctv.Email)
-	path := newPageClient(t, s, tok).startQuiz(course)
+	path := startQuiz(t, s.Forms(t, tok), course)
 
 	resp, raw := rawGet(t, s, path, tok)
 	if enc := resp.Header.Get("Content-Encoding"); enc != "gzip" {
-		t.Fatalf("take page Content-Encoding = %q, want gzip", enc)
+		t.Fatalf("take apptest.Shown Content-Encoding = %q, want gzip", enc)
 	}
 	body := gunzip(t, "take page", raw)
 	cssResp, cssRaw := rawGet(t, s, "/static/app.css", "")
@@ -206,12 +134,12 @@ func TestTakePageFitsTheBudget(t *testing.T) {
 
 	script := scriptRe.FindStringSubmatch(body)
 	if script == nil {
-		t.Fatal("the take page has no inline script")
+		t.Fatal("the take apptest.Shown has no inline script")
 	}
 	t.Logf("take page: %d bytes gzip (%d raw); app.css: %d bytes gzip (%d raw); total %d of %d; inline script %d bytes",
 		len(raw), len(body), len(cssRaw), len(css), len(raw)+len(cssRaw), pageBudget, len(script[1]))
 	if total := len(raw) + len(cssRaw); total > pageBudget {
-		t.Errorf("take page + app.css = %d bytes gzip, over the %d budget", total, pageBudget)
+		t.Errorf("take apptest.Shown + app.css = %d bytes gzip, over the %d budget", total, pageBudget)
 	}
 	if n := len(script[1]); n > 15*1024 {
 		t.Errorf("inline script is %d bytes, over 15 KB", n)
@@ -219,7 +147,7 @@ func TestTakePageFitsTheBudget(t *testing.T) {
 
 	refs := subresRe.FindAllString(body, -1)
 	if len(refs) != 1 || !strings.Contains(body, `<link rel="stylesheet" href="/static/app.css">`) {
-		t.Errorf("the page loads %d subresources %q, want only /static/app.css", len(refs), refs)
+		t.Errorf("the apptest.Shown loads %d subresources %q, want only /static/app.css", len(refs), refs)
 	}
 	if strings.Contains(css, "url(") || strings.Contains(css, "@import") {
 		t.Error("app.css loads more resources")
@@ -231,29 +159,29 @@ func TestTakePageFitsTheBudget(t *testing.T) {
 	}
 }
 
-// Before submission the take page shows questions and options in
+// Before submission the take apptest.Shown shows questions and options in
 // Vietnamese, and nothing that tells the right options apart.
 func TestTakePageHoldsNoAnswerKey(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t)
 	ctv := s.Find(t, "ctv", "LK")
 	tok := s.LoginDemo(t, ctv.Email)
-	pc := newPageClient(t, s, tok)
-	path := pc.startQuiz(course)
+	pc := s.Forms(t, tok)
+	path := startQuiz(t, pc, course)
 
 	for _, lang := range []string{"vi", "en"} {
-		r := pc.get(path + "?lang=" + lang)
-		if r.status != 200 {
-			t.Fatalf("take page (%s): %d", lang, r.status)
+		r := pc.Get(path + "?lang=" + lang)
+		if r.Status != 200 {
+			t.Fatalf("take apptest.Shown (%s): %d", lang, r.Status)
 		}
-		low := strings.ToLower(r.body)
+		low := strings.ToLower(r.Body)
 		for _, leak := range []string{"correct", "is_correct", "review", `"result"`} {
 			if strings.Contains(low, leak) {
-				t.Errorf("the %s take page contains %q before submission", lang, leak)
+				t.Errorf("the %s take apptest.Shown contains %q before submission", lang, leak)
 			}
 		}
 		v := attemptView(t, s, path)
-		options, checked := choices(r.body)
+		options, checked := choices(r.Body)
 		if len(options) != len(v.Questions) || len(checked) != 0 {
 			t.Errorf("%s: %d questions with inputs (%d checked), want %d, none checked", lang, len(options), len(checked), len(v.Questions))
 		}
@@ -266,20 +194,20 @@ func TestTakePageHoldsNoAnswerKey(t *testing.T) {
 		}
 	}
 
-	r := pc.get(path + "?lang=vi")
+	r := pc.Get(path + "?lang=vi")
 	v := attemptView(t, s, path)
 	c, _ := s.App.Courses.Course(course)
 	bq, _ := c.Quiz.Question(v.Questions[0].ID)
 	for _, want := range []string{`<html lang="vi">`, "Nộp bài", "Lưu bài", "Hạn nộp bài", "Thời gian còn lại", html.EscapeString(bq.Text.VI)} {
-		if !strings.Contains(r.body, want) {
-			t.Errorf("the take page does not show %q", want)
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the take apptest.Shown does not show %q", want)
 		}
 	}
 	if !strings.ContainsAny(bq.Text.VI, diacritics) {
 		t.Errorf("question text %q has no Vietnamese diacritics", bq.Text.VI)
 	}
 	// The deadline is shown in Vietnam's time.
-	if want := v.Deadline.In(web.VN).Format("02/01/2006 15:04"); !strings.Contains(r.body, `<dd id="deadline">`+want+`</dd>`) {
+	if want := v.Deadline.In(web.VN).Format("02/01/2006 15:04"); !strings.Contains(r.Body, `<dd id="deadline">`+want+`</dd>`) {
 		t.Errorf("deadline %s not shown", want)
 	}
 }
@@ -299,25 +227,25 @@ func TestQuizWithoutJavaScript(t *testing.T) {
 	s := apptest.Start(t)
 	ctv := s.Find(t, "ctv", "NT")
 	tok := s.LoginDemo(t, ctv.Email)
-	pc := newPageClient(t, s, tok)
+	pc := s.Forms(t, tok)
 
-	start := pc.get("/courses/" + course + "/quiz")
+	start := pc.Get("/courses/" + course + "/quiz")
 	for _, want := range []string{"Bài kiểm tra", "10", "20 phút", "70%", "đã dùng 0/3 lần, còn 3 lần", "Bắt đầu làm bài"} {
-		if !strings.Contains(start.body, want) {
-			t.Errorf("the start page does not show %q", want)
+		if !strings.Contains(start.Body, want) {
+			t.Errorf("the start apptest.Shown does not show %q", want)
 		}
 	}
 	// A form without the CSRF token is refused.
-	if r := pc.post("/courses/"+course+"/quiz", url.Values{"_csrf": {"forged"}}); r.status != 403 {
-		t.Errorf("start with a forged CSRF token: %d", r.status)
+	if r := pc.Post("/courses/"+course+"/quiz", url.Values{"_csrf": {"forged"}}); r.Status != 403 {
+		t.Errorf("start with a forged CSRF token: %d", r.Status)
 	}
-	path := pc.startQuiz(course)
+	path := startQuiz(t, pc, course)
 	// Starting again resumes the same attempt.
-	if again := pc.startQuiz(course); again != path {
+	if again := startQuiz(t, pc, course); again != path {
 		t.Errorf("second start went to %s, want %s", again, path)
 	}
-	if r := pc.get("/courses/" + course + "/quiz"); !strings.Contains(r.body, "Tiếp tục làm bài") || !strings.Contains(r.body, "đã dùng 1/3 lần, còn 2 lần") {
-		t.Error("the start page does not offer to continue the open attempt")
+	if r := pc.Get("/courses/" + course + "/quiz"); !strings.Contains(r.Body, "Tiếp tục làm bài") || !strings.Contains(r.Body, "đã dùng 1/3 lần, còn 2 lần") {
+		t.Error("the start apptest.Shown does not offer to continue the open attempt")
 	}
 
 	v := attemptView(t, s, path)
@@ -330,16 +258,16 @@ func TestQuizWithoutJavaScript(t *testing.T) {
 			}
 		}
 	}
-	pc.get(path)
-	r := pc.post(path, half)
-	if r.status != 303 || r.location != path+"?saved=1" {
-		t.Fatalf("save: %d → %q %s", r.status, r.location, r.body)
+	pc.Get(path)
+	r := pc.Post(path, half)
+	if r.Status != 303 || r.Location != path+"?saved=1" {
+		t.Fatalf("save: %d → %q %s", r.Status, r.Location, r.Body)
 	}
-	r = pc.get(r.location)
-	if !strings.Contains(r.body, `<span id="saved" role="status">Đã lưu</span>`) {
+	r = pc.Get(r.Location)
+	if !strings.Contains(r.Body, `<span id="saved" role="status">Đã lưu</span>`) {
 		t.Error("no “Đã lưu” notice after saving")
 	}
-	_, checked := choices(r.body)
+	_, checked := choices(r.Body)
 	if len(checked) != len(v.Questions)/2 {
 		t.Errorf("%d questions checked after saving, want %d", len(checked), len(v.Questions)/2)
 	}
@@ -352,8 +280,8 @@ func TestQuizWithoutJavaScript(t *testing.T) {
 
 	// An option that is not one of the question's renders a friendly 400.
 	bad := url.Values{"action": {"save"}, "q." + v.Questions[0].ID: {"zz"}}
-	if r := pc.post(path, bad); r.status != 400 || !strings.Contains(r.body, "không khớp với bài làm") || !strings.Contains(r.body, `id="quiz"`) {
-		t.Errorf("bad answer: %d, want 400 with the form and an explanation", r.status)
+	if r := pc.Post(path, bad); r.Status != 400 || !strings.Contains(r.Body, "không khớp với bài làm") || !strings.Contains(r.Body, `id="quiz"`) {
+		t.Errorf("bad answer: %d, want 400 with the form and an explanation", r.Status)
 	}
 
 	all := url.Values{"action": {"submit"}}
@@ -365,22 +293,22 @@ func TestQuizWithoutJavaScript(t *testing.T) {
 	// The last question wrong: 90%.
 	last := v.Questions[len(v.Questions)-1]
 	all.Del("q." + last.ID)
-	r = pc.post(path, all)
-	if r.status != 303 || r.location != path {
-		t.Fatalf("submit: %d → %q", r.status, r.location)
+	r = pc.Post(path, all)
+	if r.Status != 303 || r.Location != path {
+		t.Fatalf("submit: %d → %q", r.Status, r.Location)
 	}
-	r = pc.get(path)
-	m := scoreRe.FindStringSubmatch(r.body)
-	if r.status != 200 || m == nil || m[1] != "90" {
-		t.Fatalf("result page: %d, score %v", r.status, m)
+	r = pc.Get(path)
+	m := scoreRe.FindStringSubmatch(r.Body)
+	if r.Status != 200 || m == nil || m[1] != "90" {
+		t.Fatalf("result page: %d, score %v", r.Status, m)
 	}
 	for _, want := range []string{"Đạt", "9/10 câu đúng", "Đáp án đúng", "(không trả lời)", "Sai"} {
-		if !strings.Contains(r.body, want) {
-			t.Errorf("the result page does not show %q", want)
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the result apptest.Shown does not show %q", want)
 		}
 	}
-	if strings.Contains(r.body, `id="quiz"`) {
-		t.Error("the result page still has the form")
+	if strings.Contains(r.Body, `id="quiz"`) {
+		t.Error("the result apptest.Shown still has the form")
 	}
 
 	// Saving after submission changes nothing and says the attempt is closed.
@@ -388,24 +316,24 @@ func TestQuizWithoutJavaScript(t *testing.T) {
 	for qid, o := range key(t, s, v, false) {
 		wrong.Set("q."+qid, o[0])
 	}
-	r = pc.post(path, wrong)
-	if r.status != 303 || r.location != path+"?closed=1" {
-		t.Fatalf("save after submit: %d → %q", r.status, r.location)
+	r = pc.Post(path, wrong)
+	if r.Status != 303 || r.Location != path+"?closed=1" {
+		t.Fatalf("save after submit: %d → %q", r.Status, r.Location)
 	}
-	r = pc.get(r.location)
-	if m := scoreRe.FindStringSubmatch(r.body); m == nil || m[1] != "90" || !strings.Contains(r.body, "Bài làm này đã đóng") {
-		t.Errorf("after a late save the page shows score %v", m)
+	r = pc.Get(r.Location)
+	if m := scoreRe.FindStringSubmatch(r.Body); m == nil || m[1] != "90" || !strings.Contains(r.Body, "Bài làm này đã đóng") {
+		t.Errorf("after a late save the apptest.Shown shows score %v", m)
 	}
 
-	mine := pc.get("/me/attempts")
-	if mine.status != 200 || !strings.Contains(mine.body, `href="`+path+`"`) || !strings.Contains(mine.body, "90%") {
-		t.Errorf("my attempts page: %d", mine.status)
+	mine := pc.Get("/me/attempts")
+	if mine.Status != 200 || !strings.Contains(mine.Body, `href="`+path+`"`) || !strings.Contains(mine.Body, "90%") {
+		t.Errorf("my attempts page: %d", mine.Status)
 	}
-	if r := pc.get("/courses/" + course + "/quiz"); !strings.Contains(r.body, "đã dùng 1/3 lần, còn 2 lần") || !strings.Contains(r.body, "Điểm cao nhất: 90%.") {
-		t.Error("the start page does not count the graded attempt")
+	if r := pc.Get("/courses/" + course + "/quiz"); !strings.Contains(r.Body, "đã dùng 1/3 lần, còn 2 lần") || !strings.Contains(r.Body, "Điểm cao nhất: 90%.") {
+		t.Error("the start apptest.Shown does not count the graded attempt")
 	}
 	// In English.
-	if r := pc.get(path + "?lang=en"); !strings.Contains(r.body, "9 of 10 questions right") || !strings.Contains(r.body, "Passed") {
+	if r := pc.Get(path + "?lang=en"); !strings.Contains(r.Body, "9 of 10 questions right") || !strings.Contains(r.Body, "Passed") {
 		t.Error("the English result page")
 	}
 }
@@ -418,35 +346,35 @@ func TestOtherPeoplesAttemptPages(t *testing.T) {
 	owner := s.Find(t, "ctv", "NT")
 	other := s.Find(t, "ctv", "LT")
 	tokOwner, tokOther := s.LoginDemo(t, owner.Email), s.LoginDemo(t, other.Email)
-	path := newPageClient(t, s, tokOwner).startQuiz(course)
+	path := startQuiz(t, s.Forms(t, tokOwner), course)
 	v := attemptView(t, s, path)
 
-	pc := newPageClient(t, s, tokOther)
-	r := pc.get(path)
-	if r.status != 404 || !strings.Contains(r.body, "Không tìm thấy trang") || strings.Contains(r.body, html.EscapeString(v.Questions[0].Text)) {
-		t.Errorf("another CTV's attempt page: %d", r.status)
+	pc := s.Forms(t, tokOther)
+	r := pc.Get(path)
+	if r.Status != 404 || !strings.Contains(r.Body, "Không tìm thấy trang") || strings.Contains(r.Body, html.EscapeString(v.Questions[0].Text)) {
+		t.Errorf("another CTV's attempt page: %d", r.Status)
 	}
-	if r := pc.post(path, url.Values{"action": {"save"}}); r.status != 404 {
-		t.Errorf("posting to another CTV's attempt: %d", r.status)
+	if r := pc.Post(path, url.Values{"action": {"save"}}); r.Status != 404 {
+		t.Errorf("posting to another CTV's attempt: %d", r.Status)
 	}
-	if r := pc.post(path, url.Values{"action": {"submit"}}); r.status != 404 {
-		t.Errorf("submitting another CTV's attempt: %d", r.status)
+	if r := pc.Post(path, url.Values{"action": {"submit"}}); r.Status != 404 {
+		t.Errorf("submitting another CTV's attempt: %d", r.Status)
 	}
 	if got := attemptView(t, s, path); got.Status != "open" {
 		t.Errorf("another CTV's post changed the attempt: %s", got.Status)
 	}
 
 	leader := s.Find(t, "team_leader", "NT")
-	r = newPageClient(t, s, s.LoginDemo(t, leader.Email)).get(path)
-	if r.status != 200 || !strings.Contains(r.body, "Đang làm") || strings.Contains(r.body, `id="quiz"`) || strings.Contains(r.body, html.EscapeString(v.Questions[0].Text)) {
-		t.Errorf("the team leader's view of an open attempt: %d", r.status)
+	r = s.Forms(t, s.LoginDemo(t, leader.Email)).Get(path)
+	if r.Status != 200 || !strings.Contains(r.Body, "Đang làm") || strings.Contains(r.Body, `id="quiz"`) || strings.Contains(r.Body, html.EscapeString(v.Questions[0].Text)) {
+		t.Errorf("the team leader's view of an open attempt: %d", r.Status)
 	}
 	// Staff do not take quizzes: no start page.
-	if r := newPageClient(t, s, s.LoginDemo(t, apptest.Coordinator)).get("/courses/" + course + "/quiz"); r.status != 403 {
-		t.Errorf("a coordinator's start page: %d", r.status)
+	if r := s.Forms(t, s.LoginDemo(t, apptest.Coordinator)).Get("/courses/" + course + "/quiz"); r.Status != 403 {
+		t.Errorf("a coordinator's start page: %d", r.Status)
 	}
 	// A signed-out visitor is sent to sign in.
-	if r := newPageClient(t, s, "").get(path); r.status != 303 || !strings.HasPrefix(r.location, "/login") {
-		t.Errorf("anonymous: %d → %s", r.status, r.location)
+	if r := s.Forms(t, "").Get(path); r.Status != 303 || !strings.HasPrefix(r.Location, "/login") {
+		t.Errorf("anonymous: %d → %s", r.Status, r.Location)
 	}
 }

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"html"
-	"io"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -17,86 +15,13 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
-	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
 var (
-	csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 	codeShown = regexp.MustCompile(`<p class="code" id="code">(\d{6})</p>`)
 	qrImage   = regexp.MustCompile(`<img id="qr" class="qr" src="data:image/png;base64,([A-Za-z0-9+/=]+)"`)
 )
-
-// formClient is a browser without JavaScript: it keeps the session and
-// CSRF cookies, follows no redirect and posts forms with the CSRF token of
-// the last page it read.
-type formClient struct {
-	t    *testing.T
-	s    *apptest.Server
-	c    *http.Client
-	csrf string
-}
-
-func newFormClient(t *testing.T, s *apptest.Server, token string) *formClient {
-	t.Helper()
-	c := apptest.Browser(t)
-	u, err := url.Parse(s.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: token, Path: "/"}})
-	return &formClient{t: t, s: s, c: c}
-}
-
-// shown is a page as the client received it.
-type shown struct {
-	status   int
-	location string
-	header   http.Header
-	body     string
-}
-
-func (f *formClient) do(req *http.Request) shown {
-	f.t.Helper()
-	req.Header.Set("Accept", "text/html")
-	resp, err := f.c.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if m := csrfInput.FindSubmatch(b); m != nil {
-		f.csrf = string(m[1])
-	}
-	return shown{status: resp.StatusCode, location: resp.Header.Get("Location"), header: resp.Header, body: string(b)}
-}
-
-func (f *formClient) get(path string) shown {
-	f.t.Helper()
-	req, err := http.NewRequest("GET", f.s.URL+path, nil)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return f.do(req)
-}
-
-// post sends form, with the CSRF token of the last page read unless the
-// form has one.
-func (f *formClient) post(path string, form url.Values) shown {
-	f.t.Helper()
-	if _, set := form["_csrf"]; !set && f.csrf != "" {
-		form.Set("_csrf", f.csrf)
-	}
-	req, err := http.NewRequest("POST", f.s.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return f.do(req)
-}
 
 // daySection returns the week page's section of one day.
 func daySection(t *testing.T, body, day string) string {
@@ -202,17 +127,17 @@ func TestWeekPageGroupsByDayWithinScope(t *testing.T) {
 func TestCreateSessionThroughTheForm(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
-	f := newFormClient(t, s, s.LoginDemo(t, apptest.Coordinator))
-	r := f.get("/sessions/new")
-	if r.status != 200 || !strings.Contains(r.body, `<option value="KC-101">`) || !strings.Contains(r.body, `<option value="NT">Huyện Nhơn Trạch</option>`) {
-		t.Fatalf("form: %d\n%s", r.status, r.body)
+	f := s.Forms(t, s.LoginDemo(t, apptest.Coordinator))
+	r := f.Get("/sessions/new")
+	if r.Status != 200 || !strings.Contains(r.Body, `<option value="KC-101">`) || !strings.Contains(r.Body, `<option value="NT">Huyện Nhơn Trạch</option>`) {
+		t.Fatalf("form: %d\n%s", r.Status, r.Body)
 	}
 	form := url.Values{"title": {"Tập huấn kỹ năng tư vấn"}, "course_code": {"KC-101"}, "date": {"2026-12-09"}, "start": {"08:00"},
 		"end": {"11:30"}, "location": {"Hội trường xã Phước An"}, "area_code": {"NT"}, "capacity": {"30"}, "trainer": {"ThS. Lê Văn Hùng"}, "repeat": {""}}
-	r = f.post("/sessions", form)
-	id, ok := strings.CutPrefix(r.location, "/sessions/")
-	if r.status != 303 || !ok || !strings.HasSuffix(id, "?created=1") {
-		t.Fatalf("create: %d → %q\n%s", r.status, r.location, r.body)
+	r = f.Post("/sessions", form)
+	id, ok := strings.CutPrefix(r.Location, "/sessions/")
+	if r.Status != 303 || !ok || !strings.HasSuffix(id, "?created=1") {
+		t.Fatalf("create: %d → %q\n%s", r.Status, r.Location, r.Body)
 	}
 	id = strings.TrimSuffix(id, "?created=1")
 	x := getSession(t, s, id)
@@ -220,18 +145,18 @@ func TestCreateSessionThroughTheForm(t *testing.T) {
 		x.AreaCode != "NT" || x.Capacity != 30 || x.CourseCode != "KC-101" || x.Trainer != "ThS. Lê Văn Hùng" || x.Recurrence != "" {
 		t.Errorf("stored %+v", x)
 	}
-	page := f.get(r.location)
-	if page.status != 200 || !strings.Contains(page.body, "Đã tạo 1 buổi tập huấn.") || !strings.Contains(page.body, "08:00–11:30, 09/12/2026") {
-		t.Errorf("session page after creating: %d\n%s", page.status, page.body)
+	page := f.Get(r.Location)
+	if page.Status != 200 || !strings.Contains(page.Body, "Đã tạo 1 buổi tập huấn.") || !strings.Contains(page.Body, "08:00–11:30, 09/12/2026") {
+		t.Errorf("session page after creating: %d\n%s", page.Status, page.Body)
 	}
 
 	// Weekly repetition makes a series.
 	form.Set("repeat", "3")
-	r = f.post("/sessions", form)
-	if r.status != 303 || !strings.HasSuffix(r.location, "?created=3") {
-		t.Fatalf("series: %d %q", r.status, r.location)
+	r = f.Post("/sessions", form)
+	if r.Status != 303 || !strings.HasSuffix(r.Location, "?created=3") {
+		t.Fatalf("series: %d %q", r.Status, r.Location)
 	}
-	first := getSession(t, s, strings.TrimSuffix(strings.TrimPrefix(r.location, "/sessions/"), "?created=3"))
+	first := getSession(t, s, strings.TrimSuffix(strings.TrimPrefix(r.Location, "/sessions/"), "?created=3"))
 	all, err := s.App.Scheduling.List(context.Background(), authz.All, scheduling.Query{SeriesID: first.SeriesID})
 	if err != nil || len(all) != 3 || first.Recurrence != "FREQ=WEEKLY;COUNT=3" || !all[2].StartsAt.Equal(first.StartsAt.AddDate(0, 0, 14)) {
 		t.Errorf("series: %d sessions, %v", len(all), err)
@@ -240,24 +165,24 @@ func TestCreateSessionThroughTheForm(t *testing.T) {
 	// Problems come back on the form, in Vietnamese, with what was typed.
 	bad := url.Values{"title": {""}, "date": {"2026-12-09"}, "start": {"11:00"}, "end": {"08:00"}, "location": {"Hội trường xã Phước An"},
 		"capacity": {"nhiều"}, "repeat": {"99"}}
-	r = f.post("/sessions", bad)
-	if r.status != 400 {
-		t.Fatalf("bad form: %d", r.status)
+	r = f.Post("/sessions", bad)
+	if r.Status != 400 {
+		t.Fatalf("bad form: %d", r.Status)
 	}
 	for _, want := range []string{"Biểu mẫu còn lỗi", `id="err-title"`, "Hãy nhập tên buổi tập huấn", `id="err-capacity"`, `id="err-repeat"`,
 		`value="Hội trường xã Phước An"`, `value="nhiều"`} {
-		if !strings.Contains(r.body, want) {
+		if !strings.Contains(r.Body, want) {
 			t.Errorf("the bad form lacks %q", want)
 		}
 	}
 	bad.Set("capacity", "")
 	bad.Set("repeat", "")
 	bad.Set("title", "Buổi sai giờ")
-	if r = f.post("/sessions", bad); r.status != 400 || !strings.Contains(r.body, "Giờ kết thúc phải sau giờ bắt đầu") {
-		t.Errorf("end before start: %d", r.status)
+	if r = f.Post("/sessions", bad); r.Status != 400 || !strings.Contains(r.Body, "Giờ kết thúc phải sau giờ bắt đầu") {
+		t.Errorf("end before start: %d", r.Status)
 	}
-	if r = f.post("/sessions", url.Values{"_csrf": {"forged"}, "title": {"x"}}); r.status != 403 {
-		t.Errorf("a forged CSRF token: %d", r.status)
+	if r = f.Post("/sessions", url.Values{"_csrf": {"forged"}, "title": {"x"}}); r.Status != 403 {
+		t.Errorf("a forged CSRF token: %d", r.Status)
 	}
 	n, _ := s.App.Scheduling.List(context.Background(), authz.All, scheduling.Query{})
 	if len(n) != 4 {
@@ -274,42 +199,42 @@ func TestInviteFromTheSessionPage(t *testing.T) {
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC)
 	x := newSession(t, s, coord, map[string]any{"starts_at": wed.Format(time.RFC3339), "ends_at": wed.Add(3 * time.Hour).Format(time.RFC3339)})
-	f := newFormClient(t, s, coord)
-	if r := f.get("/sessions/" + x.ID); r.status != 200 || !strings.Contains(r.body, `action="/sessions/`+x.ID+`/invite"`) {
-		t.Fatalf("session page: %d", r.status)
+	f := s.Forms(t, coord)
+	if r := f.Get("/sessions/" + x.ID); r.Status != 200 || !strings.Contains(r.Body, `action="/sessions/`+x.ID+`/invite"`) {
+		t.Fatalf("session page: %d", r.Status)
 	}
-	r := f.post("/sessions/"+x.ID+"/invite", url.Values{"area_code": {"NT"}, "role": {""}})
-	if r.status != 303 {
-		t.Fatalf("invite: %d %s", r.status, r.body)
+	r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"area_code": {"NT"}, "role": {""}})
+	if r.Status != 303 {
+		t.Fatalf("invite: %d %s", r.Status, r.Body)
 	}
 	invs, err := s.App.Scheduling.Invitations(context.Background(), authz.All, x.ID)
 	if err != nil || len(invs) == 0 {
 		t.Fatalf("invitations: %d %v", len(invs), err)
 	}
-	page := f.get(r.location)
-	if !strings.Contains(page.body, "Đã mời thêm "+strconv.Itoa(len(invs))+" người (0 người đã được mời trước đó).") {
-		t.Errorf("no notice of the invitation:\n%s", page.body)
+	page := f.Get(r.Location)
+	if !strings.Contains(page.Body, "Đã mời thêm "+strconv.Itoa(len(invs))+" người (0 người đã được mời trước đó).") {
+		t.Errorf("no notice of the invitation:\n%s", page.Body)
 	}
 	ctv := s.Find(t, "ctv", "NT")
-	row := regexp.MustCompile(`(?s)<tr data-id="` + ctv.ID + `">(.*?)</tr>`).FindStringSubmatch(page.body)
+	row := regexp.MustCompile(`(?s)<tr data-id="` + ctv.ID + `">(.*?)</tr>`).FindStringSubmatch(page.Body)
 	if row == nil || !strings.Contains(row[1], ctv.FullName) || !strings.Contains(row[1], "Huyện Nhơn Trạch") || !strings.Contains(row[1], "Chưa trả lời") {
 		t.Errorf("the invitations table does not show %s: %v", ctv.FullName, row)
 	}
 	for _, link := range []string{"/sessions/" + x.ID + "/roster", "/sessions/" + x.ID + "/checkin-screen", "/api/v1/attendance/export.csv?session_id=" + x.ID} {
-		if !strings.Contains(page.body, `href="`+link+`"`) {
+		if !strings.Contains(page.Body, `href="`+link+`"`) {
 			t.Errorf("no link to %s", link)
 		}
 	}
-	if r := f.post("/sessions/"+x.ID+"/invite", url.Values{}); r.status != 400 || !strings.Contains(r.body, "Hãy chọn đơn vị hoặc vai trò") {
-		t.Errorf("invite nobody: %d", r.status)
+	if r := f.Post("/sessions/"+x.ID+"/invite", url.Values{}); r.Status != 400 || !strings.Contains(r.Body, "Hãy chọn đơn vị hoặc vai trò") {
+		t.Errorf("invite nobody: %d", r.Status)
 	}
 	// Leadership reads the page without the invite form, and may not post it.
-	lead := newFormClient(t, s, s.LoginDemo(t, apptest.Leadership))
-	if r := lead.get("/sessions/" + x.ID); r.status != 200 || strings.Contains(r.body, "/invite") {
-		t.Errorf("leadership's session page: %d", r.status)
+	lead := s.Forms(t, s.LoginDemo(t, apptest.Leadership))
+	if r := lead.Get("/sessions/" + x.ID); r.Status != 200 || strings.Contains(r.Body, "/invite") {
+		t.Errorf("leadership's session page: %d", r.Status)
 	}
-	if r := lead.post("/sessions/"+x.ID+"/invite", url.Values{"area_code": {"LT"}}); r.status != 403 {
-		t.Errorf("leadership invites: %d", r.status)
+	if r := lead.Post("/sessions/"+x.ID+"/invite", url.Values{"area_code": {"LT"}}); r.Status != 403 {
+		t.Errorf("leadership invites: %d", r.Status)
 	}
 }
 
@@ -332,39 +257,39 @@ func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	a, b, walkIn := nt[0], nt[1], nt[2]
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{a, b}})
 
-	f := newFormClient(t, s, coord)
+	f := s.Forms(t, coord)
 	roster := "/sessions/" + x.ID + "/roster"
-	r := f.get(roster)
-	if r.status != 200 || !strings.Contains(r.body, `name="st.`+a+`" value="present"`) || !strings.Contains(r.body, `<option value="`+walkIn+`">`) {
-		t.Fatalf("roster: %d\n%s", r.status, r.body)
+	r := f.Get(roster)
+	if r.Status != 200 || !strings.Contains(r.Body, `name="st.`+a+`" value="present"`) || !strings.Contains(r.Body, `<option value="`+walkIn+`">`) {
+		t.Fatalf("roster: %d\n%s", r.Status, r.Body)
 	}
-	if strings.Contains(r.body, `<option value="`+a+`">`) {
+	if strings.Contains(r.Body, `<option value="`+a+`">`) {
 		t.Error("an invitee is offered as a walk-in")
 	}
 	// Two hours early: nothing can be marked yet.
-	if r := f.post(roster, url.Values{"st." + a: {"present"}, "action": {"save"}}); r.status != 422 || !strings.Contains(r.body, "Chỉ điểm danh được từ 30 phút trước giờ bắt đầu.") {
-		t.Errorf("marking before the start: %d", r.status)
+	if r := f.Post(roster, url.Values{"st." + a: {"present"}, "action": {"save"}}); r.Status != 422 || !strings.Contains(r.Body, "Chỉ điểm danh được từ 30 phút trước giờ bắt đầu.") {
+		t.Errorf("marking before the start: %d", r.Status)
 	}
 
 	clk.Set(start.Add(10 * time.Minute))
-	r = f.post(roster, url.Values{"st." + a: {"late"}, "walkin": {walkIn}, "action": {"save"}})
-	if r.status != 303 || r.location != roster+"?saved=2" {
-		t.Fatalf("save: %d %q %s", r.status, r.location, r.body)
+	r = f.Post(roster, url.Values{"st." + a: {"late"}, "walkin": {walkIn}, "action": {"save"}})
+	if r.Status != 303 || r.Location != roster+"?saved=2" {
+		t.Fatalf("save: %d %q %s", r.Status, r.Location, r.Body)
 	}
 	got := getSession(t, s, x.ID)
 	if markOf(got, a) != "late" || markOf(got, walkIn) != "present" || markOf(got, b) != "" {
 		t.Fatalf("marks %+v", got.Attendance)
 	}
-	page := f.get(r.location)
-	if !strings.Contains(page.body, "Đã lưu 2 dòng điểm danh.") || !strings.Contains(page.body, `name="st.`+a+`" value="late" checked`) ||
-		!strings.Contains(page.body, `<li data-id="`+walkIn+`" data-status="present">`) {
-		t.Errorf("the sheet after saving:\n%s", page.body)
+	page := f.Get(r.Location)
+	if !strings.Contains(page.Body, "Đã lưu 2 dòng điểm danh.") || !strings.Contains(page.Body, `name="st.`+a+`" value="late" checked`) ||
+		!strings.Contains(page.Body, `<li data-id="`+walkIn+`" data-status="present">`) {
+		t.Errorf("the sheet after saving:\n%s", page.Body)
 	}
 	// "Mark all unmarked present" keeps the marks already made.
-	r = f.post(roster, url.Values{"st." + a: {"late"}, "st." + walkIn: {"present"}, "action": {"all_present"}})
+	r = f.Post(roster, url.Values{"st." + a: {"late"}, "st." + walkIn: {"present"}, "action": {"all_present"}})
 	got = getSession(t, s, x.ID)
-	if r.status != 303 || r.location != roster+"?saved=1" || markOf(got, b) != "present" || markOf(got, a) != "late" {
-		t.Errorf("all present: %d %q %+v", r.status, r.location, got.Attendance)
+	if r.Status != 303 || r.Location != roster+"?saved=1" || markOf(got, b) != "present" || markOf(got, a) != "late" {
+		t.Errorf("all present: %d %q %+v", r.Status, r.Location, got.Attendance)
 	}
 	// A walk-in by code; an unknown code is refused.
 	d := s.Collaborators(t)
@@ -374,21 +299,21 @@ func TestRosterMarksAttendanceInBulk(t *testing.T) {
 			code, codeID = c.Code, c.ID
 		}
 	}
-	if r := f.post(roster, url.Values{"walkin_code": {strings.ToLower(code)}, "action": {"save"}}); r.status != 303 || markOf(getSession(t, s, x.ID), codeID) != "present" {
-		t.Errorf("walk-in by code %s: %d", code, r.status)
+	if r := f.Post(roster, url.Values{"walkin_code": {strings.ToLower(code)}, "action": {"save"}}); r.Status != 303 || markOf(getSession(t, s, x.ID), codeID) != "present" {
+		t.Errorf("walk-in by code %s: %d", code, r.Status)
 	}
-	if r := f.post(roster, url.Values{"walkin_code": {"ZZ-999"}}); r.status != 400 || !strings.Contains(r.body, "Không tìm thấy cộng tác viên có mã này.") {
-		t.Errorf("unknown code: %d", r.status)
+	if r := f.Post(roster, url.Values{"walkin_code": {"ZZ-999"}}); r.Status != 400 || !strings.Contains(r.Body, "Không tìm thấy cộng tác viên có mã này.") {
+		t.Errorf("unknown code: %d", r.Status)
 	}
-	if r := f.post(roster, url.Values{"action": {"save"}}); r.status != 303 || r.location != roster+"?saved=0" {
-		t.Errorf("nothing changed: %d %q", r.status, r.location)
+	if r := f.Post(roster, url.Values{"action": {"save"}}); r.Status != 303 || r.Location != roster+"?saved=0" {
+		t.Errorf("nothing changed: %d %q", r.Status, r.Location)
 	}
 
 	// The NT team leader marks too; another district's may not open it.
-	leader := newFormClient(t, s, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
-	leader.get(roster)
-	if r := leader.post(roster, url.Values{"st." + b: {"excused"}}); r.status != 303 || markOf(getSession(t, s, x.ID), b) != "excused" {
-		t.Errorf("the NT team leader marks: %d", r.status)
+	leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
+	leader.Get(roster)
+	if r := leader.Post(roster, url.Values{"st." + b: {"excused"}}); r.Status != 303 || markOf(getSession(t, s, x.ID), b) != "excused" {
+		t.Errorf("the NT team leader marks: %d", r.Status)
 	}
 	if r := s.Page(t, roster, s.LoginDemo(t, s.Find(t, "team_leader", "LT").Email)); r.Status != 404 {
 		t.Errorf("the LT team leader opens an NT roster: %d", r.Status)
@@ -434,51 +359,51 @@ func TestCheckInWithTheScreenCode(t *testing.T) {
 	}
 
 	// The invitee finds the session among theirs, with the check-in link.
-	f := newFormClient(t, s, s.LoginDemo(t, ctv.Email))
-	mine := f.get("/me/sessions")
-	if mine.status != 200 || !strings.Contains(mine.body, `href="/checkin/`+x.ID+`"`) || !strings.Contains(mine.body, s.App.Scheduling.RSVPURL(x.ID, ctv.ID)) {
-		t.Errorf("my sessions: %d\n%s", mine.status, mine.body)
+	f := s.Forms(t, s.LoginDemo(t, ctv.Email))
+	mine := f.Get("/me/sessions")
+	if mine.Status != 200 || !strings.Contains(mine.Body, `href="/checkin/`+x.ID+`"`) || !strings.Contains(mine.Body, s.App.Scheduling.RSVPURL(x.ID, ctv.ID)) {
+		t.Errorf("my sessions: %d\n%s", mine.Status, mine.Body)
 	}
 	page := "/checkin/" + x.ID
-	if r := f.get(page); r.status != 200 || !strings.Contains(r.body, `id="checkin-form"`) {
-		t.Fatalf("check-in page: %d", r.status)
+	if r := f.Get(page); r.Status != 200 || !strings.Contains(r.Body, `id="checkin-form"`) {
+		t.Fatalf("check-in page: %d", r.Status)
 	}
 	wrong := "000000"
 	if want == wrong {
 		wrong = "111111"
 	}
-	if r := f.post(page, url.Values{"code": {wrong}}); r.status != 422 || !strings.Contains(r.body, "Mã không đúng hoặc đã hết hạn.") {
-		t.Errorf("a wrong code: %d\n%s", r.status, r.body)
+	if r := f.Post(page, url.Values{"code": {wrong}}); r.Status != 422 || !strings.Contains(r.Body, "Mã không đúng hoặc đã hết hạn.") {
+		t.Errorf("a wrong code: %d\n%s", r.Status, r.Body)
 	}
-	if r := f.post(page, url.Values{"code": {"12"}}); r.status != 400 || !strings.Contains(r.body, "Mã điểm danh gồm 6 chữ số.") {
-		t.Errorf("a short code: %d", r.status)
+	if r := f.Post(page, url.Values{"code": {"12"}}); r.Status != 400 || !strings.Contains(r.Body, "Mã điểm danh gồm 6 chữ số.") {
+		t.Errorf("a short code: %d", r.Status)
 	}
 	if markOf(getSession(t, s, x.ID), ctv.ID) != "" {
 		t.Fatal("a refused code marked attendance")
 	}
-	r2 := f.post(page, url.Values{"code": {want}})
-	if r2.status != 303 || r2.location != page {
-		t.Fatalf("check in: %d %q\n%s", r2.status, r2.location, r2.body)
+	r2 := f.Post(page, url.Values{"code": {want}})
+	if r2.Status != 303 || r2.Location != page {
+		t.Fatalf("check in: %d %q\n%s", r2.Status, r2.Location, r2.Body)
 	}
-	if done := f.get(page); !strings.Contains(done.body, `<p class="notice" role="status" id="result">Đã điểm danh: Có mặt</p>`) {
-		t.Errorf("after checking in:\n%s", done.body)
+	if done := f.Get(page); !strings.Contains(done.Body, `<p class="notice" role="status" id="result">Đã điểm danh: Có mặt</p>`) {
+		t.Errorf("after checking in:\n%s", done.Body)
 	}
 	if markOf(getSession(t, s, x.ID), ctv.ID) != "present" {
 		t.Error("the check-in was not recorded")
 	}
 
 	// A CTV of another district is refused, in Vietnamese.
-	other := newFormClient(t, s, s.LoginDemo(t, s.Find(t, "ctv", "LT").Email))
-	if r := other.get(page); r.status != 404 || !strings.Contains(r.body, "không điểm danh được") {
-		t.Errorf("another district's CTV opens the page: %d", r.status)
+	other := s.Forms(t, s.LoginDemo(t, s.Find(t, "ctv", "LT").Email))
+	if r := other.Get(page); r.Status != 404 || !strings.Contains(r.Body, "không điểm danh được") {
+		t.Errorf("another district's CTV opens the page: %d", r.Status)
 	}
-	if r := other.post(page, url.Values{"code": {want}}); (r.status != 403 && r.status != 404) || !strings.Contains(r.body, "không điểm danh được") {
-		t.Errorf("another district's CTV checks in: %d", r.status)
+	if r := other.Post(page, url.Values{"code": {want}}); (r.Status != 403 && r.Status != 404) || !strings.Contains(r.Body, "không điểm danh được") {
+		t.Errorf("another district's CTV checks in: %d", r.Status)
 	}
 	// After the end the page says check-in is closed.
 	clk.Set(start.Add(4 * time.Hour))
-	late := newFormClient(t, s, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
-	if r := late.get(page); r.status != 200 || !strings.Contains(r.body, "hết giờ điểm danh") || strings.Contains(r.body, `id="checkin-form"`) {
-		t.Errorf("after the end: %d", r.status)
+	late := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
+	if r := late.Get(page); r.Status != 200 || !strings.Contains(r.Body, "hết giờ điểm danh") || strings.Contains(r.Body, `id="checkin-form"`) {
+		t.Errorf("after the end: %d", r.Status)
 	}
 }
