@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -293,5 +294,43 @@ func TestSignOutReachesOtherProcessesWithinTheCacheTTL(t *testing.T) {
 	clk.Advance(accounts.SessionCacheTTL)
 	if _, err := two.Authenticate(ctx, tok); !errs.Is(err, errs.Unauthorized) {
 		t.Errorf("other process %s after sign-out: %v", accounts.SessionCacheTTL, err)
+	}
+}
+
+// Archiving a collaborator (they left the network) ends their account's
+// sessions and refuses their sign-in, with a message that says why.
+func TestArchivedCollaboratorCannotSignIn(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	ctv := s.Find(t, "ctv", "NT")
+	tok := s.LoginDemo(t, ctv.Email)
+	if r := s.Do(t, "GET", "/api/v1/me", tok, nil); r.Status != 200 {
+		t.Fatalf("before: %d", r.Status)
+	}
+	if r := s.Do(t, "PATCH", "/api/v1/collaborators/"+ctv.ID, coord, map[string]any{"archived": true}); r.Status != 200 {
+		t.Fatalf("archive: %d %s", r.Status, r.Body)
+	}
+	time.Sleep(1100 * time.Millisecond) // the registry cache trusts itself for a second
+	if r := s.Do(t, "GET", "/api/v1/me", tok, nil); r.Status != 401 {
+		t.Errorf("session of an archived collaborator: %d", r.Status)
+	}
+	r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": ctv.Email, "password": apptest.DemoPassword})
+	if r.Status != 403 || !strings.Contains(string(r.Body), "archived") {
+		t.Errorf("sign-in of an archived collaborator: %d %s", r.Status, r.Body)
+	}
+	browser := s.Forms(t, "")
+	browser.Get("/login")
+	page := browser.Post("/login", url.Values{"email": {ctv.Email}, "password": {apptest.DemoPassword}})
+	if page.Status != 403 || !strings.Contains(page.Body, "lưu trữ") {
+		t.Errorf("sign-in page: %d %s", page.Status, page.Body)
+	}
+	// Restored, they sign in again.
+	if r := s.Do(t, "PATCH", "/api/v1/collaborators/"+ctv.ID, coord, map[string]any{"archived": false}); r.Status != 200 {
+		t.Fatalf("restore: %d %s", r.Status, r.Body)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if r := s.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": ctv.Email, "password": apptest.DemoPassword}); r.Status != 200 {
+		t.Errorf("sign-in after restoring: %d %s", r.Status, r.Body)
 	}
 }

@@ -75,6 +75,8 @@ func (m *Module) loginSubmit(c *fiber.Ctx) error {
 			form.Error = m.tr.T(lang, "login.locked")
 		case errs.Invalid:
 			form.Error = m.tr.T(lang, "login.invalid")
+		case errs.Forbidden:
+			form.Error = m.tr.T(lang, "login.archived")
 		default:
 			return err
 		}

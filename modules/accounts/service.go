@@ -23,9 +23,11 @@ type Auditor interface {
 }
 
 // Directory tells the district unit of a collaborator, for the row scope of
-// team leaders. It is the collaborators module, handed in from cmd.
+// team leaders, and whether the record is archived: an account linked to an
+// archived collaborator can no longer sign in, and its sessions end. It is
+// the collaborators module, handed in from cmd.
 type Directory interface {
-	AreaOf(ctx context.Context, collaboratorID string) (string, error)
+	Standing(ctx context.Context, collaboratorID string) (area string, archived bool, err error)
 }
 
 // UserStore is what the service needs from its store.
@@ -126,7 +128,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (u User, err error
 		return User{}, err
 	}
 	if u.CollaboratorID != "" && s.d.Directory != nil {
-		if _, err := s.d.Directory.AreaOf(ctx, u.CollaboratorID); errs.Is(err, errs.NotFound) {
+		if _, _, err := s.d.Directory.Standing(ctx, u.CollaboratorID); errs.Is(err, errs.NotFound) {
 			return User{}, errs.Field("collaborator_id", "no such collaborator")
 		} else if err != nil {
 			return User{}, err
@@ -220,6 +222,13 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 	if err := s.d.Store.ClearThrottle(ctx, e); err != nil {
 		return "", User{}, err
 	}
+	if u.CollaboratorID != "" && s.d.Directory != nil {
+		if _, archived, err := s.d.Directory.Standing(ctx, u.CollaboratorID); err != nil && !errs.Is(err, errs.NotFound) {
+			return "", User{}, err
+		} else if archived {
+			return "", User{}, errs.E(errs.Forbidden, "your collaborator record is archived; ask the Center's coordinator")
+		}
+	}
 	token, err = s.openSession(ctx, u, now)
 	return token, u, err
 }
@@ -266,9 +275,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (authz.Princip
 	}
 	p := authz.Principal{UserID: se.UserID, Email: se.Email, Role: se.Role, CollaboratorID: se.CollaboratorID, SessionID: se.ID, Language: se.Language}
 	if p.CollaboratorID != "" && s.d.Directory != nil {
-		area, err := s.d.Directory.AreaOf(ctx, p.CollaboratorID)
+		area, archived, err := s.d.Directory.Standing(ctx, p.CollaboratorID)
 		if err != nil && !errs.Is(err, errs.NotFound) {
 			return authz.Principal{}, err
+		}
+		if archived {
+			return authz.Principal{}, errs.E(errs.Unauthorized, "the collaborator record of this account is archived")
 		}
 		p.AreaCode = area
 	}
