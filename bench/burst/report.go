@@ -82,3 +82,26 @@ func CopyStore(from, to string) error {
 	}
 	return nil
 }
+
+// RunDir returns the data directory of a run: data, or a fresh temporary
+// one that cleanup removes; with from, the store of that data directory
+// (a loaded fixture) is copied into it first.
+func RunDir(prefix, data, from string) (dir string, cleanup func(), err error) {
+	dir, cleanup = data, func() {}
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", prefix+"-"); err != nil {
+			return "", nil, err
+		}
+		tmp := dir
+		cleanup = func() { os.RemoveAll(tmp) }
+	}
+	if from != "" {
+		t := time.Now()
+		if err := CopyStore(from, dir); err != nil {
+			cleanup()
+			return "", nil, err
+		}
+		fmt.Printf("copied the store of %s in %s\n", from, time.Since(t).Round(time.Millisecond))
+	}
+	return dir, cleanup, nil
+}

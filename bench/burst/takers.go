@@ -32,7 +32,7 @@ func Login(ctx context.Context, c *http.Client, base, email, password string) (s
 	var out struct {
 		Token string `json:"token"`
 	}
-	err := call(ctx, c, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": email, "password": password}, http.StatusOK, &out)
+	err := Call(ctx, c, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": email, "password": password}, http.StatusOK, &out)
 	return out.Token, err
 }
 
@@ -52,7 +52,7 @@ type AppTaker struct {
 // Start starts the attempt (201 Created, or 200 when it resumes one).
 func (t *AppTaker) Start(ctx context.Context) error {
 	var v quizzes.AttemptView
-	if err := call(ctx, t.Client, "POST", t.Base+"/api/v1/courses/"+url.PathEscape(t.Course)+"/attempts", t.Token, nil, http.StatusCreated, &v); err != nil {
+	if err := Call(ctx, t.Client, "POST", t.Base+"/api/v1/courses/"+url.PathEscape(t.Course)+"/attempts", t.Token, nil, http.StatusCreated, &v); err != nil {
 		return err
 	}
 	t.id, t.questions = v.ID, v.Questions
@@ -62,7 +62,7 @@ func (t *AppTaker) Start(ctx context.Context) error {
 // Save autosaves random answers to about k quarters of the questions.
 func (t *AppTaker) Save(ctx context.Context, k int) error {
 	t.answers = takerAnswers(t.Rand, t.questions, float64(k)/4)
-	return call(ctx, t.Client, "PUT", t.Base+"/api/v1/attempts/"+url.PathEscape(t.id)+"/answers", t.Token,
+	return Call(ctx, t.Client, "PUT", t.Base+"/api/v1/attempts/"+url.PathEscape(t.id)+"/answers", t.Token,
 		quizzes.AnswersBody{Answers: t.answers}, http.StatusOK, nil)
 }
 
@@ -70,7 +70,7 @@ func (t *AppTaker) Save(ctx context.Context, k int) error {
 func (t *AppTaker) Submit(ctx context.Context) error {
 	t.answers = takerAnswers(t.Rand, t.questions, 1)
 	var res quizzes.Result
-	return call(ctx, t.Client, "POST", t.Base+"/api/v1/attempts/"+url.PathEscape(t.id)+"/submit", t.Token,
+	return Call(ctx, t.Client, "POST", t.Base+"/api/v1/attempts/"+url.PathEscape(t.id)+"/submit", t.Token,
 		quizzes.AnswersBody{Answers: t.answers}, http.StatusOK, &res)
 }
 
@@ -93,7 +93,9 @@ func takerAnswers(r *rand.Rand, qs []quizzes.TakerQuestion, share float64) map[s
 	return out
 }
 
-func call(ctx context.Context, c *http.Client, method, u, token string, body any, want int, out any) error {
+// Call sends a JSON request (body nil: none) with an optional bearer
+// token, checks the status and decodes the answer into out (when not nil).
+func Call(ctx context.Context, c *http.Client, method, u, token string, body any, want int, out any) error {
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -113,6 +115,12 @@ func call(ctx context.Context, c *http.Client, method, u, token string, body any
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	return Do(c, req, want, out)
+}
+
+// Do sends req, checks the status (the error quotes the start of the body
+// otherwise) and decodes a JSON answer into out (when not nil).
+func Do(c *http.Client, req *http.Request, want int, out any) error {
 	resp, err := c.Do(req)
 	if err != nil {
 		return err
@@ -126,7 +134,7 @@ func call(ctx context.Context, c *http.Client, method, u, token string, body any
 		if len(data) > 300 {
 			data = data[:300]
 		}
-		return fmt.Errorf("%s %s: %d %s", method, req.URL.Path, resp.StatusCode, data)
+		return fmt.Errorf("%s %s: %d %s", req.Method, req.URL.Path, resp.StatusCode, bytes.TrimSpace(data))
 	}
 	if out != nil {
 		return json.Unmarshal(data, out)

@@ -1,11 +1,7 @@
 package fanout
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -157,32 +153,7 @@ func Get(ctx context.Context, c *http.Client, u string, want int) error {
 		return err
 	}
 	req.Header.Set("Accept", "text/html")
-	return do(c, req, want, nil)
-}
-
-// Call sends a JSON request (body nil: none) with an optional bearer
-// token, checks the status and decodes the answer into out (when not nil).
-func Call(ctx context.Context, c *http.Client, method, u, token string, body any, want int, out any) error {
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
-	if err != nil {
-		return err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	return do(c, req, want, out)
+	return burst.Do(c, req, want, nil)
 }
 
 // PostForm posts an HTML form, as a browser does, and checks the status.
@@ -193,27 +164,5 @@ func PostForm(ctx context.Context, c *http.Client, u string, form url.Values, wa
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "text/html")
-	return do(c, req, want, nil)
-}
-
-func do(c *http.Client, req *http.Request, want int, out any) error {
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != want {
-		if len(data) > 300 {
-			data = data[:300]
-		}
-		return fmt.Errorf("%s %s: %d %s", req.Method, req.URL.Path, resp.StatusCode, bytes.TrimSpace(data))
-	}
-	if out != nil {
-		return json.Unmarshal(data, out)
-	}
-	return nil
+	return burst.Do(c, req, want, nil)
 }

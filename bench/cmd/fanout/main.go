@@ -121,22 +121,11 @@ func main() {
 func run(f flags) error {
 	ctx := context.Background()
 	began := time.Now()
-	dir := f.data
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "fanout-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
+	dir, cleanup, err := burst.RunDir("fanout", f.data, f.from)
+	if err != nil {
+		return err
 	}
-	if f.from != "" {
-		t := time.Now()
-		if err := burst.CopyStore(f.from, dir); err != nil {
-			return err
-		}
-		fmt.Printf("copied the store of %s in %s\n", f.from, time.Since(t).Round(time.Millisecond))
-	}
+	defer cleanup()
 	catcher, err := fanout.StartCatcher()
 	if err != nil {
 		return err
@@ -329,7 +318,7 @@ func run(f flags) error {
 		line := []scheduling.MarkInput{{CollaboratorID: t.people[mr.IntN(len(t.people))], Status: statuses[mr.IntN(len(statuses))]}}
 		rmu.Unlock()
 		return func(ctx context.Context) error {
-			return fanout.Call(ctx, client, "PUT", s.base+"/api/v1/sessions/"+t.id+"/attendance", coordToken, line, http.StatusOK, nil)
+			return burst.Call(ctx, client, "PUT", s.base+"/api/v1/sessions/"+t.id+"/attendance", coordToken, line, http.StatusOK, nil)
 		}
 	}
 
@@ -437,7 +426,7 @@ func run(f flags) error {
 	// What the service says now (after the window).
 	for _, t := range fan {
 		var v scheduling.SessionView
-		if err := fanout.Call(ctx, client, "GET", s.base+"/api/v1/sessions/"+t.id, coordToken, nil, http.StatusOK, &v); err == nil {
+		if err := burst.Call(ctx, client, "GET", s.base+"/api/v1/sessions/"+t.id, coordToken, nil, http.StatusOK, &v); err == nil {
 			fmt.Printf("  session %s: %d invited, %d accepted, %d waitlisted\n", t.id, v.Invited, v.Accepted, v.Waitlisted)
 		}
 	}
@@ -591,7 +580,7 @@ func createSession(ctx context.Context, s *stack, token, title string, start tim
 	in := scheduling.Input{Title: title, StartsAt: start, EndsAt: start.Add(3 * time.Hour), Location: "Hội trường Trung tâm Khuyến công",
 		Trainer: "ThS. Nguyễn Văn Hùng"}
 	var out scheduling.CreateResult
-	if err := fanout.Call(ctx, s.client, "POST", s.base+"/api/v1/sessions", token, in, http.StatusCreated, &out); err != nil {
+	if err := burst.Call(ctx, s.client, "POST", s.base+"/api/v1/sessions", token, in, http.StatusCreated, &out); err != nil {
 		return "", err
 	}
 	if len(out.Items) != 1 {
@@ -602,7 +591,7 @@ func createSession(ctx context.Context, s *stack, token, title string, start tim
 
 func invite(ctx context.Context, s *stack, token, sessionID string, ids []string) error {
 	var out scheduling.InviteResult
-	err := fanout.Call(ctx, s.client, "POST", s.base+"/api/v1/sessions/"+sessionID+"/invitations", token,
+	err := burst.Call(ctx, s.client, "POST", s.base+"/api/v1/sessions/"+sessionID+"/invitations", token,
 		scheduling.InviteRequest{CollaboratorIDs: ids}, http.StatusOK, &out)
 	if err == nil && len(out.Invited) != len(ids) {
 		err = fmt.Errorf("invited %d of %d", len(out.Invited), len(ids))
@@ -637,6 +626,6 @@ func waitFor(ctx context.Context, c *fanout.Catcher, done func() bool, d time.Du
 // registry) are loaded before anything is measured.
 func warm(ctx context.Context, s *stack, token string) {
 	for _, p := range []string{"/api/v1/me", "/api/v1/collaborators?limit=1"} {
-		_ = fanout.Call(ctx, s.client, "GET", s.base+p, token, nil, http.StatusOK, nil)
+		_ = burst.Call(ctx, s.client, "GET", s.base+p, token, nil, http.StatusOK, nil)
 	}
 }

@@ -94,22 +94,11 @@ func main() {
 func run(f flags) error {
 	ctx := context.Background()
 	began := time.Now()
-	dir := f.data
-	if dir == "" {
-		tmp, err := os.MkdirTemp("", "quizburst-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(tmp)
-		dir = tmp
-		if f.from != "" {
-			t := time.Now()
-			if err := burst.CopyStore(f.from, dir); err != nil {
-				return err
-			}
-			fmt.Printf("copied the store of %s in %s\n", f.from, time.Since(t).Round(time.Millisecond))
-		}
+	dir, cleanup, err := burst.RunDir("quizburst", f.data, f.from)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	mon := burst.NewMonitor()
 	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
