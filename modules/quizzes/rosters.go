@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 
+	"github.com/ctvacademy/academy/modules/platform/store"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -61,7 +63,7 @@ func (s *Store) Rosters(ctx context.Context, keys []string) ([]Attempt, error) {
 	for _, k := range keys {
 		var d rosterDoc
 		err := s.db.Collection(rostersColl).FindOne(ctx, bson.D{{Key: "_id", Value: k}}).Decode(&d)
-		if err != nil && !isNotFound(err) {
+		if err != nil && !store.IsNotFound(err) {
 			return nil, err
 		}
 		out = append(out, d.attempts()...)
@@ -113,7 +115,7 @@ func (s *Store) BackfillRosters(ctx context.Context) (int, error) {
 	if err == nil {
 		return 0, nil
 	}
-	if !isNotFound(err) {
+	if !store.IsNotFound(err) {
 		return 0, err
 	}
 	cur, err := s.db.Collection(summariesColl).Find(ctx, bson.D{})
@@ -150,7 +152,7 @@ func (s *Store) insertRosters(ctx context.Context, as []Attempt) error {
 	for _, k := range order {
 		d := byKey[k]
 		err := s.db.Collection(rostersColl).FindOne(ctx, bson.D{{Key: "_id", Value: k}}).Err()
-		if isNotFound(err) {
+		if store.IsNotFound(err) {
 			fresh = append(fresh, *d)
 			continue
 		}

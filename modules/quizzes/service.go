@@ -45,7 +45,6 @@ type AttemptStore interface {
 	ClaimSlot(ctx context.Context, id string, now time.Time) error
 	SlotCreatedAt(ctx context.Context, id string) (time.Time, error)
 	InsertLive(ctx context.Context, a Attempt) error
-	Live(ctx context.Context, id string) (Attempt, error)
 	LiveAttempt(ctx context.Context, id string) (Attempt, error)
 	LoadAnswers(ctx context.Context, a *Attempt) error
 	Result(ctx context.Context, id string) (Attempt, error)
@@ -192,9 +191,14 @@ func (s *Service) hydrate(ctx context.Context, a *Attempt) error {
 	return nil
 }
 
-// live and result read an attempt and hydrate it.
+// live reads an open attempt with its answers from the store, past the
+// cache (a staff view, a resume must see a grading by another process);
+// result reads a graded one. Both hydrate it.
 func (s *Service) live(ctx context.Context, id string) (Attempt, error) {
-	a, err := s.d.Store.Live(ctx, id)
+	a, err := s.d.Store.LiveAttempt(ctx, id)
+	if err == nil {
+		err = s.d.Store.LoadAnswers(ctx, &a)
+	}
 	if err == nil {
 		err = s.hydrate(ctx, &a)
 	}

@@ -233,15 +233,6 @@ type answersDoc struct {
 	SavedAt time.Time   `bson:"saved_at,omitempty"`
 }
 
-// Live returns an open attempt with its saved answers. Errors: errs.NotFound.
-func (s *Store) Live(ctx context.Context, id string) (Attempt, error) {
-	a, err := s.findOne(ctx, liveColl, id)
-	if err != nil {
-		return Attempt{}, err
-	}
-	return a, s.withAnswers(ctx, &a)
-}
-
 // LiveAttempt returns an open attempt as stored, without its answers.
 // Errors: errs.NotFound.
 func (s *Store) LiveAttempt(ctx context.Context, id string) (Attempt, error) {
@@ -250,9 +241,7 @@ func (s *Store) LiveAttempt(ctx context.Context, id string) (Attempt, error) {
 
 // LoadAnswers sets the saved answers of an open attempt (none when it was
 // graded meanwhile).
-func (s *Store) LoadAnswers(ctx context.Context, a *Attempt) error { return s.withAnswers(ctx, a) }
-
-func (s *Store) withAnswers(ctx context.Context, a *Attempt) error {
+func (s *Store) LoadAnswers(ctx context.Context, a *Attempt) error {
 	var d answersDoc
 	err := s.db.Collection(answersColl).FindOne(ctx, bson.D{{Key: "_id", Value: a.ID}}).Decode(&d)
 	if store.IsNotFound(err) {
@@ -325,7 +314,7 @@ func (s *Store) LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, erro
 		return nil, err
 	}
 	for i := range due {
-		if err := s.withAnswers(ctx, &due[i]); err != nil {
+		if err := s.LoadAnswers(ctx, &due[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -489,5 +478,3 @@ func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
 	}
 	return s.addToRoster(ctx, a)
 }
-
-func isNotFound(err error) bool { return store.IsNotFound(err) }

@@ -5,12 +5,12 @@ import "context"
 // InsertHistory stores sessions as they stand after the fact — their
 // invitations, answers and attendance already in them — in the store's own
 // document format, together with the RSVP token records their invitation
-// mails carried (as notifyLagging writes them): one insert of the sessions
-// and one of the tokens, never an update per session. It is for loading
-// history in bulk (the benchmark fixture, a migration), not for the request
-// path: it mails nobody and records no audit entry. Sessions that ended
-// more than ArchiveAfter ago go straight to the archive. Errors: the driver's
-// error when a session or token exists already.
+// mails carried (Store.PutTokens, as notifyLagging writes them): inserts
+// only, never an update per session. It is for loading history in bulk (the
+// benchmark fixture, a migration), not for the request path: it mails nobody
+// and records no audit entry. Sessions that ended more than ArchiveAfter ago
+// go straight to the archive. Errors: the driver's error when a session
+// exists already (tokens there already are kept).
 func (s *Service) InsertHistory(ctx context.Context, ss []Session) error {
 	if len(ss) == 0 {
 		return nil
@@ -31,16 +31,12 @@ func (s *Service) InsertHistory(ctx context.Context, ss []Session) error {
 	if err := s.d.Store.InsertArchived(ctx, archived); err != nil {
 		return err
 	}
-	var tokens []any
+	var tokens []Token
 	for _, x := range ss {
 		for _, inv := range x.Invitations {
 			tokens = append(tokens, Token{Hash: tokenHash(s.Token(x.ID, inv.CollaboratorID)), SessionID: x.ID,
 				CollaboratorID: inv.CollaboratorID, CreatedAt: inv.InvitedAt})
 		}
 	}
-	if len(tokens) == 0 {
-		return nil
-	}
-	_, err := s.d.Store.db.Collection(tokensColl).InsertMany(ctx, tokens)
-	return err
+	return s.d.Store.PutTokens(ctx, tokens)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -33,8 +32,6 @@ const ArchiveAfter = 30 * 24 * time.Hour
 // Store is the scheduling store on MongoDB.
 type Store struct {
 	db *mongo.Database
-	// writers serializes Update per session within this process.
-	writers sync.Map // session id → *sync.Mutex
 }
 
 // NewStore returns the store on db.
@@ -231,12 +228,9 @@ func (s *Store) get(ctx context.Context, id string) (Session, string, error) {
 	return Session{}, "", errs.E(errs.NotFound, "no such session")
 }
 
-// lock takes this process's turn at writing one session.
-func (s *Store) lock(id string) func() {
-	mu, _ := s.writers.LoadOrStore(id, new(sync.Mutex))
-	mu.(*sync.Mutex).Lock()
-	return mu.(*sync.Mutex).Unlock
-}
+// lock takes this process's turn at writing one session, live or
+// archived.
+func (s *Store) lock(id string) func() { return store.Lock(sessionsColl, id) }
 
 // Update applies fn to the current session, live or archived, and writes
 // the result when nobody changed it meanwhile, retrying on a race. The

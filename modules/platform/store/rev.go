@@ -31,9 +31,7 @@ func ReplaceIfRev(ctx context.Context, coll *mongo.Collection, id string, rev in
 		}
 		return res.MatchedCount == 1, nil
 	}
-	mu := docLock(coll.Name(), id)
-	mu.Lock()
-	defer mu.Unlock()
+	defer Lock(coll.Name(), id)()
 	var cur struct {
 		Rev int64 `bson:"rev"`
 	}
@@ -79,6 +77,15 @@ func exclusive(c *mongo.Client) bool {
 	exclusiveMu.RLock()
 	defer exclusiveMu.RUnlock()
 	return exclusiveClients[c]
+}
+
+// Lock takes this process's turn at a read-modify-write of one document
+// (one of 256 striped locks, chosen by collection and key) and returns
+// the unlock. Hold one at a time: a second may be the same stripe.
+func Lock(coll, id string) (unlock func()) {
+	mu := docLock(coll, id)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // docLock is one of 256 striped locks, chosen by collection and _id.

@@ -16,33 +16,34 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// Read-modify-write through ReplaceIfRev loses no update: 40 writers each
-// add one to a counter, retrying when another got there first.
-func TestReplaceIfRevLosesNoUpdate(t *testing.T) {
-	t.Parallel()
+// revDoc is a counter written by read-modify-write.
+type revDoc struct {
+	ID  string `bson:"_id"`
+	Rev int64  `bson:"rev"`
+	N   int    `bson:"n"`
+}
+
+// addConcurrently has writers each add one to the counter "d" of coll
+// through ReplaceIfRev, retrying when another got there first, and
+// returns the counter as it ends.
+func addConcurrently(t *testing.T, coll *mongo.Collection, writers int) revDoc {
+	t.Helper()
 	ctx := context.Background()
-	coll := storetest.New(t).Collection("revs")
-	type doc struct {
-		ID  string `bson:"_id"`
-		Rev int64  `bson:"rev"`
-		N   int    `bson:"n"`
-	}
-	if _, err := coll.InsertOne(ctx, doc{ID: "d"}); err != nil {
+	if _, err := coll.InsertOne(ctx, revDoc{ID: "d"}); err != nil {
 		t.Fatal(err)
 	}
-	const writers = 40
 	var wg sync.WaitGroup
 	for i := 0; i < writers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for try := 0; try < 1000; try++ {
-				var cur doc
+				var cur revDoc
 				if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "d"}}).Decode(&cur); err != nil {
 					t.Error(err)
 					return
 				}
-				ok, err := store.ReplaceIfRev(ctx, coll, "d", cur.Rev, doc{ID: "d", Rev: cur.Rev + 1, N: cur.N + 1})
+				ok, err := store.ReplaceIfRev(ctx, coll, "d", cur.Rev, revDoc{ID: "d", Rev: cur.Rev + 1, N: cur.N + 1})
 				if err != nil {
 					t.Error(err)
 					return
@@ -55,18 +56,28 @@ func TestReplaceIfRevLosesNoUpdate(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	var got doc
+	var got revDoc
 	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "d"}}).Decode(&got); err != nil {
 		t.Fatal(err)
 	}
-	if got.N != writers || got.Rev != writers {
+	return got
+}
+
+// Read-modify-write through ReplaceIfRev loses no update: 40 writers each
+// add one to a counter, retrying when another got there first.
+func TestReplaceIfRevLosesNoUpdate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	coll := storetest.New(t).Collection("revs")
+	const writers = 40
+	if got := addConcurrently(t, coll, writers); got.N != writers || got.Rev != writers {
 		t.Errorf("after %d writers: n = %d, rev = %d", writers, got.N, got.Rev)
 	}
 	// A stale rev and a missing document change nothing.
-	if ok, err := store.ReplaceIfRev(ctx, coll, "d", 3, doc{ID: "d", Rev: 4, N: -1}); ok || err != nil {
+	if ok, err := store.ReplaceIfRev(ctx, coll, "d", 3, revDoc{ID: "d", Rev: 4, N: -1}); ok || err != nil {
 		t.Errorf("stale rev: %v, %v", ok, err)
 	}
-	if ok, err := store.ReplaceIfRev(ctx, coll, "missing", 0, doc{ID: "missing", Rev: 1}); ok || err != nil {
+	if ok, err := store.ReplaceIfRev(ctx, coll, "missing", 0, revDoc{ID: "missing", Rev: 1}); ok || err != nil {
 		t.Errorf("missing document: %v, %v", ok, err)
 	}
 	if n, _ := coll.CountDocuments(ctx, bson.D{}); n != 1 {
@@ -131,38 +142,7 @@ func TestReplaceIfRevOnASharedClientLosesNoUpdate(t *testing.T) {
 		t.Fatal("a client nobody marked counts as exclusive")
 	}
 	coll := shared.Database(storetest.New(t).Name()).Collection("revs")
-	type doc struct {
-		ID  string `bson:"_id"`
-		Rev int64  `bson:"rev"`
-		N   int    `bson:"n"`
-	}
-	if _, err := coll.InsertOne(ctx, doc{ID: "d"}); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for try := 0; try < 1000; try++ {
-				var cur doc
-				if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "d"}}).Decode(&cur); err != nil {
-					t.Error(err)
-					return
-				}
-				ok, err := store.ReplaceIfRev(ctx, coll, "d", cur.Rev, doc{ID: "d", Rev: cur.Rev + 1, N: cur.N + 1})
-				if err != nil || ok {
-					if err != nil {
-						t.Error(err)
-					}
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	var got doc
-	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "d"}}).Decode(&got); err != nil || got.N != 20 {
-		t.Errorf("n = %d after 20 writers, %v", got.N, err)
+	if got := addConcurrently(t, coll, 20); got.N != 20 || got.Rev != 20 {
+		t.Errorf("after 20 writers: n = %d, rev = %d", got.N, got.Rev)
 	}
 }
