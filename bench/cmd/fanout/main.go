@@ -32,15 +32,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"sync"
@@ -49,15 +46,12 @@ import (
 	"github.com/ctvacademy/academy/bench/burst"
 	"github.com/ctvacademy/academy/bench/fanout"
 	"github.com/ctvacademy/academy/bench/fixture"
-	"github.com/ctvacademy/academy/modules/app"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/scheduling"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 type flags struct {
@@ -138,13 +132,13 @@ func run(f flags) error {
 	if err != nil {
 		return err
 	}
-	defer s.close()
+	defer s.Close()
 
-	coordToken, err := burst.Login(ctx, s.client, s.base, fixture.CoordinatorEmail, fixture.Password)
+	coordToken, err := burst.Login(ctx, s.client, s.Base, fixture.CoordinatorEmail, fixture.Password)
 	if err != nil {
 		return fmt.Errorf("coordinator sign-in: %w", err)
 	}
-	all, err := s.app.Collaborators.List(ctx, authz.All, collaborators.Filter{})
+	all, err := s.App.Collaborators.List(ctx, authz.All, collaborators.Filter{})
 	if err != nil {
 		return err
 	}
@@ -218,7 +212,7 @@ func run(f flags) error {
 	for _, t := range fan {
 		for _, cid := range t.people {
 			key := scheduling.NoticeKey(scheduling.NoticeInvite, scheduling.Session{ID: t.id}, cid)
-			want[mail.MessageID(key, mail.Address{Email: s.app.Config.MailFrom})] = true
+			want[mail.MessageID(key, mail.Address{Email: s.App.Config.MailFrom})] = true
 		}
 	}
 	isFan := func(m fanout.Mail) bool { return want[m.MessageID] }
@@ -258,7 +252,7 @@ func run(f flags) error {
 	jar, _ := cookiejar.New(nil)
 	browser := fanout.NewClient(f.rsvpClients, 30*time.Second)
 	browser.Jar = jar
-	baseURL, _ := url.Parse(s.base)
+	baseURL, _ := url.Parse(s.Base)
 	csrf := func() string {
 		for _, c := range jar.Cookies(baseURL) {
 			if c.Name == "academy_csrf" {
@@ -290,14 +284,14 @@ func run(f flags) error {
 		rmu.Unlock()
 		return func(ctx context.Context) error {
 			g := fanout.Sample{Began: time.Now()}
-			g.Err = fanout.Get(ctx, browser, s.base+"/rsvp/"+tok, http.StatusOK)
+			g.Err = fanout.Get(ctx, browser, s.Base+"/rsvp/"+tok, http.StatusOK)
 			g.End = time.Now()
 			page.Add(g)
 			if g.Err != nil {
 				return fmt.Errorf("the page before: %w", g.Err)
 			}
 			p := fanout.Sample{Began: time.Now()}
-			p.Err = fanout.PostForm(ctx, browser, s.base+"/rsvp/"+tok, url.Values{"answer": {choice}, "_csrf": {csrf()}}, http.StatusSeeOther)
+			p.Err = fanout.PostForm(ctx, browser, s.Base+"/rsvp/"+tok, url.Values{"answer": {choice}, "_csrf": {csrf()}}, http.StatusSeeOther)
 			p.End = time.Now()
 			answer.Add(p)
 			if p.Err == nil {
@@ -318,7 +312,7 @@ func run(f flags) error {
 		line := []scheduling.MarkInput{{CollaboratorID: t.people[mr.IntN(len(t.people))], Status: statuses[mr.IntN(len(statuses))]}}
 		rmu.Unlock()
 		return func(ctx context.Context) error {
-			return burst.Call(ctx, client, "PUT", s.base+"/api/v1/sessions/"+t.id+"/attendance", coordToken, line, http.StatusOK, nil)
+			return burst.Call(ctx, client, "PUT", s.Base+"/api/v1/sessions/"+t.id+"/attendance", coordToken, line, http.StatusOK, nil)
 		}
 	}
 
@@ -426,7 +420,7 @@ func run(f flags) error {
 	// What the service says now (after the window).
 	for _, t := range fan {
 		var v scheduling.SessionView
-		if err := burst.Call(ctx, client, "GET", s.base+"/api/v1/sessions/"+t.id, coordToken, nil, http.StatusOK, &v); err == nil {
+		if err := burst.Call(ctx, client, "GET", s.Base+"/api/v1/sessions/"+t.id, coordToken, nil, http.StatusOK, &v); err == nil {
 			fmt.Printf("  session %s: %d invited, %d accepted, %d waitlisted\n", t.id, v.Invited, v.Accepted, v.Waitlisted)
 		}
 	}
@@ -461,68 +455,34 @@ func run(f flags) error {
 	return nil
 }
 
-// stack is the embedded store, the service on it and a client for it.
+// stack is the service on the embedded store (burst.Stack) and what the
+// fan-out reports of its mail worker.
 type stack struct {
-	emb             *store.Embedded
-	mc              *mongo.Client
-	db              *mongo.Database
-	app             *app.App
-	base            string
+	*burst.Stack
 	client          *http.Client
 	concurrency     int
 	linger          time.Duration
 	concurrencyFrom string
-	stop            func()
 }
 
-// startStack starts the embedded store on dir as store.Open does (one
-// driver connection, a 30 s operation timeout) with the command monitor,
-// builds the service with SMTPURL pointing to the catcher (app.New with
-// Options{DB}, Setup without the demo), loads the fixture when asked, adds
-// the `_id` lookup indexes (store.IndexIDs) and serves on a loopback
-// listener.
+// startStack starts burst.Stack with SMTPURL pointing to the catcher, the
+// mail worker's options when given, the fixture when asked and the `_id`
+// lookup indexes (store.IndexIDs).
 func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.Logger, smtpURL string, f flags) (*stack, error) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	emb, err := store.StartEmbedded(filepath.Join(dir, "store"), quiet)
-	if err != nil {
-		return nil, err
-	}
-	s := &stack{emb: emb, stop: func() {}, client: burst.NewClient(8, 2*time.Minute)}
-	s.mc, err = mongo.Connect(options.Client().ApplyURI(emb.URI).SetMaxPoolSize(store.EmbeddedPoolSize).
-		SetTimeout(30 * time.Second).SetMonitor(mon.CommandMonitor()))
-	if err != nil {
-		emb.Stop()
-		return nil, err
-	}
-	// The only client of this embedded store: its compare-and-set is a
-	// lock in the process (store.ReplaceIfRev), as store.Open makes it.
-	store.MarkExclusive(s.mc)
-	s.db = s.mc.Database("academy")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		s.close()
-		return nil, err
-	}
-	s.base = "http://" + ln.Addr().String()
-	fail := func(err error) (*stack, error) {
-		_ = ln.Close()
-		s.close()
-		return nil, err
-	}
-	cfg := app.Config{HTTPAddr: ln.Addr().String(), BaseURL: s.base, DataDir: dir, MongoDB: "academy",
-		SMTPURL: smtpURL, MailFrom: "academy@localhost"}
-	if s.app, err = app.New(ctx, cfg, app.Options{DB: s.db, Logger: log}); err != nil {
-		return fail(err)
-	}
-	s.concurrency, s.linger, s.concurrencyFrom = mail.DefaultConcurrency, mail.DefaultLinger, "the service's defaults: app.Config has no setting"
-	if f.mailConcurrency > 0 || f.mailLinger != 0 {
+	s := &stack{client: burst.NewClient(8, 2*time.Minute), concurrency: mail.DefaultConcurrency, linger: mail.DefaultLinger,
+		concurrencyFrom: "the service's defaults: app.Config has no setting"}
+	const from = "academy@localhost"
+	prepare := func(ctx context.Context, b *burst.Stack) error {
+		if f.mailConcurrency <= 0 && f.mailLinger == 0 {
+			return nil
+		}
 		// The worker app.New built, with other options: same sender
 		// settings as buildMail's.
-		sender, err := mail.NewSMTPSender(smtpURL, mail.SMTPOptions{From: mail.Address{Email: cfg.MailFrom, Name: "Trung tâm Khuyến công"}})
+		sender, err := mail.NewSMTPSender(smtpURL, mail.SMTPOptions{From: mail.Address{Email: from, Name: "Trung tâm Khuyến công"}})
 		if err != nil {
-			return fail(err)
+			return err
 		}
-		s.app.MailWorker = mail.NewWorker(s.app.Outbox, sender, clock.System{}, mail.WorkerOptions{Concurrency: f.mailConcurrency,
+		b.App.MailWorker = mail.NewWorker(b.App.Outbox, sender, clock.System{}, mail.WorkerOptions{Concurrency: f.mailConcurrency,
 			Linger: f.mailLinger, Logger: log})
 		if f.mailConcurrency > 0 {
 			s.concurrency = f.mailConcurrency
@@ -531,56 +491,40 @@ func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.L
 			s.linger = max(f.mailLinger, 0)
 		}
 		s.concurrencyFrom = "set by -mail-concurrency / -mail-linger"
+		return nil
 	}
-	if err := s.app.Setup(ctx); err != nil {
-		return fail(err)
-	}
-	fmt.Printf("embedded store in %s (driver pool of %d connection)\n", dir, store.EmbeddedPoolSize)
-	if f.loadFix {
-		fx := fixture.Default()
-		fx.Log = os.Stdout
-		rep, err := fixture.Load(ctx, s.db, fx)
-		if err != nil {
-			return fail(err)
+	loaded := func(ctx context.Context, b *burst.Stack) error {
+		fmt.Printf("embedded store in %s (driver pool of %d connection)\n", dir, store.EmbeddedPoolSize)
+		if f.loadFix {
+			fx := fixture.Default()
+			fx.Log = os.Stdout
+			rep, err := fixture.Load(ctx, b.DB, fx)
+			if err != nil {
+				return err
+			}
+			if !rep.AlreadyLoaded {
+				fmt.Printf("fixture loaded in %s\n", rep.Took.Round(time.Millisecond))
+			}
 		}
-		if !rep.AlreadyLoaded {
-			fmt.Printf("fixture loaded in %s\n", rep.Took.Round(time.Millisecond))
+		if !f.idIndex && (f.from != "" || !f.loadFix) {
+			fmt.Println("note: -id-index=false keeps the _id lookup indexes the store's files have already (bench/cmd/fixture adds them)")
 		}
+		return nil
 	}
-	if !f.idIndex && (f.from != "" || !f.loadFix) {
-		fmt.Println("note: -id-index=false keeps the _id lookup indexes the store's files have already (bench/cmd/fixture adds them)")
+	b, err := burst.StartStack(ctx, burst.StackConfig{Dir: dir, Monitor: mon, Log: log, SMTPURL: smtpURL, MailFrom: from,
+		Prepare: prepare, Loaded: loaded, IDIndex: f.idIndex})
+	if err != nil {
+		return nil, err
 	}
-	if f.idIndex {
-		t := time.Now()
-		n, err := store.IndexIDs(ctx, filepath.Join(dir, "store"), "academy")
-		if err != nil {
-			return fail(err)
-		}
-		fmt.Printf("_id lookup indexes: %d added in %s\n", n, time.Since(t).Round(time.Millisecond))
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	served := make(chan error, 1)
-	go func() { served <- s.app.Serve(sctx, ln) }()
-	s.stop = func() { cancel(); <-served }
+	s.Stack = b
 	return s, nil
-}
-
-// close stops the service, then the store.
-func (s *stack) close() {
-	if s == nil || s.emb == nil {
-		return
-	}
-	s.stop()
-	_ = s.mc.Disconnect(context.Background())
-	s.emb.Stop()
-	s.emb = nil
 }
 
 func createSession(ctx context.Context, s *stack, token, title string, start time.Time) (string, error) {
 	in := scheduling.Input{Title: title, StartsAt: start, EndsAt: start.Add(3 * time.Hour), Location: "Hội trường Trung tâm Khuyến công",
 		Trainer: "ThS. Nguyễn Văn Hùng"}
 	var out scheduling.CreateResult
-	if err := burst.Call(ctx, s.client, "POST", s.base+"/api/v1/sessions", token, in, http.StatusCreated, &out); err != nil {
+	if err := burst.Call(ctx, s.client, "POST", s.Base+"/api/v1/sessions", token, in, http.StatusCreated, &out); err != nil {
 		return "", err
 	}
 	if len(out.Items) != 1 {
@@ -591,7 +535,7 @@ func createSession(ctx context.Context, s *stack, token, title string, start tim
 
 func invite(ctx context.Context, s *stack, token, sessionID string, ids []string) error {
 	var out scheduling.InviteResult
-	err := burst.Call(ctx, s.client, "POST", s.base+"/api/v1/sessions/"+sessionID+"/invitations", token,
+	err := burst.Call(ctx, s.client, "POST", s.Base+"/api/v1/sessions/"+sessionID+"/invitations", token,
 		scheduling.InviteRequest{CollaboratorIDs: ids}, http.StatusOK, &out)
 	if err == nil && len(out.Invited) != len(ids) {
 		err = fmt.Errorf("invited %d of %d", len(out.Invited), len(ids))
@@ -626,6 +570,6 @@ func waitFor(ctx context.Context, c *fanout.Catcher, done func() bool, d time.Du
 // registry) are loaded before anything is measured.
 func warm(ctx context.Context, s *stack, token string) {
 	for _, p := range []string{"/api/v1/me", "/api/v1/collaborators?limit=1"} {
-		_ = burst.Call(ctx, s.client, "GET", s.base+p, token, nil, http.StatusOK, nil)
+		_ = burst.Call(ctx, s.client, "GET", s.Base+p, token, nil, http.StatusOK, nil)
 	}
 }

@@ -30,10 +30,8 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"strconv"
@@ -51,7 +49,6 @@ import (
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 type flags struct {
@@ -107,16 +104,16 @@ func run(f flags) error {
 	if f.idIndex {
 		indexed = rawColls
 	}
-	s, err := startStack(ctx, dir, mon, serverLog, f.idIndex, indexed)
+	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: dir, Monitor: mon, Log: serverLog, IDIndex: f.idIndex, Extra: indexed})
 	if err != nil {
 		return err
 	}
-	defer func() { s.close() }()
+	defer func() { s.Close() }()
 	fmt.Printf("embedded store in %s (driver pool of %d connection; _id lookup indexes: %v)\n", dir, store.EmbeddedPoolSize, f.idIndex)
 	if f.loadFix {
 		fx := fixture.Default()
 		fx.Log = os.Stdout
-		rep, err := fixture.Load(ctx, s.db, fx)
+		rep, err := fixture.Load(ctx, s.DB, fx)
 		if err != nil {
 			return err
 		}
@@ -125,14 +122,14 @@ func run(f flags) error {
 		}
 	}
 
-	course, ok := s.app.Courses.Course(f.course)
+	course, ok := s.App.Courses.Course(f.course)
 	if f.course == "" {
-		course, ok = fixture.NewestCourse(s.app.Courses), true
+		course, ok = fixture.NewestCourse(s.App.Courses), true
 	}
 	if !ok {
 		return fmt.Errorf("no course %q", f.course)
 	}
-	burstSet, closedSet, err := pick(ctx, s.app, s.db, course, f)
+	burstSet, closedSet, err := pick(ctx, s.App, s.DB, course, f)
 	if err != nil {
 		return err
 	}
@@ -141,7 +138,7 @@ func run(f flags) error {
 	client := burst.NewClient(2*f.users, 2*time.Minute)
 	t := time.Now()
 	for _, set := range [][]person{burstSet, closedSet} {
-		if err := login(ctx, client, s.base, set); err != nil {
+		if err := login(ctx, client, s.Base, set); err != nil {
 			return err
 		}
 	}
@@ -151,7 +148,7 @@ func run(f flags) error {
 	appTakers := func(ps []person) []burst.Taker {
 		out := make([]burst.Taker, len(ps))
 		for i, p := range ps {
-			out[i] = &burst.AppTaker{Client: client, Base: s.base, Token: p.token, Course: course.Code, Rand: rand.New(rand.NewPCG(r.Uint64(), 2))}
+			out[i] = &burst.AppTaker{Client: client, Base: s.Base, Token: p.token, Course: course.Code, Rand: rand.New(rand.NewPCG(r.Uint64(), 2))}
 		}
 		return out
 	}
@@ -159,14 +156,14 @@ func run(f flags) error {
 		out := make([]burst.Taker, len(ps))
 		for i, p := range ps {
 			rr := rand.New(rand.NewPCG(r.Uint64(), 3))
-			out[i] = &burst.RawTaker{Coll: s.db.Collection(coll), Rand: rr, Full: f.rawDoc == "full",
+			out[i] = &burst.RawTaker{Coll: s.DB.Collection(coll), Rand: rr, Full: f.rawDoc == "full",
 				Attempt: quizzes.NewAttempt(p.c.ID, p.c.AreaCode, course, p.prior+1, time.Now(), rr)}
 		}
 		return out
 	}
 	defer func() {
 		for _, c := range rawColls {
-			_ = s.db.Collection(c).Drop(context.Background())
+			_ = s.DB.Collection(c).Drop(context.Background())
 		}
 	}()
 
@@ -176,12 +173,12 @@ func run(f flags) error {
 	// connection left "interrupted" by cancelled queries — must not count
 	// in the next.
 	phase := func(name string, do func(ctx context.Context) burst.Result) burst.Result {
-		s.close()
-		if s, err = startStack(ctx, dir, mon, serverLog, f.idIndex, indexed); err != nil {
+		s.Close()
+		if s, err = burst.StartStack(ctx, burst.StackConfig{Dir: dir, Monitor: mon, Log: serverLog, IDIndex: f.idIndex, Extra: indexed}); err != nil {
 			fmt.Fprintln(os.Stderr, "restart:", err)
 			os.Exit(1)
 		}
-		warm(ctx, client, s.base, burstSet[0].token)
+		warm(ctx, client, s.Base, burstSet[0].token)
 		mon.Take()
 		pctx, cancel := context.WithTimeout(ctx, f.phase)
 		defer cancel()
@@ -388,77 +385,6 @@ func login(ctx context.Context, c *http.Client, base string, ps []person) error 
 	close(work)
 	wg.Wait()
 	return firstErr
-}
-
-// stack is the embedded store and the service on it.
-type stack struct {
-	emb    *store.Embedded
-	client *mongo.Client
-	db     *mongo.Database
-	app    *app.App
-	base   string
-	stop   func()
-}
-
-// startStack starts the embedded store on dir as store.Open does (the same
-// server, one driver connection, a 30 s operation timeout) with the command
-// monitor attached, and the whole service on it (app.New with Options{DB},
-// Setup without the demo, Serve on a loopback listener). With idIndex the
-// store's `_id` lookup indexes are added as store.Open adds them, to the
-// service's collections and to the extra ones (created empty first).
-func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.Logger, idIndex bool, extra []string) (*stack, error) {
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	emb, err := store.StartEmbedded(filepath.Join(dir, "store"), quiet)
-	if err != nil {
-		return nil, err
-	}
-	s := &stack{emb: emb, stop: func() {}}
-	s.client, err = mongo.Connect(options.Client().ApplyURI(emb.URI).SetMaxPoolSize(store.EmbeddedPoolSize).
-		SetTimeout(30 * time.Second).SetMonitor(mon.CommandMonitor()))
-	if err != nil {
-		emb.Stop()
-		return nil, err
-	}
-	store.MarkExclusive(s.client) // the store's only client, as store.Open marks it
-	s.db = s.client.Database("academy")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		s.close()
-		return nil, err
-	}
-	s.base = "http://" + ln.Addr().String()
-	s.app, err = app.New(ctx, app.Config{HTTPAddr: ln.Addr().String(), BaseURL: s.base, DataDir: dir, MongoDB: "academy",
-		MailFrom: "academy@localhost"}, app.Options{DB: s.db, Logger: log})
-	if err == nil {
-		err = s.app.Setup(ctx)
-	}
-	if err == nil && idIndex {
-		for _, c := range extra {
-			_ = s.db.CreateCollection(ctx, c) // exists already: fine
-		}
-		_, err = store.IndexIDs(ctx, filepath.Join(dir, "store"), "academy")
-	}
-	if err != nil {
-		_ = ln.Close()
-		s.close()
-		return nil, err
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	served := make(chan error, 1)
-	go func() { served <- s.app.Serve(sctx, ln) }()
-	s.stop = func() { cancel(); <-served }
-	return s, nil
-}
-
-// close stops the service, then the store.
-func (s *stack) close() {
-	if s == nil || s.emb == nil {
-		return
-	}
-	s.stop()
-	_ = s.client.Disconnect(context.Background())
-	s.emb.Stop()
-	s.emb = nil
 }
 
 // warm makes one signed-in request, so that the service's caches (the
