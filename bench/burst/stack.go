@@ -3,6 +3,7 @@ package burst
 import (
 	"context"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -39,6 +40,8 @@ type StackConfig struct {
 	// store.Open does, also to the Extra collections (created empty first).
 	IDIndex bool
 	Extra   []string
+	// Courses replaces the course catalog's files (app.Options.Courses).
+	Courses fs.FS
 }
 
 // StartStack starts the embedded store on c.Dir as store.Open does (one
@@ -70,7 +73,7 @@ func StartStack(ctx context.Context, c StackConfig) (*Stack, error) {
 		mailFrom = "academy@localhost"
 	}
 	s.App, err = app.New(ctx, app.Config{HTTPAddr: ln.Addr().String(), BaseURL: s.Base, DataDir: c.Dir, MongoDB: "academy",
-		SMTPURL: c.SMTPURL, MailFrom: mailFrom}, app.Options{DB: s.DB, Logger: c.Log})
+		SMTPURL: c.SMTPURL, MailFrom: mailFrom}, app.Options{DB: s.DB, Logger: c.Log, Courses: c.Courses})
 	if err == nil && c.Prepare != nil {
 		err = c.Prepare(ctx, s)
 	}

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -64,6 +65,9 @@ type Options struct {
 	Argon2 *argon2id.Params
 	// Events receives "quiz passed"; nil logs it.
 	Events quizzes.Events
+	// Courses holds the course catalog's files (a `courses/` folder);
+	// nil: the product's content. Benchmarks add a course of their own.
+	Courses fs.FS
 }
 
 // App is the running service.
@@ -151,7 +155,11 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	cat, probs := courses.Load(content.FS)
+	courseFiles := opts.Courses
+	if courseFiles == nil {
+		courseFiles = content.FS
+	}
+	cat, probs := courses.Load(courseFiles)
 	if len(probs) > 0 {
 		return fmt.Errorf("content/ has %d problem(s) (see `academy content check`):\n%w", len(probs), courses.Problems(probs))
 	}
