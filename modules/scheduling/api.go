@@ -92,9 +92,11 @@ type MarkView struct {
 	WalkIn         bool      `json:"walk_in"`
 }
 
-func marks(x Session) AttendanceView {
-	v := AttendanceView{SessionID: x.ID, Items: []MarkView{}}
-	for _, m := range x.Attendance {
+// sheet is the attendance sheet of a session: the marks given (already
+// kept to the caller's scope).
+func sheet(sessionID string, ms []Mark) AttendanceView {
+	v := AttendanceView{SessionID: sessionID, Items: []MarkView{}}
+	for _, m := range ms {
 		v.Items = append(v.Items, MarkView{CollaboratorID: m.CollaboratorID, Status: m.Status, MarkedAt: m.MarkedAt, WalkIn: m.WalkIn})
 	}
 	return v
@@ -279,22 +281,24 @@ func (m *Module) apiAttendance(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	if _, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id")); err != nil {
-		return err
-	}
-	x, err := m.svc.SetAttendance(c.UserContext(), web.PrincipalOf(c), c.Params("id"), in)
+	scope := web.ScopeOf(c)
+	x, err := m.svc.SetAttendance(c.UserContext(), scope, web.PrincipalOf(c), c.Params("id"), in)
 	if err != nil {
 		return err
 	}
-	return c.JSON(marks(x))
+	ms, err := m.svc.MarksInScope(c.UserContext(), scope, x)
+	if err != nil {
+		return err
+	}
+	return c.JSON(sheet(x.ID, ms))
 }
 
 func (m *Module) apiGetAttendance(c *fiber.Ctx) error {
-	x, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id"))
+	x, ms, err := m.svc.Attendance(c.UserContext(), web.ScopeOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(marks(x))
+	return c.JSON(sheet(x.ID, ms))
 }
 
 func (m *Module) apiCheckin(c *fiber.Ctx) error {

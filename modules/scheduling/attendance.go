@@ -122,10 +122,21 @@ type MarkInput struct {
 // MaxMarks bounds one attendance request.
 const MaxMarks = MaxInvitations
 
-// SetAttendance records attendance for invitees and walk-ins (any known
-// collaborator). Errors: errs.NotFound, errs.Invalid naming each bad line,
-// errs.Unprocessable (cancelled, or not started yet).
-func (s *Service) SetAttendance(ctx context.Context, actor authz.Principal, id string, marks []MarkInput) (Session, error) {
+// SetAttendance records attendance for invitees and walk-ins inside
+// scope: staff mark anyone known, a team leader only the people of their
+// district, on their district's sessions and on network-wide ones alike.
+// Errors: errs.NotFound for a session outside scope, and naming each line
+// whose person is unknown or outside scope (the two are indistinguishable);
+// errs.Invalid naming each bad line when a status is wrong;
+// errs.Unprocessable (cancelled, or not started yet). Nothing is recorded
+// unless every line is right.
+func (s *Service) SetAttendance(ctx context.Context, scope authz.Scope, actor authz.Principal, id string, marks []MarkInput) (Session, error) {
+	if scope.Kind != authz.ScopeAll {
+		// A session outside scope answers 404 before its lines are looked at.
+		if _, err := s.Get(ctx, scope, id); err != nil {
+			return Session{}, err
+		}
+	}
 	if len(marks) == 0 || len(marks) > MaxMarks {
 		return Session{}, errs.Field("body", "send 1 to %d attendance lines", MaxMarks)
 	}
@@ -138,19 +149,27 @@ func (s *Service) SetAttendance(ctx context.Context, actor authz.Principal, id s
 		return Session{}, err
 	}
 	var fe []errs.FieldError
+	badStatus := false
 	for i, m := range marks {
-		if _, ok := known[m.CollaboratorID]; !ok {
+		if p, ok := known[m.CollaboratorID]; !ok || !scope.Allows(p.AreaCode, p.ID) {
 			fe = append(fe, errs.FieldError{Field: fmt.Sprintf("[%d].collaborator_id", i), Message: "no such collaborator"})
 		}
 		if !ValidAttendance(m.Status) {
+			badStatus = true
 			fe = append(fe, errs.FieldError{Field: fmt.Sprintf("[%d].status", i), Message: "must be present, late, excused or absent"})
 		}
 	}
-	if len(fe) > 0 {
+	switch {
+	case badStatus:
 		return Session{}, errs.Fields(errs.Invalid, "the attendance sheet has problems; nothing was recorded", fe)
+	case len(fe) > 0:
+		return Session{}, errs.Fields(errs.NotFound, "no such collaborator; nothing was recorded", fe)
 	}
 	now := s.d.Clock.Now()
 	x, err := s.d.Store.Update(ctx, id, func(x *Session) error {
+		if !sees(scope, *x) {
+			return errs.E(errs.NotFound, "no such session")
+		}
 		if x.Status == StatusCancelled {
 			return errs.E(errs.Unprocessable, "the session is cancelled")
 		}
@@ -309,8 +328,8 @@ type ExportRow struct {
 }
 
 // Export lists the attendance lines of sessions (already scoped), with
-// invitees never marked shown as unmarked; a team leader's export keeps
-// only their district's people.
+// invitees never marked shown as unmarked; it keeps only the people
+// inside scope (a team leader's, their district's).
 func (s *Service) Export(ctx context.Context, scope authz.Scope, sessions []Session) ([]ExportRow, error) {
 	var ids []string
 	for _, x := range sessions {
@@ -347,7 +366,7 @@ func (s *Service) Export(ctx context.Context, scope authz.Scope, sessions []Sess
 		var rows []ExportRow
 		for id := range lines {
 			p, ok := people[id]
-			if !ok || (scope.Kind == authz.ScopeArea && p.AreaCode != scope.AreaCode) {
+			if !ok || !scope.Allows(p.AreaCode, p.ID) {
 				continue
 			}
 			r := base

@@ -451,8 +451,12 @@ func (m *Module) rosterPost(c *fiber.Ctx) error {
 	if len(marks) == 0 {
 		return c.Redirect("/sessions/"+url.PathEscape(x.ID)+"/roster?saved=0", fiber.StatusSeeOther)
 	}
-	_, err = m.svc.SetAttendance(c.UserContext(), web.PrincipalOf(c), x.ID, marks)
+	_, err = m.svc.SetAttendance(c.UserContext(), scope, web.PrincipalOf(c), x.ID, marks)
 	switch {
+	case errs.Is(err, errs.NotFound):
+		// A walk-in outside the caller's scope (a team leader's district),
+		// or no longer in the registry: nobody the page offered.
+		return m.renderRoster(c, fiber.StatusNotFound, "roster.err.unknown_person")
 	case errs.Is(err, errs.Unprocessable):
 		key := "roster.err.not_open"
 		if x.Status == StatusCancelled {

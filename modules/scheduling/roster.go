@@ -20,7 +20,9 @@ type RosterLine struct {
 }
 
 // Roster returns a session inside scope and its attendance sheet: every
-// invitee and every walk-in marked, by name. Errors: errs.NotFound.
+// invitee and every walk-in marked inside scope (a team leader sees only
+// their district's people, on a network-wide session too), by name.
+// Errors: errs.NotFound.
 func (s *Service) Roster(ctx context.Context, scope authz.Scope, id string) (Session, []RosterLine, error) {
 	x, err := s.Get(ctx, scope, id)
 	if err != nil {
@@ -49,6 +51,9 @@ func (s *Service) Roster(ctx context.Context, scope authz.Scope, id string) (Ses
 	for _, cid := range ids {
 		l := *lines[cid]
 		p, ok := people[cid]
+		if !reaches(scope, p, ok) {
+			continue
+		}
 		if !ok {
 			p = Person{ID: cid, Name: cid} // archived since
 		}

@@ -659,16 +659,30 @@ type InvitationView struct {
 	RespondedAt    time.Time `json:"responded_at,omitzero"`
 }
 
-// Invitations lists a session's invitations with their delivery and response.
+// Invitations lists a session's invitations inside scope (a team leader
+// sees only their district's people, on a network-wide session too) with
+// their delivery and response. Errors: errs.NotFound.
 func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string) ([]InvitationView, error) {
 	x, err := s.Get(ctx, scope, id)
 	if err != nil {
 		return nil, err
 	}
 	ids := make([]string, len(x.Invitations))
-	var keys []string // of invitations already queued: the outbox knows them
 	for i, inv := range x.Invitations {
 		ids[i] = inv.CollaboratorID
+	}
+	people, err := s.d.Directory.People(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var invs []Invitation
+	var keys []string // of invitations already queued: the outbox knows them
+	for _, inv := range x.Invitations {
+		p, ok := people[inv.CollaboratorID]
+		if !reaches(scope, p, ok) {
+			continue
+		}
+		invs = append(invs, inv)
 		if inv.Notified >= 0 && !inv.Withheld {
 			keys = append(keys, NoticeKey(NoticeInvite, x, inv.CollaboratorID))
 		}
@@ -677,12 +691,8 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 	if err != nil {
 		return nil, err
 	}
-	people, err := s.d.Directory.People(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]InvitationView, len(x.Invitations))
-	for i, inv := range x.Invitations {
+	out := make([]InvitationView, len(invs))
+	for i, inv := range invs {
 		d := delivery[NoticeKey(NoticeInvite, x, inv.CollaboratorID)]
 		switch {
 		case inv.Withheld:
