@@ -13,6 +13,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -140,10 +141,11 @@ func validStatus(s string) bool {
 }
 
 // Normalize trims and canonicalizes an input in place (email lowercased,
-// phone digits, code upper case).
+// phone digits, code upper case; names and places in NFC without invisible
+// characters).
 func (in *Input) Normalize() {
 	in.Code = strings.ToUpper(strings.TrimSpace(in.Code))
-	in.FullName = strings.Join(strings.Fields(norm.NFC.String(in.FullName)), " ")
+	in.FullName = humantext.Name(in.FullName)
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	if p, ok := NormalizePhone(in.Phone); ok {
 		in.Phone = p
@@ -152,9 +154,9 @@ func (in *Input) Normalize() {
 	}
 	in.Role = strings.TrimSpace(in.Role)
 	in.AreaCode = strings.ToUpper(strings.TrimSpace(in.AreaCode))
-	in.Commune = strings.TrimSpace(norm.NFC.String(in.Commune))
-	in.Position = strings.TrimSpace(norm.NFC.String(in.Position))
-	in.Contract.Number = strings.TrimSpace(in.Contract.Number)
+	in.Commune = humantext.Line(in.Commune)
+	in.Position = humantext.Line(in.Position)
+	in.Contract.Number = humantext.Line(in.Contract.Number)
 	in.Contract.StartsOn = strings.TrimSpace(in.Contract.StartsOn)
 	in.Contract.EndsOn = strings.TrimSpace(in.Contract.EndsOn)
 	in.Contract.Status = strings.TrimSpace(in.Contract.Status)
@@ -191,6 +193,12 @@ func (in Input) Validate(areaExists func(string) bool) []errs.FieldError {
 	if len([]rune(in.Position)) > 100 {
 		add("position", "must have at most 100 characters")
 	}
+	for _, f := range []struct{ name, value string }{{"full_name", in.FullName}, {"commune", in.Commune},
+		{"position", in.Position}, {"contract.number", in.Contract.Number}} {
+		if humantext.Control(f.value, false) {
+			add(f.name, humantext.ControlMessage)
+		}
+	}
 	fe = append(fe, in.Contract.validate()...)
 	return fe
 }
@@ -226,21 +234,36 @@ func (c Collaborator) toInput() Input {
 }
 
 // StaffOnlyFields are the fields only a coordinator or admin may change.
-var StaffOnlyFields = []string{"code", "email", "role", "area_code", "contract", "archived"}
+// The legal name is among them: it is written on contracts and
+// certificates, and it reaches every roster and export. A collaborator or
+// their team leader may keep the phone, commune and position current.
+var StaffOnlyFields = []string{"code", "full_name", "email", "role", "area_code", "contract", "archived"}
+
+// staffOnlySet lists the staff-only fields a patch sets, in the order of
+// StaffOnlyFields.
+func (p Patch) staffOnlySet() []string {
+	set := map[string]bool{"code": p.Code != nil, "full_name": p.FullName != nil, "email": p.Email != nil, "role": p.Role != nil,
+		"area_code": p.AreaCode != nil, "contract": p.Contract != nil, "archived": p.Archived != nil}
+	var out []string
+	for _, f := range StaffOnlyFields {
+		if set[f] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
 
 // Apply returns c with the patch applied and the list of changed fields.
 // canManage says whether the caller may change staff-only fields; a patch
-// touching one without it is errs.Forbidden naming the field. The result is
-// validated like a new record.
+// touching one without it is errs.Forbidden naming every such field. The
+// result is validated like a new record.
 func Apply(c Collaborator, p Patch, canManage bool, areaExists func(string) bool) (Collaborator, map[string]any, error) {
-	if !canManage {
-		for field, set := range map[string]bool{"code": p.Code != nil, "email": p.Email != nil, "role": p.Role != nil,
-			"area_code": p.AreaCode != nil, "contract": p.Contract != nil, "archived": p.Archived != nil} {
-			if set {
-				return c, nil, &errs.Error{Kind: errs.Forbidden, Message: "only a coordinator or admin may change " + field,
-					Fields: []errs.FieldError{{Field: field, Message: "only a coordinator or admin may change it"}}}
-			}
+	if refused := p.staffOnlySet(); !canManage && len(refused) > 0 {
+		fe := make([]errs.FieldError, len(refused))
+		for i, f := range refused {
+			fe[i] = errs.FieldError{Field: f, Message: "only a coordinator or admin may change it"}
 		}
+		return c, nil, errs.Fields(errs.Forbidden, "only a coordinator or admin may change "+strings.Join(refused, ", "), fe)
 	}
 	in := c.toInput()
 	set := func(dst *string, v *string) {

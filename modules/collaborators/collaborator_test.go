@@ -107,6 +107,10 @@ func TestApplyGuardsStaffOnlyFields(t *testing.T) {
 	if _, _, err := Apply(c, Patch{Role: &role}, false, known); !errs.Is(err, errs.Forbidden) {
 		t.Fatalf("role change by a non-manager: err = %v, want Forbidden", err)
 	}
+	name := "=HYPERLINK(\"http://evil.example\")"
+	if _, _, err := Apply(c, Patch{FullName: &name, Phone: &phone}, false, known); !errs.Is(err, errs.Forbidden) {
+		t.Fatalf("name change by a non-manager: err = %v, want Forbidden", err)
+	}
 	next, changes, err := Apply(c, Patch{Phone: &phone}, false, known)
 	if err != nil || next.Phone != phone || len(changes) != 1 {
 		t.Fatalf("phone change: %v %v %v", next.Phone, changes, err)

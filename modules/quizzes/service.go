@@ -374,13 +374,22 @@ func (s *Service) own(ctx context.Context, p authz.Principal, id string, answers
 	return s.liveAttempt(ctx, id, answers)
 }
 
+// ownsID reports whether the attempt id names the caller as its taker.
+func ownsID(p authz.Principal, id string) bool {
+	collab, _, _, err := ParseAttemptID(id)
+	return err == nil && p.CollaboratorID != "" && collab == p.CollaboratorID
+}
+
 // SaveAnswers autosaves the caller's answers to their open attempt. After
 // submission or past the deadline and grace it changes nothing. Errors:
-// errs.NotFound, errs.Invalid (answers naming unknown questions or
-// options), errs.Conflict (graded, or time is up).
+// errs.NotFound (also for another's attempt, submitted or not),
+// errs.Invalid (answers naming unknown questions or options),
+// errs.Conflict (the caller's own attempt is graded, or time is up).
 func (s *Service) SaveAnswers(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
 	a, err := s.own(ctx, p, id, false)
-	if errs.Is(err, errs.NotFound) {
+	if errs.Is(err, errs.NotFound) && ownsID(p, id) {
+		// Only the taker learns that it was submitted: to anyone else an
+		// attempt that is not theirs does not exist, whatever its state.
 		if _, rerr := s.d.Store.Result(ctx, id); rerr == nil {
 			return Attempt{}, errs.E(errs.Conflict, "the attempt is already submitted")
 		}
@@ -414,7 +423,7 @@ func (s *Service) SaveAnswers(ctx context.Context, p authz.Principal, id string,
 func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
 	now := s.d.Clock.Now()
 	a, err := s.own(ctx, p, id, false)
-	if errs.Is(err, errs.NotFound) {
+	if errs.Is(err, errs.NotFound) && ownsID(p, id) {
 		if r, rerr := s.result(ctx, id); rerr == nil && r.CollaboratorID == p.CollaboratorID {
 			return r, nil
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctvacademy/academy/modules/platform/csvx"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
@@ -374,12 +375,14 @@ func (m *Module) apiExportCSV(c *fiber.Ctx) error {
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\xef\xbb\xbf") // a BOM, so spreadsheet programs read UTF-8
-	w := csv.NewWriter(&buf)
+	w := csvx.NewWriter(&buf) // cells a user typed can never run as formulas
 	_ = w.Write(exportHeader)
 	for _, r := range rows {
 		_ = w.Write(r.cells(m.statusLabel(web.Lang(c))))
 	}
-	w.Flush()
+	if err := w.Flush(); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diem-danh.csv"`)
 	return c.Send(buf.Bytes())

@@ -250,6 +250,9 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, f sessionForm, problems ma
 func (m *Module) createPost(c *fiber.Ctx) error {
 	f := readSessionForm(c)
 	in, problems := f.input()
+	if outOfWindow(in.StartsAt, m.svc.d.Clock.Now()) {
+		problems["date"] = "session_form.err.date_range"
+	}
 	if len(problems) == 0 {
 		xs, err := m.svc.Create(c.UserContext(), in)
 		if err == nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 )
 
 // Person is a collaborator as scheduling needs them.
@@ -124,9 +125,10 @@ func newID() string {
 // Create schedules a session, or a series when the input has a
 // recurrence. Errors: errs.Invalid naming each bad field.
 func (s *Service) Create(ctx context.Context, in Input) ([]Session, error) {
-	in.Title, in.Location, in.Trainer = strings.TrimSpace(in.Title), strings.TrimSpace(in.Location), strings.TrimSpace(in.Trainer)
-	in.AreaCode = strings.ToUpper(strings.TrimSpace(in.AreaCode))
-	if fe := in.Validate(s.d.Courses.Exists, s.areaExists(ctx)); len(fe) > 0 {
+	in.normalize()
+	fe := in.Validate(s.d.Courses.Exists, s.areaExists(ctx))
+	fe = append(fe, checkWindow(&in.StartsAt, &in.EndsAt, s.d.Clock.Now())...)
+	if len(fe) > 0 {
 		return nil, errs.Fields(errs.Invalid, "the session has problems", fe)
 	}
 	starts := []time.Time{in.StartsAt}
@@ -297,6 +299,9 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 	if apply != ApplyThis && apply != ApplyFollowing {
 		return nil, errs.Field("apply", "must be this or following")
 	}
+	if fe := checkWindow(p.StartsAt, p.EndsAt, s.d.Clock.Now()); len(fe) > 0 {
+		return nil, errs.Fields(errs.Invalid, "the session has problems", fe)
+	}
 	targets := []Session{first}
 	if apply == ApplyFollowing && first.SeriesID != "" {
 		if targets, err = s.find(ctx, Query{SeriesID: first.SeriesID, From: first.StartsAt}); err != nil {
@@ -324,10 +329,10 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 				in.CourseCode = *p.CourseCode
 			}
 			if p.Title != nil {
-				in.Title = strings.TrimSpace(*p.Title)
+				in.Title = humantext.Line(*p.Title)
 			}
 			if p.Location != nil {
-				in.Location = strings.TrimSpace(*p.Location)
+				in.Location = humantext.Line(*p.Location)
 			}
 			if p.AreaCode != nil {
 				in.AreaCode = strings.ToUpper(strings.TrimSpace(*p.AreaCode))
@@ -336,7 +341,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 				in.Capacity = *p.Capacity
 			}
 			if p.Trainer != nil {
-				in.Trainer = strings.TrimSpace(*p.Trainer)
+				in.Trainer = humantext.Line(*p.Trainer)
 			}
 			if fe := in.Validate(s.d.Courses.Exists, s.areaExists(ctx)); len(fe) > 0 {
 				return errs.Fields(errs.Invalid, "the session has problems", fe)
@@ -376,7 +381,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 // Cancel cancels a session (or it and the following ones) and mails a
 // cancellation to the invitees. Errors: errs.NotFound, errs.Invalid.
 func (s *Service) Cancel(ctx context.Context, id, reason, apply string) ([]Session, error) {
-	reason = strings.TrimSpace(reason)
+	reason = humantext.Line(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
 		return nil, errs.Field("reason", "is required, at most 500 characters")
 	}

@@ -51,6 +51,15 @@ func DecodeStrict(body []byte, dst any) error {
 	if path := operatorKey(raw, ""); path != "" {
 		return errs.Field(path, "keys starting with $ are not accepted")
 	}
+	if path, dup := duplicateKey(body); dup {
+		if path == "" {
+			path = "body"
+		}
+		return errs.Field(path, "appears twice")
+	}
+	if path, name := inexactKey(raw, reflect.TypeOf(dst), ""); path != "" {
+		return errs.Field(path, "unknown field; names are case-sensitive: %q", name)
+	}
 	if path := badTime(raw, reflect.TypeOf(dst), ""); path != "" {
 		return errs.Field(path, "must be an RFC 3339 time with an offset, e.g. 2026-12-07T08:00:00+07:00")
 	}
@@ -100,6 +109,9 @@ func decodeError(err error) error {
 	msg := err.Error()
 	if strings.HasPrefix(msg, "json: unknown field ") {
 		name, _ := strconv.Unquote(strings.TrimPrefix(msg, "json: unknown field "))
+		if name == "" {
+			return errs.Field("body", "unknown field \"\"")
+		}
 		return errs.Field(name, "unknown field")
 	}
 	var fieldErr *errs.Error
@@ -158,6 +170,8 @@ func badTime(raw any, t reflect.Type, path string) string {
 				if _, err := time.Parse(time.RFC3339, s); err != nil {
 					return p
 				}
+			} else if v != nil {
+				return p
 			}
 			continue
 		}

@@ -1,0 +1,190 @@
+package web
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// duplicateKey finds the path of the first object key that appears twice
+// in one object of body, which must be well-formed JSON. encoding/json keeps
+// the last of two equal keys silently, and another reader of the same bytes
+// may keep the first: a strict decoder refuses the ambiguity.
+func duplicateKey(body []byte) (string, bool) {
+	type frame struct {
+		object    bool
+		keys      map[string]bool
+		expectKey bool
+		path      string
+		key       string // the key whose value is being read
+		index     int
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var stack []*frame
+	// valuePath names the value about to be read in the top frame.
+	valuePath := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		top := stack[len(stack)-1]
+		if top.object {
+			return joinPath(top.path, top.key)
+		}
+		return top.path + "[" + strconv.Itoa(top.index) + "]"
+	}
+	// consumed marks the top frame's current value as read.
+	consumed := func() {
+		if len(stack) == 0 {
+			return
+		}
+		top := stack[len(stack)-1]
+		if top.object {
+			top.expectKey = true
+		} else {
+			top.index++
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if len(stack) > 0 {
+			top := stack[len(stack)-1]
+			if top.object && top.expectKey {
+				if d, isDelim := tok.(json.Delim); isDelim && d == '}' {
+					stack = stack[:len(stack)-1]
+					consumed()
+					continue
+				}
+				k, _ := tok.(string)
+				if top.keys[k] {
+					return joinPath(top.path, k), true
+				}
+				top.keys[k] = true
+				top.key, top.expectKey = k, false
+				continue
+			}
+		}
+		switch d, _ := tok.(json.Delim); d {
+		case '{':
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, expectKey: true, path: valuePath()})
+		case '[':
+			stack = append(stack, &frame{path: valuePath()})
+		case ']':
+			stack = stack[:len(stack)-1]
+			consumed()
+		default:
+			consumed()
+		}
+	}
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+var (
+	jsonUnmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+)
+
+// inexactKey returns the path of the first key of raw that names a field
+// of t only when case is ignored (`Title` for `title`), and the field's
+// real name. encoding/json matches keys without regard to case, so such a
+// key would be taken for the field; the API's names are exact.
+func inexactKey(raw any, t reflect.Type, path string) (string, string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(jsonUnmarshalerType) || reflect.PointerTo(t).Implements(jsonUnmarshalerType) ||
+		t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		return "", ""
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			return "", ""
+		}
+		fields := jsonFields(t)
+		for k, v := range obj {
+			ft, exact := fields[k]
+			if !exact {
+				for name := range fields {
+					if strings.EqualFold(name, k) {
+						return joinPath(path, k), name
+					}
+				}
+				continue // unknown: DisallowUnknownFields names it
+			}
+			if p, name := inexactKey(v, ft, joinPath(path, k)); p != "" {
+				return p, name
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		arr, ok := raw.([]any)
+		if !ok {
+			return "", ""
+		}
+		for i, v := range arr {
+			if p, name := inexactKey(v, t.Elem(), path+"["+strconv.Itoa(i)+"]"); p != "" {
+				return p, name
+			}
+		}
+	case reflect.Map:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			return "", ""
+		}
+		for k, v := range obj {
+			if p, name := inexactKey(v, t.Elem(), joinPath(path, k)); p != "" {
+				return p, name
+			}
+		}
+	}
+	return "", ""
+}
+
+// jsonFields maps the JSON names of t's fields (as encoding/json sees them,
+// embedded structs' fields promoted) to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					if _, shadowed := out[k]; !shadowed {
+						out[k] = v
+					}
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}
