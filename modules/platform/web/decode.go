@@ -48,6 +48,9 @@ func DecodeStrict(body []byte, dst any) error {
 	if _, err := gen.Token(); !errors.Is(err, io.EOF) {
 		return errs.Field("body", "malformed JSON: more than one value")
 	}
+	if path, bad := invalidText(body, raw); bad {
+		return errs.Field(path, utf8Message)
+	}
 	if path := operatorKey(raw, ""); path != "" {
 		return errs.Field(path, "keys starting with $ are not accepted")
 	}
