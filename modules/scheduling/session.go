@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
-	"github.com/teambition/rrule-go"
 )
 
 // Session statuses.
@@ -39,9 +38,6 @@ const (
 	AttendExcused = "excused"
 	AttendAbsent  = "absent"
 )
-
-// MaxOccurrences bounds a series.
-const MaxOccurrences = 52
 
 // MaxInvitations bounds one session's invitations (it is one document).
 const MaxInvitations = 500
@@ -149,34 +145,6 @@ func (in Input) Validate(knownCourse, knownArea func(string) bool) []errs.FieldE
 		}
 	}
 	return fe
-}
-
-// Occurrences returns the start times of a series: the RRULE applied from
-// start (its DTSTART), at most MaxOccurrences, and it must end (COUNT or UNTIL).
-func Occurrences(rule string, start time.Time) ([]time.Time, error) {
-	opt, err := rrule.StrToROption(strings.TrimPrefix(strings.TrimSpace(rule), "RRULE:"))
-	if err != nil {
-		return nil, fmt.Errorf("is not a valid RRULE: %v", err)
-	}
-	if opt.Count == 0 && opt.Until.IsZero() {
-		return nil, fmt.Errorf("must end: give COUNT or UNTIL")
-	}
-	if opt.Count > MaxOccurrences {
-		return nil, fmt.Errorf("may make at most %d sessions", MaxOccurrences)
-	}
-	opt.Dtstart = start
-	r, err := rrule.NewRRule(*opt)
-	if err != nil {
-		return nil, fmt.Errorf("is not a valid RRULE: %v", err)
-	}
-	times := r.All()
-	if len(times) == 0 {
-		return nil, fmt.Errorf("makes no session")
-	}
-	if len(times) > MaxOccurrences {
-		return nil, fmt.Errorf("may make at most %d sessions", MaxOccurrences)
-	}
-	return times, nil
 }
 
 // Invitation returns the invitation of a collaborator, if any.

@@ -1,0 +1,108 @@
+package scheduling
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestOccurrencesRefusesLargeExpansions(t *testing.T) {
+	t.Parallel()
+	yearLater := t0.AddDate(1, 0, 0).Format("20060102T150405Z")
+	for _, tc := range []struct{ rule, want string }{
+		{"FREQ=SECONDLY;UNTIL=" + yearLater, "FREQ must be"},
+		{"FREQ=MINUTELY;COUNT=10", "FREQ must be"},
+		{"FREQ=HOURLY;COUNT=3", "FREQ must be"},
+		{"FREQ=DAILY;BYSECOND=0,1,2;COUNT=5", "BYSECOND"},
+		{"FREQ=YEARLY;BYMINUTE=0,1;COUNT=5", "BYMINUTE"},
+		{"FREQ=DAILY;UNTIL=" + yearLater, "at most 52"},
+		{"FREQ=DAILY;COUNT=-1", "COUNT must be positive"},
+		{"FREQ=DAILY;INTERVAL=100000;COUNT=2", "INTERVAL"},
+		{"FREQ=WEEKLY;UNTIL=99991231T000000Z", "at most 10 years"},
+		{"FREQ=YEARLY;COUNT=12", "within 10 years"},
+		{"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3", "makes no session"},
+		{"DTSTART:20000101T000000Z\nRRULE:FREQ=DAILY;COUNT=2", "control characters"},
+		{"FREQ=WEEKLY;COUNT=2;" + strings.Repeat("BYDAY=MO;", 100), "at most 500"},
+	} {
+		_, err := Occurrences(tc.rule, t0)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want an error saying %q", tc.rule, err, tc.want)
+		}
+	}
+	// What a class series needs still works.
+	for rule, n := range map[string]int{
+		"FREQ=WEEKLY;COUNT=52":                          52,
+		"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=10":   10,
+		"FREQ=MONTHLY;BYDAY=1MO;UNTIL=20271231T000000Z": 13,
+		"FREQ=DAILY;BYHOUR=1,6;COUNT=4":                 4,
+		"FREQ=YEARLY;COUNT=10":                          10,
+	} {
+		if times, err := Occurrences(rule, t0); err != nil || len(times) != n {
+			t.Errorf("%q: %d sessions, %v; want %d", rule, len(times), err, n)
+		}
+	}
+}
+
+// TestOccurrencesAllocationIsBounded: the rules that generated millions of
+// times before the count was checked now cost a few hundred kilobytes at
+// most, whether refused before expansion or cut at MaxOccurrences+1.
+func TestOccurrencesAllocationIsBounded(t *testing.T) {
+	yearLater := t0.AddDate(1, 0, 0).Format("20060102T150405Z")
+	tenYears := t0.AddDate(10, 0, 0).Add(-time.Hour).Format("20060102T150405Z")
+	for _, rule := range []string{
+		"FREQ=SECONDLY;UNTIL=" + yearLater,
+		"FREQ=DAILY;UNTIL=" + tenYears,
+		"FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;UNTIL=" + tenYears,
+		"FREQ=YEARLY;BYYEARDAY=1,2,3,4,5,6,7,8,9,10;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;UNTIL=" + tenYears,
+		"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=52", // never matches: walks ten years of days, keeps nothing
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		times, err := Occurrences(rule, t0)
+		runtime.ReadMemStats(&after)
+		if err == nil {
+			t.Errorf("%q accepted with %d sessions", rule, len(times))
+		}
+		if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+			t.Errorf("%q allocated %d bytes", rule, got)
+		}
+	}
+}
+
+// FuzzOccurrences: for any rule and first session, Occurrences never
+// panics, and what it accepts is 1 to MaxOccurrences sessions in order,
+// from the first session on, within MaxSeriesYears of it.
+func FuzzOccurrences(f *testing.F) {
+	for _, seed := range []string{
+		"FREQ=WEEKLY;COUNT=4", "RRULE:FREQ=MONTHLY;UNTIL=20270401T000000Z", "FREQ=SECONDLY;UNTIL=20271207T000000Z",
+		"FREQ=DAILY;BYHOUR=0,23;COUNT=52", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO;COUNT=3", "FREQ=MONTHLY;BYSETPOS=-1;BYDAY=MO,TU;COUNT=5",
+		"FREQ=YEARLY;BYEASTER=0;COUNT=2", "FREQ=WEEKLY;WKST=SU;INTERVAL=1000;COUNT=2", "FREQ=DAILY;COUNT=0", "FREQ=;COUNT=1",
+		"FREQ=DAILY;UNTIL=20261207", "FREQ=WEEKLY;COUNT=2;BYDAY=+53MO", "FREQ=MONTHLY;BYMONTHDAY=-31;COUNT=3",
+		"FREQ=DAILY;COUNT=9223372036854775807", "FREQ=YEARLY;INTERVAL=9223372036854775807;COUNT=2",
+	} {
+		f.Add(seed, t0.Unix())
+	}
+	f.Add("FREQ=WEEKLY;COUNT=2", int64(-62135596800)) // year 1
+	f.Add("FREQ=WEEKLY;COUNT=2", int64(253402300799)) // 9999-12-31
+	f.Fuzz(func(t *testing.T, rule string, startUnix int64) {
+		start := time.Unix(startUnix%(400*365*86400), 0).UTC()
+		times, err := Occurrences(rule, start)
+		if err != nil {
+			if times != nil {
+				t.Fatalf("%q: error %v with %d sessions", rule, err, len(times))
+			}
+			return
+		}
+		if len(times) == 0 || len(times) > MaxOccurrences {
+			t.Fatalf("%q: %d sessions accepted", rule, len(times))
+		}
+		horizon := start.AddDate(MaxSeriesYears, 0, 0)
+		for i, x := range times {
+			if x.Before(start.Truncate(time.Second)) || x.After(horizon) || (i > 0 && !x.After(times[i-1])) {
+				t.Fatalf("%q from %v: session %d at %v", rule, start, i, x)
+			}
+		}
+	})
+}
