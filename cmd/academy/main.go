@@ -13,11 +13,14 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ctvacademy/academy/modules/app"
+	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
 func main() {
@@ -48,7 +51,13 @@ func configFrom(getenv func(string) string) (app.Config, error) {
 		AdminEmail:    get("ACADEMY_ADMIN_EMAIL", ""),
 		AdminPassword: getenv("ACADEMY_ADMIN_PASSWORD"),
 		DemoPassword:  getenv("ACADEMY_DEMO_PASSWORD"),
+		MetricsAddr:   get("ACADEMY_METRICS_ADDR", ""),
 	}
+	proxies, err := web.ParseTrustedProxies(getenv("ACADEMY_TRUSTED_PROXIES"))
+	if err != nil {
+		return cfg, fmt.Errorf("ACADEMY_TRUSTED_PROXIES: %w", err)
+	}
+	cfg.TrustedProxies = proxies
 	cfg.BaseURL = strings.TrimRight(get("ACADEMY_BASE_URL", "http://"+cfg.HTTPAddr), "/")
 	switch d := strings.ToLower(get("ACADEMY_DEMO", "")); d {
 	case "":
@@ -63,7 +72,44 @@ func configFrom(getenv func(string) string) (app.Config, error) {
 	if cfg.AdminEmail != "" && len(cfg.AdminPassword) < 10 {
 		return cfg, errors.New("ACADEMY_ADMIN_PASSWORD must be set (at least 10 characters) with ACADEMY_ADMIN_EMAIL")
 	}
+	if err := checkProductionSecrets(cfg); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
+}
+
+// minProductionPassword is the shortest admin password accepted against
+// MongoDB.
+const minProductionPassword = 12
+
+// knownPasswords are passwords that appear in examples, compose files and
+// demos (this project's among them): an attacker tries them first.
+var knownPasswords = []string{
+	"change-me-please", "changemeplease", "change-me", "changeme", "change_me", "changeit",
+	"password", "password1", "password123", "password1234", "passw0rd", "p@ssw0rd", "p@ssword",
+	"admin", "admin123", "admin1234", "administrator", "admin-password", "admin-password-1", "adminadmin",
+	"demo", "demo-password", "demo-password-1", "demopassword", "academy", "academy-admin", "ctv-academy",
+	"secret", "secret-password", "letmein", "qwerty", "qwertyuiop", "qwerty123456",
+	"123456", "12345678", "123456789", "1234567890", "123456789012", "a long secret",
+}
+
+// checkProductionSecrets refuses to start against MongoDB (production)
+// with an admin password that is known or short: the first admin is
+// created with it, and compose files once fell back to "change-me-please".
+func checkProductionSecrets(cfg app.Config) error {
+	if cfg.MongoURI == "" || cfg.AdminPassword == "" {
+		return nil
+	}
+	how := "choose a secret of at least 12 characters and set it, e.g. " +
+		"ACADEMY_ADMIN_PASSWORD=\"$(openssl rand -base64 18)\" (with docker compose: in the shell or an .env file beside docker-compose.yml)"
+	pw := strings.ToLower(strings.TrimSpace(cfg.AdminPassword))
+	if slices.Contains(knownPasswords, pw) || (cfg.DemoPassword != "" && cfg.AdminPassword == cfg.DemoPassword) {
+		return fmt.Errorf("ACADEMY_ADMIN_PASSWORD is a well-known default; refusing to start against MongoDB (ACADEMY_MONGODB_URI) with it: %s", how)
+	}
+	if utf8.RuneCountInString(cfg.AdminPassword) < minProductionPassword {
+		return fmt.Errorf("ACADEMY_ADMIN_PASSWORD is shorter than %d characters; refusing to start against MongoDB (ACADEMY_MONGODB_URI) with it: %s", minProductionPassword, how)
+	}
+	return nil
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, out io.Writer, logger *slog.Logger) error {
@@ -125,6 +171,23 @@ func serve(ctx context.Context, cfg app.Config, out io.Writer, logger *slog.Logg
 			return err
 		}
 		printBanner(out, a, ln.Addr().String())
+		if cfg.MetricsAddr != "" {
+			mln, err := net.Listen("tcp", cfg.MetricsAddr)
+			if err != nil {
+				_ = ln.Close()
+				return fmt.Errorf("ACADEMY_METRICS_ADDR: %w", err)
+			}
+			fmt.Fprintf(out, "  metrics: http://%s/metrics\n", mln.Addr())
+			mctx, stopMetrics := context.WithCancel(ctx)
+			mdone := make(chan error, 1)
+			go func() { mdone <- a.ServeMetrics(mctx, mln) }()
+			defer func() {
+				stopMetrics()
+				if err := <-mdone; err != nil {
+					logger.Error("metrics listener", "error", err)
+				}
+			}()
+		}
 		err = a.Serve(ctx, ln)
 		logger.Info("stopped", "at", time.Now().UTC())
 		return err

@@ -74,12 +74,18 @@ func TestServeOnTheEmbeddedStore(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	mln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := mln.Addr().String()
+	mln.Close()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, nil, env(map[string]string{"ACADEMY_HTTP_ADDR": addr, "ACADEMY_DATA_DIR": dir}), out,
+		done <- run(ctx, nil, env(map[string]string{"ACADEMY_HTTP_ADDR": addr, "ACADEMY_DATA_DIR": dir, "ACADEMY_METRICS_ADDR": metricsAddr}), out,
 			slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}()
 	deadline := time.Now().Add(90 * time.Second)
@@ -111,6 +117,21 @@ func TestServeOnTheEmbeddedStore(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("sign in with the printed demo password: %d", resp.StatusCode)
 	}
+	// Metrics answer on ACADEMY_METRICS_ADDR, not on the public address.
+	if !strings.Contains(banner, "metrics: http://"+metricsAddr+"/metrics") {
+		t.Errorf("banner lacks the metrics address:\n%s", banner)
+	}
+	for u, want := range map[string]int{"http://" + metricsAddr + "/metrics": 200, "http://" + addr + "/metrics": 404} {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == 200 && !strings.Contains(string(b), `academy_http_requests_total{method="POST",route="/api/v1/auth/login",status="200"} 1`)) {
+			t.Errorf("GET %s: %d, want %d", u, resp.StatusCode, want)
+		}
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -122,5 +143,62 @@ func TestServeOnTheEmbeddedStore(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
 		t.Error("still answering after shutdown")
+	}
+	if _, err := http.Get("http://" + metricsAddr + "/metrics"); err == nil {
+		t.Error("metrics still answering after shutdown")
+	}
+}
+
+func TestProductionRefusesKnownOrShortAdminPasswords(t *testing.T) {
+	mongo := "mongodb://db:27017/?replicaSet=rs0"
+	for _, pw := range []string{"change-me-please", "Change-Me-Please", "password1234", "administrator", "demo-password-1", "short-one10"} {
+		_, err := configFrom(env(map[string]string{"ACADEMY_MONGODB_URI": mongo, "ACADEMY_ADMIN_EMAIL": "admin@example.vn", "ACADEMY_ADMIN_PASSWORD": pw}))
+		if err == nil {
+			t.Errorf("admin password %q accepted against MongoDB", pw)
+			continue
+		}
+		for _, want := range []string{"ACADEMY_ADMIN_PASSWORD", "refusing to start", "at least 12 characters", "openssl rand"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%q: the message %q does not say %q", pw, err, want)
+			}
+		}
+	}
+	// The demo password is no admin password either.
+	if _, err := configFrom(env(map[string]string{"ACADEMY_MONGODB_URI": mongo, "ACADEMY_ADMIN_EMAIL": "admin@example.vn",
+		"ACADEMY_ADMIN_PASSWORD": "shared-by-everyone-9", "ACADEMY_DEMO_PASSWORD": "shared-by-everyone-9"})); err == nil {
+		t.Error("the demo password accepted as the admin's")
+	}
+	// The binary stops before it opens anything.
+	err := run(context.Background(), nil, env(map[string]string{"ACADEMY_MONGODB_URI": mongo, "ACADEMY_ADMIN_EMAIL": "admin@example.vn",
+		"ACADEMY_ADMIN_PASSWORD": "change-me-please", "ACADEMY_DATA_DIR": t.TempDir()}), io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "well-known") {
+		t.Errorf("serve with change-me-please against MongoDB: %v", err)
+	}
+	// A real secret passes, and the embedded store (a laptop) is not held to it.
+	if _, err := configFrom(env(map[string]string{"ACADEMY_MONGODB_URI": mongo, "ACADEMY_ADMIN_EMAIL": "admin@example.vn", "ACADEMY_ADMIN_PASSWORD": "kX9v-2qLr-77ta-Wm"})); err != nil {
+		t.Errorf("a long random password refused: %v", err)
+	}
+	if _, err := configFrom(env(map[string]string{"ACADEMY_ADMIN_EMAIL": "admin@example.vn", "ACADEMY_ADMIN_PASSWORD": "change-me-please"})); err != nil {
+		t.Errorf("the embedded store refused a development password: %v", err)
+	}
+}
+
+func TestTrustedProxiesAndMetricsAddr(t *testing.T) {
+	cfg, err := configFrom(env(map[string]string{"ACADEMY_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7 fd00::/8", "ACADEMY_METRICS_ADDR": "127.0.0.1:9090"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range cfg.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.0/8 192.168.1.7/32 fd00::/8" || cfg.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("proxies %v, metrics %q", got, cfg.MetricsAddr)
+	}
+	if cfg, err := configFrom(env(nil)); err != nil || len(cfg.TrustedProxies) != 0 || cfg.MetricsAddr != "" {
+		t.Errorf("defaults: proxies %v, metrics %q, %v", cfg.TrustedProxies, cfg.MetricsAddr, err)
+	}
+	if _, err := configFrom(env(map[string]string{"ACADEMY_TRUSTED_PROXIES": "10.0.0.0/33"})); err == nil || !strings.Contains(err.Error(), "ACADEMY_TRUSTED_PROXIES") {
+		t.Errorf("a bad CIDR: %v", err)
 	}
 }

@@ -59,7 +59,7 @@ func (m *Module) apiLogin(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	token, u, err := m.svc.Login(c.UserContext(), in.Email, in.Password)
+	token, u, err := m.svc.LoginFrom(c.UserContext(), web.ClientOf(c), in.Email, in.Password)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func (m *Module) loginPage(c *fiber.Ctx) error {
 func (m *Module) loginSubmit(c *fiber.Ctx) error {
 	email := strings.Clone(c.FormValue("email"))
 	next := safeNext(c.FormValue("next"))
-	token, _, err := m.svc.Login(c.UserContext(), email, c.FormValue("password"))
+	token, _, err := m.svc.LoginFrom(c.UserContext(), web.ClientOf(c), email, c.FormValue("password"))
 	if err != nil {
 		lang := web.Lang(c)
 		form := loginForm{Email: email, Next: next}

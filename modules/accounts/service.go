@@ -43,9 +43,10 @@ type UserStore interface {
 	SessionByID(ctx context.Context, id string) (Session, error)
 	DeleteSession(ctx context.Context, id string) error
 	DeleteUserSessions(ctx context.Context, userID, keep string) error
-	ThrottleOf(ctx context.Context, email string) (Throttle, error)
-	RecordFailure(ctx context.Context, email string, now time.Time) (Throttle, error)
-	ClearThrottle(ctx context.Context, email string) error
+	ThrottleOf(ctx context.Context, key string) (Throttle, error)
+	RecordFailure(ctx context.Context, key string, now time.Time, lockFor func(failures int) time.Duration) (Throttle, error)
+	ClearThrottle(ctx context.Context, key string) error
+	PurgeThrottles(ctx context.Context, now time.Time) (int64, error)
 }
 
 // Deps are the service's collaborators.
@@ -177,11 +178,21 @@ func (s *Service) EnsureAdmin(ctx context.Context, email, password string) (bool
 	return err == nil, err
 }
 
-// Login checks the credentials and opens a session. Unknown emails and
-// wrong passwords get the same answer; after FreeFailures failures the
-// account is locked for a growing time (errs.TooManyRequests with
-// RetryAfter). Errors: errs.Invalid, errs.Unauthorized, errs.TooManyRequests.
+// Login signs in from inside the process (a command, a load test): it is
+// LoginFrom with LocalClient as the client.
 func (s *Service) Login(ctx context.Context, email, password string) (token string, u User, err error) {
+	return s.LoginFrom(ctx, LocalClient, email, password)
+}
+
+// LoginFrom checks the credentials sent by client (its address, see
+// web.ClientOf) and opens a session. Unknown emails and wrong passwords get
+// the same answer. Failures are counted per account and client and per
+// client (see FreeFailures); past the free ones, the account is locked for
+// that client, or the client for every account, for a growing time
+// (errs.TooManyRequests with RetryAfter). Errors: errs.Invalid,
+// errs.Unauthorized, errs.TooManyRequests, errs.Forbidden when the
+// account's collaborator record is archived.
+func (s *Service) LoginFrom(ctx context.Context, client, email, password string) (token string, u User, err error) {
 	now := s.d.Clock.Now()
 	e, normErr := NormalizeEmail(email)
 	if normErr != nil || password == "" || len(password) > 256 {
@@ -193,12 +204,18 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 		}
 		return "", User{}, errs.Field("password", "is too long")
 	}
-	th, err := s.d.Store.ThrottleOf(ctx, e)
-	if err != nil {
-		return "", User{}, err
+	ck := ClientKey(client)
+	clientKey, accountKey := "client:"+ck, "account:"+ck+" "+e
+	var wait time.Duration
+	for _, key := range []string{clientKey, accountKey} {
+		th, err := s.d.Store.ThrottleOf(ctx, key)
+		if err != nil {
+			return "", User{}, err
+		}
+		wait = max(wait, th.LockedUntil.Sub(now))
 	}
-	if th.LockedUntil.After(now) {
-		return "", User{}, tooMany(th.LockedUntil.Sub(now))
+	if wait > 0 {
+		return "", User{}, tooMany(wait)
 	}
 	u, err = s.d.Store.UserByEmail(ctx, e)
 	hash := u.PasswordHash
@@ -210,16 +227,25 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 	}
 	ok, cmpErr := argon2id.ComparePasswordAndHash(password, hash)
 	if cmpErr != nil || !ok || u.ID == "" {
-		th, ferr := s.d.Store.RecordFailure(ctx, e, now)
-		if ferr != nil {
-			return "", User{}, ferr
+		for _, f := range []struct {
+			key  string
+			lock func(int) time.Duration
+		}{{accountKey, LockFor}, {clientKey, ClientLockFor}} {
+			th, err := s.d.Store.RecordFailure(ctx, f.key, now, f.lock)
+			if err != nil {
+				return "", User{}, err
+			}
+			wait = max(wait, th.LockedUntil.Sub(now))
 		}
-		if th.LockedUntil.After(now) {
-			return "", User{}, tooMany(th.LockedUntil.Sub(now))
+		if wait > 0 {
+			return "", User{}, tooMany(wait)
 		}
 		return "", User{}, errs.E(errs.Unauthorized, "the email or password is incorrect")
 	}
-	if err := s.d.Store.ClearThrottle(ctx, e); err != nil {
+	// Success forgets this client's failures on this account, not the
+	// client's count across accounts: one account of one's own must not
+	// reset a spray over everyone else's.
+	if err := s.d.Store.ClearThrottle(ctx, accountKey); err != nil {
 		return "", User{}, err
 	}
 	if u.CollaboratorID != "" && s.d.Directory != nil {
@@ -231,6 +257,12 @@ func (s *Service) Login(ctx context.Context, email, password string) (token stri
 	}
 	token, err = s.openSession(ctx, u, now)
 	return token, u, err
+}
+
+// PurgeThrottles drops the failure records nobody has added to for
+// ThrottleForget (a job runs it). It returns how many went.
+func (s *Service) PurgeThrottles(ctx context.Context) (int64, error) {
+	return s.d.Store.PurgeThrottles(ctx, s.d.Clock.Now())
 }
 
 func tooMany(wait time.Duration) error {

@@ -68,8 +68,10 @@ type sessionDoc struct {
 	ExpiresAt      time.Time `bson:"expires_at"`
 }
 
+// throttleDoc is one throttle key's failures: `client:<client>` or
+// `account:<client> <email>`.
 type throttleDoc struct {
-	Email        string    `bson:"_id"`
+	Key          string    `bson:"_id"`
 	Failures     int       `bson:"failures"`
 	LockedUntil  time.Time `bson:"locked_until"`
 	LastFailedAt time.Time `bson:"last_failed_at"`
@@ -188,28 +190,30 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID, keep string) err
 	return err
 }
 
-// ThrottleOf returns the failure record of an email (zero when none).
-func (s *Store) ThrottleOf(ctx context.Context, email string) (Throttle, error) {
+// ThrottleOf returns the failure record of a key (zero when none).
+func (s *Store) ThrottleOf(ctx context.Context, key string) (Throttle, error) {
 	var d throttleDoc
-	err := s.db.Collection(throttleColl).FindOne(ctx, bson.D{{Key: "_id", Value: email}}).Decode(&d)
+	err := s.db.Collection(throttleColl).FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&d)
 	if store.IsNotFound(err) {
-		return Throttle{Email: email}, nil
+		return Throttle{Key: key}, nil
 	}
 	return Throttle(d), err
 }
 
-// RecordFailure atomically counts one failed sign-in and sets the lock the
-// new count calls for, restarting the count when the last failure is old.
-func (s *Store) RecordFailure(ctx context.Context, email string, now time.Time) (Throttle, error) {
+// RecordFailure atomically counts one failed sign-in under key and sets the
+// lock that lockFor gives the new count, restarting the count when the last
+// failure is older than ThrottleForget. Several processes may count at once:
+// each failure is one $inc on the document.
+func (s *Store) RecordFailure(ctx context.Context, key string, now time.Time, lockFor func(failures int) time.Duration) (Throttle, error) {
 	coll := s.db.Collection(throttleColl)
 	// Forget an old streak first, so the count below starts again at one.
-	_, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: email}, {Key: "last_failed_at", Value: bson.D{{Key: "$lt", Value: now.Add(-ThrottleForget)}}}})
+	_, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "last_failed_at", Value: bson.D{{Key: "$lt", Value: now.Add(-ThrottleForget)}}}})
 	if err != nil {
 		return Throttle{}, err
 	}
 	var d throttleDoc
 	for attempt := 0; ; attempt++ {
-		err = coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: email}},
+		err = coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: key}},
 			bson.D{{Key: "$inc", Value: bson.D{{Key: "failures", Value: 1}}}, {Key: "$set", Value: bson.D{{Key: "last_failed_at", Value: now}}}},
 			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
 		// Two first failures at once both try to insert; the loser retries
@@ -221,19 +225,33 @@ func (s *Store) RecordFailure(ctx context.Context, email string, now time.Time) 
 	if err != nil {
 		return Throttle{}, err
 	}
-	if lock := LockFor(d.Failures); lock > 0 {
+	if lock := lockFor(d.Failures); lock > 0 {
 		d.LockedUntil = now.Add(lock)
-		_, err = coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: email}, {Key: "failures", Value: d.Failures}},
+		_, err = coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "failures", Value: d.Failures}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "locked_until", Value: d.LockedUntil}}}})
 	}
 	return Throttle(d), err
 }
 
-// ClearThrottle forgets an email's failures after a successful sign-in.
-func (s *Store) ClearThrottle(ctx context.Context, email string) error {
-	_, err := s.db.Collection(throttleColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: email}})
+// ClearThrottle forgets a key's failures (an account's for one client,
+// after a successful sign-in from it).
+func (s *Store) ClearThrottle(ctx context.Context, key string) error {
+	_, err := s.db.Collection(throttleColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: key}})
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return err
 	}
 	return nil
+}
+
+// PurgeThrottles removes the failure records whose last failure is older
+// than ThrottleForget before now: their count would restart anyway and
+// their lock has run out (MaxLock < ThrottleForget). Records are one per
+// client and per account tried from a client, so without this the
+// collection grows with every address that ever mistyped.
+func (s *Store) PurgeThrottles(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.db.Collection(throttleColl).DeleteMany(ctx, bson.D{{Key: "last_failed_at", Value: bson.D{{Key: "$lt", Value: now.Add(-ThrottleForget)}}}})
+	if err != nil {
+		return 0, err
+	}
+	return res.DeletedCount, nil
 }

@@ -1,10 +1,11 @@
 // Package accounts owns users, passwords and sign-in sessions: argon2id
-// hashes, opaque session tokens stored hashed, login throttling per account,
-// and the first admin.
+// hashes, opaque session tokens stored hashed, login throttling (per account
+// and client, and per client) and the first admin.
 package accounts
 
 import (
 	"net/mail"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -36,34 +37,72 @@ type Session struct {
 	ExpiresAt      time.Time
 }
 
-// Throttle counts failed sign-ins for one email address.
+// Throttle counts failed sign-ins under one key: a client (any account),
+// or an account tried from one client.
 type Throttle struct {
-	Email        string
+	Key          string
 	Failures     int
 	LockedUntil  time.Time
 	LastFailedAt time.Time
 }
 
-// Login throttling: the first FreeFailures failures cost nothing; each one
-// after that locks the account for twice as long as the one before, from
-// one second up to MaxLock.
+// Login throttling. Failures are counted twice: per account and client, and
+// per client across every account. The first FreeFailures failures on an
+// account from one client cost nothing; each one after that locks that
+// account for that client for twice as long as the one before, from one
+// second up to MaxLock. A stranger guessing at an account so locks only
+// themselves out: its owner, from their own client, signs in as usual. A
+// client gets ClientFreeFailures failures across all accounts before the
+// same growing lock applies to everything it tries, so one password sprayed
+// over many accounts is slowed as much as many passwords on one.
 const (
-	FreeFailures = 5
-	MaxLock      = 15 * time.Minute
-	// ThrottleForget is how long after the last failure the count restarts.
+	FreeFailures       = 5
+	ClientFreeFailures = 20
+	MaxLock            = 15 * time.Minute
+	// ThrottleForget is how long after the last failure a count restarts.
 	ThrottleForget = time.Hour
 )
 
-// LockFor returns how long an account is locked after n failures.
-func LockFor(n int) time.Duration {
-	if n <= FreeFailures {
+// LockFor returns how long an account is locked for one client after n
+// failures from it.
+func LockFor(n int) time.Duration { return lockAfter(n, FreeFailures) }
+
+// ClientLockFor returns how long a client is locked after n failures on
+// any accounts.
+func ClientLockFor(n int) time.Duration { return lockAfter(n, ClientFreeFailures) }
+
+func lockAfter(n, free int) time.Duration {
+	if n <= free {
 		return 0
 	}
-	d := time.Second << min(n-FreeFailures-1, 20)
+	d := time.Second << min(n-free-1, 20)
 	if d > MaxLock {
 		return MaxLock
 	}
 	return d
+}
+
+// LocalClient is the client of sign-ins made inside the process (commands,
+// load tests) rather than over HTTP.
+const LocalClient = "local"
+
+// ClientKey is the form a client address is counted under: an IPv4 address
+// as it is, an IPv6 address by its /64 (one subscriber holds a whole /64, and
+// counting addresses one by one would give each of them 2^64 clients).
+func ClientKey(client string) string {
+	a, err := netip.ParseAddr(client)
+	if err != nil {
+		if client == "" {
+			return "unknown"
+		}
+		return client
+	}
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.String()
+	}
+	return a.String()
 }
 
 // NormalizeEmail lowercases and trims an address and checks its form.

@@ -13,6 +13,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"time"
@@ -53,6 +55,12 @@ type Config struct {
 	AdminPassword string
 	Demo          bool
 	DemoPassword  string
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (login throttling, logs); none by default.
+	TrustedProxies []netip.Prefix
+	// MetricsAddr is where cmd serves /metrics; empty: nowhere (never on
+	// HTTPAddr).
+	MetricsAddr string
 }
 
 // Options are what tests change.
@@ -138,10 +146,14 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
+	csrfKey, err := store.Secret(ctx, a.DB, "csrf")
+	if err != nil {
+		return err
+	}
 	a.Platform, err = web.New(web.Options{
 		Logger: a.Logger, Enforcer: enf, Authenticator: a.Accounts, Translator: tr, Registry: reg,
-		SecureCookies: secure,
-		Ready:         func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
+		SecureCookies: secure, TrustedProxies: a.Config.TrustedProxies, CSRFKey: csrfKey,
+		Ready: func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
 	})
 	if err != nil {
 		return err
@@ -204,6 +216,10 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.Jobs = jobs.New(a.DB, opts.Clock, jobs.Options{Logger: a.Logger})
 	a.Jobs.Add("quizzes.sweep", time.Minute, func(ctx context.Context, _ time.Time) error {
 		_, err := a.Quizzes.Sweep(ctx)
+		return err
+	})
+	a.Jobs.Add("accounts.throttle-purge", time.Hour, func(ctx context.Context, _ time.Time) error {
+		_, err := a.Accounts.PurgeThrottles(ctx)
 		return err
 	})
 	a.Jobs.Add("scheduling.reminders", 5*time.Minute, func(ctx context.Context, _ time.Time) error {
@@ -370,6 +386,29 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		stop()
 	}
 	if serveErr := <-errc; serveErr != nil && err == nil && !errors.Is(serveErr, net.ErrClosed) {
+		err = serveErr
+	}
+	return err
+}
+
+// ServeMetrics answers GET /metrics (Prometheus) on ln until ctx ends: a
+// listener of its own (ACADEMY_METRICS_ADDR), so that the numbers are not
+// served to the public on the service's address.
+func (a *App) ServeMetrics(ctx context.Context, ln net.Listener) error {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", a.Platform.MetricsHandler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutCtx)
+	if serveErr := <-errc; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) && err == nil {
 		err = serveErr
 	}
 	return err

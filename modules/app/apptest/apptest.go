@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -42,11 +43,14 @@ const (
 type Server struct {
 	App *app.App
 	URL string
+	// MetricsURL is the metrics listener's /metrics, with Options.Metrics.
+	MetricsURL string
 
 	t    testing.TB
 	cfg  app.Config
 	opts app.Options
 	ln   net.Listener
+	mln  net.Listener
 	stop func()
 }
 
@@ -58,6 +62,14 @@ type Options struct {
 	Events quizzes.Events
 	// SMTPURL sends mail to an SMTP server (mailtest) instead of .eml files.
 	SMTPURL string
+	// TrustedProxies is ACADEMY_TRUSTED_PROXIES.
+	TrustedProxies []netip.Prefix
+	// Metrics serves /metrics on a loopback port of its own (MetricsURL),
+	// as ACADEMY_METRICS_ADDR does.
+	Metrics bool
+	// HTTPS gives the service an https base URL, as behind a TLS proxy
+	// (Secure cookies, HSTS); it still answers plain HTTP on URL.
+	HTTPS bool
 }
 
 // Start runs the service for the test and stops it at cleanup.
@@ -77,11 +89,23 @@ func Start(t testing.TB, opts ...Options) *Server {
 		t.Fatal(err)
 	}
 	url := "http://" + ln.Addr().String()
+	base := url
+	if o.HTTPS {
+		base = "https://" + ln.Addr().String()
+	}
 	s := &Server{URL: url, t: t, ln: ln,
-		cfg: app.Config{HTTPAddr: ln.Addr().String(), BaseURL: url, DataDir: t.TempDir(), MongoDB: db.Name(),
-			MailFrom: "academy@example.vn", SMTPURL: o.SMTPURL, AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword},
+		cfg: app.Config{HTTPAddr: ln.Addr().String(), BaseURL: base, DataDir: t.TempDir(), MongoDB: db.Name(),
+			MailFrom: "academy@example.vn", SMTPURL: o.SMTPURL, AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword,
+			TrustedProxies: o.TrustedProxies},
 		opts: app.Options{Logger: o.Logger, DB: db, Clock: o.Clock, Events: o.Events,
 			Argon2: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
+	}
+	if o.Metrics {
+		if s.mln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			t.Fatal(err)
+		}
+		s.cfg.MetricsAddr = s.mln.Addr().String()
+		s.MetricsURL = "http://" + s.cfg.MetricsAddr + "/metrics"
 	}
 	s.run()
 	t.Cleanup(func() { s.stop() })
@@ -104,12 +128,20 @@ func (s *Server) run() {
 	done := make(chan error, 1)
 	ln := s.ln
 	go func() { done <- a.Serve(sctx, ln) }()
+	mdone := make(chan error, 1)
+	if s.mln != nil {
+		go func() { mdone <- a.ServeMetrics(sctx, s.mln) }()
+	} else {
+		mdone <- nil
+	}
 	s.stop = func() {
 		cancel()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			s.t.Error("server did not stop")
+		for _, ch := range []chan error{done, mdone} {
+			select {
+			case <-ch:
+			case <-time.After(20 * time.Second):
+				s.t.Error("server did not stop")
+			}
 		}
 	}
 }
@@ -124,6 +156,11 @@ func (s *Server) Restart(t testing.TB) {
 		t.Fatalf("listen again on %s: %v", s.cfg.HTTPAddr, err)
 	}
 	s.ln = ln
+	if s.mln != nil {
+		if s.mln, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {
+			t.Fatalf("listen again on %s: %v", s.cfg.MetricsAddr, err)
+		}
+	}
 	s.run()
 }
 

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -47,7 +48,13 @@ type Options struct {
 	Authenticator Authenticator
 	Translator    *i18n.Translator
 	Registry      *prometheus.Registry
-	SecureCookies bool // the base URL is https
+	SecureCookies bool // the base URL is https: Secure cookies and HSTS
+	// TrustedProxies are the proxies whose X-Forwarded-For names the
+	// client (ACADEMY_TRUSTED_PROXIES); none by default.
+	TrustedProxies []netip.Prefix
+	// CSRFKey signs the CSRF tokens; every process of one service must
+	// share it. A random key when empty (one process only).
+	CSRFKey []byte
 	// Ready reports whether the store is reachable, for /readyz.
 	Ready func(ctx context.Context) error
 }
@@ -62,6 +69,7 @@ type Platform struct {
 	opts    Options
 	metrics *httpMetrics
 	views   *Views
+	csrfKey []byte
 
 	mu           sync.RWMutex
 	scriptHashes []string
@@ -78,11 +86,18 @@ const (
 	langLocal
 	csrfLocal
 	requestIDLocal
+	clientLocal     // the client's address (ClientOf)
+	routeLocal      // the registered path of the route that ran (the metrics label)
+	cookieAuthLocal // the principal was signed in by the session cookie, not a bearer token
 )
 
 // New builds the Fiber app with the platform's middleware and endpoints.
 func New(opts Options) (*Platform, error) {
-	p := &Platform{opts: opts, Docs: NewOpenAPI()}
+	p := &Platform{opts: opts, Docs: NewOpenAPI(), csrfKey: opts.CSRFKey}
+	if len(p.csrfKey) == 0 {
+		p.csrfKey = make([]byte, 32)
+		_, _ = rand.Read(p.csrfKey)
+	}
 	views, err := newViews(opts.Translator)
 	if err != nil {
 		return nil, err
@@ -91,7 +106,7 @@ func New(opts Options) (*Platform, error) {
 	p.App = fiber.New(fiber.Config{
 		AppName:               "CTV Academy",
 		BodyLimit:             UploadLimit,
-		ErrorHandler:          p.handleError,
+		ErrorHandler:          p.serverError,
 		DisableStartupMessage: true,
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          60 * time.Second,
@@ -117,10 +132,17 @@ func New(opts Options) (*Platform, error) {
 // path, the access log and the request metrics.
 func (p *Platform) outer(c *fiber.Ctx) (err error) {
 	start := time.Now()
+	// Anything kept past the handler (the context's request id, the
+	// client) is copied: Fiber's strings point into memory the next request
+	// on the connection overwrites.
 	id := c.Get(fiber.HeaderXRequestID)
-	if !validRequestID(id) {
+	if validRequestID(id) {
+		id = strings.Clone(id)
+	} else {
 		id = newID()
 	}
+	client := clientAddr(c, p.opts.TrustedProxies).String()
+	c.Locals(clientLocal, client)
 	c.Locals(requestIDLocal, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	c.SetUserContext(authz.WithRequestID(c.UserContext(), id))
@@ -138,9 +160,12 @@ func (p *Platform) outer(c *fiber.Ctx) (err error) {
 		}
 	}
 	status := c.Response().StatusCode()
-	route := c.Route().Path
-	p.metrics.observe(c.Method(), route, status, time.Since(start))
-	if c.Path() != "/metrics" && c.Path() != "/healthz" {
+	route, ok := c.Locals(routeLocal).(string)
+	if !ok {
+		route = unmatchedRoute
+	}
+	p.metrics.observe(methodLabel(c.Method()), route, status, time.Since(start))
+	if c.Path() != "/healthz" {
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError
@@ -150,6 +175,7 @@ func (p *Platform) outer(c *fiber.Ctx) (err error) {
 			slog.String("method", c.Method()),
 			slog.String("path", c.Path()),
 			slog.String("route", route),
+			slog.String("client", client),
 			slog.Int("status", status),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("user", PrincipalOf(c).UserID),
@@ -180,15 +206,6 @@ func newID() string {
 func RequestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(requestIDLocal).(string)
 	return id
-}
-
-func (p *Platform) securityHeaders(c *fiber.Ctx) error {
-	c.Set("Content-Security-Policy", p.csp())
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Referrer-Policy", "same-origin")
-	c.Set("X-Frame-Options", "DENY")
-	c.Set("Cross-Origin-Opener-Policy", "same-origin")
-	return c.Next()
 }
 
 // csp is the Content-Security-Policy: everything from this site only, plus
@@ -229,6 +246,7 @@ func (p *Platform) authenticate(c *fiber.Ctx) error {
 		token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
 	} else {
 		token = c.Cookies(SessionCookie)
+		c.Locals(cookieAuthLocal, token != "")
 	}
 	if token != "" && p.opts.Authenticator != nil {
 		pr, err := p.opts.Authenticator.Authenticate(c.UserContext(), token)
@@ -263,11 +281,14 @@ func ScopeOf(c *fiber.Ctx) authz.Scope {
 // guard enforces the route's policy and records the granted scope.
 func (p *Platform) guard(c *fiber.Ctx) error {
 	pr := PrincipalOf(c)
-	method := c.Method()
+	method := methodLabel(c.Method())
 	if method == fiber.MethodHead {
 		method = fiber.MethodGet
 	}
-	ok, kind := p.opts.Enforcer.Decide(pr.Role, c.Route().Path, method)
+	// The registered path, not the request's: a constant string.
+	route := c.Route().Path
+	c.Locals(routeLocal, route)
+	ok, kind := p.opts.Enforcer.Decide(pr.Role, route, method)
 	if !ok {
 		if !pr.Authenticated() {
 			return errs.E(errs.Unauthorized, "sign in first")
@@ -307,10 +328,10 @@ func Lang(c *fiber.Ctx) string {
 func (p *Platform) language(c *fiber.Ctx) error {
 	lang := ""
 	if q := c.Query("lang"); i18n.Supported(q) {
-		lang = q
+		lang = strings.Clone(q)
 		c.Cookie(&fiber.Cookie{Name: "lang", Value: q, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", Secure: p.opts.SecureCookies})
 	} else if ck := c.Cookies("lang"); i18n.Supported(ck) {
-		lang = ck
+		lang = strings.Clone(ck)
 	} else if pl := PrincipalOf(c).Language; i18n.Supported(pl) {
 		lang = pl
 	} else {

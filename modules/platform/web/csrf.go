@@ -1,51 +1,108 @@
 package web
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
-	"crypto/subtle"
+	"crypto/sha256"
 	"encoding/base64"
+	"mime"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/gofiber/fiber/v2"
 )
 
-const csrfCookie = "academy_csrf"
+const (
+	csrfCookie = "academy_csrf"
+	// CSRFHeader carries the CSRF token on requests sent by a page's script.
+	CSRFHeader = "X-CSRF-Token"
+)
 
-// csrf protects every HTML form with a stateless double-submit token: a
-// random value in a SameSite cookie that each form echoes in `_csrf`. It is
-// stateless so that several processes accept each other's forms (Fiber's
-// csrf middleware keeps tokens in process memory). The JSON API is not
-// form-postable cross-site: it takes only application/json bodies and bearer
-// tokens or a SameSite=Lax cookie.
+// csrf protects every HTML form with a signed double-submit token bound to
+// the session: a random value in a SameSite cookie, and in each form
+// (`_csrf`) the HMAC of that value and the session the page was shown to,
+// under a key every process shares. A token taken from one session's page
+// does not validate for another session's cookie (nor for the signed-out
+// visitor), and one planted cookie is not enough to forge a token. It is
+// stateless so that several processes accept each other's forms.
+//
+// Under /api/ it guards the other door: a call authenticated by the session
+// cookie that changes something must say it is JSON (which a page of
+// another site cannot send without the browser asking first) or carry the
+// token in X-CSRF-Token; bearer-token calls are not sent by browsers on
+// their own and pass.
 func (p *Platform) csrf(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
-		return c.Next()
+		return p.apiCookieCalls(c)
 	}
-	token := c.Cookies(csrfCookie)
-	if len(token) != 43 {
+	seed := c.Cookies(csrfCookie)
+	sent := len(seed) == 43
+	if !sent {
 		b := make([]byte, 32)
 		_, _ = rand.Read(b)
-		token = base64.RawURLEncoding.EncodeToString(b)
-		c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: p.opts.SecureCookies})
+		seed = base64.RawURLEncoding.EncodeToString(b)
+		c.Cookie(&fiber.Cookie{Name: csrfCookie, Value: seed, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: p.opts.SecureCookies})
 	}
+	token := p.csrfToken(seed, PrincipalOf(c).SessionID)
 	c.Locals(csrfLocal, token)
-	switch c.Method() {
-	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+	if safeMethod(c.Method()) {
 		return c.Next()
 	}
-	sent := c.FormValue("_csrf")
-	if sent == "" {
-		sent = c.Get("X-CSRF-Token")
+	given := c.FormValue("_csrf")
+	if given == "" {
+		given = c.Get(CSRFHeader)
 	}
-	if subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 || c.Cookies(csrfCookie) == "" {
+	if !sent || !hmac.Equal([]byte(given), []byte(token)) {
 		return errs.E(errs.Forbidden, "the form has expired; reload the page and try again")
 	}
 	return c.Next()
+}
+
+// apiCookieCalls refuses, with 415, a cookie-authenticated API call that
+// changes something and is neither JSON nor sent with the page's CSRF
+// token: a body-less POST with any content type was accepted before.
+func (p *Platform) apiCookieCalls(c *fiber.Ctx) error {
+	if safeMethod(c.Method()) || !byCookie(c) {
+		return c.Next()
+	}
+	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err == nil && mt == fiber.MIMEApplicationJSON {
+		return c.Next()
+	}
+	if given := c.Get(CSRFHeader); given != "" {
+		if seed := c.Cookies(csrfCookie); len(seed) == 43 &&
+			hmac.Equal([]byte(given), []byte(p.csrfToken(seed, PrincipalOf(c).SessionID))) {
+			return c.Next()
+		}
+	}
+	return &errs.Error{Kind: errs.UnsupportedMedia,
+		Message: "a call signed in by the session cookie must send Content-Type: application/json (or the page's X-CSRF-Token)",
+		Fields:  []errs.FieldError{{Field: "Content-Type", Message: "must be application/json"}}}
+}
+
+func safeMethod(m string) bool {
+	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
+}
+
+// csrfToken is the token of the cookie value seed for the session whose
+// id (the hash of its token; empty when signed out) is session.
+func (p *Platform) csrfToken(seed, session string) string {
+	mac := hmac.New(sha256.New, p.csrfKey)
+	mac.Write([]byte("csrf\x00"))
+	mac.Write([]byte(seed))
+	mac.Write([]byte{0})
+	mac.Write([]byte(session))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
 // CSRFToken returns the token forms must echo in their `_csrf` field.
 func CSRFToken(c *fiber.Ctx) string {
 	t, _ := c.Locals(csrfLocal).(string)
 	return t
+}
+
+// byCookie reports whether the caller is signed in by the session cookie
+// (a browser, which sends it on its own) rather than a bearer token.
+func byCookie(c *fiber.Ctx) bool {
+	v, _ := c.Locals(cookieAuthLocal).(bool)
+	return v && PrincipalOf(c).Authenticated()
 }

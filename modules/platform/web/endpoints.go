@@ -6,12 +6,10 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// platformRoutes registers health, readiness, metrics, the OpenAPI document
-// and static files.
+// platformRoutes registers health, readiness, the OpenAPI document and
+// static files. Metrics are not among them: see MetricsHandler.
 func (p *Platform) platformRoutes() {
 	p.Web.Get("/healthz", Doc{}, func(c *fiber.Ctx) error {
 		return c.JSON(fiber.Map{"status": "ok"})
@@ -26,10 +24,6 @@ func (p *Platform) platformRoutes() {
 		}
 		return c.JSON(fiber.Map{"status": "ready", "store": "reachable"})
 	})
-	if p.opts.Registry != nil {
-		h := adaptor.HTTPHandler(promhttp.HandlerFor(p.opts.Registry, promhttp.HandlerOpts{}))
-		p.Web.Get("/metrics", Doc{}, h)
-	}
 	p.App.Get("/api/openapi.json", p.guard, func(c *fiber.Ctx) error {
 		return c.JSON(p.Docs.Document())
 	})
