@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"reflect"
 	"strconv"
 	"strings"
@@ -22,8 +23,7 @@ func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 // start with `$` (Mongo operators) and the right types. Every failure is an
 // errs.Invalid naming the field.
 func DecodeJSON(c *fiber.Ctx, dst any) error {
-	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
-	if !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+	if !isJSON(c.Get(fiber.HeaderContentType)) {
 		return &errs.Error{Kind: errs.UnsupportedMedia, Message: "send the body as application/json",
 			Fields: []errs.FieldError{{Field: "Content-Type", Message: "must be application/json"}}}
 	}
@@ -32,6 +32,17 @@ func DecodeJSON(c *fiber.Ctx, dst any) error {
 		return errs.E(errs.TooLarge, "the JSON body is larger than 1 MiB")
 	}
 	return DecodeStrict(body, dst)
+}
+
+// isJSON reports whether a Content-Type is application/json, in UTF-8 when
+// it names a charset (a prefix match let application/jsonx through).
+func isJSON(ct string) bool {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != fiber.MIMEApplicationJSON {
+		return false
+	}
+	cs, named := params["charset"]
+	return !named || strings.EqualFold(cs, "utf-8")
 }
 
 // DecodeStrict is DecodeJSON's checks on a byte slice.

@@ -184,3 +184,29 @@ func TestPageBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeJSONContentType: only application/json (in UTF-8, when a
+// charset is named) is read as JSON.
+func TestDecodeJSONContentType(t *testing.T) {
+	app := fiber.New()
+	for ct, ok := range map[string]bool{
+		"application/json": true, "application/json; charset=utf-8": true, "Application/JSON; charset=UTF-8": true,
+		"application/jsonx": false, "application/json-patch+json": false, "text/json": false, "": false,
+		"application/json; charset=latin1": false, "text/plain": false, "application/json;;": false,
+	} {
+		rc := &fasthttp.RequestCtx{}
+		rc.Request.Header.SetMethod("POST")
+		rc.Request.Header.SetContentType(ct)
+		rc.Request.SetBodyString(`{"title":"x"}`)
+		c := app.AcquireCtx(rc)
+		var dst sample
+		err := web.DecodeJSON(c, &dst)
+		app.ReleaseCtx(c)
+		if ok && err != nil {
+			t.Errorf("Content-Type %q: %v", ct, err)
+		}
+		if !ok && !errs.Is(err, errs.UnsupportedMedia) {
+			t.Errorf("Content-Type %q: %v, want errs.UnsupportedMedia", ct, err)
+		}
+	}
+}
