@@ -5,11 +5,12 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
+	"strconv"
 	"strings"
 	"text/template"
 	"time"
 
-	ics "github.com/arran4/golang-ical"
+	"github.com/ctvacademy/academy/modules/platform/ical"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -99,34 +100,44 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj.String()), Text: text.String(), HTML: html.String()}
 	switch kind {
 	case NoticeInvite, NoticeUpdate, NoticePromoted:
-		m.Calendar, m.CalendarMethod = n.calendar(s, p, ics.MethodRequest, text.String()), "REQUEST"
+		m.Calendar, m.CalendarMethod = n.calendar(s, p, "REQUEST", text.String()), "REQUEST"
 	case NoticeCancel:
-		m.Calendar, m.CalendarMethod = n.calendar(s, p, ics.MethodCancel, text.String()), "CANCEL"
+		m.Calendar, m.CalendarMethod = n.calendar(s, p, "CANCEL", text.String()), "CANCEL"
 	}
 	return m, nil
 }
 
 // calendar is the session as an iCalendar object: one stable UID per
-// session, SEQUENCE from the session, times in UTC.
-func (n *Notices) calendar(s Session, p Person, method ics.Method, description string) string {
-	cal := ics.NewCalendar()
-	cal.SetProductId("-//CTV Academy//Khuyen cong//VI")
-	cal.SetMethod(method)
-	ev := cal.AddEvent(s.ID + "@ctv-academy")
-	ev.SetDtStampTime(n.now().UTC())
-	ev.SetSequence(s.Sequence)
-	ev.SetStartAt(s.StartsAt.UTC())
-	ev.SetEndAt(s.EndsAt.UTC())
-	ev.SetSummary(s.Title)
-	ev.SetLocation(s.Location)
-	ev.SetDescription(strings.TrimSpace(description))
-	ev.SetOrganizer("mailto:"+n.from, ics.WithCN(n.fromName))
-	ev.AddAttendee("mailto:"+p.Email, ics.WithCN(p.Name), ics.CalendarUserTypeIndividual,
-		ics.ParticipationStatusNeedsAction, ics.ParticipationRoleReqParticipant, ics.WithRSVP(true))
-	if method == ics.MethodCancel {
-		ev.SetStatus(ics.ObjectStatusCancelled)
+// session, SEQUENCE from the session, times in UTC. Every text is written
+// through package ical, so no title, place or name can add a line or a
+// property (a bare CR in a location made real ATTENDEE lines).
+func (n *Notices) calendar(s Session, p Person, method, description string) string {
+	const stamp = "20060102T150405Z"
+	var w ical.Writer
+	w.Begin("VCALENDAR")
+	w.Value("VERSION", "2.0")
+	w.Value("PRODID", "-//CTV Academy//Khuyen cong//VI")
+	w.Value("CALSCALE", "GREGORIAN")
+	w.Value("METHOD", method)
+	w.Begin("VEVENT")
+	w.Value("UID", s.ID+"@ctv-academy")
+	w.Value("DTSTAMP", n.now().UTC().Format(stamp))
+	w.Value("SEQUENCE", strconv.Itoa(s.Sequence))
+	w.Value("DTSTART", s.StartsAt.UTC().Format(stamp))
+	w.Value("DTEND", s.EndsAt.UTC().Format(stamp))
+	w.Text("SUMMARY", s.Title)
+	w.Text("LOCATION", s.Location)
+	w.Text("DESCRIPTION", strings.TrimSpace(description))
+	w.Value("ORGANIZER", "mailto:"+n.from, ical.Param{Name: "CN", Value: n.fromName})
+	w.Value("ATTENDEE", "mailto:"+p.Email, ical.Param{Name: "CUTYPE", Value: "INDIVIDUAL"},
+		ical.Param{Name: "ROLE", Value: "REQ-PARTICIPANT"}, ical.Param{Name: "PARTSTAT", Value: "NEEDS-ACTION"},
+		ical.Param{Name: "RSVP", Value: "TRUE"}, ical.Param{Name: "CN", Value: p.Name})
+	if method == "CANCEL" {
+		w.Value("STATUS", "CANCELLED")
 	} else {
-		ev.SetStatus(ics.ObjectStatusConfirmed)
+		w.Value("STATUS", "CONFIRMED")
 	}
-	return cal.Serialize(ics.WithNewLineWindows)
+	w.End("VEVENT")
+	w.End("VCALENDAR")
+	return w.String()
 }
