@@ -150,7 +150,9 @@ func (m *Module) checkinPost(c *fiber.Ctx) error {
 	case errs.Invalid:
 		return m.renderCheckin(c, fiber.StatusBadRequest, "checkin.err.format", code)
 	case errs.Forbidden, errs.NotFound:
-		return m.renderCheckin(c, errs.Status(errs.KindOf(err)), "checkin.err.not_allowed", code)
+		// Not invited and not of the district, or no such session: 404
+		// for both, as the page and the API answer.
+		return m.renderCheckin(c, fiber.StatusNotFound, "checkin.err.not_allowed", code)
 	case errs.Unprocessable:
 		x, gerr := m.svc.Get(c.UserContext(), ownScope(p), id)
 		if gerr != nil {
