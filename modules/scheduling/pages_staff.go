@@ -13,6 +13,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 	qrcode "github.com/skip2/go-qrcode"
@@ -263,7 +264,7 @@ func (m *Module) createPost(c *fiber.Ctx) error {
 			return err
 		}
 		for _, fe := range e.Fields {
-			problems[formField(fe.Field)] = "session_form.err." + formField(fe.Field)
+			problems[formField(fe.Field)] = problemKey(fe)
 		}
 	} else {
 		// Name the other fields' problems too, so that one round trip shows all.
@@ -272,10 +273,18 @@ func (m *Module) createPost(c *fiber.Ctx) error {
 			if fe.Field == "starts_at" || fe.Field == "ends_at" || fe.Field == "recurrence" {
 				continue // the times were not read
 			}
-			problems[formField(fe.Field)] = "session_form.err." + formField(fe.Field)
+			problems[formField(fe.Field)] = problemKey(fe)
 		}
 	}
 	return m.renderForm(c, fiber.StatusBadRequest, f, problems)
+}
+
+// problemKey is the translation key of a field's problem on the form.
+func problemKey(fe errs.FieldError) string {
+	if fe.Message == humantext.ControlMessage {
+		return "session_form.err.control"
+	}
+	return "session_form.err." + formField(fe.Field)
 }
 
 func formField(f string) string {

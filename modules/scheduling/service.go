@@ -385,6 +385,9 @@ func (s *Service) Cancel(ctx context.Context, id, reason, apply string) ([]Sessi
 	if reason == "" || len([]rune(reason)) > 500 {
 		return nil, errs.Field("reason", "is required, at most 500 characters")
 	}
+	if humantext.Control(reason, false) { // it goes into every invitee's mail
+		return nil, errs.Field("reason", humantext.ControlMessage)
+	}
 	first, err := s.d.Store.Get(ctx, id)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 )
 
 // Session statuses.
@@ -80,6 +81,10 @@ type Invitation struct {
 	// Withheld: the session was cancelled before the invitation was
 	// mailed (a crash came between), so none was, nor a cancellation.
 	Withheld bool
+	// Failure says why the last notice due to the invitee could not be
+	// written or queued (a broken template, an unusable address); empty
+	// once one is queued. The catch-up job tries again.
+	Failure string
 }
 
 // Mark is one collaborator's attendance at a session.
@@ -142,6 +147,15 @@ func (in Input) Validate(knownCourse, knownArea func(string) bool) []errs.FieldE
 	if in.Recurrence != "" {
 		if _, err := Occurrences(in.Recurrence, in.StartsAt); err != nil {
 			add("recurrence", err.Error())
+		}
+	}
+	// Each of these reaches mail subjects and bodies and calendar
+	// entries: a line break or a bare CR there split headers and made
+	// calendar properties, and a title that cannot be mailed recorded
+	// invitations that were never sent.
+	for _, f := range []struct{ name, value string }{{"title", in.Title}, {"location", in.Location}, {"trainer", in.Trainer}} {
+		if humantext.Control(f.value, false) {
+			add(f.name, humantext.ControlMessage)
 		}
 	}
 	return fe

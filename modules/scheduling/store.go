@@ -55,6 +55,7 @@ type invitationDoc struct {
 	WaitlistedAt   time.Time `bson:"waitlisted_at,omitempty"`
 	Notified       int       `bson:"notified"`
 	Withheld       bool      `bson:"withheld,omitempty"`
+	Failure        string    `bson:"failure,omitempty"`
 }
 
 type markDoc struct {
@@ -132,24 +133,29 @@ func (d sessionDoc) toSession() Session {
 }
 
 // invitationString is "<collaborator>|<response>|<invited>|<responded>|
-// <waitlisted>|<notified>[|w]", times in Unix milliseconds (empty when
-// zero), "w" when withheld.
+// <waitlisted>|<notified>[|w][|<failure>]", times in Unix milliseconds
+// (empty when zero), "w" when withheld, the failure last (it may hold '|').
 func invitationString(i Invitation) string {
 	f := []string{i.CollaboratorID, i.Response, millis(i.InvitedAt), millis(i.RespondedAt), millis(i.WaitlistedAt), strconv.Itoa(i.Notified)}
-	if i.Withheld {
+	switch {
+	case i.Failure != "" && i.Withheld:
+		f = append(f, "w", i.Failure)
+	case i.Failure != "":
+		f = append(f, "", i.Failure)
+	case i.Withheld:
 		f = append(f, "w")
 	}
 	return strings.Join(f, "|")
 }
 
 func parseInvitation(s string) Invitation {
-	f := strings.SplitN(s, "|", 7)
-	for len(f) < 7 {
+	f := strings.SplitN(s, "|", 8)
+	for len(f) < 8 {
 		f = append(f, "")
 	}
 	n, _ := strconv.Atoi(f[5])
 	return Invitation{CollaboratorID: f[0], Response: f[1], InvitedAt: fromMillis(f[2]), RespondedAt: fromMillis(f[3]),
-		WaitlistedAt: fromMillis(f[4]), Notified: n, Withheld: f[6] == "w"}
+		WaitlistedAt: fromMillis(f[4]), Notified: n, Withheld: f[6] == "w", Failure: f[7]}
 }
 
 // markString is "<collaborator>|<status>|<marked>|<walk-in 0/1>|<by>".
