@@ -10,9 +10,9 @@ import (
 	"path"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/ctvacademy/academy/modules/platform/srcpos"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -76,6 +76,8 @@ func loadCourse(fsys fs.FS, folder string) (Course, []Problem) {
 	mdFile := path.Join(base, "course.md")
 	if b, err := fs.ReadFile(fsys, mdFile); err != nil {
 		probs = append(probs, missing(mdFile, err, "every course needs course.md: front matter and the Vietnamese lesson"))
+	} else if p, bad := NotUTF8(mdFile, b); bad {
+		probs = append(probs, p)
 	} else {
 		probs = append(probs, byLine(readCourseMD(&c, mdFile, folder, b))...)
 	}
@@ -83,6 +85,8 @@ func loadCourse(fsys fs.FS, folder string) (Course, []Problem) {
 	enFile := path.Join(base, "course.en.md")
 	if b, err := fs.ReadFile(fsys, enFile); err != nil {
 		probs = append(probs, missing(enFile, err, "missing translation: the English lesson course.en.md does not exist"))
+	} else if p, bad := NotUTF8(enFile, b); bad {
+		probs = append(probs, p)
 	} else {
 		text := normalize(b)
 		switch {
@@ -97,12 +101,24 @@ func loadCourse(fsys fs.FS, folder string) (Course, []Problem) {
 	quizFile := path.Join(base, "quiz.yaml")
 	if b, err := fs.ReadFile(fsys, quizFile); err != nil {
 		probs = append(probs, missing(quizFile, err, "every course needs a quiz bank quiz.yaml"))
+	} else if p, bad := NotUTF8(quizFile, b); bad {
+		probs = append(probs, p)
 	} else {
 		sum := sha256.Sum256(b)
 		c.Quiz.Version = hex.EncodeToString(sum[:6])
 		probs = append(probs, byLine(readQuiz(&c.Quiz, quizFile, b))...)
 	}
 	return c, probs
+}
+
+// NotUTF8 reports a file that is not valid UTF-8, at the line of its first
+// bad byte: read as it is, the bytes would show as U+FFFD (�) to learners.
+func NotUTF8(file string, b []byte) (Problem, bool) {
+	line, col, bad := srcpos.InvalidUTF8(b)
+	if !bad {
+		return Problem{}, false
+	}
+	return Problem{File: file, Line: line, Message: fmt.Sprintf("is not valid UTF-8 (column %d): save the file as UTF-8", col)}, true
 }
 
 // byLine orders one file's problems by line.
@@ -403,19 +419,15 @@ func (r *reader) line(n *yaml.Node) int { return n.Line + r.offset }
 
 func (r *reader) at(n *yaml.Node, format string, args ...any) { r.add(r.line(n), format, args...) }
 
-var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parse reads a YAML document and returns its root node.
 func (r *reader) parse(src string) (*yaml.Node, bool) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
-		msg := err.Error()
-		if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			r.add(line+r.offset, "invalid YAML: %s", m[2])
-		} else {
-			r.add(1+r.offset, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+		line, msg := srcpos.YAML(err)
+		if line == 0 {
+			line = 1
 		}
+		r.add(line+r.offset, "invalid YAML: %s", msg)
 		return nil, false
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
