@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
-	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"github.com/ctvacademy/academy/modules/platform/web"
@@ -119,122 +117,6 @@ func TestPlatformEndpointsAndHeaders(t *testing.T) {
 	r = s.Do(t, "GET", "/api/v1/nothing-here", "", nil)
 	if r.Status != 404 || r.Problem(t).Status != 404 {
 		t.Errorf("unknown API route: %d %s", r.Status, r.Body)
-	}
-}
-
-// person is who calls in the matrix.
-type person struct {
-	name  string
-	email string
-}
-
-// TestAuthorizationMatrix walks role × route × target (own record, same
-// district, other district) and checks each answer.
-func TestAuthorizationMatrix(t *testing.T) {
-	t.Parallel()
-	s := apptest.Start(t)
-	self := s.Find(t, "ctv", "NT")
-	var same collaborators.Collaborator
-	for _, c := range s.Collaborators(t) {
-		if c.AreaCode == "NT" && c.Role == "ctv" && c.ID != self.ID {
-			same = c
-			break
-		}
-	}
-	other := s.Find(t, "ctv", "LT")
-	leader := s.Find(t, "team_leader", "NT")
-	ntCount := 0
-	for _, c := range s.Collaborators(t) {
-		if c.AreaCode == "NT" {
-			ntCount++
-		}
-	}
-
-	people := []person{{"anonymous", ""}, {"ctv", self.Email}, {"team_leader", leader.Email},
-		{"leadership", apptest.Leadership}, {"coordinator", apptest.Coordinator}, {"admin", apptest.Admin}}
-	tokens := map[string]string{}
-	for _, p := range people {
-		if p.email != "" {
-			tokens[p.name] = s.LoginDemo(t, p.email)
-		}
-	}
-	// For a team leader "same" means their district: self is in NT too.
-	targets := map[string]string{"own": self.ID, "same": same.ID, "other": other.ID}
-
-	type want map[string]int // role → status
-	cases := []struct {
-		method, path string
-		target       string // own, same, other, or "" for none
-		body         any
-		want         want
-	}{
-		{"GET", "/api/v1/me", "", nil, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
-		{"GET", "/api/v1/areas", "", nil, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
-		{"GET", "/api/v1/collaborators", "", nil, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
-		{"GET", "/api/v1/collaborators/{id}", "own", nil, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
-		{"GET", "/api/v1/collaborators/{id}", "same", nil, want{"anonymous": 401, "ctv": 404, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
-		{"GET", "/api/v1/collaborators/{id}", "other", nil, want{"anonymous": 401, "ctv": 404, "team_leader": 404, "leadership": 200, "coordinator": 200, "admin": 200}},
-		{"PATCH", "/api/v1/collaborators/{id}", "own", map[string]string{"position": "Công chức Văn phòng – Thống kê"}, want{"anonymous": 401, "ctv": 200, "team_leader": 200, "leadership": 403, "coordinator": 200, "admin": 200}},
-		{"PATCH", "/api/v1/collaborators/{id}", "same", map[string]string{"position": "Công chức Kinh tế"}, want{"anonymous": 401, "ctv": 404, "team_leader": 200, "leadership": 403, "coordinator": 200, "admin": 200}},
-		{"PATCH", "/api/v1/collaborators/{id}", "other", map[string]string{"position": "Công chức Kinh tế"}, want{"anonymous": 401, "ctv": 404, "team_leader": 404, "leadership": 403, "coordinator": 200, "admin": 200}},
-		{"POST", "/api/v1/collaborators", "", map[string]string{}, want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 400, "admin": 400}},
-		{"POST", "/api/v1/collaborators/import", "", "upload", want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 400, "admin": 400}},
-		{"GET", "/api/v1/users", "", nil, want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 403, "admin": 200}},
-		{"POST", "/api/v1/users", "", map[string]string{}, want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 403, "admin": 400}},
-		{"PATCH", "/api/v1/users/{id}", "own", map[string]string{"role": "ctv"}, want{"anonymous": 401, "ctv": 403, "team_leader": 403, "leadership": 403, "coordinator": 403, "admin": 404}},
-		{"POST", "/api/v1/me/password", "", map[string]string{"current_password": "wrong-password", "new_password": "whatever-long"}, want{"anonymous": 401, "ctv": 422, "team_leader": 422, "leadership": 422, "coordinator": 422, "admin": 422}},
-		{"GET", "/collaborators", "", nil, want{"anonymous": 303, "ctv": 200, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
-		{"GET", "/collaborators/{id}", "same", nil, want{"anonymous": 303, "ctv": 404, "team_leader": 200, "leadership": 200, "coordinator": 200, "admin": 200}},
-		{"GET", "/collaborators/{id}", "other", nil, want{"anonymous": 303, "ctv": 404, "team_leader": 404, "leadership": 200, "coordinator": 200, "admin": 200}},
-	}
-	for _, tc := range cases {
-		for _, p := range people {
-			path := strings.Replace(tc.path, "{id}", targets[tc.target], 1)
-			name := fmt.Sprintf("%s %s %s as %s", tc.method, tc.path, tc.target, p.name)
-			var r apptest.Response
-			switch {
-			case tc.body == "upload":
-				r = s.Upload(t, path, tokens[p.name], "empty.csv", nil)
-			case strings.HasPrefix(tc.path, "/collaborators"):
-				r = s.Page(t, path, tokens[p.name])
-			default:
-				r = s.Do(t, tc.method, path, tokens[p.name], tc.body)
-			}
-			if got, exp := r.Status, tc.want[p.name]; got != exp {
-				t.Errorf("%s: %d, want %d (%s)", name, got, exp, truncate(r.Body))
-			}
-		}
-	}
-
-	// Lists are filtered by scope.
-	counts := map[string]int{"ctv": 1, "team_leader": ntCount, "leadership": 65, "coordinator": 65, "admin": 65}
-	for role, n := range counts {
-		var l struct {
-			Items []collaborators.Collaborator `json:"items"`
-			Total int                          `json:"total"`
-		}
-		s.Do(t, "GET", "/api/v1/collaborators", tokens[role], nil).JSON(t, &l)
-		if l.Total != n {
-			t.Errorf("%s lists %d collaborators, want %d", role, l.Total, n)
-		}
-		if role == "team_leader" {
-			for _, c := range l.Items {
-				if c.AreaCode != "NT" {
-					t.Errorf("team leader of NT sees %s of %s", c.Code, c.AreaCode)
-				}
-			}
-		}
-		if role == "ctv" && (len(l.Items) != 1 || l.Items[0].ID != self.ID) {
-			t.Errorf("ctv sees %+v", l.Items)
-		}
-	}
-	// A team leader filtering another district gets nobody, not that district.
-	var l struct {
-		Total int `json:"total"`
-	}
-	s.Do(t, "GET", "/api/v1/collaborators?area_code=LT", tokens["team_leader"], nil).JSON(t, &l)
-	if l.Total != 0 {
-		t.Errorf("team leader of NT filtering LT sees %d", l.Total)
 	}
 }
 
