@@ -98,18 +98,22 @@ func (s *Store) Areas(ctx context.Context) ([]Area, error) {
 	return out, nil
 }
 
-// PutAreas stores the district units (upsert by code, keeping the order given).
+// PutAreas stores the district units (upsert by code, keeping the order
+// given), store.InsertChunk upserts a command: the embedded store never
+// answers one bulk update of more than 100 upserts of existing documents
+// (docs/STORE.md).
 func (s *Store) PutAreas(ctx context.Context, areas []Area) error {
 	models := make([]mongo.WriteModel, len(areas))
 	for i, a := range areas {
 		models[i] = mongo.NewReplaceOneModel().SetFilter(bson.D{{Key: "_id", Value: a.Code}}).
 			SetReplacement(areaDoc{Code: a.Code, Name: a.Name, Order: i}).SetUpsert(true)
 	}
-	if len(models) == 0 {
-		return nil
+	for start := 0; start < len(models); start += store.InsertChunk {
+		if _, err := s.db.Collection(areasColl).BulkWrite(ctx, models[start:min(start+store.InsertChunk, len(models))]); err != nil {
+			return err
+		}
 	}
-	_, err := s.db.Collection(areasColl).BulkWrite(ctx, models)
-	return err
+	return nil
 }
 
 // All returns every collaborator, archived ones included.
