@@ -105,6 +105,9 @@ func (m outboxMailer) EnqueueAll(ctx context.Context, xs []scheduling.Mail) erro
 	return err
 }
 
+// Check validates the mail as the outbox would, without queueing it.
+func (m outboxMailer) Check(x scheduling.Mail) error { return messageOf(x).Validate() }
+
 func messageOf(x scheduling.Mail) mail.Message {
 	msg := mail.Message{Key: x.Key, To: mail.Address{Email: x.To, Name: x.ToName}, Subject: x.Subject, Text: x.Text, HTML: x.HTML}
 	if x.Calendar != "" {

@@ -95,24 +95,6 @@ func (s *Service) Answer(ctx context.Context, token, answer string) (RSVP, error
 	return r, nil
 }
 
-// notify queues one notice to one invitee.
-func (s *Service) notify(ctx context.Context, kind string, x Session, collaboratorID string) error {
-	people, err := s.d.Directory.People(ctx, []string{collaboratorID})
-	if err != nil {
-		return err
-	}
-	p, ok := people[collaboratorID]
-	if !ok {
-		return nil
-	}
-	m, err := s.d.Composer.Compose(kind, x, p, s.RSVPURL(x.ID, collaboratorID))
-	if err != nil {
-		return err
-	}
-	m.Key = NoticeKey(kind, x, collaboratorID)
-	return s.d.Mailer.Enqueue(ctx, m)
-}
-
 // MarkInput is one line of an attendance sheet.
 type MarkInput struct {
 	CollaboratorID string `json:"collaborator_id"`
@@ -215,49 +197,6 @@ func (s *Service) CurrentCode(ctx context.Context, scope authz.Scope, id string)
 	}
 	now := s.d.Clock.Now()
 	return x.CheckinCode(now), CodeValidUntil(now), x, nil
-}
-
-// SendReminders mails, 24 hours before each session, those who accepted or
-// have not answered. It returns how many sessions it reminded.
-func (s *Service) SendReminders(ctx context.Context) (int, error) {
-	now := s.d.Clock.Now()
-	due, err := s.find(ctx, Query{From: now, To: now.Add(24 * time.Hour)})
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, x := range due {
-		if x.Status != StatusScheduled || x.ReminderSent {
-			continue
-		}
-		for _, inv := range x.Invitations {
-			if inv.Response == ResponseAccepted || inv.Response == ResponsePending {
-				if err := s.notify(ctx, NoticeReminder, x, inv.CollaboratorID); err != nil {
-					return n, err
-				}
-			}
-		}
-		if _, err := s.d.Store.Update(ctx, x.ID, func(y *Session) error { y.ReminderSent = true; return nil }); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
-}
-
-// CatchUp mails the notices a crash left unsent, for sessions not over.
-func (s *Service) CatchUp(ctx context.Context) error {
-	now := s.d.Clock.Now()
-	open, err := s.find(ctx, Query{From: now.Add(-12 * time.Hour)})
-	if err != nil {
-		return err
-	}
-	for _, x := range open {
-		if err := s.notifyLagging(ctx, x); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Rate is a collaborator's attendance record.

@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	ical "github.com/arran4/golang-ical"
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
@@ -67,5 +69,137 @@ func TestControlCharactersInMailedFieldsAreRefused(t *testing.T) {
 	all, err := s.App.Scheduling.List(ctx, authz.All, scheduling.Query{})
 	if err != nil || len(all) != 1 || all[0].Title != x.Title || all[0].Location != x.Location || all[0].Status != scheduling.StatusScheduled {
 		t.Errorf("sessions after the refusals: %+v, %v", all, err)
+	}
+}
+
+// invitationsOf reads a session's invitations by collaborator.
+func invitationsOf(t *testing.T, s *apptest.Server, tok, id string) map[string]scheduling.InvitationView {
+	t.Helper()
+	var invs struct {
+		Items []scheduling.InvitationView `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/sessions/"+id+"/invitations", tok, nil).JSON(t, &invs)
+	out := map[string]scheduling.InvitationView{}
+	for _, inv := range invs.Items {
+		out[inv.CollaboratorID] = inv
+	}
+	return out
+}
+
+// One session whose notices cannot be mailed (a title with a line break,
+// stored before titles were checked) does not stop the others: after a
+// crash left the invitations of both recorded and unmailed, the catch-up
+// delivers every invitation of the healthy session over SMTP, marks the
+// poisoned session's invitations failed with the reason, and mails them
+// once the title is fixed. A location with bare CRs, stored the same way,
+// stays one LOCATION in the calendar part a mail reader parses.
+func TestPoisonedSessionDoesNotStopTheCatchUp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := mailtest.New(t)
+	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	times := map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)}
+	poisoned := newSession(t, s, coord, times) // the first the catch-up meets
+	healthy := newSession(t, s, coord, map[string]any{"starts_at": start.Add(24 * time.Hour).Format(time.RFC3339),
+		"ends_at": start.Add(26 * time.Hour).Format(time.RFC3339)})
+	var people []string
+	for _, c := range s.Collaborators(t) {
+		if !c.Archived && len(people) < 24 {
+			people = append(people, c.ID)
+		}
+	}
+	// What an older version recorded before dying: invitations to both,
+	// no mail; the poisoned title and a location with bare CRs.
+	st := scheduling.NewStore(s.App.DB)
+	for id, change := range map[string]func(*scheduling.Session){
+		healthy.ID: func(y *scheduling.Session) {
+			y.Location = "Hall\rATTENDEE:mailto:evil@example\rX-INJ:1"
+		},
+		poisoned.ID: func(y *scheduling.Session) { y.Title = "Tập huấn\nBcc: evil@example" },
+	} {
+		if _, err := st.Update(ctx, id, func(y *scheduling.Session) error {
+			change(y)
+			_, err := y.Invite(people, time.Now())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Restart(t)
+	coord = s.LoginDemo(t, apptest.Coordinator)
+	if err := s.App.Scheduling.CatchUp(ctx); err != nil {
+		t.Fatalf("catch-up: %v", err)
+	}
+	got := waitMail(t, srv, len(people))
+	waitOutboxEmpty(t, s)
+	time.Sleep(200 * time.Millisecond) // nothing more arrives
+	if got = srv.Messages(); len(got) != len(people) {
+		t.Fatalf("%d mails arrived, want the healthy session's %d", len(got), len(people))
+	}
+	for _, m := range got {
+		if !strings.HasPrefix(m.Subject, "Thư mời tập huấn: "+healthy.Title) {
+			t.Errorf("mail %q", m.Subject)
+		}
+		ics := partOf(t, m, "text/calendar").Body
+		cal, err := ical.ParseCalendar(strings.NewReader(ics))
+		if err != nil {
+			t.Fatalf("the calendar part does not parse: %v\n%q", err, ics)
+		}
+		events := cal.Events()
+		if len(events) != 1 {
+			t.Fatalf("%d events", len(events))
+		}
+		attendees := 0
+		for _, p := range events[0].Properties {
+			switch {
+			case p.IANAToken == "ATTENDEE":
+				attendees++
+				if strings.Contains(p.Value, "evil") {
+					t.Errorf("an injected attendee %q", p.Value)
+				}
+			case strings.HasPrefix(p.IANAToken, "X-"):
+				t.Errorf("an injected property %s:%s", p.IANAToken, p.Value)
+			case p.IANAToken == "LOCATION" && p.Value != "Hall\nATTENDEE:mailto:evil@example\nX-INJ:1": // one value, unescaped
+				t.Errorf("LOCATION %q", p.Value)
+			}
+		}
+		if attendees != 1 {
+			t.Errorf("%d attendees in %q", attendees, ics)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		all := true
+		for _, inv := range invitationsOf(t, s, coord, healthy.ID) {
+			all = all && inv.Delivery == "sent"
+		}
+		if all {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the healthy session's deliveries: %+v", invitationsOf(t, s, coord, healthy.ID))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	bad := invitationsOf(t, s, coord, poisoned.ID)
+	if len(bad) != len(people) {
+		t.Fatalf("%d invitations to the poisoned session", len(bad))
+	}
+	for _, inv := range bad {
+		if inv.Delivery != scheduling.DeliveryFailed || !strings.Contains(inv.DeliveryError, "subject") {
+			t.Fatalf("a poisoned invitation: %+v", inv)
+		}
+	}
+	// Fixing the title mails them.
+	if r := s.Do(t, "PATCH", "/api/v1/sessions/"+poisoned.ID, coord, map[string]any{"title": "Tập huấn kỹ năng"}); r.Status != 200 {
+		t.Fatalf("fix the title: %d %s", r.Status, r.Body)
+	}
+	waitMail(t, srv, 2*len(people))
+	for _, inv := range invitationsOf(t, s, coord, poisoned.ID) {
+		if inv.Delivery == scheduling.DeliveryFailed || inv.DeliveryError != "" {
+			t.Errorf("after the fix: %+v", inv)
+		}
 	}
 }

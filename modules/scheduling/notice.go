@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/ical"
+	"github.com/ctvacademy/academy/modules/platform/mail"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -33,7 +34,8 @@ type Notices struct {
 	courseFor func(code, lang string) string
 }
 
-// LoadNotices reads the mail templates from fsys (content.FS).
+// LoadNotices reads the mail templates from fsys (content.FS) and writes
+// each notice once with sample data (rehearseAll).
 func LoadNotices(fsys fs.FS, from, fromName string, now func() time.Time, courseTitle func(code, lang string) string) (*Notices, error) {
 	n := &Notices{tpl: map[string]map[string]noticeTemplates{}, from: from, fromName: fromName, now: now, courseFor: courseTitle}
 	for _, lang := range []string{"vi", "en"} {
@@ -52,9 +54,9 @@ func LoadNotices(fsys fs.FS, from, fromName string, now func() time.Time, course
 				return nil, fmt.Errorf("mail/%s.yaml: %s needs subject, text and html", lang, kind)
 			}
 			var t noticeTemplates
-			if t.subject, err = template.New("s").Option("missingkey=error").Parse(r.Subject); err == nil {
-				if t.text, err = template.New("t").Option("missingkey=error").Parse(r.Text); err == nil {
-					t.html, err = htmltemplate.New("h").Option("missingkey=error").Parse(r.HTML)
+			if t.subject, err = template.New("subject").Option("missingkey=error").Parse(r.Subject); err == nil {
+				if t.text, err = template.New("text").Option("missingkey=error").Parse(r.Text); err == nil {
+					t.html, err = htmltemplate.New("html").Option("missingkey=error").Parse(r.HTML)
 				}
 			}
 			if err != nil {
@@ -62,6 +64,11 @@ func LoadNotices(fsys fs.FS, from, fromName string, now func() time.Time, course
 			}
 			n.tpl[lang][kind] = t
 		}
+	}
+	// A template can parse and still fail on every mail ({{ .Nope }}):
+	// write each one now, so that it fails here, at start.
+	if err := n.rehearseAll(); err != nil {
+		return nil, err
 	}
 	return n, nil
 }
@@ -140,4 +147,42 @@ func (n *Notices) calendar(s Session, p Person, method, description string) stri
 	w.End("VEVENT")
 	w.End("VCALENDAR")
 	return w.String()
+}
+
+// sampleStart is the sample session's start: 08:00 in Vietnam.
+var sampleStart = time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+
+// rehearseAll writes every notice kind in every language for a sample
+// session and invitee, and checks what a mail reader would get: a template
+// that parses but fails when run ({{ .Nope }}), a subject that is not one
+// line, a calendar part that does not read back. LoadNotices calls it, so
+// such a template stops the start instead of failing every invitation.
+func (n *Notices) rehearseAll() error {
+	s := Session{ID: "sample", CourseCode: "KC-101", Title: "Tập huấn chính sách khuyến công", StartsAt: sampleStart,
+		EndsAt: sampleStart.Add(3 * time.Hour), Location: "Hội trường UBND huyện Nhơn Trạch", Trainer: "ThS. Lê Văn Hùng",
+		CancelReason: "Trùng lịch họp tỉnh", Sequence: 1}
+	for _, lang := range []string{"vi", "en"} {
+		p := Person{ID: "sample", Name: "Nguyễn Văn An", Email: "an@example.vn", AreaName: "Huyện Nhơn Trạch", Language: lang}
+		for _, kind := range Kinds {
+			if err := n.rehearseOne(kind, s, p); err != nil {
+				return fmt.Errorf("mail/%s.yaml %s: %w", lang, kind, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (n *Notices) rehearseOne(kind string, s Session, p Person) error {
+	m, err := n.Compose(kind, s, p, "https://academy.example.vn/rsvp/sample")
+	if err != nil {
+		return err
+	}
+	msg := mail.Message{Key: "sample", To: mail.Address{Email: m.To, Name: m.ToName}, Subject: m.Subject, Text: m.Text, HTML: m.HTML}
+	if m.Calendar != "" {
+		msg.Calendar = &mail.Calendar{Method: m.CalendarMethod, ICS: m.Calendar}
+		if _, err := ical.Parse(m.Calendar); err != nil {
+			return fmt.Errorf("the calendar part: %w", err)
+		}
+	}
+	return msg.Validate()
 }

@@ -7,8 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -59,6 +61,9 @@ type Mailer interface {
 	EnqueueAll(ctx context.Context, ms []Mail) error
 	// Delivery returns queued, sent or failed for each key it knows.
 	Delivery(ctx context.Context, keys []string) (map[string]string, error)
+	// Check tells whether a mail can be queued as it is, without queueing
+	// it. Errors: errs.Invalid naming the field (e.g. to.email, subject).
+	Check(m Mail) error
 }
 
 // Notice kinds.
@@ -229,24 +234,34 @@ func (s *Service) find(ctx context.Context, q Query) ([]Session, error) {
 
 // ArchiveSessions moves the sessions that ended more than ArchiveAfter ago
 // out of the live collection and reports how many it moved. A job runs it.
+// A session that cannot be moved is logged and left; the others move.
 func (s *Service) ArchiveSessions(ctx context.Context) (int, error) {
 	cutoff := s.d.Clock.Now().Add(-ArchiveAfter)
 	old, err := s.d.Store.Find(ctx, Query{To: cutoff})
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	n, bad := 0, 0
 	for _, x := range old {
 		if !x.EndsAt.Before(cutoff) {
 			continue
 		}
 		moved, err := s.d.Store.Archive(ctx, x.ID)
 		if err != nil {
-			return n, err
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			// One session that cannot move stays live; the others go.
+			bad++
+			s.d.Logger.ErrorContext(ctx, "archiving a session failed", "session", x.ID, "err", err)
+			continue
 		}
 		if moved {
 			n++
 		}
+	}
+	if bad > 0 {
+		return n, fmt.Errorf("archive: %d sessions could not be moved (see the log); %d were", bad, n)
 	}
 	return n, nil
 }
@@ -355,6 +370,9 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 			x.AreaCode, x.Capacity, x.Trainer = in.AreaCode, in.Capacity, in.Trainer
 			if moved || p.Title != nil {
 				x.Sequence++
+				if err := s.rehearse(NoticeUpdate, *x); err != nil {
+					return err
+				}
 			}
 			if !in.StartsAt.Equal(t.StartsAt) {
 				x.ReminderSent = false
@@ -370,7 +388,7 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 		if err := s.d.Audit.Record(ctx, "session.update", "session", updated.ID, map[string]any{"apply": apply, "sequence": updated.Sequence}); err != nil {
 			return nil, err
 		}
-		if err := s.notifyLagging(ctx, updated); err != nil {
+		if err := s.notifyLagging(ctx, updated, nil); err != nil {
 			return nil, err
 		}
 		out = append(out, updated)
@@ -408,7 +426,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason, apply string) ([]Sessi
 			}
 			x.Status, x.CancelReason = StatusCancelled, reason
 			x.Sequence++
-			return nil
+			return s.rehearse(NoticeCancel, *x)
 		})
 		if err != nil {
 			return nil, err
@@ -416,7 +434,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason, apply string) ([]Sessi
 		if err := s.d.Audit.Record(ctx, "session.cancel", "session", x.ID, map[string]any{"reason": reason}); err != nil {
 			return nil, err
 		}
-		if err := s.notifyLagging(ctx, x); err != nil {
+		if err := s.notifyLagging(ctx, x, nil); err != nil {
 			return nil, err
 		}
 		out = append(out, x)
@@ -446,24 +464,34 @@ type InviteResult struct {
 }
 
 // Invite invites people to a session and queues their invitation mails.
-// Inviting someone twice creates nothing new. Errors: errs.NotFound,
-// errs.Invalid (naming unknown people), errs.Unprocessable.
+// Inviting someone twice creates nothing new. The mails are written
+// before the invitations are recorded: when they cannot be, nothing is.
+// Errors: errs.NotFound, errs.Invalid (naming unknown people),
+// errs.Unprocessable (over, cancelled, full, or naming people whose
+// address cannot be mailed), an internal error when the notice cannot be
+// written.
 func (s *Service) Invite(ctx context.Context, id string, req InviteRequest) (InviteResult, error) {
 	people, err := s.resolve(ctx, req)
 	if err != nil {
 		return InviteResult{}, err
 	}
 	ids := make([]string, len(people))
+	byID := make(map[string]Person, len(people))
 	for i, p := range people {
-		ids[i] = p.ID
+		ids[i], byID[p.ID] = p.ID, p
 	}
 	var added []string
+	var pre map[string]Mail
 	x, err := s.d.Store.Update(ctx, id, func(x *Session) error {
 		if !x.EndsAt.After(s.d.Clock.Now()) {
 			return errs.E(errs.Unprocessable, "the session is over")
 		}
 		var err error
-		added, err = x.Invite(ids, s.d.Clock.Now())
+		if added, err = x.Invite(ids, s.d.Clock.Now()); err != nil {
+			return err
+		}
+		// The mails first: invitations that cannot be mailed are not recorded.
+		pre, err = s.invitationMails(*x, added, byID, req.CollaboratorIDs)
 		return err
 	})
 	if err != nil {
@@ -481,7 +509,35 @@ func (s *Service) Invite(ctx context.Context, id string, req InviteRequest) (Inv
 			return res, err
 		}
 	}
-	return res, s.notifyLagging(ctx, x)
+	return res, s.notifyLagging(ctx, x, pre)
+}
+
+// invitationMails writes the invitations of the newly invited, by key.
+// Errors: errs.Unprocessable naming the people whose address cannot be
+// mailed; an internal error when the notice cannot be written at all.
+func (s *Service) invitationMails(x Session, added []string, people map[string]Person, asked []string) (map[string]Mail, error) {
+	out := make(map[string]Mail, len(added))
+	var fe []errs.FieldError
+	for _, cid := range added {
+		m, err := s.compose(NoticeInvite, x, people[cid])
+		var ne *noticeError
+		switch {
+		case err == nil:
+			out[m.Key] = m
+			continue
+		case !errors.As(err, &ne) || !ne.person:
+			return nil, fmt.Errorf("session %s: %v", x.ID, err)
+		}
+		field := "collaborator_ids"
+		if i := slices.Index(asked, cid); i >= 0 {
+			field = fmt.Sprintf("collaborator_ids[%d]", i)
+		}
+		fe = append(fe, errs.FieldError{Field: field, Message: fmt.Sprintf("%s (%s) cannot be mailed: %s", people[cid].Name, cid, ne.reason)})
+	}
+	if len(fe) > 0 {
+		return nil, errs.Fields(errs.Unprocessable, "some invitees cannot be mailed; nobody was invited", fe)
+	}
+	return out, nil
 }
 
 func (s *Service) resolve(ctx context.Context, req InviteRequest) ([]Person, error) {
@@ -579,92 +635,24 @@ func (s *Service) RSVPURL(sessionID, collaboratorID string) string {
 	return s.d.BaseURL + "/rsvp/" + s.Token(sessionID, collaboratorID)
 }
 
-// notifyLagging mails every invitee whose last notice is older than the
-// session's sequence, then records that they were mailed. Keys make each
-// notice exactly-once in the outbox, so running it twice sends nothing new.
-func (s *Service) notifyLagging(ctx context.Context, x Session) error {
-	var lag []string
-	for _, inv := range x.Invitations {
-		if inv.Notified < x.Sequence {
-			lag = append(lag, inv.CollaboratorID)
-		}
-	}
-	if len(lag) == 0 {
-		return nil
-	}
-	people, err := s.d.Directory.People(ctx, lag)
-	if err != nil {
-		return err
-	}
-	var tokens []Token
-	now := s.d.Clock.Now()
-	for _, cid := range lag {
-		tokens = append(tokens, Token{Hash: tokenHash(s.Token(x.ID, cid)), SessionID: x.ID, CollaboratorID: cid, CreatedAt: now})
-	}
-	if err := s.d.Store.PutTokens(ctx, tokens); err != nil {
-		return err
-	}
-	done, withheld := map[string]bool{}, map[string]bool{}
-	var mails []Mail
-	for _, cid := range lag {
-		inv, _ := x.Invitation(cid)
-		p, ok := people[cid]
-		if !ok {
-			done[cid] = true // archived since: nothing to send
-			continue
-		}
-		kind := NoticeUpdate
-		switch {
-		case x.Status == StatusCancelled:
-			if inv.Notified < 0 {
-				done[cid] = true // never told of it: no need to cancel
-				withheld[cid] = true
-				continue
-			}
-			kind = NoticeCancel
-		case inv.Notified < 0:
-			kind = NoticeInvite
-		case inv.Response == ResponseDeclined:
-			done[cid] = true
-			continue
-		}
-		m, err := s.d.Composer.Compose(kind, x, p, s.RSVPURL(x.ID, cid))
-		if err != nil {
-			return err
-		}
-		m.Key = NoticeKey(kind, x, cid)
-		mails = append(mails, m)
-		done[cid] = true
-	}
-	if err := s.d.Mailer.EnqueueAll(ctx, mails); err != nil {
-		return err
-	}
-	_, err = s.d.Store.Update(ctx, x.ID, func(y *Session) error {
-		for i := range y.Invitations {
-			if done[y.Invitations[i].CollaboratorID] && y.Invitations[i].Notified < x.Sequence {
-				if withheld[y.Invitations[i].CollaboratorID] && y.Invitations[i].Notified < 0 {
-					y.Invitations[i].Withheld = true
-				}
-				y.Invitations[i].Notified = x.Sequence
-			}
-		}
-		return nil
-	})
-	return err
-}
-
 // DeliveryNotSent is the delivery of an invitation never mailed because
 // its session was cancelled first (beside queued, sent and failed).
 const DeliveryNotSent = "not_sent"
 
+// DeliveryFailed is the delivery of an invitation whose mail failed: the
+// outbox gave up on it, or it could not be written or queued at all.
+const DeliveryFailed = "failed"
+
 // InvitationView is an invitation as the API shows it.
 type InvitationView struct {
-	CollaboratorID string    `json:"collaborator_id"`
-	Name           string    `json:"name"`
-	AreaCode       string    `json:"area_code"`
-	Delivery       string    `json:"delivery"`
-	Response       string    `json:"response"`
-	RespondedAt    time.Time `json:"responded_at,omitzero"`
+	CollaboratorID string `json:"collaborator_id"`
+	Name           string `json:"name"`
+	AreaCode       string `json:"area_code"`
+	Delivery       string `json:"delivery"`
+	// DeliveryError says why the last notice to the invitee failed.
+	DeliveryError string    `json:"delivery_error,omitempty"`
+	Response      string    `json:"response"`
+	RespondedAt   time.Time `json:"responded_at,omitzero"`
 }
 
 // Invitations lists a session's invitations inside scope (a team leader
@@ -703,6 +691,8 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 	for i, inv := range invs {
 		d := delivery[NoticeKey(NoticeInvite, x, inv.CollaboratorID)]
 		switch {
+		case inv.Failure != "":
+			d = DeliveryFailed // the notice never reached the outbox
 		case inv.Withheld:
 			d = DeliveryNotSent
 		case inv.Notified < 0 || d == "":
@@ -710,7 +700,7 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 		}
 		p := people[inv.CollaboratorID]
 		out[i] = InvitationView{CollaboratorID: inv.CollaboratorID, Name: p.Name, AreaCode: p.AreaCode, Delivery: d,
-			Response: inv.Response, RespondedAt: inv.RespondedAt}
+			DeliveryError: inv.Failure, Response: inv.Response, RespondedAt: inv.RespondedAt}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 	gomail "github.com/wneessen/go-mail"
 )
 
@@ -72,8 +73,11 @@ func (m Message) Validate() error {
 	if strings.TrimSpace(m.Subject) == "" {
 		return errs.Field("subject", "is required")
 	}
-	if strings.ContainsAny(m.Subject, "\r\n") {
-		return errs.Field("subject", "must be one line")
+	if humantext.Control(m.Subject, false) {
+		return errs.Field("subject", "must be one line without control characters")
+	}
+	if humantext.Control(m.To.Name, false) {
+		return errs.Field("to.name", "must be one line without control characters")
 	}
 	if m.Text == "" && m.HTML == "" {
 		return errs.Field("text", "a text or HTML body is required")
