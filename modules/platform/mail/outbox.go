@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -485,19 +486,34 @@ func (o *Outbox) lease(ctx context.Context, now, until time.Time, token string, 
 	out := docs[:0]
 	for _, d := range docs {
 		err := o.withBody(ctx, &d)
-		if store.IsNotFound(err) {
+		var unreadable *unreadableError
+		switch {
+		case store.IsNotFound(err):
 			// Nothing to send: fail it visibly rather than stall the queue.
 			if err := o.markFailed(ctx, []string{d.ID}, token, "the message's content is missing", now); err != nil {
 				return nil, found, err
 			}
 			continue
-		}
-		if err != nil {
+		case errors.As(err, &unreadable):
+			// It would fail every lease: fail it alone; the others go.
+			if err := o.markFailed(ctx, []string{d.ID}, token, err.Error(), now); err != nil {
+				return nil, found, err
+			}
+			continue
+		case err != nil:
 			return nil, found, err
 		}
 		out = append(out, d)
 	}
 	return out, found, nil
+}
+
+// unreadableError is a stored body that does not decode: a fault of that
+// message, not of the store.
+type unreadableError struct{ err error }
+
+func (e *unreadableError) Error() string {
+	return "the message's content cannot be read: " + e.err.Error()
 }
 
 // withBody fills a leased envelope with its content, read by `_id`
@@ -513,9 +529,12 @@ func (o *Outbox) withBody(ctx context.Context, d *outboxDoc) error {
 		d.Text, d.HTML, d.Calendar, d.Date = b.Text, b.HTML, b.Calendar, b.Date
 		return nil
 	}
-	err := o.bodies.FindOne(ctx, bson.D{{Key: "_id", Value: d.ID}}).Decode(&b)
+	raw, err := o.bodies.FindOne(ctx, bson.D{{Key: "_id", Value: d.ID}}).Raw()
 	if err != nil {
 		return err
+	}
+	if err := bson.Unmarshal(raw, &b); err != nil {
+		return &unreadableError{err: err}
 	}
 	d.Text, d.HTML, d.Calendar, d.Date = b.Text, b.HTML, b.Calendar, b.Date
 	return nil

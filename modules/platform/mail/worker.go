@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -321,7 +322,7 @@ func (w *Worker) drain(ctx context.Context, stop <-chan struct{}, linger time.Du
 				defer wg.Done()
 				defer func() { <-slots }()
 				sendCtx, cancel := context.WithTimeout(ctx, w.o.SendTimeout)
-				err := w.sender.Send(sendCtx, d.toMessage())
+				err := w.send(sendCtx, d.toMessage())
 				cancel()
 				if ctx.Err() != nil {
 					// Killed or shut down mid-send: record nothing. Whether
@@ -348,6 +349,18 @@ func (w *Worker) drain(ctx context.Context, stop <-chan struct{}, linger time.Du
 			}
 		}
 	}
+}
+
+// send sends one message; a panic of the sender fails that message alone
+// (permanently: it would panic again), not the worker and its other sends.
+func (w *Worker) send(ctx context.Context, m Message) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.log.Error("mail sender panicked", "id", m.ID, "panic", p, "stack", string(debug.Stack()))
+			err = Permanent(fmt.Errorf("the sender failed on this message: %v", p))
+		}
+	}()
+	return w.sender.Send(ctx, m)
 }
 
 // breaker tells whether the worker pauses at now after the server was
