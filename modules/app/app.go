@@ -73,9 +73,15 @@ type Options struct {
 	Argon2 *argon2id.Params
 	// Events receives "quiz passed"; nil logs it.
 	Events quizzes.Events
+	// Mail tunes the mail worker (leases, timeouts, backoff); the zero value
+	// gives mail.WorkerOptions' defaults. Fault tests shrink them.
+	Mail mail.WorkerOptions
 	// Courses holds the course catalog's files (a `courses/` folder);
 	// nil: the product's content. Benchmarks add a course of their own.
 	Courses fs.FS
+	// MailTemplates holds the mail templates (a `mail/` folder); nil: the
+	// product's content. Tests start with broken ones.
+	MailTemplates fs.FS
 }
 
 // App is the running service.
@@ -198,7 +204,20 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	titles := catalogCourses{cat}
-	notices, err := scheduling.LoadNotices(content.FS, a.Config.MailFrom, "Trung tâm Khuyến công", opts.Clock.Now, titles.Title)
+	mailFiles := opts.MailTemplates
+	if mailFiles == nil {
+		mailFiles = content.FS
+	}
+	// Every template renders with sample data before anything is served:
+	// a broken one stops start-up here, not every invitation with a 500.
+	if probs := scheduling.CheckNotices(mailFiles); len(probs) > 0 {
+		lines := make([]string, len(probs))
+		for i, p := range probs {
+			lines[i] = "content/" + p.String()
+		}
+		return fmt.Errorf("content/mail has %d problem(s) (see `academy content check`):\n%s", len(probs), strings.Join(lines, "\n"))
+	}
+	notices, err := scheduling.LoadNotices(mailFiles, a.Config.MailFrom, "Trung tâm Khuyến công", opts.Clock.Now, titles.Title)
 	if err != nil {
 		return err
 	}
@@ -283,7 +302,11 @@ func (a *App) buildMail(opts Options) error {
 		}
 		sender = s
 	}
-	a.MailWorker = mail.NewWorker(a.Outbox, sender, opts.Clock, mail.WorkerOptions{Logger: a.Logger})
+	wo := opts.Mail
+	if wo.Logger == nil {
+		wo.Logger = a.Logger
+	}
+	a.MailWorker = mail.NewWorker(a.Outbox, sender, opts.Clock, wo)
 	return nil
 }
 

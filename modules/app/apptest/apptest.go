@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"mime/multipart"
 	"net"
@@ -23,6 +24,7 @@ import (
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/quizzes"
@@ -60,8 +62,13 @@ type Options struct {
 	NoDemo bool
 	Logger *slog.Logger
 	Events quizzes.Events
+	// Courses is the course catalog's files (app.Options.Courses); nil:
+	// the product's content.
+	Courses fs.FS
 	// SMTPURL sends mail to an SMTP server (mailtest) instead of .eml files.
 	SMTPURL string
+	// Mail tunes the mail worker (app.Options.Mail), e.g. short backoffs.
+	Mail mail.WorkerOptions
 	// TrustedProxies is ACADEMY_TRUSTED_PROXIES.
 	TrustedProxies []netip.Prefix
 	// Metrics serves /metrics on a loopback port of its own (MetricsURL),
@@ -97,9 +104,10 @@ func Start(t testing.TB, opts ...Options) *Server {
 		cfg: app.Config{HTTPAddr: ln.Addr().String(), BaseURL: base, DataDir: t.TempDir(), MongoDB: db.Name(),
 			MailFrom: "academy@example.vn", SMTPURL: o.SMTPURL, AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword,
 			TrustedProxies: o.TrustedProxies},
-		opts: app.Options{Logger: o.Logger, DB: db, Clock: o.Clock, Events: o.Events,
+		opts: app.Options{Logger: o.Logger, DB: db, Clock: o.Clock, Events: o.Events, Mail: o.Mail,
 			Argon2: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
 	}
+	s.opts.Courses = o.Courses
 	if o.Metrics {
 		if s.mln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 			t.Fatal(err)

@@ -42,6 +42,7 @@ type Server struct {
 	overlaps  map[string]int  // Message-ID → times it was in DATA twice at once
 	rcpts     map[string]int  // recipient → RCPTs seen
 	auth      map[string]bool // usernames that authenticated
+	refused   map[string]int  // recipient → code answered to every RCPT
 }
 
 type failure struct {
@@ -152,6 +153,18 @@ func (s *Server) FailNext(n int, stage string, code int) {
 	}
 }
 
+// RefuseRcpt makes the server answer code to every RCPT TO addr from now
+// on: a recipient whose mail this server will never take (code 5xx) or not
+// for now (4xx), whatever the other messages do.
+func (s *Server) RefuseRcpt(addr string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refused == nil {
+		s.refused = map[string]int{}
+	}
+	s.refused[addr] = code
+}
+
 func (s *Server) SetDelay(mailDelay, dataDelay time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -235,7 +248,11 @@ func (se *session) Mail(string, *smtp.MailOptions) error {
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	se.s.mu.Lock()
 	se.s.rcpts[to]++
+	code := se.s.refused[to]
 	se.s.mu.Unlock()
+	if code != 0 {
+		return answer(code)
+	}
 	if se.fail != nil && se.fail.stage == "rcpt" {
 		return answer(se.fail.code)
 	}
