@@ -170,6 +170,24 @@ func TestHeaderTooLargeCarriesSecurityHeaders(t *testing.T) {
 		if resp.Header.Get("X-Request-Id") == "" {
 			t.Errorf("Accept %s: 431 has no request id", accept)
 		}
+		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") || !strings.Contains(string(body), `"status":431`) {
+			t.Errorf("Accept %s: 431 answers %q: %s", accept, resp.Header.Get("Content-Type"), body)
+		}
+	}
+}
+
+// TestMalformedBodyBeforeRoutingIsAProblem: fasthttp reads a multipart
+// body before routing and refuses a broken one; the API client gets a
+// problem document with the security headers, not an HTML page.
+func TestMalformedBodyBeforeRoutingIsAProblem(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{NoDemo: true})
+	r := s.Do(t, "POST", "/api/v1/auth/login", "", "--x--garbage", "multipart/form-data; boundary=x")
+	if r.Status != 400 || r.Problem(t).Status != 400 {
+		t.Fatalf("broken multipart: %d %s", r.Status, r.Body)
+	}
+	if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("broken multipart answer lacks the security headers: %v", r.Header)
 	}
 }
 

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"log/slog"
+	"net/http"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -36,14 +39,30 @@ func (p *Platform) setSecurityHeaders(c *fiber.Ctx) {
 // serverError is Fiber's ErrorHandler. Errors of the handlers reach the
 // error path through outer; what comes here is what fasthttp refuses before
 // any middleware runs — request header fields too large (431), a body over
-// the limit (413), a malformed request (400) — so this adds what the
-// middleware would have: a request id and the security headers.
+// the limit (413), a malformed body (400) — so this adds what the middleware
+// would have: a request id and the security headers. The request is not
+// known here (fasthttp has reset it: the path reads "/", no Accept), so the
+// answer is a problem document whatever the client: API clients, who send
+// such requests, read it, and a browser shows it as text.
 func (p *Platform) serverError(c *fiber.Ctx, err error) error {
-	if RequestID(c) == "" {
-		id := newID()
+	id := RequestID(c)
+	if id == "" {
+		id = newID()
 		c.Locals(requestIDLocal, id)
 		c.Set(fiber.HeaderXRequestID, id)
 	}
 	p.setSecurityHeaders(c)
-	return p.handleError(c, err)
+	status, detail, fields, _ := classify(err)
+	if status >= 500 {
+		p.opts.Logger.Error("internal error before routing", slog.String("request_id", id), slog.Any("error", err))
+		detail = "internal error"
+	}
+	body, mErr := jsonMarshal(Problem{Type: "about:blank", Title: http.StatusText(status), Status: status,
+		Detail: detail, RequestID: id, Errors: fields})
+	if mErr != nil {
+		return mErr
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return c.Send(body)
 }
