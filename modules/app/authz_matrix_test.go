@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,8 +16,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/clock"
@@ -503,7 +506,8 @@ func bodyText(t *testing.T, header http.Header, body []byte) string {
 	return string(body)
 }
 
-// answerKeyFields are the names an answer key travels under in JSON.
+// answerKeyFields are the names an answer key travels under in JSON (a
+// number named "correct" is a result's count of right answers: the score).
 var answerKeyFields = map[string]bool{"correct": true, "is_correct": true, "correct_ids": true, "answer_key": true, "key": true, "review": true, "result": true}
 
 // answerKeyInPage finds an answer key on a page: the review section of a
@@ -511,20 +515,21 @@ var answerKeyFields = map[string]bool{"correct": true, "is_correct": true, "corr
 // texts may say "chọn tất cả đáp án đúng": words alone prove nothing.)
 var answerKeyInPage = regexp.MustCompile(`(?i)id="review"|<dt>\s*(Đáp án đúng|Right answer)\s*</dt>|data-correct|is_correct|answer[-_]?key`)
 
-// keyFields lists the answer-key fields anywhere in a JSON document.
-func keyFields(v any, path string) []string {
+// keyFields lists the answer-key fields anywhere in a JSON document; once
+// the attempt is submitted, its result (the score) is no key.
+func keyFields(v any, path string, submitted bool) []string {
 	var out []string
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if answerKeyFields[strings.ToLower(k)] {
+			if _, count := e.(float64); answerKeyFields[strings.ToLower(k)] && !(k == "correct" && count) && !(k == "result" && submitted) {
 				out = append(out, path+"."+k)
 			}
-			out = append(out, keyFields(e, path+"."+k)...)
+			out = append(out, keyFields(e, path+"."+k, submitted)...)
 		}
 	case []any:
 		for i, e := range x {
-			out = append(out, keyFields(e, fmt.Sprintf("%s[%d]", path, i))...)
+			out = append(out, keyFields(e, fmt.Sprintf("%s[%d]", path, i), submitted)...)
 		}
 	}
 	return out
@@ -532,7 +537,7 @@ func keyFields(v any, path string) []string {
 
 // answerKey lists the answer-key fields of a JSON body, or the key
 // markup of a page.
-func answerKey(t *testing.T, header http.Header, body []byte) []string {
+func answerKey(t *testing.T, header http.Header, body []byte, submitted bool) []string {
 	t.Helper()
 	if strings.Contains(header.Get("Content-Type"), "json") {
 		var v any
@@ -540,7 +545,7 @@ func answerKey(t *testing.T, header http.Header, body []byte) []string {
 			t.Errorf("not JSON: %v: %s", err, truncate(body))
 			return nil
 		}
-		return keyFields(v, "")
+		return keyFields(v, "", submitted)
 	}
 	if m := answerKeyInPage.FindString(string(body)); m != "" {
 		return []string{m}
@@ -549,14 +554,15 @@ func answerKey(t *testing.T, header http.Header, body []byte) []string {
 }
 
 func hasKey(t *testing.T, header http.Header, body []byte) bool {
-	return len(answerKey(t, header, body)) > 0
+	return len(answerKey(t, header, body, true)) > 0
 }
 
-// checkTaker counts an answer a quiz taker received before submitting,
-// and records any answer key in it.
-func (w *matrixWorld) checkTaker(t *testing.T, what string, header http.Header, body []byte) {
+// checkTaker counts an answer a quiz taker received before the review rule
+// shows the key (before submitting; ever, for a score-only course), and
+// records any answer key in it.
+func (w *matrixWorld) checkTaker(t *testing.T, what string, header http.Header, body []byte, submitted bool) {
 	t.Helper()
-	leaks := answerKey(t, header, body)
+	leaks := answerKey(t, header, body, submitted)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.keyChecked++
@@ -576,7 +582,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // Monday 08:00 in Vietnam, week 2026-W50
 	clk := clock.NewManual(start.Add(10 * time.Minute))   // the sessions are under way
-	s := apptest.Start(t, apptest.Options{Clock: clk})
+	s := apptest.Start(t, apptest.Options{Clock: clk, Courses: matrixCourses(t)})
 	w := setupMatrix(t, s, start)
 
 	routes := matrixRoutes()
@@ -631,7 +637,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 							w.mu.Unlock()
 						}
 						if req.taker && (role == "ctv" || role == "team_leader") && status < 300 {
-							w.checkTaker(t, what, header, body)
+							w.checkTaker(t, what, header, body, false)
 						}
 						if *updateMatrix {
 							continue
@@ -666,12 +672,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	t.Logf("authorization matrix: %d routes, %d cells; %d answers differ from the table; %d unexpected allows", len(routes), len(got), mismatches, unexpectedAllows)
 	t.Logf("row scope: %d answers to a ctv or team leader read, %d people outside their scope received", w.scopeChecked, len(w.rowLeaks))
-	t.Logf("answer key: %d answers to a taker before submitting read, %d answer-key fields received", w.keyChecked, len(w.answerKeys))
+	t.Logf("answer key: %d answers to a taker before the review rule shows the key read, %d answer-key fields received", w.keyChecked, len(w.answerKeys))
 	for _, l := range w.rowLeaks {
 		t.Errorf("outside the caller's scope: %s", l)
 	}
 	for _, l := range w.answerKeys {
-		t.Errorf("answer key before submitting: %s", l)
+		t.Errorf("answer key before the review rule shows it: %s", l)
 	}
 	// The detectors see a key where the review rule shows one: the
 	// taker's submitted KC-104 attempt (review: answers).
@@ -816,13 +822,13 @@ func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld 
 		if r.Status != 201 {
 			t.Fatalf("%s starts %s: %d %s", who, course, r.Status, r.Body)
 		}
-		w.checkTaker(t, "the start of "+who+"'s "+course+" attempt", r.Header, r.Body)
+		w.checkTaker(t, "the start of "+who+"'s "+course+" attempt", r.Header, r.Body, false)
 		var a struct {
 			ID string `json:"id"`
 		}
 		r.JSON(t, &a)
 		got := s.Do(t, "GET", "/api/v1/attempts/"+a.ID, token, nil)
-		w.checkTaker(t, "GET of "+who+"'s open "+course+" attempt", got.Header, got.Body)
+		w.checkTaker(t, "GET of "+who+"'s open "+course+" attempt", got.Header, got.Body, false)
 		return a.ID
 	}
 	sameTok, otherTok := s.LoginDemo(t, w.same.Email), s.LoginDemo(t, w.other.Email)
@@ -835,6 +841,21 @@ func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld 
 	if r := s.Do(t, "POST", "/api/v1/attempts/"+w.attempts["same"]+"/submit", sameTok, nil); r.Status != 200 {
 		t.Fatalf("submit the NT CTV's attempt: %d %s", r.Status, r.Body)
 	}
+	// A course whose review shows the score alone: after submitting, the
+	// taker still receives no key (nor which questions were right).
+	scoreOnly := start1("the NT CTV", w.tokens["ctv"], scoreOnlyCourse)
+	r := s.Do(t, "POST", "/api/v1/attempts/"+scoreOnly+"/submit", w.tokens["ctv"], map[string]any{"answers": map[string][]string{}})
+	if r.Status != 200 {
+		t.Fatalf("submit the score-only attempt: %d %s", r.Status, r.Body)
+	}
+	w.checkTaker(t, "the result of a score-only attempt", r.Header, r.Body, true)
+	r = s.Do(t, "GET", "/api/v1/attempts/"+scoreOnly, w.tokens["ctv"], nil)
+	w.checkTaker(t, "GET of a submitted score-only attempt", r.Header, r.Body, true)
+	r = s.Page(t, "/attempts/"+scoreOnly, w.tokens["ctv"])
+	if r.Status != 200 || !strings.Contains(string(r.Body), "Khóa học này chỉ cho xem điểm") {
+		t.Errorf("the page of a submitted score-only attempt: %d %s", r.Status, truncate(r.Body))
+	}
+	w.checkTaker(t, "the page of a submitted score-only attempt", r.Header, r.Body, true)
 	if n, err := s.App.DB.Collection("sessions").CountDocuments(context.Background(), map[string]any{}); err != nil || n != 4 {
 		t.Fatalf("%d sessions (%v), want 4", n, err)
 	}
@@ -868,4 +889,37 @@ func (w *matrixWorld) checkListCounts(t *testing.T, all []collaborators.Collabor
 	if l.Total != 0 {
 		t.Errorf("the team leader of NT filtering LT lists %d", l.Total)
 	}
+}
+
+// scoreOnlyCourse is a copy of KC-103 whose review shows the score alone
+// (no shipped course does).
+const scoreOnlyCourse = "KC-193"
+
+// matrixCourses is the product's catalog with scoreOnlyCourse added.
+func matrixCourses(t *testing.T) fs.FS {
+	t.Helper()
+	m := fstest.MapFS{}
+	err := fs.WalkDir(content.FS, "courses", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(content.FS, p)
+		if err != nil {
+			return err
+		}
+		m[p] = &fstest.MapFile{Data: b}
+		if rest, ok := strings.CutPrefix(p, "courses/KC-103/"); ok {
+			b = bytes.Replace(b, []byte("code: KC-103"), []byte("code: "+scoreOnlyCourse), 1)
+			b = bytes.Replace(b, []byte("review: answers"), []byte("review: score_only"), 1)
+			m["courses/"+scoreOnlyCourse+"/"+rest] = &fstest.MapFile{Data: b}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(m["courses/"+scoreOnlyCourse+"/quiz.yaml"].Data, []byte("review: score_only")) {
+		t.Fatal("the score-only copy of KC-103 was not made")
+	}
+	return m
 }

@@ -29,7 +29,7 @@ type TakerQuestion struct {
 type ReviewItem struct {
 	QuestionID string   `json:"question_id"`
 	Chosen     []string `json:"chosen"`
-	Correct    []string `json:"correct,omitempty"` // only when the course's review setting shows answers
+	Correct    []string `json:"correct"`
 	IsCorrect  bool     `json:"is_correct"`
 }
 
@@ -42,7 +42,7 @@ type Result struct {
 	PassMark    float64      `json:"pass_mark"`
 	SubmittedAt time.Time    `json:"submitted_at"`
 	Late        bool         `json:"late"`
-	Review      []ReviewItem `json:"review,omitempty"`
+	Review      []ReviewItem `json:"review,omitempty"` // per question, only when the course's review setting shows answers
 }
 
 // AttemptView is an attempt as its taker sees it. Before submission it
@@ -113,13 +113,15 @@ func View(a Attempt, lang string, now time.Time) AttemptView {
 		v.RemainingSeconds = 0
 		r := &Result{Score: a.Score, Passed: a.Passed, Correct: a.Correct, Total: len(a.Questions), PassMark: a.PassMark,
 			SubmittedAt: a.SubmittedAt, Late: a.Late}
+		// A score-only course shows the score alone: which questions were
+		// right tells the key too (a wrong true/false names the right one).
 		for _, q := range a.Questions {
-			item := ReviewItem{QuestionID: q.ID, Chosen: a.Answers[q.ID], IsCorrect: q.IsCorrect(a.Answers[q.ID])}
+			if a.Review == courses.ReviewScoreOnly {
+				break
+			}
+			item := ReviewItem{QuestionID: q.ID, Chosen: a.Answers[q.ID], IsCorrect: q.IsCorrect(a.Answers[q.ID]), Correct: q.CorrectIDs()}
 			if item.Chosen == nil {
 				item.Chosen = []string{}
-			}
-			if a.Review != courses.ReviewScoreOnly {
-				item.Correct = q.CorrectIDs()
 			}
 			r.Review = append(r.Review, item)
 		}

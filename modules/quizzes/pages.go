@@ -207,8 +207,9 @@ func (m *Module) renderAttempt(c *fiber.Ctx, status int, problem string) error {
 	}{Course: course, Attempt: v, Mine: mine, Closed: c.Query("closed") != "", Answered: len(v.Answers), Problem: problem}
 	if r := v.Result; r != nil {
 		d.Percent, d.PassPercent = percent(r.Score), percent(r.PassMark)
-		for i, q := range v.Questions {
-			item := r.Review[i]
+		// A score-only course has no review: the page shows the score alone.
+		for i, item := range r.Review {
+			q := v.Questions[i]
 			d.ShowKey = d.ShowKey || len(item.Correct) > 0
 			d.Questions = append(d.Questions, reviewQuestion{N: i + 1, Text: q.Text,
 				Chosen: optionTexts(q, item.Chosen), Key: optionTexts(q, item.Correct), Right: item.IsCorrect})
