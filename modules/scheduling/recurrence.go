@@ -59,6 +59,9 @@ func Occurrences(rule string, start time.Time) (times []time.Time, err error) {
 		if !ok {
 			break
 		}
+		if n := len(times); n > 0 && !t.After(times[n-1]) {
+			continue // BYHOUR=8,8 names one time twice: one session
+		}
 		times = append(times, t)
 	}
 	switch {
