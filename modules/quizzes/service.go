@@ -493,22 +493,34 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 
 // Sweep grades every open attempt whose time ran out with its saved
 // answers, and archives graded ones a crash left behind. It returns how
-// many it closed. A job runs it every minute.
+// many it closed. A job runs it every minute. An attempt that cannot be
+// graded is logged and stays for the next run; the others are graded.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	now := s.d.Clock.Now()
 	due, err := s.d.Store.LiveToSweep(ctx, now)
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	n, bad := 0, 0
 	for _, a := range due {
-		if err := s.hydrate(ctx, &a); err != nil {
-			return n, err
+		err := s.hydrate(ctx, &a)
+		if err == nil {
+			_, err = s.finish(ctx, a, nil, now)
 		}
-		if _, err := s.finish(ctx, a, nil, now); err != nil {
-			return n, err
+		if err != nil {
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			// One attempt that cannot be graded stays live for the next
+			// sweep; the others are graded.
+			bad++
+			s.d.Logger.ErrorContext(ctx, "sweeping an attempt failed", "attempt", a.ID, "err", err)
+			continue
 		}
 		n++
+	}
+	if bad > 0 {
+		return n, fmt.Errorf("sweep: %d attempts could not be graded (see the log); %d were", bad, n)
 	}
 	return n, nil
 }
