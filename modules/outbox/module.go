@@ -64,10 +64,12 @@ func status(c *fiber.Ctx) (mail.Status, error) {
 	return "", errs.Field("status", "must be queued, sent or failed")
 }
 
-// messageID is the :id parameter, unescaped (keys hold colons).
+// messageID is the :id parameter (keys hold colons), which the platform
+// has already percent-decoded: decoding it again would turn an id holding
+// "%3A" into another one.
 func messageID(c *fiber.Ctx) (string, error) {
-	id, err := url.PathUnescape(c.Params("id"))
-	if err != nil || id == "" {
+	id := c.Params("id")
+	if id == "" {
 		return "", errs.E(errs.NotFound, "no such message")
 	}
 	return id, nil

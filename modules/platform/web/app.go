@@ -111,6 +111,8 @@ func New(opts Options) (*Platform, error) {
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Path parameters arrive percent-decoded (params.go).
+		UnescapePath: true,
 	})
 	p.metrics = newHTTPMetrics(opts.Registry)
 	p.App.Use(p.outer)

@@ -48,7 +48,7 @@ func (rt *Router) Delete(path string, doc Doc, h fiber.Handler) {
 }
 
 func (rt *Router) add(method, path string, doc Doc, h fiber.Handler) {
-	rt.r.Add(method, path, rt.p.guard, h)
+	rt.r.Add(method, path, rt.p.guard, checkParams, h)
 	if rt.prefix == "/api/v1" {
 		rt.p.Docs.Add(method, rt.prefix+path, doc)
 	}
