@@ -558,8 +558,8 @@ func (o *Outbox) takeOneByOne(ctx context.Context, now, until time.Time, token s
 	if err != nil {
 		return nil, err
 	}
-	var due []outboxDoc
-	if err := cur.All(ctx, &due); err != nil {
+	due, err := o.decodeEach(ctx, cur, now)
+	if err != nil {
 		return nil, err
 	}
 	for i := range due {
@@ -611,9 +611,34 @@ func (o *Outbox) take(ctx context.Context, ids []string, now, until time.Time, t
 	if err != nil {
 		return nil, err
 	}
-	var docs []outboxDoc
-	err = cur.All(ctx, &docs)
-	return docs, err
+	return o.decodeEach(ctx, cur, now)
+}
+
+// decodeEach reads a cursor's envelopes one by one: one that does not
+// decode (written by no version of this code) is failed alone, by `_id`,
+// where decoding them all at once failed every lease and stalled the queue.
+func (o *Outbox) decodeEach(ctx context.Context, cur *mongo.Cursor, now time.Time) ([]outboxDoc, error) {
+	defer cur.Close(ctx)
+	var out []outboxDoc
+	for cur.Next(ctx) {
+		var d outboxDoc
+		if err := cur.Decode(&d); err != nil {
+			// Replaced by a readable failed envelope, so that the outbox's
+			// lists still read; what can be read of it is kept.
+			raw := cur.Current
+			id, _ := raw.Lookup("_id").StringValueOK()
+			bad := outboxDoc{ID: id, Status: string(Failed), LastError: "the message cannot be read: " + err.Error(),
+				NextAttemptAt: now, CreatedAt: now, FailedAt: now}
+			bad.Subject, _ = raw.Lookup("subject").StringValueOK()
+			bad.To.Email, _ = raw.Lookup("to", "email").StringValueOK()
+			if _, err := o.live.ReplaceOne(ctx, bson.D{{Key: "_id", Value: raw.Lookup("_id")}}, bad); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, cur.Err()
 }
 
 // leased is the filter of the given messages still held under the given lease.
