@@ -125,10 +125,11 @@ func NormalizePhone(s string) (string, bool) {
 	return s, true
 }
 
-// ValidDate reports whether s is a calendar date written YYYY-MM-DD.
+// ValidDate reports whether s is a calendar date written YYYY-MM-DD, from
+// 2000 to 2099: a contract of year 0001 or 9999 is a typing error.
 func ValidDate(s string) bool {
-	_, err := time.Parse("2006-01-02", s)
-	return err == nil
+	t, err := time.Parse("2006-01-02", s)
+	return err == nil && t.Year() >= 2000 && t.Year() <= 2099
 }
 
 func validStatus(s string) bool {
@@ -210,10 +211,10 @@ func (c Contract) validate() []errs.FieldError {
 	}
 	startOK, endOK := ValidDate(c.StartsOn), ValidDate(c.EndsOn)
 	if !startOK {
-		fe = append(fe, errs.FieldError{Field: "contract.starts_on", Message: "must be a date written YYYY-MM-DD"})
+		fe = append(fe, errs.FieldError{Field: "contract.starts_on", Message: "must be a date written YYYY-MM-DD, from 2000 to 2099"})
 	}
 	if !endOK {
-		fe = append(fe, errs.FieldError{Field: "contract.ends_on", Message: "must be a date written YYYY-MM-DD"})
+		fe = append(fe, errs.FieldError{Field: "contract.ends_on", Message: "must be a date written YYYY-MM-DD, from 2000 to 2099"})
 	}
 	if startOK && endOK && c.EndsOn <= c.StartsOn {
 		fe = append(fe, errs.FieldError{Field: "contract.ends_on", Message: "must be after contract.starts_on"})

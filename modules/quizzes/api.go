@@ -225,6 +225,10 @@ func (m *Module) apiList(c *fiber.Ctx) error {
 }
 
 func (m *Module) apiMine(c *fiber.Ctx) error {
+	// The paging is checked for staff too, whose list is always empty.
+	if _, _, err := web.Page(c); err != nil {
+		return err
+	}
 	p := web.PrincipalOf(c)
 	if p.CollaboratorID == "" {
 		return c.JSON(web.List[ResultRow]{Items: []ResultRow{}})

@@ -62,6 +62,9 @@ func DecodeStrict(body []byte, dst any) error {
 	if path, bad := invalidText(body, raw); bad {
 		return errs.Field(path, utf8Message)
 	}
+	if raw == nil {
+		return errs.Field("body", "must be a JSON %s, not null", bodyKind(reflect.TypeOf(dst)))
+	}
 	if path := operatorKey(raw, ""); path != "" {
 		return errs.Field(path, "keys starting with $ are not accepted")
 	}
@@ -83,6 +86,20 @@ func DecodeStrict(body []byte, dst any) error {
 		return decodeError(err)
 	}
 	return nil
+}
+
+// bodyKind names what a body decoded into a value of t looks like.
+func bodyKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	}
+	return "value"
 }
 
 // operatorKey returns the path of the first object key starting with `$`.

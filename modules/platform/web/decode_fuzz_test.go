@@ -59,6 +59,7 @@ func TestDecodeStrictRefuses(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, body, field string }{
 		{"empty", ``, "body"},
+		{"null", `null`, "body"},
 		{"truncated", validSample[:len(validSample)/2], "body"},
 		{"two values", validSample + validSample, "body"},
 		{"trailing garbage", `{"title":"x"} x`, "body"},

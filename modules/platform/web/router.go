@@ -1,6 +1,9 @@
 package web
 
 import (
+	"strings"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -48,8 +51,28 @@ func (rt *Router) Delete(path string, doc Doc, h fiber.Handler) {
 }
 
 func (rt *Router) add(method, path string, doc Doc, h fiber.Handler) {
-	rt.r.Add(method, path, rt.p.guard, checkParams, h)
+	rt.r.Add(method, path, rt.p.guard, checkParams, rejectOperatorForms, h)
 	if rt.prefix == "/api/v1" {
 		rt.p.Docs.Add(method, rt.prefix+path, doc)
 	}
+}
+
+// rejectOperatorForms refuses a posted form whose field names look like
+// Mongo operators or nested keys (`area_code[$ne]=x`), as the query's are
+// refused: no form has such a field, and a handler reading area_code would
+// otherwise go on without it (a session form made a network-wide session).
+func rejectOperatorForms(c *fiber.Ctx) error {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationForm) {
+		return c.Next()
+	}
+	var bad string
+	c.Request().PostArgs().VisitAll(func(k, _ []byte) {
+		if bad == "" && strings.ContainsAny(string(k), "$[]") {
+			bad = string(k)
+		}
+	})
+	if bad != "" {
+		return errs.Field(bad, "unsupported form field: operators and nested keys are not accepted")
+	}
+	return c.Next()
 }
