@@ -374,7 +374,7 @@ func (m *Module) apiExportCSV(c *fiber.Ctx) error {
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\xef\xbb\xbf") // a BOM, so spreadsheet programs read UTF-8
-	w := csvx.NewWriter(&buf) // cells a user typed can never run as formulas
+	w := csvx.NewWriter(&buf)       // cells a user typed can never run as formulas
 	_ = w.Write(exportHeader)
 	for _, r := range rows {
 		_ = w.Write(r.cells(m.statusLabel(web.Lang(c))))

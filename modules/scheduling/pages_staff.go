@@ -422,12 +422,28 @@ func (m *Module) renderRoster(c *fiber.Ctx, status int, problem string) error {
 }
 
 // rosterPost records the marks that changed, "mark all unmarked present"
-// and a walk-in, then shows the sheet again.
+// and a walk-in, then shows the sheet again. A mark or walk-in naming
+// someone outside the caller's sheet answers 404 and records nothing.
 func (m *Module) rosterPost(c *fiber.Ctx) error {
 	scope := web.ScopeOf(c)
 	x, lines, err := m.svc.Roster(c.UserContext(), scope, c.Params("id"))
 	if err != nil {
 		return err
+	}
+	// A mark for someone not on the caller's sheet (another district's
+	// person, for a team leader) is refused, as the API refuses it.
+	onSheet := make(map[string]bool, len(lines))
+	for _, l := range lines {
+		onSheet[l.Person.ID] = true
+	}
+	stranger := false
+	c.Request().PostArgs().VisitAll(func(k, _ []byte) {
+		if id, ok := strings.CutPrefix(string(k), "st."); ok && !onSheet[id] {
+			stranger = true
+		}
+	})
+	if stranger {
+		return m.renderRoster(c, fiber.StatusNotFound, "roster.err.unknown_person")
 	}
 	var marks []MarkInput
 	given := map[string]bool{}

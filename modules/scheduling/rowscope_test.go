@@ -200,9 +200,13 @@ func TestTeamLeaderKeepsToTheirDistrictInsideASession(t *testing.T) {
 	}
 	f.Get(roster)
 	before := getSession(t, s, network.ID)
-	if r := f.Post(roster, url.Values{"st." + o1.ID: {"absent"}, "action": {"save"}}); r.Status != 303 || r.Location != roster+"?saved=0" {
+	if r := f.Post(roster, url.Values{"st." + o1.ID: {"absent"}, "st." + b.ID: {"absent"}, "action": {"save"}}); r.Status != 404 || !strings.Contains(r.Body, "Không tìm thấy cộng tác viên này; chưa lưu gì.") {
 		t.Errorf("a mark of another district's person by form: %d %q", r.Status, r.Location)
 	}
+	if markOf(getSession(t, s, network.ID), b.ID) != "excused" {
+		t.Errorf("a refused form recorded its other line")
+	}
+	f.Get(roster)
 	if r := f.Post(roster, url.Values{"action": {"all_present"}}); r.Status != 303 {
 		t.Errorf("all present: %d", r.Status)
 	}
