@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -197,6 +198,18 @@ func TestClientKey(t *testing.T) {
 	for n, want := range map[int]time.Duration{accounts.ClientFreeFailures: 0, accounts.ClientFreeFailures + 1: time.Second, accounts.ClientFreeFailures + 3: 4 * time.Second, 200: accounts.MaxLock} {
 		if got := accounts.ClientLockFor(n); got != want {
 			t.Errorf("ClientLockFor(%d) = %v, want %v", n, got, want)
+		}
+	}
+}
+
+func TestNormalizeEmailRefusesLookAlikes(t *testing.T) {
+	t.Parallel()
+	if got, err := accounts.NormalizeEmail("  An.Nguyen@Example.VN "); err != nil || got != "an.nguyen@example.vn" {
+		t.Errorf("plain address: %q %v", got, err)
+	}
+	for _, bad := range []string{"an.nguyen@example.vn\u200b", "an\u200d.nguyen@example.vn", "nguye\u0302n@example.vn", "nguyễn@example.vn", "an nguyen@example.vn", "an\t@example.vn"} {
+		if _, err := accounts.NormalizeEmail(bad); err == nil || !strings.Contains(err.Error(), "email") {
+			t.Errorf("NormalizeEmail(%q) = %v, want an error naming email", bad, err)
 		}
 	}
 }

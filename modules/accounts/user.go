@@ -105,11 +105,19 @@ func ClientKey(client string) string {
 	return a.String()
 }
 
-// NormalizeEmail lowercases and trims an address and checks its form.
+// NormalizeEmail lowercases and trims an address and checks its form. An
+// address is ASCII, as the collaborator registry's are: a zero-width
+// character or a decomposed accent would make a second account that looks
+// like the first.
 func NormalizeEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
 		return "", errs.Field("email", "is required")
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return "", errs.Field("email", "is not a valid email address: letters, digits and . _ %% + - only, without accents or invisible characters")
+		}
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s, "@") || len(s) > 254 {
