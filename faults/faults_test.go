@@ -138,30 +138,49 @@ func (r *report) table() string {
 }
 
 // TestFaults runs every case and prints the table docs/RELIABILITY.md
-// publishes. Each case also runs alone: -run TestFaults/<case>.
+// publishes. Each case also runs alone: -run 'TestFaults/Lanes/.*/<case>'.
 func TestFaults(t *testing.T) {
 	var rep report
-	cases := []struct {
+	type fault struct {
 		name string
 		run  func(t *testing.T) row
+	}
+	// Two lanes run side by side: the service in this process (on the
+	// package's store) and the service in a child process (on a store of
+	// its own); the cases of a lane run one after another.
+	lanes := []struct {
+		name   string
+		faults []fault
 	}{
-		{"SMTPDownDuringFanOut", smtpDown},
-		{"SlowSMTPTwoWorkers", slowSMTP},
-		{"TemporaryFailureThenSuccess", temporaryFailure},
-		{"PermanentFailureAndRetry", permanentFailure},
-		{"PoisonRefusedAmong500", poisonRefused},
-		{"SIGKILLMidSend", sigkillMidSend},
-		{"SIGTERMUnderLoad", sigtermUnderLoad},
-		{"RestartDuringQuizAttempts", quizRestart},
+		{"InProcess", []fault{
+			{"SMTPDownDuringFanOut", smtpDown},
+			{"SlowSMTPTwoWorkers", slowSMTP},
+			{"TemporaryFailureThenSuccess", temporaryFailure},
+			{"PermanentFailureAndRetry", permanentFailure},
+			{"PoisonRefusedAmong500", poisonRefused},
+			{"PoisonUncomposableAmong500", poisonUncomposable},
+		}},
+		{"Process", []fault{
+			{"SIGKILLMidSend", sigkillMidSend},
+			{"SIGTERMUnderLoad", sigtermUnderLoad},
+			{"RestartDuringQuizAttempts", quizRestart},
+		}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			start := time.Now()
-			x := c.run(t)
-			x.Took = time.Since(start)
-			rep.add(t, x)
-		})
-	}
+	t.Run("Lanes", func(t *testing.T) {
+		for _, lane := range lanes {
+			t.Run(lane.name, func(t *testing.T) {
+				t.Parallel()
+				for _, f := range lane.faults {
+					t.Run(f.name, func(t *testing.T) {
+						start := time.Now()
+						x := f.run(t)
+						x.Took = time.Since(start)
+						rep.add(t, x)
+					})
+				}
+			})
+		}
+	})
 	t.Logf("faults:\n%s", rep.table())
 }
 
