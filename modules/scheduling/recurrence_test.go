@@ -106,3 +106,25 @@ func FuzzOccurrences(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkOccurrences: the cost of the rules a series is made from, and
+// of the largest rules still accepted or refused only after expansion
+// (allocations per rule are bounded by MaxOccurrences+1 sessions and one
+// period of the rule, whatever its UNTIL).
+func BenchmarkOccurrences(b *testing.B) {
+	tenYears := t0.AddDate(10, 0, 0).Add(-time.Hour).Format("20060102T150405Z")
+	for name, rule := range map[string]string{
+		"weekly-12":              "FREQ=WEEKLY;COUNT=12",
+		"daily-ten-years":        "FREQ=DAILY;UNTIL=" + tenYears,
+		"daily-never-matching":   "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=52",
+		"secondly-refused":       "FREQ=SECONDLY;UNTIL=" + tenYears,
+		"yearly-every-hour-days": "FREQ=YEARLY;BYYEARDAY=1,2,3,4,5,6,7,8,9,10;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;UNTIL=" + tenYears,
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = Occurrences(rule, t0)
+			}
+		})
+	}
+}
