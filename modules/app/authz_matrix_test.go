@@ -122,9 +122,10 @@ type matrixWorld struct {
 	self, leader, same, other, other2, tb collaborators.Collaborator
 	ctvUserID                             string
 
-	sessions map[string]string // target → session id
-	attempts map[string]string // self, leader, same, other → KC-103 attempt; submit:self, submit:leader → KC-104
-	rsvp     string            // the NT CTV's RSVP token for the own session
+	sessions map[string]string              // target → session id
+	attempts map[string]string              // self, leader, same, other → KC-103 attempt; submit:self, submit:leader → KC-104
+	rsvp     string                         // the NT CTV's RSVP token for the own session
+	right    map[string]map[string][]string // attempt → its right answers
 
 	mu           sync.Mutex
 	answerKeys   []string // where a taker received an answer key before the review rule allows
@@ -233,11 +234,13 @@ func matrixRoutes() map[string]matrixRoute {
 		st := map[string]string{tOwn: "present", tSame: "present", tOther: "present", tNetwork: "late"}[target]
 		return []map[string]string{{"collaborator_id": id, "status": st}}
 	}
-	// The roster form adds a walk-in: on the network session the LT CTV
-	// (already on the sheet for staff, out of reach for a team leader).
+	// The roster form names, on the network session, the LT CTV (on the
+	// sheet for staff, with the mark they have; out of reach for a team
+	// leader) in a mark and as a walk-in.
 	rosterForm := func(w *matrixWorld, role, target string) any {
 		f := url.Values{"action": {"save"}}
 		if target == tNetwork {
+			f.Set("st."+w.other.ID, "late")
 			f.Set("walkin", w.other.ID)
 		}
 		return f
@@ -291,14 +294,23 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /collaborators/:id":            collab("GET", "/collaborators/%s", true, nil),
 
 		// Courses and quizzes.
-		"GET /api/v1/courses":                     none(api("GET", "/api/v1/courses", nil)),
-		"GET /api/v1/courses/:code":               none(api("GET", "/api/v1/courses/KC-103", nil)),
-		"GET /courses":                            none(page("GET", "/courses", nil)),
-		"GET /courses/:code":                      none(page("GET", "/courses/KC-103", nil)),
-		"POST /api/v1/courses/:code/attempts":     none(matrixReq{method: "POST", path: "/api/v1/courses/KC-103/attempts", taker: true}),
-		"GET /api/v1/attempts/:id":                attempt("GET", "/api/v1/attempts/%s", false, nil, false),
-		"PUT /api/v1/attempts/:id/answers":        attempt("PUT", "/api/v1/attempts/%s/answers", false, map[string]any{"answers": map[string][]string{}}, false),
-		"POST /api/v1/attempts/:id/submit":        attempt("POST", "/api/v1/attempts/%s/submit", false, nil, true),
+		"GET /api/v1/courses":                 none(api("GET", "/api/v1/courses", nil)),
+		"GET /api/v1/courses/:code":           none(api("GET", "/api/v1/courses/KC-103", nil)),
+		"GET /courses":                        none(page("GET", "/courses", nil)),
+		"GET /courses/:code":                  none(page("GET", "/courses/KC-103", nil)),
+		"POST /api/v1/courses/:code/attempts": none(matrixReq{method: "POST", path: "/api/v1/courses/KC-103/attempts", taker: true}),
+		"GET /api/v1/attempts/:id":            attempt("GET", "/api/v1/attempts/%s", false, nil, false),
+		"PUT /api/v1/attempts/:id/answers":    attempt("PUT", "/api/v1/attempts/%s/answers", false, map[string]any{"answers": map[string][]string{}}, false),
+		"POST /api/v1/attempts/:id/submit": {targets: personTargets, build: func(w *matrixWorld, role, target string) matrixReq {
+			// The caller's own attempt is submitted with the right answers
+			// (it passes: the key may show); the others' with none.
+			id := w.submitAttempt(role, target)
+			var body any
+			if target == tOwn {
+				body = map[string]any{"answers": w.right[id]}
+			}
+			return api("POST", "/api/v1/attempts/"+id+"/submit", body)
+		}},
 		"GET /api/v1/me/attempts":                 none(api("GET", "/api/v1/me/attempts", nil)),
 		"GET /api/v1/courses/:code/results":       none(api("GET", "/api/v1/courses/KC-103/results", nil)),
 		"GET /api/v1/courses/:code/item-analysis": none(api("GET", "/api/v1/courses/KC-103/item-analysis", nil)),
@@ -506,38 +518,61 @@ func bodyText(t *testing.T, header http.Header, body []byte) string {
 	return string(body)
 }
 
-// answerKeyFields are the names an answer key travels under in JSON (a
+// What a quiz taker may receive depends on where the attempt stands and
+// on the course's review rule.
+type keyRule int
+
+const (
+	// keyOpen: before submitting, nothing of the key — no result, no
+	// review, no right options.
+	keyOpen keyRule = iota
+	// keyScoreOnly: submitted, in a score-only course: the score alone —
+	// no review (which questions were right tells the key too).
+	keyScoreOnly
+	// keyWithheld: submitted and failed where the right options wait for a
+	// pass (answers_after_pass): the review may say right or wrong, never
+	// the right options.
+	keyWithheld
+)
+
+// forbidden are, per rule, the JSON names an answer key travels under (a
 // number named "correct" is a result's count of right answers: the score).
-var answerKeyFields = map[string]bool{"correct": true, "is_correct": true, "correct_ids": true, "answer_key": true, "key": true, "review": true, "result": true}
+var forbidden = map[keyRule]map[string]bool{
+	keyOpen:      {"correct": true, "is_correct": true, "correct_ids": true, "answer_key": true, "key": true, "review": true, "result": true},
+	keyScoreOnly: {"correct": true, "is_correct": true, "correct_ids": true, "answer_key": true, "key": true, "review": true},
+	keyWithheld:  {"correct": true, "correct_ids": true, "answer_key": true, "key": true},
+}
 
-// answerKeyInPage finds an answer key on a page: the review section of a
-// result and its "right answer" lines, or markup naming a key. (Question
-// texts may say "chọn tất cả đáp án đúng": words alone prove nothing.)
-var answerKeyInPage = regexp.MustCompile(`(?i)id="review"|<dt>\s*(Đáp án đúng|Right answer)\s*</dt>|data-correct|is_correct|answer[-_]?key`)
+// inPage finds, per rule, an answer key on a page: the review section of a
+// result, its "right answer" lines, markup naming a key. (Question texts
+// may say "chọn tất cả đáp án đúng": words alone prove nothing.)
+var inPage = map[keyRule]*regexp.Regexp{
+	keyOpen:      regexp.MustCompile(`(?i)id="review"|<dt>\s*(Đáp án đúng|Right answer)\s*</dt>|data-correct|is_correct|answer[-_]?key`),
+	keyScoreOnly: regexp.MustCompile(`(?i)id="review"|<dt>\s*(Đáp án đúng|Right answer)\s*</dt>|data-correct|is_correct|answer[-_]?key`),
+	keyWithheld:  regexp.MustCompile(`(?i)<dt>\s*(Đáp án đúng|Right answer)\s*</dt>|data-correct|answer[-_]?key`),
+}
 
-// keyFields lists the answer-key fields anywhere in a JSON document; once
-// the attempt is submitted, its result (the score) is no key.
-func keyFields(v any, path string, submitted bool) []string {
+// keyFields lists the fields of a JSON document the rule forbids.
+func keyFields(v any, path string, rule keyRule) []string {
 	var out []string
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if _, count := e.(float64); answerKeyFields[strings.ToLower(k)] && !(k == "correct" && count) && !(k == "result" && submitted) {
+			if _, count := e.(float64); forbidden[rule][strings.ToLower(k)] && !(k == "correct" && count) {
 				out = append(out, path+"."+k)
 			}
-			out = append(out, keyFields(e, path+"."+k, submitted)...)
+			out = append(out, keyFields(e, path+"."+k, rule)...)
 		}
 	case []any:
 		for i, e := range x {
-			out = append(out, keyFields(e, fmt.Sprintf("%s[%d]", path, i), submitted)...)
+			out = append(out, keyFields(e, fmt.Sprintf("%s[%d]", path, i), rule)...)
 		}
 	}
 	return out
 }
 
-// answerKey lists the answer-key fields of a JSON body, or the key
-// markup of a page.
-func answerKey(t *testing.T, header http.Header, body []byte, submitted bool) []string {
+// answerKey lists what a body carries that the rule forbids.
+func answerKey(t *testing.T, header http.Header, body []byte, rule keyRule) []string {
 	t.Helper()
 	if strings.Contains(header.Get("Content-Type"), "json") {
 		var v any
@@ -545,24 +580,19 @@ func answerKey(t *testing.T, header http.Header, body []byte, submitted bool) []
 			t.Errorf("not JSON: %v: %s", err, truncate(body))
 			return nil
 		}
-		return keyFields(v, "", submitted)
+		return keyFields(v, "", rule)
 	}
-	if m := answerKeyInPage.FindString(string(body)); m != "" {
+	if m := inPage[rule].FindString(string(body)); m != "" {
 		return []string{m}
 	}
 	return nil
 }
 
-func hasKey(t *testing.T, header http.Header, body []byte) bool {
-	return len(answerKey(t, header, body, true)) > 0
-}
-
 // checkTaker counts an answer a quiz taker received before the review rule
-// shows the key (before submitting; ever, for a score-only course), and
-// records any answer key in it.
-func (w *matrixWorld) checkTaker(t *testing.T, what string, header http.Header, body []byte, submitted bool) {
+// shows the key, and records any answer key in it.
+func (w *matrixWorld) checkTaker(t *testing.T, what string, header http.Header, body []byte, rule keyRule) {
 	t.Helper()
-	leaks := answerKey(t, header, body, submitted)
+	leaks := answerKey(t, header, body, rule)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.keyChecked++
@@ -637,7 +667,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 							w.mu.Unlock()
 						}
 						if req.taker && (role == "ctv" || role == "team_leader") && status < 300 {
-							w.checkTaker(t, what, header, body, false)
+							w.checkTaker(t, what, header, body, keyOpen)
 						}
 						if *updateMatrix {
 							continue
@@ -679,15 +709,15 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, l := range w.answerKeys {
 		t.Errorf("answer key before the review rule shows it: %s", l)
 	}
-	// The detectors see a key where the review rule shows one: the
-	// taker's submitted KC-104 attempt (review: answers).
+	// The detectors see the key where the review rule shows it: the
+	// taker's KC-104 attempt, submitted with the right answers (passed).
 	for _, role := range []string{"ctv", "team_leader"} {
 		id := w.submitAttempt(role, tOwn)
-		if r := w.s.Do(t, "GET", "/api/v1/attempts/"+id, w.tokens[role], nil); !hasKey(t, r.Header, r.Body) {
-			t.Errorf("the answer-key detector misses the key of %s's submitted attempt (API): %s", role, truncate(r.Body))
+		if r := w.s.Do(t, "GET", "/api/v1/attempts/"+id, w.tokens[role], nil); len(answerKey(t, r.Header, r.Body, keyWithheld)) == 0 {
+			t.Errorf("the answer-key detector misses the key of %s's passed attempt (API): %s", role, truncate(r.Body))
 		}
-		if r := w.s.Page(t, "/attempts/"+id, w.tokens[role]); !hasKey(t, r.Header, r.Body) {
-			t.Errorf("the answer-key detector misses the key of %s's submitted attempt (page)", role)
+		if r := w.s.Page(t, "/attempts/"+id, w.tokens[role]); len(answerKey(t, r.Header, r.Body, keyWithheld)) == 0 {
+			t.Errorf("the answer-key detector misses the key of %s's passed attempt (page)", role)
 		}
 	}
 	if w.scopeChecked < 100 || w.keyChecked < 8 {
@@ -753,7 +783,8 @@ func (w *matrixWorld) email(role string) string {
 // leader invited; same: another NT CTV), LT (other) and the whole network.
 func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld {
 	t.Helper()
-	w := &matrixWorld{s: s, tokens: map[string]string{}, sessions: map[string]string{}, attempts: map[string]string{}}
+	w := &matrixWorld{s: s, tokens: map[string]string{}, sessions: map[string]string{}, attempts: map[string]string{},
+		right: map[string]map[string][]string{}}
 	ctvs := func(area string) []collaborators.Collaborator {
 		var out []collaborators.Collaborator
 		for _, c := range s.Collaborators(t) {
@@ -822,13 +853,28 @@ func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld 
 		if r.Status != 201 {
 			t.Fatalf("%s starts %s: %d %s", who, course, r.Status, r.Body)
 		}
-		w.checkTaker(t, "the start of "+who+"'s "+course+" attempt", r.Header, r.Body, false)
+		w.checkTaker(t, "the start of "+who+"'s "+course+" attempt", r.Header, r.Body, keyOpen)
 		var a struct {
-			ID string `json:"id"`
+			ID        string `json:"id"`
+			Questions []struct {
+				ID string `json:"id"`
+			} `json:"questions"`
 		}
 		r.JSON(t, &a)
+		c, ok := s.App.Courses.Course(course)
+		if !ok {
+			t.Fatalf("no course %s", course)
+		}
+		w.right[a.ID] = map[string][]string{}
+		for _, q := range a.Questions {
+			for _, bq := range c.Quiz.Questions {
+				if bq.ID == q.ID {
+					w.right[a.ID][q.ID] = bq.CorrectIDs()
+				}
+			}
+		}
 		got := s.Do(t, "GET", "/api/v1/attempts/"+a.ID, token, nil)
-		w.checkTaker(t, "GET of "+who+"'s open "+course+" attempt", got.Header, got.Body, false)
+		w.checkTaker(t, "GET of "+who+"'s open "+course+" attempt", got.Header, got.Body, keyOpen)
 		return a.ID
 	}
 	sameTok, otherTok := s.LoginDemo(t, w.same.Email), s.LoginDemo(t, w.other.Email)
@@ -848,14 +894,27 @@ func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld 
 	if r.Status != 200 {
 		t.Fatalf("submit the score-only attempt: %d %s", r.Status, r.Body)
 	}
-	w.checkTaker(t, "the result of a score-only attempt", r.Header, r.Body, true)
+	w.checkTaker(t, "the result of a score-only attempt", r.Header, r.Body, keyScoreOnly)
 	r = s.Do(t, "GET", "/api/v1/attempts/"+scoreOnly, w.tokens["ctv"], nil)
-	w.checkTaker(t, "GET of a submitted score-only attempt", r.Header, r.Body, true)
+	w.checkTaker(t, "GET of a submitted score-only attempt", r.Header, r.Body, keyScoreOnly)
 	r = s.Page(t, "/attempts/"+scoreOnly, w.tokens["ctv"])
 	if r.Status != 200 || !strings.Contains(string(r.Body), "Khóa học này chỉ cho xem điểm") {
 		t.Errorf("the page of a submitted score-only attempt: %d %s", r.Status, truncate(r.Body))
 	}
-	w.checkTaker(t, "the page of a submitted score-only attempt", r.Header, r.Body, true)
+	w.checkTaker(t, "the page of a submitted score-only attempt", r.Header, r.Body, keyScoreOnly)
+	// Where the right options wait for a pass, a failed attempt shows none.
+	if c, _ := s.App.Courses.Course("KC-105"); c.Quiz.Review == "answers_after_pass" {
+		failed := start1("the NT CTV", w.tokens["ctv"], "KC-105")
+		r := s.Do(t, "POST", "/api/v1/attempts/"+failed+"/submit", w.tokens["ctv"], map[string]any{"answers": map[string][]string{}})
+		if r.Status != 200 {
+			t.Fatalf("submit a failed KC-105 attempt: %d %s", r.Status, r.Body)
+		}
+		w.checkTaker(t, "the result of a failed attempt (answers after a pass)", r.Header, r.Body, keyWithheld)
+		r = s.Do(t, "GET", "/api/v1/attempts/"+failed, w.tokens["ctv"], nil)
+		w.checkTaker(t, "GET of a failed attempt (answers after a pass)", r.Header, r.Body, keyWithheld)
+		r = s.Page(t, "/attempts/"+failed, w.tokens["ctv"])
+		w.checkTaker(t, "the page of a failed attempt (answers after a pass)", r.Header, r.Body, keyWithheld)
+	}
 	if n, err := s.App.DB.Collection("sessions").CountDocuments(context.Background(), map[string]any{}); err != nil || n != 4 {
 		t.Fatalf("%d sessions (%v), want 4", n, err)
 	}
@@ -891,6 +950,8 @@ func (w *matrixWorld) checkListCounts(t *testing.T, all []collaborators.Collabor
 	}
 }
 
+var reviewLine = regexp.MustCompile(`(?m)^review: .*$`)
+
 // scoreOnlyCourse is a copy of KC-103 whose review shows the score alone
 // (no shipped course does).
 const scoreOnlyCourse = "KC-193"
@@ -910,7 +971,7 @@ func matrixCourses(t *testing.T) fs.FS {
 		m[p] = &fstest.MapFile{Data: b}
 		if rest, ok := strings.CutPrefix(p, "courses/KC-103/"); ok {
 			b = bytes.Replace(b, []byte("code: KC-103"), []byte("code: "+scoreOnlyCourse), 1)
-			b = bytes.Replace(b, []byte("review: answers"), []byte("review: score_only"), 1)
+			b = reviewLine.ReplaceAll(b, []byte("review: score_only"))
 			m["courses/"+scoreOnlyCourse+"/"+rest] = &fstest.MapFile{Data: b}
 		}
 		return nil
