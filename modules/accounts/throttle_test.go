@@ -213,3 +213,32 @@ func TestNormalizeEmailRefusesLookAlikes(t *testing.T) {
 		}
 	}
 }
+
+func TestStaleThrottleRecordsArePurged(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk, NoDemo: true})
+	if r := signIn(t, s, http.DefaultClient, "", "ghost@example.vn", "wrong-password-1"); r.Status != 401 {
+		t.Fatalf("failure: %d", r.Status)
+	}
+	coll := s.App.DB.Collection("login_throttle")
+	ctx := context.Background()
+	count := func() int64 {
+		n, err := coll.CountDocuments(ctx, map[string]any{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 2 { // the client, and the account from the client
+		t.Fatalf("%d throttle records after one failure, want 2", n)
+	}
+	clk.Advance(accounts.ThrottleForget - time.Minute)
+	if n, err := s.App.Accounts.PurgeThrottles(ctx); err != nil || n != 0 || count() != 2 {
+		t.Fatalf("a live record was purged (%d, %v)", n, err)
+	}
+	clk.Advance(2 * time.Minute)
+	if n, err := s.App.Accounts.PurgeThrottles(ctx); err != nil || n != 2 || count() != 0 {
+		t.Fatalf("purge after ThrottleForget: %d removed, %d left, %v", n, count(), err)
+	}
+}
