@@ -489,7 +489,8 @@ func marksOf(cs []collaborators.Collaborator) []personMark {
 func found(text string, marks []personMark) []string {
 	var out []string
 	for _, m := range marks {
-		if strings.Contains(text, m.c.ID) || strings.Contains(text, m.c.Email) || m.name.MatchString(text) {
+		named := strings.Contains(text, m.c.FullName) && m.name.MatchString(text)
+		if named || strings.Contains(text, m.c.ID) || strings.Contains(text, m.c.Email) {
 			out = append(out, m.c.FullName+" ("+m.c.AreaCode+")")
 		}
 	}
