@@ -294,10 +294,10 @@ func (w *world) baseString(name, route string) string {
 	case "phone":
 		return "0912345678"
 	case "role":
-		if in("/users") {
-			return authz.RoleLeadership
+		if in("/users") && !in("/users/{id}") {
+			return authz.RoleLeadership // a new account without a collaborator
 		}
-		return authz.RoleCTV
+		return authz.RoleCTV // a collaborator's, or the CTV's own account kept as it is
 	case "commune":
 		return "Xã Phước Thiền"
 	case "position":
@@ -490,7 +490,8 @@ func dateStringMutations() []mutation {
 // apiProbes generates the API part of the corpus.
 func (w *world) apiProbes() []probe {
 	var out []probe
-	for _, op := range w.operations() {
+	w.ops = w.operations()
+	for _, op := range w.ops {
 		for _, role := range w.rolesFor(op.route, op.method) {
 			out = append(out, w.opProbes(op, role)...)
 		}
@@ -597,6 +598,12 @@ func (w *world) opProbes(op apiOp, role string) []probe {
 	}
 	if op.schema == nil {
 		return out
+	}
+
+	if !op.upload {
+		control := mk("base, unmutated")
+		control.body, control.ctype, control.refuse = baseBody, "application/json", false
+		w.bases = append(w.bases, control)
 	}
 
 	// The body as a whole.
