@@ -24,8 +24,14 @@ const (
 
 // Review settings: what a taker sees after submitting.
 const (
-	ReviewAnswers   = "answers"    // the score and the correct answers
-	ReviewScoreOnly = "score_only" // the score alone
+	// ReviewAnswersAfterPass, the default and what a certification needs:
+	// the score and which questions were right or wrong; the right
+	// options only once the taker has passed the course (this attempt or
+	// an earlier one). A failed attempt never shows them: later attempts
+	// and later certification cycles draw from the same bank.
+	ReviewAnswersAfterPass = "answers_after_pass"
+	ReviewAnswers          = "answers"    // the score and the right options, pass or fail
+	ReviewScoreOnly        = "score_only" // the score alone
 )
 
 // Text is a piece of content in both languages.
@@ -77,8 +83,11 @@ type Quiz struct {
 	TimeLimitMinutes    int
 	QuestionsPerAttempt int
 	MaxAttempts         int
-	Review              string // ReviewAnswers or ReviewScoreOnly
-	Questions           []Question
+	Review              string // ReviewAnswersAfterPass, ReviewAnswers or ReviewScoreOnly
+	// RetakeAfterMinutes is the least time between the submission (or
+	// the end of time) of an attempt and the start of the next; 0: none.
+	RetakeAfterMinutes int
+	Questions          []Question
 	// Version identifies the quiz.yaml the bank was read from (a short hex
 	// sha256 of its bytes), so an attempt records which bank it was drawn from.
 	Version string

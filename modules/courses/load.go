@@ -248,7 +248,7 @@ func readQuiz(q *Quiz, file string, b []byte) []Problem {
 	if !ok {
 		return r.probs
 	}
-	f := r.mapping(root, "the quiz", []string{"pass_mark", "time_limit_minutes", "questions_per_attempt", "max_attempts", "review", "questions"},
+	f := r.mapping(root, "the quiz", []string{"pass_mark", "time_limit_minutes", "questions_per_attempt", "max_attempts", "review", "retake_after_minutes", "questions"},
 		"pass_mark", "time_limit_minutes", "questions_per_attempt", "max_attempts", "questions")
 	if n := f.val["pass_mark"]; n != nil {
 		if v, ok := r.number(n, "pass_mark"); ok {
@@ -264,14 +264,17 @@ func readQuiz(q *Quiz, file string, b []byte) []Problem {
 	if n := f.val["max_attempts"]; n != nil {
 		q.MaxAttempts = r.positive(n, "max_attempts")
 	}
-	q.Review = ReviewAnswers
+	q.Review = ReviewAnswersAfterPass
 	if n := f.val["review"]; n != nil {
 		switch v := r.str(n, "review"); v {
-		case ReviewAnswers, ReviewScoreOnly:
+		case ReviewAnswersAfterPass, ReviewAnswers, ReviewScoreOnly:
 			q.Review = v
 		default:
-			r.at(n, "unknown review %q: use answers or score_only", v)
+			r.at(n, "unknown review %q: use answers_after_pass (the right answers once passed), answers (always) or score_only", v)
 		}
+	}
+	if n := f.val["retake_after_minutes"]; n != nil {
+		q.RetakeAfterMinutes = r.minutes(n, "retake_after_minutes")
 	}
 	if n := f.val["questions"]; n != nil {
 		q.Questions = r.questions(n, f.key["questions"])
@@ -509,6 +512,24 @@ func (r *reader) positive(n *yaml.Node, what string) int {
 	}
 	if v < 1 {
 		r.at(n, "%s must be at least 1, not %d", what, v)
+	}
+	return v
+}
+
+// maxRetakeMinutes bounds a wait between attempts: 30 days.
+const maxRetakeMinutes = 30 * 24 * 60
+
+// minutes reads a wait in whole minutes, 0 to 30 days.
+func (r *reader) minutes(n *yaml.Node, what string) int {
+	n = resolve(n)
+	var v int
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
+		r.at(n, "%s must be a whole number of minutes (0 for no wait)", what)
+		return 0
+	}
+	if v < 0 || v > maxRetakeMinutes {
+		r.at(n, "%s must be from 0 to %d (30 days), not %d", what, maxRetakeMinutes, v)
+		return 0
 	}
 	return v
 }

@@ -51,6 +51,11 @@ func TestShippedContentLoads(t *testing.T) {
 		if c.Certification.ValidityMonths < 1 || c.Quiz.QuestionsPerAttempt < 1 || c.Quiz.MaxAttempts < 1 {
 			t.Errorf("%s: settings not read: %+v %+v", c.Code, c.Certification, c.Quiz)
 		}
+		// A certification's bank is reused by every attempt and cycle: the
+		// key only after a pass, and time to study between attempts.
+		if c.Quiz.Review != courses.ReviewAnswersAfterPass || c.Quiz.RetakeAfterMinutes < 30 {
+			t.Errorf("%s: review %q, retake after %d minutes; want %s and at least 30", c.Code, c.Quiz.Review, c.Quiz.RetakeAfterMinutes, courses.ReviewAnswersAfterPass)
+		}
 	}
 }
 
@@ -197,6 +202,34 @@ func TestGoodCourseLoads(t *testing.T) {
 	}
 }
 
+// TestReviewAndRetakeDefaults: a quiz that names neither shows the right
+// answers only after a pass and lets the next attempt start at once; both
+// are read when named.
+func TestReviewAndRetakeDefaults(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		line, review string
+		wait         int
+	}{
+		{"", courses.ReviewAnswersAfterPass, 0},
+		{"review: answers_after_pass", courses.ReviewAnswersAfterPass, 0},
+		{"review: score_only", courses.ReviewScoreOnly, 0},
+		{"retake_after_minutes: 0", courses.ReviewAnswersAfterPass, 0},
+		{"retake_after_minutes: 90", courses.ReviewAnswersAfterPass, 90},
+	} {
+		fsys := goodFS()
+		apply(t, fsys, edit{quizYAML, 5, c.line})
+		cat, probs := courses.Load(fsys)
+		for _, p := range probs {
+			t.Errorf("%q: problem: %s", c.line, p)
+		}
+		got, _ := cat.Course("KC-900")
+		if got.Quiz.Review != c.review || got.Quiz.RetakeAfterMinutes != c.wait {
+			t.Errorf("%q: review %q, retake after %d min; want %q, %d", c.line, got.Quiz.Review, got.Quiz.RetakeAfterMinutes, c.review, c.wait)
+		}
+	}
+}
+
 func TestBrokenContentReportsFileAndLine(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -269,7 +302,16 @@ func TestBrokenContentReportsFileAndLine(t *testing.T) {
 			file:  quizYAML, line: 2, contains: "time_limit_minutes must be a whole number"},
 		{name: "unknown review",
 			edits: []edit{{quizYAML, 5, "review: never"}},
-			file:  quizYAML, line: 5, contains: `unknown review "never"`},
+			file:  quizYAML, line: 5, contains: `unknown review "never": use answers_after_pass`},
+		{name: "negative wait between attempts",
+			edits: []edit{{quizYAML, 5, "retake_after_minutes: -5"}},
+			file:  quizYAML, line: 5, contains: "retake_after_minutes must be from 0 to 43200 (30 days), not -5"},
+		{name: "wait between attempts not a number",
+			edits: []edit{{quizYAML, 5, "retake_after_minutes: 1h"}},
+			file:  quizYAML, line: 5, contains: "retake_after_minutes must be a whole number of minutes"},
+		{name: "wait between attempts as a fraction",
+			edits: []edit{{quizYAML, 5, "retake_after_minutes: 0.5"}},
+			file:  quizYAML, line: 5, contains: "retake_after_minutes must be a whole number of minutes"},
 		{name: "negative validity",
 			edits: []edit{{courseMD, 11, "  validity_months: -1"}},
 			file:  courseMD, line: 11, contains: "validity_months must be at least 1"},

@@ -4,7 +4,6 @@ import (
 	"math"
 	"time"
 
-	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
@@ -25,11 +24,13 @@ type TakerQuestion struct {
 	Options []TakerOption `json:"options"`
 }
 
-// ReviewItem shows, after submission, what was right.
+// ReviewItem shows, after submission, whether a question was answered
+// right and, when the course's review setting allows (see
+// Attempt.ShowsKey), the right options.
 type ReviewItem struct {
 	QuestionID string   `json:"question_id"`
 	Chosen     []string `json:"chosen"`
-	Correct    []string `json:"correct"`
+	Correct    []string `json:"correct,omitempty"` // absent until the key may be shown
 	IsCorrect  bool     `json:"is_correct"`
 }
 
@@ -42,7 +43,10 @@ type Result struct {
 	PassMark    float64      `json:"pass_mark"`
 	SubmittedAt time.Time    `json:"submitted_at"`
 	Late        bool         `json:"late"`
-	Review      []ReviewItem `json:"review,omitempty"` // per question, only when the course's review setting shows answers
+	Review      []ReviewItem `json:"review,omitempty"` // per question, unless the course shows the score only
+	// KeyShown tells whether the review carries the right options: under
+	// answers_after_pass only once the taker has passed the course.
+	KeyShown bool `json:"key_shown"`
 }
 
 // AttemptView is an attempt as its taker sees it. Before submission it
@@ -115,11 +119,18 @@ func View(a Attempt, lang string, now time.Time) AttemptView {
 			SubmittedAt: a.SubmittedAt, Late: a.Late}
 		// A score-only course shows the score alone: which questions were
 		// right tells the key too (a wrong true/false names the right one).
+		// Otherwise the review says which were right, and the right
+		// options only where ShowsKey allows (a failed certification
+		// attempt never: the next attempts draw from the same bank).
+		r.KeyShown = a.ShowsOutcomes() && a.ShowsKey()
 		for _, q := range a.Questions {
-			if a.Review == courses.ReviewScoreOnly {
+			if !a.ShowsOutcomes() {
 				break
 			}
-			item := ReviewItem{QuestionID: q.ID, Chosen: a.Answers[q.ID], IsCorrect: q.IsCorrect(a.Answers[q.ID]), Correct: q.CorrectIDs()}
+			item := ReviewItem{QuestionID: q.ID, Chosen: a.Answers[q.ID], IsCorrect: q.IsCorrect(a.Answers[q.ID])}
+			if r.KeyShown {
+				item.Correct = q.CorrectIDs()
+			}
 			if item.Chosen == nil {
 				item.Chosen = []string{}
 			}

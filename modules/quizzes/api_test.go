@@ -91,7 +91,8 @@ func (r *recorder) count() int {
 func TestTakeAQuiz(t *testing.T) {
 	t.Parallel()
 	events := &recorder{}
-	s := apptest.Start(t, apptest.Options{Events: events})
+	clk := clock.NewManual(time.Now())
+	s := apptest.Start(t, apptest.Options{Events: events, Clock: clk})
 	ctv := s.Find(t, "ctv", "TB")
 	tok := s.LoginDemo(t, ctv.Email)
 
@@ -159,7 +160,8 @@ func TestTakeAQuiz(t *testing.T) {
 	if after.Status != "graded" || after.Result == nil || after.Result.Score != 1 {
 		t.Errorf("after late autosave: %+v", after.Result)
 	}
-	// The next start is attempt 2.
+	// The next start is attempt 2, once the course's wait is over.
+	clk.Advance(time.Duration(c.Quiz.RetakeAfterMinutes) * time.Minute)
 	next, r := start(t, s, tok)
 	if r.Status != 201 || next.Number != 2 {
 		t.Errorf("second attempt: %d %+v", r.Status, next.Number)
@@ -209,12 +211,14 @@ func TestScoreOnlyCoursesHideTheKeyAfterSubmission(t *testing.T) {
 
 func TestStartsAreExactlyOnceUnderConcurrency(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
+	clk := clock.NewManual(time.Now())
+	s := apptest.Start(t, apptest.Options{Clock: clk})
 	ctv := s.Find(t, "ctv", "XL")
 	tok := s.LoginDemo(t, ctv.Email)
 	c, _ := s.App.Courses.Course(course)
-	// Use all attempts but one.
+	// Use all attempts but one, each after the course's wait.
 	for i := 1; i < c.Quiz.MaxAttempts; i++ {
+		clk.Advance(time.Duration(c.Quiz.RetakeAfterMinutes) * time.Minute)
 		v, r := start(t, s, tok)
 		if r.Status != 201 {
 			t.Fatalf("start %d: %d %s", i, r.Status, r.Body)
@@ -223,6 +227,7 @@ func TestStartsAreExactlyOnceUnderConcurrency(t *testing.T) {
 			t.Fatalf("submit %d: %d", i, r.Status)
 		}
 	}
+	clk.Advance(time.Duration(c.Quiz.RetakeAfterMinutes) * time.Minute)
 	var created, resumed, busy atomic.Int32
 	var wg sync.WaitGroup
 	ids := make([]string, 12)
@@ -257,7 +262,8 @@ func TestStartsAreExactlyOnceUnderConcurrency(t *testing.T) {
 	if r := s.Do(t, "POST", "/api/v1/attempts/"+last+"/submit", tok, nil); r.Status != 200 {
 		t.Fatalf("submit last: %d", r.Status)
 	}
-	if _, r := start(t, s, tok); r.Status != 422 {
+	clk.Advance(time.Duration(c.Quiz.RetakeAfterMinutes) * time.Minute)
+	if _, r := start(t, s, tok); r.Status != 422 || !strings.Contains(r.Problem(t).Detail, "no attempt left") {
 		t.Errorf("start with none left: %d %s", r.Status, r.Body)
 	}
 	n, err := s.App.DB.Collection("quiz_results").CountDocuments(context.Background(), bson.D{{Key: "collaborator_id", Value: ctv.ID}})

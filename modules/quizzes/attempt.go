@@ -73,6 +73,82 @@ type Attempt struct {
 	// Outcomes, in a graded attempt read as a summary (no questions), say
 	// which questions were asked and answered correctly.
 	Outcomes []Outcome
+	// CoursePassed tells that the taker has passed the course, in this
+	// attempt or another of the cycle. Not stored: the service sets it
+	// when it reads a graded attempt for review (see ShowsKey).
+	CoursePassed bool
+}
+
+// ShowsKey reports whether the review of a graded attempt shows the right
+// options: always under review "answers", never under "score_only", and
+// under "answers_after_pass" (the default) only once the taker has passed
+// the course. A failed attempt of a certification never shows them: the
+// next attempts, and the next cycles, draw from the same bank.
+func (a Attempt) ShowsKey() bool {
+	switch a.Review {
+	case courses.ReviewAnswers:
+		return true
+	case courses.ReviewScoreOnly:
+		return false
+	}
+	return a.Passed || a.CoursePassed
+}
+
+// ShowsOutcomes reports whether the review of a graded attempt says which
+// questions were answered right: every review setting but "score_only"
+// (a wrong true/false answer names the right one).
+func (a Attempt) ShowsOutcomes() bool {
+	return a.Review != courses.ReviewScoreOnly
+}
+
+// EndedAt is when an attempt stopped counting: its submission, or the
+// deadline of one whose time ran out before it was graded.
+func (a Attempt) EndedAt() time.Time {
+	if a.Status == StatusGraded {
+		return a.SubmittedAt
+	}
+	return a.Deadline
+}
+
+// RetakeOpensAt is when a new attempt may start after the given ones of a
+// course whose quiz asks to wait minutes between attempts: that long after
+// the last one ended. Open attempts still taking answers at now do not
+// count (they are resumed, not retaken). Zero when there is no wait.
+func RetakeOpensAt(attempts []Attempt, minutes int, now time.Time) time.Time {
+	var at time.Time
+	if minutes <= 0 {
+		return at
+	}
+	for _, a := range attempts {
+		if a.Status == StatusOpen && a.AcceptsAnswers(now) {
+			continue
+		}
+		if t := a.EndedAt().Add(time.Duration(minutes) * time.Minute); t.After(at) {
+			at = t
+		}
+	}
+	return at
+}
+
+// vietnam is the time zone the service shows times in (no daylight saving).
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// RetakeWait is why a start was refused: the course's wait after the last
+// attempt is not over. It is the cause of an errs.Unprocessable error.
+type RetakeWait struct {
+	At      time.Time // when the next attempt may start
+	Minutes int       // the course's retake_after_minutes
+}
+
+func (w *RetakeWait) Error() string {
+	return fmt.Sprintf("the next attempt may start at %s, %d minutes after the last one ended",
+		w.At.In(vietnam).Format(time.RFC3339), w.Minutes)
+}
+
+// retakeWaitError is the 422 a start before at answers, with Retry-After.
+func retakeWaitError(at time.Time, minutes int, now time.Time) error {
+	w := &RetakeWait{At: at, Minutes: minutes}
+	return &errs.Error{Kind: errs.Unprocessable, Message: w.Error(), RetryAfter: at.Sub(now), Err: w}
 }
 
 // Outcome is how one question of a graded attempt went.

@@ -2,6 +2,7 @@ package quizzes
 
 import (
 	"embed"
+	"errors"
 	"html/template"
 	"math"
 	"strings"
@@ -108,7 +109,11 @@ func (m *Module) renderStart(c *fiber.Ctx, status int, problem string) error {
 		Best      int
 		Passed    bool
 		Problem   string
-	}{Course: rulesOf(course, lang), Used: len(mine), Problem: problem}
+		// RetakeAt is when the next attempt may start, while the course's
+		// wait after the last one is not over (zero otherwise).
+		RetakeAt   time.Time
+		RetakeWait int // the course's retake_after_minutes
+	}{Course: rulesOf(course, lang), Used: len(mine), Problem: problem, RetakeWait: course.Quiz.RetakeAfterMinutes}
 	for _, a := range mine {
 		d.Rows = append(d.Rows, m.rowOf(a, lang))
 		if a.Status == StatusOpen && a.AcceptsAnswers(now) {
@@ -120,6 +125,9 @@ func (m *Module) renderStart(c *fiber.Ctx, status int, problem string) error {
 		}
 	}
 	d.Left = max(0, course.Quiz.MaxAttempts-d.Used)
+	if at := RetakeOpensAt(mine, course.Quiz.RetakeAfterMinutes, now); d.Resume == "" && d.Left > 0 && now.Before(at) {
+		d.RetakeAt = at
+	}
 	return m.platform.Render(c, status, "quiz_start", d)
 }
 
@@ -129,7 +137,10 @@ func minutes(d time.Duration) int { return int(math.Ceil(d.Minutes())) }
 // startPost starts or resumes the caller's attempt and sends them to it.
 func (m *Module) startPost(c *fiber.Ctx) error {
 	a, _, err := m.svc.Start(c.UserContext(), web.PrincipalOf(c), c.Params("code"))
+	var wait *RetakeWait
 	switch {
+	case errors.As(err, &wait):
+		return m.renderStart(c, fiber.StatusUnprocessableEntity, "quiz.problem.retake_wait")
 	case errs.Is(err, errs.Unprocessable):
 		return m.renderStart(c, fiber.StatusUnprocessableEntity, "quiz.problem.no_attempt_left")
 	case errs.Is(err, errs.Conflict):
@@ -203,14 +214,17 @@ func (m *Module) renderAttempt(c *fiber.Ctx, status int, problem string) error {
 		// PassPercent is the attempt's own pass mark, which a later edit
 		// of the quiz does not change.
 		PassPercent int
-		ShowKey     bool // the course's review setting shows the answers
+		ShowKey     bool // the review shows the right options (Attempt.ShowsKey)
+		// KeyAfterPass: the right options wait for a pass of the course.
+		KeyAfterPass bool
 	}{Course: course, Attempt: v, Mine: mine, Closed: c.Query("closed") != "", Answered: len(v.Answers), Problem: problem}
 	if r := v.Result; r != nil {
 		d.Percent, d.PassPercent = percent(r.Score), percent(r.PassMark)
 		// A score-only course has no review: the page shows the score alone.
+		d.ShowKey = r.KeyShown
+		d.KeyAfterPass = !r.KeyShown && a.ShowsOutcomes()
 		for i, item := range r.Review {
 			q := v.Questions[i]
-			d.ShowKey = d.ShowKey || len(item.Correct) > 0
 			d.Questions = append(d.Questions, reviewQuestion{N: i + 1, Text: q.Text,
 				Chosen: optionTexts(q, item.Chosen), Key: optionTexts(q, item.Correct), Right: item.IsCorrect})
 		}

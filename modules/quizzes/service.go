@@ -265,8 +265,10 @@ const slotWait = 10 * time.Second
 // Start begins the caller's next attempt at a course, or returns the
 // attempt they have open (created reports which). Errors: errs.NotFound
 // for an unknown course, errs.Forbidden for a caller without a collaborator
-// record, errs.Unprocessable when no attempt is left, errs.Conflict while
-// another start of the same attempt is under way.
+// record, errs.Unprocessable when no attempt is left or when the course's
+// wait after the last attempt (retake_after_minutes) is not over (its cause
+// a *RetakeWait saying when, with Retry-After), errs.Conflict while another
+// start of the same attempt is under way.
 func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (a Attempt, created bool, err error) {
 	defer errs.Wrap(&err, "quizzes.Start(%q)", course)
 	c, ok := s.d.Catalog.Course(course)
@@ -287,12 +289,43 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 	for _, n := range done {
 		graded[n] = true
 	}
+	wait := c.Quiz.RetakeAfterMinutes
+	opens, err := s.retakeOpensAt(ctx, p.CollaboratorID, c, done)
+	if err != nil {
+		return Attempt{}, false, err
+	}
+	later := func(a Attempt) {
+		if t := RetakeOpensAt([]Attempt{a}, wait, a.EndedAt()); t.After(opens) {
+			opens = t
+		}
+	}
 	for n := 1; n <= c.Quiz.MaxAttempts; n++ {
 		if graded[n] {
 			continue
 		}
 		id := AttemptID(p.CollaboratorID, c.Code, n)
 		now := s.d.Clock.Now()
+		if now.Before(opens) {
+			// Inside the wait no attempt starts; one already open (started
+			// before an earlier one was graded late) is resumed, or graded
+			// when its time is up.
+			live, err := s.live(ctx, id)
+			switch {
+			case err == nil && live.AcceptsAnswers(now):
+				return live, false, nil
+			case err == nil:
+				g, err := s.finish(ctx, live, nil, now)
+				if err != nil {
+					return Attempt{}, false, err
+				}
+				later(g)
+				continue
+			case errs.Is(err, errs.NotFound):
+				return Attempt{}, false, retakeWaitError(opens, wait, now)
+			default:
+				return Attempt{}, false, err
+			}
+		}
 		err := s.d.Store.ClaimSlot(ctx, id, now)
 		if err == nil {
 			a := NewAttempt(p.CollaboratorID, p.AreaCode, c, n, now, s.d.Rand)
@@ -312,9 +345,11 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		case err == nil && live.AcceptsAnswers(now):
 			return live, false, nil
 		case err == nil:
-			if _, err := s.finish(ctx, live, nil, now); err != nil {
+			g, err := s.finish(ctx, live, nil, now)
+			if err != nil {
 				return Attempt{}, false, err
 			}
+			later(g)
 			continue
 		case !errs.Is(err, errs.NotFound):
 			return Attempt{}, false, err
@@ -323,6 +358,7 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		// being started by a parallel request, or a crash came between the
 		// two inserts. Only the rare last case reads further.
 		if r, err := s.d.Store.Result(ctx, id); err == nil && r.ID != "" {
+			later(r)
 			continue
 		}
 		claimed, err := s.d.Store.SlotCreatedAt(ctx, id)
@@ -341,8 +377,65 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 	return Attempt{}, false, errs.E(errs.Unprocessable, "no attempt left: %d of %d used", c.Quiz.MaxAttempts, c.Quiz.MaxAttempts)
 }
 
-// Get returns an attempt inside scope, open or graded. Errors: errs.NotFound
-// (also outside the scope).
+// retakeOpensAt is when the collaborator may start a new attempt at c after
+// their graded ones (numbered done): zero when the course asks no wait or
+// nothing is graded. It reads their summaries by `_id`, and the result of
+// the last graded attempt when a crash kept it from the summaries.
+func (s *Service) retakeOpensAt(ctx context.Context, collaboratorID string, c courses.Course, done []int) (time.Time, error) {
+	if c.Quiz.RetakeAfterMinutes <= 0 || len(done) == 0 {
+		return time.Time{}, nil
+	}
+	prog, err := s.d.Store.Progress(ctx, collaboratorID, c.Code)
+	if err != nil {
+		return time.Time{}, err
+	}
+	last := 0
+	for _, n := range done {
+		last = max(last, n)
+	}
+	found := false
+	for _, a := range prog {
+		found = found || a.N == last
+	}
+	if !found {
+		r, err := s.d.Store.Result(ctx, AttemptID(collaboratorID, c.Code, last))
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return time.Time{}, err
+		}
+		if err == nil {
+			prog = append(prog, r)
+		}
+	}
+	return RetakeOpensAt(prog, c.Quiz.RetakeAfterMinutes, s.d.Clock.Now()), nil
+}
+
+// forReview readies a graded attempt for its review: the course's review
+// setting as it is now (a course made stricter hides the key of earlier
+// attempts too) and, where the key waits for a pass, whether the taker has
+// passed the course in another attempt.
+func (s *Service) forReview(ctx context.Context, a Attempt) (Attempt, error) {
+	if a.Status != StatusGraded {
+		return a, nil
+	}
+	if c, ok := s.d.Catalog.Course(a.CourseCode); ok {
+		a.Review = c.Quiz.Review
+	}
+	if a.Review != courses.ReviewAnswersAfterPass || a.Passed {
+		return a, nil
+	}
+	prog, err := s.d.Store.Progress(ctx, a.CollaboratorID, a.CourseCode)
+	if err != nil {
+		return Attempt{}, err
+	}
+	for _, x := range prog {
+		a.CoursePassed = a.CoursePassed || x.Passed
+	}
+	return a, nil
+}
+
+// Get returns an attempt inside scope, open or graded, a graded one ready
+// for its review (see Attempt.ShowsKey). Errors: errs.NotFound (also
+// outside the scope).
 func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Attempt, error) {
 	if _, _, _, err := ParseAttemptID(id); err != nil {
 		return Attempt{}, err
@@ -357,7 +450,7 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Attemp
 	if !scope.Allows(a.AreaCode, a.CollaboratorID) {
 		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
 	}
-	return a, nil
+	return s.forReview(ctx, a)
 }
 
 // own returns the caller's own live attempt, with its saved answers when
@@ -419,8 +512,17 @@ func (s *Service) SaveAnswers(ctx context.Context, p authz.Principal, id string,
 // Submit grades the caller's attempt once. Answers sent with it count when
 // they arrive before the deadline plus grace; otherwise the last saved
 // answers are graded. Submitting a graded attempt again returns its result.
+// The result is ready for its review (see Attempt.ShowsKey).
 // Errors: errs.NotFound, errs.Invalid.
 func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
+	a, err := s.submit(ctx, p, id, answers)
+	if err != nil {
+		return Attempt{}, err
+	}
+	return s.forReview(ctx, a)
+}
+
+func (s *Service) submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
 	now := s.d.Clock.Now()
 	a, err := s.own(ctx, p, id, false)
 	if errs.Is(err, errs.NotFound) && ownsID(p, id) {
