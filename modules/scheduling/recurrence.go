@@ -44,11 +44,17 @@ func Occurrences(rule string, start time.Time) (times []time.Time, err error) {
 	if !opt.Until.IsZero() && opt.Until.After(horizon) {
 		return nil, fmt.Errorf("UNTIL must be at most %d years after the first session", MaxSeriesYears)
 	}
-	opt.Dtstart = start
 	untilGiven := !opt.Until.IsZero()
 	if !untilGiven {
 		opt.Until = horizon // COUNT alone: stop looking at the horizon
 	}
+	// rrule-go checks UNTIL only against the times it finds, so a rule
+	// whose filters never match (BYMONTH=2;BYMONTHDAY=30) walks on to its
+	// last year, 9999: 8,000 years of days. Computing 400-year Gregorian
+	// cycles later — the calendar and the weekdays repeat exactly — puts
+	// the horizon just before 9999, so such a rule stops within ~400 years.
+	shift := max(0, (9989-horizon.Year())/400) * 400
+	opt.Dtstart, opt.Until = start.AddDate(shift, 0, 0), opt.Until.AddDate(shift, 0, 0)
 	r, err := rrule.NewRRule(*opt)
 	if err != nil {
 		return nil, fmt.Errorf("is not a valid RRULE: %v", err)
@@ -59,6 +65,7 @@ func Occurrences(rule string, start time.Time) (times []time.Time, err error) {
 		if !ok {
 			break
 		}
+		t = t.AddDate(-shift, 0, 0)
 		if n := len(times); n > 0 && !t.After(times[n-1]) {
 			continue // BYHOUR=8,8 names one time twice: one session
 		}
@@ -78,8 +85,10 @@ func Occurrences(rule string, start time.Time) (times []time.Time, err error) {
 // parseRule reads a rule and refuses, before any expansion, what a series
 // of classes has no use for and what would make the expansion large:
 // frequencies finer than daily, BYMINUTE and BYSECOND (the time of day is
-// the first session's), a rule without an end, COUNT above MaxOccurrences,
-// an INTERVAL above MaxRuleInterval, a DTSTART of its own.
+// the first session's), BYEASTER (not RFC 5545's, and Easter does not
+// repeat every 400 years as Occurrences needs), a rule without an end,
+// COUNT above MaxOccurrences, an INTERVAL above MaxRuleInterval, a DTSTART
+// of its own.
 func parseRule(rule string) (*rrule.ROption, error) {
 	rule = strings.TrimPrefix(strings.TrimSpace(rule), "RRULE:")
 	if len(rule) > MaxRuleLength {
@@ -101,6 +110,8 @@ func parseRule(rule string) (*rrule.ROption, error) {
 		return nil, errors.New("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY")
 	case len(opt.Byminute) > 0 || len(opt.Bysecond) > 0:
 		return nil, errors.New("BYMINUTE and BYSECOND are not supported: the time of day is starts_at's")
+	case len(opt.Byeaster) > 0:
+		return nil, errors.New("BYEASTER is not part of RFC 5545")
 	case opt.Count < 0 || opt.Interval < 0 || opt.Interval > MaxRuleInterval:
 		return nil, fmt.Errorf("COUNT must be positive and INTERVAL from 1 to %d", MaxRuleInterval)
 	case opt.Count == 0 && opt.Until.IsZero():

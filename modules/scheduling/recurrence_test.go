@@ -18,10 +18,14 @@ func TestOccurrencesRefusesLargeExpansions(t *testing.T) {
 		{"FREQ=YEARLY;BYMINUTE=0,1;COUNT=5", "BYMINUTE"},
 		{"FREQ=DAILY;UNTIL=" + yearLater, "at most 52"},
 		{"FREQ=DAILY;COUNT=-1", "COUNT must be positive"},
+		{"FREQ=YEARLY;BYEASTER=0;COUNT=2", "BYEASTER"},
 		{"FREQ=DAILY;INTERVAL=100000;COUNT=2", "INTERVAL"},
 		{"FREQ=WEEKLY;UNTIL=99991231T000000Z", "at most 10 years"},
 		{"FREQ=YEARLY;COUNT=12", "within 10 years"},
 		{"FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3", "makes no session"},
+		{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=52", "makes no session"},
+		{"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=4", "within 10 years"}, // leap days: 2028, 2032, 2036, 2040
+		{"FREQ=WEEKLY;BYDAY=MO;BYMONTH=2;BYMONTHDAY=30;COUNT=2", "makes no session"},
 		{"DTSTART:20000101T000000Z\nRRULE:FREQ=DAILY;COUNT=2", "control characters"},
 		{"FREQ=WEEKLY;COUNT=2;" + strings.Repeat("BYDAY=MO;", 100), "at most 500"},
 	} {
@@ -32,6 +36,8 @@ func TestOccurrencesRefusesLargeExpansions(t *testing.T) {
 	}
 	// What a class series needs still works.
 	for rule, n := range map[string]int{
+		"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=2":    2, // 2028-02-29, 2032-02-29
+		"FREQ=WEEKLY;BYDAY=FR;BYMONTHDAY=13;COUNT=3":    3,
 		"FREQ=WEEKLY;COUNT=52":                          52,
 		"FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;COUNT=10":   10,
 		"FREQ=MONTHLY;BYDAY=1MO;UNTIL=20271231T000000Z": 13,
@@ -41,6 +47,31 @@ func TestOccurrencesRefusesLargeExpansions(t *testing.T) {
 		if times, err := Occurrences(rule, t0); err != nil || len(times) != n {
 			t.Errorf("%q: %d sessions, %v; want %d", rule, len(times), err, n)
 		}
+	}
+}
+
+// Occurrences computes 400-year cycles later and shifts back: the dates
+// are the rule's own, weekdays and leap days included.
+func TestOccurrencesKeepTheirDates(t *testing.T) {
+	t.Parallel()
+	for rule, want := range map[string][]string{
+		"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=2": {"2028-02-29T01:00:00Z", "2032-02-29T01:00:00Z"},
+		"FREQ=MONTHLY;BYDAY=1MO;COUNT=3":             {"2026-12-07T01:00:00Z", "2027-01-04T01:00:00Z", "2027-02-01T01:00:00Z"},
+		"FREQ=WEEKLY;BYDAY=FR;BYMONTHDAY=13;COUNT=2": {"2027-08-13T01:00:00Z", "2028-10-13T01:00:00Z"},
+	} {
+		times, err := Occurrences(rule, t0)
+		var got []string
+		for _, x := range times {
+			got = append(got, x.UTC().Format(time.RFC3339))
+		}
+		if err != nil || strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%q: %v, %v; want %v", rule, got, err, want)
+		}
+	}
+	vn := time.FixedZone("ICT", 7*3600)
+	if times, err := Occurrences("FREQ=WEEKLY;COUNT=2", time.Date(2026, 12, 7, 8, 0, 0, 0, vn)); err != nil ||
+		!times[1].Equal(time.Date(2026, 12, 14, 8, 0, 0, 0, vn)) || times[1].Location() != vn {
+		t.Errorf("in Vietnam's time: %v, %v", times, err)
 	}
 }
 
@@ -110,13 +141,15 @@ func FuzzOccurrences(f *testing.F) {
 // BenchmarkOccurrences: the cost of the rules a series is made from, and
 // of the largest rules still accepted or refused only after expansion
 // (allocations per rule are bounded by MaxOccurrences+1 sessions and one
-// period of the rule, whatever its UNTIL).
+// period of the rule, whatever its UNTIL; time by about 400 years of
+// periods when nothing matches).
 func BenchmarkOccurrences(b *testing.B) {
 	tenYears := t0.AddDate(10, 0, 0).Add(-time.Hour).Format("20060102T150405Z")
 	for name, rule := range map[string]string{
 		"weekly-12":              "FREQ=WEEKLY;COUNT=12",
 		"daily-ten-years":        "FREQ=DAILY;UNTIL=" + tenYears,
 		"daily-never-matching":   "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=52",
+		"daily-leap-days":        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=3",
 		"secondly-refused":       "FREQ=SECONDLY;UNTIL=" + tenYears,
 		"yearly-every-hour-days": "FREQ=YEARLY;BYYEARDAY=1,2,3,4,5,6,7,8,9,10;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;UNTIL=" + tenYears,
 	} {
