@@ -5,33 +5,48 @@ package contentcheck
 import (
 	"fmt"
 	"io/fs"
+	"path"
+	"sort"
+	"strings"
 
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/srcpos"
+	"github.com/ctvacademy/academy/modules/scheduling"
+	"go.yaml.in/yaml/v3"
 )
 
 // Problem is one thing wrong with the content, written "file:line: message".
 type Problem = courses.Problem
 
-// Check validates the translations, the demo network and the courses.
+// Check validates every file's text (UTF-8), the translations, the demo
+// network, the mail templates (each rendered with sample data) and the
+// courses. Files are named from the repository root (content/...).
 func Check(fsys fs.FS) []Problem {
-	var out []Problem
-	sub, err := fs.Sub(fsys, "i18n")
-	if err == nil {
-		_, err = i18n.Load(sub)
+	out, broken := checkUTF8(fsys)
+	out = append(out, checkI18n(fsys, broken)...)
+	if !broken[demo.File] {
+		n, err := demo.Read(fsys)
+		if ps, ok := err.(demo.Problems); ok {
+			out = append(out, fromDemo(ps)...)
+		} else if err != nil {
+			out = append(out, Problem{File: "content/" + demo.File, Message: err.Error()})
+		} else {
+			out = append(out, fromDemo(demo.Check(n))...)
+		}
 	}
-	if err != nil {
-		out = append(out, Problem{File: "content/i18n", Message: err.Error()})
-	}
-	n, err := demo.Read(fsys)
-	if err != nil {
-		out = append(out, Problem{File: "content/demo/network.yaml", Message: err.Error()})
-	} else {
-		out = append(out, checkNetwork(n)...)
+	for _, p := range scheduling.CheckNotices(fsys) {
+		if !broken[p.File] {
+			out = append(out, Problem{File: "content/" + p.File, Line: p.Line, Message: p.Message})
+		}
 	}
 	_, cps := courses.Load(fsys)
-	out = append(out, FromCourses(cps)...)
+	for _, p := range FromCourses(cps) {
+		if !broken[strings.TrimPrefix(p.File, "content/")] {
+			out = append(out, p)
+		}
+	}
 	return out
 }
 
@@ -45,33 +60,68 @@ func FromCourses(ps []courses.Problem) []Problem {
 	return out
 }
 
-func checkNetwork(n demo.Network) []Problem {
+func fromDemo(ps demo.Problems) []Problem {
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		out[i] = Problem{File: "content/" + demo.File, Line: p.Line, Message: p.Message}
+	}
+	return out
+}
+
+// checkUTF8 reports every file of fsys that is not valid UTF-8, at the
+// line of its first bad byte, and returns them so that other checks do not
+// report the same fault again.
+func checkUTF8(fsys fs.FS) ([]Problem, map[string]bool) {
 	var out []Problem
-	add := func(format string, args ...any) {
-		out = append(out, Problem{File: "content/demo/network.yaml", Message: fmt.Sprintf(format, args...)})
-	}
-	areas := map[string]bool{}
-	for _, a := range n.Areas {
-		if areas[a.Code] {
-			add("area %s appears twice", a.Code)
+	broken := map[string]bool{}
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) == ".go" {
+			return nil
 		}
-		areas[a.Code] = true
-	}
-	emails := map[string]bool{}
-	for _, s := range n.Staff {
-		if emails[s.Email] {
-			add("email %s appears twice", s.Email)
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			out = append(out, Problem{File: "content/" + p, Message: "cannot read: " + err.Error()})
+			return nil
 		}
-		emails[s.Email] = true
-	}
-	for _, p := range n.Collaborators {
-		if !areas[p.AreaCode] {
-			add("%s: unknown area %s", p.Code, p.AreaCode)
+		if line, col, bad := srcpos.InvalidUTF8(b); bad {
+			broken[p] = true
+			out = append(out, Problem{File: "content/" + p, Line: line, Message: fmt.Sprintf("is not valid UTF-8 (column %d): save the file as UTF-8", col)})
 		}
-		if emails[p.Email] {
-			add("email %s appears twice", p.Email)
+		return nil
+	})
+	return out, broken
+}
+
+// checkI18n reads each language's translations: YAML errors at their line,
+// then the keys one language has and another lacks.
+func checkI18n(fsys fs.FS, broken map[string]bool) []Problem {
+	var out []Problem
+	for _, lang := range i18n.Languages {
+		file := "i18n/" + lang + ".yaml"
+		if broken[file] {
+			return out // reported as not UTF-8; the rest would repeat it
 		}
-		emails[p.Email] = true
+		b, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			out = append(out, Problem{File: "content/" + file, Message: "missing: the interface in " + lang + " is written from this file"})
+			continue
+		}
+		var table map[string]string
+		if err := yaml.Unmarshal(b, &table); err != nil {
+			line, msg := srcpos.YAMLIn(b, err)
+			out = append(out, Problem{File: "content/" + file, Line: line, Message: "invalid YAML: " + msg})
+		}
 	}
+	if len(out) > 0 {
+		return out
+	}
+	sub, err := fs.Sub(fsys, "i18n")
+	if err == nil {
+		_, err = i18n.Load(sub)
+	}
+	if err != nil {
+		out = append(out, Problem{File: "content/i18n", Message: err.Error()})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out
 }

@@ -426,7 +426,7 @@ func (r *reader) at(n *yaml.Node, format string, args ...any) { r.add(r.line(n),
 func (r *reader) parse(src string) (*yaml.Node, bool) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
-		line, msg := srcpos.YAML(err)
+		line, msg := srcpos.YAMLIn([]byte(src), err)
 		if line == 0 {
 			line = 1
 		}

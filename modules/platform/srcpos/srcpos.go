@@ -3,10 +3,13 @@
 package srcpos
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
 var (
@@ -55,6 +58,32 @@ func YAML(err error) (line int, msg string) {
 		}
 	}
 	return 0, strings.TrimPrefix(s, "yaml: ")
+}
+
+// YAMLIn is YAML for an error of parsing src, made exact where yaml.v3's
+// own line is not: for an error inside a block mapping it names the line
+// where the mapping began, for an unclosed flow the line after. The line
+// is the first whose document, cut after it, no longer parses, which is
+// where a broken file goes wrong; the message is the whole file's.
+func YAMLIn(src []byte, err error) (line int, msg string) {
+	line, msg = YAML(err)
+	if strings.HasPrefix(err.Error(), "yaml: unmarshal errors:") {
+		return line, msg // the nodes' own lines: exact
+	}
+	var n yaml.Node
+	end := 0
+	for k := 1; end < len(src); k++ {
+		next := bytes.IndexByte(src[end:], '\n')
+		if next < 0 {
+			end = len(src)
+		} else {
+			end += next + 1
+		}
+		if yaml.Unmarshal(src[:end], &n) != nil {
+			return k, msg
+		}
+	}
+	return line, msg
 }
 
 // InvalidUTF8 returns the 1-based line and column (in bytes) of the first

@@ -31,9 +31,18 @@ func TestYAMLPointsAtTheBrokenLine(t *testing.T) {
 		if line, msg := YAML(err); line != tc.line {
 			t.Errorf("%q: line %d (%s), want %d", tc.src, line, msg, tc.line)
 		}
+		if line, msg := YAMLIn([]byte(tc.src), err); line != tc.line {
+			t.Errorf("YAMLIn %q: line %d (%s), want %d", tc.src, line, msg, tc.line)
+		}
+	}
+	// Inside a nested mapping yaml.v3 names the mapping's first line.
+	nested := "root:\n  a: 1\n  b: 2\n  - c\n  d: 4\n"
+	err := yaml.Unmarshal([]byte(nested), new(yaml.Node))
+	if line, msg := YAMLIn([]byte(nested), err); line != 4 {
+		t.Errorf("nested: line %d (%s), want 4", line, msg)
 	}
 	var m map[string]int
-	err := yaml.Unmarshal([]byte("a: 1\nb: 2\nc: x\n"), &m)
+	err = yaml.Unmarshal([]byte("a: 1\nb: 2\nc: x\n"), &m)
 	if line, msg := YAML(err); line != 3 || msg == "" {
 		t.Errorf("type error: line %d %q", line, msg)
 	}
