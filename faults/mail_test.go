@@ -99,8 +99,9 @@ func smtpDown(t *testing.T) row {
 	m := startMail(t, srv)
 	p := m.sameInvitees(t, 10, 50)
 	m.invite(t, p)
-	// The outage lasts 3 s after the fan-out: with the suite's backoff
-	// (100 ms doubling to 1 s) that is what a minute is with the defaults.
+	// The outage lasts 3 s after the fan-out: a few probes with a growing
+	// pause between them (100 ms doubling to 1 s), as a minute is with the
+	// defaults (probes after 10, 20 and 40 s).
 	outage := time.Now()
 	time.Sleep(3 * time.Second)
 	queued, failedDuring := m.c.outboxTotal(t, m.coord, "queued"), m.c.outboxTotal(t, m.coord, "failed")
