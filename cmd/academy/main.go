@@ -1,6 +1,7 @@
 // Command academy is CTV Academy: `academy` serves; `academy seed-demo`
 // loads the demo network; `academy user add` creates an account;
-// `academy content check` validates content/.
+// `academy user set-password` resets one's password; `academy content
+// check` validates content/.
 package main
 
 import (
@@ -129,23 +130,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 		return withApp(ctx, cfg, logger, func(a *app.App) error {
 			if !a.DemoLoaded {
 				fmt.Fprintln(out, "The database already holds a network; nothing loaded.")
+				printDemoPassword(out, a)
 				return nil
 			}
 			fmt.Fprintf(out, "Demo network loaded. Every demo account's password: %s\n", a.DemoPassword)
 			return nil
 		})
 	case "user":
-		if len(args) < 2 || args[1] != "add" {
-			return errors.New("usage: academy user add --email E --role R [--collaborator ID] (password from ACADEMY_USER_PASSWORD or stdin)")
+		switch {
+		case len(args) >= 2 && args[1] == "add":
+			return userAdd(ctx, cfg, args[2:], getenv, out, logger)
+		case len(args) >= 2 && args[1] == "set-password":
+			return userSetPassword(ctx, cfg, args[2:], getenv, out, logger)
 		}
-		return userAdd(ctx, cfg, args[2:], getenv, out, logger)
+		return errors.New("usage: academy user add --email E --role R [--collaborator ID] | academy user set-password --email E (password from ACADEMY_USER_PASSWORD or stdin)")
 	case "content":
 		if len(args) < 2 || args[1] != "check" {
 			return errors.New("usage: academy content check")
 		}
 		return contentCheck(out)
 	case "help", "-h", "--help":
-		fmt.Fprintln(out, "usage: academy [serve | seed-demo | user add --email E --role R [--collaborator ID] | content check]")
+		fmt.Fprintln(out, "usage: academy [serve | seed-demo | user add --email E --role R [--collaborator ID] | user set-password --email E | content check]")
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (try: academy help)", cmd)
@@ -210,8 +215,13 @@ func printBanner(out io.Writer, a *app.App, addr string) {
 	case a.DemoLoaded:
 		fmt.Fprintf(out, "  demo network loaded: sign in as dieuphoi@example.vn (coordinator), lanhdao@example.vn (leadership)\n")
 		fmt.Fprintf(out, "  or any collaborator's email; every demo password is: %s\n", a.DemoPassword)
+	case cfg.Demo && a.DemoPasswordApplied != nil:
+		printDemoPassword(out, a)
 	case cfg.Demo:
-		fmt.Fprintf(out, "  demo network present: sign in as dieuphoi@example.vn with the demo password (ACADEMY_DEMO_PASSWORD or the one printed at first start)\n")
+		fmt.Fprintf(out, "  demo network present: sign in as dieuphoi@example.vn with the demo password printed at first start\n")
+		fmt.Fprintf(out, "  (lost it? set ACADEMY_DEMO_PASSWORD and start again, or: %s)\n", setPasswordHint)
+	case cfg.DemoPassword != "":
+		fmt.Fprintf(out, "  ACADEMY_DEMO_PASSWORD is ignored: the demo is off (ACADEMY_DEMO=false, or MongoDB); to reset a password: %s\n", setPasswordHint)
 	}
 	if cfg.AdminEmail != "" {
 		fmt.Fprintf(out, "  admin: %s (password from ACADEMY_ADMIN_PASSWORD)\n", cfg.AdminEmail)
@@ -219,6 +229,65 @@ func printBanner(out io.Writer, a *app.App, addr string) {
 	if !cfg.Demo && cfg.AdminEmail == "" {
 		fmt.Fprintln(out, "  no accounts configured: set ACADEMY_ADMIN_EMAIL and ACADEMY_ADMIN_PASSWORD, or run `academy user add`")
 	}
+}
+
+// setPasswordHint is how an operator resets one account's password.
+const setPasswordHint = "ACADEMY_USER_PASSWORD=… academy user set-password --email <email>"
+
+// printDemoPassword says what ACADEMY_DEMO_PASSWORD did to the demo
+// accounts of a database where the demo network was loaded before; it
+// never prints the password itself.
+func printDemoPassword(out io.Writer, a *app.App) {
+	res := a.DemoPasswordApplied
+	switch {
+	case res == nil:
+	case res.Accounts == 0:
+		fmt.Fprintln(out, "  ACADEMY_DEMO_PASSWORD is ignored: no account still holds the demo password (the demo network is not here, or its people changed their passwords)")
+		fmt.Fprintf(out, "  to reset a password: %s\n", setPasswordHint)
+	case res.Changed:
+		fmt.Fprintf(out, "  demo network present: ACADEMY_DEMO_PASSWORD is now the password of its %d demo accounts (their sessions ended); sign in as dieuphoi@example.vn\n", res.Accounts)
+	default:
+		fmt.Fprintf(out, "  demo network present: sign in as dieuphoi@example.vn; ACADEMY_DEMO_PASSWORD is the password of its %d demo accounts\n", res.Accounts)
+	}
+}
+
+// userSetPassword resets the password of one account: an operator's way in
+// when a password is lost. It ends the account's sessions and is audited.
+func userSetPassword(ctx context.Context, cfg app.Config, args []string, getenv func(string) string, out io.Writer, logger *slog.Logger) error {
+	fs := flag.NewFlagSet("user set-password", flag.ContinueOnError)
+	email := fs.String("email", "", "login email of the account")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("usage: academy user set-password --email E (password from ACADEMY_USER_PASSWORD or stdin)")
+	}
+	pw, err := readPassword(getenv, out)
+	if err != nil {
+		return err
+	}
+	cfg.Demo = false
+	return withApp(ctx, cfg, logger, func(a *app.App) error {
+		u, err := a.Accounts.SetPassword(ctx, *email, pw)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "password set for %s (%s); their sessions ended\n", u.Email, u.Role)
+		return nil
+	})
+}
+
+// readPassword reads a new password from ACADEMY_USER_PASSWORD or stdin.
+func readPassword(getenv func(string) string, out io.Writer) (string, error) {
+	if pw := getenv("ACADEMY_USER_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	fmt.Fprint(out, "password: ")
+	b, err := io.ReadAll(io.LimitReader(os.Stdin, 300))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(string(b), "\r\n"), nil
 }
 
 func userAdd(ctx context.Context, cfg app.Config, args []string, getenv func(string) string, out io.Writer, logger *slog.Logger) error {
@@ -229,14 +298,9 @@ func userAdd(ctx context.Context, cfg app.Config, args []string, getenv func(str
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	pw := getenv("ACADEMY_USER_PASSWORD")
-	if pw == "" {
-		fmt.Fprint(out, "password: ")
-		b, err := io.ReadAll(io.LimitReader(os.Stdin, 300))
-		if err != nil {
-			return err
-		}
-		pw = strings.TrimRight(string(b), "\r\n")
+	pw, err := readPassword(getenv, out)
+	if err != nil {
+		return err
 	}
 	cfg.Demo = false
 	return withApp(ctx, cfg, logger, func(a *app.App) error {

@@ -103,7 +103,11 @@ type App struct {
 	// DemoLoaded and DemoPassword tell what Setup did, for the start-up message.
 	DemoLoaded   bool
 	DemoPassword string
-	AdminCreated bool
+	// DemoPasswordApplied tells, when ACADEMY_DEMO_PASSWORD is set and the
+	// demo network was loaded at an earlier start, what applying it to the
+	// demo accounts found and did (nil otherwise).
+	DemoPasswordApplied *demo.PasswordResult
+	AdminCreated        bool
 
 	stopWorkers []func()
 }
@@ -375,6 +379,19 @@ func (a *App) LoadDemo(ctx context.Context) error {
 	a.DemoLoaded = loaded
 	if loaded {
 		a.DemoPassword = pw
+		return nil
+	}
+	// Loaded at an earlier start: a password set now is the password of
+	// the demo accounts too, as the variable says (see demo.ApplyPassword).
+	if a.Config.DemoPassword != "" {
+		res, err := demo.ApplyPassword(ctx, n, demo.Deps{Collaborators: a.Collaborators, Accounts: a.Accounts}, a.Config.DemoPassword)
+		if err != nil {
+			return fmt.Errorf("ACADEMY_DEMO_PASSWORD: %w", err)
+		}
+		a.DemoPasswordApplied = &res
+		if res.Changed {
+			a.Logger.Info("ACADEMY_DEMO_PASSWORD applied to the demo accounts", "accounts", res.Accounts)
+		}
 	}
 	return nil
 }
