@@ -40,11 +40,10 @@ const (
 
 // workerOptions are the mail worker's settings in every case: leases,
 // timeouts and backoff scaled down (1/24 to 1/3600 of the defaults) so that
-// an outage, a retry or a lapsed lease plays out in seconds. The lease keeps
-// 4 s beyond the send timeout: the worker fixes a batch's lease deadline
-// before it leases the batch's messages one by one, and on this loaded
-// store that took over a second (with 2 s, every message was given back
-// as soon as it was leased, again and again).
+// an outage, a retry or a lapsed lease plays out in seconds. A send starts
+// only with the send timeout left on its lease, and on the embedded store a
+// batch's lease takes up to a quarter of it: 5 s leave room for both on a
+// loaded machine.
 func workerOptions() mail.WorkerOptions {
 	return mail.WorkerOptions{
 		Lease:       5 * time.Second,
