@@ -765,7 +765,13 @@ func (w *world) valueMutations(l leaf) []mutation {
 			return timeMutations()
 		}
 		base, _ := l.value.(string)
-		ms := stringMutations(fieldClass(l.name), base)
+		class := fieldClass(l.name)
+		if class == "line" || class == "multiline" {
+			// Human text takes these, by design: they are not sent.
+			w.leftOut["NFD and zero-width characters in human text (names, titles, places) are normalised to NFC without them, not refused"] += 3
+			w.leftOut["a formula in human text is kept as typed and neutralised where it is exported (CSV)"] += 2
+		}
+		ms := stringMutations(class, base)
 		if l.name == "starts_on" || l.name == "ends_on" {
 			ms = append(ms, dateStringMutations()...)
 		}
@@ -999,23 +1005,32 @@ func (w *world) discoverForms() []form {
 			if role == "" && rt.Path != "/login" && !strings.HasPrefix(rt.Path, "/rsvp") {
 				continue // signed out, only the sign-in and RSVP pages have forms of their own
 			}
-			page := w.fill(rt.Path, "GET")
-			r := w.send(probe{form: true, role: role, method: "GET", path: page})
-			if r.status == 302 || r.status == 303 {
-				continue // the home page sends a signed-in user on
+			pages := []string{w.fill(rt.Path, "GET")}
+			if strings.Contains(rt.Path, ":code") {
+				// Every course: the quiz of the course under way has no start form.
+				pages = nil
+				for _, c := range w.courses {
+					pages = append(pages, strings.Replace(rt.Path, ":code", c, 1))
+				}
 			}
-			if r.status != 200 {
-				w.t.Errorf("page %s as %q: %d", page, role, r.status)
-				continue
-			}
-			for _, f := range parseForms(string(r.body)) {
-				f.role, f.page = role, page
-				key := role + " " + f.method + " " + f.action
-				if seen[key] {
+			for _, page := range pages {
+				r := w.send(probe{form: true, role: role, method: "GET", path: page})
+				if r.status == 302 || r.status == 303 {
+					continue // the home page sends a signed-in user on
+				}
+				if r.status != 200 {
+					w.t.Errorf("page %s as %q: %d", page, role, r.status)
 					continue
 				}
-				seen[key] = true
-				out = append(out, f)
+				for _, f := range parseForms(string(r.body)) {
+					f.role, f.page = role, page
+					key := role + " " + f.method + " " + f.action
+					if seen[key] {
+						continue
+					}
+					seen[key] = true
+					out = append(out, f)
+				}
 			}
 		}
 	}
@@ -1162,6 +1177,15 @@ func (w *world) formProbes() []probe {
 	if len(forms) < 8 {
 		w.t.Fatalf("found %d forms", len(forms))
 	}
+	var names []string
+	for _, f := range forms {
+		who := f.role
+		if who == "" {
+			who = "anonymous"
+		}
+		names = append(names, fmt.Sprintf("%s %s (%s, %d fields)", f.method, f.action, who, len(f.fields)))
+	}
+	w.t.Logf("%d forms: %s", len(forms), strings.Join(names, "; "))
 	bigDone := false
 	for _, f := range forms {
 		base := w.baseForm(f)

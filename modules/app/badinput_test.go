@@ -274,6 +274,7 @@ type world struct {
 
 	area, otherArea string
 	course          string
+	courses         []string // every course of the catalog
 	ctvID, ctvEmail string
 	ctvUserID       string
 	attemptID       string
@@ -303,6 +304,16 @@ func newWorld(t *testing.T, s *apptest.Server, clk *clock.Manual) *world {
 	}
 	w := &world{t: t, s: s, clk: clk, enf: enf, tokens: map[string]string{}, leftOut: map[string]int{},
 		browsers: map[string]*http.Client{}}
+	// Before the server stops (cleanups run last first): an idle
+	// keep-alive connection would hold its graceful shutdown.
+	t.Cleanup(func() {
+		httpClient.CloseIdleConnections()
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		for _, c := range w.browsers {
+			c.CloseIdleConnections()
+		}
+	})
 	w.tokens[authz.RoleCoordinator] = s.LoginDemo(t, apptest.Coordinator)
 	w.tokens[authz.RoleAdmin] = s.LoginDemo(t, apptest.Admin)
 	w.cookie = s.LoginDemo(t, apptest.Coordinator)
@@ -363,6 +374,9 @@ func newWorld(t *testing.T, s *apptest.Server, clk *clock.Manual) *world {
 		}
 		r.JSON(t, &a)
 		w.course, w.attemptID = c.Code, a.ID
+		for _, other := range courses.Items {
+			w.courses = append(w.courses, other.Code)
+		}
 		for _, q := range a.Questions {
 			qq := question{ID: q.ID}
 			for _, o := range q.Options {
