@@ -56,4 +56,7 @@ func TestAnotherCollaboratorsSubmittedAttemptIsNotFound(t *testing.T) {
 	if other.Status != 404 {
 		t.Errorf("another's attempt: %d, want 404", other.Status)
 	}
+	if page, none := f.Get("/attempts/"+vb.ID), f.Get("/attempts/"+missing); page.Status != 404 || none.Status != 404 {
+		t.Errorf("the page of another's attempt: %d; of a missing one: %d; want 404 both", page.Status, none.Status)
+	}
 }
