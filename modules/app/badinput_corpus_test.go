@@ -123,6 +123,7 @@ func splitPath(p string) []string {
 type apiOp struct {
 	method, path, route string
 	query               []string
+	querySchema         map[string]map[string]any // query parameter → its schema
 	schema              map[string]any
 	upload              bool
 }
@@ -133,8 +134,9 @@ func (w *world) operations() []apiOp {
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Parameters []struct {
-				Name string `json:"name"`
-				In   string `json:"in"`
+				Name   string         `json:"name"`
+				In     string         `json:"in"`
+				Schema map[string]any `json:"schema"`
 			} `json:"parameters"`
 			RequestBody struct {
 				Content map[string]struct {
@@ -148,10 +150,11 @@ func (w *world) operations() []apiOp {
 	for path, methods := range doc.Paths {
 		for method, o := range methods {
 			op := apiOp{method: strings.ToUpper(method), path: path,
-				route: strings.NewReplacer("{", ":", "}", "").Replace(path)}
+				route: strings.NewReplacer("{", ":", "}", "").Replace(path), querySchema: map[string]map[string]any{}}
 			for _, p := range o.Parameters {
 				if p.In == "query" {
 					op.query = append(op.query, p.Name)
+					op.querySchema[p.Name] = p.Schema
 				}
 			}
 			if c, ok := o.RequestBody.Content["application/json"]; ok {
@@ -566,7 +569,7 @@ func (w *world) opProbes(op apiOp, role string) []probe {
 			p.field = strings.SplitN(bad, "=", 2)[0]
 			out = append(out, p)
 		}
-		for _, bad := range queryValueMutations(q) {
+		for _, bad := range queryValueMutations(q, op.querySchema[q]) {
 			p := mk("query " + q + "=" + bad.v)
 			p.path = path + "?" + q + "=" + bad.v
 			p.field = q
@@ -896,25 +899,36 @@ type queryBad struct {
 	refuse bool
 }
 
-// queryValueMutations are bad values of a query parameter; those of the
-// parameters the service reads as numbers, times or enums must be refused.
-func queryValueMutations(q string) []queryBad {
+// queryValueMutations are bad values of a query parameter. Those of a
+// parameter whose schema bounds it (an enum, a boolean, an integer with a
+// range) must be refused, as must bad times of from, to and week (the
+// schema says only "string" of those); any other value is a filter that may
+// match nothing.
+func queryValueMutations(q string, schema map[string]any) []queryBad {
 	free := []queryBad{{"%FF%FE", false}, {"a%00b", false}, {"x%0D%0Ay", false}, {"%3DHYPERLINK(1)", false}, {strings.Repeat("a", 1000), false}}
 	switch q {
-	case "limit":
-		return append([]queryBad{{"-1", true}, {"0", true}, {"1e400", true}, {"9223372036854775808", true}, {"abc", true}, {"1001", true}, {"1.5", true}, {"%FF", true}}, free[1:3]...)
-	case "offset":
-		return []queryBad{{"-1", true}, {"x", true}, {"9223372036854775808", true}, {"1e3", true}}
 	case "from", "to":
 		return []queryBad{{"2026-02-30", true}, {"2026-13-01", true}, {"now", true}, {"2026-12-07T08:00:00", true}, {"%FF", true}, {"1765090800", true}}
 	case "week":
 		return []queryBad{{"2026-W99", true}, {"2026-W00", true}, {"2026W01", true}, {"0001-W01", true}, {"x%00", true}}
-	case "include_archived":
-		return []queryBad{{"maybe", true}, {"1", true}, {"TRUE%00", true}}
-	case "status":
-		return []queryBad{{"bogus", true}, {"sent%00", true}, {"queued%E2%80%8B", true}}
-	case "apply":
-		return []queryBad{{"bogus", true}, {"this%0D%0A", true}, {"all", true}}
+	}
+	if enum, ok := schema["enum"].([]any); ok && len(enum) > 0 {
+		first := url.QueryEscape(fmt.Sprint(enum[0]))
+		return []queryBad{{"bogus", true}, {first + "%00", true}, {first + "%E2%80%8B", true}, {first + "%CC%81", true},
+			{first + "%0D%0A", true}, {strings.ToUpper(first) + "X", true}, {"%3DHYPERLINK(1)", true}, {"%FF", true}}
+	}
+	switch schema["type"] {
+	case "boolean":
+		return []queryBad{{"maybe", true}, {"2", true}, {"true%00", true}, {"%FF", true}}
+	case "integer":
+		bad := []queryBad{{"1e400", true}, {"9223372036854775808", true}, {"abc", true}, {"1.5", true}, {"0x10", true}, {"%FF", true}, {"1%00", true}}
+		if lo, ok := schema["minimum"].(float64); ok {
+			bad = append(bad, queryBad{strconv.Itoa(int(lo) - 1), true})
+		}
+		if hi, ok := schema["maximum"].(float64); ok {
+			bad = append(bad, queryBad{strconv.Itoa(int(hi) + 1), true})
+		}
+		return bad
 	}
 	return free
 }
