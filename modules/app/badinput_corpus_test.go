@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -75,10 +76,11 @@ func encode(v any) []byte {
 
 // leaf is one field of a base body: its path and schema.
 type leaf struct {
-	path   string // contract.status, [0].status, collaborator_ids[0]
-	name   string // the property's name
-	schema map[string]any
-	value  any
+	path     string // contract.status, [0].status, collaborator_ids[0]
+	name     string // the property's name
+	schema   map[string]any
+	value    any
+	required bool // the object's schema lists it as required
 }
 
 // setAt returns a copy of doc with the value at path replaced by fn(old).
@@ -340,7 +342,8 @@ func leaves(v any, s map[string]any, path, name string) []leaf {
 			if ps == nil {
 				ps = map[string]any{"type": "array", "items": map[string]any{"type": "string"}} // answers: question → options
 			}
-			out = append(out, leaf{path: joinKey(path, e.k), name: e.k, schema: ps, value: e.v})
+			req, _ := s["required"].([]any)
+			out = append(out, leaf{path: joinKey(path, e.k), name: e.k, schema: ps, value: e.v, required: slices.Contains(req, any(e.k))})
 			if _, nested := e.v.(obj); nested {
 				out = append(out, leaves(e.v, ps, joinKey(path, e.k), e.k)...)
 			}
@@ -692,6 +695,13 @@ func (w *world) fieldProbes(base any, schema map[string]any, mk func(string) pro
 			}
 			doc := dupAt(base, parent, last)
 			out = append(out, withJSON(mk("duplicate key "+l.path), encode(doc), strings.ReplaceAll(l.path, ".[", "[")))
+			if l.required {
+				out = append(out, withJSON(mk("required "+l.path+" left out"), encode(dropAt(base, parent, last)), l.path))
+				if _, isString := l.value.(string); isString {
+					doc := setAt(base, splitPath(l.path), func(any) any { return "" })
+					out = append(out, withJSON(mk("required "+l.path+" empty"), encode(doc), l.path))
+				}
+			}
 		}
 		field := strings.ReplaceAll(l.path, ".[", "[")
 		for _, m := range w.valueMutations(l) {
@@ -769,13 +779,16 @@ func (w *world) valueMutations(l leaf) []mutation {
 		}
 		base, _ := l.value.(string)
 		class := fieldClass(l.name)
+		if _, isEnum := l.schema["enum"]; isEnum {
+			class = "enum" // the document says which values there are
+		}
 		if class == "line" || class == "multiline" {
 			// Human text takes these, by design: they are not sent.
 			w.leftOut["NFD and zero-width characters in human text (names, titles, places) are normalised to NFC without them, not refused"] += 3
 			w.leftOut["a formula in human text is kept as typed and neutralised where it is exported (CSV)"] += 2
 		}
 		ms := stringMutations(class, base)
-		if l.name == "starts_on" || l.name == "ends_on" {
+		if l.name == "starts_on" || l.name == "ends_on" || l.schema["format"] == "date" {
 			ms = append(ms, dateStringMutations()...)
 		}
 		return ms
@@ -827,6 +840,20 @@ func renameAt(doc any, parent []string, old, name string) any {
 				e.k = name
 			}
 			out[i] = e
+		}
+		return out
+	})
+}
+
+// dropAt removes the key k of the object at parent.
+func dropAt(doc any, parent []string, k string) any {
+	return setAt(doc, parent, func(v any) any {
+		o, _ := v.(obj)
+		var out obj
+		for _, e := range o {
+			if e.k != k {
+				out = append(out, e)
+			}
 		}
 		return out
 	})
