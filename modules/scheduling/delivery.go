@@ -63,8 +63,11 @@ func (s *Service) rehearse(kind string, x Session) error {
 }
 
 // noticeKind is the notice an invitee lagging behind the session's
-// sequence is due: "" when none is (declined, or never told of a session
-// since cancelled — withheld then).
+// sequence is due: "" when none is (declined since the last reschedule, or
+// never told of a session since cancelled — withheld then). One last
+// mailed before the last change of date or time is due the reschedule
+// notice asking to answer again, whatever changed after it; one mailed
+// since, an update that keeps their answer.
 func noticeKind(x Session, inv Invitation) (kind string, withheld bool) {
 	switch {
 	case x.Status == StatusCancelled:
@@ -74,6 +77,8 @@ func noticeKind(x Session, inv Invitation) (kind string, withheld bool) {
 		return NoticeCancel, false
 	case inv.Notified < 0:
 		return NoticeInvite, false
+	case inv.Notified < x.Rescheduled:
+		return NoticeReschedule, false
 	case inv.Response == ResponseDeclined:
 		return "", false
 	}

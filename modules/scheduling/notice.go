@@ -16,7 +16,7 @@ import (
 )
 
 // Kinds lists every notice kind; each language's templates must have them all.
-var Kinds = []string{NoticeInvite, NoticeUpdate, NoticeCancel, NoticeReminder, NoticePromoted}
+var Kinds = []string{NoticeInvite, NoticeReschedule, NoticeUpdate, NoticeCancel, NoticeReminder, NoticePromoted}
 
 type noticeTemplates struct {
 	subject, text *template.Template
@@ -75,6 +75,34 @@ func LoadNotices(fsys fs.FS, from, fromName string, now func() time.Time, course
 
 type noticeData struct {
 	Name, Title, Course, Date, Start, End, Location, Trainer, Area, RSVPURL, Reason string
+	// Response is the invitee's answer as the session records it when the
+	// mail is written: pending, accepted, waitlisted or declined.
+	Response string
+}
+
+// partstat is an invitee's answer as an iCalendar PARTSTAT, and whether a
+// reply is asked for (RSVP): an invitee who has not answered — or whose
+// answer a reschedule returned to pending — NEEDS-ACTION; an accept is
+// ACCEPTED, a decline DECLINED, and a waitlisted accept TENTATIVE (they
+// mean to come and have no place yet).
+func partstat(response string) (string, bool) {
+	switch response {
+	case ResponseAccepted:
+		return "ACCEPTED", false
+	case ResponseWaitlisted:
+		return "TENTATIVE", false
+	case ResponseDeclined:
+		return "DECLINED", false
+	}
+	return "NEEDS-ACTION", true
+}
+
+// responseOf is p's answer to s (pending when s does not invite them).
+func responseOf(s Session, p Person) string {
+	if inv, ok := s.Invitation(p.ID); ok && inv.Response != "" {
+		return inv.Response
+	}
+	return ResponsePending
 }
 
 // Compose writes one notice in the person's language (Vietnamese unless
@@ -90,7 +118,7 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 	}
 	start, end := s.StartsAt.In(vn), s.EndsAt.In(vn)
 	d := noticeData{Name: p.Name, Title: s.Title, Date: start.Format("02/01/2006"), Start: start.Format("15:04"), End: end.Format("15:04"),
-		Location: s.Location, Trainer: s.Trainer, Area: p.AreaName, RSVPURL: rsvpURL, Reason: s.CancelReason}
+		Location: s.Location, Trainer: s.Trainer, Area: p.AreaName, RSVPURL: rsvpURL, Reason: s.CancelReason, Response: responseOf(s, p)}
 	if s.CourseCode != "" && n.courseFor != nil {
 		d.Course = n.courseFor(s.CourseCode, lang)
 	}
@@ -106,7 +134,7 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 	}
 	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj.String()), Text: text.String(), HTML: html.String()}
 	switch kind {
-	case NoticeInvite, NoticeUpdate, NoticePromoted:
+	case NoticeInvite, NoticeReschedule, NoticeUpdate, NoticePromoted:
 		m.Calendar, m.CalendarMethod = n.calendar(s, p, "REQUEST", text.String()), "REQUEST"
 	case NoticeCancel:
 		m.Calendar, m.CalendarMethod = n.calendar(s, p, "CANCEL", text.String()), "CANCEL"
@@ -115,7 +143,8 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 }
 
 // calendar is the session as an iCalendar object: one stable UID per
-// session, SEQUENCE from the session, times in UTC. Every text is written
+// session, SEQUENCE from the session, times in UTC, the invitee's
+// PARTSTAT as the session records their answer (partstat). Every text is written
 // through package ical, so no title, place or name can add a line or a
 // property (a bare CR in a location made real ATTENDEE lines).
 func (n *Notices) calendar(s Session, p Person, method, description string) string {
@@ -136,9 +165,10 @@ func (n *Notices) calendar(s Session, p Person, method, description string) stri
 	w.Text("LOCATION", s.Location)
 	w.Text("DESCRIPTION", strings.TrimSpace(description))
 	w.Value("ORGANIZER", "mailto:"+n.from, ical.Param{Name: "CN", Value: n.fromName})
+	status, rsvp := partstat(responseOf(s, p))
 	w.Value("ATTENDEE", "mailto:"+p.Email, ical.Param{Name: "CUTYPE", Value: "INDIVIDUAL"},
-		ical.Param{Name: "ROLE", Value: "REQ-PARTICIPANT"}, ical.Param{Name: "PARTSTAT", Value: "NEEDS-ACTION"},
-		ical.Param{Name: "RSVP", Value: "TRUE"}, ical.Param{Name: "CN", Value: p.Name})
+		ical.Param{Name: "ROLE", Value: "REQ-PARTICIPANT"}, ical.Param{Name: "PARTSTAT", Value: status},
+		ical.Param{Name: "RSVP", Value: strings.ToUpper(strconv.FormatBool(rsvp))}, ical.Param{Name: "CN", Value: p.Name})
 	if method == "CANCEL" {
 		w.Value("STATUS", "CANCELLED")
 	} else {

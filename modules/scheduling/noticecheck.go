@@ -45,9 +45,12 @@ var noticeParts = []string{"subject", "text", "html"}
 var sampleNotices = []noticeData{
 	{Name: "Nguyễn Văn An", Title: "Tập huấn chính sách khuyến công", Course: "Chính sách khuyến công", Date: "07/12/2026",
 		Start: "08:00", End: "11:00", Location: "Hội trường UBND huyện Nhơn Trạch", Trainer: "ThS. Lê Văn Hùng",
-		Area: "Huyện Nhơn Trạch", RSVPURL: "http://127.0.0.1:8080/rsvp/0123456789abcdef0123456789abcdef", Reason: "Giảng viên bận đột xuất"},
+		Area: "Huyện Nhơn Trạch", RSVPURL: "http://127.0.0.1:8080/rsvp/0123456789abcdef0123456789abcdef", Reason: "Giảng viên bận đột xuất",
+		Response: ResponseAccepted},
 	{Name: "Lê Thị Hoa", Title: "Kỹ năng tư vấn", Date: "31/12/2026", Start: "13:30", End: "16:30", Location: "Xã Phước An",
-		RSVPURL: "http://127.0.0.1:8080/rsvp/fedcba9876543210fedcba9876543210"},
+		RSVPURL: "http://127.0.0.1:8080/rsvp/fedcba9876543210fedcba9876543210", Response: ResponsePending},
+	{Name: "Trần Văn Bình", Title: "Kỹ năng tư vấn", Date: "31/12/2026", Start: "13:30", End: "16:30", Location: "Xã Phước An",
+		RSVPURL: "http://127.0.0.1:8080/rsvp/00112233445566778899aabbccddeeff", Response: ResponseWaitlisted},
 }
 
 // tplPosRe finds the line of a text/template or html/template error:

@@ -68,11 +68,13 @@ type Mailer interface {
 
 // Notice kinds.
 const (
-	NoticeInvite   = "invite"
-	NoticeUpdate   = "update"
-	NoticeCancel   = "cancel"
-	NoticeReminder = "reminder"
-	NoticePromoted = "promoted"
+	NoticeInvite = "invite"
+	NoticeUpdate = "update" // place, title or trainer changed: answers kept
+	// NoticeReschedule tells of a new date or time and asks to answer again.
+	NoticeReschedule = "reschedule"
+	NoticeCancel     = "cancel"
+	NoticeReminder   = "reminder"
+	NoticePromoted   = "promoted"
 )
 
 // Composer writes the mail of a notice to a person about a session.
@@ -300,9 +302,16 @@ const (
 )
 
 // Update edits a session, or it and the following occurrences of its
-// series. A change of time or place raises the sequence and mails an
-// update to the invitees. Errors: errs.NotFound, errs.Invalid,
-// errs.Unprocessable (cancelled).
+// series. What invitees are told follows one rule (README, "Scheduling"):
+// a change of date or time (start or end) returns every answer to pending
+// (Session.Reschedule) and mails everyone invited a reschedule notice
+// asking to answer again (iCalendar PARTSTAT=NEEDS-ACTION); a change of
+// place, title or trainer keeps the answers and mails an update saying
+// there is no need to answer again, to all but those who declined, with
+// each invitee's own PARTSTAT. Either raises the sequence. A larger
+// capacity gives places to the waitlist in order, and mails each promoted
+// invitee. Errors: errs.NotFound, errs.Invalid, errs.Unprocessable
+// (cancelled, or a capacity below the accepted).
 func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) ([]Session, error) {
 	first, err := s.d.Store.Get(ctx, id)
 	if err != nil {
@@ -334,7 +343,9 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 	}
 	var out []Session
 	for _, t := range targets {
+		var promoted []string
 		updated, err := s.d.Store.Update(ctx, t.ID, func(x *Session) error {
+			promoted = nil
 			if x.Status == StatusCancelled {
 				return errs.E(errs.Unprocessable, "the session is cancelled")
 			}
@@ -361,16 +372,24 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 			if fe := in.Validate(s.d.Courses.Exists, s.areaExists(ctx)); len(fe) > 0 {
 				return errs.Fields(errs.Invalid, "the session has problems", fe)
 			}
-			if p.Capacity != nil && in.Capacity > 0 && in.Capacity < x.Accepted() {
+			// A new time frees every place (Reschedule): the capacity then
+			// bounds only the accepts to come.
+			retimed := !in.StartsAt.Equal(x.StartsAt) || !in.EndsAt.Equal(x.EndsAt)
+			if p.Capacity != nil && !retimed && in.Capacity > 0 && in.Capacity < x.Accepted() {
 				return errs.Fields(errs.Unprocessable, "more people have accepted than the new capacity",
 					[]errs.FieldError{{Field: "capacity", Message: fmt.Sprintf("%d have accepted", x.Accepted())}})
 			}
-			moved := !in.StartsAt.Equal(x.StartsAt) || !in.EndsAt.Equal(x.EndsAt) || in.Location != x.Location
+			informed := in.Location != x.Location || in.Title != x.Title || in.Trainer != x.Trainer
 			x.CourseCode, x.Title, x.StartsAt, x.EndsAt, x.Location = in.CourseCode, in.Title, in.StartsAt, in.EndsAt, in.Location
 			x.AreaCode, x.Capacity, x.Trainer = in.AreaCode, in.Capacity, in.Trainer
-			if moved || p.Title != nil {
+			if retimed || informed {
 				x.Sequence++
-				if err := s.rehearse(NoticeUpdate, *x); err != nil {
+				kind := NoticeUpdate
+				if retimed {
+					x.Reschedule()
+					x.Rescheduled, kind = x.Sequence, NoticeReschedule
+				}
+				if err := s.rehearse(kind, *x); err != nil {
 					return err
 				}
 			}
@@ -378,7 +397,8 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 				x.ReminderSent = false
 			}
 			now := s.d.Clock.Now()
-			for x.promote(now) != "" {
+			for id := x.promote(now); id != ""; id = x.promote(now) {
+				promoted = append(promoted, id)
 			}
 			return nil
 		})
@@ -390,6 +410,11 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 		}
 		if err := s.notifyLagging(ctx, updated, nil); err != nil {
 			return nil, err
+		}
+		for _, id := range promoted {
+			if err := s.notify(ctx, NoticePromoted, updated, id); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, updated)
 	}
@@ -446,7 +471,7 @@ func (s *Service) Cancel(ctx context.Context, id, reason, apply string) ([]Sessi
 type InviteRequest struct {
 	CollaboratorIDs []string `json:"collaborator_ids"`
 	AreaCode        string   `json:"area_code"`
-	Role            string   `json:"role"`
+	Role            string   `json:"role" api:"enum=collaborator_role"`
 }
 
 // Warning tells of an invitee who has another session at that time.
@@ -648,10 +673,10 @@ type InvitationView struct {
 	CollaboratorID string `json:"collaborator_id"`
 	Name           string `json:"name"`
 	AreaCode       string `json:"area_code"`
-	Delivery       string `json:"delivery"`
+	Delivery       string `json:"delivery" api:"enum=delivery"`
 	// DeliveryError says why the last notice to the invitee failed.
 	DeliveryError string    `json:"delivery_error,omitempty"`
-	Response      string    `json:"response"`
+	Response      string    `json:"response" api:"enum=response"`
 	RespondedAt   time.Time `json:"responded_at,omitzero"`
 }
 

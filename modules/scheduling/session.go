@@ -58,8 +58,13 @@ type Session struct {
 	Status       string
 	Recurrence   string // the RRULE the series was made from
 	CancelReason string
-	// Sequence counts changes of time or place, for calendar updates.
-	Sequence     int
+	// Sequence counts the changes invitees are told of (time, place,
+	// title, trainer) and the cancellation, for calendar updates.
+	Sequence int
+	// Rescheduled is the Sequence of the last change of date or time (0:
+	// none): it asked every invitee to answer again (Reschedule), so an
+	// invitee last mailed before it is due a notice asking that too.
+	Rescheduled  int
 	Invitations  []Invitation
 	Attendance   []Mark
 	CheckinKey   []byte // secret of the rotating check-in code
@@ -73,7 +78,10 @@ type Invitation struct {
 	Response       string
 	InvitedAt      time.Time
 	RespondedAt    time.Time
-	// WaitlistedAt orders the waitlist.
+	// WaitlistedAt orders the waitlist: when the invitee joined it. A
+	// reschedule keeps it on the answer it returns to pending, so that an
+	// invitee who accepts again and finds the session full is waitlisted
+	// at their earlier place.
 	WaitlistedAt time.Time
 	// Notified is the session sequence the invitee was last mailed about
 	// (-1: not yet); a job mails whoever lags behind after a crash.
@@ -99,10 +107,10 @@ type Mark struct {
 // Input is a new session (POST) — or the series it starts.
 type Input struct {
 	CourseCode string    `json:"course_code"`
-	Title      string    `json:"title"`
-	StartsAt   time.Time `json:"starts_at"`
-	EndsAt     time.Time `json:"ends_at"`
-	Location   string    `json:"location"`
+	Title      string    `json:"title" api:"required"`
+	StartsAt   time.Time `json:"starts_at" api:"required"`
+	EndsAt     time.Time `json:"ends_at" api:"required"`
+	Location   string    `json:"location" api:"required"`
 	AreaCode   string    `json:"area_code"`
 	Capacity   int       `json:"capacity"`
 	Trainer    string    `json:"trainer"`
@@ -222,10 +230,13 @@ func (s *Session) Respond(collaboratorID, answer string, now time.Time) (promote
 		}
 		inv.RespondedAt = now
 		if s.Capacity > 0 && s.Accepted() >= s.Capacity {
-			inv.Response, inv.WaitlistedAt = ResponseWaitlisted, now
+			inv.Response = ResponseWaitlisted
+			if inv.WaitlistedAt.IsZero() { // else: their place before a reschedule
+				inv.WaitlistedAt = now
+			}
 			return "", nil
 		}
-		inv.Response = ResponseAccepted
+		inv.Response, inv.WaitlistedAt = ResponseAccepted, time.Time{}
 		return "", nil
 	case "decline":
 		wasAccepted := inv.Response == ResponseAccepted
@@ -254,7 +265,26 @@ func (s *Session) promote(now time.Time) string {
 	}
 	s.Invitations[best].Response = ResponseAccepted
 	s.Invitations[best].RespondedAt = now
+	s.Invitations[best].WaitlistedAt = time.Time{}
 	return s.Invitations[best].CollaboratorID
+}
+
+// Reschedule is what a change of date or time does to the answers: an
+// answer given for the old time does not hold for the new one, so every
+// invitation returns to pending — accepted, waitlisted and declined alike —
+// and the notice of the change asks each invitee to answer again. Nobody
+// holds a place until they accept again; places then go in the order the
+// accepts come, and once the session is full a waitlisted invitee of before
+// waits at their earlier place (WaitlistedAt is kept), ahead of those who
+// join the waitlist later.
+func (s *Session) Reschedule() {
+	for i := range s.Invitations {
+		inv := &s.Invitations[i]
+		if inv.Response != ResponseWaitlisted {
+			inv.WaitlistedAt = time.Time{}
+		}
+		inv.Response, inv.RespondedAt = ResponsePending, time.Time{}
+	}
 }
 
 // SetMark records attendance for one collaborator, replacing an earlier mark.

@@ -81,6 +81,7 @@ type sessionDoc struct {
 	Recurrence   string    `bson:"recurrence,omitempty"`
 	CancelReason string    `bson:"cancel_reason,omitempty"`
 	Sequence     int       `bson:"sequence"`
+	Rescheduled  int       `bson:"rescheduled,omitempty"`
 	// Inv and Att hold the invitations and attendance marks, one string
 	// each (invitationString, markString): the embedded store decodes a
 	// document value by value, and a session of 250 invitees written as
@@ -99,7 +100,7 @@ type sessionDoc struct {
 func toDoc(s Session) sessionDoc {
 	d := sessionDoc{ID: s.ID, SeriesID: s.SeriesID, CourseCode: s.CourseCode, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
 		Location: s.Location, AreaCode: s.AreaCode, Capacity: s.Capacity, Trainer: s.Trainer, Status: s.Status,
-		Recurrence: s.Recurrence, CancelReason: s.CancelReason, Sequence: s.Sequence, CheckinKey: s.CheckinKey,
+		Recurrence: s.Recurrence, CancelReason: s.CancelReason, Sequence: s.Sequence, Rescheduled: s.Rescheduled, CheckinKey: s.CheckinKey,
 		ReminderSent: s.ReminderSent, Rev: s.Rev, Inv: make([]string, 0, len(s.Invitations)), Att: make([]string, 0, len(s.Attendance))}
 	for _, i := range s.Invitations {
 		d.Inv = append(d.Inv, invitationString(i))
@@ -113,7 +114,7 @@ func toDoc(s Session) sessionDoc {
 func (d sessionDoc) toSession() Session {
 	s := Session{ID: d.ID, SeriesID: d.SeriesID, CourseCode: d.CourseCode, Title: d.Title, StartsAt: d.StartsAt.UTC(), EndsAt: d.EndsAt.UTC(),
 		Location: d.Location, AreaCode: d.AreaCode, Capacity: d.Capacity, Trainer: d.Trainer, Status: d.Status,
-		Recurrence: d.Recurrence, CancelReason: d.CancelReason, Sequence: d.Sequence, CheckinKey: d.CheckinKey,
+		Recurrence: d.Recurrence, CancelReason: d.CancelReason, Sequence: d.Sequence, Rescheduled: d.Rescheduled, CheckinKey: d.CheckinKey,
 		ReminderSent: d.ReminderSent, Rev: d.Rev}
 	for _, i := range d.Invitations {
 		i.InvitedAt, i.RespondedAt, i.WaitlistedAt = i.InvitedAt.UTC(), i.RespondedAt.UTC(), i.WaitlistedAt.UTC()
