@@ -43,6 +43,8 @@ var writtenByRefusals = map[string]string{
 // mutation the corpus marks as bad must be refused with a 4xx, a
 // problem+json under /api/v1 (naming the field at fault for a 400); and the
 // store must hold exactly what it held before, but for writtenByRefusals.
+// With ACADEMY_BADINPUT_DUMP=<file> it writes every request and its answer
+// there, one a line.
 func TestBadInputGenerated(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
