@@ -342,6 +342,11 @@ func (a *App) Setup(ctx context.Context) error {
 			return err
 		}
 	}
+	if n, err := a.Outbox.ReleaseOrphans(ctx); err != nil {
+		return fmt.Errorf("mail outbox: %w", err)
+	} else if n > 0 {
+		a.Logger.Info("mail the previous process was sending is queued again", "messages", n)
+	}
 	if n, err := a.Quizzes.Backfill(ctx); err != nil {
 		return fmt.Errorf("quiz rosters: %w", err)
 	} else if n > 0 {

@@ -55,7 +55,7 @@ type Delivery struct {
 	ID      string  `json:"id"`
 	To      Address `json:"to"`
 	Subject string  `json:"subject"`
-	Status  Status  `json:"status"`
+	Status  Status  `json:"status" api:"enum=mail_status"`
 	// Sending says a worker holds the (queued) message right now.
 	Sending       bool      `json:"sending,omitempty"`
 	Attempts      int       `json:"attempts"`
@@ -716,6 +716,31 @@ func (o *Outbox) reschedule(ctx context.Context, ids []string, token, reason str
 		{Key: "$unset", Value: bson.D{{Key: "lease_until", Value: ""}, {Key: "lease_token", Value: ""}}},
 	})
 	return err
+}
+
+// ReleaseOrphans gives back, due now, every message still leased when this
+// process starts, on a store whose only client is this process (the
+// embedded store locks its directory): a lease found then belongs to a
+// worker that died with the previous process, and waiting for it to lapse
+// only delays the mail. On a shared store (MongoDB) another process's
+// worker may hold the lease, so it does nothing there and leases lapse as
+// usual. It returns how many messages it released. The attempt stays
+// counted: the message may have reached the server before the crash.
+func (o *Outbox) ReleaseOrphans(ctx context.Context) (int, error) {
+	if !o.exclusive {
+		return 0, nil
+	}
+	res, err := o.live.UpdateMany(ctx, bson.D{{Key: "status", Value: sending}}, bson.D{
+		{Key: "$set", Value: bson.D{{Key: "status", Value: string(Queued)}, {Key: "next_attempt_at", Value: o.clock.Now()}}},
+		{Key: "$unset", Value: bson.D{{Key: "lease_until", Value: ""}, {Key: "lease_token", Value: ""}}},
+	})
+	if err != nil {
+		return 0, err
+	}
+	if res.ModifiedCount > 0 {
+		o.notify()
+	}
+	return int(res.ModifiedCount), nil
 }
 
 // release gives leased messages back unsent, due now, without counting the attempt.
