@@ -1267,10 +1267,16 @@ func (w *world) formProbes() []probe {
 		}
 		done := map[string]bool{}
 		for _, fd := range f.fields {
-			if _, skip := formExcluded[fd.name]; skip || done[fd.name] {
+			if done[fd.name] {
 				continue
 			}
 			done[fd.name] = true
+			if why, skip := formExcluded[fd.name]; skip {
+				if fd.name != "_csrf" {
+					w.leftOut[why]++
+				}
+				continue
+			}
 			if fd.kind == "button" && fd.name != "answer" {
 				continue
 			}
