@@ -4,23 +4,24 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
 
 // LoginRequest is the body of POST /api/v1/auth/login.
 type LoginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
+	Email    string `json:"email" api:"required"`
+	Password string `json:"password" api:"required"`
 }
 
 // UserView is a user as the API shows it.
 type UserView struct {
 	ID             string `json:"id"`
 	Email          string `json:"email"`
-	Role           string `json:"role"`
+	Role           string `json:"role" api:"enum=role"`
 	CollaboratorID string `json:"collaborator_id"`
-	Language       string `json:"language,omitempty"`
+	Language       string `json:"language,omitempty" api:"enum=language"`
 }
 
 func toView(u User) UserView {
@@ -35,23 +36,24 @@ type LoginResponse struct {
 
 // PasswordChange is the body of POST /api/v1/me/password.
 type PasswordChange struct {
-	CurrentPassword string `json:"current_password"`
-	NewPassword     string `json:"new_password"`
+	CurrentPassword string `json:"current_password" api:"required"`
+	NewPassword     string `json:"new_password" api:"required"`
 }
 
 // RoleChange is the body of PATCH /api/v1/users/{id}.
 type RoleChange struct {
-	Role string `json:"role"`
+	Role string `json:"role" api:"required,enum=role"`
 }
 
 func (m *Module) apiRoutes(r *web.Router) {
-	r.Post("/auth/login", web.Doc{Summary: "Sign in", Request: LoginRequest{}, Response: LoginResponse{}}, m.apiLogin)
+	r.Post("/auth/login", web.Doc{Summary: "Sign in", Request: LoginRequest{}, Response: LoginResponse{},
+		Errors: []errs.Kind{errs.Unauthorized, errs.Forbidden, errs.TooManyRequests}}, m.apiLogin)
 	r.Post("/auth/logout", web.Doc{Summary: "Sign out (revoke the token)", Status: 204}, m.apiLogout)
 	r.Get("/me", web.Doc{Summary: "The signed-in user", Response: UserView{}}, m.apiMe)
-	r.Post("/me/password", web.Doc{Summary: "Change my password (ends my other sessions)", Request: PasswordChange{}, Status: 204}, m.apiPassword)
+	r.Post("/me/password", web.Doc{Summary: "Change my password (ends my other sessions)", Request: PasswordChange{}, Status: 204, Errors: []errs.Kind{errs.Unprocessable}}, m.apiPassword)
 	r.Get("/users", web.Doc{Summary: "List accounts", Response: web.List[UserView]{}, Query: []string{"limit", "offset"}}, m.apiUsers)
-	r.Post("/users", web.Doc{Summary: "Create an account", Request: NewUser{}, Response: UserView{}, Status: 201}, m.apiCreateUser)
-	r.Patch("/users/:id", web.Doc{Summary: "Change an account's role (ends its sessions)", Request: RoleChange{}, Response: UserView{}}, m.apiSetRole)
+	r.Post("/users", web.Doc{Summary: "Create an account", Request: NewUser{}, Response: UserView{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiCreateUser)
+	r.Patch("/users/:id", web.Doc{Summary: "Change an account's role (ends its sessions)", Request: RoleChange{}, Response: UserView{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiSetRole)
 }
 
 func (m *Module) apiLogin(c *fiber.Ctx) error {

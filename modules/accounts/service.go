@@ -90,11 +90,11 @@ func (s *Service) HashPassword(pw string) (string, error) {
 
 // NewUser is the input for creating an account.
 type NewUser struct {
-	Email          string `json:"email"`
-	Password       string `json:"password"`
-	Role           string `json:"role"`
+	Email          string `json:"email" api:"required"`
+	Password       string `json:"password" api:"required"`
+	Role           string `json:"role" api:"required,enum=role"`
 	CollaboratorID string `json:"collaborator_id"`
-	Language       string `json:"language"`
+	Language       string `json:"language" api:"enum=language"`
 }
 
 func (s *Service) prepare(in NewUser, hash string) (User, error) {

@@ -54,7 +54,12 @@ type Config struct {
 	AdminEmail    string
 	AdminPassword string
 	Demo          bool
-	DemoPassword  string
+	// DemoActivity adds, to a demo network loaded into an empty database,
+	// sample sessions (over and to come, with invitations, answers and
+	// attendance) and graded quiz attempts. cmd sets it with Demo; tests
+	// that count records leave it off.
+	DemoActivity bool
+	DemoPassword string
 	// TrustedProxies are the proxies whose X-Forwarded-For names the
 	// client (login throttling, logs); none by default.
 	TrustedProxies []netip.Prefix
@@ -107,7 +112,11 @@ type App struct {
 	// demo network was loaded at an earlier start, what applying it to the
 	// demo accounts found and did (nil otherwise).
 	DemoPasswordApplied *demo.PasswordResult
-	AdminCreated        bool
+	// DemoActivity is what LoadDemo added beside the network (nil: nothing).
+	DemoActivity *demo.Activity
+	AdminCreated bool
+
+	clock clock.Clock
 
 	stopWorkers []func()
 }
@@ -121,7 +130,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if opts.Clock == nil {
 		opts.Clock = clock.System{}
 	}
-	a := &App{Config: cfg, Logger: opts.Logger, DB: opts.DB}
+	a := &App{Config: cfg, Logger: opts.Logger, DB: opts.DB, clock: opts.Clock}
 	if a.DB == nil {
 		st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir, Logger: opts.Logger})
 		if err != nil {
@@ -163,7 +172,8 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.Platform, err = web.New(web.Options{
 		Logger: a.Logger, Enforcer: enf, Authenticator: a.Accounts, Translator: tr, Registry: reg,
 		SecureCookies: secure, TrustedProxies: a.Config.TrustedProxies, CSRFKey: csrfKey,
-		Ready: func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
+		Ready:   func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
+		BaseURL: a.Config.BaseURL,
 	})
 	if err != nil {
 		return err
@@ -384,6 +394,9 @@ func (a *App) LoadDemo(ctx context.Context) error {
 	a.DemoLoaded = loaded
 	if loaded {
 		a.DemoPassword = pw
+		if a.Config.DemoActivity {
+			return a.loadDemoActivity(ctx, n)
+		}
 		return nil
 	}
 	// Loaded at an earlier start: a password set now is the password of
@@ -398,6 +411,22 @@ func (a *App) LoadDemo(ctx context.Context) error {
 			a.Logger.Info("ACADEMY_DEMO_PASSWORD applied to the demo accounts", "accounts", res.Accounts)
 		}
 	}
+	return nil
+}
+
+// loadDemoActivity writes the demo's sample sessions, their delivered
+// invitations and graded attempts beside the network just loaded (see
+// demo.LoadActivity): no mail is sent.
+func (a *App) loadDemoActivity(ctx context.Context, n demo.Network) error {
+	act, err := demo.LoadActivity(ctx, n, demo.ActivityDeps{Collaborators: a.Collaborators, Accounts: a.Accounts,
+		Catalog: a.Courses, Scheduling: a.Scheduling, Quizzes: quizzes.NewStore(a.DB), Outbox: a.Outbox,
+		MailFiles: content.FS, MailFrom: a.Config.MailFrom, BaseURL: a.Config.BaseURL}, a.clock.Now(), demo.Seed)
+	if err != nil {
+		return err
+	}
+	a.DemoActivity = &act
+	a.Logger.Info("demo sessions and results loaded", "past_sessions", act.Past, "upcoming_sessions", act.Upcoming,
+		"invitations", act.Invitations, "attendance_marks", act.Marks, "attempts", act.Attempts, "passed", act.Passed)
 	return nil
 }
 

@@ -17,13 +17,15 @@ type ImportResult struct {
 }
 
 func (m *Module) apiRoutes(r *web.Router) {
+	r.Enum("collaborator_role", Roles...)
+	r.Enum("contract_status", ContractStatuses...)
 	r.Get("/areas", web.Doc{Summary: "District units", Response: web.List[Area]{}}, m.apiAreas)
 	r.Get("/collaborators", web.Doc{Summary: "List collaborators in the caller's scope", Response: web.List[Collaborator]{},
-		Query: []string{"area_code", "role", "q", "contract_status", "include_archived", "limit", "offset"}}, m.apiList)
-	r.Post("/collaborators", web.Doc{Summary: "Register a collaborator", Request: Input{}, Response: Collaborator{}, Status: 201}, m.apiCreate)
-	r.Post("/collaborators/import", web.Doc{Summary: "Import collaborators from CSV or XLSX (all or nothing)", Upload: true, Response: ImportResult{}, Status: 201}, m.apiImport)
+		Query: []string{"area_code", "role=collaborator_role", "q", "contract_status=contract_status", "include_archived=boolean", "limit", "offset"}}, m.apiList)
+	r.Post("/collaborators", web.Doc{Summary: "Register a collaborator", Request: Input{}, Response: Collaborator{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiCreate)
+	r.Post("/collaborators/import", web.Doc{Summary: "Import collaborators from CSV or XLSX (all or nothing)", Upload: true, Response: ImportResult{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiImport)
 	r.Get("/collaborators/:id", web.Doc{Summary: "One collaborator", Response: Collaborator{}}, m.apiGet)
-	r.Patch("/collaborators/:id", web.Doc{Summary: "Change a collaborator (a collaborator or team leader: phone, commune, position; name, code, email, role, area, contract, archive: coordinator/admin only)", Request: Patch{}, Response: Collaborator{}}, m.apiPatch)
+	r.Patch("/collaborators/:id", web.Doc{Summary: "Change a collaborator (a collaborator or team leader: phone, commune, position; name, code, email, role, area, contract, archive: coordinator/admin only)", Request: Patch{}, Response: Collaborator{}, Errors: []errs.Kind{errs.Conflict}}, m.apiPatch)
 }
 
 func (m *Module) apiAreas(c *fiber.Ctx) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -158,7 +159,7 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Coll
 			return nil, errs.Field("area_code", "is not a known district unit")
 		}
 	}
-	if f.Role != "" && f.Role != authz.RoleCTV && f.Role != authz.RoleTeamLeader {
+	if f.Role != "" && !slices.Contains(Roles, f.Role) {
 		return nil, errs.Field("role", "must be ctv or team_leader")
 	}
 	if f.ContractStatus != "" && !validStatus(f.ContractStatus) {

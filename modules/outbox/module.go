@@ -47,9 +47,10 @@ func NewModule(box Box, p *web.Platform) (*Module, error) {
 // Routes registers the API and page routes.
 func (m *Module) Routes() {
 	api, pages := m.platform.API, m.platform.Web
+	api.Enum("mail_status", string(mail.Queued), string(mail.Sent), string(mail.Failed))
 	api.Get("/outbox", web.Doc{Summary: "Mail in the outbox by status (queued, sent, failed; none: queued and failed), newest first",
-		Response: web.List[mail.Delivery]{}, Query: []string{"status", "limit", "offset"}}, m.apiList)
-	api.Post("/outbox/:id/retry", web.Doc{Summary: "Queue a failed message again", Response: mail.Delivery{}}, m.apiRetry)
+		Response: web.List[mail.Delivery]{}, Query: []string{"status=mail_status", "limit", "offset"}}, m.apiList)
+	api.Post("/outbox/:id/retry", web.Doc{Summary: "Queue a failed message again", Response: mail.Delivery{}, Errors: []errs.Kind{errs.Conflict}}, m.apiRetry)
 	pages.Get("/outbox", web.Doc{}, m.page)
 	pages.Post("/outbox/:id/retry", web.Doc{}, m.retryPost)
 }

@@ -20,7 +20,7 @@ type TakerOption struct {
 type TakerQuestion struct {
 	ID      string        `json:"id"`
 	Text    string        `json:"text"`
-	Kind    string        `json:"kind"`
+	Kind    string        `json:"kind" api:"enum=question_kind"`
 	Options []TakerOption `json:"options"`
 }
 
@@ -56,7 +56,7 @@ type AttemptView struct {
 	CollaboratorID   string              `json:"collaborator_id"`
 	CourseCode       string              `json:"course_code"`
 	Number           int                 `json:"number"`
-	Status           string              `json:"status"`
+	Status           string              `json:"status" api:"enum=attempt_status"`
 	StartedAt        time.Time           `json:"started_at"`
 	Deadline         time.Time           `json:"deadline"`
 	RemainingSeconds int                 `json:"remaining_seconds"`
@@ -73,7 +73,7 @@ type ResultRow struct {
 	AreaCode       string    `json:"area_code"`
 	CourseCode     string    `json:"course_code"`
 	Number         int       `json:"number"`
-	Status         string    `json:"status"`
+	Status         string    `json:"status" api:"enum=attempt_status"`
 	StartedAt      time.Time `json:"started_at"`
 	SubmittedAt    time.Time `json:"submitted_at,omitzero"`
 	Score          float64   `json:"score"`
@@ -147,10 +147,12 @@ func row(a Attempt) ResultRow {
 }
 
 func (m *Module) apiRoutes(r *web.Router) {
-	r.Post("/courses/:code/attempts", web.Doc{Summary: "Start (or resume) my attempt at a course's quiz; no answer key", Response: AttemptView{}, Status: 201}, m.apiStart)
+	docEnums(r)
+	r.Post("/courses/:code/attempts", web.Doc{Summary: "Start (or resume) my attempt at a course's quiz; no answer key", Response: AttemptView{}, Status: 201, AlsoStatus: 200,
+		Errors: []errs.Kind{errs.Conflict, errs.Unprocessable}}, m.apiStart)
 	r.Get("/attempts/:id", web.Doc{Summary: "An attempt: questions and saved answers while open, the result after", Response: AttemptView{}}, m.apiGet)
-	r.Put("/attempts/:id/answers", web.Doc{Summary: "Autosave my answers", Request: AnswersBody{}, Response: AttemptView{}}, m.apiSave)
-	r.Post("/attempts/:id/submit", web.Doc{Summary: "Submit my attempt (graded once)", Request: AnswersBody{}, Response: Result{}}, m.apiSubmit)
+	r.Put("/attempts/:id/answers", web.Doc{Summary: "Autosave my answers", Request: AnswersBody{}, Response: AttemptView{}, Errors: []errs.Kind{errs.Conflict, errs.Unprocessable}}, m.apiSave)
+	r.Post("/attempts/:id/submit", web.Doc{Summary: "Submit my attempt (graded once)", Request: AnswersBody{}, BodyOptional: true, Response: Result{}, Errors: []errs.Kind{errs.Conflict, errs.Unprocessable}}, m.apiSubmit)
 	r.Get("/attempts", web.Doc{Summary: "Attempts in the caller's scope", Response: web.List[ResultRow]{}, Query: []string{"collaborator_id", "course_code", "area_code", "limit", "offset"}}, m.apiList)
 	r.Get("/me/attempts", web.Doc{Summary: "My attempts", Response: web.List[ResultRow]{}, Query: []string{"course_code", "limit", "offset"}}, m.apiMine)
 	r.Get("/courses/:code/results", web.Doc{Summary: "A course's results in the caller's scope, with a summary", Response: CourseResults{}, Query: []string{"area_code", "limit", "offset"}}, m.apiCourseResults)

@@ -75,6 +75,9 @@ type Deps struct {
 	// Areas lists the district units' codes, so that staff lists read the
 	// rosters of the units by `_id`; without it they filter all rosters.
 	Areas Areas
+	// People names the people of the results pages; without it they list
+	// only those with attempts, by id.
+	People Directory
 }
 
 // Areas lists the codes of the district units.
@@ -717,7 +720,7 @@ func (s *Service) Backfill(ctx context.Context) (int, error) {
 // ItemStat is how one question of a bank fared in graded attempts.
 type ItemStat struct {
 	QuestionID   string       `json:"question_id"`
-	Kind         string       `json:"kind"`
+	Kind         string       `json:"kind" api:"enum=question_kind"`
 	Text         courses.Text `json:"text"`
 	Asked        int          `json:"asked"`
 	Correct      int          `json:"correct"`

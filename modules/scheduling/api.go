@@ -27,7 +27,7 @@ type SessionView struct {
 	AreaCode     string    `json:"area_code"`
 	Capacity     int       `json:"capacity"`
 	Trainer      string    `json:"trainer"`
-	Status       string    `json:"status"`
+	Status       string    `json:"status" api:"enum=session_status"`
 	Recurrence   string    `json:"recurrence"`
 	CancelReason string    `json:"cancel_reason,omitempty"`
 	Sequence     int       `json:"sequence"`
@@ -35,7 +35,7 @@ type SessionView struct {
 	Accepted     int       `json:"accepted"`
 	Waitlisted   int       `json:"waitlisted"`
 	// MyResponse is the caller's own answer, when they are invited.
-	MyResponse string `json:"my_response,omitempty"`
+	MyResponse string `json:"my_response,omitempty" api:"enum=response"`
 }
 
 func toView(x Session, me string) SessionView {
@@ -69,13 +69,13 @@ type CreateResult struct {
 
 // CancelRequest is the body of POST /sessions/{id}/cancel.
 type CancelRequest struct {
-	Reason string `json:"reason"`
-	Apply  string `json:"apply"`
+	Reason string `json:"reason" api:"required"`
+	Apply  string `json:"apply" api:"enum=apply"`
 }
 
 // CheckinRequest is the body of POST /sessions/{id}/checkin.
 type CheckinRequest struct {
-	Code string `json:"code"`
+	Code string `json:"code" api:"required"`
 }
 
 // AttendanceView is a session's attendance sheet.
@@ -87,7 +87,7 @@ type AttendanceView struct {
 // MarkView is one attendance line.
 type MarkView struct {
 	CollaboratorID string    `json:"collaborator_id"`
-	Status         string    `json:"status"`
+	Status         string    `json:"status" api:"enum=attendance_status"`
 	MarkedAt       time.Time `json:"marked_at"`
 	WalkIn         bool      `json:"walk_in"`
 }
@@ -103,21 +103,22 @@ func sheet(sessionID string, ms []Mark) AttendanceView {
 }
 
 func (m *Module) apiRoutes(r *web.Router) {
+	docEnums(r)
 	r.Get("/sessions", web.Doc{Summary: "Sessions in the caller's scope; week=YYYY-Www or from/to, area_code", Response: web.List[SessionView]{},
 		Query: []string{"week", "from", "to", "area_code", "limit", "offset"}}, m.apiList)
-	r.Post("/sessions", web.Doc{Summary: "Schedule a session (a series with recurrence)", Request: Input{}, Response: CreateResult{}, Status: 201}, m.apiCreate)
+	r.Post("/sessions", web.Doc{Summary: "Schedule a session (a series with recurrence)", Request: Input{}, Response: CreateResult{}, Status: 201, Errors: []errs.Kind{errs.Unprocessable}}, m.apiCreate)
 	r.Get("/sessions/:id", web.Doc{Summary: "One session", Response: SessionView{}}, m.apiGet)
-	r.Patch("/sessions/:id", web.Doc{Summary: "Change a session; apply=this|following for a series", Request: Patch{}, Response: CreateResult{}, Query: []string{"apply"}}, m.apiPatch)
-	r.Post("/sessions/:id/cancel", web.Doc{Summary: "Cancel a session (and following with apply)", Request: CancelRequest{}, Response: CreateResult{}}, m.apiCancel)
-	r.Post("/sessions/:id/invitations", web.Doc{Summary: "Invite by collaborator_ids, area_code or role; invitation mails are queued", Request: InviteRequest{}, Response: InviteResult{}}, m.apiInvite)
+	r.Patch("/sessions/:id", web.Doc{Summary: "Change a session; apply=this|following for a series", Request: Patch{}, Response: CreateResult{}, Query: []string{"apply=apply"}, Errors: []errs.Kind{errs.Conflict, errs.Unprocessable}}, m.apiPatch)
+	r.Post("/sessions/:id/cancel", web.Doc{Summary: "Cancel a session (and following with apply)", Request: CancelRequest{}, Response: CreateResult{}, Errors: []errs.Kind{errs.Conflict, errs.Unprocessable}}, m.apiCancel)
+	r.Post("/sessions/:id/invitations", web.Doc{Summary: "Invite by collaborator_ids, area_code or role; invitation mails are queued", Request: InviteRequest{}, Response: InviteResult{}, Errors: []errs.Kind{errs.Conflict, errs.Unprocessable}}, m.apiInvite)
 	r.Get("/sessions/:id/invitations", web.Doc{Summary: "Invitations with delivery and response", Response: web.List[InvitationView]{}}, m.apiInvitations)
-	r.Put("/sessions/:id/attendance", web.Doc{Summary: "Record attendance: [{collaborator_id, status}]", Request: []MarkInput{}, Response: AttendanceView{}}, m.apiAttendance)
+	r.Put("/sessions/:id/attendance", web.Doc{Summary: "Record attendance: [{collaborator_id, status}]", Request: []MarkInput{}, Response: AttendanceView{}, Errors: []errs.Kind{errs.Conflict, errs.Unprocessable}}, m.apiAttendance)
 	r.Get("/sessions/:id/attendance", web.Doc{Summary: "The attendance sheet", Response: AttendanceView{}}, m.apiGetAttendance)
-	r.Post("/sessions/:id/checkin", web.Doc{Summary: "Check in with the session's current code", Request: CheckinRequest{}, Response: MarkView{}}, m.apiCheckin)
+	r.Post("/sessions/:id/checkin", web.Doc{Summary: "Check in with the session's current code", Request: CheckinRequest{}, Response: MarkView{}, Errors: []errs.Kind{errs.Conflict, errs.Gone, errs.Unprocessable}}, m.apiCheckin)
 	r.Get("/me/sessions", web.Doc{Summary: "Sessions I am invited to or that are for my district", Response: web.List[SessionView]{}, Query: []string{"from", "to", "limit", "offset"}}, m.apiMine)
 	r.Get("/collaborators/:id/attendance", web.Doc{Summary: "A collaborator's attendance rate", Response: Rate{}}, m.apiRate)
-	r.Get("/attendance/export.csv", web.Doc{Summary: "Attendance export (CSV) per session or period", Query: []string{"session_id", "from", "to", "area_code"}}, m.apiExportCSV)
-	r.Get("/attendance/export.xlsx", web.Doc{Summary: "Attendance export (XLSX) per session or period", Query: []string{"session_id", "from", "to", "area_code"}}, m.apiExportXLSX)
+	r.Get("/attendance/export.csv", web.Doc{Summary: "Attendance export (CSV) per session or period", Query: []string{"session_id", "from", "to", "area_code"}, Content: "text/csv", Errors: []errs.Kind{errs.NotFound}}, m.apiExportCSV)
+	r.Get("/attendance/export.xlsx", web.Doc{Summary: "Attendance export (XLSX) per session or period", Query: []string{"session_id", "from", "to", "area_code"}, Content: web.XLSX, Errors: []errs.Kind{errs.NotFound}}, m.apiExportXLSX)
 }
 
 // parseTime reads an RFC 3339 time (with an offset) or a date (midnight in Vietnam).
@@ -419,7 +420,7 @@ func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
 	if err := f.Write(&buf); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentType, web.XLSX)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diem-danh.xlsx"`)
 	return c.Send(buf.Bytes())
 }

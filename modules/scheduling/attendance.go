@@ -97,8 +97,8 @@ func (s *Service) Answer(ctx context.Context, token, answer string) (RSVP, error
 
 // MarkInput is one line of an attendance sheet.
 type MarkInput struct {
-	CollaboratorID string `json:"collaborator_id"`
-	Status         string `json:"status"`
+	CollaboratorID string `json:"collaborator_id" api:"required"`
+	Status         string `json:"status" api:"required,enum=attendance_status"`
 }
 
 // MaxMarks bounds one attendance request.

@@ -54,6 +54,9 @@ type Server struct {
 	ln   net.Listener
 	mln  net.Listener
 	stop func()
+
+	api        apiCheck // the OpenAPI document the answers are checked against
+	noAPICheck bool
 }
 
 // Options change how the server starts.
@@ -77,6 +80,9 @@ type Options struct {
 	// HTTPS gives the service an https base URL, as behind a TLS proxy
 	// (Secure cookies, HSTS); it still answers plain HTTP on URL.
 	HTTPS bool
+	// NoOpenAPICheck stops checking Do's API answers against the served
+	// OpenAPI document (see openapi.go).
+	NoOpenAPICheck bool
 }
 
 // Start runs the service for the test and stops it at cleanup.
@@ -100,7 +106,7 @@ func Start(t testing.TB, opts ...Options) *Server {
 	if o.HTTPS {
 		base = "https://" + ln.Addr().String()
 	}
-	s := &Server{URL: url, t: t, ln: ln,
+	s := &Server{URL: url, t: t, ln: ln, noAPICheck: o.NoOpenAPICheck,
 		cfg: app.Config{HTTPAddr: ln.Addr().String(), BaseURL: base, DataDir: t.TempDir(), MongoDB: db.Name(),
 			MailFrom: "academy@example.vn", SMTPURL: o.SMTPURL, AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword,
 			TrustedProxies: o.TrustedProxies},
@@ -224,20 +230,24 @@ func (p Problem) HasField(field string) bool {
 // type []byte or string is sent as is with contentType; anything else as JSON.
 func (s *Server) Do(t testing.TB, method, path, token string, body any, contentType ...string) Response {
 	t.Helper()
-	var rd io.Reader
+	var raw []byte
 	ct := ""
 	switch b := body.(type) {
 	case nil:
 	case []byte:
-		rd, ct = bytes.NewReader(b), "application/json"
+		raw, ct = b, "application/json"
 	case string:
-		rd, ct = strings.NewReader(b), "application/json"
+		raw, ct = []byte(b), "application/json"
 	default:
 		j, err := json.Marshal(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rd, ct = bytes.NewReader(j), "application/json"
+		raw, ct = j, "application/json"
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(raw)
 	}
 	if len(contentType) > 0 {
 		ct = contentType[0]
@@ -262,7 +272,9 @@ func (s *Server) Do(t testing.TB, method, path, token string, body any, contentT
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+	r := Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+	s.checkAPI(t, req, raw, r)
+	return r
 }
 
 // Login signs in through the API and returns the bearer token.

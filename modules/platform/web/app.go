@@ -57,6 +57,9 @@ type Options struct {
 	CSRFKey []byte
 	// Ready reports whether the store is reachable, for /readyz.
 	Ready func(ctx context.Context) error
+	// BaseURL is the service's public address (ACADEMY_BASE_URL): the
+	// server the OpenAPI document names.
+	BaseURL string
 }
 
 // Platform is the app with the pieces modules register routes through.
@@ -124,6 +127,11 @@ func New(opts Options) (*Platform, error) {
 	p.App.Use(refuseInvalidUTF8)
 	p.App.Use(p.csrf)
 
+	if opts.BaseURL != "" {
+		p.Docs.Server(opts.BaseURL)
+	}
+	p.Docs.Enum("role", authz.Roles...)
+	p.Docs.Enum("language", i18n.Languages...)
 	p.API = &Router{r: p.App.Group("/api/v1"), prefix: "/api/v1", p: p}
 	p.Web = &Router{r: p.App, prefix: "", p: p}
 	p.platformRoutes()
@@ -343,12 +351,13 @@ func (p *Platform) language(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// Page parses limit and offset: limit defaults to 100, at most 1000.
+// Page parses limit and offset: limit defaults to DefaultLimit, at most
+// MaxLimit (the OpenAPI document says the same from these constants).
 func Page(c *fiber.Ctx) (limit, offset int, err error) {
-	limit, offset = 100, 0
+	limit, offset = DefaultLimit, 0
 	if s := c.Query("limit"); s != "" {
 		n, convErr := strconv.Atoi(s)
-		if convErr != nil || n < 1 || n > 1000 {
+		if convErr != nil || n < 1 || n > MaxLimit {
 			return 0, 0, errs.Field("limit", "must be a whole number from 1 to 1000")
 		}
 		limit = n

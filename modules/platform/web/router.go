@@ -3,18 +3,36 @@ package web
 import (
 	"strings"
 
+	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/gofiber/fiber/v2"
 )
 
-// Doc describes a route for the OpenAPI document.
+// Doc describes a route for the OpenAPI document (openapi.go tells how
+// the document is derived from it, the route's policy and its types).
 type Doc struct {
 	Summary  string
-	Request  any      // a value of the request body type, or nil
-	Response any      // a value of the success body type, or nil
-	Query    []string // query parameters the route reads
-	Status   int      // success status, 200 when zero
-	Upload   bool     // the body is multipart/form-data with a file
+	Request  any // a value of the request body type, or nil
+	Response any // a value of the success body type, or nil
+	// Query lists the query parameters the route reads; "name=<enum>"
+	// takes its values from an enumeration registered with Enum,
+	// "name=boolean" is true or false. limit and offset are Page's.
+	Query  []string
+	Status int // success status, 200 when zero
+	// AlsoStatus is another success status with the same body (200 when
+	// an existing record is answered instead of a new one).
+	AlsoStatus int
+	Upload     bool // the body is multipart/form-data with a file
+	// BodyOptional says the handler goes on without a body.
+	BodyOptional bool
+	// Content is the media type of a success body that is a file rather
+	// than JSON (an export: text/csv, XLSX).
+	Content string
+	// Errors lists the error kinds the handler answers beyond those the
+	// route's policy, body and path parameters give (see openapi.go):
+	// errs.Conflict, errs.Unprocessable, errs.Forbidden for a rule of
+	// its own…
+	Errors []errs.Kind
 }
 
 // Router registers routes with the authorization guard in front of every
@@ -53,8 +71,42 @@ func (rt *Router) Delete(path string, doc Doc, h fiber.Handler) {
 func (rt *Router) add(method, path string, doc Doc, h fiber.Handler) {
 	rt.r.Add(method, path, rt.p.guard, checkParams, rejectOperatorForms, h)
 	if rt.prefix == "/api/v1" {
-		rt.p.Docs.Add(method, rt.prefix+path, doc)
+		public, kinds := rt.p.answers(method, rt.prefix+path, doc)
+		rt.p.Docs.Add(method, rt.prefix+path, doc, public, kinds...)
 	}
+}
+
+// Enum registers the values of an enumeration for the OpenAPI document
+// (OpenAPI.Enum): pass the list the validation checks against.
+func (rt *Router) Enum(name string, values ...string) { rt.p.Docs.Enum(name, values...) }
+
+// answers derives the error kinds a route can answer from what runs in
+// front of its handler: the guard (401 when nobody unsigned may call it,
+// 403 when some signed-in role may not), the path parameters (404 for an
+// unknown id), the body (400, 413, 415) and the check of cookie-signed
+// calls that change something (415). public reports whether anyone may
+// call it unsigned.
+func (p *Platform) answers(method, route string, doc Doc) (public bool, kinds []errs.Kind) {
+	public, _ = p.opts.Enforcer.Decide(authz.RoleAnonymous, route, method)
+	if !public {
+		kinds = append(kinds, errs.Unauthorized)
+	}
+	for _, role := range authz.Roles {
+		if ok, _ := p.opts.Enforcer.Decide(role, route, method); !ok {
+			kinds = append(kinds, errs.Forbidden)
+			break
+		}
+	}
+	if strings.Contains(route, "/:") {
+		kinds = append(kinds, errs.NotFound)
+	}
+	if doc.Request != nil || doc.Upload {
+		kinds = append(kinds, errs.TooLarge, errs.UnsupportedMedia)
+	}
+	if !safeMethod(method) {
+		kinds = append(kinds, errs.UnsupportedMedia)
+	}
+	return public, kinds
 }
 
 // rejectOperatorForms refuses a posted form whose field names look like
