@@ -70,6 +70,8 @@ func configFrom(getenv func(string) string) (app.Config, error) {
 	default:
 		return cfg, fmt.Errorf("ACADEMY_DEMO=%q: want true or false", d)
 	}
+	// The demo network comes with sample sessions and quiz results.
+	cfg.DemoActivity = cfg.Demo
 	if cfg.AdminEmail != "" && len(cfg.AdminPassword) < 10 {
 		return cfg, errors.New("ACADEMY_ADMIN_PASSWORD must be set (at least 10 characters) with ACADEMY_ADMIN_EMAIL")
 	}
@@ -126,7 +128,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 	case "", "serve":
 		return serve(ctx, cfg, out, logger)
 	case "seed-demo":
-		cfg.Demo = true
+		cfg.Demo, cfg.DemoActivity = true, true
 		return withApp(ctx, cfg, logger, func(a *app.App) error {
 			if !a.DemoLoaded {
 				fmt.Fprintln(out, "The database already holds a network; nothing loaded.")
@@ -134,6 +136,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 				return nil
 			}
 			fmt.Fprintf(out, "Demo network loaded. Every demo account's password: %s\n", a.DemoPassword)
+			printDemoActivity(out, a)
 			return nil
 		})
 	case "user":
@@ -215,6 +218,7 @@ func printBanner(out io.Writer, a *app.App, addr string) {
 	case a.DemoLoaded:
 		fmt.Fprintf(out, "  demo network loaded: sign in as dieuphoi@example.vn (coordinator), lanhdao@example.vn (leadership)\n")
 		fmt.Fprintf(out, "  or any collaborator's email; every demo password is: %s\n", a.DemoPassword)
+		printDemoActivity(out, a)
 	case cfg.Demo && a.DemoPasswordApplied != nil:
 		printDemoPassword(out, a)
 	case cfg.Demo:
@@ -228,6 +232,14 @@ func printBanner(out io.Writer, a *app.App, addr string) {
 	}
 	if !cfg.Demo && cfg.AdminEmail == "" {
 		fmt.Fprintln(out, "  no accounts configured: set ACADEMY_ADMIN_EMAIL and ACADEMY_ADMIN_PASSWORD, or run `academy user add`")
+	}
+}
+
+// printDemoActivity says what the demo holds beside its people.
+func printDemoActivity(out io.Writer, a *app.App) {
+	if act := a.DemoActivity; act != nil {
+		fmt.Fprintf(out, "  demo sessions: %d over, %d to come (%d invitations, %d attendance marks); %d graded quiz attempts (%d passed); no mail was sent\n",
+			act.Past, act.Upcoming, act.Invitations, act.Marks, act.Attempts, act.Passed)
 	}
 }
 

@@ -1,0 +1,435 @@
+package demo
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/accounts"
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/mail"
+	"github.com/ctvacademy/academy/modules/quizzes"
+	"github.com/ctvacademy/academy/modules/scheduling"
+)
+
+// Seed is the seed of the demo's sessions and results: the same people on
+// the same clock get the same sample every time.
+const Seed = 2026
+
+// Activity is what LoadActivity wrote: sessions that are over (with
+// invitations, answers and attendance) and to come (invitations, some
+// answers), their delivered invitation mails and graded quiz attempts.
+type Activity struct {
+	Past, Upcoming     int // sessions that are over, and to come
+	Invitations, Marks int
+	Mails              int // delivered invitation mails in the archive
+	Attempts, Passed   int // graded quiz attempts, and those passed
+}
+
+// ActivityDeps are the services and content the demo's sessions and
+// results are written through: the same paths as the benchmark fixture's
+// history (scheduling.Service.InsertHistory, quizzes.Store.InsertResults,
+// mail.Outbox.InsertSent), which mail nobody.
+type ActivityDeps struct {
+	Collaborators *collaborators.Service
+	Accounts      *accounts.Service
+	Catalog       *courses.Catalog
+	Scheduling    *scheduling.Service
+	Quizzes       *quizzes.Store
+	Outbox        *mail.Outbox
+	// MailFiles holds the mail templates (a `mail/` folder) the delivered
+	// invitations are composed with; MailFrom and BaseURL are the sender
+	// and the address of the RSVP links in them.
+	MailFiles fs.FS
+	MailFrom  string
+	BaseURL   string
+}
+
+// Sample plans the demo's sessions and graded attempts, relative to now and
+// deterministic for a seed given the same people: for each course two
+// sessions that are over, in different district units, with every invitee's
+// answer and attendance mark, and one or two to come with invitations
+// (recorded as delivered) and some answers; a network-wide session for the
+// team leaders; and for about half of the people each required course's
+// quiz taken one to max_attempts times until passed, graded by the quiz
+// engine. coordinatorID marks the attendance not taken by check-in.
+func Sample(people []collaborators.Collaborator, areas []collaborators.Area, cat []courses.Course, coordinatorID string, now time.Time, seed uint64) ([]scheduling.Session, []quizzes.Attempt) {
+	r := rand.New(rand.NewPCG(seed, 0x64656d6f))
+	people = slices.Clone(people)
+	sort.SliceStable(people, func(i, j int) bool { return people[i].Code < people[j].Code })
+	areaName := map[string]string{}
+	byArea := map[string][]collaborators.Collaborator{}
+	var used []string // areas with people, in the network's order
+	for _, a := range areas {
+		areaName[a.Code] = a.Name
+	}
+	for _, a := range areas {
+		for _, p := range people {
+			if p.AreaCode == a.Code {
+				byArea[a.Code] = append(byArea[a.Code], p)
+			}
+		}
+		if len(byArea[a.Code]) > 0 {
+			used = append(used, a.Code)
+		}
+	}
+	var sessions []scheduling.Session
+	if len(used) == 0 {
+		return nil, nil
+	}
+	next := r.IntN(len(used)) // areas taken in turn, so a course's sessions are in different units
+	area := func() string {
+		a := used[next%len(used)]
+		next++
+		return a
+	}
+	for _, c := range cat {
+		title := c.Title.In("vi")
+		// Over: one 35-55 days ago (archived by now), one 4-20 days ago.
+		for _, ago := range [][2]int{{35, 55}, {4, 20}} {
+			a := area()
+			start := classTime(r, now.AddDate(0, 0, -(ago[0]+r.IntN(ago[1]-ago[0]))))
+			x := newSession(r, c.Code, title, start, a, areaName[a])
+			past(r, &x, byArea[a], coordinatorID)
+			sessions = append(sessions, x)
+		}
+		// To come: one or two, 3 to 25 days ahead.
+		for k := 0; k < 1+r.IntN(2); k++ {
+			a := area()
+			start := classTime(r, now.AddDate(0, 0, 3+r.IntN(23)))
+			x := newSession(r, c.Code, title, start, a, areaName[a])
+			upcoming(r, &x, byArea[a], now)
+			sessions = append(sessions, x)
+		}
+	}
+	// The team leaders' quarterly meeting, open to the whole network.
+	var leaders []collaborators.Collaborator
+	for _, p := range people {
+		if p.Role == authz.RoleTeamLeader {
+			leaders = append(leaders, p)
+		}
+	}
+	if len(leaders) > 0 {
+		x := newSession(r, "", "Sinh hoạt chuyên đề quý của tổ trưởng", classTime(r, now.AddDate(0, 0, 7+r.IntN(7))), "", "")
+		x.Location = "Hội trường Trung tâm Khuyến công, Biên Hòa"
+		upcoming(r, &x, leaders, now)
+		// A capacity the accepts have reached, and one on the waitlist.
+		for i := range x.Invitations {
+			if x.Invitations[i].Response == scheduling.ResponsePending && x.Accepted() > 0 {
+				inv := &x.Invitations[i]
+				inv.Response = scheduling.ResponseWaitlisted
+				inv.RespondedAt = answeredAt(r, inv.InvitedAt, now)
+				inv.WaitlistedAt = inv.RespondedAt
+				x.Capacity = x.Accepted()
+				break
+			}
+		}
+		sessions = append(sessions, x)
+	}
+	sort.SliceStable(sessions, func(i, j int) bool { return sessions[i].StartsAt.Before(sessions[j].StartsAt) })
+	return sessions, attempts(r, people, cat, now)
+}
+
+var (
+	trainers = []string{"ThS. Nguyễn Văn Hùng", "TS. Trần Thị Mai", "KS. Lê Quốc Bảo", "ThS. Phạm Ngọc Lan", "CN. Võ Minh Tâm"}
+	places   = []string{"Hội trường UBND %s", "Phòng họp Phòng Kinh tế %s", "Trung tâm Văn hóa %s"}
+)
+
+// vn is the time zone classes are held in.
+var vn = time.FixedZone("ICT", 7*3600)
+
+// classTime is 8:00 or 13:30 in Vietnam on the working day of day (a
+// weekend moves to the Monday).
+func classTime(r *rand.Rand, day time.Time) time.Time {
+	d := day.In(vn)
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, 1)
+	}
+	h, m := 8, 0
+	if r.IntN(3) == 0 {
+		h, m = 13, 30
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, vn).UTC()
+}
+
+func newSession(r *rand.Rand, course, title string, start time.Time, area, areaName string) scheduling.Session {
+	id := make([]byte, 8)
+	key := make([]byte, 32)
+	for i := range id {
+		id[i] = byte(r.UintN(256))
+	}
+	for i := range key {
+		key[i] = byte(r.UintN(256))
+	}
+	return scheduling.Session{ID: hex.EncodeToString(id), CourseCode: course, Title: title, StartsAt: start,
+		EndsAt: start.Add(time.Duration(3+r.IntN(2)) * time.Hour), Location: fmt.Sprintf(places[r.IntN(len(places))], areaName),
+		AreaCode: area, Trainer: trainers[r.IntN(len(trainers))], Status: scheduling.StatusScheduled, CheckinKey: key}
+}
+
+// answeredAt is a moment between an invitation and limit.
+func answeredAt(r *rand.Rand, invited, limit time.Time) time.Time {
+	span := limit.Sub(invited)
+	if span <= time.Minute {
+		return invited
+	}
+	return invited.Add(time.Duration(r.Int64N(int64(span)))).Truncate(time.Second)
+}
+
+// past fills a session that is over: everyone invited and mailed a week or
+// so before, their answers, and a mark for each (mostly present for those
+// who accepted; half of those present checked in themselves).
+func past(r *rand.Rand, x *scheduling.Session, invitees []collaborators.Collaborator, coordinatorID string) {
+	invited := x.StartsAt.Add(-time.Duration(5+r.IntN(8)) * 24 * time.Hour).Add(time.Duration(r.IntN(6*3600)) * time.Second)
+	for _, p := range invitees {
+		inv := scheduling.Invitation{CollaboratorID: p.ID, Response: scheduling.ResponsePending, InvitedAt: invited, Notified: 0}
+		switch v := r.IntN(100); {
+		case v < 72:
+			inv.Response = scheduling.ResponseAccepted
+		case v < 88:
+			inv.Response = scheduling.ResponseDeclined
+		}
+		if inv.Response != scheduling.ResponsePending {
+			inv.RespondedAt = answeredAt(r, invited, x.StartsAt.Add(-2*time.Hour))
+		}
+		x.Invitations = append(x.Invitations, inv)
+		v := r.IntN(100)
+		st := share(v, 25, 10, 15)
+		switch inv.Response {
+		case scheduling.ResponseAccepted:
+			st = share(v, 78, 12, 4)
+		case scheduling.ResponseDeclined:
+			st = share(v, 0, 5, 70)
+		}
+		m := scheduling.Mark{CollaboratorID: p.ID, Status: st, MarkedAt: x.EndsAt.Add(-10 * time.Minute), MarkedBy: coordinatorID}
+		if st == scheduling.AttendPresent && r.IntN(2) == 0 {
+			m.MarkedBy, m.MarkedAt = "checkin", x.StartsAt.Add(time.Duration(r.IntN(15)-15)*time.Minute)
+		}
+		x.Attendance = append(x.Attendance, m)
+	}
+	x.ReminderSent = true
+	x.Rev = int64(2 + 2*len(invitees))
+}
+
+// upcoming fills a session to come: invited one to four days before now,
+// about half have answered.
+func upcoming(r *rand.Rand, x *scheduling.Session, invitees []collaborators.Collaborator, now time.Time) {
+	invited := now.Add(-time.Duration(24+r.IntN(72)) * time.Hour).Truncate(time.Second)
+	for _, p := range invitees {
+		inv := scheduling.Invitation{CollaboratorID: p.ID, Response: scheduling.ResponsePending, InvitedAt: invited, Notified: 0}
+		switch v := r.IntN(100); {
+		case v < 45:
+			inv.Response = scheduling.ResponseAccepted
+		case v < 55:
+			inv.Response = scheduling.ResponseDeclined
+		}
+		if inv.Response != scheduling.ResponsePending {
+			inv.RespondedAt = answeredAt(r, invited, now)
+		}
+		x.Invitations = append(x.Invitations, inv)
+	}
+	x.Rev = int64(2 + len(invitees))
+}
+
+// share turns v in [0, 100) into an attendance status: present below p,
+// late below p+l, excused below p+l+e, absent otherwise.
+func share(v, p, l, e int) string {
+	switch {
+	case v < p:
+		return scheduling.AttendPresent
+	case v < p+l:
+		return scheduling.AttendLate
+	case v < p+l+e:
+		return scheduling.AttendExcused
+	}
+	return scheduling.AttendAbsent
+}
+
+// attempts has about half of the people take each course required of them
+// in the last three months: tries a few days apart until one passes or
+// max_attempts are used, answers following the person's skill.
+func attempts(r *rand.Rand, people []collaborators.Collaborator, cat []courses.Course, now time.Time) []quizzes.Attempt {
+	var out []quizzes.Attempt
+	for _, p := range people {
+		skill := 0.35 + 0.6*r.Float64()
+		for _, c := range cat {
+			if !c.IsRequiredFor(p.Role) || len(c.Quiz.Questions) == 0 || r.IntN(100) >= 55 {
+				continue
+			}
+			at := now.Add(-time.Duration(20+r.IntN(70)) * 24 * time.Hour).Add(time.Duration(r.IntN(8*3600)) * time.Second).Truncate(time.Second)
+			for n := 1; n <= c.Quiz.MaxAttempts && at.Before(now.Add(-24*time.Hour)); n++ {
+				a := quizzes.NewAttempt(p.ID, p.AreaCode, c, n, at, r)
+				for _, q := range a.Questions {
+					a.Answers[q.ID] = answer(r, q, r.Float64() < skill)
+				}
+				took := time.Duration(4+r.IntN(max(1, c.Quiz.TimeLimitMinutes-5))) * time.Minute
+				a.SavedAt = at.Add(took - 20*time.Second)
+				a = a.Grade(at.Add(took))
+				out = append(out, a)
+				if a.Passed {
+					break
+				}
+				at = at.Add(time.Duration(2+r.IntN(9)) * 24 * time.Hour)
+				skill = min(0.97, skill+0.1) // studied before the retake
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.Before(out[j].StartedAt) })
+	return out
+}
+
+// answer picks options for q: the right ones when right, otherwise a wrong
+// choice (sorted ids, as the engine stores them).
+func answer(r *rand.Rand, q quizzes.Question, right bool) []string {
+	correct := q.CorrectIDs()
+	if right {
+		return correct
+	}
+	var wrong []string
+	for _, o := range q.Options {
+		if !slices.Contains(correct, o.ID) {
+			wrong = append(wrong, o.ID)
+		}
+	}
+	if len(wrong) == 0 {
+		return correct
+	}
+	pick := []string{wrong[r.IntN(len(wrong))]}
+	if q.Kind == courses.KindMultiple && len(correct) > 1 {
+		pick = append(pick, correct[0]) // half right is still wrong
+		slices.Sort(pick)
+	}
+	return pick
+}
+
+// LoadActivity writes the demo's sample sessions, their delivered
+// invitation mails and graded attempts (see Sample) for the network just
+// loaded, relative to now. It sends no mail: the sessions go through
+// scheduling's history path with every invitation already notified, their
+// mails straight into the sent archive (the outbox page shows them; the
+// queue stays empty). Call it only right after Load wrote the network.
+func LoadActivity(ctx context.Context, n Network, d ActivityDeps, now time.Time, seed uint64) (Activity, error) {
+	var act Activity
+	people, err := d.Collaborators.List(ctx, authz.All, collaborators.Filter{})
+	if err != nil {
+		return act, err
+	}
+	areas, err := d.Collaborators.Areas(ctx)
+	if err != nil {
+		return act, err
+	}
+	coordinator := ""
+	for _, s := range n.Staff {
+		if s.Role == authz.RoleCoordinator {
+			coordinator = strings.ToLower(strings.TrimSpace(s.Email))
+			break
+		}
+	}
+	users, err := d.Accounts.Users(ctx)
+	if err != nil {
+		return act, err
+	}
+	coordID := ""
+	for _, u := range users {
+		if coordinator != "" && strings.EqualFold(u.Email, coordinator) {
+			coordID = u.ID
+		}
+	}
+	cat := d.Catalog.Courses()
+	sessions, as := Sample(people, areas, cat, coordID, now, seed)
+	for _, c := range cat { // the attempts are drawn from the current banks
+		if err := d.Quizzes.PutBank(ctx, c.Code, c.Quiz.Version, c.Quiz.Questions); err != nil {
+			return act, fmt.Errorf("demo: quiz bank %s: %w", c.Code, err)
+		}
+	}
+	if err := d.Quizzes.InsertResults(ctx, as); err != nil {
+		return act, fmt.Errorf("demo: quiz results: %w", err)
+	}
+	if err := d.Scheduling.InsertHistory(ctx, sessions); err != nil {
+		return act, fmt.Errorf("demo: sessions: %w", err)
+	}
+	mails, err := invitationMails(sessions, people, areas, d)
+	if err != nil {
+		return act, fmt.Errorf("demo: invitation mails: %w", err)
+	}
+	if err := d.Outbox.InsertSent(ctx, mails); err != nil {
+		return act, fmt.Errorf("demo: invitation mails: %w", err)
+	}
+	for _, x := range sessions {
+		if x.EndsAt.Before(now) {
+			act.Past++
+		} else {
+			act.Upcoming++
+		}
+		act.Invitations += len(x.Invitations)
+		act.Marks += len(x.Attendance)
+	}
+	for _, a := range as {
+		if a.Passed {
+			act.Passed++
+		}
+	}
+	act.Attempts, act.Mails = len(as), len(mails)
+	return act, nil
+}
+
+// invitationMails composes each session's invitation to each invitee with
+// the product's templates, as delivered a couple of seconds after the
+// invitation, under the key the scheduling service gives it.
+func invitationMails(sessions []scheduling.Session, people []collaborators.Collaborator, areas []collaborators.Area, d ActivityDeps) ([]mail.Delivered, error) {
+	var composedAt time.Time
+	titles := func(code, lang string) string {
+		if c, ok := d.Catalog.Course(code); ok {
+			return c.Title.In(lang)
+		}
+		return code
+	}
+	notices, err := scheduling.LoadNotices(d.MailFiles, d.MailFrom, "Trung tâm Khuyến công", func() time.Time { return composedAt }, titles)
+	if err != nil {
+		return nil, err
+	}
+	areaName := map[string]string{}
+	for _, a := range areas {
+		areaName[a.Code] = a.Name
+	}
+	who := map[string]scheduling.Person{}
+	for _, c := range people {
+		who[c.ID] = scheduling.Person{ID: c.ID, Code: c.Code, Name: c.FullName, Email: c.Email, AreaCode: c.AreaCode,
+			AreaName: areaName[c.AreaCode], Role: c.Role}
+	}
+	var out []mail.Delivered
+	for _, x := range sessions {
+		// Composed as the session stood when invited: nobody had answered.
+		blank := x
+		blank.Invitations = make([]scheduling.Invitation, len(x.Invitations))
+		for i, inv := range x.Invitations {
+			blank.Invitations[i] = scheduling.Invitation{CollaboratorID: inv.CollaboratorID, Response: scheduling.ResponsePending, InvitedAt: inv.InvitedAt}
+		}
+		blank.Attendance = nil
+		for _, inv := range x.Invitations {
+			p, ok := who[inv.CollaboratorID]
+			if !ok {
+				return nil, fmt.Errorf("session %s invites unknown collaborator %s", x.ID, inv.CollaboratorID)
+			}
+			composedAt = inv.InvitedAt
+			m, err := notices.Compose(scheduling.NoticeInvite, blank, p, d.BaseURL+"/rsvp/"+d.Scheduling.Token(x.ID, inv.CollaboratorID))
+			if err != nil {
+				return nil, err
+			}
+			msg := mail.Message{Key: scheduling.NoticeKey(scheduling.NoticeInvite, x, inv.CollaboratorID), To: mail.Address{Email: m.To, Name: m.ToName},
+				Subject: m.Subject, Text: m.Text, HTML: m.HTML, Date: inv.InvitedAt}
+			if m.Calendar != "" {
+				msg.Calendar = &mail.Calendar{Method: m.CalendarMethod, ICS: m.Calendar}
+			}
+			out = append(out, mail.Delivered{Message: msg, QueuedAt: inv.InvitedAt, SentAt: inv.InvitedAt.Add(2 * time.Second), Attempts: 1})
+		}
+	}
+	return out, nil
+}
