@@ -135,8 +135,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, out io.
 				printDemoPassword(out, a)
 				return nil
 			}
-			fmt.Fprintf(out, "Demo network loaded. Every demo account's password: %s\n", a.DemoPassword)
 			printDemoActivity(out, a)
+			fmt.Fprintf(out, "Demo network loaded. Every demo account's password: %s\n", a.DemoPassword)
 			return nil
 		})
 	case "user":
