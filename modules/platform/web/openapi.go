@@ -217,7 +217,8 @@ func (o *OpenAPI) operation(op operation) map[string]any {
 		case kind != "":
 			schema = map[string]any{"type": "string", "enum": o.enum(kind)}
 		}
-		params = append(params, map[string]any{"name": name, "in": "query", "schema": schema})
+		// An empty value is a parameter not given (c.Query reads "" for both).
+		params = append(params, map[string]any{"name": name, "in": "query", "schema": schema, "allowEmptyValue": true})
 	}
 	status := doc.Status
 	if status == 0 {
