@@ -20,7 +20,8 @@ import (
 )
 
 // The staff pages: the week's sessions, the new-session form, a session
-// with its invitations, the roster and the check-in screen.
+// with its invitations, its edit and cancel forms (pages_edit.go), the
+// roster and the check-in screen.
 func (m *Module) staffPageRoutes(r *web.Router) {
 	r.Get("/sessions", web.Doc{}, m.weekPage)
 	r.Get("/sessions/new", web.Doc{}, m.newPage)
@@ -30,6 +31,10 @@ func (m *Module) staffPageRoutes(r *web.Router) {
 	r.Get("/sessions/:id/roster", web.Doc{}, m.rosterPage)
 	r.Post("/sessions/:id/roster", web.Doc{}, m.rosterPost)
 	r.Get("/sessions/:id/checkin-screen", web.Doc{}, m.checkinScreen)
+	r.Get("/sessions/:id/edit", web.Doc{}, m.editPage)
+	r.Post("/sessions/:id/edit", web.Doc{}, m.editPost)
+	r.Get("/sessions/:id/cancel", web.Doc{}, m.cancelPage)
+	r.Post("/sessions/:id/cancel", web.Doc{}, m.cancelPost)
 }
 
 // canSchedule tells whether the caller may create sessions and invite.
@@ -335,6 +340,8 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		Open        bool // the session can still take invitations
 		Created     int
 		Invited     bool // an invitation was just sent: the counts say what it did
+		Updated     string
+		Cancelled   string // how many sessions an edit or a cancellation just changed
 		NewlyIn     int
 		Already     int
 		Warnings    int
@@ -345,6 +352,7 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		CanInvite: canSchedule(p), CanMark: canMark(p), Open: x.Status != StatusCancelled && x.EndsAt.After(now),
 		Created: queryInt(c, "created"), Invited: c.Query("invited") != "", NewlyIn: queryInt(c, "invited"),
 		Already: queryInt(c, "already"), Warnings: queryInt(c, "warnings"), Problem: problem,
+		Updated: countParam(c, "updated"), Cancelled: countParam(c, "cancelled"),
 		ExportCSV: "/api/v1/attendance/export.csv?session_id=" + url.QueryEscape(x.ID), ExportXLSX: "/api/v1/attendance/export.xlsx?session_id=" + url.QueryEscape(x.ID)})
 }
 
@@ -366,6 +374,15 @@ func (m *Module) invitePost(c *fiber.Ctx) error {
 	}
 	return c.Redirect(fmt.Sprintf("/sessions/%s?invited=%d&already=%d&warnings=%d", url.PathEscape(id), len(res.Invited), res.AlreadyInvited,
 		len(res.Warnings)), fiber.StatusSeeOther)
+}
+
+// countParam is a count the page was sent back with, "" when absent or
+// not a number (so that 0 can be told apart from nothing to say).
+func countParam(c *fiber.Ctx, key string) string {
+	if _, err := strconv.Atoi(c.Query(key)); err != nil || strings.HasPrefix(c.Query(key), "-") {
+		return ""
+	}
+	return strconv.Itoa(queryInt(c, key))
 }
 
 // queryInt reads a count the page was sent back with (after a post); 0
