@@ -687,6 +687,7 @@ func (w *world) check(p probe, r result) []string {
 		Type   string `json:"type"`
 		Title  string `json:"title"`
 		Status int    `json:"status"`
+		Detail string `json:"detail"`
 		Errors []struct {
 			Field string `json:"field"`
 		} `json:"errors"`
@@ -696,6 +697,11 @@ func (w *world) check(p probe, r result) []string {
 	}
 	if prob.Type == "" || prob.Title == "" || prob.Status != r.status {
 		out = append(out, fmt.Sprintf("the problem lacks type, title or status %d", r.status))
+	}
+	for _, internal := range []string{"fasthttp", "NextPart", "runtime error", "goroutine", "mongo", "bson"} {
+		if strings.Contains(strings.ToLower(prob.Detail), strings.ToLower(internal)) {
+			out = append(out, fmt.Sprintf("the problem's detail shows the service's internals (%q)", internal))
+		}
 	}
 	if r.status == http.StatusBadRequest && p.field != "" {
 		named := false

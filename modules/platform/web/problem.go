@@ -29,8 +29,13 @@ func classify(err error) (int, string, []errs.FieldError, *errs.Error) {
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
 		detail := fe.Message
-		if fe.Code == fiber.StatusRequestEntityTooLarge {
+		switch fe.Code {
+		case fiber.StatusRequestEntityTooLarge:
 			detail = "the request body is too large"
+		case fiber.StatusBadRequest:
+			// fasthttp's own words about a request it could not read (a
+			// multipart body that is none: "multipart: NextPart: EOF").
+			detail = "the request could not be read: its body does not match its Content-Type"
 		}
 		return fe.Code, detail, nil, nil
 	}
