@@ -92,12 +92,17 @@ type MarkView struct {
 	WalkIn         bool      `json:"walk_in"`
 }
 
+// stamp is a mark's time as every answer writes it: UTC to the millisecond
+// the store keeps (RFC 3339, "2026-12-04T01:30:00.123Z"), so the answer to
+// a PUT and a later GET agree.
+func stamp(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
 // sheet is the attendance sheet of a session: the marks given (already
 // kept to the caller's scope).
 func sheet(sessionID string, ms []Mark) AttendanceView {
 	v := AttendanceView{SessionID: sessionID, Items: []MarkView{}}
 	for _, m := range ms {
-		v.Items = append(v.Items, MarkView{CollaboratorID: m.CollaboratorID, Status: m.Status, MarkedAt: m.MarkedAt, WalkIn: m.WalkIn})
+		v.Items = append(v.Items, MarkView{CollaboratorID: m.CollaboratorID, Status: m.Status, MarkedAt: stamp(m.MarkedAt), WalkIn: m.WalkIn})
 	}
 	return v
 }
@@ -314,7 +319,7 @@ func (m *Module) apiCheckin(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(MarkView{CollaboratorID: mk.CollaboratorID, Status: mk.Status, MarkedAt: mk.MarkedAt, WalkIn: mk.WalkIn})
+	return c.JSON(MarkView{CollaboratorID: mk.CollaboratorID, Status: mk.Status, MarkedAt: stamp(mk.MarkedAt), WalkIn: mk.WalkIn})
 }
 
 func (m *Module) apiRate(c *fiber.Ctx) error {
