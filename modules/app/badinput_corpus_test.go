@@ -444,6 +444,7 @@ func stringMutations(class, base string) []mutation {
 	return ms
 }
 
+// zeroWidthInside puts a zero-width joiner after the first byte of s.
 func zeroWidthInside(s string) string {
 	if len(s) < 2 {
 		return "\u200b" + s
@@ -451,7 +452,8 @@ func zeroWidthInside(s string) string {
 	return s[:1] + "\u200d" + s[1:]
 }
 
-func intMutations(name string) []mutation {
+// intMutations are bad values for a number field.
+func intMutations() []mutation {
 	return []mutation{
 		{"string for a number", "30"},
 		{"fraction", 1.5},
@@ -466,6 +468,7 @@ func intMutations(name string) []mutation {
 	}
 }
 
+// timeMutations are bad values for an RFC 3339 time field.
 func timeMutations() []mutation {
 	return []mutation{
 		{"impossible date 2026-02-30", "2026-02-30T08:00:00+07:00"},
@@ -483,6 +486,7 @@ func timeMutations() []mutation {
 	}
 }
 
+// dateStringMutations are bad values for a YYYY-MM-DD field.
 func dateStringMutations() []mutation {
 	return []mutation{
 		{"impossible date 2026-02-30", "2026-02-30"},
@@ -508,9 +512,11 @@ func (w *world) apiProbes() []probe {
 func (w *world) opProbes(op apiOp, role string) []probe {
 	route := op.method + " " + op.path
 	path := w.fill(op.route, op.method)
-	isLogout := strings.HasSuffix(op.path, "/auth/logout") || strings.HasSuffix(op.path, "/submit") || strings.HasSuffix(op.path, "/cancel")
+	// A request that, accepted, would end what the corpus aims at (the
+	// session, the attempt, the sign-in) runs after the others.
+	ends := strings.HasSuffix(op.path, "/auth/logout") || strings.HasSuffix(op.path, "/submit") || strings.HasSuffix(op.path, "/cancel")
 	mk := func(mut string) probe {
-		return probe{route: route, mut: mut, role: role, method: op.method, path: path, refuse: true, last: isLogout}
+		return probe{route: route, mut: mut, role: role, method: op.method, path: path, refuse: true, last: ends}
 	}
 	var out []probe
 	var baseBody []byte
@@ -793,7 +799,7 @@ func (w *world) valueMutations(l leaf) []mutation {
 		}
 		return ms
 	case "integer", "number":
-		return intMutations(l.name)
+		return intMutations()
 	case "boolean":
 		return []mutation{{"string for a bool", "true"}, {"number for a bool", 0}, {"$ne operator", obj{{"$ne", false}}}, {"null-ish string", "null"}}
 	case "array":
