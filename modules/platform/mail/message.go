@@ -11,6 +11,7 @@ import (
 	netmail "net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/humantext"
@@ -118,7 +119,10 @@ func build(m Message, from Address) (*gomail.Msg, error) {
 	if err := msg.AddToFormat(m.To.Name, m.To.Email); err != nil {
 		return nil, errs.Field("to.email", "is not an email address")
 	}
-	msg.Subject(m.Subject)
+	// Written by hand: go-mail folds before a first encoded word that does
+	// not fit after "Subject: ", which leaves the header's first line
+	// empty, and readers (Python's email) then see a leading space.
+	msg.SetGenHeaderPreformatted(gomail.HeaderSubject, subjectHeader(m.Subject))
 	id := MessageID(m.ID, from)
 	msg.SetMessageIDWithValue(id[1 : len(id)-1])
 	if m.Date.IsZero() {
@@ -143,6 +147,56 @@ func build(m Message, from Address) (*gomail.Msg, error) {
 		}
 	}
 	return msg, nil
+}
+
+// subjectHeader is the value of a Subject header for subject: as it is when
+// it is printable ASCII that fits on the header's line, otherwise RFC 2047
+// Q-encoded UTF-8 words cut between characters, the first on the
+// "Subject:" line itself and each line at most 76 characters. Readers join
+// adjacent encoded words without the folding whitespace, so the subject
+// decodes back exactly.
+func subjectHeader(subject string) string {
+	const (
+		prefix   = "=?UTF-8?q?"
+		suffix   = "?="
+		lineMax  = 76
+		firstMax = lineMax - len("Subject: ")
+	)
+	plain := len(subject) <= firstMax && !strings.Contains(subject, "=?")
+	for i := 0; plain && i < len(subject); i++ {
+		plain = subject[i] >= ' ' && subject[i] <= '~'
+	}
+	if plain {
+		return subject
+	}
+	const hex = "0123456789ABCDEF"
+	var words []string
+	var word strings.Builder
+	limit := firstMax - len(prefix) - len(suffix) // of the first word's encoded text
+	for _, r := range subject {
+		var enc strings.Builder
+		var buf [utf8.UTFMax]byte
+		for _, c := range buf[:utf8.EncodeRune(buf[:], r)] {
+			switch {
+			case c == ' ':
+				enc.WriteByte('_')
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("!*+-/.,:;()'", c) >= 0:
+				enc.WriteByte(c)
+			default:
+				enc.WriteByte('=')
+				enc.WriteByte(hex[c>>4])
+				enc.WriteByte(hex[c&15])
+			}
+		}
+		if word.Len() > 0 && word.Len()+enc.Len() > limit {
+			words = append(words, prefix+word.String()+suffix)
+			word.Reset()
+			limit = lineMax - 1 - len(prefix) - len(suffix) // after the folding space
+		}
+		word.WriteString(enc.String())
+	}
+	words = append(words, prefix+word.String()+suffix)
+	return strings.Join(words, "\r\n ")
 }
 
 // escapeID makes an ID usable as the local part of a Message-ID (RFC 5322
