@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
@@ -16,23 +15,9 @@ import (
 var views embed.FS
 
 func (m *Module) pageRoutes(r *web.Router) {
-	r.Get("/", web.Doc{}, m.home)
 	r.Get("/login", web.Doc{}, m.loginPage)
 	r.Post("/login", web.Doc{}, m.loginSubmit)
 	r.Post("/logout", web.Doc{}, m.logoutSubmit)
-}
-
-// home sends each user where their work is.
-func (m *Module) home(c *fiber.Ctx) error {
-	p := web.PrincipalOf(c)
-	switch {
-	case !p.Authenticated():
-		return c.Redirect("/login", fiber.StatusSeeOther)
-	case p.Role == authz.RoleCTV && p.CollaboratorID != "":
-		return c.Redirect("/collaborators/"+p.CollaboratorID, fiber.StatusSeeOther)
-	default:
-		return c.Redirect("/collaborators", fiber.StatusSeeOther)
-	}
 }
 
 type loginForm struct {

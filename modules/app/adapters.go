@@ -2,11 +2,15 @@ package app
 
 import (
 	"context"
+	"sort"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/home"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/mail"
+	"github.com/ctvacademy/academy/modules/quizzes"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
@@ -143,4 +147,96 @@ func (a areaCodes) AreaCodes(ctx context.Context) ([]string, error) {
 		codes[i] = x.Code
 	}
 	return codes, nil
+}
+
+// homeInvitations answers the home page's question about a collaborator's
+// invitations from scheduling: sessions not yet ended they are invited to,
+// with the RSVP path their invitation mail links to.
+type homeInvitations struct{ s *scheduling.Service }
+
+func (h homeInvitations) Upcoming(ctx context.Context, collaboratorID string, limit int) ([]home.Invitation, error) {
+	now := h.s.Now()
+	xs, err := h.s.List(ctx, authz.Scope{Kind: authz.ScopeOwn, CollaboratorID: collaboratorID}, scheduling.Query{From: now.Add(-12 * time.Hour)})
+	if err != nil {
+		return nil, err
+	}
+	var out []home.Invitation
+	for _, x := range xs {
+		inv, invited := x.Invitation(collaboratorID)
+		if !invited || x.Status == scheduling.StatusCancelled || !x.EndsAt.After(now) {
+			continue
+		}
+		out = append(out, home.Invitation{SessionID: x.ID, Title: x.Title, StartsAt: x.StartsAt, EndsAt: x.EndsAt,
+			Location: x.Location, Response: inv.Response, AnswerPath: "/rsvp/" + h.s.Token(x.ID, collaboratorID)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].StartsAt.Before(out[j].StartsAt) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// homeCourses answers the home page's question about required courses from
+// the quiz engine and the catalog.
+type homeCourses struct {
+	q   *quizzes.Service
+	cat *courses.Catalog
+}
+
+func (h homeCourses) Required(ctx context.Context, collaboratorID, role, lang string) ([]home.CourseStatus, error) {
+	ps, err := h.q.RequiredProgress(ctx, collaboratorID, role)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]home.CourseStatus, len(ps))
+	for i, p := range ps {
+		title := p.CourseCode
+		if c, ok := h.cat.Course(p.CourseCode); ok {
+			title = c.Title.In(lang)
+		}
+		out[i] = home.CourseStatus{Code: p.CourseCode, Title: title, State: homeState[p.State], Used: p.Used, Max: p.Max,
+			PassedOn: p.PassedAt, RetakeAt: p.RetakeAt, Resume: p.Resume != "", Takeable: p.Takeable()}
+	}
+	return out, nil
+}
+
+// homeState maps the quiz engine's progress states to the home page's.
+var homeState = map[string]string{
+	quizzes.ProgressNotStarted: home.NotStarted,
+	quizzes.ProgressInProgress: home.InProgress,
+	quizzes.ProgressFailed:     home.Failed,
+	quizzes.ProgressPassed:     home.Passed,
+}
+
+// quizDirectory names the people of the quiz results pages from the
+// registry.
+type quizDirectory struct{ reg *collaborators.Service }
+
+func (d quizDirectory) People(ctx context.Context, areaCode string) ([]quizzes.Person, error) {
+	areas, err := directory{d.reg}.areaNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := d.reg.List(ctx, authz.All, collaborators.Filter{AreaCode: areaCode, IncludeArchived: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]quizzes.Person, len(list))
+	for i, c := range list {
+		out[i] = quizzes.Person{ID: c.ID, Code: c.Code, Name: c.FullName, AreaCode: c.AreaCode, AreaName: areas[c.AreaCode],
+			Role: c.Role, Archived: c.Archived}
+	}
+	return out, nil
+}
+
+func (d quizDirectory) Areas(ctx context.Context) ([]quizzes.Area, error) {
+	areas, err := d.reg.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]quizzes.Area, len(areas))
+	for i, a := range areas {
+		out[i] = quizzes.Area{Code: a.Code, Name: a.Name}
+	}
+	return out, nil
 }

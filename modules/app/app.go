@@ -25,6 +25,7 @@ import (
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
+	"github.com/ctvacademy/academy/modules/home"
 	"github.com/ctvacademy/academy/modules/outbox"
 	"github.com/ctvacademy/academy/modules/platform/audit"
 	"github.com/ctvacademy/academy/modules/platform/authz"
@@ -205,7 +206,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		events = logEvents{a.Logger}
 	}
 	a.Quizzes = quizzes.NewService(quizzes.Deps{Store: quizzes.NewStore(a.DB), Catalog: cat, Events: events,
-		Clock: opts.Clock, Logger: a.Logger, Areas: areaCodes{a.Collaborators}})
+		Clock: opts.Clock, Logger: a.Logger, Areas: areaCodes{a.Collaborators}, People: quizDirectory{a.Collaborators}})
 	quizMod, err := quizzes.NewModule(a.Quizzes, cat, a.Platform, opts.Clock)
 	if err != nil {
 		return err
@@ -246,6 +247,11 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	homeMod, err := home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
+		Courses: homeCourses{a.Quizzes, cat}}), a.Platform)
+	if err != nil {
+		return err
+	}
 	a.Jobs = jobs.New(a.DB, opts.Clock, jobs.Options{Logger: a.Logger})
 	a.Jobs.Add("quizzes.sweep", time.Minute, func(ctx context.Context, _ time.Time) error {
 		_, err := a.Quizzes.Sweep(ctx)
@@ -272,6 +278,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	quizMod.Routes()
 	schedMod.Routes()
 	boxMod.Routes()
+	homeMod.Routes()
 	return nil
 }
 

@@ -319,6 +319,8 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /attempts/:id":                       attempt("GET", "/attempts/%s", true, nil, false),
 		"POST /attempts/:id":                      attempt("POST", "/attempts/%s", true, url.Values{"action": {"save"}}, false),
 		"GET /me/attempts":                        none(page("GET", "/me/attempts", nil)),
+		"GET /courses/:code/results":              none(page("GET", "/courses/KC-103/results", nil)),
+		"GET /courses/:code/item-analysis":        none(page("GET", "/courses/KC-103/item-analysis", nil)),
 		"GET /api/v1/attempts": {targets: append([]string{tNone}, personTargets...), build: func(w *matrixWorld, role, target string) matrixReq {
 			if target == tNone {
 				return api("GET", "/api/v1/attempts", nil)

@@ -3,6 +3,7 @@ package courses
 import (
 	"embed"
 	"html/template"
+	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
@@ -29,6 +30,24 @@ type pageCourse struct {
 	PassPercent         int
 	MaxAttempts         int
 	Lesson              template.HTML
+	// LessonHead is the lesson's leading title (its first <h1>), shown
+	// above the course's actions; empty when the lesson has none.
+	LessonHead template.HTML
+}
+
+// splitHead cuts a rendered lesson's leading <h1>…</h1> from the rest, so
+// that the page puts the course's actions right under the title.
+func splitHead(h template.HTML) (head, rest template.HTML) {
+	s := strings.TrimLeft(string(h), " \n")
+	if !strings.HasPrefix(s, "<h1") {
+		return "", h
+	}
+	end := strings.Index(s, "</h1>")
+	if end < 0 {
+		return "", h
+	}
+	end += len("</h1>")
+	return template.HTML(s[:end]), template.HTML(s[end:]) //nolint:gosec // cut from the trusted render
 }
 
 func (m *Module) pageCourse(c *fiber.Ctx, x Course) pageCourse {
@@ -57,6 +76,6 @@ func (m *Module) coursePage(c *fiber.Ctx) error {
 		return err
 	}
 	pc := m.pageCourse(c, x)
-	pc.Lesson = m.lessons[x.Code].in(web.Lang(c))
+	pc.LessonHead, pc.Lesson = splitHead(m.lessons[x.Code].in(web.Lang(c)))
 	return m.platform.Render(c, fiber.StatusOK, "course", map[string]any{"C": pc})
 }

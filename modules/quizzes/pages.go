@@ -31,6 +31,7 @@ func (m *Module) pageRoutes(r *web.Router) {
 	r.Get("/attempts/:id", web.Doc{}, m.attemptPage)
 	r.Post("/attempts/:id", web.Doc{}, m.attemptPost)
 	r.Get("/me/attempts", web.Doc{}, m.minePage)
+	m.resultsPageRoutes(r)
 }
 
 // pageRules are a course's quiz rules as the start page shows them.

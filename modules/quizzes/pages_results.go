@@ -1,0 +1,144 @@
+package quizzes
+
+import (
+	"strings"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+// The staff's results pages: a course's results per person, per district
+// unit, and which questions most people miss. They stand on the same
+// policies as GET /api/v1/courses/{code}/results and item-analysis.
+func (m *Module) resultsPageRoutes(r *web.Router) {
+	r.Get("/courses/:code/results", web.Doc{}, m.resultsPage)
+	r.Get("/courses/:code/item-analysis", web.Doc{}, m.itemsPage)
+}
+
+// resultRow is one person on the results page.
+type resultRow struct {
+	Name, Code, AreaName string
+	Used, Max, Graded    int
+	Best                 int // percent
+	PassedOn             string
+	Open                 bool
+}
+
+// areaChoice is a district unit in the page's select.
+type areaChoice struct {
+	Code, Name string
+	Selected   bool
+}
+
+// pickedArea reads the area_code filter: empty, or a unit of areas.
+// Returns errs.Invalid naming area_code for any other value.
+func pickedArea(c *fiber.Ctx, areas []Area) (string, []areaChoice, error) {
+	code := strings.TrimSpace(c.Query("area_code"))
+	choices := make([]areaChoice, len(areas))
+	found := code == ""
+	for i, a := range areas {
+		choices[i] = areaChoice{Code: a.Code, Name: a.Name, Selected: a.Code == code}
+		found = found || a.Code == code
+	}
+	if !found {
+		return "", nil, errs.Field("area_code", "is not a district unit you may see")
+	}
+	return strings.Clone(code), choices, nil
+}
+
+// resultsPage lists a course's results per person in the caller's scope,
+// narrowed to one district unit by the area_code select.
+func (m *Module) resultsPage(c *fiber.Ctx) error {
+	course, ok := m.cat.Course(c.Params("code"))
+	if !ok {
+		return errs.E(errs.NotFound, "no such course")
+	}
+	scope := web.ScopeOf(c)
+	areas, err := m.svc.ResultAreas(c.UserContext(), scope)
+	if err != nil {
+		return err
+	}
+	area, choices, err := pickedArea(c, areas)
+	if err != nil {
+		return err
+	}
+	res, err := m.svc.ResultsByPerson(c.UserContext(), scope, course.Code, area)
+	if err != nil {
+		return err
+	}
+	rows := make([]resultRow, len(res.People))
+	for i, r := range res.People {
+		rows[i] = resultRow{Name: r.Person.Name, Code: r.Person.Code, AreaName: r.Person.AreaName, Used: r.Used,
+			Max: course.Quiz.MaxAttempts, Graded: r.Graded, Best: percent(r.BestScore), Open: r.Open}
+		if !r.PassedAt.IsZero() {
+			rows[i].PassedOn = r.PassedAt.In(web.VN).Format("02/01/2006")
+		}
+	}
+	return m.platform.Render(c, fiber.StatusOK, "quiz_results", struct {
+		Course     pageRules
+		Areas      []areaChoice
+		Area       string
+		AllAreas   bool // the select offers "every unit"
+		Rows       []resultRow
+		Passed     int
+		NotStarted int
+	}{Course: rulesOf(course, web.Lang(c)), Areas: choices, Area: area, AllAreas: scope.Kind == authz.ScopeAll,
+		Rows: rows, Passed: res.Passed, NotStarted: res.NotStarted})
+}
+
+// itemRow is one question on the item analysis page.
+type itemRow struct {
+	N           int
+	ID, Text    string
+	Asked       int
+	Missed      int
+	MissPercent int
+	NeverAsked  bool
+}
+
+// itemsPage lists a course's questions, those most people miss first,
+// with their text in the page's language (Vietnamese by default).
+func (m *Module) itemsPage(c *fiber.Ctx) error {
+	course, ok := m.cat.Course(c.Params("code"))
+	if !ok {
+		return errs.E(errs.NotFound, "no such course")
+	}
+	scope := web.ScopeOf(c)
+	allAreas := scope.Kind == authz.ScopeAll
+	areas, err := m.svc.ResultAreas(c.UserContext(), scope)
+	if err != nil {
+		return err
+	}
+	area, choices, err := pickedArea(c, areas)
+	if err != nil {
+		return err
+	}
+	if area != "" && scope.Kind == authz.ScopeAll {
+		// One unit's attempts: the staff scope narrowed to it.
+		scope = authz.Scope{Kind: authz.ScopeArea, AreaCode: area}
+	}
+	items, err := m.svc.ItemAnalysis(c.UserContext(), scope, course.Code)
+	if err != nil {
+		return err
+	}
+	ByMissRate(items)
+	lang := web.Lang(c)
+	rows := make([]itemRow, len(items))
+	graded := 0
+	for i, it := range items {
+		rows[i] = itemRow{N: i + 1, ID: it.QuestionID, Text: it.Text.In(lang), Asked: it.Asked, Missed: it.Asked - it.Correct,
+			MissPercent: percent(it.MissRate()), NeverAsked: it.Asked == 0}
+		graded += it.Asked
+	}
+	return m.platform.Render(c, fiber.StatusOK, "quiz_items", struct {
+		Course   pageRules
+		Areas    []areaChoice
+		Area     string
+		AllAreas bool
+		Rows     []itemRow
+		Any      bool
+	}{Course: rulesOf(course, lang), Areas: choices, Area: area, AllAreas: allAreas,
+		Rows: rows, Any: graded > 0})
+}
