@@ -136,7 +136,7 @@ func TestOutboxPage(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 	status, body := get("/outbox?status=failed")
-	for _, want := range []string{"<title>Thư đi", `<span class="badge failed">Gửi lỗi</span>`, "Thư mời tập huấn: Kỹ năng tư vấn", "Nguyễn Văn An &lt;ctv.invite-s1-c1@example.vn&gt;",
+	for _, want := range []string{"<title>Hộp thư đi", `<h1>Hộp thư đi</h1>`, `<a href="/outbox">Hộp thư đi</a>`, `<nav aria-label="Điều hướng chính">`, `<nav class="tabs" id="tabs" aria-label="Trạng thái thư">`, `<span class="badge failed">Gửi lỗi</span>`, "Thư mời tập huấn: Kỹ năng tư vấn", "Nguyễn Văn An &lt;ctv.invite-s1-c1@example.vn&gt;",
 		"1 lần gửi", "Lỗi gần nhất", "550", `action="/outbox/invite:s1:c1/retry"`, ">Gửi lại</button>", `aria-current="page" data-status="failed"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the failed tab lacks %q", want)
@@ -165,7 +165,7 @@ func TestOutboxPage(t *testing.T) {
 	if _, body = get("/outbox?status=failed&retried=1"); !strings.Contains(body, "Đã đưa thư vào hàng chờ để gửi lại.") || !strings.Contains(body, "Không có thư nào.") {
 		t.Errorf("the failed tab after the retry:\n%s", body)
 	}
-	if _, body = get("/outbox?lang=en"); !strings.Contains(body, "Outgoing mail") {
+	if _, body = get("/outbox?lang=en"); !strings.Contains(body, "<h1>Outbox</h1>") || !strings.Contains(body, `<a href="/outbox">Outbox</a>`) {
 		t.Error("the English page")
 	}
 

@@ -2,6 +2,8 @@ package scheduling
 
 import (
 	"context"
+	"fmt"
+	"html/template"
 
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/web"
@@ -28,6 +30,9 @@ type Module struct {
 	platform *web.Platform
 	tr       *i18n.Translator
 	pages    PageDeps
+	// screenScript reloads the check-in screen every ScreenRefresh (the
+	// meta refresh is the fallback without JavaScript only).
+	screenScript template.JS
 }
 
 // NewModule returns the module.
@@ -41,7 +46,8 @@ func NewModule(svc *Service, p *web.Platform, tr *i18n.Translator, pages PageDep
 	if pages.Areas == nil {
 		pages.Areas = func(context.Context) ([]Choice, error) { return nil, nil }
 	}
-	return &Module{svc: svc, platform: p, tr: tr, pages: pages}, nil
+	return &Module{svc: svc, platform: p, tr: tr, pages: pages,
+		screenScript: p.InlineScript(fmt.Sprintf("setTimeout(function(){location.reload()},%d);", ScreenRefresh.Milliseconds()))}, nil
 }
 
 // Routes registers the API and page routes.

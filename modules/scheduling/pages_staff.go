@@ -547,7 +547,6 @@ func (m *Module) checkinScreen(c *fiber.Ctx) error {
 			checkedIn++
 		}
 	}
-	c.Set("Refresh", strconv.Itoa(int(ScreenRefresh/time.Second)))
 	return m.platform.Render(c, fiber.StatusOK, "checkin_screen", struct {
 		S          pageSession
 		Code       string
@@ -559,7 +558,9 @@ func (m *Module) checkinScreen(c *fiber.Ctx) error {
 		Over       bool
 		Cancelled  bool
 		CheckedIn  int
-	}{S: pageOf(x, "", names), Code: code, ValidUntil: until.In(vn).Format("15:04"), Link: link,
+		Refresh    int
+		Script     template.JS
+	}{Refresh: int(ScreenRefresh / time.Second), Script: m.screenScript, S: pageOf(x, "", names), Code: code, ValidUntil: until.In(vn).Format("15:04"), Link: link,
 		QR: template.URL(uri.String()), Cancelled: x.Status == StatusCancelled,
 		Open:  checkinOpen(x, now),
 		Opens: x.StartsAt.Add(-CheckinOpens).In(vn).Format("15:04 02/01/2006"), Over: now.After(x.EndsAt), CheckedIn: checkedIn})
