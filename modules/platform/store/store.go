@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -69,7 +70,7 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	quiet := slog.New(levelFilter{h: logger.Handler(), min: slog.LevelWarn}).With("component", "ferretdb")
+	quiet := slog.New(knownHarmless{h: levelFilter{h: logger.Handler(), min: slog.LevelWarn}, held: &heldHeader{}}).With("component", "ferretdb")
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Handler:   "sqlite",
@@ -235,6 +236,65 @@ func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
 }
 func (f levelFilter) WithGroup(n string) slog.Handler {
 	return levelFilter{h: f.h.WithGroup(n), min: f.min}
+}
+
+// knownHarmless drops FerretDB's warnings about a command it does not know
+// that is known to be harmless: endSessions, which the driver sends at every
+// disconnect (each stop and CLI command logged a pair). FerretDB logs a
+// failed command as two records on the connection's logger, "Response
+// header: …" then "Response message: …" naming the error, so a header is
+// held until the message after it says whether both go.
+type knownHarmless struct {
+	h    slog.Handler
+	held *heldHeader // one per connection's logger (WithAttrs)
+}
+
+type heldHeader struct {
+	mu sync.Mutex
+	r  *slog.Record
+}
+
+// harmless are the errors of commands FerretDB v1 does not implement that
+// the driver sends on its own.
+var harmless = []string{"no such command: 'endSessions'"}
+
+func (k knownHarmless) Enabled(ctx context.Context, l slog.Level) bool { return k.h.Enabled(ctx, l) }
+
+func (k knownHarmless) Handle(ctx context.Context, r slog.Record) error {
+	k.held.mu.Lock()
+	prev := k.held.r
+	k.held.r = nil
+	if strings.HasPrefix(r.Message, "Response header:") {
+		c := r.Clone()
+		k.held.r = &c
+		k.held.mu.Unlock()
+		if prev != nil {
+			return k.h.Handle(ctx, *prev)
+		}
+		return nil
+	}
+	k.held.mu.Unlock()
+	if strings.HasPrefix(r.Message, "Response message:") {
+		for _, h := range harmless {
+			if strings.Contains(r.Message, h) {
+				return nil // and its header with it
+			}
+		}
+	}
+	if prev != nil {
+		if err := k.h.Handle(ctx, *prev); err != nil {
+			return err
+		}
+	}
+	return k.h.Handle(ctx, r)
+}
+
+func (k knownHarmless) WithAttrs(a []slog.Attr) slog.Handler {
+	return knownHarmless{h: k.h.WithAttrs(a), held: &heldHeader{}}
+}
+
+func (k knownHarmless) WithGroup(n string) slog.Handler {
+	return knownHarmless{h: k.h.WithGroup(n), held: &heldHeader{}}
 }
 
 // Secret returns the named random secret shared by every process on the

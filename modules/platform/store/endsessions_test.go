@@ -1,0 +1,67 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// lockedBuffer is a log destination safe for the embedded server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Opening the embedded store, using it and closing it — what every start,
+// stop and CLI command does — logs nothing: the driver's endSessions at
+// disconnect, which FerretDB v1 does not know, is known and harmless, and
+// its "no such command" warning is not passed on. Another failed command
+// still is.
+func TestClosingTheEmbeddedStoreLogsNoEndSessionsWarning(t *testing.T) {
+	t.Parallel()
+	var logs lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Database: "academy", Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coll := s.DB.Collection("things")
+	if _, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: "a"}}).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.RunCommand(ctx, bson.D{{Key: "noSuchCommandHere", Value: 1}}).Err(); err == nil {
+		t.Fatal("an unknown command was accepted")
+	}
+	if err := s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String()
+	if strings.Contains(out, "endSessions") {
+		t.Errorf("closing logged the endSessions warning:\n%s", out)
+	}
+	if !strings.Contains(out, "noSuchCommandHere") {
+		t.Errorf("another unknown command's warning was not logged:\n%s", out)
+	}
+}
