@@ -152,8 +152,14 @@ func TestCollaboratorHome(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no answer form on the home page: %s", page.Body)
 	}
-	if got := b.Post(m[1], url.Values{"answer": {"accept"}}); got.Status != 303 {
+	got := b.Post(m[1], url.Values{"answer": {"accept"}})
+	if got.Status != 303 {
 		t.Fatalf("accept: %d %s", got.Status, got.Body)
+	}
+	// The answer page says it is recorded and leads back home.
+	if saved := b.Get(got.Location); saved.Status != 200 || !strings.Contains(saved.Body, "Đã ghi nhận trả lời") ||
+		!strings.Contains(saved.Body, `<a href="/" id="home-link">`) {
+		t.Errorf("after accepting: %d %s", saved.Status, saved.Body)
 	}
 	var invs struct {
 		Items []struct {
