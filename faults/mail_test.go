@@ -366,6 +366,21 @@ func (m mailStack) addPoisoned(t *testing.T, like person) person {
 	if err := collaborators.NewStore(m.s.App.DB).Bump(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// The registry trusts its copy a moment before it reads the version
+	// again: wait until the service knows the person.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		status, _, err := m.c.do("GET", "/api/v1/collaborators/poisoned-collaborator", m.coord, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if status == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the registry never saw the collaborator written to the store (last answer %d)", status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	return person{ID: "poisoned-collaborator", Email: poisonEmail}
 }
 
