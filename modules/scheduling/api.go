@@ -393,6 +393,32 @@ func (m *Module) apiExportCSV(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
+// excelEpoch is day 0 of Excel's date numbers (1900 date system, after
+// its 1900 leap-year quirk).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// excelDate is a "2006-01-02" date as an Excel date number; the text
+// itself if it does not parse.
+func excelDate(s string) any {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return float64(d.Sub(excelEpoch) / (24 * time.Hour))
+}
+
+// excelTime is a "15:04" time of day as the fraction of a day Excel
+// stores; the text itself if it does not parse.
+func excelTime(s string) any {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return s
+	}
+	return float64(t.Hour()*60+t.Minute()) / (24 * 60)
+}
+
+func ptr[T any](v T) *T { return &v }
+
 func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
 	rows, err := m.exportRows(c)
 	if err != nil {
@@ -404,20 +430,65 @@ func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	all := [][]string{exportHeader}
-	for _, r := range rows {
-		all = append(all, r.cells(m.statusLabel(web.Lang(c))))
+	// Dates and times are numbers with a number format, as Excel stores
+	// them (they sort, filter and add up), not text.
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("dd/mm/yyyy")})
+	if err != nil {
+		return err
 	}
-	for i, line := range all {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("hh:mm")})
+	if err != nil {
+		return err
+	}
+	hoursStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.00")})
+	if err != nil {
+		return err
+	}
+	headStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	head := make([]any, len(exportHeader))
+	for i, h := range exportHeader {
+		head[i] = h
+	}
+	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
+		return err
+	}
+	label := m.statusLabel(web.Lang(c))
+	for i, r := range rows {
+		line := r.cells(label)
 		vals := make([]any, len(line))
 		for j, v := range line {
 			vals[j] = v
 		}
-		if i > 0 {
-			vals[3] = rows[i-1].Hours
-		}
+		vals[0], vals[1], vals[2], vals[3] = excelDate(r.Date), excelTime(r.Start), excelTime(r.End), r.Hours
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
 		if err := f.SetSheetRow(sheet, cell, &vals); err != nil {
+			return err
+		}
+	}
+	last := len(rows) + 1
+	lastCol, _ := excelize.ColumnNumberToName(len(exportHeader))
+	for _, st := range []struct {
+		from, to string
+		style    int
+	}{{"A1", lastCol + "1", headStyle}, {"A2", fmt.Sprintf("A%d", max(2, last)), dateStyle},
+		{"B2", fmt.Sprintf("C%d", max(2, last)), timeStyle}, {"D2", fmt.Sprintf("D%d", max(2, last)), hoursStyle}} {
+		if err := f.SetCellStyle(sheet, st.from, st.to, st.style); err != nil {
+			return err
+		}
+	}
+	// The header stays in view, every column filters, and the widths fit.
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", lastCol, last), nil); err != nil {
+		return err
+	}
+	for i, w := range []float64{12, 9, 9, 8, 32, 24, 36, 26, 12, 20, 14} {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(sheet, col, col, w); err != nil {
 			return err
 		}
 	}

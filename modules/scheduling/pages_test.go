@@ -2,8 +2,8 @@ package scheduling_test
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"html"
 	"net/url"
