@@ -264,7 +264,7 @@ func TestQuizWithoutJavaScript(t *testing.T) {
 		t.Fatalf("save: %d → %q %s", r.Status, r.Location, r.Body)
 	}
 	r = pc.Get(r.Location)
-	if !strings.Contains(r.Body, `<span id="saved" role="status">Đã lưu</span>`) {
+	if !strings.Contains(r.Body, `<p class="muted" id="saved" role="status">Đã lưu</p>`) {
 		t.Error("no “Đã lưu” notice after saving")
 	}
 	_, checked := choices(r.Body)
