@@ -160,7 +160,7 @@ func TestBadInputGenerated(t *testing.T) {
 	}
 	if len(ignored) > 0 {
 		sort.Strings(ignored)
-		t.Logf("%d bad form values were ignored rather than refused (the page answered 303 to a view saying nothing was recorded), e.g. %s",
+		t.Errorf("%d bad form values were ignored rather than refused (the page answered 303 to a view saying nothing was recorded), e.g. %s",
 			len(ignored), strings.Join(ignored[:min(5, len(ignored))], "; "))
 	}
 	var msgs []string

@@ -466,7 +466,11 @@ func (m *Module) rosterPost(c *fiber.Ctx) error {
 	given := map[string]bool{}
 	for _, l := range lines {
 		st := c.FormValue("st." + l.Person.ID)
-		if ValidAttendance(st) && st != l.Status {
+		if st != "" && !ValidAttendance(st) {
+			// Not one of the statuses the sheet offers: refused, not ignored.
+			return m.renderRoster(c, fiber.StatusBadRequest, "roster.err.invalid")
+		}
+		if st != "" && st != l.Status {
 			marks = append(marks, MarkInput{CollaboratorID: l.Person.ID, Status: st})
 		}
 		given[l.Person.ID] = st != "" || l.Status != ""

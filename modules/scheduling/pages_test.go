@@ -309,6 +309,13 @@ func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	if r := f.Post(roster, url.Values{"action": {"save"}}); r.Status != 303 || r.Location != roster+"?saved=0" {
 		t.Errorf("nothing changed: %d %q", r.Status, r.Location)
 	}
+	before := markOf(getSession(t, s, x.ID), b)
+	if r := f.Post(roster, url.Values{"st." + b: {"holiday"}, "action": {"save"}}); r.Status != 400 || !strings.Contains(r.Body, "Có dòng điểm danh không hợp lệ nên chưa lưu gì.") {
+		t.Errorf("a status the sheet does not offer: %d, want 400 with the message", r.Status)
+	}
+	if got := markOf(getSession(t, s, x.ID), b); got != before {
+		t.Errorf("a refused sheet changed a mark: %q → %q", before, got)
+	}
 
 	// The NT team leader marks too; another district's may not open it.
 	leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))

@@ -57,11 +57,14 @@ func Name(s string) string {
 }
 
 // Control reports whether s holds a control character (C0, DEL, C1: a
-// line break, a bare carriage return, a tab, an escape…). With multiline,
+// line break, a bare carriage return, a tab, an escape…) or a Unicode
+// line or paragraph separator. With multiline,
 // a line feed (and a CR directly before it) is allowed.
 func Control(s string, multiline bool) bool {
 	for i, r := range s {
-		if !unicode.IsControl(r) {
+		// U+2028 and U+2029 break lines as a newline does (in mail clients,
+		// JavaScript and some CSV readers) though Unicode files them apart.
+		if !unicode.IsControl(r) && r != '\u2028' && r != '\u2029' {
 			continue
 		}
 		if multiline && (r == '\n' || (r == '\r' && i+1 < len(s) && s[i+1] == '\n')) {

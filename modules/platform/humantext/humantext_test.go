@@ -45,6 +45,8 @@ func TestControl(t *testing.T) {
 		{"a\r\nb", true, false},
 		{"a\rb", true, true},
 		{"a\x00b", true, true},
+		{"Hội trường\u2028ATTENDEE:x", false, true},
+		{"a\u2029b", true, true},
 	}
 	for _, c := range cases {
 		if got := Control(c.in, c.multiline); got != c.want {
