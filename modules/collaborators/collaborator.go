@@ -7,6 +7,7 @@ package collaborators
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -36,12 +37,15 @@ const (
 // ContractStatuses lists the contract statuses.
 var ContractStatuses = []string{ContractActive, ContractProbation, ContractSuspended, ContractEnded}
 
+// Roles lists the roles a collaborator of the network has.
+var Roles = []string{authz.RoleTeamLeader, authz.RoleCTV}
+
 // Contract is a collaborator's contract with the Center.
 type Contract struct {
-	Number           string `json:"number"`
-	StartsOn         string `json:"starts_on"` // YYYY-MM-DD
-	EndsOn           string `json:"ends_on"`   // YYYY-MM-DD
-	Status           string `json:"status"`
+	Number           string `json:"number" api:"required"`
+	StartsOn         string `json:"starts_on" api:"required,format=date"` // YYYY-MM-DD
+	EndsOn           string `json:"ends_on" api:"required,format=date"`   // YYYY-MM-DD
+	Status           string `json:"status" api:"required,enum=contract_status"`
 	QuarterlyStipend int64  `json:"quarterly_stipend"` // VND
 }
 
@@ -52,7 +56,7 @@ type Collaborator struct {
 	FullName string   `json:"full_name"`
 	Email    string   `json:"email"`
 	Phone    string   `json:"phone"`
-	Role     string   `json:"role"`
+	Role     string   `json:"role" api:"enum=collaborator_role"`
 	AreaCode string   `json:"area_code"`
 	Commune  string   `json:"commune"`
 	Position string   `json:"position"`
@@ -63,23 +67,23 @@ type Collaborator struct {
 
 // Input is a new collaborator (POST and each import row).
 type Input struct {
-	Code     string   `json:"code"`
-	FullName string   `json:"full_name"`
-	Email    string   `json:"email"`
-	Phone    string   `json:"phone"`
-	Role     string   `json:"role"`
-	AreaCode string   `json:"area_code"`
-	Commune  string   `json:"commune"`
+	Code     string   `json:"code" api:"required"`
+	FullName string   `json:"full_name" api:"required"`
+	Email    string   `json:"email" api:"required"`
+	Phone    string   `json:"phone" api:"required"`
+	Role     string   `json:"role" api:"required,enum=collaborator_role"`
+	AreaCode string   `json:"area_code" api:"required"`
+	Commune  string   `json:"commune" api:"required"`
 	Position string   `json:"position"`
-	Contract Contract `json:"contract"`
+	Contract Contract `json:"contract" api:"required"`
 }
 
 // ContractPatch changes some contract fields.
 type ContractPatch struct {
 	Number           *string `json:"number"`
-	StartsOn         *string `json:"starts_on"`
-	EndsOn           *string `json:"ends_on"`
-	Status           *string `json:"status"`
+	StartsOn         *string `json:"starts_on" api:"format=date"`
+	EndsOn           *string `json:"ends_on" api:"format=date"`
+	Status           *string `json:"status" api:"enum=contract_status"`
 	QuarterlyStipend *int64  `json:"quarterly_stipend"`
 }
 
@@ -89,7 +93,7 @@ type Patch struct {
 	FullName *string        `json:"full_name"`
 	Email    *string        `json:"email"`
 	Phone    *string        `json:"phone"`
-	Role     *string        `json:"role"`
+	Role     *string        `json:"role" api:"enum=collaborator_role"`
 	AreaCode *string        `json:"area_code"`
 	Commune  *string        `json:"commune"`
 	Position *string        `json:"position"`
@@ -185,7 +189,7 @@ func (in Input) Validate(areaExists func(string) bool) []errs.FieldError {
 	if _, ok := NormalizePhone(in.Phone); !ok {
 		add("phone", "must be a Vietnamese phone number of 10 digits starting with 0")
 	}
-	if in.Role != authz.RoleCTV && in.Role != authz.RoleTeamLeader {
+	if !slices.Contains(Roles, in.Role) {
 		add("role", "must be ctv or team_leader")
 	}
 	if in.AreaCode == "" || !areaExists(in.AreaCode) {
