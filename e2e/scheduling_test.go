@@ -11,6 +11,7 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
 // A coordinator at a desktop schedules a session for district NT starting
@@ -91,6 +92,19 @@ func TestCoordinatorSchedulesAndCTVChecksIn(t *testing.T) {
 		t.Error("the QR code image is not shown")
 	}
 	link := Run(t, desk, "read the check-in link", chromedp.Evaluate[string](`document.getElementById("checkin-link").href`))
+	// It reloads itself by its script, which the CSP lets run (the meta
+	// refresh is only for browsers without JavaScript): a mark left on the
+	// page is gone within the refresh period.
+	Run(t, desk, "mark the screen", chromedp.Evaluate[bool](`window.__beforeReload = true`))
+	reloaded := false
+	for deadline := time.Now().Add(scheduling.ScreenRefresh + 10*time.Second); !reloaded && time.Now().Before(deadline); {
+		time.Sleep(time.Second)
+		v, err := chromedp.Run(desk, chromedp.Evaluate[bool](`window.__beforeReload === undefined && document.getElementById("code") !== null`))
+		reloaded = err == nil && v
+	}
+	if !reloaded {
+		t.Errorf("the check-in screen did not reload itself within %s", scheduling.ScreenRefresh+10*time.Second)
+	}
 
 	// The CTV signs in on the phone, opens the link of the QR code and types the code.
 	login(t, phone, srv, ctv.Email, apptest.DemoPassword)
