@@ -421,21 +421,29 @@ func (c *crashSender) Send(ctx context.Context, m mail.Message) error {
 	return err
 }
 
+// crashWhileSending queues n invitations to session and runs a worker
+// (one at a time, one batch) that dies just after sending the k-th: the
+// rest of its batch stays leased to it. It returns the id of the k-th.
+func (e *env) crashWhileSending(t *testing.T, session string, n, k int) string {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		e.enqueue(t, invitation(fmt.Sprintf("invite:%s:%02d", session, i)))
+	}
+	ctx, kill := context.WithCancel(e.ctx)
+	defer kill()
+	crash := &crashSender{inner: e.sender, n: int32(k), kill: kill}
+	a := mail.NewWorker(e.box, crash, e.clk, mail.WorkerOptions{Concurrency: 1, Batch: n, Logger: quiet})
+	if err := a.RunOnce(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the killed worker returned %v", err)
+	}
+	return crash.crashed.Load().(string)
+}
+
 func TestWorkerKilledAfterSendingIsSentAgainWithTheSameMessageID(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	const n = 10
-	for i := 0; i < n; i++ {
-		e.enqueue(t, invitation(fmt.Sprintf("invite:s9:%02d", i)))
-	}
-	ctxA, kill := context.WithCancel(e.ctx)
-	defer kill()
-	crash := &crashSender{inner: e.sender, n: 3, kill: kill}
-	a := mail.NewWorker(e.box, crash, e.clk, mail.WorkerOptions{Concurrency: 1, Batch: n, Logger: quiet})
-	if err := a.RunOnce(ctxA); !errors.Is(err, context.Canceled) {
-		t.Fatalf("the killed worker returned %v", err)
-	}
-	crashed := crash.crashed.Load().(string)
+	crashed := e.crashWhileSending(t, "s9", n, 3)
 	if got := len(e.srv.Messages()); got != 3 {
 		t.Fatalf("%d messages before the crash, want 3", got)
 	}

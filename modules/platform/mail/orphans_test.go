@@ -1,9 +1,6 @@
 package mail_test
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/platform/mail"
@@ -16,16 +13,7 @@ func TestRestartOnTheOnlyClientReleasesTheDeadWorkersLeases(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	const n = 10
-	for i := 0; i < n; i++ {
-		e.enqueue(t, invitation(fmt.Sprintf("invite:s10:%02d", i)))
-	}
-	ctxA, kill := context.WithCancel(e.ctx)
-	defer kill()
-	crash := &crashSender{inner: e.sender, n: 3, kill: kill}
-	a := mail.NewWorker(e.box, crash, e.clk, mail.WorkerOptions{Concurrency: 1, Batch: n, Logger: quiet})
-	if err := a.RunOnce(ctxA); !errors.Is(err, context.Canceled) {
-		t.Fatalf("the killed worker returned %v", err)
-	}
+	e.crashWhileSending(t, "s10", n, 3)
 
 	// The next process on the same store: a new outbox, its leases released.
 	restarted := mail.NewOutbox(e.db, e.clk)
