@@ -102,6 +102,7 @@ type Patch struct {
 }
 
 var codeRe = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,23}$`)
+
 // emailRe is an address every mail server takes: dot-separated atoms
 // (no empty one: `an..b@` or `.a@` are refused by mailers, and were
 // accepted here) at a domain of letters, digits and inner dashes.
