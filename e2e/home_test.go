@@ -87,4 +87,12 @@ func TestCTVHomeAndStaffResultsOnAPhone(t *testing.T) {
 	assertFits(t, staff, phoneWidth)
 	Load(t, staff, "open the item analysis", chromedp.Click(chromedp.ID("items-link")))
 	assertFits(t, staff, phoneWidth)
+
+	// The session's page and its edit and cancel forms fit a phone too.
+	for _, page := range []string{"", "/edit", "/cancel"} {
+		if resp := Open(t, staff, srv.URL+"/sessions/"+id+page); resp.Status != 200 {
+			t.Errorf("/sessions/{id}%s: %d", page, resp.Status)
+		}
+		assertFits(t, staff, phoneWidth)
+	}
 }
