@@ -52,6 +52,9 @@ type AttemptStore interface {
 	Record(ctx context.Context, a Attempt) (bool, error)
 	DropLive(ctx context.Context, id string) error
 	LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error)
+	// NextDeadline is the earliest deadline of the live attempts still
+	// taking answers at now; zero when there is none.
+	NextDeadline(ctx context.Context, now time.Time) (time.Time, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
 	Rosters(ctx context.Context, keys []string) ([]Attempt, error)
 	BackfillRosters(ctx context.Context) (int, error)
@@ -101,6 +104,30 @@ type Service struct {
 	// same: its answers document is gone (autosave → 409) and its result
 	// exists (submit returns it).
 	opened map[string]Attempt
+
+	// sweepAt is when the sweep must next look at the store: the earliest
+	// deadline (plus Grace) of the live attempts it saw or this process
+	// started since, and at most SweepEvery after its last look (attempts
+	// another process started). Zero: look now.
+	sweepMu sync.Mutex
+	sweepAt time.Time
+}
+
+// SweepEvery bounds how long the sweep trusts what it knows of the live
+// attempts' deadlines: an attempt started by another process is graded at
+// most this long (plus Grace) after its deadline, if its taker never comes
+// back (one who does finds it graded at once). Between looks the sweep
+// costs nothing, where a look at the live attempts decodes every one of
+// them on the embedded store and holds its one connection meanwhile.
+const SweepEvery = 10 * time.Minute
+
+// dueBy brings the sweep's next look forward to at, if earlier.
+func (s *Service) dueBy(at time.Time) {
+	s.sweepMu.Lock()
+	defer s.sweepMu.Unlock()
+	if !s.sweepAt.IsZero() && at.Before(s.sweepAt) {
+		s.sweepAt = at
+	}
 }
 
 // openedMax bounds the cache of live attempts (a synchronized exam of the
@@ -336,6 +363,7 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 				return Attempt{}, false, err
 			}
 			s.remember(a)
+			s.dueBy(a.Deadline.Add(Grace))
 			return a, true, nil
 		}
 		if !errs.Is(err, errs.Conflict) {
@@ -600,13 +628,35 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 // answers, and archives graded ones a crash left behind. It returns how
 // many it closed. A job runs it every minute. An attempt that cannot be
 // graded is logged and stays for the next run; the others are graded.
-func (s *Service) Sweep(ctx context.Context) (int, error) {
+func (s *Service) Sweep(ctx context.Context) (n int, err error) {
 	now := s.d.Clock.Now()
+	s.sweepMu.Lock()
+	if !s.sweepAt.IsZero() && now.Before(s.sweepAt) {
+		s.sweepMu.Unlock()
+		return 0, nil
+	}
+	// Attempts started from here on bring the next look forward (dueBy).
+	s.sweepAt = now.Add(SweepEvery)
+	s.sweepMu.Unlock()
+	defer func() {
+		if err != nil {
+			s.sweepMu.Lock()
+			s.sweepAt = time.Time{} // look again at the next run
+			s.sweepMu.Unlock()
+		}
+	}()
+	next, err := s.d.Store.NextDeadline(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	if !next.IsZero() {
+		s.dueBy(next.Add(Grace))
+	}
 	due, err := s.d.Store.LiveToSweep(ctx, now)
 	if err != nil {
 		return 0, err
 	}
-	n, bad := 0, 0
+	bad := 0
 	for _, a := range due {
 		err := s.hydrate(ctx, &a)
 		if err == nil {

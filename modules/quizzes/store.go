@@ -2,6 +2,7 @@ package quizzes
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/courses"
@@ -304,6 +305,21 @@ func (s *Store) DropLive(ctx context.Context, id string) error {
 	}
 	_, err := s.db.Collection(liveColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return err
+}
+
+// NextDeadline returns the earliest deadline of the live attempts still
+// taking answers at now (past it plus Grace the sweep has work), or the
+// zero time when there is none.
+func (s *Store) NextDeadline(ctx context.Context, now time.Time) (time.Time, error) {
+	var d struct {
+		Deadline time.Time `bson:"deadline"`
+	}
+	err := s.db.Collection(liveColl).FindOne(ctx, bson.D{{Key: "deadline", Value: bson.D{{Key: "$gte", Value: now.Add(-Grace)}}}},
+		options.FindOne().SetSort(bson.D{{Key: "deadline", Value: 1}}).SetProjection(bson.D{{Key: "deadline", Value: 1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return time.Time{}, nil
+	}
+	return d.Deadline, err
 }
 
 // LiveToSweep lists live attempts past deadline plus grace at now, with
