@@ -339,21 +339,16 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 			// Inside the wait no attempt starts; one already open (started
 			// before an earlier one was graded late) is resumed, or graded
 			// when its time is up.
-			live, err := s.live(ctx, id)
+			live, st, err := s.resumeOrGrade(ctx, id, now, later)
 			switch {
-			case err == nil && live.AcceptsAnswers(now):
-				return live, false, nil
-			case err == nil:
-				g, err := s.finish(ctx, live, nil, now)
-				if err != nil {
-					return Attempt{}, false, err
-				}
-				later(g)
-				continue
-			case errs.Is(err, errs.NotFound):
-				return Attempt{}, false, retakeWaitError(opens, wait, now)
-			default:
+			case err != nil:
 				return Attempt{}, false, err
+			case st == resumable:
+				return live, false, nil
+			case st == gradedNow:
+				continue
+			default:
+				return Attempt{}, false, retakeWaitError(opens, wait, now)
 			}
 		}
 		err := s.d.Store.ClaimSlot(ctx, id, now)
@@ -371,19 +366,14 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		}
 		// Number n is taken: resume it while it takes answers; past its
 		// time, grade it with what was saved and go on.
-		live, err := s.live(ctx, id)
+		live, st, err := s.resumeOrGrade(ctx, id, now, later)
 		switch {
-		case err == nil && live.AcceptsAnswers(now):
-			return live, false, nil
-		case err == nil:
-			g, err := s.finish(ctx, live, nil, now)
-			if err != nil {
-				return Attempt{}, false, err
-			}
-			later(g)
-			continue
-		case !errs.Is(err, errs.NotFound):
+		case err != nil:
 			return Attempt{}, false, err
+		case st == resumable:
+			return live, false, nil
+		case st == gradedNow:
+			continue
 		}
 		// Claimed, neither live nor in the progress: graded a moment ago,
 		// being started by a parallel request, or a crash came between the
@@ -622,6 +612,36 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 		}
 	}
 	return graded, nil
+}
+
+// liveState is what resumeOrGrade found.
+type liveState int
+
+const (
+	notLive   liveState = iota // no live attempt by that id
+	resumable                  // live and taking answers
+	gradedNow                  // live past its time: graded just now
+)
+
+// resumeOrGrade reads the live attempt id: while it takes answers it is
+// returned to be resumed; past its time it is graded with what was saved
+// and handed to graded.
+func (s *Service) resumeOrGrade(ctx context.Context, id string, now time.Time, graded func(Attempt)) (Attempt, liveState, error) {
+	live, err := s.live(ctx, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return Attempt{}, notLive, nil
+	case err != nil:
+		return Attempt{}, notLive, err
+	case live.AcceptsAnswers(now):
+		return live, resumable, nil
+	}
+	g, err := s.finish(ctx, live, nil, now)
+	if err != nil {
+		return Attempt{}, notLive, err
+	}
+	graded(g)
+	return Attempt{}, gradedNow, nil
 }
 
 // Sweep grades every open attempt whose time ran out with its saved
