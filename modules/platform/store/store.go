@@ -193,7 +193,7 @@ func IsDuplicate(err error) bool {
 	if err == nil {
 		return false
 	}
-	return mongo.IsDuplicateKeyError(err) || strings.Contains(err.Error(), "UNIQUE constraint failed")
+	return errors.Is(err, ErrDuplicate) || mongo.IsDuplicateKeyError(err) || strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // IsNotFound reports whether err says no document matched.

@@ -23,7 +23,8 @@ import (
 
 var (
 	mu     sync.Mutex
-	client *mongo.Client
+	client *mongo.Client // the embedded store's path: this process is its only client
+	shared *mongo.Client // MongoDB's path: compare-and-set on rev, leases by findOneAndUpdate
 	uri    string
 )
 
@@ -64,6 +65,17 @@ func run(m *testing.M) int {
 		store.MarkExclusive(c)
 	}
 	defer func() { _ = c.Disconnect(context.Background()) }()
+	// The shared client is not marked: the store handles take MongoDB's
+	// path on it. One connection, like the embedded store's own client:
+	// the embedded store is not atomic across two connections, so a test
+	// database is only ever used through one of the two clients.
+	s, err := mongo.Connect(options.Client().ApplyURI(uri).SetTimeout(60 * time.Second).SetMaxPoolSize(store.EmbeddedPoolSize))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "storetest:", err)
+		return 2
+	}
+	shared = s
+	defer func() { _ = s.Disconnect(context.Background()) }()
 	return m.Run()
 }
 
@@ -71,11 +83,42 @@ func run(m *testing.M) int {
 // whole server against it.
 func URI() string { return uri }
 
-// New returns a fresh database for the test, dropped when the test ends.
-func New(t testing.TB) *mongo.Database {
+// Mode is a path through the store handles: Exclusive is the embedded
+// store's (this process is the only client: a lock in the process and a
+// replace by `_id`), Shared is MongoDB's (compare-and-set on "rev", leases
+// by findOneAndUpdate). Modules never choose; tests do.
+type Mode string
+
+// The two modes.
+const (
+	Exclusive Mode = "exclusive"
+	Shared    Mode = "shared"
+)
+
+// Modes are both, for tests that run in each.
+var Modes = []Mode{Exclusive, Shared}
+
+// New returns a fresh database for the test on the embedded store's path,
+// dropped when the test ends.
+func New(t testing.TB) *mongo.Database { return NewIn(t, Exclusive) }
+
+// EachMode runs test as a subtest in each mode, on a fresh database each.
+func EachMode(t *testing.T, test func(t *testing.T, db *mongo.Database)) {
+	t.Helper()
+	for _, m := range Modes {
+		t.Run(string(m), func(t *testing.T) { test(t, NewIn(t, m)) })
+	}
+}
+
+// NewIn returns a fresh database for the test in the given mode, dropped
+// when the test ends.
+func NewIn(t testing.TB, m Mode) *mongo.Database {
 	t.Helper()
 	mu.Lock()
 	c := client
+	if m == Shared {
+		c = shared
+	}
 	mu.Unlock()
 	if c == nil {
 		t.Fatal("storetest: no store; call storetest.Main from TestMain")
