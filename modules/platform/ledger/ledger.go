@@ -1,0 +1,239 @@
+// Package ledger keeps, per person, the dated entries a module records
+// about them — an attendance mark, a graded attempt — in one document per
+// person, so that "what did this person do" is one read by `_id` however
+// large the archive the entries came from grows. A book is bounded: it
+// keeps a person's newest Max entries.
+//
+// A book written only from now on would not know the past, so each book
+// has a backfill: a resumable walk over the module's archive that writes
+// the entries it finds, recording how far it got. Until it has finished,
+// Complete says false and readers take the old path.
+package ledger
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Entry is one dated record about a person. Key identifies it within the
+// person's book: a second Put with the same key replaces it.
+type Entry interface {
+	LedgerKey() string
+	LedgerTime() time.Time
+}
+
+// Book is one collection of per-person documents holding entries of type E.
+type Book[E Entry] struct {
+	name      string
+	max       int
+	people    *store.Coll[page[E]]
+	backfills *store.Coll[progress]
+	complete  atomic.Bool
+}
+
+// page is one person's entries, oldest first.
+type page[E Entry] struct {
+	ID      string `bson:"_id"`
+	Rev     int64  `bson:"rev"`
+	Entries []E    `bson:"entries"`
+}
+
+// progress is how far a book's backfill got.
+type progress struct {
+	ID    string    `bson:"_id"`
+	After string    `bson:"after"`
+	Done  bool      `bson:"done"`
+	At    time.Time `bson:"at"`
+}
+
+// BackfillsColl holds every book's backfill progress.
+const BackfillsColl = "ledger_backfills"
+
+// New returns the book kept in collection name of db, keeping the newest
+// max entries per person.
+func New[E Entry](db *mongo.Database, name string, max int) *Book[E] {
+	return &Book[E]{name: name, max: max,
+		people:    store.NewColl[page[E]](db, name, "person's record"),
+		backfills: store.NewColl[progress](db, BackfillsColl, "backfill")}
+}
+
+// Name is the book's collection.
+func (b *Book[E]) Name() string { return b.name }
+
+// Put records entries about person: each replaces the one with its key,
+// the book stays in time order and keeps the newest entries.
+func (b *Book[E]) Put(ctx context.Context, person string, es ...E) error {
+	if len(es) == 0 {
+		return nil
+	}
+	_, err := b.people.Apply(ctx, person, func(p *page[E], _ bool) error {
+		p.ID = person
+		changed := false
+		for _, e := range es {
+			i := slices.IndexFunc(p.Entries, func(x E) bool { return x.LedgerKey() == e.LedgerKey() })
+			if i >= 0 {
+				if same(p.Entries[i], e) {
+					continue
+				}
+				p.Entries = slices.Delete(p.Entries, i, i+1)
+			}
+			p.Entries = append(p.Entries, e)
+			changed = true
+		}
+		if !changed {
+			return store.ErrUnchanged
+		}
+		p.Entries = b.bounded(p.Entries)
+		return nil
+	})
+	return err
+}
+
+// Remove drops the entry key from person's book, if there.
+func (b *Book[E]) Remove(ctx context.Context, person, key string) error {
+	_, err := b.people.Update(ctx, person, func(p *page[E]) error {
+		n := len(p.Entries)
+		p.Entries = slices.DeleteFunc(p.Entries, func(x E) bool { return x.LedgerKey() == key })
+		if len(p.Entries) == n {
+			return store.ErrUnchanged
+		}
+		return nil
+	})
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// Of returns person's entries, oldest first (none: empty).
+func (b *Book[E]) Of(ctx context.Context, person string) ([]E, error) {
+	p, err := b.people.Get(ctx, person)
+	if isNotFound(err) {
+		return []E{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p.Entries, nil
+}
+
+// bounded sorts entries by time (then key) and keeps the newest max.
+func (b *Book[E]) bounded(es []E) []E {
+	slices.SortStableFunc(es, func(x, y E) int {
+		if c := x.LedgerTime().Compare(y.LedgerTime()); c != 0 {
+			return c
+		}
+		return strings.Compare(x.LedgerKey(), y.LedgerKey())
+	})
+	if b.max > 0 && len(es) > b.max {
+		es = es[len(es)-b.max:]
+	}
+	return es
+}
+
+// Owned is an entry with the person it is about, as a backfill finds it.
+type Owned[E Entry] struct {
+	Person string
+	Entry  E
+}
+
+// Source reads the archive a book is backfilled from, in a stable order:
+// the entries of the next few records after position after ("" is the
+// start), the position to continue from, and whether that was the end.
+type Source[E Entry] func(ctx context.Context, after string) (found []Owned[E], next string, end bool, err error)
+
+// Complete reports whether the book's backfill has finished, so that the
+// book alone answers for the past. Once true it stays true.
+func (b *Book[E]) Complete(ctx context.Context) (bool, error) {
+	if b.complete.Load() {
+		return true, nil
+	}
+	p, err := b.backfills.Get(ctx, b.name)
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if p.Done {
+		b.complete.Store(true)
+	}
+	return p.Done, nil
+}
+
+// Backfill walks src from where the last walk stopped, writing what it
+// finds and recording its position after each step, until src ends or ctx
+// is done; at the end the book is Complete. Writing an entry twice is
+// harmless (Put replaces by key), so a walk cut short anywhere resumes
+// safely. clock stamps the progress record.
+func (b *Book[E]) Backfill(ctx context.Context, src Source[E], now func() time.Time) error {
+	if done, err := b.Complete(ctx); err != nil || done {
+		return err
+	}
+	p, err := b.backfills.Get(ctx, b.name)
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	after := p.After
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		found, next, end, err := src(ctx, after)
+		if err != nil {
+			return err
+		}
+		byPerson := map[string][]E{}
+		var order []string
+		for _, o := range found {
+			if _, seen := byPerson[o.Person]; !seen {
+				order = append(order, o.Person)
+			}
+			byPerson[o.Person] = append(byPerson[o.Person], o.Entry)
+		}
+		for _, person := range order {
+			if err := b.Put(ctx, person, byPerson[person]...); err != nil {
+				return err
+			}
+		}
+		after = next
+		if err := b.backfills.Put(ctx, b.name, progress{ID: b.name, After: after, Done: end, At: now()}); err != nil {
+			return err
+		}
+		if end {
+			b.complete.Store(true)
+			return nil
+		}
+	}
+}
+
+func isNotFound(err error) bool { return errs.KindOf(err) == errs.NotFound }
+
+// same reports whether two entries are equal (times compared as instants,
+// whatever their location).
+func same[E Entry](x, y E) bool {
+	return x.LedgerTime().Equal(y.LedgerTime()) && reflect.DeepEqual(normal(x), normal(y))
+}
+
+// normal is e as the store gives it back (times in UTC, to the
+// millisecond), so that an entry read back equals the one written.
+func normal[E Entry](e E) E {
+	b, err := bson.Marshal(e)
+	if err != nil {
+		return e
+	}
+	var out E
+	if bson.Unmarshal(b, &out) != nil {
+		return e
+	}
+	return out
+}

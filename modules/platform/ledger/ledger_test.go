@@ -1,0 +1,142 @@
+package ledger_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/ledger"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+type mark struct {
+	Session string    `bson:"session"`
+	Date    time.Time `bson:"date"`
+	Status  string    `bson:"status"`
+}
+
+func (m mark) LedgerKey() string     { return m.Session }
+func (m mark) LedgerTime() time.Time { return m.Date }
+
+var day0 = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+
+func day(n int) time.Time { return day0.AddDate(0, 0, n) }
+
+func sessions(es []mark) string {
+	s := ""
+	for _, e := range es {
+		s += e.Session + "=" + e.Status + " "
+	}
+	return s
+}
+
+func TestPutKeepsOneEntryPerKeyInTimeOrderAndTheNewest(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		b := ledger.New[mark](db, "marks", 3)
+		if got, err := b.Of(ctx, "p1"); err != nil || len(got) != 0 {
+			t.Fatalf("empty book: %v, %v", got, err)
+		}
+		must(t, b.Put(ctx, "p1", mark{"s2", day(2), "present"}, mark{"s1", day(1), "absent"}))
+		must(t, b.Put(ctx, "p1", mark{"s1", day(1), "late"})) // replaces by key
+		must(t, b.Put(ctx, "p2", mark{"s1", day(1), "present"}))
+		got, err := b.Of(ctx, "p1")
+		must(t, err)
+		if s := sessions(got); s != "s1=late s2=present " {
+			t.Fatalf("p1 = %s", s)
+		}
+		if !got[0].Date.Equal(day(1)) {
+			t.Fatalf("date read back %v", got[0].Date)
+		}
+		must(t, b.Put(ctx, "p1", mark{"s4", day(4), "present"}, mark{"s3", day(3), "absent"}))
+		got, _ = b.Of(ctx, "p1")
+		if s := sessions(got); s != "s2=present s3=absent s4=present " {
+			t.Fatalf("bounded to 3 newest: %s", s)
+		}
+		must(t, b.Remove(ctx, "p1", "s3"))
+		must(t, b.Remove(ctx, "p1", "nope"))
+		must(t, b.Remove(ctx, "nobody", "s1"))
+		got, _ = b.Of(ctx, "p1")
+		if s := sessions(got); s != "s2=present s4=present " {
+			t.Fatalf("after remove: %s", s)
+		}
+		other, _ := b.Of(ctx, "p2")
+		if s := sessions(other); s != "s1=present " {
+			t.Fatalf("p2 = %s", s)
+		}
+	})
+}
+
+// archive is a source of n marks, two people per record, that fails once
+// at position failAt.
+func archive(n, failAt int) (ledger.Source[mark], *int) {
+	failed := false
+	reads := 0
+	return func(_ context.Context, after string) ([]ledger.Owned[mark], string, bool, error) {
+		reads++
+		start := 0
+		if after != "" {
+			start, _ = strconv.Atoi(after)
+		}
+		if start == failAt && !failed {
+			failed = true
+			return nil, "", false, errors.New("store went away")
+		}
+		end := min(start+4, n)
+		var out []ledger.Owned[mark]
+		for i := start; i < end; i++ {
+			out = append(out, ledger.Owned[mark]{Person: fmt.Sprint("p", i%2), Entry: mark{fmt.Sprint("s", i), day(i), "present"}})
+		}
+		return out, strconv.Itoa(end), end == n, nil
+	}, &reads
+}
+
+func TestBackfillResumesWhereItStoppedAndThenIsComplete(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		b := ledger.New[mark](db, "marks", 100)
+		src, reads := archive(10, 8)
+		if err := b.Backfill(ctx, src, time.Now); err == nil {
+			t.Fatal("backfill hid the source's failure")
+		}
+		if done, _ := b.Complete(ctx); done {
+			t.Fatal("complete after a failed walk")
+		}
+		// A fresh book (another process after a restart) resumes at 8.
+		again := ledger.New[mark](db, "marks", 100)
+		before := *reads
+		must(t, again.Backfill(ctx, src, time.Now))
+		if *reads-before != 1 {
+			t.Fatalf("resumed walk read %d steps, want 1 (from position 8)", *reads-before)
+		}
+		if done, err := again.Complete(ctx); err != nil || !done {
+			t.Fatalf("complete = %v, %v", done, err)
+		}
+		p0, _ := again.Of(ctx, "p0")
+		p1, _ := again.Of(ctx, "p1")
+		if len(p0) != 5 || len(p1) != 5 {
+			t.Fatalf("p0 %d, p1 %d entries; want 5 each", len(p0), len(p1))
+		}
+		// A complete book does not walk again.
+		before = *reads
+		must(t, ledger.New[mark](db, "marks", 100).Backfill(ctx, src, time.Now))
+		if *reads != before {
+			t.Fatal("a complete book walked its source again")
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
