@@ -1,12 +1,10 @@
-// Package policies holds who may do what, as data: the Casbin model and the
-// policy (role × route × method → scope), embedded in the binary. Each
-// module's lines live in a file of their own; Policy joins them.
+// Package policies holds the authorization model and the platform's own
+// policy: the roles and the routes no module owns. Each module's lines live
+// in its own policy.csv; the app joins them (module.Module.Policy).
 package policies
 
 import (
-	"embed"
-	"io/fs"
-	"sort"
+	_ "embed"
 	"strings"
 )
 
@@ -16,22 +14,17 @@ import (
 //go:embed model.conf
 var Model string
 
-//go:embed *.csv
-var files embed.FS
+// Platform is the roles and the platform's routes.
+//
+//go:embed platform.csv
+var Platform string
 
-// Policy returns the whole policy in CSV form: every *.csv file here, in
-// name order.
-func Policy() string {
-	names, _ := fs.Glob(files, "*.csv")
-	sort.Strings(names)
+// Join joins policy files, each headed by its name, into one policy.
+func Join(named ...[2]string) string {
 	var b strings.Builder
-	for _, n := range names {
-		data, err := files.ReadFile(n)
-		if err != nil {
-			continue
-		}
-		b.WriteString("# file: " + n + "\n")
-		b.Write(data)
+	for _, f := range named {
+		b.WriteString("# file: " + f[0] + "\n")
+		b.WriteString(f[1])
 		b.WriteString("\n")
 	}
 	return b.String()

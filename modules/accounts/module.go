@@ -1,12 +1,20 @@
 package accounts
 
 import (
+	"context"
+	_ "embed"
 	"strconv"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/module"
+	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
+
+//go:embed policy.csv
+var policy string
 
 // Module is the accounts module's HTTP side.
 type Module struct {
@@ -19,23 +27,41 @@ type Module struct {
 // ModuleDeps are what the module's routes need.
 type ModuleDeps struct {
 	Service       *Service
-	Platform      *web.Platform
 	Translator    *i18n.Translator
 	SecureCookies bool
 }
 
-// NewModule registers the module's templates and returns it.
-func NewModule(d ModuleDeps) (*Module, error) {
-	if err := d.Platform.RegisterViews(views, "views/*.html"); err != nil {
-		return nil, err
-	}
-	return &Module{svc: d.Service, platform: d.Platform, tr: d.Translator, secure: d.SecureCookies}, nil
+// NewModule returns the module.
+func NewModule(d ModuleDeps) *Module {
+	return &Module{svc: d.Service, tr: d.Translator, secure: d.SecureCookies}
 }
 
-// Routes registers the API and page routes.
-func (m *Module) Routes() {
-	m.apiRoutes(m.platform.API)
-	m.pageRoutes(m.platform.Web)
+// Name names the module.
+func (m *Module) Name() string { return "accounts" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
+
+// Indexes are the accounts' indexes.
+func (m *Module) Indexes() []store.Index { return Indexes() }
+
+// Jobs purge stale login throttles.
+func (m *Module) Jobs() []module.Job {
+	return []module.Job{{Name: "accounts.throttle-purge", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
+		_, err := m.svc.PurgeThrottles(ctx)
+		return err
+	}}}
+}
+
+// Register adds the module's templates and routes.
+func (m *Module) Register(p *web.Platform) error {
+	if err := p.RegisterViews(views, "views/*.html"); err != nil {
+		return err
+	}
+	m.platform = p
+	m.apiRoutes(p.API)
+	m.pageRoutes(p.Web)
+	return nil
 }
 
 func retryAfter(e *errs.Error) string {

@@ -33,6 +33,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/jobs"
 	"github.com/ctvacademy/academy/modules/platform/mail"
+	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/quizzes"
@@ -106,6 +107,11 @@ type App struct {
 	Jobs          *jobs.Runner
 	Audit         *audit.Log
 	Logger        *slog.Logger
+	// Modules are the domain modules, in the order their routes are
+	// registered; Policy is the authorization policy they and the
+	// platform make together.
+	Modules []module.Module
+	Policy  string
 	// DemoLoaded and DemoPassword tell what Setup did, for the start-up message.
 	DemoLoaded   bool
 	DemoPassword string
@@ -151,40 +157,10 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
-	enf, err := authz.New(policies.Model, policies.Policy())
-	if err != nil {
-		return err
-	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-
 	a.Audit = audit.New(a.DB, opts.Clock.Now)
 	a.Collaborators = collaborators.NewService(collaborators.Deps{Store: collaborators.NewStore(a.DB), Audit: a.Audit, Clock: opts.Clock})
 	a.Accounts, err = accounts.NewService(accounts.Deps{Store: accounts.NewStore(a.DB), Audit: a.Audit,
 		Directory: a.Collaborators, Clock: opts.Clock, Params: opts.Argon2})
-	if err != nil {
-		return err
-	}
-	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
-	csrfKey, err := store.Secret(ctx, a.DB, "csrf")
-	if err != nil {
-		return err
-	}
-	a.Platform, err = web.New(web.Options{
-		Logger: a.Logger, Enforcer: enf, Authenticator: a.Accounts, Translator: tr, Registry: reg,
-		SecureCookies: secure, TrustedProxies: a.Config.TrustedProxies, CSRFKey: csrfKey,
-		Ready:   func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
-		BaseURL: a.Config.BaseURL,
-	})
-	if err != nil {
-		return err
-	}
-	accMod, err := accounts.NewModule(accounts.ModuleDeps{Service: a.Accounts, Platform: a.Platform, Translator: tr,
-		SecureCookies: secure})
-	if err != nil {
-		return err
-	}
-	colMod, err := collaborators.NewModule(a.Collaborators, a.Platform)
 	if err != nil {
 		return err
 	}
@@ -196,10 +172,6 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if len(probs) > 0 {
 		return fmt.Errorf("content/ has %d problem(s) (see `academy content check`):\n%w", len(probs), courses.Problems(probs))
 	}
-	courseMod, err := courses.NewModule(cat, a.Platform)
-	if err != nil {
-		return err
-	}
 	a.Courses = cat
 	events := opts.Events
 	if events == nil {
@@ -207,10 +179,6 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	a.Quizzes = quizzes.NewService(quizzes.Deps{Store: quizzes.NewStore(a.DB), Catalog: cat, Events: events,
 		Clock: opts.Clock, Logger: a.Logger, Areas: areaCodes{a.Collaborators}, People: quizDirectory{a.Collaborators}})
-	quizMod, err := quizzes.NewModule(a.Quizzes, cat, a.Platform, opts.Clock)
-	if err != nil {
-		return err
-	}
 	if err := a.buildMail(opts); err != nil {
 		return err
 	}
@@ -239,46 +207,63 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.Scheduling = scheduling.NewService(scheduling.Deps{Store: scheduling.NewStore(a.DB), Directory: directory{a.Collaborators},
 		Mailer: outboxMailer{a.Outbox}, Composer: notices, Courses: titles, Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger,
 		BaseURL: a.Config.BaseURL, TokenKey: tokenKey})
-	schedMod, err := scheduling.NewModule(a.Scheduling, a.Platform, tr, schedulingPages(cat, a.Collaborators))
+
+	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
+	courseMod, err := courses.NewModule(cat)
 	if err != nil {
 		return err
 	}
-	boxMod, err := outbox.NewModule(a.Outbox, a.Platform)
+	// The modules, in the order their routes are registered. A new module
+	// is one more line here.
+	a.Modules = []module.Module{
+		accounts.NewModule(accounts.ModuleDeps{Service: a.Accounts, Translator: tr, SecureCookies: secure}),
+		collaborators.NewModule(a.Collaborators),
+		courseMod,
+		quizzes.NewModule(a.Quizzes, cat, opts.Clock),
+		scheduling.NewModule(a.Scheduling, tr, schedulingPages(cat, a.Collaborators)),
+		outbox.NewModule(a.Outbox),
+		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
+			Courses: homeCourses{a.Quizzes, cat}})),
+	}
+	return a.assemble(ctx, tr, opts)
+}
+
+// assemble joins the modules' policies, builds the HTTP platform, registers
+// every module's routes and its jobs.
+func (a *App) assemble(ctx context.Context, tr *i18n.Translator, opts Options) error {
+	files := [][2]string{{"policies/platform.csv", policies.Platform}}
+	for _, m := range a.Modules {
+		files = append(files, [2]string{"modules/" + m.Name() + "/policy.csv", m.Policy()})
+	}
+	a.Policy = policies.Join(files...)
+	enf, err := authz.New(policies.Model, a.Policy)
 	if err != nil {
 		return err
 	}
-	homeMod, err := home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
-		Courses: homeCourses{a.Quizzes, cat}}), a.Platform)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	csrfKey, err := store.Secret(ctx, a.DB, "csrf")
+	if err != nil {
+		return err
+	}
+	a.Platform, err = web.New(web.Options{
+		Logger: a.Logger, Enforcer: enf, Authenticator: a.Accounts, Translator: tr, Registry: reg,
+		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, CSRFKey: csrfKey,
+		Ready:   func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
+		BaseURL: a.Config.BaseURL,
+	})
 	if err != nil {
 		return err
 	}
 	a.Jobs = jobs.New(a.DB, opts.Clock, jobs.Options{Logger: a.Logger})
-	a.Jobs.Add("quizzes.sweep", time.Minute, func(ctx context.Context, _ time.Time) error {
-		_, err := a.Quizzes.Sweep(ctx)
-		return err
-	})
-	a.Jobs.Add("accounts.throttle-purge", time.Hour, func(ctx context.Context, _ time.Time) error {
-		_, err := a.Accounts.PurgeThrottles(ctx)
-		return err
-	})
-	a.Jobs.Add("scheduling.reminders", 5*time.Minute, func(ctx context.Context, _ time.Time) error {
-		_, err := a.Scheduling.SendReminders(ctx)
-		return err
-	})
-	a.Jobs.Add("scheduling.catch-up", 5*time.Minute, func(ctx context.Context, _ time.Time) error {
-		return a.Scheduling.CatchUp(ctx)
-	})
-	a.Jobs.Add("scheduling.archive", time.Hour, func(ctx context.Context, _ time.Time) error {
-		_, err := a.Scheduling.ArchiveSessions(ctx)
-		return err
-	})
-	accMod.Routes()
-	colMod.Routes()
-	courseMod.Routes()
-	quizMod.Routes()
-	schedMod.Routes()
-	boxMod.Routes()
-	homeMod.Routes()
+	for _, m := range a.Modules {
+		if err := m.Register(a.Platform); err != nil {
+			return fmt.Errorf("%s: %w", m.Name(), err)
+		}
+		for _, j := range m.Jobs() {
+			a.Jobs.Add(j.Name, j.Every, j.Run)
+		}
+	}
 	return nil
 }
 
@@ -343,14 +328,10 @@ func (l logEvents) QuizPassed(ctx context.Context, p quizzes.Passed) error {
 // Setup creates indexes, the first admin and, when configured, the demo
 // network in an empty database.
 func (a *App) Setup(ctx context.Context) error {
-	var idx []store.Index
-	idx = append(idx, accounts.Indexes()...)
-	idx = append(idx, collaborators.Indexes()...)
-	idx = append(idx, audit.Indexes()...)
-	idx = append(idx, quizzes.Indexes()...)
-	idx = append(idx, scheduling.Indexes()...)
-	idx = append(idx, mail.Indexes()...)
-	idx = append(idx, jobs.Indexes()...)
+	idx := append(audit.Indexes(), jobs.Indexes()...)
+	for _, m := range a.Modules {
+		idx = append(idx, m.Indexes()...)
+	}
 	if err := store.EnsureIndexes(ctx, a.DB, idx); err != nil {
 		return err
 	}

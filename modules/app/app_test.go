@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 func TestEveryRouteHasAPolicy(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{NoDemo: true})
-	enf, err := authz.New(policies.Model, policies.Policy())
+	enf, err := authz.New(policies.Model, s.App.Policy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestPolicyLinesNameRealRoutes(t *testing.T) {
 	for _, r := range s.Routes() {
 		routes[r.Method+" "+r.Path] = true
 	}
-	for _, line := range strings.Split(policies.Policy(), "\n") {
+	for _, line := range strings.Split(s.App.Policy, "\n") {
 		f := strings.Split(line, ",")
 		if len(f) != 5 || strings.TrimSpace(f[0]) != "p" {
 			continue

@@ -300,7 +300,7 @@ type question struct {
 
 func newWorld(t *testing.T, s *apptest.Server, clk *clock.Manual) *world {
 	t.Helper()
-	enf, err := authz.New(policies.Model, policies.Policy())
+	enf, err := authz.New(policies.Model, s.App.Policy)
 	if err != nil {
 		t.Fatal(err)
 	}

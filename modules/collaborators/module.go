@@ -1,25 +1,42 @@
 package collaborators
 
 import (
+	_ "embed"
+
+	"github.com/ctvacademy/academy/modules/platform/module"
+	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
+//go:embed policy.csv
+var policy string
+
 // Module is the registry's HTTP side.
 type Module struct {
+	module.Base
 	svc      *Service
 	platform *web.Platform
 }
 
-// NewModule registers the module's templates and returns it.
-func NewModule(svc *Service, p *web.Platform) (*Module, error) {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return nil, err
-	}
-	return &Module{svc: svc, platform: p}, nil
-}
+// NewModule returns the module.
+func NewModule(svc *Service) *Module { return &Module{svc: svc} }
 
-// Routes registers the API and page routes.
-func (m *Module) Routes() {
-	m.apiRoutes(m.platform.API)
-	m.pageRoutes(m.platform.Web)
+// Name names the module.
+func (m *Module) Name() string { return "collaborators" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
+
+// Indexes are the registry's indexes.
+func (m *Module) Indexes() []store.Index { return Indexes() }
+
+// Register adds the module's templates and routes.
+func (m *Module) Register(p *web.Platform) error {
+	if err := p.RegisterViews(views, "views/*.html"); err != nil {
+		return err
+	}
+	m.platform = p
+	m.apiRoutes(p.API)
+	m.pageRoutes(p.Web)
+	return nil
 }

@@ -1,14 +1,20 @@
 package courses
 
 import (
+	_ "embed"
 	"fmt"
 	"html/template"
 
+	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
+//go:embed policy.csv
+var policy string
+
 // Module is the catalog's HTTP side: the course API and the course pages.
 type Module struct {
+	module.Base
 	cat      *Catalog
 	platform *web.Platform
 	lessons  map[string]lessonHTML // by course code, rendered once at start
@@ -26,12 +32,9 @@ func (l lessonHTML) in(lang string) template.HTML {
 	return l.VI
 }
 
-// NewModule registers the module's templates and renders every lesson once.
-func NewModule(cat *Catalog, p *web.Platform) (*Module, error) {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return nil, err
-	}
-	m := &Module{cat: cat, platform: p, lessons: map[string]lessonHTML{}}
+// NewModule renders every lesson once and returns the module.
+func NewModule(cat *Catalog) (*Module, error) {
+	m := &Module{cat: cat, lessons: map[string]lessonHTML{}}
 	for _, c := range cat.Courses() {
 		vi, err := RenderMarkdown(c.Lesson.VI)
 		if err != nil {
@@ -46,8 +49,19 @@ func NewModule(cat *Catalog, p *web.Platform) (*Module, error) {
 	return m, nil
 }
 
-// Routes registers the API and page routes.
-func (m *Module) Routes() {
-	m.apiRoutes(m.platform.API)
-	m.pageRoutes(m.platform.Web)
+// Name names the module.
+func (m *Module) Name() string { return "courses" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
+
+// Register adds the module's templates and routes.
+func (m *Module) Register(p *web.Platform) error {
+	if err := p.RegisterViews(views, "views/*.html"); err != nil {
+		return err
+	}
+	m.platform = p
+	m.apiRoutes(p.API)
+	m.pageRoutes(p.Web)
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -12,23 +13,33 @@ import (
 //go:embed views/*.html
 var views embed.FS
 
+//go:embed policy.csv
+var policy string
+
 // Module is the home page's HTTP side.
 type Module struct {
+	module.Base
 	svc      *Service
 	platform *web.Platform
 }
 
-// NewModule registers the home page's template and returns the module.
-func NewModule(svc *Service, p *web.Platform) (*Module, error) {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return nil, err
-	}
-	return &Module{svc: svc, platform: p}, nil
-}
+// NewModule returns the module.
+func NewModule(svc *Service) *Module { return &Module{svc: svc} }
 
-// Routes registers GET /.
-func (m *Module) Routes() {
-	m.platform.Web.Get("/", web.Doc{}, m.home)
+// Name names the module.
+func (m *Module) Name() string { return "home" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
+
+// Register adds the home page's template and GET /.
+func (m *Module) Register(p *web.Platform) error {
+	if err := p.RegisterViews(views, "views/*.html"); err != nil {
+		return err
+	}
+	m.platform = p
+	p.Web.Get("/", web.Doc{}, m.home)
+	return nil
 }
 
 // pageInvitation is an invitation on the page, its times in Vietnam's.

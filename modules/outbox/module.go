@@ -11,12 +11,17 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/mail"
+	"github.com/ctvacademy/academy/modules/platform/module"
+	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
 
 //go:embed views/*.html
 var views embed.FS
+
+//go:embed policy.csv
+var policy string
 
 // Box is what the module needs of the outbox (a *mail.Outbox).
 type Box interface {
@@ -32,20 +37,34 @@ type Box interface {
 
 // Module serves the outbox's API and page.
 type Module struct {
+	module.Base
 	box      Box
 	platform *web.Platform
 }
 
-// NewModule registers the outbox page's template and returns the module.
-func NewModule(box Box, p *web.Platform) (*Module, error) {
+// NewModule returns the module.
+func NewModule(box Box) *Module { return &Module{box: box} }
+
+// Name names the module.
+func (m *Module) Name() string { return "outbox" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
+
+// Indexes are the outbox's indexes.
+func (m *Module) Indexes() []store.Index { return mail.Indexes() }
+
+// Register adds the outbox page's template and the API and page routes.
+func (m *Module) Register(p *web.Platform) error {
 	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return nil, err
+		return err
 	}
-	return &Module{box: box, platform: p}, nil
+	m.platform = p
+	m.routes()
+	return nil
 }
 
-// Routes registers the API and page routes.
-func (m *Module) Routes() {
+func (m *Module) routes() {
 	api, pages := m.platform.API, m.platform.Web
 	api.Enum("mail_status", string(mail.Queued), string(mail.Sent), string(mail.Failed))
 	api.Get("/outbox", web.Doc{Summary: "Mail in the outbox by status (queued, sent, failed; none: queued and failed), newest first",

@@ -1,12 +1,19 @@
 package quizzes
 
 import (
+	"context"
+	_ "embed"
 	"html/template"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/module"
+	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
+
+//go:embed policy.csv
+var policy string
 
 // Module is the quiz engine's HTTP side: the JSON API and the quiz pages.
 type Module struct {
@@ -17,22 +24,41 @@ type Module struct {
 	script   template.JS // quiz.js, allowed inline by the CSP
 }
 
-// NewModule registers the quiz pages' templates and script and returns
-// the module.
-func NewModule(svc *Service, cat Catalog, p *web.Platform, clk clock.Clock) (*Module, error) {
+// NewModule returns the module.
+func NewModule(svc *Service, cat Catalog, clk clock.Clock) *Module {
 	if clk == nil {
 		clk = clock.System{}
 	}
+	return &Module{svc: svc, cat: cat, clock: clk}
+}
+
+// Name names the module.
+func (m *Module) Name() string { return "quizzes" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
+
+// Indexes are the quiz engine's indexes.
+func (m *Module) Indexes() []store.Index { return Indexes() }
+
+// Jobs grade the attempts whose time ran out.
+func (m *Module) Jobs() []module.Job {
+	return []module.Job{{Name: "quizzes.sweep", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+		_, err := m.svc.Sweep(ctx)
+		return err
+	}}}
+}
+
+// Register adds the quiz pages' templates and script and the routes.
+func (m *Module) Register(p *web.Platform) error {
 	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return nil, err
+		return err
 	}
-	return &Module{svc: svc, cat: cat, platform: p, clock: clk, script: p.InlineScript(quizJS)}, nil
+	m.platform, m.script = p, p.InlineScript(quizJS)
+	m.apiRoutes(p.API)
+	m.pageRoutes(p.Web)
+	return nil
 }
 
 func (m *Module) now() time.Time { return m.clock.Now() }
 
-// Routes registers the API and page routes.
-func (m *Module) Routes() {
-	m.apiRoutes(m.platform.API)
-	m.pageRoutes(m.platform.Web)
-}

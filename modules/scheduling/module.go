@@ -2,12 +2,19 @@ package scheduling
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	"html/template"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/module"
+	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
+
+//go:embed policy.csv
+var policy string
 
 // Choice is an option of a select on a page: a code and what it is called.
 type Choice struct {
@@ -36,22 +43,51 @@ type Module struct {
 }
 
 // NewModule returns the module.
-func NewModule(svc *Service, p *web.Platform, tr *i18n.Translator, pages PageDeps) (*Module, error) {
-	if err := p.RegisterViews(viewFiles, "views/*.html"); err != nil {
-		return nil, err
-	}
+func NewModule(svc *Service, tr *i18n.Translator, pages PageDeps) *Module {
 	if pages.Courses == nil {
 		pages.Courses = func(string) []Choice { return nil }
 	}
 	if pages.Areas == nil {
 		pages.Areas = func(context.Context) ([]Choice, error) { return nil, nil }
 	}
-	return &Module{svc: svc, platform: p, tr: tr, pages: pages,
-		screenScript: p.InlineScript(fmt.Sprintf("setTimeout(function(){location.reload()},%d);", ScreenRefresh.Milliseconds()))}, nil
+	return &Module{svc: svc, tr: tr, pages: pages}
 }
 
-// Routes registers the API and page routes.
-func (m *Module) Routes() {
-	m.apiRoutes(m.platform.API)
-	m.pageRoutes(m.platform.Web)
+// Name names the module.
+func (m *Module) Name() string { return "scheduling" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
+
+// Indexes are scheduling's indexes.
+func (m *Module) Indexes() []store.Index { return Indexes() }
+
+// Jobs send reminders, catch up on notices a crash left unsent and move
+// ended sessions to the archive.
+func (m *Module) Jobs() []module.Job {
+	return []module.Job{
+		{Name: "scheduling.reminders", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+			_, err := m.svc.SendReminders(ctx)
+			return err
+		}},
+		{Name: "scheduling.catch-up", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+			return m.svc.CatchUp(ctx)
+		}},
+		{Name: "scheduling.archive", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
+			_, err := m.svc.ArchiveSessions(ctx)
+			return err
+		}},
+	}
+}
+
+// Register adds the module's templates and routes.
+func (m *Module) Register(p *web.Platform) error {
+	if err := p.RegisterViews(viewFiles, "views/*.html"); err != nil {
+		return err
+	}
+	m.platform = p
+	m.screenScript = p.InlineScript(fmt.Sprintf("setTimeout(function(){location.reload()},%d);", ScreenRefresh.Milliseconds()))
+	m.apiRoutes(p.API)
+	m.pageRoutes(p.Web)
+	return nil
 }

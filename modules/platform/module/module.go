@@ -1,0 +1,49 @@
+// Package module is the one shape every domain module has, as the app
+// assembles them: its lines of the authorization policy, its collections'
+// indexes, its background jobs and its routes. A new module implements
+// Module and is added to the list in modules/app; nothing else there
+// changes.
+package module
+
+import (
+	"context"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/web"
+)
+
+// Module is one domain of the service.
+type Module interface {
+	// Name names the module in logs and errors ("scheduling").
+	Name() string
+	// Policy is the module's lines of the authorization policy (CSV:
+	// p, role, route pattern, method, scope), one file per module. Every
+	// route the module registers must be named there.
+	Policy() string
+	// Indexes are the indexes the module's collections need.
+	Indexes() []store.Index
+	// Jobs are the module's background jobs, run by the job runner in at
+	// most one process at a time.
+	Jobs() []Job
+	// Register adds the module's views and routes to the platform.
+	Register(p *web.Platform) error
+}
+
+// Job is a background job: Run every Every, first as soon as it is due.
+// now is the time the run was due at.
+type Job struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context, now time.Time) error
+}
+
+// Base gives a module the parts it has none of: no indexes, no jobs.
+// Embed it and override what the module has.
+type Base struct{}
+
+// Indexes returns none.
+func (Base) Indexes() []store.Index { return nil }
+
+// Jobs returns none.
+func (Base) Jobs() []Job { return nil }
