@@ -61,4 +61,3 @@ func (m *Module) Register(p *web.Platform) error {
 }
 
 func (m *Module) now() time.Time { return m.clock.Now() }
-
