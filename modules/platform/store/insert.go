@@ -9,9 +9,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// InsertChunk is how many documents one command of InsertAll carries: an
-// insert of 250 invitation bodies held the embedded store's one connection
-// ~50 ms, and every request behind it waited that long.
+// InsertChunk is how many documents one command of InsertAll carries: a
+// large insert holds the embedded store's one connection while every
+// request waits behind it, and a bulk write of more than 100 statements is
+// never answered (docs/STORE.md).
 const InsertChunk = 50
 
 // InsertAll inserts docs unordered, InsertChunk at a time, and reports by

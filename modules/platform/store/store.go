@@ -94,10 +94,10 @@ func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
 // store: one. FerretDB v1 runs every update as read, modify in Go, then
 // `UPDATE … WHERE _id = ?` of the whole document, so two connections updating
 // one document at once lose a write — even `$inc`, even with the expected
-// state in the filter (measured: 12 parallel `$inc` left 3). It answers the
+// state in the filter (store_test.go shows it). It answers the
 // commands of one connection in order, so a single connection makes every
 // findOneAndUpdate atomic, as on MongoDB. SQLite has one writer anyway:
-// a larger pool adds no write throughput there (see NOTES.md).
+// a larger pool adds no write throughput there (docs/STORE.md).
 const EmbeddedPoolSize = 1
 
 // Open connects to the configured store, starting the embedded server when
