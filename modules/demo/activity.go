@@ -15,6 +15,7 @@ import (
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"github.com/ctvacademy/academy/modules/scheduling"
@@ -143,13 +144,10 @@ var (
 	places   = []string{"Hội trường UBND %s", "Phòng họp Phòng Kinh tế %s", "Trung tâm Văn hóa %s"}
 )
 
-// vn is the time zone classes are held in.
-var vn = time.FixedZone("ICT", 7*3600)
-
 // classTime is 8:00 or 13:30 in Vietnam on the working day of day (a
 // weekend moves to the Monday).
 func classTime(r *rand.Rand, day time.Time) time.Time {
-	d := day.In(vn)
+	d := day.In(clock.VN)
 	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
 		d = d.AddDate(0, 0, 1)
 	}
@@ -157,7 +155,7 @@ func classTime(r *rand.Rand, day time.Time) time.Time {
 	if r.IntN(3) == 0 {
 		h, m = 13, 30
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, vn).UTC()
+	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, clock.VN).UTC()
 }
 
 func newSession(r *rand.Rand, course, title string, start time.Time, area, areaName string) scheduling.Session {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
@@ -58,7 +59,7 @@ func dateOf(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(web.VN).Format("02/01/2006")
+	return t.In(clock.VN).Format("02/01/2006")
 }
 
 // home sends each user where their work is: a collaborator (CTV or team
@@ -83,12 +84,12 @@ func (m *Module) home(c *fiber.Ctx) error {
 	}{}
 	for _, x := range h.Invitations {
 		d.Invitations = append(d.Invitations, pageInvitation{Invitation: x, Date: dateOf(x.StartsAt),
-			Start: x.StartsAt.In(web.VN).Format("15:04"), End: x.EndsAt.In(web.VN).Format("15:04")})
+			Start: x.StartsAt.In(clock.VN).Format("15:04"), End: x.EndsAt.In(clock.VN).Format("15:04")})
 	}
 	for _, x := range h.Courses {
 		pc := pageCourse{CourseStatus: x, PassedOn: dateOf(x.PassedOn), CertifiedUntil: dateOf(x.CertifiedUntil)}
 		if !x.RetakeAt.IsZero() {
-			pc.RetakeAt = x.RetakeAt.In(web.VN).Format("15:04 02/01/2006")
+			pc.RetakeAt = x.RetakeAt.In(clock.VN).Format("15:04 02/01/2006")
 		}
 		d.Courses = append(d.Courses, pc)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/gofiber/fiber/v2"
 )
@@ -31,16 +32,9 @@ type Views struct {
 	pages  map[string]*template.Template
 }
 
-// VN is the zone times are shown in.
-var VN = mustZone("Asia/Ho_Chi_Minh")
-
-func mustZone(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}
+// VN is the zone times are shown in: clock.VN, kept under this name for
+// the pages that still say web.VN.
+var VN = clock.VN
 
 func newViews(tr *i18n.Translator) (*Views, error) {
 	funcs := template.FuncMap{
