@@ -27,7 +27,7 @@ type Auditor interface {
 // archived collaborator can no longer sign in, and its sessions end. It is
 // the collaborators module, handed in from cmd.
 type Directory interface {
-	Standing(ctx context.Context, collaboratorID string) (area string, archived bool, err error)
+	Placement(ctx context.Context, collaboratorID string) (area string, archived bool, err error)
 }
 
 // UserStore is what the service needs from its store.
@@ -129,7 +129,7 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (u User, err error
 		return User{}, err
 	}
 	if u.CollaboratorID != "" && s.d.Directory != nil {
-		if _, _, err := s.d.Directory.Standing(ctx, u.CollaboratorID); errs.Is(err, errs.NotFound) {
+		if _, _, err := s.d.Directory.Placement(ctx, u.CollaboratorID); errs.Is(err, errs.NotFound) {
 			return User{}, errs.Field("collaborator_id", "no such collaborator")
 		} else if err != nil {
 			return User{}, err
@@ -249,7 +249,7 @@ func (s *Service) LoginFrom(ctx context.Context, client, email, password string)
 		return "", User{}, err
 	}
 	if u.CollaboratorID != "" && s.d.Directory != nil {
-		if _, archived, err := s.d.Directory.Standing(ctx, u.CollaboratorID); err != nil && !errs.Is(err, errs.NotFound) {
+		if _, archived, err := s.d.Directory.Placement(ctx, u.CollaboratorID); err != nil && !errs.Is(err, errs.NotFound) {
 			return "", User{}, err
 		} else if archived {
 			return "", User{}, errs.E(errs.Forbidden, "your collaborator record is archived; ask the Center's coordinator")
@@ -307,7 +307,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (authz.Princip
 	}
 	p := authz.Principal{UserID: se.UserID, Email: se.Email, Role: se.Role, CollaboratorID: se.CollaboratorID, SessionID: se.ID, Language: se.Language}
 	if p.CollaboratorID != "" && s.d.Directory != nil {
-		area, archived, err := s.d.Directory.Standing(ctx, p.CollaboratorID)
+		area, archived, err := s.d.Directory.Placement(ctx, p.CollaboratorID)
 		if err != nil && !errs.Is(err, errs.NotFound) {
 			return authz.Principal{}, err
 		}

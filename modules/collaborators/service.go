@@ -200,9 +200,9 @@ func (s *Service) AreaOf(ctx context.Context, id string) (string, error) {
 	return c.AreaCode, err
 }
 
-// Standing returns a collaborator's district unit and whether the record
+// Placement returns a collaborator's district unit and whether the record
 // is archived (the person left the network). Errors: errs.NotFound.
-func (s *Service) Standing(ctx context.Context, id string) (area string, archived bool, err error) {
+func (s *Service) Placement(ctx context.Context, id string) (area string, archived bool, err error) {
 	c, err := s.Get(ctx, authz.All, id)
 	return c.AreaCode, c.Archived, err
 }
