@@ -181,6 +181,17 @@ func (c *Coll[D]) Delete(ctx context.Context, id string) (bool, error) {
 	return res.DeletedCount == 1, nil
 }
 
+// DeleteWhere removes the documents matching filter and returns how many
+// it removed. On the embedded store any filter but `_id` alone decodes the
+// whole collection: keep it off hot paths there.
+func (c *Coll[D]) DeleteWhere(ctx context.Context, filter bson.D) (int, error) {
+	res, err := c.c.DeleteMany(ctx, filter)
+	if err != nil {
+		return 0, err
+	}
+	return int(res.DeletedCount), nil
+}
+
 // DeleteIDs removes the documents of ids. On the embedded store that is
 // one delete by `_id` each (short commands, each pushed down to SQLite);
 // on MongoDB one delete of them all.

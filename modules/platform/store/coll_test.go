@@ -270,3 +270,27 @@ func TestCollUpdateOrphansOnlyWhenSoleClient(t *testing.T) {
 		})
 	}
 }
+
+func TestCollDeleteWhere(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		c := store.NewColl[item](db, "items", "item")
+		for i := 0; i < 6; i++ {
+			if err := c.Insert(ctx, item{ID: fmt.Sprint("i", i), N: i % 2}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := c.DeleteWhere(ctx, bson.D{{Key: "n", Value: 1}})
+		if err != nil || n != 3 {
+			t.Fatalf("DeleteWhere n=1: %d, %v; want 3", n, err)
+		}
+		left, err := c.List(ctx, nil, store.Find{Sort: bson.D{{Key: "_id", Value: 1}}})
+		if err != nil || len(left) != 3 || left[0].ID != "i0" || left[1].ID != "i2" || left[2].ID != "i4" {
+			t.Fatalf("left after DeleteWhere: %+v, %v; want i0 i2 i4", left, err)
+		}
+		if n, err := c.DeleteWhere(ctx, bson.D{{Key: "n", Value: 1}}); err != nil || n != 0 {
+			t.Fatalf("second DeleteWhere: %d, %v; want 0", n, err)
+		}
+	})
+}
