@@ -59,6 +59,17 @@ func (c *Coll[D]) Get(ctx context.Context, id string) (D, error) {
 	return d, err
 }
 
+// One reads the first document matching filter, for a lookup by a unique
+// key other than `_id`. Errors: errs.NotFound.
+func (c *Coll[D]) One(ctx context.Context, filter bson.D) (D, error) {
+	var d D
+	err := c.c.FindOne(ctx, filter).Decode(&d)
+	if IsNotFound(err) {
+		return d, c.notFound()
+	}
+	return d, err
+}
+
 // GetMany reads the documents of ids that exist, one read by `_id` each
 // (the only lookup the embedded store does not scan for), keyed by id.
 func (c *Coll[D]) GetMany(ctx context.Context, ids []string) (map[string]D, error) {

@@ -294,3 +294,20 @@ func TestCollDeleteWhere(t *testing.T) {
 		}
 	})
 }
+
+func TestCollOne(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		c := store.NewColl[item](db, "items", "item")
+		if err := c.Insert(ctx, item{ID: "a", N: 1, Status: "open"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := c.One(ctx, bson.D{{Key: "status", Value: "open"}}); err != nil || got.ID != "a" || got.N != 1 {
+			t.Fatalf("One status=open: %+v, %v; want a", got, err)
+		}
+		if _, err := c.One(ctx, bson.D{{Key: "status", Value: "closed"}}); errs.KindOf(err) != errs.NotFound || err.Error() != "no such item" {
+			t.Fatalf("One status=closed: %v; want no such item", err)
+		}
+	})
+}
