@@ -15,35 +15,37 @@ import (
 
 // User is an account that can sign in.
 type User struct {
-	ID             string    `json:"id"`
-	Email          string    `json:"email"`
-	Role           string    `json:"role"`
-	CollaboratorID string    `json:"collaborator_id"`
-	Language       string    `json:"language,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
+	ID             string    `json:"id" bson:"_id"`
+	Email          string    `json:"email" bson:"email"`
+	Role           string    `json:"role" bson:"role"`
+	CollaboratorID string    `json:"collaborator_id" bson:"collaborator_id,omitempty"`
+	Language       string    `json:"language,omitempty" bson:"language,omitempty"`
+	CreatedAt      time.Time `json:"created_at" bson:"created_at"`
 	// PasswordHash is the argon2id hash; never sent to clients.
-	PasswordHash string `json:"-"`
+	PasswordHash string    `json:"-" bson:"password_hash"`
+	UpdatedAt    time.Time `json:"-" bson:"updated_at"`
 }
 
 // Session is a signed-in session; its id is the SHA-256 of the token.
 type Session struct {
-	ID             string
-	UserID         string
-	Email          string
-	Role           string
-	CollaboratorID string
-	Language       string
-	CreatedAt      time.Time
-	ExpiresAt      time.Time
+	ID             string    `bson:"_id"`
+	UserID         string    `bson:"user_id"`
+	Email          string    `bson:"email"`
+	Role           string    `bson:"role"`
+	CollaboratorID string    `bson:"collaborator_id,omitempty"`
+	Language       string    `bson:"language,omitempty"`
+	CreatedAt      time.Time `bson:"created_at"`
+	ExpiresAt      time.Time `bson:"expires_at"`
 }
 
 // Throttle counts failed sign-ins under one key: a client (any account),
-// or an account tried from one client.
+// or an account tried from one client. Its key is `client:<client>` or
+// `account:<client> <email>`.
 type Throttle struct {
-	Key          string
-	Failures     int
-	LockedUntil  time.Time
-	LastFailedAt time.Time
+	Key          string    `bson:"_id"`
+	Failures     int       `bson:"failures"`
+	LockedUntil  time.Time `bson:"locked_until"`
+	LastFailedAt time.Time `bson:"last_failed_at"`
 }
 
 // Login throttling. Failures are counted twice: per account and client, and
