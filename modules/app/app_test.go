@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -138,13 +137,14 @@ func TestPagesSignInWithCSRFAndLanguage(t *testing.T) {
 	client := apptest.Browser(t)
 	get := func(path string) (int, string, http.Header) {
 		t.Helper()
-		resp, err := client.Get(s.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b), resp.Header
+		r := apptest.Send(t, client, apptest.NewRequest(t, "GET", s.URL+path, nil))
+		return r.Status, string(r.Body), r.Header
+	}
+	post := func(form url.Values) apptest.Response {
+		t.Helper()
+		req := apptest.NewRequest(t, "POST", s.URL+"/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return apptest.Send(t, client, req)
 	}
 	status, _, h := get("/collaborators?area_code=NT")
 	if status != 303 || !strings.HasPrefix(h.Get("Location"), "/login?next=") {
@@ -160,33 +160,17 @@ func TestPagesSignInWithCSRFAndLanguage(t *testing.T) {
 	}
 	form := url.Values{"email": {apptest.Coordinator}, "password": {apptest.DemoPassword}, "next": {"/collaborators?area_code=NT"}}
 	// Without the token the form is refused.
-	resp, err := client.PostForm(s.URL+"/login", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 403 {
-		t.Fatalf("login without CSRF token: %d", resp.StatusCode)
+	if r := post(form); r.Status != 403 {
+		t.Fatalf("login without CSRF token: %d", r.Status)
 	}
 	// A wrong password shows the form again with a Vietnamese message.
 	bad := url.Values{"email": {apptest.Coordinator}, "password": {"wrong-password"}, "_csrf": {m[1]}}
-	resp, err = client.PostForm(s.URL+"/login", bad)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 401 || !strings.Contains(string(b), "Email hoặc mật khẩu không đúng") {
-		t.Fatalf("wrong password page: %d", resp.StatusCode)
+	if r := post(bad); r.Status != 401 || !strings.Contains(string(r.Body), "Email hoặc mật khẩu không đúng") {
+		t.Fatalf("wrong password page: %d", r.Status)
 	}
 	form.Set("_csrf", m[1])
-	resp, err = client.PostForm(s.URL+"/login", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/collaborators?area_code=NT" {
-		t.Fatalf("login: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+	if r := post(form); r.Status != 303 || r.Header.Get("Location") != "/collaborators?area_code=NT" {
+		t.Fatalf("login: %d → %s", r.Status, r.Header.Get("Location"))
 	}
 	status, body, _ = get("/collaborators?area_code=NT")
 	if status != 200 || !strings.Contains(body, "Huyện Nhơn Trạch") || !strings.Contains(body, "Mạng lưới cộng tác viên") {
@@ -210,12 +194,8 @@ func TestPagesSignInWithCSRFAndLanguage(t *testing.T) {
 	if m = csrfRe.FindStringSubmatch(body); m == nil {
 		t.Fatal("login form has no CSRF token")
 	}
-	resp, err = client.PostForm(s.URL+"/login", url.Values{"email": {apptest.Coordinator}, "password": {apptest.DemoPassword}, "next": {"//evil.example"}, "_csrf": {m[1]}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if loc := resp.Header.Get("Location"); loc != "/" {
+	r := post(url.Values{"email": {apptest.Coordinator}, "password": {apptest.DemoPassword}, "next": {"//evil.example"}, "_csrf": {m[1]}})
+	if loc := r.Header.Get("Location"); loc != "/" {
 		t.Errorf("open redirect to %q", loc)
 	}
 }

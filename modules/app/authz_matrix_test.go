@@ -792,20 +792,8 @@ func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld 
 	t.Helper()
 	w := &matrixWorld{s: s, tokens: map[string]string{}, sessions: map[string]string{}, attempts: map[string]string{},
 		right: map[string]map[string][]string{}}
-	ctvs := func(area string) []collaborators.Collaborator {
-		var out []collaborators.Collaborator
-		for _, c := range s.Collaborators(t) {
-			if c.AreaCode == area && c.Role == "ctv" && !c.Archived {
-				out = append(out, c)
-			}
-		}
-		if len(out) < 2 {
-			t.Fatalf("%s has %d CTVs", area, len(out))
-		}
-		return out
-	}
-	nt, lt := ctvs("NT"), ctvs("LT")
-	w.self, w.same, w.other, w.other2, w.tb = nt[0], nt[1], lt[0], lt[1], ctvs("TB")[0]
+	nt, lt := s.FindAll(t, "ctv", "NT", 2), s.FindAll(t, "ctv", "LT", 2)
+	w.self, w.same, w.other, w.other2, w.tb = nt[0], nt[1], lt[0], lt[1], s.FindAll(t, "ctv", "TB", 2)[0]
 	w.leader = s.Find(t, "team_leader", "NT")
 	for _, role := range matrixRoles[1:] {
 		w.tokens[role] = s.LoginDemo(t, w.email(role))
@@ -894,33 +882,31 @@ func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld 
 	if r := s.Do(t, "POST", "/api/v1/attempts/"+w.attempts["same"]+"/submit", sameTok, nil); r.Status != 200 {
 		t.Fatalf("submit the NT CTV's attempt: %d %s", r.Status, r.Body)
 	}
+	// submitEmpty submits the NT CTV's attempt id with no answer and checks
+	// that its result, its GET and its page show the taker what rule allows;
+	// it returns the page.
+	submitEmpty := func(what, id string, rule keyRule) apptest.Response {
+		t.Helper()
+		r := s.Do(t, "POST", "/api/v1/attempts/"+id+"/submit", w.tokens["ctv"], map[string]any{"answers": map[string][]string{}})
+		if r.Status != 200 {
+			t.Fatalf("submit %s: %d %s", what, r.Status, r.Body)
+		}
+		w.checkTaker(t, "the result of "+what, r.Header, r.Body, rule)
+		r = s.Do(t, "GET", "/api/v1/attempts/"+id, w.tokens["ctv"], nil)
+		w.checkTaker(t, "GET of "+what, r.Header, r.Body, rule)
+		r = s.Page(t, "/attempts/"+id, w.tokens["ctv"])
+		w.checkTaker(t, "the page of "+what, r.Header, r.Body, rule)
+		return r
+	}
 	// A course whose review shows the score alone: after submitting, the
 	// taker still receives no key (nor which questions were right).
 	scoreOnly := start1("the NT CTV", w.tokens["ctv"], scoreOnlyCourse)
-	r := s.Do(t, "POST", "/api/v1/attempts/"+scoreOnly+"/submit", w.tokens["ctv"], map[string]any{"answers": map[string][]string{}})
-	if r.Status != 200 {
-		t.Fatalf("submit the score-only attempt: %d %s", r.Status, r.Body)
-	}
-	w.checkTaker(t, "the result of a score-only attempt", r.Header, r.Body, keyScoreOnly)
-	r = s.Do(t, "GET", "/api/v1/attempts/"+scoreOnly, w.tokens["ctv"], nil)
-	w.checkTaker(t, "GET of a submitted score-only attempt", r.Header, r.Body, keyScoreOnly)
-	r = s.Page(t, "/attempts/"+scoreOnly, w.tokens["ctv"])
-	if r.Status != 200 || !strings.Contains(string(r.Body), "Khóa học này chỉ cho xem điểm") {
+	if r := submitEmpty("a score-only attempt", scoreOnly, keyScoreOnly); r.Status != 200 || !strings.Contains(string(r.Body), "Khóa học này chỉ cho xem điểm") {
 		t.Errorf("the page of a submitted score-only attempt: %d %s", r.Status, truncate(r.Body))
 	}
-	w.checkTaker(t, "the page of a submitted score-only attempt", r.Header, r.Body, keyScoreOnly)
 	// Where the right options wait for a pass, a failed attempt shows none.
 	if c, _ := s.App.Courses.Course("KC-105"); c.Quiz.Review == "answers_after_pass" {
-		failed := start1("the NT CTV", w.tokens["ctv"], "KC-105")
-		r := s.Do(t, "POST", "/api/v1/attempts/"+failed+"/submit", w.tokens["ctv"], map[string]any{"answers": map[string][]string{}})
-		if r.Status != 200 {
-			t.Fatalf("submit a failed KC-105 attempt: %d %s", r.Status, r.Body)
-		}
-		w.checkTaker(t, "the result of a failed attempt (answers after a pass)", r.Header, r.Body, keyWithheld)
-		r = s.Do(t, "GET", "/api/v1/attempts/"+failed, w.tokens["ctv"], nil)
-		w.checkTaker(t, "GET of a failed attempt (answers after a pass)", r.Header, r.Body, keyWithheld)
-		r = s.Page(t, "/attempts/"+failed, w.tokens["ctv"])
-		w.checkTaker(t, "the page of a failed attempt (answers after a pass)", r.Header, r.Body, keyWithheld)
+		submitEmpty("a failed KC-105 attempt (answers after a pass)", start1("the NT CTV", w.tokens["ctv"], "KC-105"), keyWithheld)
 	}
 	if n, err := s.App.DB.Collection("sessions").CountDocuments(context.Background(), map[string]any{}); err != nil || n != 4 {
 		t.Fatalf("%d sessions (%v), want 4", n, err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/url"
 	"slices"
 	"sort"
@@ -975,13 +974,8 @@ func (w *world) uploadProbes(mk func(string) probe) []probe {
 	good := row("BADIN-IMP", "Lê Văn Tám", "badin.imp@example.vn", "0912345679", "ctv", w.area, "01/01/2026", "31/12/2027", "active", "1.500.000")
 	var out []probe
 	file := func(name, fieldName, filename string, data []byte) probe {
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		fw, _ := mw.CreateFormFile(fieldName, filename)
-		_, _ = fw.Write(data)
-		_ = mw.Close()
 		p := mk(name)
-		p.body, p.ctype = buf.Bytes(), mw.FormDataContentType()
+		p.body, p.ctype = apptest.Multipart(w.t, fieldName, filename, data, nil)
 		return p
 	}
 	for _, c := range []struct {

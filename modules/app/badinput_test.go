@@ -683,15 +683,7 @@ func (w *world) check(p probe, r result) []string {
 	if !strings.HasPrefix(r.ctype, "application/problem+json") {
 		return append(out, fmt.Sprintf("a %d answers %q, not application/problem+json", r.status, r.ctype))
 	}
-	var prob struct {
-		Type   string `json:"type"`
-		Title  string `json:"title"`
-		Status int    `json:"status"`
-		Detail string `json:"detail"`
-		Errors []struct {
-			Field string `json:"field"`
-		} `json:"errors"`
-	}
+	var prob apptest.Problem
 	if err := json.Unmarshal(r.body, &prob); err != nil {
 		return append(out, "the problem is not JSON")
 	}

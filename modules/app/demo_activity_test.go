@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
 // TestDemoHoldsSessionsAndResults starts the service on an empty database
@@ -34,46 +35,30 @@ func TestDemoHoldsSessionsAndResults(t *testing.T) {
 	now := time.Now()
 	coord := s.LoginDemo(t, apptest.Coordinator)
 
-	type session struct {
-		ID, Title, CourseCode, AreaCode string
-		StartsAt, EndsAt                time.Time
-		Invited, Accepted, Waitlisted   int
-	}
 	var sessions struct {
-		Items []struct {
-			ID         string    `json:"id"`
-			Title      string    `json:"title"`
-			CourseCode string    `json:"course_code"`
-			AreaCode   string    `json:"area_code"`
-			StartsAt   time.Time `json:"starts_at"`
-			EndsAt     time.Time `json:"ends_at"`
-			Invited    int       `json:"invited"`
-			Accepted   int       `json:"accepted"`
-			Waitlisted int       `json:"waitlisted"`
-		} `json:"items"`
-		Total int `json:"total"`
+		Items []scheduling.SessionView `json:"items"`
+		Total int                      `json:"total"`
 	}
 	r := s.Do(t, "GET", "/api/v1/sessions", coord, nil)
 	if r.Status != 200 {
 		t.Fatalf("GET /api/v1/sessions: %d %s", r.Status, r.Body)
 	}
 	r.JSON(t, &sessions)
-	var past, upcoming []session
+	var past, upcoming []scheduling.SessionView
 	pastAreas := map[string][]string{}
 	upcomingCourses := map[string]bool{}
 	waitlisted := 0
 	for _, x := range sessions.Items {
-		v := session{x.ID, x.Title, x.CourseCode, x.AreaCode, x.StartsAt, x.EndsAt, x.Invited, x.Accepted, x.Waitlisted}
 		if x.Invited == 0 {
 			t.Errorf("session %s %q invites nobody", x.ID, x.Title)
 		}
 		waitlisted += x.Waitlisted
 		switch {
 		case x.EndsAt.Before(now):
-			past = append(past, v)
+			past = append(past, x)
 			pastAreas[x.CourseCode] = append(pastAreas[x.CourseCode], x.AreaCode)
 		case x.StartsAt.After(now):
-			upcoming = append(upcoming, v)
+			upcoming = append(upcoming, x)
 			upcomingCourses[x.CourseCode] = true
 		}
 	}
@@ -92,12 +77,7 @@ func TestDemoHoldsSessionsAndResults(t *testing.T) {
 		t.Error("no session has anyone on its waitlist")
 	}
 
-	type invitation struct {
-		CollaboratorID string `json:"collaborator_id"`
-		Name           string `json:"name"`
-		Delivery       string `json:"delivery"`
-		Response       string `json:"response"`
-	}
+	type invitation = scheduling.InvitationView
 	invitations := func(id string) []invitation {
 		var out struct{ Items []invitation }
 		r := s.Do(t, "GET", "/api/v1/sessions/"+id+"/invitations", coord, nil)

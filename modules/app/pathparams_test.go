@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -28,26 +26,14 @@ func encodeAll(s string) string {
 // malformed escape), asking for JSON or a page.
 func rawGet(t *testing.T, s *apptest.Server, path, token string, page bool) apptest.Response {
 	t.Helper()
-	req, err := http.NewRequest("GET", s.URL+"/", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := apptest.NewRequest(t, "GET", s.URL+"/", nil)
 	req.URL.Opaque = path
 	req.Header.Set("Accept", "application/json")
 	if page {
 		req.Header.Set("Accept", "text/html")
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+	return apptest.Send(t, nil, req)
 }
 
 // TestPercentEncodedPathParametersReachTheirRecord calls a route of every
@@ -57,8 +43,7 @@ func rawGet(t *testing.T, s *apptest.Server, path, token string, page bool) appt
 func TestPercentEncodedPathParametersReachTheirRecord(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(start.Add(-48 * time.Hour))})
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	s, coord := apptest.StartAs(t, apptest.Coordinator, apptest.Options{Clock: clock.NewManual(start.Add(-48 * time.Hour))})
 	admin := s.LoginDemo(t, apptest.Admin)
 	ctv := s.Find(t, "ctv", "NT")
 	ctvTok := s.LoginDemo(t, ctv.Email)

@@ -22,23 +22,11 @@ func send(t *testing.T, c *http.Client, method, u string, body string, header ma
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
-	req, err := http.NewRequest(method, u, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := apptest.NewRequest(t, method, u, rd)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return apptest.Send(t, c, req)
 }
 
 var methodLabel = regexp.MustCompile(`method="([^"]*)"`)
@@ -48,8 +36,7 @@ var methodLabel = regexp.MustCompile(`method="([^"]*)"`)
 // answers on its own address and not on the public one.
 func TestMetricsServedApartWithValidLabels(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{NoDemo: true, Metrics: true})
-	admin := s.LoginDemo(t, apptest.Admin)
+	s, admin := apptest.StartAs(t, apptest.Admin, apptest.Options{NoDemo: true, Metrics: true})
 	// One connection for every request.
 	tr := &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1}
 	defer tr.CloseIdleConnections()
@@ -99,8 +86,7 @@ func TestMetricsServedApartWithValidLabels(t *testing.T) {
 
 func TestCacheControlAndHSTS(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	s, coord := apptest.StartAs(t, apptest.Coordinator)
 	for what, r := range map[string]apptest.Response{
 		"API answer":       s.Do(t, "GET", "/api/v1/collaborators", coord, nil),
 		"API refusal":      s.Do(t, "GET", "/api/v1/collaborators", "", nil),
@@ -225,8 +211,7 @@ func postLogout(t *testing.T, s *apptest.Server, c *http.Client, token string) i
 
 func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
-	alice := s.LoginDemo(t, apptest.Coordinator)
+	s, alice := apptest.StartAs(t, apptest.Coordinator)
 	bob := s.LoginDemo(t, apptest.Leadership)
 
 	// A token minted for Alice's session, sent with Bob's session cookie
@@ -269,8 +254,7 @@ func TestCSRFTokenIsBoundToTheSession(t *testing.T) {
 // otherwise, changing nothing); bearer-token calls are unaffected.
 func TestCookieAPICallsMustBeJSON(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{NoDemo: true})
-	tok := s.LoginDemo(t, apptest.Admin)
+	s, tok := apptest.StartAs(t, apptest.Admin, apptest.Options{NoDemo: true})
 	c := browserWith(t, s, tok)
 	logout := func(header map[string]string, body string) apptest.Response {
 		t.Helper()

@@ -1,9 +1,7 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
 	"net/url"
 	"testing"
 
@@ -18,31 +16,14 @@ import (
 // it was stored with U+FFFD in place of the bytes.
 func TestInvalidUTF8IsRefusedEverywhere(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	s, coord := apptest.StartAs(t, apptest.Coordinator)
 	person := s.Find(t, "ctv", "NT")
 	before := len(s.Collaborators(t))
 
-	multi := func(field, filename string, data []byte, extra map[string]string) ([]byte, string) {
-		var buf bytes.Buffer
-		w := multipart.NewWriter(&buf)
-		for k, v := range extra {
-			if err := w.WriteField(k, v); err != nil {
-				t.Fatal(err)
-			}
-		}
-		fw, err := w.CreateFormFile(field, filename)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = fw.Write(data)
-		_ = w.Close()
-		return buf.Bytes(), w.FormDataContentType()
-	}
 	csvOK := []byte("Mã CTV;Họ và tên\n")
-	badName, badNameCT := multi("file", "danh-s\xe1ch.csv", csvOK, nil)
-	badField, badFieldCT := multi("file", "ctv.csv", csvOK, map[string]string{"note": "ghi ch\xfa"})
-	badData, badDataCT := multi("file", "ctv.csv", []byte("Mã CTV;Họ và tên\nNT-50;Tr\xe2n\n"), nil)
+	badName, badNameCT := apptest.Multipart(t, "file", "danh-s\xe1ch.csv", csvOK, nil)
+	badField, badFieldCT := apptest.Multipart(t, "file", "ctv.csv", csvOK, map[string]string{"note": "ghi ch\xfa"})
+	badData, badDataCT := apptest.Multipart(t, "file", "ctv.csv", []byte("Mã CTV;Họ và tên\nNT-50;Tr\xe2n\n"), nil)
 
 	for _, tc := range []struct {
 		name, method, path string

@@ -126,6 +126,14 @@ func Start(t testing.TB, opts ...Options) *Server {
 	return s
 }
 
+// StartAs runs the service for the test and signs in a demo account:
+// the server and the account's bearer token.
+func StartAs(t testing.TB, email string, opts ...Options) (*Server, string) {
+	t.Helper()
+	s := Start(t, opts...)
+	return s, s.LoginDemo(t, email)
+}
+
 // run builds the service on the server's database and serves on its listener.
 func (s *Server) run() {
 	s.t.Helper()
@@ -252,10 +260,7 @@ func (s *Server) Do(t testing.TB, method, path, token string, body any, contentT
 	if len(contentType) > 0 {
 		ct = contentType[0]
 	}
-	req, err := http.NewRequest(method, s.URL+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := NewRequest(t, method, s.URL+path, rd)
 	if ct != "" {
 		req.Header.Set("Content-Type", ct)
 	}
@@ -263,18 +268,44 @@ func (s *Server) Do(t testing.TB, method, path, token string, body any, contentT
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+	r := Send(t, nil, req)
 	s.checkAPI(t, req, raw, r)
 	return r
+}
+
+// NewRequest is http.NewRequest, failing the test on a malformed URL.
+func NewRequest(t testing.TB, method, url string, body io.Reader) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// Send sends req with c (nil: http.DefaultClient) and reads the answer
+// whole, failing the test when there is none.
+func Send(t testing.TB, c *http.Client, req *http.Request) Response {
+	t.Helper()
+	r, err := fetch(c, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// fetch is Send for code that cannot fail a test.
+func fetch(c *http.Client, req *http.Request) (Response, error) {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return Response{}, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, err
 }
 
 // Login signs in through the API and returns the bearer token.
@@ -313,13 +344,23 @@ func (s *Server) Collaborators(t testing.TB) []collaborators.Collaborator {
 // Find returns the first collaborator with the given role in the area.
 func (s *Server) Find(t testing.TB, role, area string) collaborators.Collaborator {
 	t.Helper()
+	return s.FindAll(t, role, area, 1)[0]
+}
+
+// FindAll returns the active collaborators with the given role in the
+// area, failing the test when there are fewer than least.
+func (s *Server) FindAll(t testing.TB, role, area string, least int) []collaborators.Collaborator {
+	t.Helper()
+	var out []collaborators.Collaborator
 	for _, c := range s.Collaborators(t) {
 		if c.Role == role && c.AreaCode == area && !c.Archived {
-			return c
+			out = append(out, c)
 		}
 	}
-	t.Fatalf("no %s in %s", role, area)
-	return collaborators.Collaborator{}
+	if len(out) < least {
+		t.Fatalf("%d %s in %s, want at least %d", len(out), role, area, least)
+	}
+	return out
 }
 
 // Browser returns an HTTP client that keeps cookies and does not follow
@@ -344,32 +385,33 @@ func (w testWriter) Write(p []byte) (int, error) {
 // session in its cookie (when token is set), redirects not followed.
 func (s *Server) Page(t testing.TB, path, token string) Response {
 	t.Helper()
-	req, err := http.NewRequest("GET", s.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := NewRequest(t, "GET", s.URL+path, nil)
 	req.Header.Set("Accept", "text/html")
 	if token != "" {
 		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
 	}
-	resp, err := Browser(t).Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return Response{Status: resp.StatusCode, Header: resp.Header, Body: body}
+	return Send(t, Browser(t), req)
 }
 
 // Upload posts data as the multipart file field "file" named name.
 func (s *Server) Upload(t testing.TB, path, token, name string, data []byte) Response {
 	t.Helper()
+	body, ct := Multipart(t, "file", name, data, nil)
+	return s.Do(t, "POST", path, token, body, ct)
+}
+
+// Multipart is a multipart form of the text fields and one file field
+// named filename holding data: its body and its Content-Type.
+func Multipart(t testing.TB, field, filename string, data []byte, fields map[string]string) ([]byte, string) {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	fw, err := w.CreateFormFile("file", name)
+	for k, v := range fields {
+		if err := w.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := w.CreateFormFile(field, filename)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +421,7 @@ func (s *Server) Upload(t testing.TB, path, token, name string, data []byte) Res
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return s.Do(t, "POST", path, token, buf.Bytes(), w.FormDataContentType())
+	return buf.Bytes(), w.FormDataContentType()
 }
 
 // Route is one registered route.

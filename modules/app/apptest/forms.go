@@ -1,7 +1,6 @@
 package apptest
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -50,29 +49,17 @@ func (s *Server) Forms(t testing.TB, token string) *Forms {
 func (f *Forms) Do(req *http.Request) Shown {
 	f.t.Helper()
 	req.Header.Set("Accept", "text/html")
-	resp, err := f.c.Do(req)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if m := csrfField.FindSubmatch(b); m != nil {
+	r := Send(f.t, f.c, req)
+	if m := csrfField.FindSubmatch(r.Body); m != nil {
 		f.csrf = string(m[1])
 	}
-	return Shown{Status: resp.StatusCode, Location: resp.Header.Get("Location"), Header: resp.Header, Body: string(b)}
+	return Shown{Status: r.Status, Location: r.Header.Get("Location"), Header: r.Header, Body: string(r.Body)}
 }
 
 // Get opens a page.
 func (f *Forms) Get(path string) Shown {
 	f.t.Helper()
-	req, err := http.NewRequest("GET", f.s.URL+path, nil)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return f.Do(req)
+	return f.Do(NewRequest(f.t, "GET", f.s.URL+path, nil))
 }
 
 // Post sends a form, with the CSRF token of the last page read unless the
@@ -85,10 +72,7 @@ func (f *Forms) Post(path string, form url.Values) Shown {
 	if _, set := form["_csrf"]; !set && f.csrf != "" {
 		form.Set("_csrf", f.csrf)
 	}
-	req, err := http.NewRequest("POST", f.s.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	req := NewRequest(f.t, "POST", f.s.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return f.Do(req)
 }

@@ -44,19 +44,18 @@ func (s *Server) loadDocument() (routers.Router, error) {
 	s.api.once.Do(func() {
 		registerXLSX.Do(func() { openapi3filter.RegisterBodyDecoder(web.XLSX, openapi3filter.FileBodyDecoder) })
 		s.api.err = func() error {
-			resp, err := http.Get(s.URL + "/api/openapi.json")
+			req, err := http.NewRequest("GET", s.URL+"/api/openapi.json", nil)
 			if err != nil {
 				return err
 			}
-			defer resp.Body.Close()
-			data, err := io.ReadAll(resp.Body)
+			r, err := fetch(nil, req)
 			if err != nil {
 				return err
 			}
-			if resp.StatusCode != http.StatusOK {
-				return fmt.Errorf("GET /api/openapi.json: %d %s", resp.StatusCode, data)
+			if r.Status != http.StatusOK {
+				return fmt.Errorf("GET /api/openapi.json: %d %s", r.Status, r.Body)
 			}
-			doc, err := openapi3.NewLoader().LoadFromData(data)
+			doc, err := openapi3.NewLoader().LoadFromData(r.Body)
 			if err != nil {
 				return fmt.Errorf("load /api/openapi.json: %w", err)
 			}
