@@ -1,12 +1,17 @@
 package app_test
 
 import (
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
@@ -15,6 +20,49 @@ import (
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
+
+// brokenMailTemplate is a copy of the mail templates whose Vietnamese
+// invitation names a field that does not exist, and the line it is on.
+func brokenMailTemplate(t *testing.T) (fs.FS, int) {
+	dir, line := t.TempDir(), 0
+	if err := os.MkdirAll(filepath.Join(dir, "mail"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"vi", "en"} {
+		b, err := content.FS.ReadFile("mail/" + lang + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(b)
+		if lang == "vi" {
+			lines := strings.Split(text, "\n")
+			for i, l := range lines {
+				if strings.Contains(l, "{{.RSVPURL}}") {
+					lines[i] = "    Vui lòng xác nhận tại: {{ .Nope }}"
+					line = i + 1
+					break
+				}
+			}
+			text = strings.Join(lines, "\n")
+		}
+		if err := os.WriteFile(filepath.Join(dir, "mail", lang+".yaml"), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return os.DirFS(dir), line
+}
+
+// A mail template that cannot render stops start-up with its file and
+// line, instead of the service answering 500 to every invitation.
+func TestBrokenMailTemplateStopsStartUp(t *testing.T) {
+	t.Parallel()
+	templates, line := brokenMailTemplate(t)
+	if _, err := apptest.TryStart(t, apptest.Options{NoDemo: true, MailTemplates: templates}); err == nil {
+		t.Fatal("the service started with a broken mail template")
+	} else if want := "content/mail/vi.yaml:" + strconv.Itoa(line) + ": "; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "Nope") {
+		t.Errorf("start-up error %q does not name %s…Nope", err, want)
+	}
+}
 
 // TestEveryRouteHasAPolicy fails on any registered route that no policy
 // line names: such a route would be unreachable, or worse, forgotten.
@@ -204,8 +252,8 @@ func TestErrorsAsPages(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t)
 	ctv := s.Find(t, "ctv", "TB")
-	other := s.Find(t, "ctv", "CM")
 	tok := s.LoginDemo(t, ctv.Email)
+	other := s.Find(t, "ctv", "CM")
 	r := s.Page(t, "/collaborators/"+other.ID, tok)
 	if r.Status != 404 || !strings.Contains(string(r.Body), "Không tìm thấy trang") || !strings.Contains(r.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("out-of-scope page: %d %s", r.Status, truncate(r.Body))

@@ -41,6 +41,11 @@ const (
 	AdminPass   = "admin-password-1"
 )
 
+// CheapHashing is the password hashing of tests: argon2id at its cheapest.
+func CheapHashing() *argon2id.Params {
+	return &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+}
+
 // Server is a running service.
 type Server struct {
 	App *app.App
@@ -80,6 +85,8 @@ type Options struct {
 	// HTTPS gives the service an https base URL, as behind a TLS proxy
 	// (Secure cookies, HSTS); it still answers plain HTTP on URL.
 	HTTPS bool
+	// MailTemplates replaces the mail templates (app.Options.MailTemplates).
+	MailTemplates fs.FS
 	// NoOpenAPICheck stops checking Do's API answers against the served
 	// OpenAPI document (see openapi.go).
 	NoOpenAPICheck bool
@@ -87,6 +94,16 @@ type Options struct {
 
 // Start runs the service for the test and stops it at cleanup.
 func Start(t testing.TB, opts ...Options) *Server {
+	t.Helper()
+	s, err := TryStart(t, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TryStart is Start for a service that may refuse to start: its error.
+func TryStart(t testing.TB, opts ...Options) (*Server, error) {
 	t.Helper()
 	var o Options
 	if len(opts) > 0 {
@@ -111,9 +128,9 @@ func Start(t testing.TB, opts ...Options) *Server {
 			MailFrom: "academy@example.vn", SMTPURL: o.SMTPURL, AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword,
 			TrustedProxies: o.TrustedProxies},
 		opts: app.Options{Logger: o.Logger, DB: db, Clock: o.Clock, Events: o.Events, Mail: o.Mail,
-			Argon2: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
+			Argon2: CheapHashing()},
 	}
-	s.opts.Courses = o.Courses
+	s.opts.Courses, s.opts.MailTemplates = o.Courses, o.MailTemplates
 	if o.Metrics {
 		if s.mln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
 			t.Fatal(err)
@@ -121,9 +138,15 @@ func Start(t testing.TB, opts ...Options) *Server {
 		s.cfg.MetricsAddr = s.mln.Addr().String()
 		s.MetricsURL = "http://" + s.cfg.MetricsAddr + "/metrics"
 	}
-	s.run()
+	if err := s.run(); err != nil {
+		_ = s.ln.Close()
+		if s.mln != nil {
+			_ = s.mln.Close()
+		}
+		return nil, err
+	}
 	t.Cleanup(func() { s.stop() })
-	return s
+	return s, nil
 }
 
 // StartAs runs the service for the test and signs in a demo account:
@@ -135,15 +158,15 @@ func StartAs(t testing.TB, email string, opts ...Options) (*Server, string) {
 }
 
 // run builds the service on the server's database and serves on its listener.
-func (s *Server) run() {
-	s.t.Helper()
+func (s *Server) run() error {
 	ctx := context.Background()
 	a, err := app.New(ctx, s.cfg, s.opts)
 	if err != nil {
-		s.t.Fatal(err)
+		return err
 	}
 	if err := a.Setup(ctx); err != nil {
-		s.t.Fatal(err)
+		_ = a.Close(ctx)
+		return err
 	}
 	s.App = a
 	sctx, cancel := context.WithCancel(ctx)
@@ -166,6 +189,7 @@ func (s *Server) run() {
 			}
 		}
 	}
+	return nil
 }
 
 // Restart stops the service and starts a new one on the same database and
@@ -183,7 +207,9 @@ func (s *Server) Restart(t testing.TB) {
 			t.Fatalf("listen again on %s: %v", s.cfg.MetricsAddr, err)
 		}
 	}
-	s.run()
+	if err := s.run(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Response is an answer read whole.

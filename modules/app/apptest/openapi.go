@@ -55,12 +55,9 @@ func (s *Server) loadDocument() (routers.Router, error) {
 			if r.Status != http.StatusOK {
 				return fmt.Errorf("GET /api/openapi.json: %d %s", r.Status, r.Body)
 			}
-			doc, err := openapi3.NewLoader().LoadFromData(r.Body)
+			doc, err := ParseDocument(r.Body)
 			if err != nil {
-				return fmt.Errorf("load /api/openapi.json: %w", err)
-			}
-			if err := doc.Validate(context.Background()); err != nil {
-				return fmt.Errorf("/api/openapi.json is not a valid OpenAPI document: %w", err)
+				return fmt.Errorf("/api/openapi.json: %w", err)
 			}
 			// The document names the base URL; requests go to the listener.
 			doc.Servers = openapi3.Servers{{URL: s.URL}}
@@ -69,6 +66,19 @@ func (s *Server) loadDocument() (routers.Router, error) {
 		}()
 	})
 	return s.api.router, s.api.err
+}
+
+// ParseDocument loads an OpenAPI document as a client generator does and
+// validates it with kin-openapi.
+func ParseDocument(data []byte) (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("not a valid OpenAPI document: %w", err)
+	}
+	return doc, nil
 }
 
 // checkAPI validates one request and its answer against the document.
