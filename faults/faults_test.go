@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/argon2id"
 	"github.com/ctvacademy/academy/modules/app"
+	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
@@ -30,13 +30,8 @@ import (
 // tests (the re-exec trick of the process cases: no separate build).
 const childEnv = "ACADEMY_FAULTS_CHILD"
 
-// Settings of the service in every case: mail from this address, cheap
-// password hashing, demo accounts' password.
-const (
-	mailFrom     = "academy@example.vn"
-	demoPassword = "demo-password-1"
-	coordinator  = "dieuphoi@example.vn"
-)
+// mailFrom is the service's sender in every case.
+const mailFrom = "academy@example.vn"
 
 // workerOptions are the mail worker's settings in every case: leases,
 // timeouts and backoff scaled down (1/24 to 1/3600 of the defaults) so that
@@ -71,9 +66,9 @@ func child() int {
 	defer stop()
 	addr := os.Getenv("ACADEMY_HTTP_ADDR")
 	cfg := app.Config{HTTPAddr: addr, BaseURL: "http://" + addr, DataDir: os.Getenv("ACADEMY_DATA_DIR"), MongoDB: "academy",
-		SMTPURL: os.Getenv("ACADEMY_SMTP_URL"), MailFrom: mailFrom, Demo: true, DemoPassword: demoPassword}
+		SMTPURL: os.Getenv("ACADEMY_SMTP_URL"), MailFrom: mailFrom, Demo: true, DemoPassword: apptest.DemoPassword}
 	opts := app.Options{Logger: logger, Mail: workerOptions(),
-		Argon2: &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
+		Argon2: apptest.CheapHashing()}
 	err := func() error {
 		a, err := app.New(ctx, cfg, opts)
 		if err != nil {
@@ -250,7 +245,7 @@ func (c client) login(t testing.TB, email string) string {
 	var out struct {
 		Token string `json:"token"`
 	}
-	c.must(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": demoPassword}, 200, &out)
+	c.must(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": apptest.DemoPassword}, 200, &out)
 	return out.Token
 }
 
@@ -297,6 +292,16 @@ func (c client) createSessions(t testing.TB, token string, n int) []string {
 		ids[i] = out.Items[0].ID
 	}
 	return ids
+}
+
+// planSame schedules n sessions, each to invite the first per of people.
+func (c client) planSame(t testing.TB, token string, people []person, n, per int) plan {
+	t.Helper()
+	inv := make([][]person, n)
+	for i := range inv {
+		inv[i] = people[:per]
+	}
+	return newPlan(c.createSessions(t, token, n), inv)
 }
 
 // plan is an invitation fan-out: who is invited to which session, and the

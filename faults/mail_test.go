@@ -33,18 +33,13 @@ func startMail(t *testing.T, srv *mailtest.Server) mailStack {
 	logger := slog.New(slog.NewTextHandler(logWriter{t}, &slog.HandlerOptions{Level: slog.LevelError}))
 	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL(), Mail: workerOptions(), Logger: logger})
 	c := newClient(s.URL)
-	return mailStack{srv: srv, s: s, c: c, coord: c.login(t, coordinator)}
+	return mailStack{srv: srv, s: s, c: c, coord: c.login(t, apptest.Coordinator)}
 }
 
 // sameInvitees invites the same per people to each of n new sessions.
 func (m mailStack) sameInvitees(t *testing.T, n, per int) plan {
 	t.Helper()
-	people := m.c.people(t, m.coord)
-	inv := make([][]person, n)
-	for i := range inv {
-		inv[i] = people[:per]
-	}
-	return newPlan(m.c.createSessions(t, m.coord, n), inv)
+	return m.c.planSame(t, m.coord, m.c.people(t, m.coord), n, per)
 }
 
 // invite sends every invitation request of the plan; each must answer 200.
@@ -82,6 +77,31 @@ func (m mailStack) sentAttempts(t *testing.T) (total, retried int) {
 	return total, retried
 }
 
+// queuedAttempts sums the attempts of the messages still queued.
+func (m mailStack) queuedAttempts(t *testing.T) int {
+	t.Helper()
+	var l struct {
+		Items []mail.Delivery `json:"items"`
+	}
+	m.c.must(t, "GET", "/api/v1/outbox?limit=1000&status=queued", m.coord, nil, 200, &l)
+	n := 0
+	for _, d := range l.Items {
+		n += d.Attempts
+	}
+	return n
+}
+
+// noneFailed checks that no message is failed and returns how many are
+// (0 unless the check failed) and the attempts of the delivered ones.
+func (m mailStack) noneFailed(t *testing.T) (failed, attempts int) {
+	t.Helper()
+	if failed = m.c.outboxTotal(t, m.coord, "failed"); failed != 0 {
+		t.Errorf("%d messages failed", failed)
+	}
+	attempts, _ = m.sentAttempts(t)
+	return failed, attempts
+}
+
 func checkTally(t *testing.T, x tally, want int) {
 	t.Helper()
 	if x.lost != 0 || x.duplicated != 0 || x.unexpected != 0 || x.delivered != want {
@@ -99,20 +119,14 @@ func smtpDown(t *testing.T) row {
 	m := startMail(t, srv)
 	p := m.sameInvitees(t, 10, 50)
 	m.invite(t, p)
-	// The outage lasts 3 s after the fan-out: a few probes with a growing
-	// pause between them (100 ms doubling to 1 s), as a minute is with the
-	// defaults (probes after 10, 20 and 40 s).
+	// The outage lasts until the worker has made ten attempts, probes with
+	// a growing pause between them (100 ms doubling to 1 s) as a minute does
+	// with the defaults (probes after 10, 20 and 40 s): a count, not a time,
+	// so that a loaded machine sees the same outage.
 	outage := time.Now()
-	time.Sleep(3 * time.Second)
+	waitFor(t, 60*time.Second, "ten attempts during the outage", func() bool { return m.queuedAttempts(t) >= 10 })
 	queued, failedDuring := m.c.outboxTotal(t, m.coord, "queued"), m.c.outboxTotal(t, m.coord, "failed")
-	attemptsDuring := 0
-	var l struct {
-		Items []mail.Delivery `json:"items"`
-	}
-	m.c.must(t, "GET", "/api/v1/outbox?limit=1000&status=queued", m.coord, nil, 200, &l)
-	for _, d := range l.Items {
-		attemptsDuring += d.Attempts
-	}
+	attemptsDuring := m.queuedAttempts(t)
 	if queued != 500 || failedDuring != 0 || len(srv.Messages()) != 0 {
 		t.Errorf("during the outage: %d queued, %d failed, %d received; want 500, 0, 0", queued, failedDuring, len(srv.Messages()))
 	}
@@ -120,11 +134,7 @@ func smtpDown(t *testing.T) row {
 	back := time.Now()
 	x := m.waitDelivered(t, p, 500)
 	checkTally(t, x, 500)
-	failed := m.c.outboxTotal(t, m.coord, "failed")
-	if failed != 0 {
-		t.Errorf("%d messages failed after the outage", failed)
-	}
-	total, _ := m.sentAttempts(t)
+	failed, total := m.noneFailed(t)
 	return row{Case: "SMTP down during 500 invitations", Expected: 500, Lost: x.lost, Duplicated: x.duplicated, Failed: failed,
 		Note: fmt.Sprintf("down %.1f s; %d attempts while down (probes, one message at a time); %d attempts in all; all delivered %.1f s after it came back",
 			back.Sub(outage).Seconds(), attemptsDuring, total, time.Since(back).Seconds())}
@@ -155,11 +165,7 @@ func slowSMTP(t *testing.T) row {
 	if n := srv.OverlapCount(); n != 0 {
 		t.Errorf("%d messages were in DATA twice at once", n)
 	}
-	failed := m.c.outboxTotal(t, m.coord, "failed")
-	if failed != 0 {
-		t.Errorf("%d failed", failed)
-	}
-	total, _ := m.sentAttempts(t)
+	failed, total := m.noneFailed(t)
 	return row{Case: "slow SMTP (170 ms a message), two workers", Expected: 100, Lost: x.lost, Duplicated: x.duplicated, Failed: failed,
 		Note: fmt.Sprintf("%d attempts; %d sessions of the server received a message twice at once; delivered in %.1f s",
 			total, srv.OverlapCount(), took.Seconds())}
@@ -368,19 +374,13 @@ func (m mailStack) addPoisoned(t *testing.T, like person) person {
 	}
 	// The registry trusts its copy a moment before it reads the version
 	// again: wait until the service knows the person.
-	for deadline := time.Now().Add(10 * time.Second); ; {
+	waitFor(t, 10*time.Second, "the registry sees the collaborator written to the store", func() bool {
 		status, _, err := m.c.do("GET", "/api/v1/collaborators/poisoned-collaborator", m.coord, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if status == 200 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the registry never saw the collaborator written to the store (last answer %d)", status)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return status == 200
+	})
 	return person{ID: "poisoned-collaborator", Email: poisonEmail}
 }
 

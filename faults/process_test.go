@@ -2,11 +2,9 @@ package faults
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -20,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/content"
+	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
 	"github.com/ctvacademy/academy/modules/platform/store"
@@ -32,27 +31,15 @@ import (
 type proc struct {
 	t      *testing.T
 	cmd    *exec.Cmd
-	logs   *syncBuffer
+	logs   string // the file of its output
 	exited chan struct{}
 	c      client
 }
 
-// syncBuffer is a buffer safe to read while the child writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// log is what the child has written so far.
+func (p *proc) log() string {
+	b, _ := os.ReadFile(p.logs)
+	return string(b)
 }
 
 // freeAddr is a loopback address nobody listens on now.
@@ -72,8 +59,13 @@ func startProc(t *testing.T, dir, addr, smtpURL string) *proc {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"=1", "ACADEMY_HTTP_ADDR="+addr, "ACADEMY_DATA_DIR="+dir, "ACADEMY_SMTP_URL="+smtpURL)
-	p := &proc{t: t, cmd: cmd, logs: &syncBuffer{}, exited: make(chan struct{}), c: newClient("http://" + addr)}
-	cmd.Stdout, cmd.Stderr = p.logs, p.logs
+	logs, err := os.CreateTemp(t.TempDir(), "child-*.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logs.Close()
+	p := &proc{t: t, cmd: cmd, logs: logs.Name(), exited: make(chan struct{}), c: newClient("http://" + addr)}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -90,9 +82,9 @@ func startProc(t *testing.T, dir, addr, smtpURL string) *proc {
 		}
 		if t.Failed() {
 			if d := os.Getenv("FAULTS_LOG_DIR"); d != "" {
-				_ = os.WriteFile(fmt.Sprintf("%s/%s-%d.log", d, strings.ReplaceAll(t.Name(), "/", "_"), cmd.Process.Pid), []byte(p.logs.String()), 0o644)
+				_ = os.WriteFile(fmt.Sprintf("%s/%s-%d.log", d, strings.ReplaceAll(t.Name(), "/", "_"), cmd.Process.Pid), []byte(p.log()), 0o644)
 			}
-			t.Logf("child log (last 4 KB):\n%s", tail(p.logs.String(), 4096))
+			t.Logf("child log (last 4 KB):\n%s", tail(p.log(), 4096))
 		}
 	})
 	deadline := time.Now().Add(90 * time.Second)
@@ -102,11 +94,11 @@ func startProc(t *testing.T, dir, addr, smtpURL string) *proc {
 		}
 		select {
 		case <-p.exited:
-			t.Fatalf("the service exited before it was ready (%v):\n%s", cmd.ProcessState, tail(p.logs.String(), 4096))
+			t.Fatalf("the service exited before it was ready (%v):\n%s", cmd.ProcessState, tail(p.log(), 4096))
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the service was not ready within 90 s:\n%s", tail(p.logs.String(), 4096))
+			t.Fatalf("the service was not ready within 90 s:\n%s", tail(p.log(), 4096))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -154,7 +146,7 @@ type logLine struct {
 // lines parses the child's log (lines that are not JSON are skipped).
 func (p *proc) lines() []logLine {
 	var out []logLine
-	sc := bufio.NewScanner(strings.NewReader(p.logs.String()))
+	sc := bufio.NewScanner(strings.NewReader(p.log()))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		var l logLine
@@ -163,6 +155,46 @@ func (p *proc) lines() []logLine {
 		}
 	}
 	return out
+}
+
+// fanOut is a service in a child process that mails to an SMTP server,
+// with sessions to invite the first 50 collaborators to.
+type fanOut struct {
+	p         *proc
+	dir, addr string
+	coord     string // the coordinator's token
+	people    []person
+	pl        plan
+}
+
+// startFanOut starts the service on a data directory of its own and
+// schedules n sessions, each to invite the same 50 collaborators.
+func startFanOut(t *testing.T, srv *mailtest.Server, n int) fanOut {
+	t.Helper()
+	f := fanOut{dir: t.TempDir(), addr: freeAddr(t)}
+	f.p = startProc(t, f.dir, f.addr, srv.URL())
+	f.coord = f.p.c.login(t, apptest.Coordinator)
+	f.people = f.p.c.people(t, f.coord)
+	f.pl = f.p.c.planSame(t, f.coord, f.people, n, 50)
+	return f
+}
+
+// restart starts the service again on the same data, repeats the
+// invitation requests that were not acknowledged (they are idempotent) and
+// waits until every invitation is delivered and the outbox is drained.
+func (f fanOut) restart(t *testing.T, srv *mailtest.Server, acked []bool) *proc {
+	t.Helper()
+	p := startProc(t, f.dir, f.addr, srv.URL())
+	for i, id := range f.pl.sessions {
+		if !acked[i] {
+			p.c.must(t, "POST", "/api/v1/sessions/"+id+"/invitations", f.coord, f.pl.body(i), 200, nil)
+		}
+	}
+	waitFor(t, 90*time.Second, "every invitation delivered after the restart", func() bool {
+		return count(srv, f.pl.ids).delivered == len(f.pl.ids)
+	})
+	p.c.waitDrained(t, f.coord, 20*time.Second)
+	return p
 }
 
 // The service is killed (SIGKILL) while it delivers 500 invitations and
@@ -174,16 +206,8 @@ func (p *proc) lines() []logLine {
 // with the same Message-ID: counted as duplicates.
 func sigkillMidSend(t *testing.T) row {
 	srv := mailtest.New(t)
-	dir, addr := t.TempDir(), freeAddr(t)
-	p := startProc(t, dir, addr, srv.URL())
-	c := p.c
-	coord := c.login(t, coordinator)
-	people := c.people(t, coord)
-	inv := make([][]person, 10)
-	for i := range inv {
-		inv[i] = people[:50]
-	}
-	pl := newPlan(c.createSessions(t, coord, 10), inv)
+	f := startFanOut(t, srv, 10)
+	p, c, coord, pl := f.p, f.p.c, f.coord, f.pl
 	acked := make([]bool, len(pl.sessions))
 	done := make(chan struct{})
 	go func() {
@@ -210,17 +234,7 @@ func sigkillMidSend(t *testing.T) row {
 			}
 		}
 	}
-	p2 := startProc(t, dir, addr, srv.URL())
-	for i, id := range pl.sessions {
-		if !acked[i] {
-			p2.c.must(t, "POST", "/api/v1/sessions/"+id+"/invitations", coord, pl.body(i), 200, nil)
-		}
-	}
-	waitFor(t, 90*time.Second, "every invitation delivered after the restart", func() bool {
-		return count(srv, pl.ids).delivered == len(pl.ids)
-	})
-	c2 := p2.c
-	c2.waitDrained(t, coord, 20*time.Second)
+	c2 := f.restart(t, srv, acked).c
 	all, ofAcked := count(srv, pl.ids), count(srv, ackedIDs)
 	failed := c2.outboxTotal(t, coord, "failed")
 	if ofAcked.lost != 0 || all.lost != 0 || all.unexpected != 0 || failed != 0 {
@@ -251,17 +265,9 @@ type outcome struct {
 func sigtermUnderLoad(t *testing.T) row {
 	srv := mailtest.New(t)
 	srv.SetDelay(0, 20*time.Millisecond)
-	dir, addr := t.TempDir(), freeAddr(t)
-	p := startProc(t, dir, addr, srv.URL())
-	c := p.c
-	coord := c.login(t, coordinator)
-	people := c.people(t, coord)
-	inv := make([][]person, 4)
-	for i := range inv {
-		inv[i] = people[:50]
-	}
-	pl := newPlan(c.createSessions(t, coord, 4), inv)
-	takers := startAttempts(t, c, people, 12)
+	f := startFanOut(t, srv, 4)
+	p, c, coord, pl := f.p, f.p.c, f.coord, f.pl
+	takers := startAttempts(t, c, f.people, 12)
 
 	var (
 		mu       sync.Mutex
@@ -363,20 +369,11 @@ func sigtermUnderLoad(t *testing.T) row {
 		t.Error("no request was in flight at the signal: the case proved nothing")
 	}
 	// Leases in the store after the exit.
-	sending, jobLeases := leasesLeft(t, dir)
+	sending, jobLeases := leasesLeft(t, f.dir)
 	if sending != 0 || jobLeases != 0 {
 		t.Errorf("after the exit %d messages are still leased (sending) and %d job leases held", sending, jobLeases)
 	}
-	p2 := startProc(t, dir, addr, srv.URL())
-	for i, id := range pl.sessions {
-		if !acked[i] {
-			p2.c.must(t, "POST", "/api/v1/sessions/"+id+"/invitations", coord, pl.body(i), 200, nil)
-		}
-	}
-	waitFor(t, 90*time.Second, "every invitation delivered after the restart", func() bool {
-		return count(srv, pl.ids).delivered == len(pl.ids)
-	})
-	p2.c.waitDrained(t, coord, 20*time.Second)
+	p2 := f.restart(t, srv, acked)
 	x := count(srv, pl.ids)
 	failed := p2.c.outboxTotal(t, coord, "failed")
 	if x.lost != 0 || x.duplicated != 0 || failed != 0 {
@@ -392,7 +389,7 @@ func sigtermUnderLoad(t *testing.T) row {
 func leasesLeft(t *testing.T, dir string) (sending, jobs int64) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{Database: "academy", DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st, err := store.Open(ctx, store.Config{Database: "academy", DataDir: dir, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -479,7 +476,7 @@ func quizRestart(t *testing.T) row {
 	dir, addr := t.TempDir(), freeAddr(t)
 	p := startProc(t, dir, addr, "")
 	c := p.c
-	coord := c.login(t, coordinator)
+	coord := c.login(t, apptest.Coordinator)
 	takers := startAttempts(t, c, c.people(t, coord), 50)
 	acked := make([]int, len(takers))   // answers in the last acknowledged autosave
 	pending := make([]int, len(takers)) // answers of the autosave in flight, if any
