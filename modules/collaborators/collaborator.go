@@ -22,8 +22,8 @@ import (
 
 // Area is a district-level unit of the network.
 type Area struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
+	Code string `json:"code" bson:"_id"`
+	Name string `json:"name" bson:"name"`
 }
 
 // Contract statuses.
@@ -42,27 +42,27 @@ var Roles = []string{authz.RoleTeamLeader, authz.RoleCTV}
 
 // Contract is a collaborator's contract with the Center.
 type Contract struct {
-	Number           string `json:"number" api:"required"`
-	StartsOn         string `json:"starts_on" api:"required,format=date"` // YYYY-MM-DD
-	EndsOn           string `json:"ends_on" api:"required,format=date"`   // YYYY-MM-DD
-	Status           string `json:"status" api:"required,enum=contract_status"`
-	QuarterlyStipend int64  `json:"quarterly_stipend"` // VND
+	Number           string `json:"number" bson:"number" api:"required"`
+	StartsOn         string `json:"starts_on" bson:"starts_on" api:"required,format=date"` // YYYY-MM-DD
+	EndsOn           string `json:"ends_on" bson:"ends_on" api:"required,format=date"`     // YYYY-MM-DD
+	Status           string `json:"status" bson:"status" api:"required,enum=contract_status"`
+	QuarterlyStipend int64  `json:"quarterly_stipend" bson:"quarterly_stipend"` // VND
 }
 
 // Collaborator is a team leader or CTV of the network.
 type Collaborator struct {
-	ID       string   `json:"id"`
-	Code     string   `json:"code"`
-	FullName string   `json:"full_name"`
-	Email    string   `json:"email"`
-	Phone    string   `json:"phone"`
-	Role     string   `json:"role" api:"enum=collaborator_role"`
-	AreaCode string   `json:"area_code"`
-	Commune  string   `json:"commune"`
-	Position string   `json:"position"`
-	Contract Contract `json:"contract"`
+	ID       string   `json:"id" bson:"_id"`
+	Code     string   `json:"code" bson:"code"`
+	FullName string   `json:"full_name" bson:"full_name"`
+	Email    string   `json:"email" bson:"email"`
+	Phone    string   `json:"phone" bson:"phone"`
+	Role     string   `json:"role" bson:"role" api:"enum=collaborator_role"`
+	AreaCode string   `json:"area_code" bson:"area_code"`
+	Commune  string   `json:"commune" bson:"commune"`
+	Position string   `json:"position" bson:"position"`
+	Contract Contract `json:"contract" bson:"contract"`
 	// Archived records leave lists but stay for what points at them.
-	Archived bool `json:"archived"`
+	Archived bool `json:"archived" bson:"archived"`
 }
 
 // Input is a new collaborator (POST and each import row).

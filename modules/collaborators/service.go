@@ -13,6 +13,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
 )
 
 // RegistryStore is what the service needs from its store.
@@ -20,10 +21,9 @@ type RegistryStore interface {
 	Areas(ctx context.Context) ([]Area, error)
 	PutAreas(ctx context.Context, areas []Area) error
 	All(ctx context.Context) ([]Collaborator, error)
-	Get(ctx context.Context, id string) (Collaborator, int64, error)
 	Insert(ctx context.Context, cs []Collaborator, importID string, now time.Time) error
 	DeleteImport(ctx context.Context, importID string) error
-	Replace(ctx context.Context, c Collaborator, rev int64, now time.Time) error
+	Update(ctx context.Context, id string, now time.Time, change func(*Collaborator) error) (Collaborator, error)
 	Version(ctx context.Context) (int64, error)
 	Bump(ctx context.Context) error
 }
@@ -184,6 +184,22 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Collab
 	return snap.get(scope, id)
 }
 
+// taken is the conflict of next, the new state of the record id, with
+// another record's code or email (nil when none).
+func (snap *snapshot) taken(id string, next Collaborator) error {
+	for _, other := range snap.list {
+		if other.ID == id || (other.Email != next.Email && other.Code != next.Code) {
+			continue
+		}
+		field := "email"
+		if other.Code == next.Code {
+			field = "code"
+		}
+		return conflictOn(field)
+	}
+	return nil
+}
+
 // get returns one collaborator inside scope; errs.NotFound also hides
 // records outside it.
 func (snap *snapshot) get(scope authz.Scope, id string) (Collaborator, error) {
@@ -319,49 +335,28 @@ func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool,
 		return Collaborator{}, err
 	}
 	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }
-	for attempt := 0; attempt < 3; attempt++ {
-		cur, rev, err := s.d.Store.Get(ctx, id)
+	var changes map[string]any
+	next, err := s.d.Store.Update(ctx, id, s.d.Clock.Now(), func(cur *Collaborator) error {
+		next, ch, err := Apply(*cur, p, canManage, areaExists)
 		if err != nil {
-			return Collaborator{}, err
+			return err
 		}
-		next, changes, err := Apply(cur, p, canManage, areaExists)
-		if err != nil {
-			return Collaborator{}, err
+		if changes = ch; len(ch) == 0 {
+			return store.ErrUnchanged
 		}
-		if len(changes) == 0 {
-			return cur, nil
+		if err := snap.taken(id, next); err != nil {
+			return err
 		}
-		for _, other := range snap.list {
-			if other.ID == id {
-				continue
-			}
-			if other.Email == next.Email || other.Code == next.Code {
-				field := "email"
-				if other.Code == next.Code {
-					field = "code"
-				}
-				return Collaborator{}, &errs.Error{Kind: errs.Conflict, Message: "a collaborator with this " + field + " already exists",
-					Fields: []errs.FieldError{{Field: field, Message: "is already registered"}}}
-			}
-		}
-		err = s.d.Store.Replace(ctx, next, rev, s.d.Clock.Now())
-		if errs.Is(err, errs.Conflict) && !hasFields(err) {
-			continue // someone else changed it first: apply the patch to the new state
-		}
-		if err != nil {
-			return Collaborator{}, err
-		}
-		if err := s.changed(ctx); err != nil {
-			return Collaborator{}, err
-		}
-		return next, s.d.Audit.Record(ctx, "collaborator.update", "collaborator", id, changes)
+		*cur = next
+		return nil
+	})
+	if err != nil || len(changes) == 0 {
+		return next, err
 	}
-	return Collaborator{}, errs.E(errs.Conflict, "the record is being changed by someone else; try again")
-}
-
-func hasFields(err error) bool {
-	e, ok := err.(*errs.Error)
-	return ok && len(e.Fields) > 0
+	if err := s.changed(ctx); err != nil {
+		return Collaborator{}, err
+	}
+	return next, s.d.Audit.Record(ctx, "collaborator.update", "collaborator", id, changes)
 }
 
 func newID() string {
