@@ -2,6 +2,7 @@ package scheduling
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Collections owned by this module.
@@ -29,13 +29,19 @@ const (
 // history (1,500 sessions of the benchmark fixture: 34 MB, 4–7 s a query).
 const ArchiveAfter = 30 * 24 * time.Hour
 
-// Store is the scheduling store on MongoDB.
+// Store is the scheduling store: live sessions, archived ones and the
+// RSVP tokens.
 type Store struct {
-	db *mongo.Database
+	live, archive *store.Coll[sessionDoc]
+	tokens        *store.Coll[Token]
 }
 
 // NewStore returns the store on db.
-func NewStore(db *mongo.Database) *Store { return &Store{db: db} }
+func NewStore(db *mongo.Database) *Store {
+	return &Store{live: store.NewColl[sessionDoc](db, sessionsColl, "session"),
+		archive: store.NewColl[sessionDoc](db, archiveColl, "session"),
+		tokens:  store.NewColl[Token](db, tokensColl, "invitation")}
+}
 
 // Indexes are the indexes this module needs.
 func Indexes() []store.Index {
@@ -83,11 +89,12 @@ type sessionDoc struct {
 	Sequence     int       `bson:"sequence"`
 	Rescheduled  int       `bson:"rescheduled,omitempty"`
 	// Inv and Att hold the invitations and attendance marks, one string
-	// each (invitationString, markString): the embedded store decodes a
-	// document value by value, and a session of 250 invitees written as
-	// sub-documents of six fields took 12 ms to read and 20 ms to write on
-	// every RSVP answer. Sessions written before keep Invitations and
-	// Attendance, read as before.
+	// each (invitationString, markString), in the form Enc names: the
+	// embedded store decodes a document value by value, so a session's
+	// many invitees cost one value each instead of six (docs/STORE.md).
+	// Sessions written before keep Invitations and Attendance, read as
+	// before and rewritten compactly by their next update.
+	Enc          int             `bson:"enc"` // 0 (written before it was recorded) or compactV1
 	Inv          []string        `bson:"inv"`
 	Att          []string        `bson:"att"`
 	Invitations  []invitationDoc `bson:"invitations,omitempty"`
@@ -101,7 +108,7 @@ func toDoc(s Session) sessionDoc {
 	d := sessionDoc{ID: s.ID, SeriesID: s.SeriesID, CourseCode: s.CourseCode, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
 		Location: s.Location, AreaCode: s.AreaCode, Capacity: s.Capacity, Trainer: s.Trainer, Status: s.Status,
 		Recurrence: s.Recurrence, CancelReason: s.CancelReason, Sequence: s.Sequence, Rescheduled: s.Rescheduled, CheckinKey: s.CheckinKey,
-		ReminderSent: s.ReminderSent, Rev: s.Rev, Inv: make([]string, 0, len(s.Invitations)), Att: make([]string, 0, len(s.Attendance))}
+		ReminderSent: s.ReminderSent, Rev: s.Rev, Enc: compactV1, Inv: make([]string, 0, len(s.Invitations)), Att: make([]string, 0, len(s.Attendance))}
 	for _, i := range s.Invitations {
 		d.Inv = append(d.Inv, invitationString(i))
 	}
@@ -132,6 +139,10 @@ func (d sessionDoc) toSession() Session {
 	}
 	return s
 }
+
+// compactV1 is the form of Inv and Att that invitationString and
+// markString write. A later form gets the next number and a reader for it.
+const compactV1 = 1
 
 // invitationString is "<collaborator>|<response>|<invited>|<responded>|
 // <waitlisted>|<notified>[|w][|<failure>]", times in Unix milliseconds
@@ -193,122 +204,76 @@ func fromMillis(s string) time.Time {
 
 // Insert stores new sessions.
 func (s *Store) Insert(ctx context.Context, ss []Session) error {
-	return s.insert(ctx, sessionsColl, ss)
+	return insert(ctx, s.live, ss)
 }
 
 // InsertArchived stores sessions straight into the archive (history).
 func (s *Store) InsertArchived(ctx context.Context, ss []Session) error {
-	return s.insert(ctx, archiveColl, ss)
+	return insert(ctx, s.archive, ss)
 }
 
-func (s *Store) insert(ctx context.Context, coll string, ss []Session) error {
-	if len(ss) == 0 {
-		return nil
-	}
-	docs := make([]any, len(ss))
+func insert(ctx context.Context, c *store.Coll[sessionDoc], ss []Session) error {
+	docs := make([]sessionDoc, len(ss))
 	for i, x := range ss {
 		docs[i] = toDoc(x)
 	}
-	_, err := s.db.Collection(coll).InsertMany(ctx, docs)
+	dup, err := c.InsertMany(ctx, docs)
+	if err == nil && len(dup) > 0 {
+		err = fmt.Errorf("%w: %d of %d sessions", store.ErrDuplicate, len(dup), len(ss))
+	}
 	return err
 }
 
 // Get returns a session, live or archived. Errors: errs.NotFound.
 func (s *Store) Get(ctx context.Context, id string) (Session, error) {
-	x, _, err := s.get(ctx, id)
-	return x, err
-}
-
-// get returns a session and the collection that holds it.
-func (s *Store) get(ctx context.Context, id string) (Session, string, error) {
-	for _, coll := range []string{sessionsColl, archiveColl} {
-		var d sessionDoc
-		err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-		if store.IsNotFound(err) {
+	for _, c := range []*store.Coll[sessionDoc]{s.live, s.archive} {
+		d, err := c.Get(ctx, id)
+		if errs.KindOf(err) == errs.NotFound {
 			continue
 		}
-		if err != nil {
-			return Session{}, "", err
-		}
-		return d.toSession(), coll, nil
+		return d.toSession(), err
 	}
-	return Session{}, "", errs.E(errs.NotFound, "no such session")
+	return Session{}, errs.E(errs.NotFound, "no such session")
 }
 
-// lock takes this process's turn at writing one session, live or
-// archived.
-func (s *Store) lock(id string) func() { return store.Lock(sessionsColl, id) }
-
 // Update applies fn to the current session, live or archived, and writes
-// the result when nobody changed it meanwhile, retrying on a race. The
-// rules live in fn; the atomicity here. The updates of one session by this
-// process take turns (a lock per session): concurrent answers to one
-// session otherwise each read the whole document and all but one lost the
-// race and read it again (the fan-out benchmark: RSVP p99 21 s and "the
-// session is busy" after 100 tries, with 4 clients on a session of 250).
-// On MongoDB, where other processes write too, the write is a
-// compare-and-set on rev; on the embedded store this process is the only
-// writer, the lock is enough, and the write is a replace by `_id` alone.
+// the result (store.Coll.Update: the rules live in fn, the atomicity
+// there). A session the archive job moves meanwhile is found in the
+// archive on the second look.
 func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) (Session, error) {
-	defer s.lock(id)()
-	for attempt := 0; attempt < 100; attempt++ {
-		cur, coll, err := s.get(ctx, id)
-		if err != nil {
-			return Session{}, err
+	apply := func(d *sessionDoc) error {
+		x := d.toSession()
+		if err := fn(&x); err != nil {
+			return err
 		}
-		next := cur
-		next.Invitations = append([]Invitation(nil), cur.Invitations...)
-		next.Attendance = append([]Mark(nil), cur.Attendance...)
-		if err := fn(&next); err != nil {
-			return Session{}, err
-		}
-		next.Rev = cur.Rev + 1
-		var ok bool
-		if store.Exclusive(s.db) {
-			res, err := s.db.Collection(coll).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, toDoc(next))
-			if err != nil {
-				return Session{}, err
-			}
-			ok = res.MatchedCount == 1
-		} else if ok, err = store.ReplaceIfRev(ctx, s.db.Collection(coll), id, cur.Rev, toDoc(next)); err != nil {
-			return Session{}, err
-		}
-		if ok {
-			return next, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return Session{}, err
-		}
+		*d = toDoc(x)
+		return nil
 	}
-	return Session{}, errs.E(errs.Conflict, "the session is busy; try again")
+	d, err := s.live.Update(ctx, id, apply)
+	if errs.KindOf(err) == errs.NotFound {
+		d, err = s.archive.Update(ctx, id, apply)
+	}
+	if err != nil {
+		return Session{}, err
+	}
+	return d.toSession(), nil
 }
 
 // Archive moves a live session to the archive: a copy there first (which
 // replaces one an interrupted move left), then the live document goes,
 // only if unchanged meanwhile. It reports whether the session moved.
 func (s *Store) Archive(ctx context.Context, id string) (bool, error) {
-	defer s.lock(id)()
-	var d sessionDoc
-	err := s.db.Collection(sessionsColl).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if store.IsNotFound(err) {
+	d, err := s.live.Get(ctx, id)
+	if errs.KindOf(err) == errs.NotFound {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	if _, err := s.db.Collection(archiveColl).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, d,
-		options.Replace().SetUpsert(true)); err != nil {
+	if err := s.archive.Put(ctx, id, d); err != nil {
 		return false, err
 	}
-	filter := bson.D{{Key: "_id", Value: id}}
-	if !store.Exclusive(s.db) {
-		filter = append(filter, bson.E{Key: "rev", Value: d.Rev})
-	}
-	res, err := s.db.Collection(sessionsColl).DeleteOne(ctx, filter)
-	if err != nil {
-		return false, err
-	}
-	return res.DeletedCount == 1, nil
+	return s.live.DeleteUnchanged(ctx, id, d)
 }
 
 // Query selects sessions.
@@ -320,15 +285,24 @@ type Query struct {
 
 // Find lists live sessions by start time.
 func (s *Store) Find(ctx context.Context, q Query) ([]Session, error) {
-	return s.find(ctx, sessionsColl, q)
+	return s.find(ctx, s.live, q)
 }
 
 // FindArchived lists archived sessions by start time.
 func (s *Store) FindArchived(ctx context.Context, q Query) ([]Session, error) {
-	return s.find(ctx, archiveColl, q)
+	return s.find(ctx, s.archive, q)
 }
 
-func (s *Store) find(ctx context.Context, coll string, q Query) ([]Session, error) {
+func (s *Store) find(ctx context.Context, c *store.Coll[sessionDoc], q Query) ([]Session, error) {
+	out := []Session{}
+	err := c.Each(ctx, q.filter(), store.Find{Sort: bson.D{{Key: "starts_at", Value: 1}}}, func(d sessionDoc) error {
+		out = append(out, d.toSession())
+		return nil
+	})
+	return out, err
+}
+
+func (q Query) filter() bson.D {
 	f := bson.D{}
 	if !q.From.IsZero() || !q.To.IsZero() {
 		r := bson.D{}
@@ -346,19 +320,7 @@ func (s *Store) find(ctx context.Context, coll string, q Query) ([]Session, erro
 	if q.SeriesID != "" {
 		f = append(f, bson.E{Key: "series_id", Value: q.SeriesID})
 	}
-	cur, err := s.db.Collection(coll).Find(ctx, f, options.Find().SetSort(bson.D{{Key: "starts_at", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	var docs []sessionDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := make([]Session, len(docs))
-	for i, d := range docs {
-		out[i] = d.toSession()
-	}
-	return out, nil
+	return f
 }
 
 // Token is an RSVP token's record, keyed by the token's hash.
@@ -371,23 +333,11 @@ type Token struct {
 
 // PutTokens stores RSVP tokens; ones already there are kept.
 func (s *Store) PutTokens(ctx context.Context, ts []Token) error {
-	if len(ts) == 0 {
-		return nil
-	}
-	docs := make([]any, len(ts))
-	for i, t := range ts {
-		docs[i] = t
-	}
-	_, err := store.InsertAll(ctx, s.db.Collection(tokensColl), docs) // duplicates: kept
+	_, err := s.tokens.InsertMany(ctx, ts) // duplicates: kept
 	return err
 }
 
 // Token finds an RSVP token by its hash. Errors: errs.NotFound.
 func (s *Store) Token(ctx context.Context, hash string) (Token, error) {
-	var t Token
-	err := s.db.Collection(tokensColl).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&t)
-	if store.IsNotFound(err) {
-		return Token{}, errs.E(errs.NotFound, "no such invitation")
-	}
-	return t, err
+	return s.tokens.Get(ctx, hash)
 }

@@ -5,16 +5,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Sessions stored with invitations and marks as sub-documents (before the
 // compact form) read the same, and an update rewrites them compactly.
 func TestSessionsInTheEarlierFormatReadAndUpdate(t *testing.T) {
 	t.Parallel()
+	storetest.EachMode(t, testEarlierFormat)
+}
+
+func testEarlierFormat(t *testing.T, db *mongo.Database) {
 	ctx := context.Background()
-	db := storetest.New(t)
 	at := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
 	old := bson.D{
 		{Key: "_id", Value: "s1"}, {Key: "title", Value: "Tập huấn"}, {Key: "starts_at", Value: at}, {Key: "ends_at", Value: at.Add(2 * time.Hour)},
@@ -62,7 +67,43 @@ func TestSessionsInTheEarlierFormatReadAndUpdate(t *testing.T) {
 	if _, ok := raw["invitations"]; ok {
 		t.Error("the update kept the sub-documents")
 	}
-	if inv, ok := raw["inv"].(bson.A); !ok || len(inv) != 2 {
-		t.Errorf("compact invitations: %v", raw["inv"])
+	if inv, ok := raw["inv"].(bson.A); !ok || len(inv) != 2 || raw["enc"] != int32(compactV1) {
+		t.Errorf("compact invitations: %v (form %v)", raw["inv"], raw["enc"])
 	}
+}
+
+// A session moved to the archive leaves the live collection; Get and
+// Update (a late mark) find it there, and a second move finds nothing.
+func TestArchiveMovesAnUnchangedSession(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		st := NewStore(db)
+		at := time.Date(2026, 1, 5, 1, 0, 0, 0, time.UTC)
+		x := Session{ID: "s1", Title: "Tập huấn", StartsAt: at, EndsAt: at.Add(time.Hour), Status: StatusScheduled}
+		if err := st.Insert(ctx, []Session{x}); err != nil {
+			t.Fatal(err)
+		}
+		moved, err := st.Archive(ctx, "s1")
+		if err != nil || !moved {
+			t.Fatalf("archive: moved %v, %v", moved, err)
+		}
+		if live, _ := st.Find(ctx, Query{}); len(live) != 0 {
+			t.Errorf("still live: %+v", live)
+		}
+		late := Mark{CollaboratorID: "c1", Status: AttendPresent, MarkedAt: at.Add(time.Minute), MarkedBy: "u1"}
+		if _, err := st.Update(ctx, "s1", func(x *Session) error { x.Attendance = append(x.Attendance, late); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Get(ctx, "s1")
+		if err != nil || len(got.Attendance) != 1 || got.Attendance[0] != late {
+			t.Errorf("archived session after a late mark: %+v, %v", got.Attendance, err)
+		}
+		if moved, err := st.Archive(ctx, "s1"); moved || err != nil {
+			t.Errorf("archive of an archived session: %v, %v", moved, err)
+		}
+		if _, err := st.Get(ctx, "nope"); errs.KindOf(err) != errs.NotFound {
+			t.Errorf("missing session: %v", err)
+		}
+	})
 }
