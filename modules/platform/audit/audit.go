@@ -13,7 +13,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 const coll = "audit"
@@ -33,12 +32,14 @@ type Entry struct {
 
 // Log appends audit entries.
 type Log struct {
-	db  *mongo.Database
-	now func() time.Time
+	entries *store.Coll[Entry]
+	now     func() time.Time
 }
 
 // New returns the audit log on db.
-func New(db *mongo.Database, now func() time.Time) *Log { return &Log{db: db, now: now} }
+func New(db *mongo.Database, now func() time.Time) *Log {
+	return &Log{entries: store.NewColl[Entry](db, coll, "audit entry"), now: now}
+}
 
 // Indexes are the audit log's indexes (for reading it off the hot path).
 func Indexes() []store.Index {
@@ -54,21 +55,14 @@ func (l *Log) Record(ctx context.Context, action, entity, entityID string, chang
 	}
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
-	_, err := l.db.Collection(coll).InsertOne(ctx, Entry{
+	return l.entries.Insert(ctx, Entry{
 		ID: hex.EncodeToString(b), At: l.now(), ActorID: actor, ActorRole: p.Role, Action: action,
 		Entity: entity, EntityID: entityID, RequestID: authz.RequestIDFrom(ctx), Changes: changes,
 	})
-	return err
 }
 
 // For lists the entries about one entity, oldest first.
 func (l *Log) For(ctx context.Context, entity, entityID string) ([]Entry, error) {
-	cur, err := l.db.Collection(coll).Find(ctx, bson.D{{Key: "entity", Value: entity}, {Key: "entity_id", Value: entityID}},
-		options.Find().SetSort(bson.D{{Key: "at", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	var out []Entry
-	err = cur.All(ctx, &out)
-	return out, err
+	return l.entries.List(ctx, bson.D{{Key: "entity", Value: entity}, {Key: "entity_id", Value: entityID}},
+		store.Find{Sort: bson.D{{Key: "at", Value: 1}}})
 }
