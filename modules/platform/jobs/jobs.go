@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/loop"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -72,8 +73,7 @@ type Runner struct {
 
 	mu      sync.Mutex
 	jobs    []*job
-	stop    chan struct{} // closed by Stop; nil when not started
-	done    chan struct{} // closed when the loop has returned
+	loop    *loop.Loop
 	running sync.WaitGroup
 }
 
@@ -108,10 +108,15 @@ func New(db *mongo.Database, clk clock.Clock, opts Options) *Runner {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &Runner{
+	r := &Runner{
 		coll: db.Collection(Collection), clock: clk, owner: opts.Owner, lease: opts.Lease, tick: opts.Tick,
 		log: opts.Logger.With("component", "jobs"),
 	}
+	// Not waiting for the jobs it started lets a long job run while others
+	// stay on time.
+	r.loop = loop.New(func(ctx context.Context, _ <-chan struct{}) { r.dispatch(ctx) },
+		loop.Options{Every: r.tick, Logger: r.log})
+	return r
 }
 
 // Indexes are the jobs collection's indexes: none beyond _id, since every
@@ -148,43 +153,12 @@ func (r *Runner) RunDue(ctx context.Context) error {
 
 // Start runs due jobs every tick, and once at once, until ctx ends or Stop
 // is called. Calling Start on a started runner does nothing.
-func (r *Runner) Start(ctx context.Context) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.stop != nil {
-		return
-	}
-	stop, done := make(chan struct{}), make(chan struct{})
-	r.stop, r.done = stop, done
-	go func() {
-		defer close(done)
-		t := time.NewTicker(r.tick)
-		defer t.Stop()
-		for {
-			// Not waiting here lets a long job run while others stay on time.
-			r.dispatch(ctx)
-			select {
-			case <-stop:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
-}
+func (r *Runner) Start(ctx context.Context) { r.loop.Start(ctx) }
 
 // Stop ends Start's loop and waits for every running job to return. Running
 // jobs are not canceled: they finish and record their run.
 func (r *Runner) Stop() {
-	r.mu.Lock()
-	stop, done := r.stop, r.done
-	r.stop, r.done = nil, nil
-	r.mu.Unlock()
-	if stop != nil {
-		close(stop)
-		<-done
-	}
+	r.loop.Stop()
 	r.running.Wait()
 }
 

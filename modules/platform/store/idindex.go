@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctvacademy/academy/modules/platform/loop"
 	_ "modernc.org/sqlite" // FerretDB's SQLite driver, already in the binary
 )
 
@@ -111,27 +112,17 @@ func stringsOf(ctx context.Context, db *sql.DB, q string) ([]string, error) {
 type idIndexer struct {
 	dir, database string
 	mu            sync.Mutex
-	stop          chan struct{}
-	done          chan struct{}
+	loop          *loop.Loop
 }
 
 func startIDIndexer(dir, database string, every time.Duration, onErr func(error)) *idIndexer {
-	ix := &idIndexer{dir: dir, database: database, stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(ix.done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			select {
-			case <-ix.stop:
-				return
-			case <-t.C:
-				if _, err := ix.pass(context.Background()); err != nil && onErr != nil {
-					onErr(err)
-				}
-			}
+	ix := &idIndexer{dir: dir, database: database}
+	ix.loop = loop.New(func(ctx context.Context, _ <-chan struct{}) {
+		if _, err := ix.pass(ctx); err != nil && onErr != nil {
+			onErr(err)
 		}
-	}()
+	}, loop.Options{Every: every, Later: true})
+	ix.loop.Start(context.Background())
 	return ix
 }
 
@@ -141,7 +132,4 @@ func (ix *idIndexer) pass(ctx context.Context) (int, error) {
 	return IndexIDs(ctx, ix.dir, ix.database)
 }
 
-func (ix *idIndexer) close() {
-	close(ix.stop)
-	<-ix.done
-}
+func (ix *idIndexer) close() { ix.loop.Stop() }
