@@ -179,6 +179,16 @@ func (s *Session) Invitation(collaboratorID string) (*Invitation, bool) {
 	return nil, false
 }
 
+// MarkOf is the attendance mark of a collaborator, if any.
+func (s Session) MarkOf(collaboratorID string) (Mark, bool) {
+	for _, m := range s.Attendance {
+		if m.CollaboratorID == collaboratorID {
+			return m, true
+		}
+	}
+	return Mark{}, false
+}
+
 // Accepted counts the accepted invitations.
 func (s *Session) Accepted() int {
 	n := 0

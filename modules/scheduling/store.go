@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/ledger"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -34,13 +35,15 @@ const ArchiveAfter = 30 * 24 * time.Hour
 type Store struct {
 	live, archive *store.Coll[sessionDoc]
 	tokens        *store.Coll[Token]
+	book          *ledger.Book[AttendanceEntry]
 }
 
 // NewStore returns the store on db.
 func NewStore(db *mongo.Database) *Store {
 	return &Store{live: store.NewColl[sessionDoc](db, sessionsColl, "session"),
 		archive: store.NewColl[sessionDoc](db, archiveColl, "session"),
-		tokens:  store.NewColl[Token](db, tokensColl, "invitation")}
+		tokens:  store.NewColl[Token](db, tokensColl, "invitation"),
+		book:    ledger.New[AttendanceEntry](db, attendanceBookColl, bookMax)}
 }
 
 // Indexes are the indexes this module needs.
