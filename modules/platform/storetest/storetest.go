@@ -133,6 +133,16 @@ func NewIn(t testing.TB, m Mode) *mongo.Database {
 	return db
 }
 
+// Indexed creates indexes on db, failing the test if it cannot, and
+// returns db: `accounts.NewStore(storetest.Indexed(t, db, accounts.Indexes()))`.
+func Indexed(t testing.TB, db *mongo.Database, indexes []store.Index) *mongo.Database {
+	t.Helper()
+	if err := store.EnsureIndexes(context.Background(), db, indexes); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // NewName returns a unique database name derived from the test's name.
 func NewName(t testing.TB) string {
 	b := make([]byte, 4)
