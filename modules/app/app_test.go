@@ -4,14 +4,11 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
@@ -21,35 +18,20 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-// brokenMailTemplate is a copy of the mail templates whose Vietnamese
-// invitation names a field that does not exist, and the line it is on.
+// brokenMailTemplate is the mail templates with the Vietnamese invitation
+// naming a field that does not exist, and the line it is on.
 func brokenMailTemplate(t *testing.T) (fs.FS, int) {
-	dir, line := t.TempDir(), 0
-	if err := os.MkdirAll(filepath.Join(dir, "mail"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, lang := range []string{"vi", "en"} {
-		b, err := content.FS.ReadFile("mail/" + lang + ".yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := string(b)
-		if lang == "vi" {
-			lines := strings.Split(text, "\n")
-			for i, l := range lines {
-				if strings.Contains(l, "{{.RSVPURL}}") {
-					lines[i] = "    Vui lòng xác nhận tại: {{ .Nope }}"
-					line = i + 1
-					break
-				}
+	line := 0
+	templates := apptest.MailTemplates(t, func(lang, text string) string {
+		lines := strings.Split(text, "\n")
+		for i, l := range lines {
+			if lang == "vi" && line == 0 && strings.Contains(l, "{{.RSVPURL}}") {
+				lines[i], line = "    Vui lòng xác nhận tại: {{ .Nope }}", i+1
 			}
-			text = strings.Join(lines, "\n")
 		}
-		if err := os.WriteFile(filepath.Join(dir, "mail", lang+".yaml"), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return os.DirFS(dir), line
+		return strings.Join(lines, "\n")
+	})
+	return templates, line
 }
 
 // A mail template that cannot render stops start-up with its file and

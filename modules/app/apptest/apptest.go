@@ -17,9 +17,11 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/alexedwards/argon2id"
+	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/app"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
@@ -44,6 +46,23 @@ const (
 // CheapHashing is the password hashing of tests: argon2id at its cheapest.
 func CheapHashing() *argon2id.Params {
 	return &argon2id.Params{Memory: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+}
+
+// MailTemplates is the product's mail templates (content/mail) with edit
+// applied to each file's text; an edit that returns "" leaves the file out.
+func MailTemplates(t testing.TB, edit func(lang, text string) string) fstest.MapFS {
+	t.Helper()
+	out := fstest.MapFS{}
+	for _, lang := range []string{"vi", "en"} {
+		b, err := content.FS.ReadFile("mail/" + lang + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if text := edit(lang, string(b)); text != "" {
+			out["mail/"+lang+".yaml"] = &fstest.MapFile{Data: []byte(text)}
+		}
+	}
+	return out
 }
 
 // Server is a running service.
@@ -111,7 +130,7 @@ func TryStart(t testing.TB, opts ...Options) (*Server, error) {
 	}
 	if o.Logger == nil {
 		// Warnings and errors of the service show in the test's log.
-		o.Logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		o.Logger = Logger(t, slog.LevelWarn)
 	}
 	db := storetest.New(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -398,6 +417,11 @@ func Browser(t testing.TB) *http.Client {
 		t.Fatal(err)
 	}
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// Logger writes records at level and above into the test's log.
+func Logger(t testing.TB, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
 }
 
 type testWriter struct{ t testing.TB }
