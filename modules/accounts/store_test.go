@@ -8,27 +8,17 @@ import (
 
 	"github.com/ctvacademy/academy/modules/accounts"
 	"github.com/ctvacademy/academy/modules/platform/errs"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 var t0 = time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
 
-// newStore is the accounts store on db with its indexes.
-func newStore(t *testing.T, db *mongo.Database) *accounts.Store {
-	t.Helper()
-	if err := store.EnsureIndexes(context.Background(), db, accounts.Indexes()); err != nil {
-		t.Fatal(err)
-	}
-	return accounts.NewStore(db)
-}
-
 func TestStoreUsersAndSessions(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		st := newStore(t, db)
+		st := accounts.NewStore(storetest.Indexed(t, db, accounts.Indexes()))
 		a := accounts.User{ID: "u1", Email: "a@example.vn", Role: "coordinator", PasswordHash: "h1", CreatedAt: t0}
 		if err := st.InsertUser(ctx, a); err != nil {
 			t.Fatal(err)
@@ -93,7 +83,7 @@ func TestStoreThrottle(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		st := newStore(t, db)
+		st := accounts.NewStore(storetest.Indexed(t, db, accounts.Indexes()))
 		if th, err := st.ThrottleOf(ctx, "k"); err != nil || th != (accounts.Throttle{Key: "k"}) {
 			t.Fatalf("ThrottleOf before any failure: %+v, %v", th, err)
 		}

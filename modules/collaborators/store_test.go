@@ -9,21 +9,11 @@ import (
 
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/errs"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 var t0 = time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
-
-// newStore is the registry store on db with its indexes.
-func newStore(t *testing.T, db *mongo.Database) *collaborators.Store {
-	t.Helper()
-	if err := store.EnsureIndexes(context.Background(), db, collaborators.Indexes()); err != nil {
-		t.Fatal(err)
-	}
-	return collaborators.NewStore(db)
-}
 
 func person(id string) collaborators.Collaborator {
 	return collaborators.Collaborator{ID: id, Code: "C-" + id, Email: id + "@example.vn", FullName: "Người " + id, Role: "ctv", AreaCode: "U1"}
@@ -46,7 +36,7 @@ func TestPutAreasAgainOverAHundredUnits(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		st := newStore(t, db)
+		st := collaborators.NewStore(storetest.Indexed(t, db, collaborators.Indexes()))
 		var areas []collaborators.Area
 		for i := 0; i < 110; i++ {
 			areas = append(areas, collaborators.Area{Code: fmt.Sprintf("U-%03d", i), Name: fmt.Sprintf("Đơn vị %d", i)})
@@ -74,7 +64,7 @@ func TestStoreCollaborators(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		st := newStore(t, db)
+		st := collaborators.NewStore(storetest.Indexed(t, db, collaborators.Indexes()))
 		if err := st.Insert(ctx, []collaborators.Collaborator{person("a")}, "", t0); err != nil {
 			t.Fatal(err)
 		}
