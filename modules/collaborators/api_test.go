@@ -1,7 +1,6 @@
 package collaborators_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -11,7 +10,6 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
-	"github.com/xuri/excelize/v2"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -19,6 +17,23 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 type list struct {
 	Items []collaborators.Collaborator `json:"items"`
 	Total int                          `json:"total"`
+}
+
+// cast is who acts on a CTV's record in a test: the CTV, their team
+// leader, and the coordinator, each signed in.
+type cast struct {
+	ctv, leader              collaborators.Collaborator
+	ctvTok, leaderTok, coord string
+}
+
+// castIn starts a server and signs in a CTV of area, its team leader and
+// the coordinator.
+func castIn(t *testing.T, area string) (*apptest.Server, cast) {
+	t.Helper()
+	s := apptest.Start(t)
+	c := cast{ctv: s.Find(t, "ctv", area), leader: s.Find(t, "team_leader", area), coord: s.LoginDemo(t, apptest.Coordinator)}
+	c.ctvTok, c.leaderTok = s.LoginDemo(t, c.ctv.Email), s.LoginDemo(t, c.leader.Email)
+	return s, c
 }
 
 func newInput(code, email string) map[string]any {
@@ -183,12 +198,8 @@ func TestCreateAndDuplicates(t *testing.T) {
 
 func TestPatchRulesArchiveAndAudit(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
-	ctv := s.Find(t, "ctv", "XL")
-	leader := s.Find(t, "team_leader", "XL")
-	ctvTok := s.LoginDemo(t, ctv.Email)
-	leaderTok := s.LoginDemo(t, leader.Email)
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	s, c := castIn(t, "XL")
+	ctv, ctvTok, leaderTok, coord := c.ctv, c.ctvTok, c.leaderTok, c.coord
 
 	// A CTV may change their own phone, not their district.
 	r := s.Do(t, "PATCH", "/api/v1/collaborators/"+ctv.ID, ctvTok, map[string]any{"phone": "0987 000 111"})
@@ -270,7 +281,7 @@ func upload(t *testing.T, s *apptest.Server, tok, name string, data []byte) appt
 	return s.Upload(t, "/api/v1/collaborators/import", tok, name, data)
 }
 
-const header = "STT,Mã CTV,Họ và tên,Email,Số điện thoại,Vai trò,Mã đơn vị,Xã/Phường,Chức vụ,Số hợp đồng,Ngày bắt đầu,Ngày kết thúc,Trạng thái HĐ,Thù lao quý\n"
+const header = collaborators.ImportHeader
 
 func TestImportCSVAllOrNothing(t *testing.T) {
 	t.Parallel()
@@ -327,26 +338,15 @@ func TestImportXLSX(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t)
 	tok := s.LoginDemo(t, apptest.Coordinator)
-	f := excelize.NewFile()
 	var head []any
 	for _, h := range strings.Split(strings.TrimSpace(header), ",") {
 		head = append(head, h)
 	}
-	rows := [][]any{
+	xlsx := collaborators.XlsxOf(t, [][]any{
 		head,
 		{1, "TP-07", "Hồ Thị Thu", "thu.ho@example.vn", "0911000009", "CTV", "TP", "Xã Phú Lâm", "Công chức", "301/2026", "15/03/2026", "14/03/2028", "Thử việc", 1400000},
-	}
-	for i, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	r := upload(t, s, tok, "danh-sach.xlsx", buf.Bytes())
+	})
+	r := upload(t, s, tok, "danh-sach.xlsx", xlsx)
 	if r.Status != 201 {
 		t.Fatalf("xlsx import: %d %s", r.Status, r.Body)
 	}

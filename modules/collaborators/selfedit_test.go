@@ -3,7 +3,6 @@ package collaborators_test
 import (
 	"testing"
 
-	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"golang.org/x/text/unicode/norm"
 )
@@ -12,12 +11,8 @@ import (
 // the legal name is on their contract and certificates and in every export.
 func TestCollaboratorCannotChangeTheirLegalName(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
-	ctv := s.Find(t, "ctv", "NT")
-	leader := s.Find(t, "team_leader", "NT")
-	ctvTok := s.LoginDemo(t, ctv.Email)
-	leaderTok := s.LoginDemo(t, leader.Email)
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	s, c := castIn(t, "NT")
+	ctv, ctvTok, leaderTok, coord := c.ctv, c.ctvTok, c.leaderTok, c.coord
 
 	for _, tc := range []struct {
 		who, tok string
