@@ -181,22 +181,30 @@ func answeredAt(r *rand.Rand, invited, limit time.Time) time.Time {
 	return invited.Add(time.Duration(r.Int64N(int64(span)))).Truncate(time.Second)
 }
 
+// invitation is collaborator id's invitation sent at invited: accepted
+// when a draw of 100 falls below accept, else declined below decline, else
+// pending; an answer comes between invited and by.
+func invitation(r *rand.Rand, id string, invited, by time.Time, accept, decline int) scheduling.Invitation {
+	inv := scheduling.Invitation{CollaboratorID: id, Response: scheduling.ResponsePending, InvitedAt: invited, Notified: 0}
+	switch v := r.IntN(100); {
+	case v < accept:
+		inv.Response = scheduling.ResponseAccepted
+	case v < decline:
+		inv.Response = scheduling.ResponseDeclined
+	}
+	if inv.Response != scheduling.ResponsePending {
+		inv.RespondedAt = answeredAt(r, invited, by)
+	}
+	return inv
+}
+
 // past fills a session that is over: everyone invited and mailed a week or
 // so before, their answers, and a mark for each (mostly present for those
 // who accepted; half of those present checked in themselves).
 func past(r *rand.Rand, x *scheduling.Session, invitees []collaborators.Collaborator, coordinatorID string) {
 	invited := x.StartsAt.Add(-time.Duration(5+r.IntN(8)) * 24 * time.Hour).Add(time.Duration(r.IntN(6*3600)) * time.Second)
 	for _, p := range invitees {
-		inv := scheduling.Invitation{CollaboratorID: p.ID, Response: scheduling.ResponsePending, InvitedAt: invited, Notified: 0}
-		switch v := r.IntN(100); {
-		case v < 72:
-			inv.Response = scheduling.ResponseAccepted
-		case v < 88:
-			inv.Response = scheduling.ResponseDeclined
-		}
-		if inv.Response != scheduling.ResponsePending {
-			inv.RespondedAt = answeredAt(r, invited, x.StartsAt.Add(-2*time.Hour))
-		}
+		inv := invitation(r, p.ID, invited, x.StartsAt.Add(-2*time.Hour), 72, 88)
 		x.Invitations = append(x.Invitations, inv)
 		v := r.IntN(100)
 		st := share(v, 25, 10, 15)
@@ -221,17 +229,7 @@ func past(r *rand.Rand, x *scheduling.Session, invitees []collaborators.Collabor
 func upcoming(r *rand.Rand, x *scheduling.Session, invitees []collaborators.Collaborator, now time.Time) {
 	invited := now.Add(-time.Duration(24+r.IntN(72)) * time.Hour).Truncate(time.Second)
 	for _, p := range invitees {
-		inv := scheduling.Invitation{CollaboratorID: p.ID, Response: scheduling.ResponsePending, InvitedAt: invited, Notified: 0}
-		switch v := r.IntN(100); {
-		case v < 45:
-			inv.Response = scheduling.ResponseAccepted
-		case v < 55:
-			inv.Response = scheduling.ResponseDeclined
-		}
-		if inv.Response != scheduling.ResponsePending {
-			inv.RespondedAt = answeredAt(r, invited, now)
-		}
-		x.Invitations = append(x.Invitations, inv)
+		x.Invitations = append(x.Invitations, invitation(r, p.ID, invited, now, 45, 55))
 	}
 	x.Rev = int64(2 + len(invitees))
 }
