@@ -57,3 +57,23 @@ func (s *Service) AttendanceOf(ctx context.Context, collaboratorID string) ([]At
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
 	return out, nil
 }
+
+// KeepBook is the attendance book's job: it backfills the book from every
+// live and archived session until the backfill is complete (resuming
+// where an earlier run stopped), then writes the marks of sessions whose
+// update left BookDue set (a crash or a failed book write in between) —
+// the live ones each run, the archived ones once per process.
+func (s *Service) KeepBook(ctx context.Context) error {
+	st := s.d.Store
+	if err := st.book.Backfill(ctx, st.bookSource(), s.d.Clock.Now); err != nil {
+		return err
+	}
+	archive := !s.archiveBooked.Load()
+	if err := st.SyncBooks(ctx, archive); err != nil {
+		return err
+	}
+	if archive {
+		s.archiveBooked.Store(true)
+	}
+	return nil
+}

@@ -62,8 +62,8 @@ func (m *Module) Policy() string { return policy }
 // Indexes are scheduling's indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }
 
-// Jobs send reminders, catch up on notices a crash left unsent and move
-// ended sessions to the archive.
+// Jobs send reminders, catch up on notices a crash left unsent, move
+// ended sessions to the archive and keep the attendance book.
 func (m *Module) Jobs() []module.Job {
 	return []module.Job{
 		{Name: "scheduling.reminders", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
@@ -76,6 +76,9 @@ func (m *Module) Jobs() []module.Job {
 		{Name: "scheduling.archive", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
 			_, err := m.svc.ArchiveSessions(ctx)
 			return err
+		}},
+		{Name: "scheduling.attendance-book", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+			return m.svc.KeepBook(ctx)
 		}},
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
@@ -110,6 +111,9 @@ type Deps struct {
 // Service schedules sessions.
 type Service struct {
 	d Deps
+	// archiveBooked: KeepBook has written the marks archived sessions
+	// left due (it looks there once per process).
+	archiveBooked atomic.Bool
 }
 
 // NewService returns the scheduling service.

@@ -70,6 +70,12 @@ type Session struct {
 	CheckinKey   []byte // secret of the rotating check-in code
 	ReminderSent bool
 	Rev          int64
+	// BookDue says that marks written at MarksRev (the session's rev) may
+	// be missing from their people's attendance books: the write that
+	// changed them clears it once the books have them, and whoever finds
+	// it set (the next update, the book's job) writes them all.
+	BookDue  bool
+	MarksRev int64
 }
 
 // Invitation is one collaborator invited to a session.
