@@ -191,7 +191,9 @@ func TestTheBackfillFillsTheBookFromEverySession(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.EqualFunc(got, want, func(a, b AttendanceEntry) bool { return a.Session == b.Session && a.Status == b.Status && a.Date.Equal(b.Date) }) {
+			if !slices.EqualFunc(got, want, func(a, b AttendanceEntry) bool {
+				return a.Session == b.Session && a.Status == b.Status && a.Date.Equal(b.Date)
+			}) {
 				t.Errorf("%s from the book: %+v, want %+v", who, got, want)
 			}
 		}
