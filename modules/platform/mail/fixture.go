@@ -2,9 +2,11 @@ package mail
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
 )
 
 // Delivered is a message that was delivered in the past.
@@ -21,13 +23,13 @@ type Delivered struct {
 // insert into each, never an update. The live collection is not touched. It
 // is for loading history in bulk (the benchmark fixture, a migration), not
 // for the request path. Errors: errs.Invalid for a message without a key or
-// that could not be sent; the driver's error when an ID exists already.
+// that could not be sent; store.ErrDuplicate when an ID exists already.
 func (o *Outbox) InsertSent(ctx context.Context, ds []Delivered) error {
 	if len(ds) == 0 {
 		return nil
 	}
-	sent := make([]any, len(ds))
-	keys := make([]any, len(ds))
+	sent := make([]sentDoc, len(ds))
+	keys := make([]keyDoc, len(ds))
 	for i, d := range ds {
 		m := d.Message
 		if m.Key == "" {
@@ -48,9 +50,16 @@ func (o *Outbox) InsertSent(ctx context.Context, ds []Delivered) error {
 		sent[i] = doc.toSent(d.SentAt)
 		keys[i] = keyDoc{ID: m.ID, At: d.QueuedAt}
 	}
-	if _, err := o.sent.InsertMany(ctx, sent); err != nil {
+	if err := noneThere(o.sent.InsertMany(ctx, sent)); err != nil {
 		return err
 	}
-	_, err := o.keys.InsertMany(ctx, keys)
+	return noneThere(o.keys.InsertMany(ctx, keys))
+}
+
+// noneThere turns documents an InsertMany found stored already into an error.
+func noneThere(dup map[int]bool, err error) error {
+	if err == nil && len(dup) > 0 {
+		err = fmt.Errorf("%w: %d of the delivered messages were stored already", store.ErrDuplicate, len(dup))
+	}
 	return err
 }
