@@ -4,71 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
-	mrand "math/rand/v2"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
-	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/loop"
 )
-
-// Sender delivers one message. Its error says whether trying again can help:
-// IsPermanent(err) for a message the server refused for good (an SMTP 5xx
-// answer, an invalid message); IsUnavailable(err) when the server, or the way
-// to it, failed rather than the message (no connection, TLS, authentication,
-// a dropped connection, a full disk); anything else (an SMTP 4xx answer) is a
-// temporary failure of this message.
-type Sender interface {
-	Send(ctx context.Context, m Message) error
-}
-
-// permanentError marks a failure that retrying will not fix.
-type permanentError struct{ err error }
-
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
-
-// Permanent marks err as a failure that retrying will not fix (nil stays nil).
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &permanentError{err: err}
-}
-
-// IsPermanent reports whether a Sender's error is permanent: marked with
-// Permanent, or an invalid message (errs.Invalid).
-func IsPermanent(err error) bool {
-	var p *permanentError
-	return errors.As(err, &p) || errs.Is(err, errs.Invalid)
-}
-
-// unavailableError marks a failure of the server rather than of the message.
-type unavailableError struct{ err error }
-
-func (e *unavailableError) Error() string { return e.err.Error() }
-func (e *unavailableError) Unwrap() error { return e.err }
-
-// Unavailable marks err as a failure of the server, or the way to it, rather
-// than of the message (nil stays nil). The worker then pauses instead of
-// trying every other due message against the same dead server.
-func Unavailable(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &unavailableError{err: err}
-}
-
-// IsUnavailable reports whether a Sender's error is marked with Unavailable.
-func IsUnavailable(err error) bool {
-	var u *unavailableError
-	return errors.As(err, &u)
-}
 
 // Defaults of WorkerOptions.
 const (
@@ -89,10 +34,9 @@ type WorkerOptions struct {
 	// Concurrency is how many messages are sent at once. Default 4.
 	Concurrency int
 	// Batch is how many messages one lease query takes. Default
-	// 16×Concurrency. On the embedded store each lease, take and delete
-	// decodes every live envelope, whatever the batch's size, and writes
-	// each message of the batch while other requests wait: 64 halved the
-	// store time of a 500-invitation fan-out against 16.
+	// 16×Concurrency. On the embedded store each lease query decodes every
+	// live envelope, whatever the batch's size: larger batches mean fewer
+	// of them in a fan-out.
 	Batch int
 	// Lease is how long a leased message stays with this worker before
 	// another may take it (this one crashed). Default 2 min; at least twice
@@ -135,9 +79,7 @@ type Worker struct {
 	name   string
 	seq    atomic.Uint64
 
-	mu   sync.Mutex
-	stop chan struct{}
-	done chan struct{}
+	loop *loop.Loop
 
 	// The circuit breaker: after an attempt found the server unavailable,
 	// the worker sends nothing until pausedUntil, then one message (a probe);
@@ -182,8 +124,14 @@ func NewWorker(box *Outbox, sender Sender, clk clock.Clock, opts WorkerOptions) 
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	return &Worker{box: box, sender: sender, clock: clk, o: opts, log: opts.Logger.With("component", "mail"),
+	w := &Worker{box: box, sender: sender, clock: clk, o: opts, log: opts.Logger.With("component", "mail"),
 		name: hex.EncodeToString(b)}
+	w.loop = loop.New(func(ctx context.Context, stop <-chan struct{}) {
+		if err := w.drain(ctx, stop, w.o.Linger); err != nil && ctx.Err() == nil {
+			w.log.Error("mail outbox", "err", err)
+		}
+	}, loop.Options{Every: opts.Poll, Wake: box.wake, Logger: w.log})
+	return w
 }
 
 // RunOnce delivers every message that is due by the worker's clock, at most
@@ -201,53 +149,11 @@ func (w *Worker) RunOnce(ctx context.Context) error {
 // Start delivers due messages in the background: at once, whenever an
 // Enqueue of this process wakes it, and every Poll, until Stop or the end of
 // ctx. Calling Start on a started worker does nothing.
-func (w *Worker) Start(ctx context.Context) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.stop != nil {
-		return
-	}
-	stop, done := make(chan struct{}), make(chan struct{})
-	w.stop, w.done = stop, done
-	go func() {
-		defer close(done)
-		t := time.NewTicker(w.o.Poll)
-		defer t.Stop()
-		for {
-			if err := w.drain(ctx, stop, w.o.Linger); err != nil && ctx.Err() == nil {
-				w.log.Error("mail outbox", "err", err)
-			}
-			select {
-			case <-stop:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			case <-w.box.wake:
-			}
-		}
-	}()
-}
+func (w *Worker) Start(ctx context.Context) { w.loop.Start(ctx) }
 
 // Stop stops leasing messages, gives back those leased but not yet started,
 // and waits for the sends in flight to finish and be recorded.
-func (w *Worker) Stop() {
-	w.mu.Lock()
-	stop, done := w.stop, w.done
-	w.stop, w.done = nil, nil
-	w.mu.Unlock()
-	if stop != nil {
-		close(stop)
-		<-done
-	}
-}
-
-// outcome is the result of one attempt, waiting to be recorded.
-type outcome struct {
-	doc   outboxDoc
-	token string
-	err   error // nil: sent
-}
+func (w *Worker) Stop() { w.loop.Stop() }
 
 // drain leases due messages batch by batch and sends them with Concurrency
 // goroutines; after a batch short of Batch it waits linger (if positive)
@@ -363,34 +269,6 @@ func (w *Worker) send(ctx context.Context, m Message) (err error) {
 	return w.sender.Send(ctx, m)
 }
 
-// breaker tells whether the worker pauses at now after the server was
-// found unavailable, and whether the next attempt is a probe.
-func (w *Worker) breaker(now time.Time) (probing, paused bool) {
-	w.brk.Lock()
-	defer w.brk.Unlock()
-	return w.failStreak > 0, now.Before(w.pausedUntil)
-}
-
-// observe updates the breaker with an attempt's result: an unavailable
-// server starts (or, after a probe, lengthens) a pause; an answer from the
-// server, even a refusal, ends it.
-func (w *Worker) observe(err error) {
-	w.brk.Lock()
-	defer w.brk.Unlock()
-	switch {
-	case !IsUnavailable(err): // the server answered
-		w.failStreak, w.pausedUntil = 0, time.Time{}
-	default:
-		now := w.clock.Now()
-		if now.Before(w.pausedUntil) {
-			return // other sends of the same outage
-		}
-		w.failStreak++
-		w.pausedUntil = now.Add(backoff(w.failStreak, w.o.BackoffBase, w.o.BackoffCap, mrand.Float64()))
-		w.log.Warn("mail server unavailable; pausing", "until", w.pausedUntil, "failures", w.failStreak, "err", err)
-	}
-}
-
 func (w *Worker) giveBack(ctx context.Context, docs []outboxDoc, token string) {
 	ids := make([]string, len(docs))
 	for i, d := range docs {
@@ -399,138 +277,4 @@ func (w *Worker) giveBack(ctx context.Context, docs []outboxDoc, token string) {
 	if err := w.box.release(ctx, ids, token, w.clock.Now()); err != nil && ctx.Err() == nil {
 		w.log.Error("mail outbox: release", "ids", ids, "err", err)
 	}
-}
-
-// recordLoop records outcomes until results is closed, taking whatever has
-// accumulated each time.
-func (w *Worker) recordLoop(ctx context.Context, results <-chan outcome) {
-	var delivered []string
-	defer func() {
-		// The delivered messages' bodies, in one command once the drain is
-		// over (each delete decodes every live body on the embedded store).
-		// Left behind by a crash, they are only garbage.
-		if err := w.box.dropBodies(ctx, delivered); err != nil && ctx.Err() == nil {
-			w.log.Error("mail outbox: drop delivered bodies", "err", err)
-		}
-	}()
-	for o := range results {
-		group := []outcome{o}
-	more:
-		for len(group) < 4*w.o.Batch {
-			select {
-			case o, ok := <-results:
-				if !ok {
-					break more
-				}
-				group = append(group, o)
-			default:
-				break more
-			}
-		}
-		delivered = append(delivered, w.record(ctx, group)...)
-	}
-}
-
-// record writes the outcomes of a group of attempts: the delivered in one
-// archive insert and one delete, the others in one update per lease, kind,
-// attempt number and error.
-func (w *Worker) record(ctx context.Context, outs []outcome) (delivered []string) {
-	now := w.clock.Now()
-	type key struct {
-		token, reason string
-		failed        bool
-		attempts      int
-	}
-	var sent []outboxDoc
-	groups := map[key][]outboxDoc{}
-	var order []key
-	for _, o := range outs {
-		if o.err == nil {
-			sent = append(sent, o.doc)
-			continue
-		}
-		k := key{token: o.token, reason: errText(o.err), attempts: o.doc.Attempts}
-		switch {
-		case IsPermanent(o.err):
-			k.failed = true
-		case o.doc.Attempts >= w.o.MaxAttempts && !IsUnavailable(o.err):
-			k.failed = true
-			k.reason = fmt.Sprintf("gave up after %d attempts: %s", o.doc.Attempts, k.reason)
-		}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], o.doc)
-	}
-	var done []Delivery
-	if err := w.box.markSent(ctx, sent, now); err != nil {
-		w.logStoreError(ctx, "record sent", sent, err)
-	} else {
-		for _, d := range sent {
-			done = append(done, Delivery{ID: d.ID, To: d.To, Subject: d.Subject, Status: Sent, Attempts: d.Attempts,
-				QueuedAt: d.CreatedAt, SentAt: now})
-			delivered = append(delivered, d.ID)
-		}
-	}
-	for _, k := range order {
-		docs := groups[k]
-		ids := make([]string, len(docs))
-		for i, d := range docs {
-			ids[i] = d.ID
-		}
-		if k.failed {
-			w.log.Warn("mail failed", "ids", ids, "attempts", k.attempts, "err", k.reason)
-			if err := w.box.markFailed(ctx, ids, k.token, k.reason, now); err != nil {
-				w.logStoreError(ctx, "record failure", docs, err)
-				continue
-			}
-			for _, d := range docs {
-				done = append(done, Delivery{ID: d.ID, To: d.To, Subject: d.Subject, Status: Failed, Attempts: d.Attempts,
-					LastError: k.reason, QueuedAt: d.CreatedAt, FailedAt: now})
-			}
-			continue
-		}
-		next := now.Add(backoff(k.attempts, w.o.BackoffBase, w.o.BackoffCap, mrand.Float64()))
-		w.log.Warn("mail attempt failed; will retry", "ids", ids, "attempts", k.attempts, "next", next, "err", k.reason)
-		if err := w.box.reschedule(ctx, ids, k.token, k.reason, next); err != nil {
-			w.logStoreError(ctx, "record retry", docs, err)
-		}
-	}
-	if w.o.OnDone != nil {
-		for _, d := range done {
-			w.o.OnDone(ctx, d)
-		}
-	}
-	return delivered
-}
-
-func (w *Worker) logStoreError(ctx context.Context, what string, docs []outboxDoc, err error) {
-	if ctx.Err() != nil {
-		return // killed: the leases lapse and the messages are sent again
-	}
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
-	}
-	w.log.Error("mail outbox: "+what, "ids", ids, "err", err)
-}
-
-// backoff is the delay before the attempt after attempt n (n ≥ 1): between
-// half and all of min(cap, base·2^(n-1)), placed by r in [0, 1).
-func backoff(n int, base, cap time.Duration, r float64) time.Duration {
-	d := base
-	for i := 1; i < n && d < cap; i++ {
-		d *= 2
-	}
-	d = min(d, cap)
-	return d/2 + time.Duration(r*float64(d/2))
-}
-
-// errText is an error's message, short enough to store.
-func errText(err error) string {
-	s := err.Error()
-	if len(s) > 1000 {
-		s = s[:1000] + "…"
-	}
-	return s
 }
