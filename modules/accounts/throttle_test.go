@@ -84,19 +84,40 @@ func accountsToSpray(t *testing.T, s *apptest.Server, n int) []string {
 	return out[:n+2]
 }
 
+// startStill starts a server on a clock that stands still, so that no lock
+// runs out while a test runs.
+func startStill(t *testing.T, o apptest.Options) *apptest.Server {
+	t.Helper()
+	if o.Clock == nil {
+		o.Clock = clock.NewManual(time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC))
+	}
+	return apptest.Start(t, o)
+}
+
+// spray tries one wrong password once on each of the first
+// ClientFreeFailures emails from c (forwarded for xff(i) when xff is set):
+// each is refused as a wrong password, and the client reaches its limit.
+func spray(t *testing.T, s *apptest.Server, c *http.Client, xff func(i int) string, emails []string) {
+	t.Helper()
+	for i := 0; i < accounts.ClientFreeFailures; i++ {
+		fwd := ""
+		if xff != nil {
+			fwd = xff(i)
+		}
+		if r := signIn(t, s, c, fwd, emails[i], "spray-password-1"); r.Status != 401 {
+			t.Fatalf("spray %d on %s: %d %s", i+1, emails[i], r.Status, r.Body)
+		}
+	}
+}
+
 func TestPasswordSprayFromOneClientIsThrottled(t *testing.T) {
 	t.Parallel()
-	// A still clock: no lock runs out while the test runs.
-	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC))})
+	s := startStill(t, apptest.Options{})
 	emails := accountsToSpray(t, s, accounts.ClientFreeFailures)
 	sprayer := clientAt(t, "127.0.0.1")
 	// One password tried once on each account: no account reaches its own
 	// limit, the client does.
-	for i := 0; i < accounts.ClientFreeFailures; i++ {
-		if r := signIn(t, s, sprayer, "", emails[i], "spray-password-1"); r.Status != 401 {
-			t.Fatalf("spray %d on %s: %d %s", i+1, emails[i], r.Status, r.Body)
-		}
-	}
+	spray(t, s, sprayer, nil, emails)
 	wantLocked(t, signIn(t, s, sprayer, "", emails[accounts.ClientFreeFailures], "spray-password-1"), "the spray's next guess")
 	// Locked, the client gets nowhere, even with a right password.
 	wantLocked(t, signIn(t, s, sprayer, "", emails[accounts.ClientFreeFailures+1], apptest.DemoPassword), "the right password from the locked client")
@@ -105,17 +126,15 @@ func TestPasswordSprayFromOneClientIsThrottled(t *testing.T) {
 		t.Fatalf("another client: %d %s", r.Status, r.Body)
 	}
 	// The count lives in the store, where every process reads it.
-	var doc struct {
-		Failures int `bson:"failures"`
-	}
-	if err := s.App.DB.Collection("login_throttle").FindOne(context.Background(), map[string]any{"_id": "client:127.0.0.1"}).Decode(&doc); err != nil || doc.Failures != accounts.ClientFreeFailures+1 {
-		t.Errorf("stored client count = %d (%v), want %d", doc.Failures, err, accounts.ClientFreeFailures+1)
+	th, err := accounts.NewStore(s.App.DB).ThrottleOf(context.Background(), "client:127.0.0.1")
+	if err != nil || th.Failures != accounts.ClientFreeFailures+1 {
+		t.Errorf("stored client count = %d (%v), want %d", th.Failures, err, accounts.ClientFreeFailures+1)
 	}
 }
 
 func TestStrangerCannotLockOutTheOwner(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC))})
+	s := startStill(t, apptest.Options{})
 	stranger, owner := clientAt(t, "127.0.0.1"), clientAt(t, "127.0.0.3")
 	for i := 1; i <= accounts.FreeFailures; i++ {
 		if r := signIn(t, s, stranger, "", apptest.Coordinator, fmt.Sprintf("guess-%d-guess", i)); r.Status != 401 {
@@ -140,29 +159,20 @@ func TestStrangerCannotLockOutTheOwner(t *testing.T) {
 func TestForgedForwardedForDoesNotBypassTheClientLimit(t *testing.T) {
 	t.Parallel()
 	// No trusted proxy (the default): X-Forwarded-For names nobody.
-	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC))})
+	s := startStill(t, apptest.Options{})
 	emails := accountsToSpray(t, s, accounts.ClientFreeFailures)
 	c := clientAt(t, "127.0.0.1")
-	for i := 0; i < accounts.ClientFreeFailures; i++ {
-		if r := signIn(t, s, c, fmt.Sprintf("198.51.100.%d", i+1), emails[i], "spray-password-1"); r.Status != 401 {
-			t.Fatalf("spray %d: %d %s", i+1, r.Status, r.Body)
-		}
-	}
+	spray(t, s, c, func(i int) string { return fmt.Sprintf("198.51.100.%d", i+1) }, emails)
 	wantLocked(t, signIn(t, s, c, "198.51.100.200", emails[accounts.ClientFreeFailures], "spray-password-1"), "a guess with yet another forged X-Forwarded-For")
 }
 
 func TestTrustedProxyForwardedClientsAreDistinct(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(time.Date(2026, 12, 4, 8, 0, 0, 0, time.UTC)),
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	s := startStill(t, apptest.Options{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	emails := accountsToSpray(t, s, accounts.ClientFreeFailures)
 	proxy := clientAt(t, "127.0.0.1")
 	const sprayer, neighbour = "203.0.113.7", "203.0.113.8"
-	for i := 0; i < accounts.ClientFreeFailures; i++ {
-		if r := signIn(t, s, proxy, sprayer, emails[i], "spray-password-1"); r.Status != 401 {
-			t.Fatalf("spray %d: %d %s", i+1, r.Status, r.Body)
-		}
-	}
+	spray(t, s, proxy, func(int) string { return sprayer }, emails)
 	wantLocked(t, signIn(t, s, proxy, sprayer, emails[0], "spray-password-1"), "the sprayer behind the proxy")
 	// The sprayer writing a made-up address in front gains nothing: the
 	// proxy appends the real one, and that is the rightmost untrusted entry.
@@ -221,10 +231,9 @@ func TestStaleThrottleRecordsArePurged(t *testing.T) {
 	if r := signIn(t, s, http.DefaultClient, "", "ghost@example.vn", "wrong-password-1"); r.Status != 401 {
 		t.Fatalf("failure: %d", r.Status)
 	}
-	coll := s.App.DB.Collection("login_throttle")
 	ctx := context.Background()
 	count := func() int64 {
-		n, err := coll.CountDocuments(ctx, map[string]any{})
+		n, err := s.App.DB.Collection("login_throttle").CountDocuments(ctx, map[string]any{})
 		if err != nil {
 			t.Fatal(err)
 		}
