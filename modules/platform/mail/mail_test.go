@@ -65,10 +65,17 @@ type env struct {
 	sender *mail.SMTPSender
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvIn(t, storetest.New(t)) }
+
+// eachEnv runs test in each store mode (the embedded store's path and
+// MongoDB's), on a fresh env each.
+func eachEnv(t *testing.T, test func(t *testing.T, e *env)) {
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) { test(t, newEnvIn(t, db)) })
+}
+
+func newEnvIn(t *testing.T, db *mongo.Database) *env {
 	t.Helper()
 	ctx := context.Background()
-	db := storetest.New(t)
 	if err := store.EnsureIndexes(ctx, db, mail.Indexes()); err != nil {
 		t.Fatal(err)
 	}
@@ -441,143 +448,146 @@ func (e *env) crashWhileSending(t *testing.T, session string, n, k int) string {
 
 func TestWorkerKilledAfterSendingIsSentAgainWithTheSameMessageID(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	const n = 10
-	crashed := e.crashWhileSending(t, "s9", n, 3)
-	if got := len(e.srv.Messages()); got != 3 {
-		t.Fatalf("%d messages before the crash, want 3", got)
-	}
-	if d := e.status(t, crashed); d.Status != mail.Queued || !d.Sending || d.Attempts != 1 {
-		t.Fatalf("the message sent just before the crash: %+v", d)
-	}
-
-	// Another process: nothing while the dead worker's leases hold…
-	b := e.worker(mail.WorkerOptions{})
-	e.runOnce(t, b)
-	if got := len(e.srv.Messages()); got != 3 {
-		t.Fatalf("%d messages sent under a live lease", got)
-	}
-	// …everything once they lapse.
-	e.clk.Advance(mail.DefaultLease + time.Second)
-	e.runOnce(t, b)
-	counts := e.srv.CountByID()
-	if len(counts) != n {
-		t.Fatalf("%d distinct messages, want %d: some were lost", len(counts), n)
-	}
-	// The crashed one arrives twice with the same Message-ID. So may those
-	// sent just before it, whose delivery the killed worker had not yet
-	// recorded; every other message arrives once.
-	if c := counts[mail.MessageID(crashed, from)]; c != 2 {
-		t.Errorf("the message sent at the crash arrived %d times, want 2", c)
-	}
-	beforeCrash := map[string]bool{}
-	for _, r := range e.srv.Messages()[:3] {
-		beforeCrash[r.MessageID] = true
-	}
-	for id, c := range counts {
-		if c != 1 && !(c == 2 && beforeCrash[id]) {
-			t.Errorf("%s arrived %d times", id, c)
+	eachEnv(t, func(t *testing.T, e *env) {
+		const n = 10
+		crashed := e.crashWhileSending(t, "s9", n, 3)
+		if got := len(e.srv.Messages()); got != 3 {
+			t.Fatalf("%d messages before the crash, want 3", got)
 		}
-	}
-	if d := e.status(t, crashed); d.Status != mail.Sent || d.Attempts != 2 {
-		t.Errorf("after the takeover: %+v", d)
-	}
-	if e.count(t, mail.OutboxCollection) != 0 || e.count(t, mail.SentCollection) != n {
-		t.Errorf("live %d, archived %d", e.count(t, mail.OutboxCollection), e.count(t, mail.SentCollection))
-	}
+		if d := e.status(t, crashed); d.Status != mail.Queued || !d.Sending || d.Attempts != 1 {
+			t.Fatalf("the message sent just before the crash: %+v", d)
+		}
+
+		// Another process: nothing while the dead worker's leases hold…
+		b := e.worker(mail.WorkerOptions{})
+		e.runOnce(t, b)
+		if got := len(e.srv.Messages()); got != 3 {
+			t.Fatalf("%d messages sent under a live lease", got)
+		}
+		// …everything once they lapse.
+		e.clk.Advance(mail.DefaultLease + time.Second)
+		e.runOnce(t, b)
+		counts := e.srv.CountByID()
+		if len(counts) != n {
+			t.Fatalf("%d distinct messages, want %d: some were lost", len(counts), n)
+		}
+		// The crashed one arrives twice with the same Message-ID. So may those
+		// sent just before it, whose delivery the killed worker had not yet
+		// recorded; every other message arrives once.
+		if c := counts[mail.MessageID(crashed, from)]; c != 2 {
+			t.Errorf("the message sent at the crash arrived %d times, want 2", c)
+		}
+		beforeCrash := map[string]bool{}
+		for _, r := range e.srv.Messages()[:3] {
+			beforeCrash[r.MessageID] = true
+		}
+		for id, c := range counts {
+			if c != 1 && !(c == 2 && beforeCrash[id]) {
+				t.Errorf("%s arrived %d times", id, c)
+			}
+		}
+		if d := e.status(t, crashed); d.Status != mail.Sent || d.Attempts != 2 {
+			t.Errorf("after the takeover: %+v", d)
+		}
+		if e.count(t, mail.OutboxCollection) != 0 || e.count(t, mail.SentCollection) != n {
+			t.Errorf("live %d, archived %d", e.count(t, mail.OutboxCollection), e.count(t, mail.SentCollection))
+		}
+	})
 }
 
 func TestEnqueueTwiceCreatesOneMessage(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	m := invitation("invite:s10:an")
-	var wg sync.WaitGroup
-	for i := 0; i < 10; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			id, err := e.box.Enqueue(e.ctx, m)
-			if err != nil || id != m.Key {
-				t.Errorf("Enqueue: %q %v", id, err)
-			}
-		}()
-	}
-	wg.Wait()
-	if got := e.count(t, mail.OutboxCollection); got != 1 {
-		t.Fatalf("%d messages queued, want 1", got)
-	}
-	w := e.worker(mail.WorkerOptions{})
-	e.runOnce(t, w)
-	// Enqueueing it again once it was delivered and archived creates nothing either.
-	if id, err := e.box.Enqueue(e.ctx, m); err != nil || id != m.Key {
-		t.Fatalf("Enqueue after delivery: %q %v", id, err)
-	}
-	e.clk.Advance(time.Hour)
-	e.runOnce(t, w)
-	if got := len(e.srv.Messages()); got != 1 {
-		t.Errorf("%d messages arrived, want 1", got)
-	}
-	if got := e.count(t, mail.OutboxCollection); got != 0 {
-		t.Errorf("%d messages live", got)
-	}
+	eachEnv(t, func(t *testing.T, e *env) {
+		m := invitation("invite:s10:an")
+		var wg sync.WaitGroup
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				id, err := e.box.Enqueue(e.ctx, m)
+				if err != nil || id != m.Key {
+					t.Errorf("Enqueue: %q %v", id, err)
+				}
+			}()
+		}
+		wg.Wait()
+		if got := e.count(t, mail.OutboxCollection); got != 1 {
+			t.Fatalf("%d messages queued, want 1", got)
+		}
+		w := e.worker(mail.WorkerOptions{})
+		e.runOnce(t, w)
+		// Enqueueing it again once it was delivered and archived creates nothing either.
+		if id, err := e.box.Enqueue(e.ctx, m); err != nil || id != m.Key {
+			t.Fatalf("Enqueue after delivery: %q %v", id, err)
+		}
+		e.clk.Advance(time.Hour)
+		e.runOnce(t, w)
+		if got := len(e.srv.Messages()); got != 1 {
+			t.Errorf("%d messages arrived, want 1", got)
+		}
+		if got := e.count(t, mail.OutboxCollection); got != 0 {
+			t.Errorf("%d messages live", got)
+		}
 
-	// Without a key each message is new.
-	m.Key = ""
-	a, errA := e.box.Enqueue(e.ctx, m)
-	b, errB := e.box.Enqueue(e.ctx, m)
-	if errA != nil || errB != nil || a == b || a == "" {
-		t.Errorf("keyless: %q %q %v %v", a, b, errA, errB)
-	}
+		// Without a key each message is new.
+		m.Key = ""
+		a, errA := e.box.Enqueue(e.ctx, m)
+		b, errB := e.box.Enqueue(e.ctx, m)
+		if errA != nil || errB != nil || a == b || a == "" {
+			t.Errorf("keyless: %q %q %v %v", a, b, errA, errB)
+		}
 
-	bad := invitation("bad")
-	bad.To.Email = "not an address"
-	if _, err := e.box.Enqueue(e.ctx, bad); !errs.Is(err, errs.Invalid) {
-		t.Errorf("bad address: %v", err)
-	}
-	bad = invitation("bad")
-	bad.ID = "other"
-	if _, err := e.box.Enqueue(e.ctx, bad); !errs.Is(err, errs.Invalid) {
-		t.Errorf("an ID other than the key: %v", err)
-	}
-	bad = invitation("bad")
-	bad.Calendar = &mail.Calendar{Method: "INVITE", ICS: ics}
-	if _, err := e.box.Enqueue(e.ctx, bad); !errs.Is(err, errs.Invalid) {
-		t.Errorf("bad calendar method: %v", err)
-	}
+		bad := invitation("bad")
+		bad.To.Email = "not an address"
+		if _, err := e.box.Enqueue(e.ctx, bad); !errs.Is(err, errs.Invalid) {
+			t.Errorf("bad address: %v", err)
+		}
+		bad = invitation("bad")
+		bad.ID = "other"
+		if _, err := e.box.Enqueue(e.ctx, bad); !errs.Is(err, errs.Invalid) {
+			t.Errorf("an ID other than the key: %v", err)
+		}
+		bad = invitation("bad")
+		bad.Calendar = &mail.Calendar{Method: "INVITE", ICS: ics}
+		if _, err := e.box.Enqueue(e.ctx, bad); !errs.Is(err, errs.Invalid) {
+			t.Errorf("bad calendar method: %v", err)
+		}
+	})
 }
 
 func TestTwoWorkersNeverSendTheSameMessageTwice(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.srv.SetDelay(0, 2*time.Millisecond)
-	const n = 80
-	for i := 0; i < n; i++ {
-		e.enqueue(t, invitation(fmt.Sprintf("fanout:%02d", i)))
-	}
-	workers := []*mail.Worker{e.worker(mail.WorkerOptions{Batch: 8}), e.worker(mail.WorkerOptions{Batch: 8})}
-	var wg sync.WaitGroup
-	for i := 0; i < 4; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := workers[i%2].RunOnce(e.ctx); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	counts := e.srv.CountByID()
-	if len(counts) != n {
-		t.Fatalf("%d distinct messages, want %d", len(counts), n)
-	}
-	for id, c := range counts {
-		if c != 1 {
-			t.Errorf("%s sent %d times", id, c)
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.srv.SetDelay(0, 2*time.Millisecond)
+		const n = 80
+		for i := 0; i < n; i++ {
+			e.enqueue(t, invitation(fmt.Sprintf("fanout:%02d", i)))
 		}
-	}
-	if n := e.srv.OverlapCount(); n != 0 {
-		t.Errorf("%d messages sent at once by two workers", n)
-	}
+		workers := []*mail.Worker{e.worker(mail.WorkerOptions{Batch: 8}), e.worker(mail.WorkerOptions{Batch: 8})}
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := workers[i%2].RunOnce(e.ctx); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		counts := e.srv.CountByID()
+		if len(counts) != n {
+			t.Fatalf("%d distinct messages, want %d", len(counts), n)
+		}
+		for id, c := range counts {
+			if c != 1 {
+				t.Errorf("%s sent %d times", id, c)
+			}
+		}
+		if n := e.srv.OverlapCount(); n != 0 {
+			t.Errorf("%d messages sent at once by two workers", n)
+		}
+	})
 }
 
 func TestSlowServerTimesOutAndIsRetried(t *testing.T) {
@@ -829,57 +839,58 @@ func TestMessageID(t *testing.T) {
 // sent again, every other is delivered once.
 func TestEnqueueManyQueuesEachMessageOnce(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	delivered, queued := invitation("invite:s11:delivered"), invitation("invite:s11:queued")
-	if _, err := e.box.Enqueue(e.ctx, delivered); err != nil {
-		t.Fatal(err)
-	}
-	w := e.worker(mail.WorkerOptions{})
-	e.runOnce(t, w)
-	if _, err := e.box.Enqueue(e.ctx, queued); err != nil {
-		t.Fatal(err)
-	}
-	batch := []mail.Message{delivered, queued}
-	for i := 0; i < 20; i++ {
-		batch = append(batch, invitation(fmt.Sprintf("invite:s11:p%02d", i)))
-	}
-	batch = append(batch, invitation("")) // keyless
-	ids, err := e.box.EnqueueMany(e.ctx, batch)
-	if err != nil || len(ids) != len(batch) || ids[0] != delivered.Key || ids[2] != "invite:s11:p00" || ids[len(ids)-1] == "" {
-		t.Fatalf("EnqueueMany = %v, %v", ids, err)
-	}
-	if got := e.count(t, mail.OutboxCollection); got != 22 { // queued + 20 + keyless
-		t.Fatalf("%d live messages, want 22", got)
-	}
-	// The same batch again creates nothing.
-	if _, err := e.box.EnqueueMany(e.ctx, batch[:22]); err != nil {
-		t.Fatal(err)
-	}
-	if got := e.count(t, mail.OutboxCollection); got != 22 {
-		t.Fatalf("after the batch again: %d live messages, want 22", got)
-	}
-	e.runOnce(t, w)
-	got := map[string]int{}
-	for _, m := range e.srv.Messages() {
-		got[m.MessageID]++
-	}
-	if n := len(e.srv.Messages()); n != 1+22 {
-		t.Errorf("%d messages arrived, want 23 (the delivered one once, then 22)", n)
-	}
-	for id, n := range got {
-		if n != 1 {
-			t.Errorf("%s arrived %d times", id, n)
+	eachEnv(t, func(t *testing.T, e *env) {
+		delivered, queued := invitation("invite:s11:delivered"), invitation("invite:s11:queued")
+		if _, err := e.box.Enqueue(e.ctx, delivered); err != nil {
+			t.Fatal(err)
 		}
-	}
-	// A bad message queues nothing of its batch.
-	bad := invitation("invite:s11:bad")
-	bad.To.Email = "not an address"
-	if _, err := e.box.EnqueueMany(e.ctx, []mail.Message{invitation("invite:s11:ok"), bad}); !errs.Is(err, errs.Invalid) {
-		t.Errorf("bad batch: %v", err)
-	}
-	if got := e.count(t, mail.OutboxCollection); got != 0 {
-		t.Errorf("a refused batch left %d live messages", got)
-	}
+		w := e.worker(mail.WorkerOptions{})
+		e.runOnce(t, w)
+		if _, err := e.box.Enqueue(e.ctx, queued); err != nil {
+			t.Fatal(err)
+		}
+		batch := []mail.Message{delivered, queued}
+		for i := 0; i < 20; i++ {
+			batch = append(batch, invitation(fmt.Sprintf("invite:s11:p%02d", i)))
+		}
+		batch = append(batch, invitation("")) // keyless
+		ids, err := e.box.EnqueueMany(e.ctx, batch)
+		if err != nil || len(ids) != len(batch) || ids[0] != delivered.Key || ids[2] != "invite:s11:p00" || ids[len(ids)-1] == "" {
+			t.Fatalf("EnqueueMany = %v, %v", ids, err)
+		}
+		if got := e.count(t, mail.OutboxCollection); got != 22 { // queued + 20 + keyless
+			t.Fatalf("%d live messages, want 22", got)
+		}
+		// The same batch again creates nothing.
+		if _, err := e.box.EnqueueMany(e.ctx, batch[:22]); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.count(t, mail.OutboxCollection); got != 22 {
+			t.Fatalf("after the batch again: %d live messages, want 22", got)
+		}
+		e.runOnce(t, w)
+		got := map[string]int{}
+		for _, m := range e.srv.Messages() {
+			got[m.MessageID]++
+		}
+		if n := len(e.srv.Messages()); n != 1+22 {
+			t.Errorf("%d messages arrived, want 23 (the delivered one once, then 22)", n)
+		}
+		for id, n := range got {
+			if n != 1 {
+				t.Errorf("%s arrived %d times", id, n)
+			}
+		}
+		// A bad message queues nothing of its batch.
+		bad := invitation("invite:s11:bad")
+		bad.To.Email = "not an address"
+		if _, err := e.box.EnqueueMany(e.ctx, []mail.Message{invitation("invite:s11:ok"), bad}); !errs.Is(err, errs.Invalid) {
+			t.Errorf("bad batch: %v", err)
+		}
+		if got := e.count(t, mail.OutboxCollection); got != 0 {
+			t.Errorf("a refused batch left %d live messages", got)
+		}
+	})
 }
 
 // A live message keeps its content apart from the envelope the worker's
@@ -887,38 +898,39 @@ func TestEnqueueManyQueuesEachMessageOnce(t *testing.T) {
 // message whose content was lost is failed, not left to stall the queue.
 func TestBodiesLiveApartAndLeaveWithTheMessage(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	for _, k := range []string{"invite:s12:a", "invite:s12:b"} {
-		if _, err := e.box.Enqueue(e.ctx, invitation(k)); err != nil {
+	eachEnv(t, func(t *testing.T, e *env) {
+		for _, k := range []string{"invite:s12:a", "invite:s12:b"} {
+			if _, err := e.box.Enqueue(e.ctx, invitation(k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var env bson.M
+		if err := e.db.Collection(mail.OutboxCollection).FindOne(e.ctx, bson.D{{Key: "_id", Value: "invite:s12:a"}}).Decode(&env); err != nil {
 			t.Fatal(err)
 		}
-	}
-	var env bson.M
-	if err := e.db.Collection(mail.OutboxCollection).FindOne(e.ctx, bson.D{{Key: "_id", Value: "invite:s12:a"}}).Decode(&env); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := env["html"]; ok {
-		t.Errorf("the live envelope carries the HTML body")
-	}
-	if got := e.count(t, mail.BodiesCollection); got != 2 {
-		t.Fatalf("%d bodies, want 2", got)
-	}
-	if _, err := e.db.Collection(mail.BodiesCollection).DeleteOne(e.ctx, bson.D{{Key: "_id", Value: "invite:s12:b"}}); err != nil {
-		t.Fatal(err)
-	}
-	// Another process's worker (this one keeps the bodies it queued in memory).
-	other := mail.NewWorker(mail.NewOutbox(e.db, e.clk), e.sender, e.clk, mail.WorkerOptions{})
-	e.runOnce(t, other)
-	if got := e.srv.Messages(); len(got) != 1 || got[0].Subject != subject || !strings.Contains(string(got[0].Raw), "Nguy") {
-		t.Fatalf("arrived: %d", len(got))
-	}
-	if got := e.count(t, mail.BodiesCollection); got != 0 {
-		t.Errorf("%d bodies left after delivery", got)
-	}
-	d, err := e.box.Status(e.ctx, "invite:s12:b")
-	if err != nil || d.Status != mail.Failed || !strings.Contains(d.LastError, "content") {
-		t.Errorf("message without content: %+v, %v", d, err)
-	}
+		if _, ok := env["html"]; ok {
+			t.Errorf("the live envelope carries the HTML body")
+		}
+		if got := e.count(t, mail.BodiesCollection); got != 2 {
+			t.Fatalf("%d bodies, want 2", got)
+		}
+		if _, err := e.db.Collection(mail.BodiesCollection).DeleteOne(e.ctx, bson.D{{Key: "_id", Value: "invite:s12:b"}}); err != nil {
+			t.Fatal(err)
+		}
+		// Another process's worker (this one keeps the bodies it queued in memory).
+		other := mail.NewWorker(mail.NewOutbox(e.db, e.clk), e.sender, e.clk, mail.WorkerOptions{})
+		e.runOnce(t, other)
+		if got := e.srv.Messages(); len(got) != 1 || got[0].Subject != subject || !strings.Contains(string(got[0].Raw), "Nguy") {
+			t.Fatalf("arrived: %d", len(got))
+		}
+		if got := e.count(t, mail.BodiesCollection); got != 0 {
+			t.Errorf("%d bodies left after delivery", got)
+		}
+		d, err := e.box.Status(e.ctx, "invite:s12:b")
+		if err != nil || d.Status != mail.Failed || !strings.Contains(d.LastError, "content") {
+			t.Errorf("message without content: %+v, %v", d, err)
+		}
+	})
 }
 
 // An Enqueue stopped after writing the key (a crash) loses nothing: the
@@ -926,23 +938,24 @@ func TestBodiesLiveApartAndLeaveWithTheMessage(t *testing.T) {
 // and queues it, once.
 func TestEnqueueAfterACrashBetweenKeyAndMessageQueuesIt(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	m := invitation("invite:s13:an")
-	if _, err := e.db.Collection(mail.KeysCollection).InsertOne(e.ctx, bson.D{{Key: "_id", Value: m.Key}, {Key: "at", Value: t0}}); err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 3; i++ {
-		if _, err := e.box.Enqueue(e.ctx, m); err != nil {
+	eachEnv(t, func(t *testing.T, e *env) {
+		m := invitation("invite:s13:an")
+		if _, err := e.db.Collection(mail.KeysCollection).InsertOne(e.ctx, bson.D{{Key: "_id", Value: m.Key}, {Key: "at", Value: t0}}); err != nil {
 			t.Fatal(err)
 		}
-	}
-	e.runOnce(t, e.worker(mail.WorkerOptions{}))
-	if _, err := e.box.Enqueue(e.ctx, m); err != nil { // delivered: nothing new
-		t.Fatal(err)
-	}
-	e.clk.Advance(time.Hour)
-	e.runOnce(t, e.worker(mail.WorkerOptions{}))
-	if got := len(e.srv.Messages()); got != 1 {
-		t.Errorf("%d messages arrived, want 1", got)
-	}
+		for i := 0; i < 3; i++ {
+			if _, err := e.box.Enqueue(e.ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e.runOnce(t, e.worker(mail.WorkerOptions{}))
+		if _, err := e.box.Enqueue(e.ctx, m); err != nil { // delivered: nothing new
+			t.Fatal(err)
+		}
+		e.clk.Advance(time.Hour)
+		e.runOnce(t, e.worker(mail.WorkerOptions{}))
+		if got := len(e.srv.Messages()); got != 1 {
+			t.Errorf("%d messages arrived, want 1", got)
+		}
+	})
 }
