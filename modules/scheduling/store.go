@@ -273,20 +273,28 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 		return Session{}, err
 	}
 	x := d.toSession()
-	if wasDue {
+	// Until the backfill is complete it may write an entry it read before
+	// this update: the session stays due, and the book's job writes its
+	// marks again once the backfill has finished.
+	complete, err := s.book.Complete(ctx)
+	if err != nil {
+		complete = false
+	}
+	if wasDue && complete {
 		changed = nil // all of them
 	}
-	if x.BookDue && (wasDue || len(changed) > 0) {
-		if err := s.syncBook(ctx, x, changed); err != nil {
+	if x.BookDue && len(changed) > 0 || wasDue && complete {
+		if err := s.syncBook(ctx, x, changed, complete); err != nil {
 			return x, fmt.Errorf("attendance book of session %s: %w", id, err)
 		}
-		x.BookDue = false
+		x.BookDue = !complete
 	}
 	return x, nil
 }
 
 // SyncBooks writes every mark of the live sessions (and the archived ones
-// too when archive) whose BookDue is set to the people's books.
+// too when archive) whose BookDue is set to the people's books. Run it
+// once the book's backfill is complete.
 func (s *Store) SyncBooks(ctx context.Context, archive bool) error {
 	colls := []*store.Coll[sessionDoc]{s.live}
 	if archive {
@@ -298,7 +306,7 @@ func (s *Store) SyncBooks(ctx context.Context, archive bool) error {
 			return err
 		}
 		for _, d := range due {
-			if err := s.syncBook(ctx, d.toSession(), nil); err != nil {
+			if err := s.syncBook(ctx, d.toSession(), nil, true); err != nil {
 				return err
 			}
 		}
@@ -392,9 +400,9 @@ func bookChanges(before, after Session) []string {
 }
 
 // syncBook writes the session's marks of people (nil: every mark) to
-// their books, a mark taken back by removing its entry, then clears
-// BookDue unless a later change set it again.
-func (s *Store) syncBook(ctx context.Context, x Session, people []string) error {
+// their books, a mark taken back by removing its entry, then, when clear,
+// clears BookDue unless a later change set it again.
+func (s *Store) syncBook(ctx context.Context, x Session, people []string, clear bool) error {
 	if people == nil {
 		for _, m := range x.Attendance {
 			people = append(people, m.CollaboratorID)
@@ -410,6 +418,9 @@ func (s *Store) syncBook(ctx context.Context, x Session, people []string) error 
 		if err != nil {
 			return err
 		}
+	}
+	if !clear {
+		return nil
 	}
 	_, err := s.apply(ctx, x.ID, func(d *sessionDoc) error {
 		if !d.BookDue || d.MarksRev != x.MarksRev {
