@@ -123,6 +123,20 @@ func (e *env) status(t *testing.T, id string) mail.Delivery {
 	return d
 }
 
+// deliveredOnce checks that n distinct messages arrived, each once.
+func (e *env) deliveredOnce(t *testing.T, n int) {
+	t.Helper()
+	counts := e.srv.CountByID()
+	if len(counts) != n {
+		t.Fatalf("%d distinct messages arrived, want %d", len(counts), n)
+	}
+	for id, c := range counts {
+		if c != 1 {
+			t.Errorf("%s arrived %d times", id, c)
+		}
+	}
+}
+
 func (e *env) count(t *testing.T, coll string) int64 {
 	t.Helper()
 	n, err := e.db.Collection(coll).CountDocuments(e.ctx, bson.D{})
@@ -299,15 +313,7 @@ func TestSMTPDownWhile200AreQueuedThenAllDeliveredOnce(t *testing.T) {
 	start := time.Now()
 	e.runOnce(t, w)
 	t.Logf("delivering %d after the server came back: %v", n, time.Since(start))
-	counts := e.srv.CountByID()
-	if len(counts) != n {
-		t.Fatalf("%d distinct messages arrived, want %d", len(counts), n)
-	}
-	for id, c := range counts {
-		if c != 1 {
-			t.Errorf("%s arrived %d times", id, c)
-		}
-	}
+	e.deliveredOnce(t, n)
 	if _, total, _ := e.box.List(e.ctx, mail.Sent, 10, 0); total != n {
 		t.Errorf("%d archived", total)
 	}
@@ -575,15 +581,7 @@ func TestTwoWorkersNeverSendTheSameMessageTwice(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		counts := e.srv.CountByID()
-		if len(counts) != n {
-			t.Fatalf("%d distinct messages, want %d", len(counts), n)
-		}
-		for id, c := range counts {
-			if c != 1 {
-				t.Errorf("%s sent %d times", id, c)
-			}
-		}
+		e.deliveredOnce(t, n)
 		if n := e.srv.OverlapCount(); n != 0 {
 			t.Errorf("%d messages sent at once by two workers", n)
 		}

@@ -67,20 +67,10 @@ type Part struct {
 	Body        string
 }
 
-func New(t testing.TB) *Server {
-	t.Helper()
-	s := &Server{t: t, inData: map[string]int{}, overlaps: map[string]int{}, rcpts: map[string]int{}, auth: map[string]bool{}}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.addr = l.Addr().String()
-	s.serve(l)
-	t.Cleanup(s.Stop)
-	return s
-}
+func New(t testing.TB) *Server { return NewTLS(t, nil) }
 
-// NewTLS is a server offering STARTTLS with the given certificate.
+// NewTLS is a server offering STARTTLS with the given certificate (nil:
+// none).
 func NewTLS(t testing.TB, cfg *tls.Config) *Server {
 	t.Helper()
 	s := &Server{t: t, tls: cfg, inData: map[string]int{}, overlaps: map[string]int{}, rcpts: map[string]int{}, auth: map[string]bool{}}
