@@ -207,12 +207,12 @@ func past(r *rand.Rand, x *scheduling.Session, invitees []collaborators.Collabor
 		inv := invitation(r, p.ID, invited, x.StartsAt.Add(-2*time.Hour), 72, 88)
 		x.Invitations = append(x.Invitations, inv)
 		v := r.IntN(100)
-		st := share(v, 25, 10, 15)
+		st := Share(v, 25, 10, 15)
 		switch inv.Response {
 		case scheduling.ResponseAccepted:
-			st = share(v, 78, 12, 4)
+			st = Share(v, 78, 12, 4)
 		case scheduling.ResponseDeclined:
-			st = share(v, 0, 5, 70)
+			st = Share(v, 0, 5, 70)
 		}
 		m := scheduling.Mark{CollaboratorID: p.ID, Status: st, MarkedAt: x.EndsAt.Add(-10 * time.Minute), MarkedBy: coordinatorID}
 		if st == scheduling.AttendPresent && r.IntN(2) == 0 {
@@ -234,9 +234,10 @@ func upcoming(r *rand.Rand, x *scheduling.Session, invitees []collaborators.Coll
 	x.Rev = int64(2 + len(invitees))
 }
 
-// share turns v in [0, 100) into an attendance status: present below p,
-// late below p+l, excused below p+l+e, absent otherwise.
-func share(v, p, l, e int) string {
+// Share turns v in [0, 100) into an attendance status: present below p,
+// late below p+l, excused below p+l+e, absent otherwise (the benchmark
+// fixture draws its marks with it too).
+func Share(v, p, l, e int) string {
 	switch {
 	case v < p:
 		return scheduling.AttendPresent
