@@ -108,18 +108,12 @@ func (m *Module) apiList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if items == nil {
-		items = []mail.Delivery{}
-	}
 	return c.JSON(web.List[mail.Delivery]{Items: items, Total: total})
 }
 
 func (m *Module) apiRetry(c *fiber.Ctx) error {
-	id, err := messageID(c)
+	id, err := m.retry(c)
 	if err != nil {
-		return err
-	}
-	if err := m.box.Retry(c.UserContext(), id); err != nil {
 		return err
 	}
 	d, err := m.box.Status(c.UserContext(), id)
@@ -192,12 +186,17 @@ func (m *Module) page(c *fiber.Ctx) error {
 
 // retryPost queues a failed message again and goes back to the failed tab.
 func (m *Module) retryPost(c *fiber.Ctx) error {
-	id, err := messageID(c)
-	if err != nil {
-		return err
-	}
-	if err := m.box.Retry(c.UserContext(), id); err != nil {
+	if _, err := m.retry(c); err != nil {
 		return err
 	}
 	return c.Redirect("/outbox?status=failed&retried=1", fiber.StatusSeeOther)
+}
+
+// retry queues the message of the path's id again and returns the id.
+func (m *Module) retry(c *fiber.Ctx) (string, error) {
+	id, err := messageID(c)
+	if err != nil {
+		return "", err
+	}
+	return id, m.box.Retry(c.UserContext(), id)
 }

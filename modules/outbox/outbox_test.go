@@ -2,7 +2,6 @@ package outbox_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -125,15 +124,10 @@ func TestOutboxPage(t *testing.T) {
 	client.Jar.SetCookies(u, []*http.Cookie{{Name: web.SessionCookie, Value: coord, Path: "/"}})
 	get := func(path string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		req := apptest.NewRequest(t, "GET", s.URL+path, nil)
 		req.Header.Set("Accept", "text/html")
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		r := apptest.Send(t, client, req)
+		return r.Status, string(r.Body)
 	}
 	status, body := get("/outbox?status=failed")
 	for _, want := range []string{"<title>Hộp thư đi", `<h1>Hộp thư đi</h1>`, `<a href="/outbox">Hộp thư đi</a>`, `<nav aria-label="Điều hướng chính">`, `<nav class="tabs" id="tabs" aria-label="Trạng thái thư">`, `<span class="badge failed">Gửi lỗi</span>`, "Thư mời tập huấn: Kỹ năng tư vấn", "Nguyễn Văn An &lt;ctv.invite-s1-c1@example.vn&gt;",
