@@ -73,42 +73,41 @@ func loadCourse(fsys fs.FS, folder string) (Course, []Problem) {
 	base := path.Join(Dir, folder)
 	c := Course{Code: folder}
 
-	mdFile := path.Join(base, "course.md")
-	if b, err := fs.ReadFile(fsys, mdFile); err != nil {
-		probs = append(probs, missing(mdFile, err, "every course needs course.md: front matter and the Vietnamese lesson"))
-	} else if p, bad := NotUTF8(mdFile, b); bad {
-		probs = append(probs, p)
-	} else {
-		probs = append(probs, byLine(readCourseMD(&c, mdFile, folder, b))...)
-	}
-
-	enFile := path.Join(base, "course.en.md")
-	if b, err := fs.ReadFile(fsys, enFile); err != nil {
-		probs = append(probs, missing(enFile, err, "missing translation: the English lesson course.en.md does not exist"))
-	} else if p, bad := NotUTF8(enFile, b); bad {
-		probs = append(probs, p)
-	} else {
-		text := normalize(b)
-		switch {
-		case strings.HasPrefix(text, "---\n"):
-			probs = append(probs, Problem{File: enFile, Line: 1, Message: "course.en.md holds only the English lesson: the front matter belongs in course.md"})
-		case strings.TrimSpace(text) == "":
-			probs = append(probs, Problem{File: enFile, Line: 1, Message: "missing translation: the English lesson is empty"})
-		}
-		c.Lesson.EN = text
-	}
-
-	quizFile := path.Join(base, "quiz.yaml")
-	if b, err := fs.ReadFile(fsys, quizFile); err != nil {
-		probs = append(probs, missing(quizFile, err, "every course needs a quiz bank quiz.yaml"))
-	} else if p, bad := NotUTF8(quizFile, b); bad {
-		probs = append(probs, p)
-	} else {
-		sum := sha256.Sum256(b)
-		c.Quiz.Version = hex.EncodeToString(sum[:6])
-		probs = append(probs, byLine(readQuiz(&c.Quiz, quizFile, b))...)
-	}
+	probs = append(probs, readText(fsys, path.Join(base, "course.md"), "every course needs course.md: front matter and the Vietnamese lesson",
+		func(file string, b []byte) []Problem { return readCourseMD(&c, file, folder, b) })...)
+	probs = append(probs, readText(fsys, path.Join(base, "course.en.md"), "missing translation: the English lesson course.en.md does not exist",
+		func(file string, b []byte) []Problem {
+			text := normalize(b)
+			c.Lesson.EN = text
+			switch {
+			case strings.HasPrefix(text, "---\n"):
+				return []Problem{{File: file, Line: 1, Message: "course.en.md holds only the English lesson: the front matter belongs in course.md"}}
+			case strings.TrimSpace(text) == "":
+				return []Problem{{File: file, Line: 1, Message: "missing translation: the English lesson is empty"}}
+			}
+			return nil
+		})...)
+	probs = append(probs, readText(fsys, path.Join(base, "quiz.yaml"), "every course needs a quiz bank quiz.yaml",
+		func(file string, b []byte) []Problem {
+			sum := sha256.Sum256(b)
+			c.Quiz.Version = hex.EncodeToString(sum[:6])
+			return readQuiz(&c.Quiz, file, b)
+		})...)
 	return c, probs
+}
+
+// readText reads file and hands its bytes to read, which returns their
+// problems; a missing file is the problem ifMissing, a file that is not
+// UTF-8 is not read.
+func readText(fsys fs.FS, file, ifMissing string, read func(file string, b []byte) []Problem) []Problem {
+	b, err := fs.ReadFile(fsys, file)
+	if err != nil {
+		return []Problem{missing(file, err, ifMissing)}
+	}
+	if p, bad := NotUTF8(file, b); bad {
+		return []Problem{p}
+	}
+	return byLine(read(file, b))
 }
 
 // NotUTF8 reports a file that is not valid UTF-8, at the line of its first
