@@ -20,7 +20,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Collection is the collection holding one lease document per job name.
@@ -64,7 +63,7 @@ type State struct {
 
 // Runner runs registered jobs at their intervals.
 type Runner struct {
-	coll  *mongo.Collection
+	coll  *store.Coll[State]
 	clock clock.Clock
 	owner string
 	lease time.Duration
@@ -109,7 +108,7 @@ func New(db *mongo.Database, clk clock.Clock, opts Options) *Runner {
 		opts.Logger = slog.Default()
 	}
 	r := &Runner{
-		coll: db.Collection(Collection), clock: clk, owner: opts.Owner, lease: opts.Lease, tick: opts.Tick,
+		coll: store.NewColl[State](db, Collection, "job"), clock: clk, owner: opts.Owner, lease: opts.Lease, tick: opts.Tick,
 		log: opts.Logger.With("component", "jobs"),
 	}
 	// Not waiting for the jobs it started lets a long job run while others
@@ -164,13 +163,7 @@ func (r *Runner) Stop() {
 
 // States lists the recorded state of every job in the database, by name.
 func (r *Runner) States(ctx context.Context) ([]State, error) {
-	cur, err := r.coll.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	var out []State
-	err = cur.All(ctx, &out)
-	return out, err
+	return r.coll.List(ctx, nil, store.Find{Sort: bson.D{{Key: "_id", Value: 1}}})
 }
 
 // dispatch starts a goroutine for each due job that is not running here and
@@ -246,7 +239,7 @@ func (r *Runner) claim(ctx context.Context, j *job, now time.Time) (bool, error)
 		{Key: "lease_until", Value: now.Add(r.lease)},
 	}}}
 	for {
-		err := r.coll.FindOneAndUpdate(ctx, filter, update).Err()
+		err := r.coll.Raw().FindOneAndUpdate(ctx, filter, update).Err()
 		switch {
 		case err == nil:
 			j.ensured = true
@@ -257,7 +250,7 @@ func (r *Runner) claim(ctx context.Context, j *job, now time.Time) (bool, error)
 			return false, nil // not due, or another runner holds it
 		}
 		// The job may not exist yet: create it, due now and free, then try again.
-		_, err = r.coll.InsertOne(ctx, State{Name: j.name, NextRun: now, LeaseUntil: epoch})
+		err = r.coll.Insert(ctx, State{Name: j.name, NextRun: now, LeaseUntil: epoch})
 		if err != nil && !store.IsDuplicate(err) {
 			return false, err
 		}
@@ -268,28 +261,15 @@ func (r *Runner) claim(ctx context.Context, j *job, now time.Time) (bool, error)
 // renew extends the lease every lease/3 while the job runs, so a job longer
 // than its lease is not taken over by another runner.
 func (r *Runner) renew(ctx context.Context, j *job) (stop func()) {
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t := time.NewTicker(r.lease / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				_, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: j.name}, {Key: "lease_owner", Value: r.owner}},
-					bson.D{{Key: "$set", Value: bson.D{{Key: "lease_until", Value: r.clock.Now().Add(r.lease)}}}})
-				if err != nil && ctx.Err() == nil {
-					r.log.Warn("job lease renewal failed", "job", j.name, "err", err)
-				}
-			}
+	l := loop.New(func(ctx context.Context, _ <-chan struct{}) {
+		_, err := r.coll.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: j.name}, {Key: "lease_owner", Value: r.owner}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "lease_until", Value: r.clock.Now().Add(r.lease)}}}})
+		if err != nil && ctx.Err() == nil {
+			r.log.Warn("job lease renewal failed", "job", j.name, "err", err)
 		}
-	}()
-	return func() { close(done); <-finished }
+	}, loop.Options{Every: r.lease / 3, Later: true, Logger: r.log})
+	l.Start(ctx)
+	return l.Stop
 }
 
 // finish records the run, schedules the next one an interval after this
@@ -299,7 +279,7 @@ func (r *Runner) finish(ctx context.Context, j *job, now time.Time, runErr error
 	if runErr != nil {
 		msg = runErr.Error()
 	}
-	_, err := r.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: j.name}, {Key: "lease_owner", Value: r.owner}},
+	_, err := r.coll.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: j.name}, {Key: "lease_owner", Value: r.owner}},
 		bson.D{{Key: "$set", Value: bson.D{
 			{Key: "last_run", Value: now},
 			{Key: "next_run", Value: now.Add(j.every)},
