@@ -28,14 +28,15 @@ type User struct {
 
 // Session is a signed-in session; its id is the SHA-256 of the token.
 type Session struct {
-	ID             string    `bson:"_id"`
-	UserID         string    `bson:"user_id"`
-	Email          string    `bson:"email"`
-	Role           string    `bson:"role"`
-	CollaboratorID string    `bson:"collaborator_id,omitempty"`
-	Language       string    `bson:"language,omitempty"`
-	CreatedAt      time.Time `bson:"created_at"`
-	ExpiresAt      time.Time `bson:"expires_at"`
+	ID        string    `bson:"_id"`
+	UserID    string    `bson:"user_id"`
+	CreatedAt time.Time `bson:"created_at"`
+	ExpiresAt time.Time `bson:"expires_at"`
+	// The user as they were at sign-in, for the principal.
+	Email          string `bson:"email"`
+	Role           string `bson:"role"`
+	CollaboratorID string `bson:"collaborator_id,omitempty"`
+	Language       string `bson:"language,omitempty"`
 }
 
 // Throttle counts failed sign-ins under one key: a client (any account),

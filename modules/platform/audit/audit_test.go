@@ -12,8 +12,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
-
 // Entries about one entity come back oldest first, with the actor of the
 // request ("system" outside one), and no other entity's.
 func TestRecordAndFor(t *testing.T) {
@@ -43,3 +41,5 @@ func TestRecordAndFor(t *testing.T) {
 		}
 	})
 }
+
+func TestMain(m *testing.M) { storetest.Main(m) }
