@@ -2,10 +2,10 @@ package quizzes
 
 import (
 	"context"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
+	"fmt"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
 )
 
 // InsertResults stores graded attempts in the results archive, in the
@@ -19,8 +19,8 @@ func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 	if len(as) == 0 {
 		return nil
 	}
-	results := make([]any, len(as))
-	slots := make([]any, len(as))
+	results := make([]attemptDoc, len(as))
+	slots := make([]slotDoc, len(as))
 	for i, a := range as {
 		if a.Status != StatusGraded {
 			return errs.E(errs.Invalid, "attempt %s is not graded", a.ID)
@@ -28,10 +28,10 @@ func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 		results[i] = toDoc(a)
 		slots[i] = slotDoc{ID: a.ID, CreatedAt: a.StartedAt}
 	}
-	if _, err := s.db.Collection(slotsColl).InsertMany(ctx, slots); err != nil {
+	if err := insertAll(ctx, s.slots, slots); err != nil {
 		return err
 	}
-	if _, err := s.db.Collection(resultsColl).InsertMany(ctx, results); err != nil {
+	if err := insertAll(ctx, s.results, results); err != nil {
 		return err
 	}
 	// The progress documents the request path reads instead of the archive.
@@ -50,55 +50,44 @@ func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 	// New documents for a fresh load (one insert, not an update per key: an
 	// update costs a scan on the embedded store); a key that exists already
 	// (a load in several batches) gets the results appended by _id.
-	cur, err := s.db.Collection(summariesColl).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: order}}}})
+	present, err := s.summaries.GetMany(ctx, order)
 	if err != nil {
 		return err
 	}
-	var present []progressDoc
-	if err := cur.All(ctx, &present); err != nil {
-		return err
-	}
-	exists := map[string]bool{}
-	for _, d := range present {
-		exists[d.ID] = true
-	}
-	var fresh []any
+	var fresh []progressDoc
+	var numbers []numbersDoc
 	for _, key := range order {
 		d := byKey[key]
-		if !exists[key] {
-			fresh = append(fresh, *d)
-			continue
-		}
-		_, err := s.db.Collection(summariesColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}},
-			bson.D{{Key: "$push", Value: bson.D{{Key: "results", Value: bson.D{{Key: "$each", Value: d.Results}}}}}})
-		if err != nil {
-			return err
-		}
 		ns := make([]int, len(d.Results))
 		for i, r := range d.Results {
 			ns[i] = r.N
 		}
-		if _, err := s.db.Collection(progressColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: key}},
-			bson.D{{Key: "$push", Value: bson.D{{Key: "graded", Value: bson.D{{Key: "$each", Value: ns}}}}}}); err != nil {
+		if _, ok := present[key]; !ok {
+			fresh = append(fresh, *d)
+			numbers = append(numbers, numbersDoc{ID: key, Graded: ns})
+			continue
+		}
+		if err := pushEach(ctx, s.summaries, key, "results", d.Results); err != nil {
+			return err
+		}
+		if err := pushEach(ctx, s.progress, key, "graded", ns); err != nil {
 			return err
 		}
 	}
-	if len(fresh) > 0 {
-		if _, err := s.db.Collection(summariesColl).InsertMany(ctx, fresh); err != nil {
-			return err
-		}
-		numbers := make([]any, len(fresh))
-		for i, f := range fresh {
-			d := f.(progressDoc)
-			nd := numbersDoc{ID: d.ID}
-			for _, r := range d.Results {
-				nd.Graded = append(nd.Graded, r.N)
-			}
-			numbers[i] = nd
-		}
-		if _, err := s.db.Collection(progressColl).InsertMany(ctx, numbers); err != nil {
-			return err
-		}
+	if err := insertAll(ctx, s.summaries, fresh); err != nil {
+		return err
 	}
-	return s.insertRosters(ctx, as)
+	if err := insertAll(ctx, s.progress, numbers); err != nil {
+		return err
+	}
+	return s.insertUnitResults(ctx, as)
+}
+
+// insertAll inserts ds, each of which must be new.
+func insertAll[D any](ctx context.Context, c *store.Coll[D], ds []D) error {
+	dup, err := c.InsertMany(ctx, ds)
+	if err == nil && len(dup) > 0 {
+		err = fmt.Errorf("%w: %d of %d in %s", store.ErrDuplicate, len(dup), len(ds), c.Name())
+	}
+	return err
 }

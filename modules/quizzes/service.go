@@ -56,8 +56,8 @@ type AttemptStore interface {
 	// taking answers at now; zero when there is none.
 	NextDeadline(ctx context.Context, now time.Time) (time.Time, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
-	Rosters(ctx context.Context, keys []string) ([]Attempt, error)
-	BackfillRosters(ctx context.Context) (int, error)
+	UnitResults(ctx context.Context, keys []string) ([]Attempt, error)
+	BackfillUnitResults(ctx context.Context) (int, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
 	Graded(ctx context.Context, collaboratorID, course string) ([]int, error)
 	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
@@ -76,7 +76,7 @@ type Deps struct {
 	// Rand draws questions; a seeded one makes tests repeatable.
 	Rand *rand.Rand
 	// Areas lists the district units' codes, so that staff lists read the
-	// rosters of the units by `_id`; without it they filter all rosters.
+	// results of the units by `_id`; without it they filter them all.
 	Areas Areas
 	// People names the people of the results pages; without it they list
 	// only those with attempts, by id.
@@ -729,7 +729,7 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 		}
 	} else {
 		var err error
-		if graded, err = s.rosters(ctx, f); err != nil {
+		if graded, err = s.unitResults(ctx, f); err != nil {
 			return nil, err
 		}
 	}
@@ -751,9 +751,9 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 	return out, nil
 }
 
-// rosters reads the graded attempts of f (no collaborator) from the
-// rosters of its courses and units, by `_id`.
-func (s *Service) rosters(ctx context.Context, f Filter) ([]Attempt, error) {
+// unitResults reads the graded attempts of f (no collaborator) from the
+// results of its courses' units, by `_id`.
+func (s *Service) unitResults(ctx context.Context, f Filter) ([]Attempt, error) {
 	if s.d.Areas == nil {
 		return s.d.Store.Results(ctx, f)
 	}
@@ -770,21 +770,21 @@ func (s *Service) rosters(ctx context.Context, f Filter) ([]Attempt, error) {
 			continue
 		}
 		for _, a := range areas {
-			keys = append(keys, RosterKey(c.Code, a))
+			keys = append(keys, UnitKey(c.Code, a))
 		}
 	}
 	if f.CourseCode != "" && len(keys) == 0 { // a course no longer in the catalog
 		for _, a := range areas {
-			keys = append(keys, RosterKey(f.CourseCode, a))
+			keys = append(keys, UnitKey(f.CourseCode, a))
 		}
 	}
-	return s.d.Store.Rosters(ctx, keys)
+	return s.d.Store.UnitResults(ctx, keys)
 }
 
-// Backfill builds the staff rosters from results recorded before rosters
-// existed; a no-op once there are any.
+// Backfill builds the units' results (what staff lists read) from results
+// recorded before they existed; a no-op once there are any.
 func (s *Service) Backfill(ctx context.Context) (int, error) {
-	return s.d.Store.BackfillRosters(ctx)
+	return s.d.Store.BackfillUnitResults(ctx)
 }
 
 // ItemStat is how one question of a bank fared in graded attempts.

@@ -2,7 +2,6 @@ package quizzes
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/courses"
@@ -25,13 +24,30 @@ const (
 	answersColl = "quiz_answers"
 )
 
-// Store is the quiz store on MongoDB.
+// Store is the quiz store: one typed handle per collection.
 type Store struct {
-	db *mongo.Database
+	live, results *store.Coll[attemptDoc] // open attempts; the graded archive
+	slots         *store.Coll[slotDoc]
+	banks         *store.Coll[bankDoc]
+	answers       *store.Coll[answersDoc]
+	progress      *store.Coll[numbersDoc]
+	summaries     *store.Coll[progressDoc]
+	units         *store.Coll[unitResultsDoc]
 }
 
 // NewStore returns the store on db.
-func NewStore(db *mongo.Database) *Store { return &Store{db: db} }
+func NewStore(db *mongo.Database) *Store {
+	return &Store{
+		live:      store.NewColl[attemptDoc](db, liveColl, "attempt"),
+		results:   store.NewColl[attemptDoc](db, resultsColl, "attempt"),
+		slots:     store.NewColl[slotDoc](db, slotsColl, "slot"),
+		banks:     store.NewColl[bankDoc](db, banksColl, "bank"),
+		answers:   store.NewColl[answersDoc](db, answersColl, "answers"),
+		progress:  store.NewColl[numbersDoc](db, progressColl, "progress"),
+		summaries: store.NewColl[progressDoc](db, summariesColl, "summary"),
+		units:     store.NewColl[unitResultsDoc](db, unitResultsColl, "unit results"),
+	}
+}
 
 // Indexes are the indexes this module needs (for MongoDB's sake).
 func Indexes() []store.Index {
@@ -39,7 +55,7 @@ func Indexes() []store.Index {
 		{Collection: liveColl, Keys: bson.D{{Key: "deadline", Value: 1}}, Name: "deadline"},
 		{Collection: resultsColl, Keys: bson.D{{Key: "collaborator_id", Value: 1}, {Key: "course_code", Value: 1}}, Name: "collaborator_course"},
 		{Collection: resultsColl, Keys: bson.D{{Key: "course_code", Value: 1}, {Key: "area_code", Value: 1}}, Name: "course_area"},
-		{Collection: rostersColl, Keys: bson.D{{Key: "course_code", Value: 1}, {Key: "area_code", Value: 1}}, Name: "course_area"},
+		{Collection: unitResultsColl, Keys: bson.D{{Key: "course_code", Value: 1}, {Key: "area_code", Value: 1}}, Name: "course_area"},
 	}
 }
 
@@ -155,20 +171,15 @@ func (s *Store) PutBank(ctx context.Context, course, version string, qs []course
 		}
 		d.Questions = append(d.Questions, bq)
 	}
-	_, err := s.db.Collection(banksColl).InsertOne(ctx, d)
-	if store.IsDuplicate(err) {
-		return nil
+	if err := s.banks.Insert(ctx, d); !store.IsDuplicate(err) {
+		return err
 	}
-	return err
+	return nil
 }
 
 // Bank returns a stored bank version. Errors: errs.NotFound.
 func (s *Store) Bank(ctx context.Context, course, version string) ([]courses.Question, error) {
-	var d bankDoc
-	err := s.db.Collection(banksColl).FindOne(ctx, bson.D{{Key: "_id", Value: course + "@" + version}}).Decode(&d)
-	if store.IsNotFound(err) {
-		return nil, errs.E(errs.NotFound, "no bank %s@%s", course, version)
-	}
+	d, err := s.banks.Get(ctx, course+"@"+version)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +202,7 @@ type slotDoc struct {
 // ClaimSlot takes attempt number id for good. Errors: errs.Conflict when
 // it is already taken.
 func (s *Store) ClaimSlot(ctx context.Context, id string, now time.Time) error {
-	_, err := s.db.Collection(slotsColl).InsertOne(ctx, slotDoc{ID: id, CreatedAt: now})
+	err := s.slots.Insert(ctx, slotDoc{ID: id, CreatedAt: now})
 	if store.IsDuplicate(err) {
 		return errs.E(errs.Conflict, "attempt %s exists", id)
 	}
@@ -200,11 +211,7 @@ func (s *Store) ClaimSlot(ctx context.Context, id string, now time.Time) error {
 
 // SlotCreatedAt returns when a slot was taken. Errors: errs.NotFound.
 func (s *Store) SlotCreatedAt(ctx context.Context, id string) (time.Time, error) {
-	var d slotDoc
-	err := s.db.Collection(slotsColl).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if store.IsNotFound(err) {
-		return time.Time{}, errs.E(errs.NotFound, "no such slot")
-	}
+	d, err := s.slots.Get(ctx, id)
 	return d.CreatedAt, err
 }
 
@@ -213,17 +220,16 @@ func (s *Store) SlotCreatedAt(ctx context.Context, id string) (time.Time, error)
 func (s *Store) InsertLive(ctx context.Context, a Attempt) error {
 	d := toDoc(a)
 	d.Answers = nil
-	if _, err := s.db.Collection(liveColl).InsertOne(ctx, d); err != nil {
+	if err := s.live.Insert(ctx, d); err != nil {
 		if store.IsDuplicate(err) {
 			return errs.E(errs.Conflict, "attempt %s exists", a.ID)
 		}
 		return err
 	}
-	_, err := s.db.Collection(answersColl).InsertOne(ctx, answersDoc{ID: a.ID, Answers: answersToDoc(a.Answers), SavedAt: a.SavedAt})
-	if store.IsDuplicate(err) {
-		return nil
+	if err := s.answers.Insert(ctx, answersDoc{ID: a.ID, Answers: answersToDoc(a.Answers), SavedAt: a.SavedAt}); !store.IsDuplicate(err) {
+		return err
 	}
-	return err
+	return nil
 }
 
 // answersDoc is the autosaved answers of an open attempt: a document of its
@@ -237,15 +243,14 @@ type answersDoc struct {
 // LiveAttempt returns an open attempt as stored, without its answers.
 // Errors: errs.NotFound.
 func (s *Store) LiveAttempt(ctx context.Context, id string) (Attempt, error) {
-	return s.findOne(ctx, liveColl, id)
+	return attemptOf(s.live.Get(ctx, id))
 }
 
 // LoadAnswers sets the saved answers of an open attempt (none when it was
 // graded meanwhile).
 func (s *Store) LoadAnswers(ctx context.Context, a *Attempt) error {
-	var d answersDoc
-	err := s.db.Collection(answersColl).FindOne(ctx, bson.D{{Key: "_id", Value: a.ID}}).Decode(&d)
-	if store.IsNotFound(err) {
+	d, err := s.answers.Get(ctx, a.ID)
+	if errs.KindOf(err) == errs.NotFound {
 		return nil // graded meanwhile: the caller finds the result
 	}
 	if err != nil {
@@ -261,15 +266,10 @@ func (s *Store) LoadAnswers(ctx context.Context, a *Attempt) error {
 
 // Result returns a graded attempt of the archive. Errors: errs.NotFound.
 func (s *Store) Result(ctx context.Context, id string) (Attempt, error) {
-	return s.findOne(ctx, resultsColl, id)
+	return attemptOf(s.results.Get(ctx, id))
 }
 
-func (s *Store) findOne(ctx context.Context, coll, id string) (Attempt, error) {
-	var d attemptDoc
-	err := s.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
-	if store.IsNotFound(err) {
-		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
-	}
+func attemptOf(d attemptDoc, err error) (Attempt, error) {
 	if err != nil {
 		return Attempt{}, err
 	}
@@ -279,7 +279,7 @@ func (s *Store) findOne(ctx context.Context, coll, id string) (Attempt, error) {
 // SaveAnswers replaces the answers of an open attempt, by `_id` alone. It
 // reports false when the attempt is graded and gone from the live set.
 func (s *Store) SaveAnswers(ctx context.Context, id string, answers map[string][]string, now time.Time) (bool, error) {
-	res, err := s.db.Collection(answersColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+	res, err := s.answers.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "answers", Value: answersToDoc(answers)}, {Key: "saved_at", Value: now}}}})
 	if err != nil {
 		return false, err
@@ -291,7 +291,7 @@ func (s *Store) SaveAnswers(ctx context.Context, id string, answers map[string][
 // keyed by the attempt id, so of two graders the first wins. It reports
 // whether this one did.
 func (s *Store) Record(ctx context.Context, a Attempt) (bool, error) {
-	_, err := s.db.Collection(resultsColl).InsertOne(ctx, toDoc(a))
+	err := s.results.Insert(ctx, toDoc(a))
 	if store.IsDuplicate(err) {
 		return false, nil
 	}
@@ -300,10 +300,10 @@ func (s *Store) Record(ctx context.Context, a Attempt) (bool, error) {
 
 // DropLive removes a graded attempt and its answers from the live set.
 func (s *Store) DropLive(ctx context.Context, id string) error {
-	if _, err := s.db.Collection(answersColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+	if _, err := s.answers.Delete(ctx, id); err != nil {
 		return err
 	}
-	_, err := s.db.Collection(liveColl).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	_, err := s.live.Delete(ctx, id)
 	return err
 }
 
@@ -311,21 +311,18 @@ func (s *Store) DropLive(ctx context.Context, id string) error {
 // taking answers at now (past it plus Grace the sweep has work), or the
 // zero time when there is none.
 func (s *Store) NextDeadline(ctx context.Context, now time.Time) (time.Time, error) {
-	var d struct {
-		Deadline time.Time `bson:"deadline"`
+	ds, err := s.live.List(ctx, bson.D{{Key: "deadline", Value: bson.D{{Key: "$gte", Value: now.Add(-Grace)}}}},
+		store.Find{Sort: bson.D{{Key: "deadline", Value: 1}}, Limit: 1, Projection: bson.D{{Key: "deadline", Value: 1}}})
+	if err != nil || len(ds) == 0 {
+		return time.Time{}, err
 	}
-	err := s.db.Collection(liveColl).FindOne(ctx, bson.D{{Key: "deadline", Value: bson.D{{Key: "$gte", Value: now.Add(-Grace)}}}},
-		options.FindOne().SetSort(bson.D{{Key: "deadline", Value: 1}}).SetProjection(bson.D{{Key: "deadline", Value: 1}})).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return time.Time{}, nil
-	}
-	return d.Deadline, err
+	return ds[0].Deadline, nil
 }
 
 // LiveToSweep lists live attempts past deadline plus grace at now, with
 // their saved answers (and any a crash left live after grading).
 func (s *Store) LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error) {
-	due, err := s.find(ctx, liveColl, bson.D{{Key: "deadline", Value: bson.D{{Key: "$lt", Value: now.Add(-Grace)}}}})
+	due, err := s.find(ctx, s.live, bson.D{{Key: "deadline", Value: bson.D{{Key: "$lt", Value: now.Add(-Grace)}}}})
 	if err != nil {
 		return nil, err
 	}
@@ -360,23 +357,17 @@ func (f Filter) bson() bson.D {
 
 // Open lists open attempts.
 func (s *Store) Open(ctx context.Context, f Filter) ([]Attempt, error) {
-	return s.find(ctx, liveColl, f.bson())
+	return s.find(ctx, s.live, f.bson())
 }
 
-func (s *Store) find(ctx context.Context, coll string, filter bson.D) ([]Attempt, error) {
-	cur, err := s.db.Collection(coll).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "started_at", Value: -1}}))
-	if err != nil {
-		return nil, err
-	}
-	var docs []attemptDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, err
-	}
-	out := make([]Attempt, len(docs))
-	for i, d := range docs {
-		out[i] = d.toAttempt()
-	}
-	return out, nil
+// find lists the attempts of c matching filter, newest first.
+func (s *Store) find(ctx context.Context, c *store.Coll[attemptDoc], filter bson.D) ([]Attempt, error) {
+	out := []Attempt{}
+	err := c.Each(ctx, filter, store.Find{Sort: bson.D{{Key: "started_at", Value: -1}}}, func(d attemptDoc) error {
+		out = append(out, d.toAttempt())
+		return nil
+	})
+	return out, err
 }
 
 // Per collaborator and course, two documents keyed <collaborator>:<course>:
@@ -396,7 +387,7 @@ type numbersDoc struct {
 }
 
 type summaryDoc struct {
-	// CollaboratorID is set in rosters (a unit's document), not in a
+	// CollaboratorID is set in a unit's results, not in a
 	// person's own summaries.
 	CollaboratorID string    `bson:"collaborator_id,omitempty"`
 	AttemptID      string    `bson:"attempt_id"`
@@ -450,9 +441,8 @@ func (d progressDoc) attempts() []Attempt {
 
 // Graded returns the numbers of a collaborator's graded attempts at a course.
 func (s *Store) Graded(ctx context.Context, collaboratorID, course string) ([]int, error) {
-	var d numbersDoc
-	err := s.db.Collection(progressColl).FindOne(ctx, bson.D{{Key: "_id", Value: collaboratorID + ":" + course}}).Decode(&d)
-	if store.IsNotFound(err) {
+	d, err := s.progress.Get(ctx, collaboratorID+":"+course)
+	if errs.KindOf(err) == errs.NotFound {
 		return nil, nil
 	}
 	return d.Graded, err
@@ -461,9 +451,8 @@ func (s *Store) Graded(ctx context.Context, collaboratorID, course string) ([]in
 // Progress returns a collaborator's graded attempts at a course, as
 // summaries (no questions).
 func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error) {
-	var d progressDoc
-	err := s.db.Collection(summariesColl).FindOne(ctx, bson.D{{Key: "_id", Value: collaboratorID + ":" + course}}).Decode(&d)
-	if store.IsNotFound(err) {
+	d, err := s.summaries.Get(ctx, collaboratorID+":"+course)
+	if errs.KindOf(err) == errs.NotFound {
 		return nil, nil
 	}
 	if err != nil {
@@ -473,18 +462,18 @@ func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]
 }
 
 // AddProgress records a graded attempt in both per-person documents and in
-// its unit's roster, by `_id` alone (each created on its first result).
+// its unit's results, by `_id` alone (each created on its first result).
 // It is idempotent — `$addToSet` of the same number and summary — so that a
 // grading a crash interrupted after its result was recorded is completed
 // by whoever finds the result next (a submit, a start, the sweep).
 func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
 	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
-	_, err := s.db.Collection(progressColl).UpdateOne(ctx, key,
+	_, err := s.progress.Raw().UpdateOne(ctx, key,
 		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "graded", Value: a.N}}}}, options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Collection(summariesColl).UpdateOne(ctx, key,
+	_, err = s.summaries.Raw().UpdateOne(ctx, key,
 		bson.D{
 			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
 			{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: a.CollaboratorID}, {Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
@@ -492,5 +481,5 @@ func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
 	if err != nil {
 		return err
 	}
-	return s.addToRoster(ctx, a)
+	return s.addToUnit(ctx, a)
 }
