@@ -115,7 +115,7 @@ func run(f flags) error {
 	// within a minute (store.Open's indexer); the fixture has no live
 	// attempts, so their collections are made and indexed before serving,
 	// as they are on a service that has run an exam before.
-	live := []string{"quiz_attempts", "quiz_answers", "quiz_slots", "quiz_progress", "quiz_summaries", "quiz_rosters"}
+	live := []string{"quiz_attempts", "quiz_answers", "quiz_slots", "quiz_progress", "quiz_summaries", "quiz_unit_results"}
 	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: dir, Monitor: mon, Log: serverLog, IDIndex: true, Extra: live,
 		Courses: examload.Courses()})
 	if err != nil {
