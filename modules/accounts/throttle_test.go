@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -34,25 +33,13 @@ func clientAt(t *testing.T, ip string) *http.Client {
 func signIn(t *testing.T, s *apptest.Server, c *http.Client, xff, email, password string) apptest.Response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
-	req, err := http.NewRequest("POST", s.URL+"/api/v1/auth/login", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := apptest.NewRequest(t, "POST", s.URL+"/api/v1/auth/login", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	if xff != "" {
 		req.Header.Set("X-Forwarded-For", xff)
 	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return apptest.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return apptest.Send(t, c, req)
 }
 
 // wantLocked checks a 429 problem+json with a Retry-After of a second or more.
