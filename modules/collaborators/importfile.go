@@ -144,45 +144,26 @@ var statusWords = map[string]string{
 // returns a problem message when the cell cannot be read.
 func (r *ImportRow) set(field, v string) string {
 	in := &r.Input
-	switch field {
-	case "code":
-		in.Code = v
-	case "full_name":
-		in.FullName = v
-	case "email":
-		in.Email = v
-	case "phone":
-		in.Phone = v
-	case "role":
-		if w, ok := roleWords[Fold(strings.TrimSpace(v))]; ok {
-			in.Role = w
-		} else {
-			in.Role = v
-		}
-	case "area_code":
-		in.AreaCode = v
-	case "commune":
-		in.Commune = v
-	case "position":
-		in.Position = v
-	case "contract.number":
-		in.Contract.Number = v
-	case "contract.starts_on", "contract.ends_on":
+	text := map[string]*string{"code": &in.Code, "full_name": &in.FullName, "email": &in.Email, "phone": &in.Phone,
+		"area_code": &in.AreaCode, "commune": &in.Commune, "position": &in.Position, "contract.number": &in.Contract.Number}
+	dates := map[string]*string{"contract.starts_on": &in.Contract.StartsOn, "contract.ends_on": &in.Contract.EndsOn}
+	if p, ok := text[field]; ok {
+		*p = v
+		return ""
+	}
+	if p, ok := dates[field]; ok {
 		d, ok := parseDate(v)
 		if !ok {
 			return "must be a date (dd/mm/yyyy or yyyy-mm-dd)"
 		}
-		if field == "contract.starts_on" {
-			in.Contract.StartsOn = d
-		} else {
-			in.Contract.EndsOn = d
-		}
+		*p = d
+		return ""
+	}
+	switch field {
+	case "role":
+		in.Role = wordOr(roleWords, strings.TrimSpace(v), v)
 	case "contract.status":
-		if w, ok := statusWords[Fold(v)]; ok {
-			in.Contract.Status = w
-		} else {
-			in.Contract.Status = v
-		}
+		in.Contract.Status = wordOr(statusWords, v, v)
 	case "contract.quarterly_stipend":
 		digits := strings.NewReplacer(".", "", ",", "", " ", "", "đ", "", "₫", "", "VND", "", "vnd", "").Replace(v)
 		n, err := strconv.ParseInt(digits, 10, 64)
@@ -192,6 +173,15 @@ func (r *ImportRow) set(field, v string) string {
 		in.Contract.QuarterlyStipend = n
 	}
 	return ""
+}
+
+// wordOr is the value that words gives the folded word, or v when it has
+// none.
+func wordOr(words map[string]string, word, v string) string {
+	if w, ok := words[Fold(word)]; ok {
+		return w
+	}
+	return v
 }
 
 // parseDate accepts dd/mm/yyyy, d/m/yyyy and yyyy-mm-dd, and Excel serial
