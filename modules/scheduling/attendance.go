@@ -211,34 +211,22 @@ type Rate struct {
 	Rate           float64 `json:"rate"` // (present + late) ÷ (sessions − excused)
 }
 
-// AttendanceRate computes a collaborator's attendance over past sessions.
+// AttendanceRate computes a collaborator's attendance over past sessions
+// that were not cancelled (from their book: entriesOf).
 func (s *Service) AttendanceRate(ctx context.Context, collaboratorID string) (Rate, error) {
-	now := s.d.Clock.Now()
-	all, err := s.find(ctx, Query{To: now})
+	es, err := s.entriesOf(ctx, collaboratorID, s.d.Clock.Now())
 	if err != nil {
 		return Rate{}, err
 	}
 	r := Rate{CollaboratorID: collaboratorID}
-	for _, x := range all {
-		if x.Status == StatusCancelled {
-			continue
-		}
-		_, invited := x.Invitation(collaboratorID)
-		var mark *Mark
-		for i := range x.Attendance {
-			if x.Attendance[i].CollaboratorID == collaboratorID {
-				mark = &x.Attendance[i]
-			}
-		}
-		if !invited && mark == nil {
+	for _, e := range es {
+		if e.Cancelled {
 			continue
 		}
 		r.Sessions++
-		if mark == nil {
+		switch e.Status {
+		case "":
 			r.Unmarked++
-			continue
-		}
-		switch mark.Status {
 		case AttendPresent:
 			r.Present++
 		case AttendLate:

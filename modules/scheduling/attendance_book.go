@@ -2,6 +2,7 @@ package scheduling
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 )
@@ -14,13 +15,15 @@ const attendanceBookColl = "attendance_by_person"
 // bookMax bounds a person's book: their newest entries are kept.
 const bookMax = 2000
 
-// AttendanceEntry is one attendance mark as a collaborator's book keeps
-// it: the session, its course, when it started and the status given.
+// AttendanceEntry is one session as a collaborator's book keeps it: the
+// session, its course, when it started, the status they were marked with
+// ("" for an invitee not marked) and whether it was cancelled.
 type AttendanceEntry struct {
-	Session string    `bson:"session" json:"session"`
-	Course  string    `bson:"course,omitempty" json:"course,omitempty"`
-	Date    time.Time `bson:"date" json:"date"`
-	Status  string    `bson:"status" json:"status"`
+	Session   string    `bson:"session" json:"session"`
+	Course    string    `bson:"course,omitempty" json:"course,omitempty"`
+	Date      time.Time `bson:"date" json:"date"`
+	Status    string    `bson:"status" json:"status"`
+	Cancelled bool      `bson:"cancelled,omitempty" json:"cancelled,omitempty"`
 }
 
 // LedgerKey is the session: a person has one mark per session.
@@ -29,29 +32,39 @@ func (e AttendanceEntry) LedgerKey() string { return e.Session }
 // LedgerTime is the session's start.
 func (e AttendanceEntry) LedgerTime() time.Time { return e.Date }
 
-func entryOf(x Session, m Mark) AttendanceEntry {
-	return AttendanceEntry{Session: x.ID, Course: x.CourseCode, Date: x.StartsAt.UTC(), Status: m.Status}
+// AttendanceOf lists the marks given to a collaborator, live and archived
+// sessions alike, oldest session first.
+func (s *Service) AttendanceOf(ctx context.Context, collaboratorID string) ([]AttendanceEntry, error) {
+	es, err := s.entriesOf(ctx, collaboratorID, time.Time{})
+	return slices.DeleteFunc(es, func(e AttendanceEntry) bool { return e.Status == "" }), err
 }
 
-// AttendanceOf lists the marks given to a collaborator, live and archived
-// sessions alike, oldest session first. It reads their book once the
-// book's backfill has finished, and every session until then.
-func (s *Service) AttendanceOf(ctx context.Context, collaboratorID string) ([]AttendanceEntry, error) {
+// entriesOf lists a collaborator's entries (sessions they were invited to
+// or marked at) of sessions starting before until (zero: all), oldest
+// first. It reads their book once the book's backfill has finished, and
+// the sessions until then.
+func (s *Service) entriesOf(ctx context.Context, collaboratorID string, until time.Time) ([]AttendanceEntry, error) {
 	done, err := s.d.Store.book.Complete(ctx)
 	if err != nil {
 		return nil, err
 	}
+	out := []AttendanceEntry{}
 	if done {
-		return s.d.Store.book.Of(ctx, collaboratorID)
+		es, err := s.d.Store.book.Of(ctx, collaboratorID)
+		for _, e := range es {
+			if until.IsZero() || e.Date.Before(until) {
+				out = append(out, e)
+			}
+		}
+		return out, err
 	}
-	all, err := s.find(ctx, Query{})
+	all, err := s.find(ctx, Query{To: until})
 	if err != nil {
 		return nil, err
 	}
-	out := []AttendanceEntry{}
 	for _, x := range all {
-		if m, ok := x.MarkOf(collaboratorID); ok {
-			out = append(out, entryOf(x, m))
+		if e, ok := bookEntries(x)[collaboratorID]; ok {
+			out = append(out, e)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })

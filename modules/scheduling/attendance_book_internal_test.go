@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -199,7 +200,7 @@ func TestTheBackfillFillsTheBookFromEverySession(t *testing.T) {
 		if done, err := st.book.Complete(ctx); !done || err != nil {
 			t.Fatalf("complete: %v, %v", done, err)
 		}
-		if err := st.book.Put(ctx, "c1", entryOf(old[0], old[0].Attendance[0])); err != nil {
+		if err := st.book.Put(ctx, "c1", bookEntries(old[0])["c1"]); err != nil {
 			t.Fatal(err)
 		}
 		if err := svc.KeepBook(ctx); err != nil {
@@ -216,5 +217,66 @@ func TestTheBackfillFillsTheBookFromEverySession(t *testing.T) {
 				t.Errorf("%s from the book: %+v, want %+v", who, got, want)
 			}
 		}
+	})
+}
+
+// A collaborator's attendance rate is the same from the sessions and from
+// the book: past sessions they were invited to or marked at, unmarked
+// invitees counted, cancelled and upcoming sessions left out; an
+// invitation given after the backfill reaches the book by its job.
+func TestTheRateIsTheSameFromTheBook(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		st := NewStore(db)
+		clk := clock.NewManual(bookDay.Add(48 * time.Hour))
+		svc := NewService(Deps{Store: st, Clock: clk})
+		invite := func(who ...string) []Invitation {
+			var out []Invitation
+			for _, c := range who {
+				out = append(out, Invitation{CollaboratorID: c, Response: ResponseAccepted, InvitedAt: bookDay.Add(-time.Hour)})
+			}
+			return out
+		}
+		marked := bookSession("a", mark("c1", AttendPresent), mark("c2", AttendExcused), mark("c3", AttendLate))
+		marked.Invitations = invite("c1", "c2", "c4")
+		cancelled := bookSession("b", mark("c1", AttendAbsent))
+		cancelled.Invitations, cancelled.Status = invite("c1", "c4"), StatusCancelled
+		upcoming := bookSession("c")
+		upcoming.Invitations, upcoming.StartsAt = invite("c1", "c4"), clk.Now().Add(time.Hour)
+		later := bookSession("d")
+		if err := st.InsertArchived(ctx, []Session{marked, cancelled}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Insert(ctx, []Session{upcoming, later}); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]Rate{
+			"c1": {CollaboratorID: "c1", Sessions: 1, Present: 1, Rate: 1},
+			"c2": {CollaboratorID: "c2", Sessions: 1, Excused: 1},
+			"c3": {CollaboratorID: "c3", Sessions: 1, Late: 1, Rate: 1},
+		}
+		check := func(when string) {
+			t.Helper()
+			for who, w := range want {
+				if got, err := svc.AttendanceRate(ctx, who); err != nil || got != w {
+					t.Errorf("%s: %s's rate %+v, %v; want %+v", when, who, got, err, w)
+				}
+			}
+		}
+		want["c4"] = Rate{CollaboratorID: "c4", Sessions: 1, Unmarked: 1}
+		check("from the sessions")
+		if err := svc.KeepBook(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("from the book")
+		if _, err := st.Update(ctx, "d", func(x *Session) error { x.Invitations = invite("c4"); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.KeepBook(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want["c4"] = Rate{CollaboratorID: "c4", Sessions: 2, Unmarked: 2}
+		check("after an invitation")
 	})
 }

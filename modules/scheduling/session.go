@@ -73,9 +73,12 @@ type Session struct {
 	// BookDue says that marks written at MarksRev (the session's rev) may
 	// be missing from their people's attendance books: the write that
 	// changed them clears it once the books have them, and whoever finds
-	// it set (the next update, the book's job) writes them all.
+	// it set (the next update, the book's job) writes them all. InvDue says
+	// the same of invitations (and a cancellation) not yet in the books of
+	// people without a mark: the book's job writes those.
 	BookDue  bool
 	MarksRev int64
+	InvDue   bool
 }
 
 // Invitation is one collaborator invited to a session.

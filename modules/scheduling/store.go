@@ -3,7 +3,6 @@ package scheduling
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +106,7 @@ type sessionDoc struct {
 	ReminderSent bool            `bson:"reminder_sent"`
 	BookDue      bool            `bson:"book_due,omitempty"`
 	MarksRev     int64           `bson:"marks_rev,omitempty"`
+	InvDue       bool            `bson:"inv_due,omitempty"`
 	Rev          int64           `bson:"rev"`
 }
 
@@ -114,7 +114,7 @@ func toDoc(s Session) sessionDoc {
 	d := sessionDoc{ID: s.ID, SeriesID: s.SeriesID, CourseCode: s.CourseCode, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
 		Location: s.Location, AreaCode: s.AreaCode, Capacity: s.Capacity, Trainer: s.Trainer, Status: s.Status,
 		Recurrence: s.Recurrence, CancelReason: s.CancelReason, Sequence: s.Sequence, Rescheduled: s.Rescheduled, CheckinKey: s.CheckinKey,
-		ReminderSent: s.ReminderSent, BookDue: s.BookDue, MarksRev: s.MarksRev, Rev: s.Rev, Enc: compactV1, Inv: make([]string, 0, len(s.Invitations)), Att: make([]string, 0, len(s.Attendance))}
+		ReminderSent: s.ReminderSent, BookDue: s.BookDue, MarksRev: s.MarksRev, InvDue: s.InvDue, Rev: s.Rev, Enc: compactV1, Inv: make([]string, 0, len(s.Invitations)), Att: make([]string, 0, len(s.Attendance))}
 	for _, i := range s.Invitations {
 		d.Inv = append(d.Inv, invitationString(i))
 	}
@@ -128,7 +128,7 @@ func (d sessionDoc) toSession() Session {
 	s := Session{ID: d.ID, SeriesID: d.SeriesID, CourseCode: d.CourseCode, Title: d.Title, StartsAt: d.StartsAt.UTC(), EndsAt: d.EndsAt.UTC(),
 		Location: d.Location, AreaCode: d.AreaCode, Capacity: d.Capacity, Trainer: d.Trainer, Status: d.Status,
 		Recurrence: d.Recurrence, CancelReason: d.CancelReason, Sequence: d.Sequence, Rescheduled: d.Rescheduled, CheckinKey: d.CheckinKey,
-		ReminderSent: d.ReminderSent, BookDue: d.BookDue, MarksRev: d.MarksRev, Rev: d.Rev}
+		ReminderSent: d.ReminderSent, BookDue: d.BookDue, MarksRev: d.MarksRev, InvDue: d.InvDue, Rev: d.Rev}
 	for _, i := range d.Invitations {
 		i.InvitedAt, i.RespondedAt, i.WaitlistedAt = i.InvitedAt.UTC(), i.RespondedAt.UTC(), i.WaitlistedAt.UTC()
 		s.Invitations = append(s.Invitations, Invitation(i))
@@ -245,27 +245,17 @@ func (s *Store) Get(ctx context.Context, id string) (Session, error) {
 // Update applies fn to the current session, live or archived, and writes
 // the result (store.Coll.Update: the rules live in fn, the atomicity
 // there). A session the archive job moves meanwhile is found in the
-// archive on the second look.
-//
-// Marks the update changed (or a session's start or course, which their
-// entries carry) go to the people's attendance books before it returns:
-// the write sets BookDue with them, so a crash or a failed book write in
-// between leaves the session saying so, and the next update of the
-// session or the book's job writes every mark of it (SyncBooks). A failed
-// book write is returned as an error: the change is not acknowledged.
+// archive on the second look. The people's attendance books follow
+// (Store.follow).
 func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) (Session, error) {
-	var changed []string
-	var wasDue bool
+	var bu bookUpdate
 	d, err := s.apply(ctx, id, func(d *sessionDoc) error {
 		before := d.toSession()
 		x := d.toSession()
 		if err := fn(&x); err != nil {
 			return err
 		}
-		changed, wasDue = bookChanges(before, x), before.BookDue
-		if len(changed) > 0 {
-			x.BookDue, x.MarksRev = true, before.Rev+1
-		}
+		bu = newBookUpdate(before, &x)
 		*d = toDoc(x)
 		return nil
 	})
@@ -273,99 +263,10 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 		return Session{}, err
 	}
 	x := d.toSession()
-	// Until the backfill is complete it may write an entry it read before
-	// this update: the session stays due, and the book's job writes its
-	// marks again once the backfill has finished.
-	complete, err := s.book.Complete(ctx)
-	if err != nil {
-		complete = false
-	}
-	if wasDue && complete {
-		changed = nil // all of them
-	}
-	if x.BookDue && len(changed) > 0 || wasDue && complete {
-		if err := s.syncBook(ctx, x, changed, complete); err != nil {
-			return x, fmt.Errorf("attendance book of session %s: %w", id, err)
-		}
-		x.BookDue = !complete
+	if err := s.follow(ctx, &x, bu); err != nil {
+		return x, fmt.Errorf("attendance book of session %s: %w", id, err)
 	}
 	return x, nil
-}
-
-// SyncBooks writes every mark of the live sessions (and the archived ones
-// too when archive) whose BookDue is set to the people's books. Run it
-// once the book's backfill is complete.
-func (s *Store) SyncBooks(ctx context.Context, archive bool) error {
-	colls := []*store.Coll[sessionDoc]{s.live}
-	if archive {
-		colls = append(colls, s.archive)
-	}
-	for _, c := range colls {
-		due, err := c.List(ctx, bson.D{{Key: "book_due", Value: true}}, store.Find{})
-		if err != nil {
-			return err
-		}
-		for _, d := range due {
-			if err := s.syncBook(ctx, d.toSession(), nil, true); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// bookPage is how many sessions a step of the book's backfill reads.
-const bookPage = 50
-
-// bookSource walks every live and archived session in `_id` order for the
-// attendance book's backfill, bookPage sessions a step, each read by
-// `_id`; the ids are listed once per walk.
-func (s *Store) bookSource() ledger.Source[AttendanceEntry] {
-	var ids []string
-	return func(ctx context.Context, after string) ([]ledger.Owned[AttendanceEntry], string, bool, error) {
-		if ids == nil {
-			var err error
-			if ids, err = s.ids(ctx); err != nil {
-				return nil, after, false, err
-			}
-		}
-		i, _ := slices.BinarySearch(ids, after)
-		if i < len(ids) && ids[i] == after {
-			i++
-		}
-		page := ids[i:min(i+bookPage, len(ids))]
-		var found []ledger.Owned[AttendanceEntry]
-		for _, id := range page {
-			x, err := s.Get(ctx, id)
-			if errs.KindOf(err) == errs.NotFound {
-				continue
-			}
-			if err != nil {
-				return nil, after, false, err
-			}
-			for _, m := range x.Attendance {
-				found = append(found, ledger.Owned[AttendanceEntry]{Person: m.CollaboratorID, Entry: entryOf(x, m)})
-			}
-			after = id
-		}
-		return found, after, i+len(page) >= len(ids), nil
-	}
-}
-
-// ids lists the ids of every live and archived session, sorted.
-func (s *Store) ids(ctx context.Context) ([]string, error) {
-	ids := []string{}
-	for _, c := range []*store.Coll[sessionDoc]{s.live, s.archive} {
-		err := c.Each(ctx, nil, store.Find{Projection: bson.D{{Key: "_id", Value: 1}}}, func(d sessionDoc) error {
-			ids = append(ids, d.ID)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	slices.Sort(ids)
-	return slices.Compact(ids), nil
 }
 
 // apply is Coll.Update on the live session, else the archived one.
@@ -375,61 +276,6 @@ func (s *Store) apply(ctx context.Context, id string, fn func(*sessionDoc) error
 		d, err = s.archive.Update(ctx, id, fn)
 	}
 	return d, err
-}
-
-// bookChanges lists the people whose book entry for the session differs
-// between before and after: a mark given, changed or taken back, or every
-// marked person when the session's start or course moved.
-func bookChanges(before, after Session) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, x := range []Session{after, before} {
-		for _, m := range x.Attendance {
-			if seen[m.CollaboratorID] {
-				continue
-			}
-			seen[m.CollaboratorID] = true
-			b, hadB := before.MarkOf(m.CollaboratorID)
-			a, hasA := after.MarkOf(m.CollaboratorID)
-			if hadB != hasA || (hasA && entryOf(before, b) != entryOf(after, a)) {
-				out = append(out, m.CollaboratorID)
-			}
-		}
-	}
-	return out
-}
-
-// syncBook writes the session's marks of people (nil: every mark) to
-// their books, a mark taken back by removing its entry, then, when clear,
-// clears BookDue unless a later change set it again.
-func (s *Store) syncBook(ctx context.Context, x Session, people []string, clear bool) error {
-	if people == nil {
-		for _, m := range x.Attendance {
-			people = append(people, m.CollaboratorID)
-		}
-	}
-	for _, p := range people {
-		var err error
-		if m, ok := x.MarkOf(p); ok {
-			err = s.book.Put(ctx, p, entryOf(x, m))
-		} else {
-			err = s.book.Remove(ctx, p, x.ID)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	if !clear {
-		return nil
-	}
-	_, err := s.apply(ctx, x.ID, func(d *sessionDoc) error {
-		if !d.BookDue || d.MarksRev != x.MarksRev {
-			return store.ErrUnchanged
-		}
-		d.BookDue = false
-		return nil
-	})
-	return err
 }
 
 // Archive moves a live session to the archive: a copy there first (which

@@ -1,0 +1,218 @@
+package scheduling
+
+import (
+	"context"
+	"slices"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/ledger"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// bookEntries are a session's entries in its people's attendance books:
+// one per invitee (status "" while unmarked) and per person marked.
+func bookEntries(x Session) map[string]AttendanceEntry {
+	out := make(map[string]AttendanceEntry, len(x.Invitations)+len(x.Attendance))
+	e := AttendanceEntry{Session: x.ID, Course: x.CourseCode, Date: x.StartsAt.UTC(), Cancelled: x.Status == StatusCancelled}
+	for _, i := range x.Invitations {
+		out[i.CollaboratorID] = e
+	}
+	for _, m := range x.Attendance {
+		e.Status = m.Status
+		out[m.CollaboratorID] = e
+	}
+	return out
+}
+
+// bookUpdate is what an update of a session changed in the books.
+type bookUpdate struct {
+	marks  []string // people whose marked entry changed (a mark given, changed or taken back, or the session moved under it)
+	wasDue bool     // the session's marks were due before the update
+}
+
+// newBookUpdate compares the session's entries before and after an
+// update and flags after: BookDue (with MarksRev) when a marked entry
+// changed, InvDue when only an unmarked one did.
+func newBookUpdate(before Session, after *Session) bookUpdate {
+	bu := bookUpdate{wasDue: before.BookDue}
+	b, a := bookEntries(before), bookEntries(*after)
+	for _, people := range []map[string]AttendanceEntry{a, b} {
+		for p := range people {
+			eb, inB := b[p]
+			ea, inA := a[p]
+			if inB == inA && eb == ea || slices.Contains(bu.marks, p) {
+				continue
+			}
+			if eb.Status != "" || ea.Status != "" {
+				bu.marks = append(bu.marks, p)
+			} else {
+				after.InvDue = true
+			}
+		}
+	}
+	if len(bu.marks) > 0 {
+		after.BookDue, after.MarksRev = true, before.Rev+1
+	}
+	slices.Sort(bu.marks)
+	return bu
+}
+
+// follow writes what an update changed in the marks to the books before
+// the update returns: the write set BookDue with them, so a crash or a
+// failed book write in between leaves the session saying so, and the
+// next update of the session or the book's job writes every entry of it.
+// A failed book write is returned as an error: the change is not
+// acknowledged. Until the book's backfill is complete it may write an
+// entry it read before this update, so the session stays due and the
+// book's job writes its entries again once the backfill has finished.
+func (s *Store) follow(ctx context.Context, x *Session, bu bookUpdate) error {
+	complete, err := s.book.Complete(ctx)
+	if err != nil {
+		complete = false
+	}
+	people := bu.marks
+	if bu.wasDue && complete {
+		people = nil // all of them
+	} else if len(people) == 0 {
+		return nil
+	}
+	if err := s.syncBook(ctx, *x, people); err != nil {
+		return err
+	}
+	if complete {
+		x.BookDue = false
+		return s.clearDue(ctx, *x, people == nil)
+	}
+	return nil
+}
+
+// syncBook writes the session's entries of people (nil: all of them) to
+// their books; a person with none loses the session's entry.
+func (s *Store) syncBook(ctx context.Context, x Session, people []string) error {
+	es := bookEntries(x)
+	if people == nil {
+		for p := range es {
+			people = append(people, p)
+		}
+		slices.Sort(people)
+	}
+	for _, p := range people {
+		var err error
+		if e, ok := es[p]; ok {
+			err = s.book.Put(ctx, p, e)
+		} else {
+			err = s.book.Remove(ctx, p, x.ID)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// clearDue clears BookDue (and InvDue when inv) of the session written as
+// x, unless a later change set them again.
+func (s *Store) clearDue(ctx context.Context, x Session, inv bool) error {
+	_, err := s.apply(ctx, x.ID, func(d *sessionDoc) error {
+		changed := false
+		if d.BookDue && d.MarksRev == x.MarksRev {
+			d.BookDue, changed = false, true
+		}
+		if inv && d.InvDue && d.Rev == x.Rev {
+			d.InvDue, changed = false, true
+		}
+		if !changed {
+			return store.ErrUnchanged
+		}
+		return nil
+	})
+	return err
+}
+
+// SyncBooks writes every entry of the live sessions (and the archived
+// ones too when archive) whose BookDue or InvDue is set to the people's
+// books. Run it once the book's backfill is complete.
+func (s *Store) SyncBooks(ctx context.Context, archive bool) error {
+	colls := []*store.Coll[sessionDoc]{s.live}
+	if archive {
+		colls = append(colls, s.archive)
+	}
+	due := bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "book_due", Value: true}}, bson.D{{Key: "inv_due", Value: true}}}}}
+	for _, c := range colls {
+		ds, err := c.List(ctx, due, store.Find{})
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			x := d.toSession()
+			if err := s.syncBook(ctx, x, nil); err != nil {
+				return err
+			}
+			if err := s.clearDue(ctx, x, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// bookPage is how many sessions a step of the book's backfill reads.
+const bookPage = 50
+
+// bookSource walks every live and archived session in `_id` order for the
+// attendance book's backfill, bookPage sessions a step, each read by
+// `_id`; the ids are listed once per walk.
+func (s *Store) bookSource() ledger.Source[AttendanceEntry] {
+	var ids []string
+	return func(ctx context.Context, after string) ([]ledger.Owned[AttendanceEntry], string, bool, error) {
+		if ids == nil {
+			var err error
+			if ids, err = s.ids(ctx); err != nil {
+				return nil, after, false, err
+			}
+		}
+		i, _ := slices.BinarySearch(ids, after)
+		if i < len(ids) && ids[i] == after {
+			i++
+		}
+		page := ids[i:min(i+bookPage, len(ids))]
+		var found []ledger.Owned[AttendanceEntry]
+		for _, id := range page {
+			x, err := s.Get(ctx, id)
+			if errs.KindOf(err) == errs.NotFound {
+				continue
+			}
+			if err != nil {
+				return nil, after, false, err
+			}
+			es := bookEntries(x)
+			people := make([]string, 0, len(es))
+			for p := range es {
+				people = append(people, p)
+			}
+			slices.Sort(people)
+			for _, p := range people {
+				found = append(found, ledger.Owned[AttendanceEntry]{Person: p, Entry: es[p]})
+			}
+			after = id
+		}
+		return found, after, i+len(page) >= len(ids), nil
+	}
+}
+
+// ids lists the ids of every live and archived session, sorted.
+func (s *Store) ids(ctx context.Context) ([]string, error) {
+	ids := []string{}
+	for _, c := range []*store.Coll[sessionDoc]{s.live, s.archive} {
+		err := c.Each(ctx, nil, store.Find{Projection: bson.D{{Key: "_id", Value: 1}}}, func(d sessionDoc) error {
+			ids = append(ids, d.ID)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
