@@ -501,12 +501,22 @@ func (r *reader) str(n *yaml.Node, what string) string {
 	return strings.TrimSpace(n.Value)
 }
 
-// positive reads a whole number ≥ 1.
-func (r *reader) positive(n *yaml.Node, what string) int {
+// whole reads an integer, reporting "<what> must be <kind>" when the node
+// is not one; it returns the node resolved.
+func (r *reader) whole(n *yaml.Node, what, kind string) (*yaml.Node, int, bool) {
 	n = resolve(n)
 	var v int
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
-		r.at(n, "%s must be a whole number", what)
+		r.at(n, "%s must be %s", what, kind)
+		return n, 0, false
+	}
+	return n, v, true
+}
+
+// positive reads a whole number ≥ 1.
+func (r *reader) positive(n *yaml.Node, what string) int {
+	n, v, ok := r.whole(n, what, "a whole number")
+	if !ok {
 		return 0
 	}
 	if v < 1 {
@@ -520,10 +530,8 @@ const maxRetakeMinutes = 30 * 24 * 60
 
 // minutes reads a wait in whole minutes, 0 to 30 days.
 func (r *reader) minutes(n *yaml.Node, what string) int {
-	n = resolve(n)
-	var v int
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
-		r.at(n, "%s must be a whole number of minutes (0 for no wait)", what)
+	n, v, ok := r.whole(n, what, "a whole number of minutes (0 for no wait)")
+	if !ok {
 		return 0
 	}
 	if v < 0 || v > maxRetakeMinutes {
