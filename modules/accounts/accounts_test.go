@@ -21,8 +21,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
-
 func TestLockFor(t *testing.T) {
 	t.Parallel()
 	for n, want := range map[int]time.Duration{0: 0, 5: 0, 6: time.Second, 7: 2 * time.Second, 10: 16 * time.Second, 40: accounts.MaxLock} {
@@ -332,3 +330,5 @@ func TestArchivedCollaboratorCannotSignIn(t *testing.T) {
 		t.Errorf("sign-in after restoring: %d %s", r.Status, r.Body)
 	}
 }
+
+func TestMain(m *testing.M) { storetest.Main(m) }

@@ -25,7 +25,7 @@ type Store struct {
 	throttle *store.Coll[Throttle]
 }
 
-// NewStore returns the store on db.
+// NewStore returns the accounts store on db.
 func NewStore(db *mongo.Database) *Store {
 	return &Store{
 		users:    store.NewColl[User](db, usersColl, "user"),
@@ -34,7 +34,8 @@ func NewStore(db *mongo.Database) *Store {
 	}
 }
 
-// Indexes are the indexes this module needs.
+// Indexes are the accounts' indexes: one account per email, the account
+// of a collaborator and the sessions of a user found by index.
 func Indexes() []store.Index {
 	return []store.Index{
 		{Collection: usersColl, Keys: bson.D{{Key: "email", Value: 1}}, Unique: true, Name: "email_unique"},

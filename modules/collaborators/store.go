@@ -28,7 +28,7 @@ type Store struct {
 	meta     *store.Coll[versionDoc]
 }
 
-// NewStore returns the store on db.
+// NewStore returns the registry store on db.
 func NewStore(db *mongo.Database) *Store {
 	return &Store{
 		areas:    store.NewColl[Area](db, areasColl, "district unit"),
@@ -39,7 +39,8 @@ func NewStore(db *mongo.Database) *Store {
 	}
 }
 
-// Indexes are the indexes this module needs.
+// Indexes are the registry's indexes: codes and emails are unique, a
+// district's people and an import's records are found by index.
 func Indexes() []store.Index {
 	return []store.Index{
 		{Collection: collaboratorsColl, Keys: bson.D{{Key: "code", Value: 1}}, Unique: true, Name: "code_unique"},

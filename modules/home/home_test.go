@@ -15,8 +15,6 @@ import (
 	"github.com/ctvacademy/academy/modules/quizzes"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
-
 func TestNextQuizIsTheFirstRequiredCourseThatCanBeTakenNow(t *testing.T) {
 	t.Parallel()
 	passed := home.CourseStatus{Code: "A", State: home.Passed}
@@ -226,3 +224,5 @@ func TestCollaboratorHome(t *testing.T) {
 		t.Error("the team leader's home shows a session they are not invited to")
 	}
 }
+
+func TestMain(m *testing.M) { storetest.Main(m) }
