@@ -13,6 +13,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/jobs"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -22,11 +23,19 @@ var (
 	quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 )
 
+// runner is a runner on db, quiet unless opts say otherwise.
+func runner(db *mongo.Database, clk clock.Clock, opts jobs.Options) *jobs.Runner {
+	if opts.Logger == nil {
+		opts.Logger = quiet
+	}
+	return jobs.New(db, clk, opts)
+}
+
 func TestJobRunsOncePerInterval(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
-	r := jobs.New(storetest.New(t), clk, jobs.Options{Logger: quiet})
+	r := runner(storetest.New(t), clk, jobs.Options{})
 	var runs []time.Time
 	r.Add("reminders", time.Hour, func(_ context.Context, now time.Time) error {
 		runs = append(runs, now)
@@ -67,7 +76,7 @@ func TestFailedJobIsRetriedAtItsNextInterval(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
-	r := jobs.New(storetest.New(t), clk, jobs.Options{Logger: quiet})
+	r := runner(storetest.New(t), clk, jobs.Options{})
 	var n int
 	r.Add("flaky", 10*time.Minute, func(context.Context, time.Time) error {
 		n++
@@ -110,109 +119,111 @@ func TestFailedJobIsRetriedAtItsNextInterval(t *testing.T) {
 // goroutines each: every interval the job runs exactly once, never twice at once.
 func TestTwoRunnersNeverRunAJobAtOnce(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := storetest.New(t)
-	clk := clock.NewManual(t0)
-	var inFlight, maxInFlight, runs atomic.Int32
-	job := func(context.Context, time.Time) error {
-		n := inFlight.Add(1)
-		for {
-			m := maxInFlight.Load()
-			if n <= m || maxInFlight.CompareAndSwap(m, n) {
-				break
-			}
-		}
-		time.Sleep(3 * time.Millisecond) // widen the window an overlap would need
-		runs.Add(1)
-		inFlight.Add(-1)
-		return nil
-	}
-	a := jobs.New(db, clk, jobs.Options{Logger: quiet})
-	b := jobs.New(db, clk, jobs.Options{Logger: quiet})
-	for _, r := range []*jobs.Runner{a, b} {
-		r.Add("sweep", time.Minute, job)
-		r.Add("other", time.Minute, func(context.Context, time.Time) error { return nil })
-	}
-	const rounds = 15
-	for round := 0; round < rounds; round++ {
-		var wg sync.WaitGroup
-		for i := 0; i < 6; i++ {
-			r := a
-			if i%2 == 1 {
-				r = b
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := r.RunDue(ctx); err != nil {
-					t.Error(err)
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		clk := clock.NewManual(t0)
+		var inFlight, maxInFlight, runs atomic.Int32
+		job := func(context.Context, time.Time) error {
+			n := inFlight.Add(1)
+			for {
+				m := maxInFlight.Load()
+				if n <= m || maxInFlight.CompareAndSwap(m, n) {
+					break
 				}
-			}()
-		}
-		wg.Wait()
-		// Once more from each, after the run: the job is no longer due.
-		for _, r := range []*jobs.Runner{b, a} {
-			if err := r.RunDue(ctx); err != nil {
-				t.Fatal(err)
 			}
+			time.Sleep(3 * time.Millisecond) // widen the window an overlap would need
+			runs.Add(1)
+			inFlight.Add(-1)
+			return nil
 		}
-		if got := runs.Load(); got != int32(round+1) {
-			t.Fatalf("round %d: %d runs in all, want %d", round, got, round+1)
+		a := runner(db, clk, jobs.Options{})
+		b := runner(db, clk, jobs.Options{})
+		for _, r := range []*jobs.Runner{a, b} {
+			r.Add("sweep", time.Minute, job)
+			r.Add("other", time.Minute, func(context.Context, time.Time) error { return nil })
 		}
-		clk.Advance(time.Minute)
-	}
-	if maxInFlight.Load() != 1 {
-		t.Errorf("%d runs of one job at once", maxInFlight.Load())
-	}
+		const rounds = 15
+		for round := 0; round < rounds; round++ {
+			var wg sync.WaitGroup
+			for i := 0; i < 6; i++ {
+				r := a
+				if i%2 == 1 {
+					r = b
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if err := r.RunDue(ctx); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			// Once more from each, after the run: the job is no longer due.
+			for _, r := range []*jobs.Runner{b, a} {
+				if err := r.RunDue(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := runs.Load(); got != int32(round+1) {
+				t.Fatalf("round %d: %d runs in all, want %d", round, got, round+1)
+			}
+			clk.Advance(time.Minute)
+		}
+		if maxInFlight.Load() != 1 {
+			t.Errorf("%d runs of one job at once", maxInFlight.Load())
+		}
+	})
 }
 
 // A runner whose holder crashed (its lease lapsed) takes the job over; while
 // the lease holds, nobody else runs it.
 func TestExpiredLeaseIsTakenOver(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	db := storetest.New(t)
-	clk := clock.NewManual(t0)
-	release := make(chan struct{})
-	started := make(chan struct{})
-	a := jobs.New(db, clk, jobs.Options{Logger: quiet, Lease: time.Minute})
-	a.Add("sweep", time.Hour, func(context.Context, time.Time) error {
-		close(started)
-		<-release // a hung process
-		return nil
-	})
-	var bRuns atomic.Int32
-	b := jobs.New(db, clk, jobs.Options{Logger: quiet, Lease: time.Minute})
-	b.Add("sweep", time.Hour, func(context.Context, time.Time) error { bRuns.Add(1); return nil })
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		clk := clock.NewManual(t0)
+		release := make(chan struct{})
+		started := make(chan struct{})
+		a := runner(db, clk, jobs.Options{Lease: time.Minute})
+		a.Add("sweep", time.Hour, func(context.Context, time.Time) error {
+			close(started)
+			<-release // a hung process
+			return nil
+		})
+		var bRuns atomic.Int32
+		b := runner(db, clk, jobs.Options{Lease: time.Minute})
+		b.Add("sweep", time.Hour, func(context.Context, time.Time) error { bRuns.Add(1); return nil })
 
-	aDone := make(chan error, 1)
-	go func() { aDone <- a.RunDue(ctx) }()
-	<-started
-	clk.Advance(30 * time.Second) // still due, but a holds the lease
-	if err := b.RunDue(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if bRuns.Load() != 0 {
-		t.Fatal("b ran the job while a held its lease")
-	}
-	clk.Advance(time.Minute) // a's lease lapsed: b takes over
-	if err := b.RunDue(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if bRuns.Load() != 1 {
-		t.Fatalf("b ran %d times after a's lease lapsed", bRuns.Load())
-	}
-	close(release)
-	if err := <-aDone; err != nil {
-		t.Fatal(err)
-	}
+		aDone := make(chan error, 1)
+		go func() { aDone <- a.RunDue(ctx) }()
+		<-started
+		clk.Advance(30 * time.Second) // still due, but a holds the lease
+		if err := b.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if bRuns.Load() != 0 {
+			t.Fatal("b ran the job while a held its lease")
+		}
+		clk.Advance(time.Minute) // a's lease lapsed: b takes over
+		if err := b.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if bRuns.Load() != 1 {
+			t.Fatalf("b ran %d times after a's lease lapsed", bRuns.Load())
+		}
+		close(release)
+		if err := <-aDone; err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 func TestStopWaitsForRunningJob(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clk := clock.NewManual(t0)
-	r := jobs.New(storetest.New(t), clk, jobs.Options{Logger: quiet, Tick: time.Millisecond})
+	r := runner(storetest.New(t), clk, jobs.Options{Tick: time.Millisecond})
 	started := make(chan struct{})
 	release := make(chan struct{})
 	var finished atomic.Bool
@@ -229,7 +240,7 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 	select {
 	case <-stopped:
 		t.Fatal("Stop returned while the job was running")
-	case <-time.After(50 * time.Millisecond):
+	default:
 	}
 	close(release)
 	<-stopped
