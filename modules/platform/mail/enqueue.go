@@ -24,10 +24,11 @@ func (o *Outbox) Enqueue(ctx context.Context, m Message) (id string, err error) 
 	return ids[0], nil
 }
 
-// EnqueueMany queues messages as Enqueue does each, in a few commands
-// whatever their number (an invitation to 250 people is three inserts,
-// not 750), and returns their ids in order. Errors: errs.Invalid naming
-// the first message that cannot be sent (then nothing is queued).
+// EnqueueMany queues messages as Enqueue does each, in bulk (the keys,
+// the bodies and the envelopes each in inserts of store.InsertChunk, not
+// three commands per message), and returns their ids in order. Errors:
+// errs.Invalid naming the first message that cannot be sent (then nothing
+// is queued).
 //
 // The key first: a key new to the ledger means a message never queued, so
 // its body and envelope follow. A key the ledger has means the message

@@ -42,9 +42,9 @@ func (w *Worker) recordLoop(ctx context.Context, results <-chan outcome) {
 	}
 }
 
-// record writes the outcomes of a group of attempts: the delivered in one
-// archive insert and the deletes of DeleteIDs, the others in one update per lease, kind,
-// attempt number and error.
+// record writes the outcomes of a group of attempts: the delivered in an
+// archive insert and the deletes of DeleteIDs, the others in one update per
+// lease, kind, attempt number and error.
 func (w *Worker) record(ctx context.Context, outs []outcome) (delivered []string) {
 	now := w.clock.Now()
 	type key struct {

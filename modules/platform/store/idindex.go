@@ -20,8 +20,7 @@ import (
 // deletes alike — with `WHERE _ferretdb_sjson->'$._id' = ?`, but the unique
 // `_id` index FerretDB v1.24.2 creates is on `_ferretdb_sjson->"_id"`: the
 // expressions differ, so SQLite never uses it and every `_id` lookup parses
-// every document of the collection (NOTES.md: 40 ms at 20,000 documents of
-// 1 KB, 870 ms in the 50 MB quiz results archive of the benchmark fixture).
+// every document of the collection (NOTES.md has the figures).
 //
 // IndexIDs adds, to every collection of a database, the index the query can
 // use: `CREATE INDEX … ON <table> (_ferretdb_sjson->'$._id')`, on the same
