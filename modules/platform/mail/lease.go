@@ -47,11 +47,14 @@ func (o *Outbox) lease(ctx context.Context, now, until time.Time, token string, 
 		if qerr != nil || bad == 0 {
 			return nil, len(raws), err
 		}
-		more, err := take(n - len(raws))
-		if err != nil {
-			return nil, len(raws) + bad, err
+		if left := n - len(raws); left > 0 {
+			more, err := take(left)
+			if err != nil {
+				return nil, len(raws) + bad, err
+			}
+			raws = append(raws, more...)
 		}
-		raws, found = append(raws, more...), bad
+		found = bad
 	}
 	found += len(raws)
 	for _, raw := range raws {
