@@ -43,74 +43,75 @@ const (
 // MaxInvitations bounds one session's invitations (it is one document).
 const MaxInvitations = 500
 
-// Session is one class meeting.
+// Session is one class meeting. Its store document carries these names;
+// the invitations and marks are stored compactly (sessionDoc).
 type Session struct {
-	ID           string
-	SeriesID     string // shared by the occurrences of a recurring series
-	CourseCode   string
-	Title        string
-	StartsAt     time.Time
-	EndsAt       time.Time
-	Location     string
-	AreaCode     string // the district unit it is for; empty for all
-	Capacity     int    // 0: no limit
-	Trainer      string
-	Status       string
-	Recurrence   string // the RRULE the series was made from
-	CancelReason string
+	ID           string    `bson:"_id"`
+	SeriesID     string    `bson:"series_id,omitempty"` // shared by the occurrences of a recurring series
+	CourseCode   string    `bson:"course_code,omitempty"`
+	Title        string    `bson:"title"`
+	StartsAt     time.Time `bson:"starts_at"`
+	EndsAt       time.Time `bson:"ends_at"`
+	Location     string    `bson:"location"`
+	AreaCode     string    `bson:"area_code,omitempty"` // the district unit it is for; empty for all
+	Capacity     int       `bson:"capacity"`            // 0: no limit
+	Trainer      string    `bson:"trainer,omitempty"`
+	Status       string    `bson:"status"`
+	Recurrence   string    `bson:"recurrence,omitempty"` // the RRULE the series was made from
+	CancelReason string    `bson:"cancel_reason,omitempty"`
 	// Sequence counts the changes invitees are told of (time, place,
 	// title, trainer) and the cancellation, for calendar updates.
-	Sequence int
+	Sequence int `bson:"sequence"`
 	// Rescheduled is the Sequence of the last change of date or time (0:
 	// none): it asked every invitee to answer again (Reschedule), so an
 	// invitee last mailed before it is due a notice asking that too.
-	Rescheduled  int
-	Invitations  []Invitation
-	Attendance   []Mark
-	CheckinKey   []byte // secret of the rotating check-in code
-	ReminderSent bool
-	Rev          int64
+	Rescheduled  int          `bson:"rescheduled,omitempty"`
+	Invitations  []Invitation `bson:"-"`
+	Attendance   []Mark       `bson:"-"`
+	CheckinKey   []byte       `bson:"checkin_key"` // secret of the rotating check-in code
+	ReminderSent bool         `bson:"reminder_sent"`
+	Rev          int64        `bson:"rev"`
 	// BookDue says that marks written at MarksRev (the session's rev) may
 	// be missing from their people's attendance books: the write that
 	// changed them clears it once the books have them, and whoever finds
 	// it set (the next update, the book's job) writes them all. InvDue says
 	// the same of invitations (and a cancellation) not yet in the books of
 	// people without a mark: the book's job writes those.
-	BookDue  bool
-	MarksRev int64
-	InvDue   bool
+	BookDue  bool  `bson:"book_due,omitempty"`
+	MarksRev int64 `bson:"marks_rev,omitempty"`
+	InvDue   bool  `bson:"inv_due,omitempty"`
 }
 
 // Invitation is one collaborator invited to a session.
 type Invitation struct {
-	CollaboratorID string
-	Response       string
-	InvitedAt      time.Time
-	RespondedAt    time.Time
+	CollaboratorID string    `bson:"collaborator_id"`
+	Response       string    `bson:"response"`
+	InvitedAt      time.Time `bson:"invited_at"`
+	RespondedAt    time.Time `bson:"responded_at,omitempty"`
 	// WaitlistedAt orders the waitlist: when the invitee joined it. A
 	// reschedule keeps it on the answer it returns to pending, so that an
 	// invitee who accepts again and finds the session full is waitlisted
 	// at their earlier place.
-	WaitlistedAt time.Time
+	WaitlistedAt time.Time `bson:"waitlisted_at,omitempty"`
 	// Notified is the session sequence the invitee was last mailed about
 	// (-1: not yet); a job mails whoever lags behind after a crash.
-	Notified int
+	Notified int `bson:"notified"`
 	// Withheld: the session was cancelled before the invitation was
 	// mailed (a crash came between), so none was, nor a cancellation.
-	Withheld bool
+	Withheld bool `bson:"withheld,omitempty"`
 	// Failure says why the last notice due to the invitee could not be
 	// written or queued (a broken template, an unusable address); empty
 	// once one is queued. The catch-up job tries again.
-	Failure string
+	Failure string `bson:"failure,omitempty"`
 }
 
 // Mark is one collaborator's attendance at a session.
 type Mark struct {
-	CollaboratorID string
-	Status         string
-	MarkedAt       time.Time
-	MarkedBy       string // user id, or "checkin"
-	WalkIn         bool
+	CollaboratorID string    `bson:"collaborator_id"`
+	Status         string    `bson:"status"`
+	MarkedAt       time.Time `bson:"marked_at"`
+	MarkedBy       string    `bson:"marked_by"` // user id, or "checkin"
+	WalkIn         bool      `bson:"walk_in"`
 }
 
 // Input is a new session (POST) — or the series it starts.

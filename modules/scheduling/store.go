@@ -56,65 +56,24 @@ func Indexes() []store.Index {
 	}
 }
 
-type invitationDoc struct {
-	CollaboratorID string    `bson:"collaborator_id"`
-	Response       string    `bson:"response"`
-	InvitedAt      time.Time `bson:"invited_at"`
-	RespondedAt    time.Time `bson:"responded_at,omitempty"`
-	WaitlistedAt   time.Time `bson:"waitlisted_at,omitempty"`
-	Notified       int       `bson:"notified"`
-	Withheld       bool      `bson:"withheld,omitempty"`
-	Failure        string    `bson:"failure,omitempty"`
-}
-
-type markDoc struct {
-	CollaboratorID string    `bson:"collaborator_id"`
-	Status         string    `bson:"status"`
-	MarkedAt       time.Time `bson:"marked_at"`
-	MarkedBy       string    `bson:"marked_by"`
-	WalkIn         bool      `bson:"walk_in"`
-}
-
+// sessionDoc is a session as stored: its invitations and marks are
+// strings in Inv and Att, one each (invitationString, markString), in the
+// form Enc names — the embedded store decodes a document value by value,
+// so a session's many invitees cost one value each instead of six
+// (docs/STORE.md). Sessions written before keep OldInvitations and
+// OldAttendance as sub-documents, read as before and rewritten compactly
+// by their next update.
 type sessionDoc struct {
-	ID           string    `bson:"_id"`
-	SeriesID     string    `bson:"series_id,omitempty"`
-	CourseCode   string    `bson:"course_code,omitempty"`
-	Title        string    `bson:"title"`
-	StartsAt     time.Time `bson:"starts_at"`
-	EndsAt       time.Time `bson:"ends_at"`
-	Location     string    `bson:"location"`
-	AreaCode     string    `bson:"area_code,omitempty"`
-	Capacity     int       `bson:"capacity"`
-	Trainer      string    `bson:"trainer,omitempty"`
-	Status       string    `bson:"status"`
-	Recurrence   string    `bson:"recurrence,omitempty"`
-	CancelReason string    `bson:"cancel_reason,omitempty"`
-	Sequence     int       `bson:"sequence"`
-	Rescheduled  int       `bson:"rescheduled,omitempty"`
-	// Inv and Att hold the invitations and attendance marks, one string
-	// each (invitationString, markString), in the form Enc names: the
-	// embedded store decodes a document value by value, so a session's
-	// many invitees cost one value each instead of six (docs/STORE.md).
-	// Sessions written before keep Invitations and Attendance, read as
-	// before and rewritten compactly by their next update.
-	Enc          int             `bson:"enc"` // 0 (written before it was recorded) or compactV1
-	Inv          []string        `bson:"inv"`
-	Att          []string        `bson:"att"`
-	Invitations  []invitationDoc `bson:"invitations,omitempty"`
-	Attendance   []markDoc       `bson:"attendance,omitempty"`
-	CheckinKey   []byte          `bson:"checkin_key"`
-	ReminderSent bool            `bson:"reminder_sent"`
-	BookDue      bool            `bson:"book_due,omitempty"`
-	MarksRev     int64           `bson:"marks_rev,omitempty"`
-	InvDue       bool            `bson:"inv_due,omitempty"`
-	Rev          int64           `bson:"rev"`
+	Session        `bson:",inline"`
+	Enc            int          `bson:"enc"` // 0 (written before it was recorded) or compactV1
+	Inv            []string     `bson:"inv"`
+	Att            []string     `bson:"att"`
+	OldInvitations []Invitation `bson:"invitations,omitempty"`
+	OldAttendance  []Mark       `bson:"attendance,omitempty"`
 }
 
 func toDoc(s Session) sessionDoc {
-	d := sessionDoc{ID: s.ID, SeriesID: s.SeriesID, CourseCode: s.CourseCode, Title: s.Title, StartsAt: s.StartsAt, EndsAt: s.EndsAt,
-		Location: s.Location, AreaCode: s.AreaCode, Capacity: s.Capacity, Trainer: s.Trainer, Status: s.Status,
-		Recurrence: s.Recurrence, CancelReason: s.CancelReason, Sequence: s.Sequence, Rescheduled: s.Rescheduled, CheckinKey: s.CheckinKey,
-		ReminderSent: s.ReminderSent, BookDue: s.BookDue, MarksRev: s.MarksRev, InvDue: s.InvDue, Rev: s.Rev, Enc: compactV1, Inv: make([]string, 0, len(s.Invitations)), Att: make([]string, 0, len(s.Attendance))}
+	d := sessionDoc{Session: s, Enc: compactV1, Inv: make([]string, 0, len(s.Invitations)), Att: make([]string, 0, len(s.Attendance))}
 	for _, i := range s.Invitations {
 		d.Inv = append(d.Inv, invitationString(i))
 	}
@@ -125,17 +84,16 @@ func toDoc(s Session) sessionDoc {
 }
 
 func (d sessionDoc) toSession() Session {
-	s := Session{ID: d.ID, SeriesID: d.SeriesID, CourseCode: d.CourseCode, Title: d.Title, StartsAt: d.StartsAt.UTC(), EndsAt: d.EndsAt.UTC(),
-		Location: d.Location, AreaCode: d.AreaCode, Capacity: d.Capacity, Trainer: d.Trainer, Status: d.Status,
-		Recurrence: d.Recurrence, CancelReason: d.CancelReason, Sequence: d.Sequence, Rescheduled: d.Rescheduled, CheckinKey: d.CheckinKey,
-		ReminderSent: d.ReminderSent, BookDue: d.BookDue, MarksRev: d.MarksRev, InvDue: d.InvDue, Rev: d.Rev}
-	for _, i := range d.Invitations {
+	s := d.Session
+	s.StartsAt, s.EndsAt = s.StartsAt.UTC(), s.EndsAt.UTC()
+	s.Invitations, s.Attendance = nil, nil
+	for _, i := range d.OldInvitations {
 		i.InvitedAt, i.RespondedAt, i.WaitlistedAt = i.InvitedAt.UTC(), i.RespondedAt.UTC(), i.WaitlistedAt.UTC()
-		s.Invitations = append(s.Invitations, Invitation(i))
+		s.Invitations = append(s.Invitations, i)
 	}
-	for _, m := range d.Attendance {
+	for _, m := range d.OldAttendance {
 		m.MarkedAt = m.MarkedAt.UTC()
-		s.Attendance = append(s.Attendance, Mark(m))
+		s.Attendance = append(s.Attendance, m)
 	}
 	for _, x := range d.Inv {
 		s.Invitations = append(s.Invitations, parseInvitation(x))
