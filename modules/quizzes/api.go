@@ -157,6 +157,40 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Get("/me/attempts", web.Doc{Summary: "My attempts", Response: web.List[ResultRow]{}, Query: []string{"course_code", "limit", "offset"}}, m.apiMine)
 	r.Get("/courses/:code/results", web.Doc{Summary: "A course's results in the caller's scope, with a summary", Response: CourseResults{}, Query: []string{"area_code", "limit", "offset"}}, m.apiCourseResults)
 	r.Get("/courses/:code/item-analysis", web.Doc{Summary: "Per question: times asked, share answered correctly", Response: web.List[ItemStat]{}}, m.apiItems)
+	r.Post("/collaborators/:id/courses/:code/cycles", web.Doc{Summary: "Grant a collaborator who used every attempt of a course's quiz without passing a new cycle of attempts, with a reason (audited)",
+		Request: GrantBody{}, Response: CycleView{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiGrantCycle)
+}
+
+// GrantBody is why a coordinator grants a new cycle.
+type GrantBody struct {
+	Reason string `json:"reason"` // required, at most MaxReasonLen characters
+}
+
+// CycleView is a certification cycle of attempts at a course.
+type CycleView struct {
+	CollaboratorID string    `json:"collaborator_id"`
+	CourseCode     string    `json:"course_code"`
+	Cycle          int       `json:"cycle"`
+	Opened         time.Time `json:"opened"`
+	Why            string    `json:"why" api:"enum=cycle_why"`
+	MaxAttempts    int       `json:"max_attempts"`
+}
+
+func (m *Module) apiGrantCycle(c *fiber.Ctx) error {
+	var body GrantBody
+	if err := web.DecodeJSON(c, &body); err != nil {
+		return err
+	}
+	course := c.Params("code")
+	cy, err := m.svc.GrantCycle(c.UserContext(), web.PrincipalOf(c), c.Params("id"), course, body.Reason)
+	if err != nil {
+		return err
+	}
+	v := CycleView{CollaboratorID: c.Params("id"), CourseCode: course, Cycle: cy.N, Opened: cy.Opened, Why: cy.Why}
+	if k, ok := m.cat.Course(course); ok {
+		v.MaxAttempts = k.Quiz.MaxAttempts
+	}
+	return c.Status(fiber.StatusCreated).JSON(v)
 }
 
 func (m *Module) apiStart(c *fiber.Ctx) error {

@@ -15,4 +15,5 @@ var QuestionKinds = []string{courses.KindSingle, courses.KindMultiple, courses.K
 func docEnums(r *web.Router) {
 	r.Enum("attempt_status", AttemptStatuses...)
 	r.Enum("question_kind", QuestionKinds...)
+	r.Enum("cycle_why", CycleRenewal, CycleAttendance, CycleGranted)
 }

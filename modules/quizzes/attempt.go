@@ -49,11 +49,12 @@ type Option struct {
 
 // Attempt is one try at a course's quiz.
 type Attempt struct {
-	ID             string // <collaborator>:<course>:<n>
+	ID             string // AttemptKey.ID
 	CollaboratorID string
 	AreaCode       string
 	CourseCode     string
-	N              int // the attempt's number, 1..max_attempts
+	Cycle          int // the certification cycle, from 1 (0 reads as 1)
+	N              int // the attempt's number in its cycle, 1..max_attempts
 	QuizVersion    string
 	PassMark       float64
 	Review         string
@@ -171,27 +172,69 @@ func (a Attempt) OutcomesOf() []Outcome {
 	return out
 }
 
-// AttemptID is the id of a collaborator's n-th attempt at a course.
-func AttemptID(collaboratorID, course string, n int) string {
-	return collaboratorID + ":" + course + ":" + strconv.Itoa(n)
+// AttemptKey names an attempt: a collaborator's n-th attempt at a course
+// in a certification cycle.
+type AttemptKey struct {
+	Collaborator, Course string
+	Cycle, N             int
 }
 
-// ParseAttemptID splits an attempt id. Errors: errs.NotFound for a malformed id.
-func ParseAttemptID(id string) (collaboratorID, course string, n int, err error) {
+// ID is the attempt's id: <collaborator>:<course>:<n> in cycle 1 (the form
+// every attempt had before cycles, so old links and records keep
+// resolving), <collaborator>:<course>:c<cycle>:<n> after.
+func (k AttemptKey) ID() string {
+	if k.Cycle <= 1 {
+		return k.Collaborator + ":" + k.Course + ":" + strconv.Itoa(k.N)
+	}
+	return k.Collaborator + ":" + k.Course + ":c" + strconv.Itoa(k.Cycle) + ":" + strconv.Itoa(k.N)
+}
+
+// AttemptID is the id of a collaborator's n-th attempt at a course in the
+// first cycle.
+func AttemptID(collaboratorID, course string, n int) string {
+	return AttemptKey{Collaborator: collaboratorID, Course: course, Cycle: 1, N: n}.ID()
+}
+
+// ParseAttemptKey reads an attempt id of either form. Errors: errs.NotFound
+// for a malformed id.
+func ParseAttemptKey(id string) (AttemptKey, error) {
+	bad := errs.E(errs.NotFound, "no such attempt")
 	parts := strings.Split(id, ":")
-	if len(parts) != 3 {
-		return "", "", 0, errs.E(errs.NotFound, "no such attempt")
+	k := AttemptKey{Cycle: 1}
+	switch {
+	case len(parts) == 4 && strings.HasPrefix(parts[2], "c"):
+		c, err := strconv.Atoi(parts[2][1:])
+		if err != nil || c < 2 || parts[2][1] == '0' {
+			return AttemptKey{}, bad
+		}
+		k.Cycle = c
+		parts = append(parts[:2], parts[3])
+	case len(parts) != 3:
+		return AttemptKey{}, bad
 	}
-	n, convErr := strconv.Atoi(parts[2])
-	if convErr != nil || n < 1 || parts[0] == "" || parts[1] == "" {
-		return "", "", 0, errs.E(errs.NotFound, "no such attempt")
+	n, err := strconv.Atoi(parts[2])
+	if err != nil || n < 1 || parts[0] == "" || parts[1] == "" {
+		return AttemptKey{}, bad
 	}
-	return parts[0], parts[1], n, nil
+	k.Collaborator, k.Course, k.N = parts[0], parts[1], n
+	return k, nil
+}
+
+// ParseAttemptID splits an attempt id (of any cycle). Errors: errs.NotFound
+// for a malformed id.
+func ParseAttemptID(id string) (collaboratorID, course string, n int, err error) {
+	k, err := ParseAttemptKey(id)
+	return k.Collaborator, k.Course, k.N, err
 }
 
 // NewAttempt draws questions_per_attempt questions of the course's bank at
 // random, shuffles each question's options and starts the clock.
 func NewAttempt(collaboratorID, areaCode string, c courses.Course, n int, now time.Time, rnd *rand.Rand) Attempt {
+	return NewCycleAttempt(AttemptKey{Collaborator: collaboratorID, Course: c.Code, Cycle: 1, N: n}, areaCode, c, now, rnd)
+}
+
+// NewCycleAttempt is NewAttempt for the attempt k (of any cycle).
+func NewCycleAttempt(k AttemptKey, areaCode string, c courses.Course, now time.Time, rnd *rand.Rand) Attempt {
 	q := c.Quiz
 	picked := rnd.Perm(len(q.Questions))[:q.QuestionsPerAttempt]
 	qs := make([]Question, len(picked))
@@ -207,8 +250,8 @@ func NewAttempt(collaboratorID, areaCode string, c courses.Course, n int, now ti
 		qs[i] = Question{ID: bq.ID, Kind: bq.Kind, Text: bq.Text, Options: opts}
 	}
 	return Attempt{
-		ID: AttemptID(collaboratorID, c.Code, n), CollaboratorID: collaboratorID, AreaCode: areaCode, CourseCode: c.Code,
-		N: n, QuizVersion: q.Version, PassMark: q.PassMark, Review: q.Review,
+		ID: k.ID(), CollaboratorID: k.Collaborator, AreaCode: areaCode, CourseCode: c.Code,
+		Cycle: max(k.Cycle, 1), N: k.N, QuizVersion: q.Version, PassMark: q.PassMark, Review: q.Review,
 		StartedAt: now, Deadline: now.Add(time.Duration(q.TimeLimitMinutes) * time.Minute),
 		Questions: qs, Answers: map[string][]string{}, Status: StatusOpen,
 	}

@@ -99,6 +99,11 @@ func (m *Module) renderStart(c *fiber.Ctx, status int, problem string) error {
 	if err != nil {
 		return err
 	}
+	cycle, err := m.svc.CycleOf(c.UserContext(), p.CollaboratorID, course)
+	if err != nil {
+		return err
+	}
+	mine = InCycle(mine, cycle)
 	lang, now := web.Lang(c), m.now()
 	d := struct {
 		Course    pageRules

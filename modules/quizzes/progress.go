@@ -21,8 +21,8 @@ const (
 type CourseProgress struct {
 	CourseCode string
 	State      string // one of the Progress* constants
-	Used       int    // attempts made (open ones included)
-	Max        int    // the course's max_attempts
+	Used       int    // attempts made in the cycle (open ones included)
+	Max        int    // the course's max_attempts, per cycle
 	BestScore  float64
 	PassedAt   time.Time // the first passing attempt's submission
 	Resume     string    // the open attempt that still takes answers
@@ -42,7 +42,7 @@ func (p CourseProgress) Takeable() bool {
 }
 
 // ProgressOf tells where the given attempts (one collaborator's, at course
-// c) stand at now.
+// c, of one cycle) stand at now.
 func ProgressOf(c courses.Course, attempts []Attempt, now time.Time) CourseProgress {
 	p := CourseProgress{CourseCode: c.Code, State: ProgressNotStarted, Used: len(attempts), Max: c.Quiz.MaxAttempts}
 	graded := false
@@ -89,7 +89,11 @@ func (s *Service) RequiredProgress(ctx context.Context, collaboratorID, role str
 	var out []CourseProgress
 	for _, c := range s.d.Catalog.Courses() {
 		if c.IsRequiredFor(role) {
-			out = append(out, ProgressOf(c, byCourse[c.Code], now))
+			cycle, err := s.CycleOf(ctx, collaboratorID, c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ProgressOf(c, InCycle(byCourse[c.Code], cycle), now))
 		}
 	}
 	return out, nil

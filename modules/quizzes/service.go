@@ -59,7 +59,8 @@ type AttemptStore interface {
 	UnitResults(ctx context.Context, keys []string) ([]Attempt, error)
 	BackfillUnitResults(ctx context.Context) (int, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
-	Graded(ctx context.Context, collaboratorID, course string) ([]int, error)
+	Graded(ctx context.Context, collaboratorID, course string) (Cycle, error)
+	OpenCycle(ctx context.Context, collaboratorID, course string, next Cycle, reason, by string) (bool, error)
 	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
 	AddProgress(ctx context.Context, a Attempt) error
 	PutBank(ctx context.Context, course, version string, qs []courses.Question) error
@@ -81,6 +82,24 @@ type Deps struct {
 	// People names the people of the results pages; without it they list
 	// only those with attempts, by id.
 	People Directory
+	// Renewals and Attendance open new certification cycles (NextCycle);
+	// without them only a coordinator does.
+	Renewals   Renewals
+	Attendance Attendance
+	// Registry knows the collaborators (a granted cycle names one); Audit
+	// records the grants.
+	Registry Registry
+	Audit    Auditor
+}
+
+// Registry places a collaborator (errs.NotFound for an unknown one).
+type Registry interface {
+	Placement(ctx context.Context, id string) (area string, archived bool, err error)
+}
+
+// Auditor records an action in the audit log.
+type Auditor interface {
+	Record(ctx context.Context, action, entity, entityID string, changes map[string]any) error
 }
 
 // Areas lists the codes of the district units.
@@ -311,16 +330,16 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 	if _, err := s.bank(ctx, c.Code, c.Quiz.Version); err != nil {
 		return Attempt{}, false, err
 	}
-	done, err := s.d.Store.Graded(ctx, p.CollaboratorID, c.Code)
+	cyc, err := s.cycle(ctx, p.CollaboratorID, c)
 	if err != nil {
 		return Attempt{}, false, err
 	}
 	graded := map[int]bool{}
-	for _, n := range done {
+	for _, n := range cyc.Graded {
 		graded[n] = true
 	}
 	wait := c.Quiz.RetakeAfterMinutes
-	opens, err := s.retakeOpensAt(ctx, p.CollaboratorID, c, done)
+	opens, err := s.retakeOpensAt(ctx, p.CollaboratorID, c, cyc)
 	if err != nil {
 		return Attempt{}, false, err
 	}
@@ -333,7 +352,8 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		if graded[n] {
 			continue
 		}
-		id := AttemptID(p.CollaboratorID, c.Code, n)
+		key := AttemptKey{Collaborator: p.CollaboratorID, Course: c.Code, Cycle: cyc.N, N: n}
+		id := key.ID()
 		now := s.d.Clock.Now()
 		if now.Before(opens) {
 			// Inside the wait no attempt starts; one already open (started
@@ -353,7 +373,7 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		}
 		err := s.d.Store.ClaimSlot(ctx, id, now)
 		if err == nil {
-			a := NewAttempt(p.CollaboratorID, p.AreaCode, c, n, now, s.d.Rand)
+			a := NewCycleAttempt(key, p.AreaCode, c, now, s.d.Rand)
 			if err := s.d.Store.InsertLive(ctx, a); err != nil {
 				return Attempt{}, false, err
 			}
@@ -389,7 +409,7 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		if now.Sub(claimed) < slotWait {
 			return Attempt{}, false, errs.E(errs.Conflict, "the attempt is being started; try again in a moment")
 		}
-		a := NewAttempt(p.CollaboratorID, p.AreaCode, c, n, now, s.d.Rand)
+		a := NewCycleAttempt(key, p.AreaCode, c, now, s.d.Rand)
 		if err := s.d.Store.InsertLive(ctx, a); err != nil {
 			return Attempt{}, false, err
 		}
@@ -399,10 +419,11 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 }
 
 // retakeOpensAt is when the collaborator may start a new attempt at c after
-// their graded ones (numbered done): zero when the course asks no wait or
+// the graded ones of their current cycle: zero when the course asks no wait or
 // nothing is graded. It reads their summaries by `_id`, and the result of
 // the last graded attempt when a crash kept it from the summaries.
-func (s *Service) retakeOpensAt(ctx context.Context, collaboratorID string, c courses.Course, done []int) (time.Time, error) {
+func (s *Service) retakeOpensAt(ctx context.Context, collaboratorID string, c courses.Course, cyc Cycle) (time.Time, error) {
+	done := cyc.Graded
 	if c.Quiz.RetakeAfterMinutes <= 0 || len(done) == 0 {
 		return time.Time{}, nil
 	}
@@ -416,10 +437,10 @@ func (s *Service) retakeOpensAt(ctx context.Context, collaboratorID string, c co
 	}
 	found := false
 	for _, a := range prog {
-		found = found || a.N == last
+		found = found || a.Cycle == cyc.N && a.N == last
 	}
 	if !found {
-		r, err := s.d.Store.Result(ctx, AttemptID(collaboratorID, c.Code, last))
+		r, err := s.d.Store.Result(ctx, AttemptKey{Collaborator: collaboratorID, Course: c.Code, Cycle: cyc.N, N: last}.ID())
 		if err != nil && !errs.Is(err, errs.NotFound) {
 			return time.Time{}, err
 		}

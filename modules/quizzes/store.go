@@ -2,6 +2,7 @@ package quizzes
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/courses"
@@ -99,6 +100,7 @@ type attemptDoc struct {
 	CollaboratorID string        `bson:"collaborator_id"`
 	AreaCode       string        `bson:"area_code"`
 	CourseCode     string        `bson:"course_code"`
+	Cycle          int           `bson:"cycle,omitempty"` // absent: 1
 	N              int           `bson:"n"`
 	QuizVersion    string        `bson:"quiz_version"`
 	PassMark       float64       `bson:"pass_mark"`
@@ -134,7 +136,7 @@ func toDoc(a Attempt) attemptDoc {
 		}
 		qs[i] = questionDoc{ID: q.ID, Options: ids}
 	}
-	return attemptDoc{ID: a.ID, CollaboratorID: a.CollaboratorID, AreaCode: a.AreaCode, CourseCode: a.CourseCode, N: a.N,
+	return attemptDoc{ID: a.ID, CollaboratorID: a.CollaboratorID, AreaCode: a.AreaCode, CourseCode: a.CourseCode, Cycle: cycleField(a.Cycle), N: a.N,
 		QuizVersion: a.QuizVersion, PassMark: a.PassMark, Review: a.Review, StartedAt: a.StartedAt, Deadline: a.Deadline,
 		Questions: qs, Answers: answersToDoc(a.Answers), SavedAt: a.SavedAt, Status: a.Status, SubmittedAt: a.SubmittedAt,
 		Correct: a.Correct, Score: a.Score, Passed: a.Passed, Late: a.Late}
@@ -155,7 +157,7 @@ func (d attemptDoc) toAttempt() Attempt {
 	for _, a := range d.Answers {
 		ans[a.Question] = a.Options
 	}
-	return Attempt{ID: d.ID, CollaboratorID: d.CollaboratorID, AreaCode: d.AreaCode, CourseCode: d.CourseCode, N: d.N,
+	return Attempt{ID: d.ID, CollaboratorID: d.CollaboratorID, AreaCode: d.AreaCode, CourseCode: d.CourseCode, Cycle: max(d.Cycle, 1), N: d.N,
 		QuizVersion: d.QuizVersion, PassMark: d.PassMark, Review: d.Review, StartedAt: d.StartedAt.UTC(), Deadline: d.Deadline.UTC(),
 		Questions: qs, Answers: ans, SavedAt: d.SavedAt.UTC(), Status: d.Status, SubmittedAt: d.SubmittedAt.UTC(),
 		Correct: d.Correct, Score: d.Score, Passed: d.Passed, Late: d.Late}
@@ -381,9 +383,41 @@ const (
 	summariesColl = "quiz_summaries"
 )
 
+// numbersDoc is a collaborator's progress at a course: the numbers of the
+// graded attempts of cycle 1 (the form it had before cycles) and the
+// cycles opened since, each with its own numbers.
 type numbersDoc struct {
-	ID     string `bson:"_id"`
-	Graded []int  `bson:"graded"`
+	ID     string     `bson:"_id"`
+	Graded []int      `bson:"graded"`
+	Cycles []cycleDoc `bson:"cycles,omitempty"`
+}
+
+// cycleDoc is a certification cycle after the first.
+type cycleDoc struct {
+	N      int       `bson:"n"`
+	Opened time.Time `bson:"opened"`
+	Why    string    `bson:"why"` // CycleRenewal, CycleAttendance or CycleGranted
+	Reason string    `bson:"reason,omitempty"`
+	By     string    `bson:"by,omitempty"` // the user who granted it
+	Graded []int     `bson:"graded"`
+}
+
+// current is the current cycle (1 when none opened since).
+func (d numbersDoc) current() Cycle {
+	if len(d.Cycles) == 0 {
+		return Cycle{N: 1, Graded: d.Graded}
+	}
+	c := d.Cycles[len(d.Cycles)-1]
+	return Cycle{N: c.N, Opened: c.Opened.UTC(), Why: c.Why, Graded: c.Graded}
+}
+
+// cycleField is how a cycle is stored: cycle 1 as no field, as attempts
+// were before cycles.
+func cycleField(c int) int {
+	if c <= 1 {
+		return 0
+	}
+	return c
 }
 
 type summaryDoc struct {
@@ -391,6 +425,7 @@ type summaryDoc struct {
 	// person's own summaries.
 	CollaboratorID string    `bson:"collaborator_id,omitempty"`
 	AttemptID      string    `bson:"attempt_id"`
+	Cycle          int       `bson:"cycle,omitempty"` // absent: 1
 	N              int       `bson:"n"`
 	Score          float64   `bson:"score"`
 	Passed         bool      `bson:"passed"`
@@ -411,7 +446,7 @@ type progressDoc struct {
 }
 
 func summaryOf(a Attempt) summaryDoc {
-	d := summaryDoc{AttemptID: a.ID, N: a.N, Score: a.Score, Passed: a.Passed, StartedAt: a.StartedAt, SubmittedAt: a.SubmittedAt}
+	d := summaryDoc{AttemptID: a.ID, Cycle: cycleField(a.Cycle), N: a.N, Score: a.Score, Passed: a.Passed, StartedAt: a.StartedAt, SubmittedAt: a.SubmittedAt}
 	for _, o := range a.OutcomesOf() {
 		mark := "-"
 		if o.Correct {
@@ -427,7 +462,7 @@ func summaryOf(a Attempt) summaryDoc {
 func (d progressDoc) attempts() []Attempt {
 	out := make([]Attempt, len(d.Results))
 	for i, r := range d.Results {
-		a := Attempt{ID: r.AttemptID, CollaboratorID: d.CollaboratorID, AreaCode: d.AreaCode, CourseCode: d.CourseCode, N: r.N,
+		a := Attempt{ID: r.AttemptID, CollaboratorID: d.CollaboratorID, AreaCode: d.AreaCode, CourseCode: d.CourseCode, Cycle: max(r.Cycle, 1), N: r.N,
 			Status: StatusGraded, Score: r.Score, Passed: r.Passed, StartedAt: r.StartedAt.UTC(), SubmittedAt: r.SubmittedAt.UTC()}
 		for _, it := range r.Items {
 			if n := len(it); n > 1 {
@@ -439,13 +474,38 @@ func (d progressDoc) attempts() []Attempt {
 	return out
 }
 
-// Graded returns the numbers of a collaborator's graded attempts at a course.
-func (s *Store) Graded(ctx context.Context, collaboratorID, course string) ([]int, error) {
+// Cycle is a collaborator's current certification cycle at a course.
+type Cycle struct {
+	N      int
+	Opened time.Time // zero for cycle 1
+	Why    string    // how it opened (none for cycle 1)
+	Graded []int     // the numbers of its graded attempts
+}
+
+// Graded returns a collaborator's current cycle at a course, with the
+// numbers of its graded attempts.
+func (s *Store) Graded(ctx context.Context, collaboratorID, course string) (Cycle, error) {
 	d, err := s.progress.Get(ctx, collaboratorID+":"+course)
-	if errs.KindOf(err) == errs.NotFound {
-		return nil, nil
+	if err != nil && errs.KindOf(err) != errs.NotFound {
+		return Cycle{}, err
 	}
-	return d.Graded, err
+	return d.current(), nil
+}
+
+// OpenCycle opens cycle next.N at a course for a collaborator, unless it
+// is open already (then it returns false). A cycle opens only after the
+// one before it: next.N must be the current cycle's number plus one.
+func (s *Store) OpenCycle(ctx context.Context, collaboratorID, course string, next Cycle, reason, by string) (bool, error) {
+	opened := false
+	_, err := s.progress.Apply(ctx, collaboratorID+":"+course, func(d *numbersDoc, _ bool) error {
+		if d.current().N != next.N-1 {
+			return store.ErrUnchanged
+		}
+		d.Cycles = append(d.Cycles, cycleDoc{N: next.N, Opened: next.Opened, Why: next.Why, Reason: reason, By: by})
+		opened = true
+		return nil
+	})
+	return opened, err
 }
 
 // Progress returns a collaborator's graded attempts at a course, as
@@ -467,12 +527,23 @@ func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]
 // grading a crash interrupted after its result was recorded is completed
 // by whoever finds the result next (a submit, a start, the sweep).
 func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
-	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
-	_, err := s.progress.Raw().UpdateOne(ctx, key,
-		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "graded", Value: a.N}}}}, options.UpdateOne().SetUpsert(true))
+	_, err := s.progress.Apply(ctx, a.CollaboratorID+":"+a.CourseCode, func(d *numbersDoc, _ bool) error {
+		ns := &d.Graded
+		for i := range d.Cycles {
+			if d.Cycles[i].N == a.Cycle {
+				ns = &d.Cycles[i].Graded
+			}
+		}
+		if a.Cycle > 1 && ns == &d.Graded || slices.Contains(*ns, a.N) {
+			return store.ErrUnchanged // an unknown cycle, or recorded already
+		}
+		*ns = append(*ns, a.N)
+		return nil
+	})
 	if err != nil {
 		return err
 	}
+	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
 	_, err = s.summaries.Raw().UpdateOne(ctx, key,
 		bson.D{
 			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
