@@ -240,3 +240,26 @@ func (d quizDirectory) Areas(ctx context.Context) ([]quizzes.Area, error) {
 	}
 	return out, nil
 }
+
+// noRenewals answers that no certificate's renewal window is open: there
+// are no certificates until certification lands.
+type noRenewals struct{}
+
+func (noRenewals) RenewalOpens(context.Context, string, string) (time.Time, error) {
+	return time.Time{}, nil
+}
+
+// quizAttendance reads a person's marks from scheduling's attendance book
+// (a.Scheduling is built after the quiz service).
+type quizAttendance struct{ a *App }
+
+func (q quizAttendance) Attended(ctx context.Context, collaboratorID, course string) ([]time.Time, error) {
+	es, err := q.a.Scheduling.AttendanceOf(ctx, collaboratorID)
+	var out []time.Time
+	for _, e := range es {
+		if e.Course == course && !e.Cancelled && (e.Status == scheduling.AttendPresent || e.Status == scheduling.AttendLate) {
+			out = append(out, e.Date)
+		}
+	}
+	return out, err
+}

@@ -178,7 +178,8 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		events = logEvents{a.Logger}
 	}
 	a.Quizzes = quizzes.NewService(quizzes.Deps{Store: quizzes.NewStore(a.DB), Catalog: cat, Events: events,
-		Clock: opts.Clock, Logger: a.Logger, Areas: areaCodes{a.Collaborators}, People: quizDirectory{a.Collaborators}})
+		Clock: opts.Clock, Logger: a.Logger, Areas: areaCodes{a.Collaborators}, People: quizDirectory{a.Collaborators},
+		Registry: a.Collaborators, Audit: a.Audit, Renewals: noRenewals{}, Attendance: quizAttendance{a}})
 	if err := a.buildMail(opts); err != nil {
 		return err
 	}
