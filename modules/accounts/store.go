@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -58,6 +59,7 @@ func (s *Store) InsertUser(ctx context.Context, u User) error {
 // InsertUsers stores many new users at once (the demo network). Errors:
 // errs.Conflict when an email is taken (the others are stored).
 func (s *Store) InsertUsers(ctx context.Context, us []User) error {
+	us = slices.Clone(us)
 	for i := range us {
 		us[i].UpdatedAt = us[i].CreatedAt
 	}
