@@ -17,45 +17,43 @@ type Sender interface {
 	Send(ctx context.Context, m Message) error
 }
 
-// permanentError marks a failure that retrying will not fix.
-type permanentError struct{ err error }
+// marked is an error marked as of kind K: permanent or unavailable.
+type marked[K any] struct{ err error }
 
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
+func (e *marked[K]) Error() string { return e.err.Error() }
+func (e *marked[K]) Unwrap() error { return e.err }
 
-// Permanent marks err as a failure that retrying will not fix (nil stays nil).
-func Permanent(err error) error {
+// mark marks err as of kind K (nil stays nil).
+func mark[K any](err error) error {
 	if err == nil {
 		return nil
 	}
-	return &permanentError{err: err}
+	return &marked[K]{err: err}
 }
+
+// isMarked reports whether err, or an error it wraps, is marked as of kind K.
+func isMarked[K any](err error) bool {
+	var m *marked[K]
+	return errors.As(err, &m)
+}
+
+// The kinds of marks.
+type (
+	permanent   struct{} // a failure that retrying will not fix
+	unavailable struct{} // a failure of the server rather than of the message
+)
+
+// Permanent marks err as a failure that retrying will not fix (nil stays nil).
+func Permanent(err error) error { return mark[permanent](err) }
 
 // IsPermanent reports whether a Sender's error is permanent: marked with
 // Permanent, or an invalid message (errs.Invalid).
-func IsPermanent(err error) bool {
-	var p *permanentError
-	return errors.As(err, &p) || errs.Is(err, errs.Invalid)
-}
-
-// unavailableError marks a failure of the server rather than of the message.
-type unavailableError struct{ err error }
-
-func (e *unavailableError) Error() string { return e.err.Error() }
-func (e *unavailableError) Unwrap() error { return e.err }
+func IsPermanent(err error) bool { return isMarked[permanent](err) || errs.Is(err, errs.Invalid) }
 
 // Unavailable marks err as a failure of the server, or the way to it, rather
 // than of the message (nil stays nil). The worker then pauses instead of
 // trying every other due message against the same dead server.
-func Unavailable(err error) error {
-	if err == nil {
-		return nil
-	}
-	return &unavailableError{err: err}
-}
+func Unavailable(err error) error { return mark[unavailable](err) }
 
 // IsUnavailable reports whether a Sender's error is marked with Unavailable.
-func IsUnavailable(err error) bool {
-	var u *unavailableError
-	return errors.As(err, &u)
-}
+func IsUnavailable(err error) bool { return isMarked[unavailable](err) }
