@@ -271,15 +271,23 @@ func TestCollUpdateOrphansOnlyWhenSoleClient(t *testing.T) {
 	}
 }
 
-func TestCollDeleteWhere(t *testing.T) {
+// One finds by a filter other than `_id`; DeleteWhere removes what a
+// filter matches and counts it.
+func TestCollOneAndDeleteWhere(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
 		c := store.NewColl[item](db, "items", "item")
 		for i := 0; i < 6; i++ {
-			if err := c.Insert(ctx, item{ID: fmt.Sprint("i", i), N: i % 2}); err != nil {
+			if err := c.Insert(ctx, item{ID: fmt.Sprint("i", i), N: i % 2, Status: fmt.Sprint("s", i)}); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if got, err := c.One(ctx, bson.D{{Key: "status", Value: "s3"}}); err != nil || got.ID != "i3" || got.N != 1 {
+			t.Fatalf("One status=s3: %+v, %v; want i3", got, err)
+		}
+		if _, err := c.One(ctx, bson.D{{Key: "status", Value: "closed"}}); errs.KindOf(err) != errs.NotFound || err.Error() != "no such item" {
+			t.Fatalf("One status=closed: %v; want no such item", err)
 		}
 		n, err := c.DeleteWhere(ctx, bson.D{{Key: "n", Value: 1}})
 		if err != nil || n != 3 {
@@ -291,23 +299,6 @@ func TestCollDeleteWhere(t *testing.T) {
 		}
 		if n, err := c.DeleteWhere(ctx, bson.D{{Key: "n", Value: 1}}); err != nil || n != 0 {
 			t.Fatalf("second DeleteWhere: %d, %v; want 0", n, err)
-		}
-	})
-}
-
-func TestCollOne(t *testing.T) {
-	t.Parallel()
-	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		c := store.NewColl[item](db, "items", "item")
-		if err := c.Insert(ctx, item{ID: "a", N: 1, Status: "open"}); err != nil {
-			t.Fatal(err)
-		}
-		if got, err := c.One(ctx, bson.D{{Key: "status", Value: "open"}}); err != nil || got.ID != "a" || got.N != 1 {
-			t.Fatalf("One status=open: %+v, %v; want a", got, err)
-		}
-		if _, err := c.One(ctx, bson.D{{Key: "status", Value: "closed"}}); errs.KindOf(err) != errs.NotFound || err.Error() != "no such item" {
-			t.Fatalf("One status=closed: %v; want no such item", err)
 		}
 	})
 }
