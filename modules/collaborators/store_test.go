@@ -28,10 +28,9 @@ func wantConflictOn(t *testing.T, err error, field, what string) {
 	}
 }
 
-// Setting the district units again on a network of 110 (the benchmark
-// fixture's) answers and keeps the order given: one bulk update of more
-// than 100 upserts of existing units was never answered by the embedded
-// store.
+// Setting the district units again on a network of 110 answers and keeps
+// the order given: PutAreas must never send the embedded store one bulk
+// update of more than 100 upserts, which it does not answer (docs/STORE.md).
 func TestPutAreasAgainOverAHundredUnits(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
