@@ -311,16 +311,17 @@ func matrixRoutes() map[string]matrixRoute {
 			}
 			return api("POST", "/api/v1/attempts/"+id+"/submit", body)
 		}},
-		"GET /api/v1/me/attempts":                 none(api("GET", "/api/v1/me/attempts", nil)),
-		"GET /api/v1/courses/:code/results":       none(api("GET", "/api/v1/courses/KC-103/results", nil)),
-		"GET /api/v1/courses/:code/item-analysis": none(api("GET", "/api/v1/courses/KC-103/item-analysis", nil)),
-		"GET /courses/:code/quiz":                 none(matrixReq{method: "GET", path: "/courses/KC-103/quiz", page: true, taker: true}),
-		"POST /courses/:code/quiz":                none(matrixReq{method: "POST", path: "/courses/KC-103/quiz", page: true, form: url.Values{}}),
-		"GET /attempts/:id":                       attempt("GET", "/attempts/%s", true, nil, false),
-		"POST /attempts/:id":                      attempt("POST", "/attempts/%s", true, url.Values{"action": {"save"}}, false),
-		"GET /me/attempts":                        none(page("GET", "/me/attempts", nil)),
-		"GET /courses/:code/results":              none(page("GET", "/courses/KC-103/results", nil)),
-		"GET /courses/:code/item-analysis":        none(page("GET", "/courses/KC-103/item-analysis", nil)),
+		"GET /api/v1/me/attempts":                             none(api("GET", "/api/v1/me/attempts", nil)),
+		"GET /api/v1/courses/:code/results":                   none(api("GET", "/api/v1/courses/KC-103/results", nil)),
+		"GET /api/v1/courses/:code/item-analysis":             none(api("GET", "/api/v1/courses/KC-103/item-analysis", nil)),
+		"GET /courses/:code/quiz":                             none(matrixReq{method: "GET", path: "/courses/KC-103/quiz", page: true, taker: true}),
+		"POST /courses/:code/quiz":                            none(matrixReq{method: "POST", path: "/courses/KC-103/quiz", page: true, form: url.Values{}}),
+		"GET /attempts/:id":                                   attempt("GET", "/attempts/%s", true, nil, false),
+		"POST /attempts/:id":                                  attempt("POST", "/attempts/%s", true, url.Values{"action": {"save"}}, false),
+		"GET /me/attempts":                                    none(page("GET", "/me/attempts", nil)),
+		"GET /courses/:code/results":                          none(page("GET", "/courses/KC-103/results", nil)),
+		"GET /courses/:code/item-analysis":                    none(page("GET", "/courses/KC-103/item-analysis", nil)),
+		"POST /api/v1/collaborators/:id/courses/:code/cycles": collab("POST", "/api/v1/collaborators/%s/courses/KC-103/cycles", false, map[string]string{"reason": "matrix"}),
 		"GET /api/v1/attempts": {targets: append([]string{tNone}, personTargets...), build: func(w *matrixWorld, role, target string) matrixReq {
 			if target == tNone {
 				return api("GET", "/api/v1/attempts", nil)
