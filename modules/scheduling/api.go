@@ -179,7 +179,18 @@ func (m *Module) query(c *fiber.Ctx) (Query, error) {
 	return q, nil
 }
 
-func (m *Module) apiList(c *fiber.Ctx) error {
+func (m *Module) apiList(c *fiber.Ctx) error { return m.listIn(c, web.ScopeOf(c), true) }
+
+// apiMine lists the sessions the caller is invited to or that are for
+// their district; a caller who is no collaborator has none.
+func (m *Module) apiMine(c *fiber.Ctx) error {
+	p := web.PrincipalOf(c)
+	return m.listIn(c, authz.Scope{Kind: authz.ScopeOwn, CollaboratorID: p.CollaboratorID, AreaCode: p.AreaCode}, p.CollaboratorID != "")
+}
+
+// listIn answers a page of the sessions of the request's query inside
+// scope (none unless any).
+func (m *Module) listIn(c *fiber.Ctx, scope authz.Scope, any bool) error {
 	limit, offset, err := web.Page(c)
 	if err != nil {
 		return err
@@ -188,31 +199,14 @@ func (m *Module) apiList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	xs, err := m.svc.List(c.UserContext(), web.ScopeOf(c), q)
+	if !any {
+		return c.JSON(web.List[SessionView]{Items: []SessionView{}})
+	}
+	xs, err := m.svc.List(c.UserContext(), scope, q)
 	if err != nil {
 		return err
 	}
 	return c.JSON(web.Slice(views(xs, web.PrincipalOf(c).CollaboratorID), limit, offset))
-}
-
-func (m *Module) apiMine(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
-	}
-	q, err := m.query(c)
-	if err != nil {
-		return err
-	}
-	p := web.PrincipalOf(c)
-	if p.CollaboratorID == "" {
-		return c.JSON(web.List[SessionView]{Items: []SessionView{}})
-	}
-	xs, err := m.svc.List(c.UserContext(), authz.Scope{Kind: authz.ScopeOwn, CollaboratorID: p.CollaboratorID, AreaCode: p.AreaCode}, q)
-	if err != nil {
-		return err
-	}
-	return c.JSON(web.Slice(views(xs, p.CollaboratorID), limit, offset))
 }
 
 func (m *Module) apiCreate(c *fiber.Ctx) error {
@@ -240,11 +234,17 @@ func (m *Module) apiPatch(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &p); err != nil {
 		return err
 	}
-	xs, err := m.svc.Update(c.UserContext(), c.Params("id"), p, c.Query("apply"))
-	if err != nil {
-		return err
+	return changed(c)(m.svc.Update(c.UserContext(), c.Params("id"), p, c.Query("apply")))
+}
+
+// changed answers a change of sessions with the sessions it changed.
+func changed(c *fiber.Ctx) func([]Session, error) error {
+	return func(xs []Session, err error) error {
+		if err != nil {
+			return err
+		}
+		return c.JSON(CreateResult{Items: views(xs, ""), Total: len(xs)})
 	}
-	return c.JSON(CreateResult{Items: views(xs, ""), Total: len(xs)})
 }
 
 func (m *Module) apiCancel(c *fiber.Ctx) error {
@@ -252,11 +252,7 @@ func (m *Module) apiCancel(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	xs, err := m.svc.Cancel(c.UserContext(), c.Params("id"), in.Reason, in.Apply)
-	if err != nil {
-		return err
-	}
-	return c.JSON(CreateResult{Items: views(xs, ""), Total: len(xs)})
+	return changed(c)(m.svc.Cancel(c.UserContext(), c.Params("id"), in.Reason, in.Apply))
 }
 
 func (m *Module) apiInvite(c *fiber.Ctx) error {
