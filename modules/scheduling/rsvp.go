@@ -45,9 +45,8 @@ func (s *Service) FindRSVP(ctx context.Context, token string) (RSVP, error) {
 // Answer records an RSVP answer (accept or decline) given by token. A
 // decline that frees a place promotes the first on the waitlist, who is
 // mailed. Errors: as FindRSVP, and errs.Invalid for an unknown answer.
-// The session is read once, inside the update: on the embedded store a
-// read of a session of 250 invitees costs ~12 ms of the store's one
-// connection.
+// The session is read once, inside the update: on the embedded store
+// every read of a large session holds the store's one connection.
 func (s *Service) Answer(ctx context.Context, token, answer string) (RSVP, error) {
 	if len(token) != 32 {
 		return RSVP{}, errs.E(errs.NotFound, "no such invitation")

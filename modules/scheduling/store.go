@@ -26,8 +26,8 @@ const (
 // read by `_id` still finds it and an edit (a late attendance mark) still
 // works, but the queries of the calendar, the reminders, the conflict check
 // and the catch-up job — filters the embedded store evaluates by decoding
-// every document of the collection — no longer pay for five years of
-// history (1,500 sessions of the benchmark fixture: 34 MB, 4–7 s a query).
+// every document of the collection — no longer pay for years of history
+// (docs/STORE.md).
 const ArchiveAfter = 30 * 24 * time.Hour
 
 // Store is the scheduling store: live sessions, archived ones and the
