@@ -30,6 +30,17 @@ type created struct {
 	Total int                      `json:"total"`
 }
 
+// times is a session's start and end as the API takes them.
+func times(start time.Time, length time.Duration) map[string]any {
+	return map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(length).Format(time.RFC3339)}
+}
+
+// with is fields with more set (a request body).
+func with(fields, more map[string]any) map[string]any {
+	maps.Copy(fields, more)
+	return fields
+}
+
 func newSession(t *testing.T, s *apptest.Server, tok string, body map[string]any) scheduling.SessionView {
 	t.Helper()
 	in := map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công", "location": "Hội trường UBND huyện Nhơn Trạch",
@@ -104,7 +115,7 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 3*time.Hour))
 
 	a, b := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
 	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{a.ID, b.ID}})
@@ -197,7 +208,7 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 
 	// A reschedule sends an update with a higher SEQUENCE, asking to answer again.
 	later := start.Add(24 * time.Hour)
-	r = s.Do(t, "PATCH", "/api/v1/sessions/"+x.ID, coord, map[string]any{"starts_at": later.Format(time.RFC3339), "ends_at": later.Add(2 * time.Hour).Format(time.RFC3339)})
+	r = s.Do(t, "PATCH", "/api/v1/sessions/"+x.ID, coord, times(later, 2*time.Hour))
 	if r.Status != 200 {
 		t.Fatalf("reschedule: %d %s", r.Status, r.Body)
 	}
@@ -238,8 +249,7 @@ func TestParallelAcceptsFillCapacityExactly(t *testing.T) {
 	s := apptest.Start(t)
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(48 * time.Hour)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339),
-		"capacity": 5, "area_code": ""})
+	x := newSession(t, s, coord, with(times(start, 2*time.Hour), map[string]any{"capacity": 5, "area_code": ""}))
 	var res scheduling.InviteResult
 	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"role": "ctv"})
 	r.JSON(t, &res)
@@ -287,7 +297,7 @@ func TestParallelDuplicateInvitationsMakeOneEach(t *testing.T) {
 	s := apptest.Start(t)
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(48 * time.Hour)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 2*time.Hour))
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
@@ -333,7 +343,7 @@ func TestCheckInAttendanceAndExport(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clk})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 3*time.Hour))
 	invitee := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
 	tokInvitee := s.LoginDemo(t, invitee.Email)
@@ -535,7 +545,7 @@ func TestBadSessionInput(t *testing.T) {
 	s := apptest.Start(t)
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(48 * time.Hour)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 2*time.Hour))
 	for _, tc := range []struct {
 		name, method, path string
 		body               any
@@ -589,7 +599,7 @@ func TestSlowSMTPDoesNotHoldTheAPI(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(48 * time.Hour)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 2*time.Hour))
 	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"area_code": "NT"})
 	if r.Status != 200 {
 		t.Fatalf("invite: %d", r.Status)
@@ -640,7 +650,7 @@ func TestEndedSessionsMoveToTheArchive(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clk})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 3*time.Hour))
 	invitee := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
 	later := newSession(t, s, coord, map[string]any{"starts_at": start.Add(40 * 24 * time.Hour).Format(time.RFC3339),
@@ -703,7 +713,7 @@ func TestInvitationNeverMailedBeforeACancellationShowsNotSent(t *testing.T) {
 	s := apptest.Start(t)
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(72 * time.Hour)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 2*time.Hour))
 	mailed, unmailed := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
 	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{mailed.ID}}); r.Status != 200 {
 		t.Fatalf("invite: %d %s", r.Status, r.Body)

@@ -33,8 +33,7 @@ func TestAttendanceCSVNeverCarriesAFormula(t *testing.T) {
 		t.Fatalf("rename: %d %s", r.Status, r.Body)
 	}
 	start := time.Now().Add(-time.Hour).Truncate(time.Minute) // under way: attendance can be taken
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339),
-		"trainer": "+84 Trần Văn Tâm", "location": "@Hội trường"})
+	x := newSession(t, s, coord, with(times(start, 2*time.Hour), map[string]any{"trainer": "+84 Trần Văn Tâm", "location": "@Hội trường"}))
 	if r := s.Do(t, "PUT", "/api/v1/sessions/"+x.ID+"/attendance", coord, []map[string]string{{"collaborator_id": person.ID, "status": "present"}}); r.Status != 200 {
 		t.Fatalf("attendance: %d %s", r.Status, r.Body)
 	}
@@ -66,8 +65,7 @@ func TestSessionIntakeBoundsDatesAndNormalisesText(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(now)})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	ok := now.Add(48 * time.Hour)
-	x := newSession(t, s, coord, map[string]any{"starts_at": ok.Format(time.RFC3339), "ends_at": ok.Add(2 * time.Hour).Format(time.RFC3339),
-		"title": norm.NFD.String("Tập huấn\u200b kỹ năng"), "location": norm.NFD.String(" Hội trường xã Phước An "), "trainer": norm.NFD.String("ThS. Lê Văn Hùng\u2060")})
+	x := newSession(t, s, coord, with(times(ok, 2*time.Hour), map[string]any{"title": norm.NFD.String("Tập huấn\u200b kỹ năng"), "location": norm.NFD.String(" Hội trường xã Phước An "), "trainer": norm.NFD.String("ThS. Lê Văn Hùng\u2060")}))
 	if x.Title != "Tập huấn kỹ năng" || x.Location != "Hội trường xã Phước An" || x.Trainer != "ThS. Lê Văn Hùng" {
 		t.Errorf("stored text %q %q %q", x.Title, x.Location, x.Trainer)
 	}
@@ -139,7 +137,7 @@ func TestAttendanceXLSXHasRealDatesAFrozenHeaderAndAFilter(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clk})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3*time.Hour + 30*time.Minute).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 3*time.Hour+30*time.Minute))
 	invitee := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
 	s.Do(t, "PUT", "/api/v1/sessions/"+x.ID+"/attendance", coord, []map[string]string{{"collaborator_id": invitee.ID, "status": "present"}})

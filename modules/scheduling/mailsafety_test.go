@@ -24,7 +24,7 @@ func TestControlCharactersInMailedFieldsAreRefused(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := monday.Add(48 * time.Hour)
-	times := map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)}
+	times := times(start, 2*time.Hour)
 	x := newSession(t, s, coord, times)
 	body := func(k, v string) map[string]any {
 		in := map[string]any{"title": "Tập huấn", "location": "Hội trường", "trainer": "ThS. Lê Văn Hùng"}
@@ -100,7 +100,7 @@ func TestPoisonedSessionDoesNotStopTheCatchUp(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
-	times := map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(2 * time.Hour).Format(time.RFC3339)}
+	times := times(start, 2*time.Hour)
 	poisoned := newSession(t, s, coord, times) // the first the catch-up meets
 	healthy := newSession(t, s, coord, map[string]any{"starts_at": start.Add(24 * time.Hour).Format(time.RFC3339),
 		"ends_at": start.Add(26 * time.Hour).Format(time.RFC3339)})

@@ -25,7 +25,7 @@ func TestRescheduleAndCancelFromTheSessionPage(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday), SMTPURL: srv.URL()})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
-	x := newSession(t, s, coord, map[string]any{"starts_at": wed.Format(time.RFC3339), "ends_at": wed.Add(3 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(wed, 3*time.Hour))
 	a, b := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
 	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{a.ID, b.ID}}); r.Status != 200 {
 		t.Fatalf("invite: %d %s", r.Status, r.Body)
@@ -187,7 +187,7 @@ func TestOnlyStaffEditOrCancelFromThePage(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC)
-	x := newSession(t, s, coord, map[string]any{"starts_at": wed.Format(time.RFC3339), "ends_at": wed.Add(3 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(wed, 3*time.Hour))
 	page := "/sessions/" + x.ID
 	for _, who := range []string{s.Find(t, "team_leader", "NT").Email, apptest.Leadership} {
 		f := s.Forms(t, s.LoginDemo(t, who))

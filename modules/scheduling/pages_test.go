@@ -199,7 +199,7 @@ func TestInviteFromTheSessionPage(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC)
-	x := newSession(t, s, coord, map[string]any{"starts_at": wed.Format(time.RFC3339), "ends_at": wed.Add(3 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(wed, 3*time.Hour))
 	f := s.Forms(t, coord)
 	if r := f.Get("/sessions/" + x.ID); r.Status != 200 || !strings.Contains(r.Body, `action="/sessions/`+x.ID+`/invite"`) {
 		t.Fatalf("session page: %d", r.Status)
@@ -245,7 +245,7 @@ func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	clk := clock.NewManual(start.Add(-2 * time.Hour))
 	s := apptest.Start(t, apptest.Options{Clock: clk})
 	coord := s.LoginDemo(t, apptest.Coordinator)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 3*time.Hour))
 	var nt []string
 	for _, c := range s.Collaborators(t) {
 		if c.AreaCode == "NT" && !c.Archived {
@@ -334,7 +334,7 @@ func TestCheckInWithTheScreenCode(t *testing.T) {
 	clk := clock.NewManual(start.Add(-10 * time.Minute))
 	s := apptest.Start(t, apptest.Options{Clock: clk})
 	coord := s.LoginDemo(t, apptest.Coordinator)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
+	x := newSession(t, s, coord, times(start, 3*time.Hour))
 	ctv := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{ctv.ID}})
 

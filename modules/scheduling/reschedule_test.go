@@ -74,8 +74,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
-	x := newSession(t, s, coord, map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339),
-		"capacity": 2})
+	x := newSession(t, s, coord, with(times(start, 3*time.Hour), map[string]any{"capacity": 2}))
 	var nt []string
 	email := map[string]string{}
 	for _, c := range s.Collaborators(t) {
@@ -163,7 +162,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 
 	// 2. A new day: every answer returns to pending, everyone is asked again.
 	later := start.Add(24 * time.Hour)
-	r = s.Do(t, "PATCH", "/api/v1/sessions/"+x.ID, coord, map[string]any{"starts_at": later.Format(time.RFC3339), "ends_at": later.Add(3 * time.Hour).Format(time.RFC3339)})
+	r = s.Do(t, "PATCH", "/api/v1/sessions/"+x.ID, coord, times(later, 3*time.Hour))
 	if r.Status != 200 {
 		t.Fatalf("reschedule: %d %s", r.Status, r.Body)
 	}

@@ -42,7 +42,7 @@ func TestTeamLeaderKeepsToTheirDistrictInsideASession(t *testing.T) {
 	clk := clock.NewManual(start.Add(-2 * time.Hour))
 	s := apptest.Start(t, apptest.Options{Clock: clk})
 	coord := s.LoginDemo(t, apptest.Coordinator)
-	times := map[string]any{"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)}
+	times := times(start, 3*time.Hour)
 	network := newSession(t, s, coord, map[string]any{"area_code": "", "title": "Tập huấn toàn mạng lưới", "starts_at": times["starts_at"], "ends_at": times["ends_at"]})
 	own := newSession(t, s, coord, times) // for NT
 
