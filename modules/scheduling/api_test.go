@@ -41,6 +41,15 @@ func with(fields, more map[string]any) map[string]any {
 	return fields
 }
 
+// started starts the service with opts, signs the coordinator in and
+// schedules a session at start lasting length.
+func started(t *testing.T, opts apptest.Options, start time.Time, length time.Duration) (*apptest.Server, string, scheduling.SessionView) {
+	t.Helper()
+	s := apptest.Start(t, opts)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	return s, coord, newSession(t, s, coord, times(start, length))
+}
+
 func newSession(t *testing.T, s *apptest.Server, tok string, body map[string]any) scheduling.SessionView {
 	t.Helper()
 	in := map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công", "location": "Hội trường UBND huyện Nhơn Trạch",
@@ -112,10 +121,8 @@ var rsvpLink = regexp.MustCompile(`http://[^\s"<>]+/rsvp/[A-Za-z0-9_-]{32}`)
 func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	t.Parallel()
 	srv := mailtest.New(t)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
-	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
-	x := newSession(t, s, coord, times(start, 3*time.Hour))
+	s, coord, x := started(t, apptest.Options{SMTPURL: srv.URL()}, start, 3*time.Hour)
 
 	a, b := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
 	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{a.ID, b.ID}})
@@ -294,10 +301,8 @@ func TestParallelAcceptsFillCapacityExactly(t *testing.T) {
 
 func TestParallelDuplicateInvitationsMakeOneEach(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
-	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(48 * time.Hour)
-	x := newSession(t, s, coord, times(start, 2*time.Hour))
+	s, coord, x := started(t, apptest.Options{}, start, 2*time.Hour)
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(1)
@@ -340,10 +345,8 @@ func TestParallelDuplicateInvitationsMakeOneEach(t *testing.T) {
 func TestCheckInAttendanceAndExport(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
-	x := newSession(t, s, coord, times(start, 3*time.Hour))
+	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour)
 	invitee := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
 	tokInvitee := s.LoginDemo(t, invitee.Email)
@@ -542,10 +545,8 @@ func isoWeek(t time.Time) string {
 
 func TestBadSessionInput(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
-	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(48 * time.Hour)
-	x := newSession(t, s, coord, times(start, 2*time.Hour))
+	s, coord, x := started(t, apptest.Options{}, start, 2*time.Hour)
 	for _, tc := range []struct {
 		name, method, path string
 		body               any
@@ -596,10 +597,8 @@ func TestSlowSMTPDoesNotHoldTheAPI(t *testing.T) {
 	t.Parallel()
 	srv := mailtest.New(t)
 	srv.SetDelay(0, 3*time.Second)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
-	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(48 * time.Hour)
-	x := newSession(t, s, coord, times(start, 2*time.Hour))
+	s, coord, x := started(t, apptest.Options{SMTPURL: srv.URL()}, start, 2*time.Hour)
 	r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"area_code": "NT"})
 	if r.Status != 200 {
 		t.Fatalf("invite: %d", r.Status)
@@ -647,10 +646,8 @@ func TestEndedSessionsMoveToTheArchive(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clk := clock.NewManual(time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-	x := newSession(t, s, coord, times(start, 3*time.Hour))
+	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour)
 	invitee := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
 	later := newSession(t, s, coord, map[string]any{"starts_at": start.Add(40 * 24 * time.Hour).Format(time.RFC3339),
@@ -710,10 +707,8 @@ func TestEndedSessionsMoveToTheArchive(t *testing.T) {
 func TestInvitationNeverMailedBeforeACancellationShowsNotSent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := apptest.Start(t)
-	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Now().Add(72 * time.Hour)
-	x := newSession(t, s, coord, times(start, 2*time.Hour))
+	s, coord, x := started(t, apptest.Options{}, start, 2*time.Hour)
 	mailed, unmailed := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
 	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{mailed.ID}}); r.Status != 200 {
 		t.Fatalf("invite: %d %s", r.Status, r.Body)

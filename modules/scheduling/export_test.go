@@ -134,10 +134,8 @@ var filterRef = regexp.MustCompile(`<autoFilter ref="\$?A\$?1:\$?K\$?2"`)
 func TestAttendanceXLSXHasRealDatesAFrozenHeaderAndAFilter(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
-	x := newSession(t, s, coord, times(start, 3*time.Hour+30*time.Minute))
+	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour+30*time.Minute)
 	invitee := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
 	s.Do(t, "PUT", "/api/v1/sessions/"+x.ID+"/attendance", coord, []map[string]string{{"collaborator_id": invitee.ID, "status": "present"}})

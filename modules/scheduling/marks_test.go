@@ -18,9 +18,7 @@ func TestMarkedAtHasOneFormat(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
 	clk := clock.NewManual(start.Add(5*time.Minute + 123456789*time.Nanosecond))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	x := newSession(t, s, coord, times(start, 3*time.Hour))
+	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour)
 	invitee, marked := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID, marked.ID}})
 
@@ -65,9 +63,7 @@ func TestMarkedAtHasOneFormat(t *testing.T) {
 func TestRosterWalkInCodeLabelReadsOnItsOwn(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(start.Add(-2 * time.Hour))})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	x := newSession(t, s, coord, times(start, 3*time.Hour))
+	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(start.Add(-2 * time.Hour))}, start, 3*time.Hour)
 	var nt []string
 	for _, c := range s.Collaborators(t) {
 		if c.AreaCode == "NT" && !c.Archived {

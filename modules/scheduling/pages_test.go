@@ -243,9 +243,7 @@ func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
 	clk := clock.NewManual(start.Add(-2 * time.Hour))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	x := newSession(t, s, coord, times(start, 3*time.Hour))
+	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour)
 	var nt []string
 	for _, c := range s.Collaborators(t) {
 		if c.AreaCode == "NT" && !c.Archived {
@@ -332,9 +330,7 @@ func TestCheckInWithTheScreenCode(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
 	clk := clock.NewManual(start.Add(-10 * time.Minute))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	x := newSession(t, s, coord, times(start, 3*time.Hour))
+	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour)
 	ctv := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{ctv.ID}})
 
