@@ -41,11 +41,13 @@ func (m *Module) Policy() string { return policy }
 // Indexes are the quiz engine's indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }
 
-// Jobs grade the attempts whose time ran out.
+// Jobs grade the attempts whose time ran out and backfill the attempts book.
 func (m *Module) Jobs() []module.Job {
 	return []module.Job{{Name: "quizzes.sweep", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 		_, err := m.svc.Sweep(ctx)
 		return err
+	}}, {Name: "quizzes.attempts-book", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+		return m.svc.KeepBook(ctx)
 	}}}
 }
 

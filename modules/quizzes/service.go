@@ -50,7 +50,7 @@ type AttemptStore interface {
 	Result(ctx context.Context, id string) (Attempt, error)
 	SaveAnswers(ctx context.Context, id string, answers map[string][]string, now time.Time) (bool, error)
 	Record(ctx context.Context, a Attempt) (bool, error)
-	DropLive(ctx context.Context, id string) error
+	DropLive(ctx context.Context, id string) (bool, error)
 	LiveToSweep(ctx context.Context, now time.Time) ([]Attempt, error)
 	// NextDeadline is the earliest deadline of the live attempts still
 	// taking answers at now; zero when there is none.
@@ -63,6 +63,8 @@ type AttemptStore interface {
 	OpenCycle(ctx context.Context, collaboratorID, course string, next Cycle, reason, by string) (bool, error)
 	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
 	AddProgress(ctx context.Context, a Attempt) error
+	AttemptsOf(ctx context.Context, collaboratorID string, courses []string) ([]AttemptEntry, error)
+	BackfillBook(ctx context.Context, now func() time.Time) error
 	PutBank(ctx context.Context, course, version string, qs []courses.Question) error
 	Bank(ctx context.Context, course, version string) ([]courses.Question, error)
 }
@@ -591,7 +593,11 @@ func (s *Service) submit(ctx context.Context, p authz.Principal, id string, answ
 
 // finish grades an open attempt (with answers when they arrived in time)
 // and records it exactly once — the first result stored wins — then
-// clears it from the live set and announces a pass.
+// writes it in the taker's attempts book and progress, clears it from the
+// live set and announces a pass. Whoever clears it announces: a grading a
+// crash stopped after its result is completed, and announced, by the next
+// to find it live. The book holds the pass before any announcement, so a
+// pass whose event is lost (a failed handler, a crash) is still recorded.
 func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]string, now time.Time) (Attempt, error) {
 	if answers != nil {
 		if a.AcceptsAnswers(now) {
@@ -622,11 +628,12 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 	if err := s.d.Store.AddProgress(ctx, graded); err != nil {
 		return Attempt{}, err
 	}
-	if err := s.d.Store.DropLive(ctx, a.ID); err != nil {
+	dropped, err := s.d.Store.DropLive(ctx, a.ID)
+	if err != nil {
 		return Attempt{}, err
 	}
 	s.forget(a.ID)
-	if won && graded.Passed && s.d.Events != nil {
+	if dropped && graded.Passed && s.d.Events != nil {
 		if err := s.d.Events.QuizPassed(ctx, Passed{AttemptID: graded.ID, CollaboratorID: graded.CollaboratorID,
 			CourseCode: graded.CourseCode, Score: graded.Score, At: graded.SubmittedAt}); err != nil {
 			s.d.Logger.ErrorContext(ctx, "quiz passed event", "attempt", graded.ID, "error", err)

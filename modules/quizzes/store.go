@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/ledger"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -34,6 +35,7 @@ type Store struct {
 	progress      *store.Coll[numbersDoc]
 	summaries     *store.Coll[progressDoc]
 	units         *store.Coll[unitResultsDoc]
+	attempts      *ledger.Book[AttemptEntry] // each person's graded attempts
 }
 
 // NewStore returns the store on db.
@@ -47,6 +49,7 @@ func NewStore(db *mongo.Database) *Store {
 		progress:  store.NewColl[numbersDoc](db, progressColl, "progress"),
 		summaries: store.NewColl[progressDoc](db, summariesColl, "summary"),
 		units:     store.NewColl[unitResultsDoc](db, unitResultsColl, "unit results"),
+		attempts:  ledger.New[AttemptEntry](db, attemptsBook, bookMax),
 	}
 }
 
@@ -300,13 +303,13 @@ func (s *Store) Record(ctx context.Context, a Attempt) (bool, error) {
 	return err == nil, err
 }
 
-// DropLive removes a graded attempt and its answers from the live set.
-func (s *Store) DropLive(ctx context.Context, id string) error {
+// DropLive removes a graded attempt and its answers from the live set and
+// reports whether this call removed the attempt (of two, one does).
+func (s *Store) DropLive(ctx context.Context, id string) (bool, error) {
 	if _, err := s.answers.Delete(ctx, id); err != nil {
-		return err
+		return false, err
 	}
-	_, err := s.live.Delete(ctx, id)
-	return err
+	return s.live.Delete(ctx, id)
 }
 
 // NextDeadline returns the earliest deadline of the live attempts still
@@ -521,12 +524,15 @@ func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]
 	return d.attempts(), nil
 }
 
-// AddProgress records a graded attempt in both per-person documents and in
-// its unit's results, by `_id` alone (each created on its first result).
+// AddProgress records a graded attempt in its taker's attempts book, both
+// per-person documents and its unit's results, by `_id` alone (each created on its first result).
 // It is idempotent — `$addToSet` of the same number and summary — so that a
 // grading a crash interrupted after its result was recorded is completed
 // by whoever finds the result next (a submit, a start, the sweep).
 func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
+	if err := s.book(ctx, a); err != nil {
+		return err
+	}
 	_, err := s.progress.Apply(ctx, a.CollaboratorID+":"+a.CourseCode, func(d *numbersDoc, _ bool) error {
 		ns := &d.Graded
 		for i := range d.Cycles {

@@ -1,0 +1,114 @@
+package quizzes
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/ctvacademy/academy/modules/platform/ledger"
+	"github.com/ctvacademy/academy/modules/platform/store"
+)
+
+// AttemptEntry is a graded attempt in its taker's attempts book: what
+// certification needs to tell, at any time, who passed what in which cycle.
+type AttemptEntry struct {
+	Attempt string    `bson:"attempt" json:"attempt"`
+	Course  string    `bson:"course" json:"course"`
+	Cycle   int       `bson:"cycle" json:"cycle"`
+	N       int       `bson:"n" json:"n"`
+	Date    time.Time `bson:"date" json:"date"` // when it was submitted (or time ran out)
+	Score   float64   `bson:"score" json:"score"`
+	Passed  bool      `bson:"passed" json:"passed"`
+}
+
+// LedgerKey is the attempt: grading it again writes the same entry.
+func (e AttemptEntry) LedgerKey() string { return e.Attempt }
+
+// LedgerTime is the submission.
+func (e AttemptEntry) LedgerTime() time.Time { return e.Date }
+
+// attemptsBook is the per-person book of graded attempts; a person keeps
+// their newest bookMax entries.
+const (
+	attemptsBook = "attempts_by_person"
+	bookMax      = 1000
+	bookPage     = 50 // summaries read per step of the backfill
+)
+
+func entryOf(a Attempt) AttemptEntry {
+	return AttemptEntry{Attempt: a.ID, Course: a.CourseCode, Cycle: max(a.Cycle, 1), N: a.N,
+		Date: a.SubmittedAt, Score: a.Score, Passed: a.Passed}
+}
+
+// book writes a graded attempt in its taker's book (idempotent).
+func (s *Store) book(ctx context.Context, a Attempt) error {
+	return s.attempts.Put(ctx, a.CollaboratorID, entryOf(a))
+}
+
+// AttemptsOf returns a collaborator's graded attempts, oldest first: from
+// their book once its backfill has finished, from their summaries (one
+// read by `_id` per course of courses) until then.
+func (s *Store) AttemptsOf(ctx context.Context, collaboratorID string, courses []string) ([]AttemptEntry, error) {
+	done, err := s.attempts.Complete(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if done {
+		return s.attempts.Of(ctx, collaboratorID)
+	}
+	keys := make([]string, len(courses))
+	for i, c := range courses {
+		keys[i] = collaboratorID + ":" + c
+	}
+	docs, err := s.summaries.GetMany(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := []AttemptEntry{}
+	for _, d := range docs {
+		for _, a := range d.attempts() {
+			out = append(out, entryOf(a))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out, nil
+}
+
+// BackfillBook writes the graded attempts recorded before the book
+// existed, from the per-person summaries in `_id` order, a page at a
+// time, resuming where an earlier run stopped; a no-op once complete.
+func (s *Store) BackfillBook(ctx context.Context, now func() time.Time) error {
+	return s.attempts.Backfill(ctx, func(ctx context.Context, after string) ([]ledger.Owned[AttemptEntry], string, bool, error) {
+		docs, err := s.summaries.List(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
+			store.Find{Sort: bson.D{{Key: "_id", Value: 1}}, Limit: bookPage})
+		if err != nil || len(docs) == 0 {
+			return nil, after, err == nil, err
+		}
+		var found []ledger.Owned[AttemptEntry]
+		for _, d := range docs {
+			for _, a := range d.attempts() {
+				found = append(found, ledger.Owned[AttemptEntry]{Person: d.CollaboratorID, Entry: entryOf(a)})
+			}
+		}
+		return found, docs[len(docs)-1].ID, len(docs) < bookPage, nil
+	}, now)
+}
+
+// AttemptsOf returns a collaborator's graded attempts at the catalog's
+// courses, oldest first, each with its cycle, score and whether it passed:
+// written with every grading before a pass is announced, so that a pass
+// an event lost is still here.
+func (s *Service) AttemptsOf(ctx context.Context, collaboratorID string) ([]AttemptEntry, error) {
+	var codes []string
+	for _, c := range s.d.Catalog.Courses() {
+		codes = append(codes, c.Code)
+	}
+	return s.d.Store.AttemptsOf(ctx, collaboratorID, codes)
+}
+
+// KeepBook is the attempts book's job: it backfills the book until done.
+func (s *Service) KeepBook(ctx context.Context) error {
+	return s.d.Store.BackfillBook(ctx, s.d.Clock.Now)
+}
