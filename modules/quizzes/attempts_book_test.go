@@ -28,7 +28,9 @@ func (e *passEvents) QuizPassed(context.Context, Passed) error {
 // recorded, before the rest of the grading.
 type stopAfterRecord struct{ *Store }
 
-func (stopAfterRecord) AddProgress(context.Context, Attempt) error { return errors.New("process stopped") }
+func (stopAfterRecord) AddProgress(context.Context, Attempt) error {
+	return errors.New("process stopped")
+}
 
 // passOnce starts an attempt of c1 and passes it on svc.
 func passOnce(t *testing.T, svc *Service) (Attempt, error) {
