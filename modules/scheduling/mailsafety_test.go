@@ -11,7 +11,6 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
-	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
@@ -24,11 +23,11 @@ func TestControlCharactersInMailedFieldsAreRefused(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	start := monday.Add(48 * time.Hour)
-	times := times(start, 2*time.Hour)
-	x := newSession(t, s, coord, times)
+	at := times(start, 2*time.Hour)
+	x := newSession(t, s, coord, at)
 	body := func(k, v string) map[string]any {
 		in := map[string]any{"title": "Tập huấn", "location": "Hội trường", "trainer": "ThS. Lê Văn Hùng"}
-		for k, v := range times {
+		for k, v := range at {
 			in[k] = v
 		}
 		in[k] = v
@@ -96,12 +95,9 @@ func invitationsOf(t *testing.T, s *apptest.Server, tok, id string) map[string]s
 func TestPoisonedSessionDoesNotStopTheCatchUp(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := mailtest.New(t)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
-	times := times(start, 2*time.Hour)
-	poisoned := newSession(t, s, coord, times) // the first the catch-up meets
+	srv, s, coord, start := mailed(t)
+	at := times(start, 2*time.Hour)
+	poisoned := newSession(t, s, coord, at) // the first the catch-up meets
 	healthy := newSession(t, s, coord, map[string]any{"starts_at": start.Add(24 * time.Hour).Format(time.RFC3339),
 		"ends_at": start.Add(26 * time.Hour).Format(time.RFC3339)})
 	var people []string

@@ -60,6 +60,15 @@ func readNotices(t *testing.T, got []mailtest.Received, from int) map[string]not
 	return out
 }
 
+// mailed starts the service mailing over SMTP to a catcher, signs the
+// coordinator in and picks a start three days ahead.
+func mailed(t *testing.T) (*mailtest.Server, *apptest.Server, string, time.Time) {
+	t.Helper()
+	srv := mailtest.New(t)
+	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
+	return srv, s, s.LoginDemo(t, apptest.Coordinator), time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+}
+
 // The rule of README's "Scheduling": a change of place, title or trainer
 // keeps every answer and tells each invitee (but those who declined) with
 // their own PARTSTAT and no request to answer again, unless they have not
@@ -70,10 +79,7 @@ func readNotices(t *testing.T, got []mailtest.Received, from int) map[string]not
 func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv := mailtest.New(t)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	srv, s, coord, start := mailed(t)
 	x := newSession(t, s, coord, with(times(start, 3*time.Hour), map[string]any{"capacity": 2}))
 	var nt []string
 	email := map[string]string{}

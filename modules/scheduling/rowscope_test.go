@@ -42,9 +42,9 @@ func TestTeamLeaderKeepsToTheirDistrictInsideASession(t *testing.T) {
 	clk := clock.NewManual(start.Add(-2 * time.Hour))
 	s := apptest.Start(t, apptest.Options{Clock: clk})
 	coord := s.LoginDemo(t, apptest.Coordinator)
-	times := times(start, 3*time.Hour)
-	network := newSession(t, s, coord, map[string]any{"area_code": "", "title": "Tập huấn toàn mạng lưới", "starts_at": times["starts_at"], "ends_at": times["ends_at"]})
-	own := newSession(t, s, coord, times) // for NT
+	at := times(start, 3*time.Hour)
+	network := newSession(t, s, coord, map[string]any{"area_code": "", "title": "Tập huấn toàn mạng lưới", "starts_at": at["starts_at"], "ends_at": at["ends_at"]})
+	own := newSession(t, s, coord, at) // for NT
 
 	nt, lt, tb := ctvsOf(t, s, "NT"), ctvsOf(t, s, "LT"), ctvsOf(t, s, "TB")
 	a, b, c := nt[0], nt[1], nt[2]
@@ -233,7 +233,7 @@ func TestTeamLeaderKeepsToTheirDistrictInsideASession(t *testing.T) {
 	}
 
 	// A session of another district stays 404 altogether.
-	lx := newSession(t, s, coord, map[string]any{"area_code": "LT", "starts_at": times["starts_at"], "ends_at": times["ends_at"]})
+	lx := newSession(t, s, coord, map[string]any{"area_code": "LT", "starts_at": at["starts_at"], "ends_at": at["ends_at"]})
 	for _, path := range []string{"/api/v1/sessions/" + lx.ID + "/attendance", "/api/v1/sessions/" + lx.ID + "/invitations"} {
 		if r := s.Do(t, "GET", path, leader, nil); r.Status != 404 {
 			t.Errorf("GET %s: %d", path, r.Status)
