@@ -58,19 +58,18 @@ func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 	var numbers []numbersDoc
 	for _, key := range order {
 		d := byKey[key]
-		ns := make([]int, len(d.Results))
-		for i, r := range d.Results {
-			ns[i] = r.N
-		}
 		if _, ok := present[key]; !ok {
 			fresh = append(fresh, *d)
-			numbers = append(numbers, numbersDoc{ID: key, Graded: ns})
+			numbers = append(numbers, withNumbers(numbersDoc{ID: key}, d.attempts()))
 			continue
 		}
 		if err := pushEach(ctx, s.summaries, key, "results", d.Results); err != nil {
 			return err
 		}
-		if err := pushEach(ctx, s.progress, key, "graded", ns); err != nil {
+		if _, err := s.progress.Update(ctx, key, func(n *numbersDoc) error {
+			*n = withNumbers(*n, d.attempts())
+			return nil
+		}); err != nil {
 			return err
 		}
 	}
@@ -90,4 +89,29 @@ func insertAll[D any](ctx context.Context, c *store.Coll[D], ds []D) error {
 		err = fmt.Errorf("%w: %d of %d in %s", store.ErrDuplicate, len(dup), len(ds), c.Name())
 	}
 	return err
+}
+
+// withNumbers adds the numbers of graded attempts (in time order) to a
+// progress document, opening the cycles they belong to: a cycle that
+// follows a pass opened for renewal, one that follows a used-up cycle for
+// attendance at a session (retraining).
+func withNumbers(d numbersDoc, as []Attempt) numbersDoc {
+	for _, a := range as {
+		if a.Cycle <= 1 {
+			d.Graded = append(d.Graded, a.N)
+			continue
+		}
+		if cur := d.current(); cur.N < a.Cycle {
+			why := CycleAttendance
+			for _, x := range as {
+				if x.Cycle == cur.N && x.Passed {
+					why = CycleRenewal
+				}
+			}
+			d.Cycles = append(d.Cycles, cycleDoc{N: a.Cycle, Opened: a.StartedAt, Why: why})
+		}
+		c := &d.Cycles[len(d.Cycles)-1]
+		c.Graded = append(c.Graded, a.N)
+	}
+	return d
 }
