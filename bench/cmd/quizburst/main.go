@@ -157,7 +157,7 @@ func run(f flags) error {
 		for i, p := range ps {
 			rr := rand.New(rand.NewPCG(r.Uint64(), 3))
 			out[i] = &burst.RawTaker{Coll: s.DB.Collection(coll), Rand: rr, Full: f.rawDoc == "full",
-				Attempt: quizzes.NewAttempt(p.c.ID, p.c.AreaCode, course, p.prior+1, time.Now(), rr)}
+				Attempt: quizzes.NewCycleAttempt(quizzes.AttemptKey{Collaborator: p.c.ID, Course: course.Code, Cycle: p.cycle, N: p.prior + 1}, p.c.AreaCode, course, time.Now(), rr)}
 		}
 		return out
 	}
@@ -287,7 +287,8 @@ func run(f flags) error {
 // person is a CTV of the fixture who sits the exam.
 type person struct {
 	c     collaborators.Collaborator
-	prior int // earlier attempts at the course
+	prior int // earlier attempts at the course in its latest cycle
+	cycle int // that cycle
 	token string
 }
 
@@ -311,18 +312,23 @@ func pick(ctx context.Context, a *app.App, db *mongo.Database, course courses.Co
 	if err := cur.All(ctx, &slots); err != nil {
 		return nil, nil, err
 	}
-	prior := map[string]int{}
+	// prior counts the attempts of each person's latest cycle.
+	prior, cycle := map[string]int{}, map[string]int{}
 	for _, s := range slots {
-		collab, code, _, err := quizzes.ParseAttemptID(s.ID)
-		if err == nil && code == course.Code {
-			prior[collab]++
+		k, err := quizzes.ParseAttemptKey(s.ID)
+		if err != nil || k.Course != course.Code || k.Cycle < cycle[k.Collaborator] {
+			continue
 		}
+		if k.Cycle > cycle[k.Collaborator] {
+			cycle[k.Collaborator], prior[k.Collaborator] = k.Cycle, 0
+		}
+		prior[k.Collaborator]++
 	}
 	var eligible []person
 	for _, c := range ctvs {
 		n := prior[c.ID]
 		if n < course.Quiz.MaxAttempts && (f.mix != "first" || n == 0) {
-			eligible = append(eligible, person{c: c, prior: n})
+			eligible = append(eligible, person{c: c, prior: n, cycle: max(cycle[c.ID], 1)})
 		}
 	}
 	r := rand.New(rand.NewPCG(f.seed, 0x7069636b))
