@@ -357,37 +357,26 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		key := AttemptKey{Collaborator: p.CollaboratorID, Course: c.Code, Cycle: cyc.N, N: n}
 		id := key.ID()
 		now := s.d.Clock.Now()
-		if now.Before(opens) {
-			// Inside the wait no attempt starts; one already open (started
-			// before an earlier one was graded late) is resumed, or graded
-			// when its time is up.
-			live, st, err := s.resumeOrGrade(ctx, id, now, later)
-			switch {
-			case err != nil:
-				return Attempt{}, false, err
-			case st == resumable:
-				return live, false, nil
-			case st == gradedNow:
-				continue
-			default:
-				return Attempt{}, false, retakeWaitError(opens, wait, now)
+		if !now.Before(opens) {
+			err := s.d.Store.ClaimSlot(ctx, id, now)
+			if err == nil {
+				a := NewCycleAttempt(key, p.AreaCode, c, now, s.d.Rand)
+				if err := s.d.Store.InsertLive(ctx, a); err != nil {
+					return Attempt{}, false, err
+				}
+				s.remember(a)
+				s.dueBy(a.Deadline.Add(Grace))
+				return a, true, nil
 			}
-		}
-		err := s.d.Store.ClaimSlot(ctx, id, now)
-		if err == nil {
-			a := NewCycleAttempt(key, p.AreaCode, c, now, s.d.Rand)
-			if err := s.d.Store.InsertLive(ctx, a); err != nil {
+			if !errs.Is(err, errs.Conflict) {
 				return Attempt{}, false, err
 			}
-			s.remember(a)
-			s.dueBy(a.Deadline.Add(Grace))
-			return a, true, nil
 		}
-		if !errs.Is(err, errs.Conflict) {
-			return Attempt{}, false, err
-		}
-		// Number n is taken: resume it while it takes answers; past its
-		// time, grade it with what was saved and go on.
+		// Inside the retake wait no attempt starts, and number n may be
+		// taken: an open attempt (started before an earlier one was graded
+		// late, or by a parallel request) is resumed while it takes
+		// answers; past its time it is graded with what was saved and the
+		// loop goes on.
 		live, st, err := s.resumeOrGrade(ctx, id, now, later)
 		switch {
 		case err != nil:
@@ -396,6 +385,8 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 			return live, false, nil
 		case st == gradedNow:
 			continue
+		case now.Before(opens):
+			return Attempt{}, false, retakeWaitError(opens, wait, now)
 		}
 		// Claimed, neither live nor in the progress: graded a moment ago,
 		// being started by a parallel request, or a crash came between the
