@@ -71,9 +71,7 @@ func TestAPassIsBookedWhenTheEventFails(t *testing.T) {
 // leaves the attempt live; the next process to find it completes the
 // grading, books the pass and announces it, once.
 func TestAGradingStoppedAfterTheResultIsBookedAndAnnouncedOnce(t *testing.T) {
-	eachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		r := newRig(db, 6)
+	eachRig(t, 6, func(t *testing.T, ctx context.Context, r *rig) {
 		ev := &passEvents{}
 		dying := NewService(Deps{Store: stopAfterRecord{r.st}, Catalog: r.cat, Clock: r.clk, Events: ev})
 		if _, err := passOnce(t, dying); err == nil {
@@ -97,9 +95,7 @@ func TestAGradingStoppedAfterTheResultIsBookedAndAnnouncedOnce(t *testing.T) {
 // The backfill books the attempts graded before the book existed, a page
 // at a time; until it has finished, AttemptsOf reads the summaries.
 func TestTheBookIsBackfilledFromTheSummaries(t *testing.T) {
-	eachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		r := newRig(db, 6)
+	eachRig(t, 6, func(t *testing.T, ctx context.Context, r *rig) {
 		svc := r.service(33)
 		g, err := passOnce(t, svc)
 		if err != nil {
@@ -115,14 +111,14 @@ func TestTheBookIsBackfilledFromTheSummaries(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := db.Collection(attemptsBook).Drop(ctx); err != nil {
+		if err := r.db.Collection(attemptsBook).Drop(ctx); err != nil {
 			t.Fatal(err)
 		}
 		inBook(t, svc, g.ID) // from the summaries
 		if err := svc.KeepBook(ctx); err != nil {
 			t.Fatal(err)
 		}
-		fresh := newRig(db, 6).service(0)
+		fresh := newRig(r.db, 6).service(0)
 		if done, err := fresh.d.Store.(*Store).attempts.Complete(ctx); err != nil || !done {
 			t.Fatalf("backfill complete: %v, %v", done, err)
 		}

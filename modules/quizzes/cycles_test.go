@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"go.mongodb.org/mongo-driver/v2/mongo"
-
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 )
@@ -98,9 +96,7 @@ func failAll(t *testing.T, svc *Service, r *rig, p authz.Principal) []Attempt {
 // their last attempt; max_attempts counts per cycle, and cycle 1's ids keep
 // their form.
 func TestCyclesOpenAfterAnExhaustedCycle(t *testing.T) {
-	eachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		r := newRig(db, 0)
+	eachRig(t, 0, func(t *testing.T, ctx context.Context, r *rig) {
 		book := attendedAfter{}
 		var audited []string
 		svc := r.service(21)
@@ -155,9 +151,7 @@ func TestCyclesOpenAfterAnExhaustedCycle(t *testing.T) {
 
 // A certificate's renewal window opens a new cycle for someone who passed.
 func TestRenewalOpensACycle(t *testing.T) {
-	eachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		r := newRig(db, 6)
+	eachRig(t, 6, func(t *testing.T, ctx context.Context, r *rig) {
 		svc := r.service(23)
 		renew := openRenewal{}
 		svc.d.Renewals = renew

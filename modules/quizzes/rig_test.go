@@ -1,6 +1,7 @@
 package quizzes
 
 import (
+	"context"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -66,4 +67,9 @@ func own(c string) authz.Scope { return authz.Scope{Kind: authz.ScopeOwn, Collab
 func eachMode(t *testing.T, test func(t *testing.T, db *mongo.Database)) {
 	t.Parallel()
 	storetest.EachMode(t, test)
+}
+
+// eachRig is eachMode on a rig (newRig(db, perAttempt)).
+func eachRig(t *testing.T, perAttempt int, test func(t *testing.T, ctx context.Context, r *rig)) {
+	eachMode(t, func(t *testing.T, db *mongo.Database) { test(t, context.Background(), newRig(db, perAttempt)) })
 }

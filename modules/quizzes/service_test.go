@@ -122,9 +122,7 @@ func testGradedElsewhere(t *testing.T, r *rig) {
 // before they were kept is completed from the results archive, with the
 // same figures.
 func TestItemAnalysisFromSummariesAndFromTheArchiveAgree(t *testing.T) {
-	eachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		r := newRig(db, 6)
+	eachRig(t, 6, func(t *testing.T, ctx context.Context, r *rig) {
 		svc := r.service(9)
 		right := allRight()
 		for i, c := range []string{"c1", "c2", "c3"} {
@@ -155,7 +153,7 @@ func TestItemAnalysisFromSummariesAndFromTheArchiveAgree(t *testing.T) {
 			t.Fatalf("from summaries: %d asked, %d correct; want 18 and 12", asked, correct)
 		}
 		// Unit results as they were before outcomes were kept.
-		if _, err := db.Collection(unitResultsColl).UpdateMany(ctx, bson.D{}, bson.D{{Key: "$unset", Value: bson.D{
+		if _, err := r.db.Collection(unitResultsColl).UpdateMany(ctx, bson.D{}, bson.D{{Key: "$unset", Value: bson.D{
 			{Key: "results.0.items", Value: ""}, {Key: "results.1.items", Value: ""}, {Key: "results.2.items", Value: ""}}}}); err != nil {
 			t.Fatal(err)
 		}
@@ -220,9 +218,7 @@ func TestBackfillBuildsUnitResultsFromEarlierResults(t *testing.T) {
 // attempt still live, takes the recorded result, and completes the rest
 // once.
 func TestGradingACrashInterruptedIsCompletedOnce(t *testing.T) {
-	eachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		r := newRig(db, 6)
+	eachRig(t, 6, func(t *testing.T, ctx context.Context, r *rig) {
 		clk, st, svc := r.clk, r.st, r.service(13)
 		p := ctv("c1", "NT")
 		a, _, err := svc.Start(ctx, p, "KC-900")

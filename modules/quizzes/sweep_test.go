@@ -6,15 +6,12 @@ import (
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // An attempt the sweep cannot grade (its question bank is gone) is logged
 // and stays live; the other attempts past their deadline are graded.
 func TestSweepGradesTheOthersWhenOneAttemptFails(t *testing.T) {
-	eachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		r := newRig(db, 0)
+	eachRig(t, 0, func(t *testing.T, ctx context.Context, r *rig) {
 		svc := r.service(5)
 		var ids []string
 		for _, c := range []string{"c1", "c2", "c3"} {
@@ -24,7 +21,7 @@ func TestSweepGradesTheOthersWhenOneAttemptFails(t *testing.T) {
 			}
 			ids = append(ids, a.ID)
 		}
-		if _, err := db.Collection(liveColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: ids[0]}},
+		if _, err := r.db.Collection(liveColl).UpdateOne(ctx, bson.D{{Key: "_id", Value: ids[0]}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "quiz_version", Value: "a-version-never-stored"}}}}); err != nil {
 			t.Fatal(err)
 		}

@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // lookCounter is the quiz store, counting the sweep's looks at the live
@@ -27,9 +25,7 @@ func (c *lookCounter) LiveToSweep(ctx context.Context, now time.Time) ([]Attempt
 // after its last look for attempts another process started; an attempt
 // left open is graded all the same.
 func TestSweepLooksOnlyWhenAnAttemptMayBeOverdue(t *testing.T) {
-	eachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		r := newRig(db, 0)
+	eachRig(t, 0, func(t *testing.T, ctx context.Context, r *rig) {
 		clk := r.clk
 		limit := time.Duration(r.cat.c.Quiz.TimeLimitMinutes) * time.Minute
 		other := r.service(3)
