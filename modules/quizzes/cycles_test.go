@@ -146,6 +146,13 @@ func TestCyclesOpenAfterAnExhaustedCycle(t *testing.T) {
 		if got, err := svc.Get(ctx, own("c1"), first[0].ID); err != nil || got.Cycle != 1 {
 			t.Errorf("cycle 1's attempt reads %+v, %v", got.Cycle, err)
 		}
+		res, err := svc.ResultsByPerson(ctx, authz.All, "KC-900", "")
+		if err != nil || len(res.People) != 1 {
+			t.Fatalf("results by person: %+v, %v", res, err)
+		}
+		if pr := res.People[0]; pr.Cycle != 3 || pr.Used != 1 || pr.Graded != 0 || !pr.Open {
+			t.Errorf("staff see c1 at cycle %d, %d used, %d graded, open %v; want cycle 3, 1 open attempt", pr.Cycle, pr.Used, pr.Graded, pr.Open)
+		}
 	})
 }
 

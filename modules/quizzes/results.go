@@ -31,8 +31,9 @@ type Directory interface {
 // PersonResult is one person's results at a course.
 type PersonResult struct {
 	Person    Person
-	Used      int // attempts made, open ones included
-	Graded    int
+	Cycle     int // the latest certification cycle they made attempts in
+	Used      int // attempts made in it, open ones included
+	Graded    int // graded attempts in it
 	BestScore float64
 	PassedAt  time.Time // the first passing attempt's submission
 	Open      bool      // an attempt is open
@@ -96,12 +97,20 @@ func (s *Service) ResultsByPerson(ctx context.Context, scope authz.Scope, course
 			p = Person{ID: a.CollaboratorID, Code: a.CollaboratorID, Name: a.CollaboratorID, AreaCode: a.AreaCode}
 		}
 		r := add(p)
-		r.Used++
+		if cy := max(a.Cycle, 1); cy > r.Cycle {
+			r.Cycle, r.Used, r.Graded, r.Open = cy, 0, 0, false
+		}
+		inCycle := max(a.Cycle, 1) == r.Cycle
+		if inCycle {
+			r.Used++
+		}
 		switch a.Status {
 		case StatusOpen:
-			r.Open = true
+			r.Open = r.Open || inCycle
 		case StatusGraded:
-			r.Graded++
+			if inCycle {
+				r.Graded++
+			}
 			r.BestScore = max(r.BestScore, a.Score)
 			if a.Passed && (r.PassedAt.IsZero() || a.SubmittedAt.Before(r.PassedAt)) {
 				r.PassedAt = a.SubmittedAt
