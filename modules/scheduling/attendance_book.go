@@ -73,20 +73,12 @@ func (s *Service) entriesOf(ctx context.Context, collaboratorID string, until ti
 
 // KeepBook is the attendance book's job: it backfills the book from every
 // live and archived session until the backfill is complete (resuming
-// where an earlier run stopped), then writes the marks of sessions whose
-// update left BookDue set (a crash or a failed book write in between) —
-// the live ones each run, the archived ones once per process.
+// where an earlier run stopped), then writes the entries of sessions an
+// update left due (a crash or a failed book write in between: Store.SyncBooks).
 func (s *Service) KeepBook(ctx context.Context) error {
 	st := s.d.Store
 	if err := st.book.Backfill(ctx, st.bookSource(), s.d.Clock.Now); err != nil {
 		return err
 	}
-	archive := !s.archiveBooked.Load()
-	if err := st.SyncBooks(ctx, archive); err != nil {
-		return err
-	}
-	if archive {
-		s.archiveBooked.Store(true)
-	}
-	return nil
+	return st.SyncBooks(ctx)
 }

@@ -100,6 +100,9 @@ func TestMarksAreWrittenToTheBook(t *testing.T) {
 		if got, _ := st.Get(ctx, "s0"); got.BookDue || x.BookDue {
 			t.Error("the archived session still says its marks are due")
 		}
+		if n, err := st.due.Count(ctx, nil); n != 0 || err != nil {
+			t.Errorf("archived sessions still named due: %d, %v", n, err)
+		}
 	})
 }
 
@@ -127,6 +130,9 @@ func TestAMarkTheBookMissedIsWrittenLater(t *testing.T) {
 		if _, err := setMarks(ctx, st, "s0", mark("c1", AttendLate)); err == nil {
 			t.Fatal("a failed book write was acknowledged")
 		}
+		if _, err := st.due.Get(ctx, "s0"); err != nil {
+			t.Errorf("the archived session is not named due: %v", err)
+		}
 		mend()
 		if x, _ := st.Get(ctx, "s1"); !x.BookDue {
 			t.Fatal("the session does not say its marks are due")
@@ -145,6 +151,9 @@ func TestAMarkTheBookMissedIsWrittenLater(t *testing.T) {
 			if x, _ := st.Get(ctx, id); x.BookDue {
 				t.Errorf("%s: still due", id)
 			}
+		}
+		if n, err := st.due.Count(ctx, nil); n != 0 || err != nil {
+			t.Errorf("archived sessions still named due: %d, %v", n, err)
 		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"sync/atomic"
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
 )
@@ -100,9 +99,6 @@ type Deps struct {
 // Service schedules sessions.
 type Service struct {
 	d Deps
-	// archiveBooked: KeepBook has written the marks archived sessions
-	// left due (it looks there once per process).
-	archiveBooked atomic.Bool
 }
 
 // NewService returns the scheduling service.

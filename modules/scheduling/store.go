@@ -19,6 +19,9 @@ const (
 	sessionsColl = "sessions"
 	archiveColl  = "sessions_archive"
 	tokensColl   = "rsvp_tokens"
+	// bookDueColl names the archived sessions whose entries may be
+	// missing from the attendance books.
+	bookDueColl = "sessions_book_due"
 )
 
 // ArchiveAfter is how long after its end a session stays in the live
@@ -36,6 +39,7 @@ type Store struct {
 	live, archive *store.Coll[sessionDoc]
 	tokens        *store.Coll[Token]
 	book          *ledger.Book[AttendanceEntry]
+	due           *store.Coll[dueDoc]
 }
 
 // NewStore returns the store on db.
@@ -43,7 +47,8 @@ func NewStore(db *mongo.Database) *Store {
 	return &Store{live: store.NewColl[sessionDoc](db, sessionsColl, "session"),
 		archive: store.NewColl[sessionDoc](db, archiveColl, "session"),
 		tokens:  store.NewColl[Token](db, tokensColl, "invitation"),
-		book:    ledger.New[AttendanceEntry](db, attendanceBookColl, bookMax)}
+		book:    ledger.New[AttendanceEntry](db, attendanceBookColl, bookMax),
+		due:     store.NewColl[dueDoc](db, bookDueColl, "session")}
 }
 
 // Indexes are the indexes this module needs.
@@ -207,7 +212,7 @@ func (s *Store) Get(ctx context.Context, id string) (Session, error) {
 // (Store.follow).
 func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) (Session, error) {
 	var bu bookUpdate
-	d, err := s.apply(ctx, id, func(d *sessionDoc) error {
+	apply := func(d *sessionDoc) error {
 		before := d.toSession()
 		x := d.toSession()
 		if err := fn(&x); err != nil {
@@ -216,13 +221,29 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 		bu = newBookUpdate(before, &x)
 		*d = toDoc(x)
 		return nil
-	})
+	}
+	d, err := s.live.Update(ctx, id, apply)
+	archived := errs.KindOf(err) == errs.NotFound
+	if archived {
+		// The book's job looks at the archived sessions named here (it
+		// never scans the archive): named before the write, so that a
+		// crash after it leaves the name.
+		if err := s.due.Put(ctx, id, dueDoc{ID: id}); err != nil {
+			return Session{}, err
+		}
+		d, err = s.archive.Update(ctx, id, apply)
+	}
 	if err != nil {
 		return Session{}, err
 	}
 	x := d.toSession()
 	if err := s.follow(ctx, &x, bu); err != nil {
 		return x, fmt.Errorf("attendance book of session %s: %w", id, err)
+	}
+	if archived && !x.BookDue && !x.InvDue {
+		if _, err := s.due.Delete(ctx, id); err != nil {
+			return x, err
+		}
 	}
 	return x, nil
 }

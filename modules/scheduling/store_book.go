@@ -80,11 +80,12 @@ func (s *Store) follow(ctx context.Context, x *Session, bu bookUpdate) error {
 	if err := s.syncBook(ctx, *x, people); err != nil {
 		return err
 	}
-	if complete {
-		x.BookDue = false
-		return s.clearDue(ctx, *x, people == nil)
+	if !complete {
+		return nil
 	}
-	return nil
+	stored, err := s.clearDue(ctx, *x, people == nil)
+	x.BookDue, x.InvDue = stored.BookDue, stored.InvDue
+	return err
 }
 
 // syncBook writes the session's entries of people (nil: all of them) to
@@ -111,10 +112,16 @@ func (s *Store) syncBook(ctx context.Context, x Session, people []string) error 
 	return nil
 }
 
+// dueDoc names an archived session whose entries may be missing from
+// the books.
+type dueDoc struct {
+	ID string `bson:"_id"`
+}
+
 // clearDue clears BookDue (and InvDue when inv) of the session written as
-// x, unless a later change set them again.
-func (s *Store) clearDue(ctx context.Context, x Session, inv bool) error {
-	_, err := s.apply(ctx, x.ID, func(d *sessionDoc) error {
+// x, unless a later change set them again, and returns it as stored.
+func (s *Store) clearDue(ctx context.Context, x Session, inv bool) (Session, error) {
+	d, err := s.apply(ctx, x.ID, func(d *sessionDoc) error {
 		changed := false
 		if d.BookDue && d.MarksRev == x.MarksRev {
 			d.BookDue, changed = false, true
@@ -127,34 +134,54 @@ func (s *Store) clearDue(ctx context.Context, x Session, inv bool) error {
 		}
 		return nil
 	})
-	return err
+	return d.toSession(), err
 }
 
-// SyncBooks writes every entry of the live sessions (and the archived
-// ones too when archive) whose BookDue or InvDue is set to the people's
-// books. Run it once the book's backfill is complete.
-func (s *Store) SyncBooks(ctx context.Context, archive bool) error {
-	colls := []*store.Coll[sessionDoc]{s.live}
-	if archive {
-		colls = append(colls, s.archive)
-	}
+// SyncBooks writes every entry of the live sessions whose BookDue or
+// InvDue is set, and of the archived sessions sessions_book_due names, to
+// the people's books. Run it once the book's backfill is complete.
+func (s *Store) SyncBooks(ctx context.Context) error {
 	due := bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "book_due", Value: true}}, bson.D{{Key: "inv_due", Value: true}}}}}
-	for _, c := range colls {
-		ds, err := c.List(ctx, due, store.Find{})
-		if err != nil {
+	live, err := s.live.List(ctx, due, store.Find{})
+	if err != nil {
+		return err
+	}
+	for _, d := range live {
+		if err := s.syncAll(ctx, d.toSession()); err != nil {
 			return err
 		}
-		for _, d := range ds {
-			x := d.toSession()
-			if err := s.syncBook(ctx, x, nil); err != nil {
+	}
+	named, err := s.due.List(ctx, nil, store.Find{})
+	if err != nil {
+		return err
+	}
+	for _, n := range named {
+		x, err := s.Get(ctx, n.ID)
+		if errs.KindOf(err) != errs.NotFound {
+			if err != nil {
 				return err
 			}
-			if err := s.clearDue(ctx, x, true); err != nil {
+			if err := s.syncAll(ctx, x); err != nil {
 				return err
 			}
+			if x, err = s.Get(ctx, n.ID); err != nil || x.BookDue || x.InvDue {
+				continue // changed meanwhile: the next run
+			}
+		}
+		if _, err := s.due.Delete(ctx, n.ID); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// syncAll writes every entry of the session and clears its flags.
+func (s *Store) syncAll(ctx context.Context, x Session) error {
+	if err := s.syncBook(ctx, x, nil); err != nil {
+		return err
+	}
+	_, err := s.clearDue(ctx, x, true)
+	return err
 }
 
 // bookPage is how many sessions a step of the book's backfill reads.
