@@ -69,22 +69,39 @@ func breakBook(t *testing.T, db *mongo.Database, person string) func() {
 	}
 }
 
+// twoSessions is a store whose book is complete (nothing to backfill),
+// holding a live session s1 and an archived one s0, neither marked.
+func twoSessions(t *testing.T, db *mongo.Database) *Store {
+	t.Helper()
+	ctx := context.Background()
+	st := NewStore(db)
+	if err := NewService(Deps{Store: st}).KeepBook(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Insert(ctx, []Session{bookSession("s1")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InsertArchived(ctx, []Session{bookSession("s0")}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// noneDue checks that no archived session is named due.
+func noneDue(t *testing.T, st *Store) {
+	t.Helper()
+	if n, err := st.due.Count(context.Background(), nil); n != 0 || err != nil {
+		t.Errorf("archived sessions still named due: %d, %v", n, err)
+	}
+}
+
 // Each mark given, changed on a live session or given late on an archived
 // one, is in the person's book when the update returns.
 func TestMarksAreWrittenToTheBook(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		st := NewStore(db)
-		if err := NewService(Deps{Store: st}).KeepBook(ctx); err != nil { // nothing to backfill: complete
-			t.Fatal(err)
-		}
-		if err := st.Insert(ctx, []Session{bookSession("s1")}); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.InsertArchived(ctx, []Session{bookSession("s0")}); err != nil {
-			t.Fatal(err)
-		}
+		st := twoSessions(t, db)
 		if _, err := setMarks(ctx, st, "s1", mark("c1", AttendPresent), mark("c2", AttendLate)); err != nil {
 			t.Fatal(err)
 		}
@@ -100,9 +117,7 @@ func TestMarksAreWrittenToTheBook(t *testing.T) {
 		if got, _ := st.Get(ctx, "s0"); got.BookDue || x.BookDue {
 			t.Error("the archived session still says its marks are due")
 		}
-		if n, err := st.due.Count(ctx, nil); n != 0 || err != nil {
-			t.Errorf("archived sessions still named due: %d, %v", n, err)
-		}
+		noneDue(t, st)
 	})
 }
 
@@ -113,16 +128,7 @@ func TestAMarkTheBookMissedIsWrittenLater(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		st := NewStore(db)
-		if err := NewService(Deps{Store: st}).KeepBook(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.Insert(ctx, []Session{bookSession("s1")}); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.InsertArchived(ctx, []Session{bookSession("s0")}); err != nil {
-			t.Fatal(err)
-		}
+		st := twoSessions(t, db)
 		mend := breakBook(t, db, "c1")
 		if _, err := setMarks(ctx, st, "s1", mark("c1", AttendPresent)); err == nil {
 			t.Fatal("a failed book write was acknowledged")
@@ -152,9 +158,7 @@ func TestAMarkTheBookMissedIsWrittenLater(t *testing.T) {
 				t.Errorf("%s: still due", id)
 			}
 		}
-		if n, err := st.due.Count(ctx, nil); n != 0 || err != nil {
-			t.Errorf("archived sessions still named due: %d, %v", n, err)
-		}
+		noneDue(t, st)
 	})
 }
 
