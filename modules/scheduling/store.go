@@ -225,13 +225,21 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 	d, err := s.live.Update(ctx, id, apply)
 	archived := errs.KindOf(err) == errs.NotFound
 	if archived {
+		if _, err := s.archive.Get(ctx, id); err != nil {
+			return Session{}, err // errs.NotFound: neither live nor archived
+		}
 		// The book's job looks at the archived sessions named here (it
 		// never scans the archive): named before the write, so that a
 		// crash after it leaves the name.
 		if err := s.due.Put(ctx, id, dueDoc{ID: id}); err != nil {
 			return Session{}, err
 		}
-		d, err = s.archive.Update(ctx, id, apply)
+		if d, err = s.archive.Update(ctx, id, apply); err != nil {
+			// Nothing was written (the rules refused, or the session went).
+			if _, derr := s.due.Delete(ctx, id); derr != nil {
+				return Session{}, derr
+			}
+		}
 	}
 	if err != nil {
 		return Session{}, err

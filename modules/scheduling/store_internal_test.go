@@ -105,5 +105,16 @@ func TestArchiveMovesAnUnchangedSession(t *testing.T) {
 		if _, err := st.Get(ctx, "nope"); errs.KindOf(err) != errs.NotFound {
 			t.Errorf("missing session: %v", err)
 		}
+		// A refused update and one of a missing session leave nothing.
+		refused := errs.E(errs.Unprocessable, "no")
+		if _, err := st.Update(ctx, "s1", func(*Session) error { return refused }); err != refused {
+			t.Errorf("refused update: %v", err)
+		}
+		if _, err := st.Update(ctx, "nope", func(*Session) error { return nil }); errs.KindOf(err) != errs.NotFound {
+			t.Errorf("update of a missing session: %v", err)
+		}
+		if n, err := st.due.Count(ctx, nil); n != 0 || err != nil {
+			t.Errorf("refused updates named sessions due: %d, %v", n, err)
+		}
 	})
 }
