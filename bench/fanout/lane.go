@@ -2,8 +2,12 @@ package fanout
 
 import (
 	"context"
+	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -154,6 +158,37 @@ func Get(ctx context.Context, c *http.Client, u string, want int) error {
 	}
 	req.Header.Set("Accept", "text/html")
 	return burst.Do(c, req, want, nil)
+}
+
+// csrfField finds the value of a form's hidden `_csrf` input.
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// GetForm loads a page with a form, checks the status and returns the
+// form's CSRF token (bound to the page's cookie and session: the cookie's
+// value alone is refused).
+func GetForm(ctx context.Context, c *http.Client, u string, want int) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "text/html")
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != want {
+		return "", fmt.Errorf("GET %s: %d", req.URL.Path, resp.StatusCode)
+	}
+	m := csrfField.FindSubmatch(data)
+	if m == nil {
+		return "", fmt.Errorf("GET %s: no _csrf field in the page", req.URL.Path)
+	}
+	return html.UnescapeString(string(m[1])), nil
 }
 
 // PostForm posts an HTML form, as a browser does, and checks the status.

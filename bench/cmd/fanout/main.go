@@ -248,19 +248,10 @@ func run(f flags) error {
 
 	client := fanout.NewClient(f.rsvpClients+f.markClients+2, 30*time.Second)
 	// RSVP clients are browsers: they open the link (GET, which also sets
-	// the form's CSRF cookie) and post the answer with the cookie's token.
+	// the form's CSRF cookie) and post the answer with the page's token.
 	jar, _ := cookiejar.New(nil)
 	browser := fanout.NewClient(f.rsvpClients, 30*time.Second)
 	browser.Jar = jar
-	baseURL, _ := url.Parse(s.Base)
-	csrf := func() string {
-		for _, c := range jar.Cookies(baseURL) {
-			if c.Name == "academy_csrf" {
-				return c.Value
-			}
-		}
-		return ""
-	}
 	// The lane paces the clients (page + answer); each request is recorded
 	// on its own.
 	rsvp := &fanout.Lane{Name: "RSVP", Clients: f.rsvpClients, Rate: f.rsvpRate}
@@ -284,14 +275,15 @@ func run(f flags) error {
 		rmu.Unlock()
 		return func(ctx context.Context) error {
 			g := fanout.Sample{Began: time.Now()}
-			g.Err = fanout.Get(ctx, browser, s.Base+"/rsvp/"+tok, http.StatusOK)
+			var token string
+			token, g.Err = fanout.GetForm(ctx, browser, s.Base+"/rsvp/"+tok, http.StatusOK)
 			g.End = time.Now()
 			page.Add(g)
 			if g.Err != nil {
 				return fmt.Errorf("the page before: %w", g.Err)
 			}
 			p := fanout.Sample{Began: time.Now()}
-			p.Err = fanout.PostForm(ctx, browser, s.Base+"/rsvp/"+tok, url.Values{"answer": {choice}, "_csrf": {csrf()}}, http.StatusSeeOther)
+			p.Err = fanout.PostForm(ctx, browser, s.Base+"/rsvp/"+tok, url.Values{"answer": {choice}, "_csrf": {token}}, http.StatusSeeOther)
 			p.End = time.Now()
 			answer.Add(p)
 			if p.Err == nil {
