@@ -13,7 +13,7 @@ import (
 // lockDir takes an exclusive lock on dir for the life of the process's
 // embedded store: a second process on the same data directory would run a
 // second FerretDB on the same SQLite files, which nothing here is built for
-// (ReplaceIfRev relies on this process being the store's only client).
+// (store.Coll's embedded path relies on this process being the store's only client).
 func lockDir(dir string) (unlock func(), err error) {
 	f, err := os.OpenFile(filepath.Join(dir, ".academy.lock"), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
