@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 )
 
@@ -131,9 +132,6 @@ func RetakeOpensAt(attempts []Attempt, minutes int, now time.Time) time.Time {
 	return at
 }
 
-// vietnam is the time zone the service shows times in (no daylight saving).
-var vietnam = time.FixedZone("ICT", 7*3600)
-
 // RetakeWait is why a start was refused: the course's wait after the last
 // attempt is not over. It is the cause of an errs.Unprocessable error.
 type RetakeWait struct {
@@ -143,7 +141,7 @@ type RetakeWait struct {
 
 func (w *RetakeWait) Error() string {
 	return fmt.Sprintf("the next attempt may start at %s, %d minutes after the last one ended",
-		w.At.In(vietnam).Format(time.RFC3339), w.Minutes)
+		w.At.In(clock.VN).Format(time.RFC3339), w.Minutes)
 }
 
 // retakeWaitError is the 422 a start before at answers, with Retry-After.

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
@@ -73,7 +74,7 @@ func (m *Module) resultsPage(c *fiber.Ctx) error {
 		rows[i] = resultRow{Name: r.Person.Name, Code: r.Person.Code, AreaName: r.Person.AreaName, Used: r.Used,
 			Max: course.Quiz.MaxAttempts, Graded: r.Graded, Best: percent(r.BestScore), Open: r.Open}
 		if !r.PassedAt.IsZero() {
-			rows[i].PassedOn = r.PassedAt.In(web.VN).Format("02/01/2006")
+			rows[i].PassedOn = r.PassedAt.In(clock.VN).Format("02/01/2006")
 		}
 	}
 	return m.platform.Render(c, fiber.StatusOK, "quiz_results", struct {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/quizzes"
 )
@@ -207,7 +208,7 @@ func TestTakePageHoldsNoAnswerKey(t *testing.T) {
 		t.Errorf("question text %q has no Vietnamese diacritics", bq.Text.VI)
 	}
 	// The deadline is shown in Vietnam's time.
-	if want := v.Deadline.In(web.VN).Format("02/01/2006 15:04"); !strings.Contains(r.Body, `<dd id="deadline">`+want+`</dd>`) {
+	if want := v.Deadline.In(clock.VN).Format("02/01/2006 15:04"); !strings.Contains(r.Body, `<dd id="deadline">`+want+`</dd>`) {
 		t.Errorf("deadline %s not shown", want)
 	}
 }

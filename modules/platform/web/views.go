@@ -32,14 +32,10 @@ type Views struct {
 	pages  map[string]*template.Template
 }
 
-// VN is the zone times are shown in: clock.VN, kept under this name for
-// the pages that still say web.VN.
-var VN = clock.VN
-
 func newViews(tr *i18n.Translator) (*Views, error) {
 	funcs := template.FuncMap{
 		// The page data's T method is the usual way; these helpers format values.
-		"vntime": func(t time.Time) string { return t.In(VN).Format("02/01/2006 15:04") },
+		"vntime": func(t time.Time) string { return t.In(clock.VN).Format("02/01/2006 15:04") },
 		"vndate": func(s string) string {
 			t, err := time.Parse("2006-01-02", s)
 			if err != nil {
