@@ -57,11 +57,6 @@ func (m *Module) Policy() string { return policy }
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return err
-	}
 	m.platform = p
-	m.apiRoutes(p.API)
-	m.pageRoutes(p.Web)
-	return nil
+	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
 }

@@ -35,12 +35,8 @@ func (m *Module) Policy() string { return policy }
 
 // Register adds the home page's template and GET /.
 func (m *Module) Register(p *web.Platform) error {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return err
-	}
 	m.platform = p
-	p.Web.Get("/", web.Doc{}, m.home)
-	return nil
+	return module.Mount(p, views, nil, func(r *web.Router) { r.Get("/", web.Doc{}, m.home) })
 }
 
 // pageInvitation is an invitation on the page, its times in Vietnam's.

@@ -56,15 +56,11 @@ func (m *Module) Indexes() []store.Index { return mail.Indexes() }
 
 // Register adds the outbox page's template and the API and page routes.
 func (m *Module) Register(p *web.Platform) error {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return err
-	}
 	m.platform = p
-	m.routes()
-	return nil
+	return module.Mount(p, views, m.routes, nil)
 }
 
-func (m *Module) routes() {
+func (m *Module) routes(*web.Router) {
 	api, pages := m.platform.API, m.platform.Web
 	api.Enum("mail_status", string(mail.Queued), string(mail.Sent), string(mail.Failed))
 	api.Get("/outbox", web.Doc{Summary: "Mail in the outbox by status (queued, sent, failed; none: queued and failed), newest first",

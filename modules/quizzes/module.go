@@ -53,13 +53,8 @@ func (m *Module) Jobs() []module.Job {
 
 // Register adds the quiz pages' templates and script and the routes.
 func (m *Module) Register(p *web.Platform) error {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return err
-	}
 	m.platform, m.script = p, p.InlineScript(quizJS)
-	m.apiRoutes(p.API)
-	m.pageRoutes(p.Web)
-	return nil
+	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
 }
 
 func (m *Module) now() time.Time { return m.clock.Now() }

@@ -85,12 +85,7 @@ func (m *Module) Jobs() []module.Job {
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
-	if err := p.RegisterViews(viewFiles, "views/*.html"); err != nil {
-		return err
-	}
 	m.platform = p
 	m.screenScript = p.InlineScript(fmt.Sprintf("setTimeout(function(){location.reload()},%d);", ScreenRefresh.Milliseconds()))
-	m.apiRoutes(p.API)
-	m.pageRoutes(p.Web)
-	return nil
+	return module.Mount(p, viewFiles, m.apiRoutes, m.pageRoutes)
 }

@@ -7,6 +7,7 @@ package module
 
 import (
 	"context"
+	"io/fs"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/store"
@@ -47,3 +48,18 @@ func (Base) Indexes() []store.Index { return nil }
 
 // Jobs returns none.
 func (Base) Jobs() []Job { return nil }
+
+// Mount adds a module's templates (views/*.html of views) to the platform,
+// then its API routes and its page routes (either may be nil).
+func Mount(p *web.Platform, views fs.FS, api, pages func(*web.Router)) error {
+	if err := p.RegisterViews(views, "views/*.html"); err != nil {
+		return err
+	}
+	if api != nil {
+		api(p.API)
+	}
+	if pages != nil {
+		pages(p.Web)
+	}
+	return nil
+}

@@ -229,7 +229,7 @@ func (c *Coll[D]) DeleteUnchanged(ctx context.Context, id string, d D) (bool, er
 	if err != nil {
 		return false, err
 	}
-	defer Lock(c.c.Name(), id)()
+	defer lockDoc(c.c.Name(), id)()
 	if c.sole {
 		cur, found, err := c.getRaw(ctx, id)
 		if err != nil || !found {
@@ -273,7 +273,7 @@ func (c *Coll[D]) Update(ctx context.Context, id string, fn func(*D) error) (D, 
 // whether it was found (d is the zero D when not) and the result is
 // inserted when it was not.
 func (c *Coll[D]) Apply(ctx context.Context, id string, fn func(d *D, found bool) error) (D, error) {
-	defer Lock(c.c.Name(), id)()
+	defer lockDoc(c.c.Name(), id)()
 	for try := 0; try < maxTries; try++ {
 		raw, found, err := c.getRaw(ctx, id)
 		var zero, d D

@@ -32,10 +32,10 @@ func exclusive(c *mongo.Client) bool {
 	return exclusiveClients[c]
 }
 
-// Lock takes this process's turn at a read-modify-write of one document
+// lockDoc takes this process's turn at a read-modify-write of one document
 // (one of 256 striped locks, chosen by collection and key) and returns
 // the unlock. Hold one at a time: a second may be the same stripe.
-func Lock(coll, id string) (unlock func()) {
+func lockDoc(coll, id string) (unlock func()) {
 	mu := docLock(coll, id)
 	mu.Lock()
 	return mu.Unlock
