@@ -103,7 +103,8 @@ func (ps Problems) Error() string {
 // Load reads and validates the standing rules at file in fsys (File in
 // content.FS). A file that cannot be read, parsed or that breaks a rule
 // is a Problems error naming each field and line. Course codes are not
-// checked here: see CheckCourses.
+// checked here: see CheckCourses, which a caller may run on the Config
+// returned with an error too.
 func Load(fsys fs.FS, file string) (Config, error) {
 	var c Config
 	b, err := fs.ReadFile(fsys, file)
@@ -117,11 +118,12 @@ func Load(fsys fs.FS, file string) (Config, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
+	err = dec.Decode(&c)
+	c.root = &root
+	if err != nil {
 		line, msg := srcpos.YAMLIn(b, err)
 		return c, Problems{{Line: line, Message: msg}}
 	}
-	c.root = &root
 	if ps := c.validate(); len(ps) > 0 {
 		return c, ps
 	}
@@ -146,7 +148,7 @@ func (c Config) validate() Problems {
 		sum += w
 	}
 	if math.Abs(sum-1) > 1e-6 {
-		add("performance.weights", "must sum to 1 (they sum to %g)", sum)
+		add("performance.weights", "must sum to 1 (they sum to %g)", math.Round(sum*1e6)/1e6)
 	}
 	for _, f := range []struct {
 		field string
