@@ -14,6 +14,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/srcpos"
 	"github.com/ctvacademy/academy/modules/scheduling"
+	"github.com/ctvacademy/academy/modules/standing"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -21,8 +22,9 @@ import (
 type Problem = courses.Problem
 
 // Check validates every file's text (UTF-8), the translations, the demo
-// network, the mail templates (each rendered with sample data) and the
-// courses. Files are named from the repository root (content/...).
+// network, the mail templates (each rendered with sample data), the
+// courses and the standing rules. Files are named from the repository root
+// (content/...).
 func Check(fsys fs.FS) []Problem {
 	out, broken := checkUTF8(fsys)
 	out = append(out, checkI18n(fsys, broken)...)
@@ -41,11 +43,34 @@ func Check(fsys fs.FS) []Problem {
 			out = append(out, Problem{File: "content/" + p.File, Line: p.Line, Message: p.Message})
 		}
 	}
-	_, cps := courses.Load(fsys)
+	catalog, cps := courses.Load(fsys)
 	for _, p := range FromCourses(cps) {
 		if !broken[strings.TrimPrefix(p.File, "content/")] {
 			out = append(out, p)
 		}
+	}
+	if !broken[standing.File] {
+		out = append(out, checkStanding(fsys, catalog)...)
+	}
+	return out
+}
+
+// checkStanding reads the standing rules and checks that each course they
+// recommend is in the catalog.
+func checkStanding(fsys fs.FS, catalog *courses.Catalog) []Problem {
+	c, err := standing.Load(fsys, standing.File)
+	ps, ok := err.(standing.Problems)
+	if err != nil && !ok {
+		ps = standing.Problems{{Message: err.Error()}}
+	}
+	ps = append(ps, c.CheckCourses(func(code string) bool { _, ok := catalog.Course(code); return ok })...)
+	out := make([]Problem, len(ps))
+	for i, p := range ps {
+		msg := p.Message
+		if p.Field != "" {
+			msg = p.Field + ": " + msg
+		}
+		out[i] = Problem{File: "content/" + standing.File, Line: p.Line, Message: msg}
 	}
 	return out
 }

@@ -90,6 +90,11 @@ func TestBrokenContentIsFoundAtItsLine(t *testing.T) {
 		{name: "a bad phone in the demo network", file: "demo/network.yaml", old: `phone: "0844482246"`, new: `    phone: "12345"`, contains: "collaborators[0] (BH-01): phone"},
 		{name: "a contract ending before it starts", file: "demo/network.yaml", old: `ends_on: "2027-12-31"`, new: `      ends_on: "2023-12-31"`, contains: "contract.ends_on: must be after"},
 		{name: "an email used twice in the demo network", file: "demo/network.yaml", old: "email: an.nguyenvan@example.vn", new: "    email: dieuphoi@example.vn", contains: "email appears twice"},
+		{name: "the standing rules deleted", file: "standing.yaml", delete: true, contains: "cannot read"},
+		{name: "an unknown course for a weak KPI", file: "standing.yaml", old: "referrals: [KC-104, KC-101]", new: "    referrals: [KC-104, KC-901]", contains: `performance.courses.referrals[1]: "KC-901" is not a course`},
+		{name: "a standing threshold out of 0–1", file: "standing.yaml", old: "attention_below:", new: "  attention_below: 60", contains: "performance.attention_below: must be from 0 to 1"},
+		{name: "a KPI weight above 1", file: "standing.yaml", old: "surveys: 0.30", new: "    surveys: 1.30", contains: "performance.weights.surveys: must be from 0 to 1"},
+		{name: "invalid UTF-8 in the standing rules", file: "standing.yaml", old: "ended: at_risk", new: "  ended: at_r\xecsk", contains: "not valid UTF-8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
