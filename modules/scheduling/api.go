@@ -202,11 +202,11 @@ func (m *Module) listIn(c *fiber.Ctx, scope authz.Scope, any bool) error {
 	if !any {
 		return c.JSON(web.List[SessionView]{Items: []SessionView{}})
 	}
-	xs, err := m.svc.List(c.UserContext(), scope, q)
+	xs, total, err := m.svc.Page(c.UserContext(), scope, q, limit, offset)
 	if err != nil {
 		return err
 	}
-	return c.JSON(web.Slice(views(xs, web.PrincipalOf(c).CollaboratorID), limit, offset))
+	return c.JSON(web.List[SessionView]{Items: views(xs, web.PrincipalOf(c).CollaboratorID), Total: total})
 }
 
 func (m *Module) apiCreate(c *fiber.Ctx) error {

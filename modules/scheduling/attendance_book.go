@@ -71,12 +71,16 @@ func (s *Service) entriesOf(ctx context.Context, collaboratorID string, until ti
 	return out, nil
 }
 
-// KeepBook is the attendance book's job: it backfills the book from every
+// KeepBook is the attendance book's job: it backfills the archive's index
+// (Store.BackfillIndex) and the book from every
 // live and archived session until the backfill is complete (resuming
 // where an earlier run stopped), then writes the entries of sessions an
 // update left due (a crash or a failed book write in between: Store.SyncBooks).
 func (s *Service) KeepBook(ctx context.Context) error {
 	st := s.d.Store
+	if err := st.BackfillIndex(ctx); err != nil {
+		return err
+	}
 	if err := st.book.Backfill(ctx, st.bookSource(), s.d.Clock.Now); err != nil {
 		return err
 	}

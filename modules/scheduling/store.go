@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -22,6 +23,7 @@ const (
 	// bookDueColl names the archived sessions whose entries may be
 	// missing from the attendance books.
 	bookDueColl = "sessions_book_due"
+	// indexColl (session_index.go) indexes sessions_archive for lists.
 )
 
 // ArchiveAfter is how long after its end a session stays in the live
@@ -40,6 +42,9 @@ type Store struct {
 	tokens        *store.Coll[Token]
 	book          *ledger.Book[AttendanceEntry]
 	due           *store.Coll[dueDoc]
+	head          *store.Coll[indexHead]
+	months        *store.Coll[monthDoc]
+	indexComplete atomic.Bool
 }
 
 // NewStore returns the store on db.
@@ -48,7 +53,9 @@ func NewStore(db *mongo.Database) *Store {
 		archive: store.NewColl[sessionDoc](db, archiveColl, "session"),
 		tokens:  store.NewColl[Token](db, tokensColl, "invitation"),
 		book:    ledger.New[AttendanceEntry](db, attendanceBookColl, bookMax),
-		due:     store.NewColl[dueDoc](db, bookDueColl, "session")}
+		due:     store.NewColl[dueDoc](db, bookDueColl, "session"),
+		head:    store.NewColl[indexHead](db, indexColl, "session index"),
+		months:  store.NewColl[monthDoc](db, indexColl, "session index")}
 }
 
 // Indexes are the indexes this module needs.
@@ -176,9 +183,14 @@ func (s *Store) Insert(ctx context.Context, ss []Session) error {
 	return insert(ctx, s.live, ss)
 }
 
-// InsertArchived stores sessions straight into the archive (history).
+// InsertArchived stores sessions straight into the archive (history), and
+// their entries in the archive's index (a load cut short between the two is
+// loaded again, or indexed by a backfill not yet finished).
 func (s *Store) InsertArchived(ctx context.Context, ss []Session) error {
-	return insert(ctx, s.archive, ss)
+	if err := insert(ctx, s.archive, ss); err != nil || len(ss) == 0 {
+		return err
+	}
+	return s.putIndex(ctx, ss...)
 }
 
 func insert(ctx context.Context, c *store.Coll[sessionDoc], ss []Session) error {
@@ -212,8 +224,9 @@ func (s *Store) Get(ctx context.Context, id string) (Session, error) {
 // (Store.follow).
 func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) (Session, error) {
 	var bu bookUpdate
+	var before Session
 	apply := func(d *sessionDoc) error {
-		before := d.toSession()
+		before = d.toSession()
 		x := d.toSession()
 		if err := fn(&x); err != nil {
 			return err
@@ -248,7 +261,17 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 	if err := s.follow(ctx, &x, bu); err != nil {
 		return x, fmt.Errorf("attendance book of session %s: %w", id, err)
 	}
-	if archived && !x.BookDue && !x.InvDue {
+	if !archived {
+		return x, nil
+	}
+	if entryOf(before).String() != entryOf(x).String() {
+		if err := s.reindex(ctx, before, x); err != nil {
+			return x, fmt.Errorf("index of archived session %s: %w", id, err)
+		}
+	}
+	// The name stays while the index's backfill may still write an entry
+	// it read before this update: SyncBooks writes it again.
+	if done, err := s.indexDone(ctx); err == nil && done && !x.BookDue && !x.InvDue {
 		if _, err := s.due.Delete(ctx, id); err != nil {
 			return x, err
 		}
@@ -277,6 +300,11 @@ func (s *Store) Archive(ctx context.Context, id string) (bool, error) {
 		return false, err
 	}
 	if err := s.archive.Put(ctx, id, d); err != nil {
+		return false, err
+	}
+	// Indexed before it leaves the live collection: a list reads the live
+	// sessions, then the index, and finds it in one or both.
+	if err := s.putIndex(ctx, d.toSession()); err != nil {
 		return false, err
 	}
 	return s.live.DeleteUnchanged(ctx, id, d)

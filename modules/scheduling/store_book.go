@@ -139,7 +139,9 @@ func (s *Store) clearDue(ctx context.Context, x Session, inv bool) (Session, err
 
 // SyncBooks writes every entry of the live sessions whose BookDue or
 // InvDue is set, and of the archived sessions sessions_book_due names, to
-// the people's books. Run it once the book's backfill is complete.
+// the people's books, and those archived sessions' entries to the
+// archive's index. Run it once the book's and the index's backfills are
+// complete.
 func (s *Store) SyncBooks(ctx context.Context) error {
 	due := bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "book_due", Value: true}}, bson.D{{Key: "inv_due", Value: true}}}}}
 	live, err := s.live.List(ctx, due, store.Find{})
@@ -163,6 +165,11 @@ func (s *Store) SyncBooks(ctx context.Context) error {
 			}
 			if err := s.syncAll(ctx, x); err != nil {
 				return err
+			}
+			if _, err := s.archive.Get(ctx, n.ID); err == nil {
+				if err := s.putIndex(ctx, x); err != nil {
+					return err
+				}
 			}
 			if x, err = s.Get(ctx, n.ID); err != nil || x.BookDue || x.InvDue {
 				continue // changed meanwhile: the next run

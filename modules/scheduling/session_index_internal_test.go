@@ -1,0 +1,157 @@
+package scheduling
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+var indexNow = time.Date(2026, 6, 15, 3, 0, 0, 0, time.UTC)
+
+// history is 24 sessions a fortnight apart up to indexNow (two at each
+// start, ids in reverse of insertion), over two districts and none,
+// invitations for c1 and c2 and a walk-in mark of c3; those ended more
+// than ArchiveAfter ago are archived by the archive job.
+func history(t *testing.T, ctx context.Context, db *mongo.Database) *Service {
+	t.Helper()
+	st := NewStore(db)
+	svc := NewService(Deps{Store: st, Clock: clock.NewManual(indexNow)})
+	var xs []Session
+	for i := range 24 {
+		start := indexNow.AddDate(0, 0, -14*(i/2)-1)
+		x := Session{ID: fmt.Sprintf("s%02d", 99-i), CourseCode: []string{"KC-1", "KC-2"}[i%2], StartsAt: start, EndsAt: start.Add(time.Hour),
+			AreaCode: []string{"D1", "D2", ""}[i%3], Status: StatusScheduled}
+		if i%4 == 0 {
+			x.Invitations = []Invitation{{CollaboratorID: "c1", Response: ResponseAccepted}, {CollaboratorID: "c2", Response: ResponsePending}}
+		}
+		if i%5 == 0 {
+			x.Attendance = []Mark{{CollaboratorID: "c3", Status: AttendPresent, WalkIn: true}}
+		}
+		if i%7 == 0 {
+			x.Status = StatusCancelled
+		}
+		xs = append(xs, x)
+	}
+	if err := st.Insert(ctx, xs); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := svc.ArchiveSessions(ctx); err != nil || n == 0 {
+		t.Fatalf("archived %d: %v", n, err)
+	}
+	return svc
+}
+
+// listings are the queries and scopes every list route asks.
+func listings() (qs []Query, scopes []authz.Scope) {
+	qs = []Query{{}, {From: indexNow.AddDate(-5, 0, 0), To: indexNow}, {AreaCode: "D1"}, {To: indexNow.AddDate(0, -2, 0)},
+		{From: indexNow.AddDate(0, -3, 0), To: indexNow.AddDate(0, -1, 0), AreaCode: "D2"}}
+	scopes = []authz.Scope{{Kind: authz.ScopeAll}, {Kind: authz.ScopeArea, AreaCode: "D1"},
+		{Kind: authz.ScopeOwn, CollaboratorID: "c1", AreaCode: "D2"}, {Kind: authz.ScopeOwn, CollaboratorID: "c3", AreaCode: "D1"}}
+	return qs, scopes
+}
+
+func ids(xs []Session) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = x.ID
+	}
+	return out
+}
+
+// The same query through the archive's index and through the archive
+// gives the same sessions, pages and totals.
+func TestListsThroughTheIndexMatchTheArchive(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		svc := history(t, ctx, db)
+		qs, scopes := listings()
+		old := map[string][]string{}
+		for _, q := range qs {
+			for _, sc := range scopes {
+				xs, total, err := svc.Page(ctx, sc, q, -1, 0)
+				if err != nil || total != len(xs) {
+					t.Fatalf("old path: %d of %d, %v", len(xs), total, err)
+				}
+				old[fmt.Sprint(q, sc)] = ids(xs)
+			}
+		}
+		if err := svc.KeepBook(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if done, err := svc.d.Store.indexDone(ctx); !done || err != nil {
+			t.Fatalf("index complete: %v, %v", done, err)
+		}
+		for _, q := range qs {
+			for _, sc := range scopes {
+				want := old[fmt.Sprint(q, sc)]
+				xs, total, ok, err := svc.pageIndexed(ctx, sc, q, -1, 0)
+				if !ok || err != nil {
+					t.Fatalf("index not read: %v", err)
+				}
+				if fmt.Sprint(ids(xs)) != fmt.Sprint(want) || total != len(want) {
+					t.Errorf("%+v %+v: index %v (%d), archive %v", q, sc, ids(xs), total, want)
+				}
+				page, total, err := svc.Page(ctx, sc, q, 3, 2)
+				if err != nil || total != len(want) || fmt.Sprint(ids(page)) != fmt.Sprint(cut(want, 3, 2)) {
+					t.Errorf("%+v %+v: page %v of %d, want %v: %v", q, sc, ids(page), total, cut(want, 3, 2), err)
+				}
+			}
+		}
+	})
+}
+
+// A session archived between a list's two reads (the live sessions, then
+// the index) is listed once; so is one whose archived copy is indexed
+// while its live copy is still there.
+func TestArchiveWhileListingListsOnce(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		svc := history(t, ctx, db)
+		if err := svc.KeepBook(ctx); err != nil {
+			t.Fatal(err)
+		}
+		st := svc.d.Store
+		late := indexNow.AddDate(0, -3, 0)
+		x := Session{ID: "moving", StartsAt: late, EndsAt: late.Add(time.Hour), Status: StatusScheduled}
+		if err := st.Insert(ctx, []Session{x}); err != nil {
+			t.Fatal(err)
+		}
+		count := func() int {
+			xs, total, err := svc.Page(ctx, authz.Scope{Kind: authz.ScopeAll}, Query{}, -1, 0)
+			if err != nil || total != len(xs) {
+				t.Fatalf("%d of %d: %v", len(xs), total, err)
+			}
+			n := 0
+			for _, y := range xs {
+				if y.ID == "moving" {
+					n++
+				}
+			}
+			return n
+		}
+		// Half-moved: copied and indexed, the live copy not yet gone.
+		if err := st.archive.Put(ctx, x.ID, toDoc(x)); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.putIndex(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 1 {
+			t.Errorf("half-moved session listed %d times", n)
+		}
+		if moved, err := st.Archive(ctx, x.ID); !moved || err != nil {
+			t.Fatalf("moved %v: %v", moved, err)
+		}
+		if n := count(); n != 1 {
+			t.Errorf("archived session listed %d times", n)
+		}
+	})
+}
