@@ -7,13 +7,18 @@ package certification
 import (
 	"time"
 
-	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
 // Rule is a course's certification rule (course.md's certification:
-// validity_months, renewal_window_days, requires_attendance).
-type Rule = courses.Certification
+// validity_months, renewal_window_days, requires_attendance). It has the
+// fields of courses.Certification, so Rule(course.Certification) converts
+// one; the rules need nothing else of the catalog.
+type Rule struct {
+	ValidityMonths     int
+	RenewalWindowDays  int
+	RequiresAttendance bool
+}
 
 // Status is where a certificate stands at a moment.
 type Status string
