@@ -4,6 +4,7 @@ package srcpos
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -104,4 +105,35 @@ func InvalidUTF8(b []byte) (line, col int, found bool) {
 		i += n
 	}
 	return line, 0, true
+}
+
+// Error is a problem at a line of a content file (0: the whole file).
+type Error struct {
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+// Strict decodes the YAML file src into v, refusing a key v has no field
+// for, and returns the file's node tree for the lines of its fields (nil
+// when src does not parse). Its error is an *Error: text that is not
+// UTF-8, "invalid YAML: …" where the file does not parse, or the decoder's
+// message (an unknown key, a type mismatch) at its line.
+func Strict(src []byte, v any) (*yaml.Node, error) {
+	if line, col, bad := InvalidUTF8(src); bad {
+		return nil, &Error{Line: line, Msg: fmt.Sprintf("is not valid UTF-8 (column %d): save the file as UTF-8", col)}
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		line, msg := YAMLIn(src, err)
+		return nil, &Error{Line: line, Msg: "invalid YAML: " + msg}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		line, msg := YAMLIn(src, err)
+		return &root, &Error{Line: line, Msg: msg}
+	}
+	return &root, nil
 }

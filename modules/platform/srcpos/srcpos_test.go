@@ -1,6 +1,8 @@
 package srcpos
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -55,5 +57,33 @@ func TestInvalidUTF8(t *testing.T) {
 	line, col, found := InvalidUTF8([]byte("một\nhai\nb\xe1 n\n"))
 	if !found || line != 3 || col != 2 {
 		t.Errorf("line %d col %d found %v, want 3 2 true", line, col, found)
+	}
+}
+
+func TestStrict(t *testing.T) {
+	type doc struct {
+		Name string `yaml:"name"`
+		Age  int    `yaml:"age"`
+	}
+	for _, tc := range []struct {
+		src, msg string
+		line     int
+		tree     bool
+	}{
+		{src: "name: An\nage: 30\n", tree: true},
+		{src: "name: An\nage: 30\nemial: x\n", line: 3, msg: "field emial not found in type srcpos.doc", tree: true},
+		{src: "name: An\nage: thirty\n", line: 2, msg: "cannot unmarshal", tree: true},
+		{src: "name: [An\nage: 30\n", line: 1, msg: "invalid YAML: "},
+		{src: "name: An\nage: 3\xe90\n", line: 2, msg: "is not valid UTF-8 (column 7)"},
+	} {
+		var d doc
+		root, err := Strict([]byte(tc.src), &d)
+		var e *Error
+		if tc.msg == "" && err != nil || tc.msg != "" && (!errors.As(err, &e) || e.Line != tc.line || !strings.Contains(e.Msg, tc.msg)) {
+			t.Errorf("Strict(%q) = %v; want line %d: …%s…", tc.src, err, tc.line, tc.msg)
+		}
+		if (root != nil) != tc.tree {
+			t.Errorf("Strict(%q): tree %v, want one: %v", tc.src, root, tc.tree)
+		}
 	}
 }
