@@ -5,7 +5,6 @@
 package demo
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -95,21 +94,11 @@ func Read(fsys fs.FS) (Network, error) {
 	if err != nil {
 		return n, Problems{{Message: "cannot read: " + err.Error()}}
 	}
-	if line, col, bad := srcpos.InvalidUTF8(b); bad {
-		return n, Problems{{Line: line, Message: fmt.Sprintf("is not valid UTF-8 (column %d): save the file as UTF-8", col)}}
+	root, err := srcpos.Strict(b, &n)
+	if e := (*srcpos.Error)(nil); errors.As(err, &e) {
+		return n, Problems{{Line: e.Line, Message: e.Msg}}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(b, &root); err != nil {
-		line, msg := srcpos.YAMLIn(b, err)
-		return n, Problems{{Line: line, Message: "invalid YAML: " + msg}}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&n); err != nil {
-		line, msg := srcpos.YAMLIn(b, err)
-		return n, Problems{{Line: line, Message: msg}}
-	}
-	n.root = &root
+	n.root = root
 	return n, nil
 }
 
