@@ -1,7 +1,7 @@
 package standing
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -93,11 +93,12 @@ func (p Problem) String() string {
 type Problems []Problem
 
 func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = "content/" + p.String()
+	var b strings.Builder
+	fmt.Fprintf(&b, "the standing rules have %d problem(s):", len(ps))
+	for _, p := range ps {
+		b.WriteString("\ncontent/" + p.String())
 	}
-	return fmt.Sprintf("the standing rules have %d problem(s):\n%s", len(ps), strings.Join(lines, "\n"))
+	return b.String()
 }
 
 // Load reads and validates the standing rules at file in fsys (File in
@@ -111,18 +112,9 @@ func Load(fsys fs.FS, file string) (Config, error) {
 	if err != nil {
 		return c, Problems{{Message: "cannot read: " + err.Error()}}
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(b, &root); err != nil {
-		line, msg := srcpos.YAMLIn(b, err)
-		return c, Problems{{Line: line, Message: "invalid YAML: " + msg}}
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	err = dec.Decode(&c)
-	c.root = &root
-	if err != nil {
-		line, msg := srcpos.YAMLIn(b, err)
-		return c, Problems{{Line: line, Message: msg}}
+	c.root, err = srcpos.Strict(b, &c)
+	if e := (*srcpos.Error)(nil); errors.As(err, &e) {
+		return c, Problems{{Line: e.Line, Message: e.Msg}}
 	}
 	if ps := c.validate(); len(ps) > 0 {
 		return c, ps

@@ -172,21 +172,21 @@ func TestCompute(t *testing.T) {
 
 		// Contract.
 		{name: "a contract ending in 21 days",
-			edit:     func(in *standing.Inputs) { in.Contract.End = day(2026, 9, 30) },
+			edit:     endsOn(day(2026, 9, 30)),
 			standing: standing.Attention, reasons: []string{"contract_ending"}, eligible: true,
 			en: []string{"Contract HĐ-2025/017 ends in 21 days (2026-09-30)"}, vi: []string{"Hợp đồng HĐ-2025/017 kết thúc sau 21 ngày (30/09/2026)"}},
 		{name: "a contract ending in exactly the window",
-			edit:     func(in *standing.Inputs) { in.Contract.End = day(2026, 10, 9) },
+			edit:     endsOn(day(2026, 10, 9)),
 			standing: standing.Attention, reasons: []string{"contract_ending"}, eligible: true, en: []string{"Contract HĐ-2025/017 ends in 30 days (2026-10-09)"}},
 		{name: "a contract ending a day after the window",
-			edit:     func(in *standing.Inputs) { in.Contract.End = day(2026, 10, 10) },
+			edit:     endsOn(day(2026, 10, 10)),
 			standing: standing.Good, eligible: true},
 		{name: "a contract ending today",
-			edit:     func(in *standing.Inputs) { in.Contract.End = day(2026, 9, 9) },
+			edit:     endsOn(day(2026, 9, 9)),
 			standing: standing.Attention, reasons: []string{"contract_ending"}, eligible: true,
 			en: []string{"Contract HĐ-2025/017 ends today (2026-09-09)"}, vi: []string{"Hợp đồng HĐ-2025/017 kết thúc hôm nay (09/09/2026)"}},
 		{name: "a contract past its end",
-			edit:     func(in *standing.Inputs) { in.Contract.End = day(2026, 9, 8) },
+			edit:     endsOn(day(2026, 9, 8)),
 			standing: standing.AtRisk, reasons: []string{"contract_ended"}, eligible: true,
 			en: []string{"Contract HĐ-2025/017 ended 2026-09-08"}, vi: []string{"Hợp đồng HĐ-2025/017 đã kết thúc ngày 08/09/2026"}},
 		{name: "a contract marked ended",
@@ -258,6 +258,11 @@ func TestCompute(t *testing.T) {
 			}
 		})
 	}
+}
+
+// endsOn moves the contract's last day to end.
+func endsOn(end time.Time) func(*standing.Inputs) {
+	return func(in *standing.Inputs) { in.Contract.End = end }
 }
 
 func cert(course, status string, expires time.Time) standing.CourseCert {
