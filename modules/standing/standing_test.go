@@ -171,24 +171,6 @@ func TestCompute(t *testing.T) {
 			en: []string{"Q2 2026: no approved report", "Q1 2026: no approved report"}},
 
 		// Contract.
-		{name: "a contract ending in 21 days",
-			edit:     endsOn(day(2026, 9, 30)),
-			standing: standing.Attention, reasons: []string{"contract_ending"}, eligible: true,
-			en: []string{"Contract HĐ-2025/017 ends in 21 days (2026-09-30)"}, vi: []string{"Hợp đồng HĐ-2025/017 kết thúc sau 21 ngày (30/09/2026)"}},
-		{name: "a contract ending in exactly the window",
-			edit:     endsOn(day(2026, 10, 9)),
-			standing: standing.Attention, reasons: []string{"contract_ending"}, eligible: true, en: []string{"Contract HĐ-2025/017 ends in 30 days (2026-10-09)"}},
-		{name: "a contract ending a day after the window",
-			edit:     endsOn(day(2026, 10, 10)),
-			standing: standing.Good, eligible: true},
-		{name: "a contract ending today",
-			edit:     endsOn(day(2026, 9, 9)),
-			standing: standing.Attention, reasons: []string{"contract_ending"}, eligible: true,
-			en: []string{"Contract HĐ-2025/017 ends today (2026-09-09)"}, vi: []string{"Hợp đồng HĐ-2025/017 kết thúc hôm nay (09/09/2026)"}},
-		{name: "a contract past its end",
-			edit:     endsOn(day(2026, 9, 8)),
-			standing: standing.AtRisk, reasons: []string{"contract_ended"}, eligible: true,
-			en: []string{"Contract HĐ-2025/017 ended 2026-09-08"}, vi: []string{"Hợp đồng HĐ-2025/017 đã kết thúc ngày 08/09/2026"}},
 		{name: "a contract marked ended",
 			edit:     func(in *standing.Inputs) { in.Contract.Status = standing.ContractEnded },
 			standing: standing.AtRisk, reasons: []string{"contract_ended"}, eligible: true},
@@ -260,9 +242,38 @@ func TestCompute(t *testing.T) {
 	}
 }
 
-// endsOn moves the contract's last day to end.
-func endsOn(end time.Time) func(*standing.Inputs) {
-	return func(in *standing.Inputs) { in.Contract.End = end }
+// A contract's end is a reason from ending_soon_days before it (30 here),
+// and ended from the day after it; the standing is computed on 9
+// September 2026.
+func TestContractEnd(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		end      time.Time
+		standing standing.Standing
+		en, vi   string // the one reason; none when en is empty
+	}{
+		{day(2026, 10, 10), standing.Good, "", ""},
+		{day(2026, 10, 9), standing.Attention, "Contract HĐ-2025/017 ends in 30 days (2026-10-09)", "Hợp đồng HĐ-2025/017 kết thúc sau 30 ngày (09/10/2026)"},
+		{day(2026, 9, 30), standing.Attention, "Contract HĐ-2025/017 ends in 21 days (2026-09-30)", "Hợp đồng HĐ-2025/017 kết thúc sau 21 ngày (30/09/2026)"},
+		{day(2026, 9, 10), standing.Attention, "Contract HĐ-2025/017 ends in 1 day (2026-09-10)", "Hợp đồng HĐ-2025/017 kết thúc sau 1 ngày (10/09/2026)"},
+		{day(2026, 9, 9), standing.Attention, "Contract HĐ-2025/017 ends today (2026-09-09)", "Hợp đồng HĐ-2025/017 kết thúc hôm nay (09/09/2026)"},
+		{day(2026, 9, 8), standing.AtRisk, "Contract HĐ-2025/017 ended 2026-09-08", "Hợp đồng HĐ-2025/017 đã kết thúc ngày 08/09/2026"},
+	} {
+		in := good()
+		in.Contract.End = tc.end
+		got := standing.Compute(in)
+		var want []standing.Text
+		if tc.en != "" {
+			want = []standing.Text{{VI: tc.vi, EN: tc.en}}
+		}
+		var texts []standing.Text
+		for _, r := range got.Reasons {
+			texts = append(texts, r.Text)
+		}
+		if got.Standing != tc.standing || !slices.Equal(texts, want) || !got.RenewalEligible {
+			t.Errorf("ends %s: %s %v eligible %v; want %s %v, eligible", tc.end.Format("2006-01-02"), got.Standing, texts, got.RenewalEligible, tc.standing, want)
+		}
+	}
 }
 
 func cert(course, status string, expires time.Time) standing.CourseCert {
