@@ -88,3 +88,15 @@ func FuzzParseCode(f *testing.F) {
 		}
 	})
 }
+
+func TestReconcileDrawsIDs(t *testing.T) {
+	t.Parallel()
+	f := Facts{Rule: quizOnly, Passes: []Pass{pass("a1", "2026-03-15 10:00")}, Now: at("2026-04-01 00:00")}
+	a, b := Reconcile(f), Reconcile(f)
+	if a.Cert.ID == "" || a.Cert.ID == b.Cert.ID || a.Cert.Code == b.Cert.Code {
+		t.Errorf("without NewID, two new certificates got ids %q, %q and codes %q, %q", a.Cert.ID, b.Cert.ID, a.Cert.Code, b.Cert.Code)
+	}
+	if _, err := ParseCode(string(a.Cert.Code)); err != nil {
+		t.Errorf("new certificate's code %q: %v", a.Cert.Code, err)
+	}
+}

@@ -27,11 +27,11 @@ func (a Attendance) counts() bool { return a.Status == "present" || a.Status == 
 type Facts struct {
 	Collaborator, Course string // whose certificate, at which course
 	Rule                 Rule
-	Certs                []Certificate // this person's at this course, newest last
-	Passes               []Pass        // any order
-	Attendance           []Attendance  // any order
-	Now                  time.Time     // records after it are ignored; new cycles are issued at it
-	NewID                func() (id string, code Code)
+	Certs                []Certificate                 // this person's at this course, newest last
+	Passes               []Pass                        // any order
+	Attendance           []Attendance                  // any order
+	Now                  time.Time                     // records after it are ignored; new cycles are issued at it
+	NewID                func() (id string, code Code) // draws a new certificate's; nil: NewID
 }
 
 // Action is what a Decision does.
@@ -92,7 +92,11 @@ func Reconcile(f Facts) Decision {
 			break
 		}
 		if len(cert.Cycles) == 0 {
-			id, code := f.NewID()
+			newID := f.NewID
+			if newID == nil {
+				newID = NewID
+			}
+			id, code := newID()
 			d.Action, cert = Issue, Certificate{ID: id, Code: code, Collaborator: f.Collaborator, Course: f.Course}
 		}
 		c.N = len(cert.Cycles) + 1
