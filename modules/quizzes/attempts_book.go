@@ -21,6 +21,11 @@ type AttemptEntry struct {
 	Date    time.Time `bson:"date" json:"date"` // when it was submitted (or time ran out)
 	Score   float64   `bson:"score" json:"score"`
 	Passed  bool      `bson:"passed" json:"passed"`
+	// Area and Started place the attempt in lists; entries written
+	// before they existed have none (their taker's lists read the
+	// summaries).
+	Area    string    `bson:"area,omitempty" json:"area,omitempty"`
+	Started time.Time `bson:"started,omitzero" json:"started,omitzero"`
 }
 
 // LedgerKey is the attempt: grading it again writes the same entry.
@@ -39,7 +44,37 @@ const (
 
 func entryOf(a Attempt) AttemptEntry {
 	return AttemptEntry{Attempt: a.ID, Course: a.CourseCode, Cycle: max(a.Cycle, 1), N: a.N,
-		Date: a.SubmittedAt, Score: a.Score, Passed: a.Passed}
+		Date: a.SubmittedAt, Score: a.Score, Passed: a.Passed, Area: a.AreaCode, Started: a.StartedAt}
+}
+
+// attemptOf is the graded attempt of a book entry, in summary form (no
+// questions, no outcomes).
+func (e AttemptEntry) attemptOf(collaboratorID string) Attempt {
+	return Attempt{ID: e.Attempt, CollaboratorID: collaboratorID, AreaCode: e.Area, CourseCode: e.Course, Cycle: max(e.Cycle, 1), N: e.N,
+		Status: StatusGraded, Score: e.Score, Passed: e.Passed, StartedAt: e.Started.UTC(), SubmittedAt: e.Date.UTC()}
+}
+
+// Booked returns a collaborator's graded attempts from their book, in
+// summary form, oldest first, and whether the book answers for them: it
+// does once its backfill has finished, unless an entry predates the
+// entries' start times.
+func (s *Store) Booked(ctx context.Context, collaboratorID string) ([]Attempt, bool, error) {
+	done, err := s.attempts.Complete(ctx)
+	if err != nil || !done {
+		return nil, false, err
+	}
+	es, err := s.attempts.Of(ctx, collaboratorID)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]Attempt, len(es))
+	for i, e := range es {
+		if e.Started.IsZero() {
+			return nil, false, nil
+		}
+		out[i] = e.attemptOf(collaboratorID)
+	}
+	return out, true, nil
 }
 
 // book writes a graded attempt in its taker's book (idempotent).

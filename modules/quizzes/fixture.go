@@ -12,7 +12,9 @@ import (
 // store's own document format, together with the attempt-number slots they
 // took (claimed at their start). The bank versions they were drawn from must
 // be stored too (PutBank). It is for loading history in bulk (the benchmark
-// fixture, a migration), not for the request path. Errors:
+// fixture, a migration), not for the request path. It writes everything
+// a grading writes: the per-person summaries, progress and attempts book,
+// and the units' results. Errors:
 // errs.Invalid for an attempt that is not graded; the driver's error when an
 // attempt or slot exists already.
 func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
@@ -79,7 +81,25 @@ func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 	if err := insertAll(ctx, s.progress, numbers); err != nil {
 		return err
 	}
-	return s.insertUnitResults(ctx, as)
+	if err := s.insertUnitResults(ctx, as); err != nil {
+		return err
+	}
+	// Each taker's attempts book, as a grading writes it: history loaded
+	// after the book's backfill finished is in the book all the same.
+	byPerson := map[string][]AttemptEntry{}
+	var people []string
+	for _, a := range as {
+		if _, ok := byPerson[a.CollaboratorID]; !ok {
+			people = append(people, a.CollaboratorID)
+		}
+		byPerson[a.CollaboratorID] = append(byPerson[a.CollaboratorID], entryOf(a))
+	}
+	for _, p := range people {
+		if err := s.attempts.Put(ctx, p, byPerson[p]...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertAll inserts ds, each of which must be new.

@@ -56,7 +56,8 @@ type AttemptStore interface {
 	// taking answers at now; zero when there is none.
 	NextDeadline(ctx context.Context, now time.Time) (time.Time, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
-	UnitResults(ctx context.Context, keys []string) ([]Attempt, error)
+	UnitStamps(ctx context.Context, keys []string) (map[string]int64, error)
+	UnitResultsOf(ctx context.Context, keys []string) (map[string][]Attempt, error)
 	BackfillUnitResults(ctx context.Context) (int, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
 	Graded(ctx context.Context, collaboratorID, course string) (Cycle, error)
@@ -64,6 +65,7 @@ type AttemptStore interface {
 	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
 	AddProgress(ctx context.Context, a Attempt) error
 	AttemptsOf(ctx context.Context, collaboratorID string, courses []string) ([]AttemptEntry, error)
+	Booked(ctx context.Context, collaboratorID string) ([]Attempt, bool, error)
 	BackfillBook(ctx context.Context, now func() time.Time) error
 	PutBank(ctx context.Context, course, version string, qs []courses.Question) error
 	Bank(ctx context.Context, course, version string) ([]courses.Question, error)
@@ -132,6 +134,8 @@ type Service struct {
 	// another process started). Zero: look now.
 	sweepMu sync.Mutex
 	sweepAt time.Time
+
+	units unitCache
 }
 
 // SweepEvery bounds how long the sweep trusts what it knows of the live
@@ -166,7 +170,20 @@ func NewService(d Deps) *Service {
 	if d.Rand == nil {
 		d.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}
-	return &Service{d: d, banks: map[string]map[string]courses.Question{}, opened: map[string]Attempt{}}
+	return &Service{d: d, banks: map[string]map[string]courses.Question{}, opened: map[string]Attempt{},
+		units: unitCache{m: map[string]cachedUnit{}}}
+}
+
+// Now is the service's time.
+func (s *Service) Now() time.Time { return s.d.Clock.Now() }
+
+// Course returns a course of the catalog. Errors: errs.NotFound.
+func (s *Service) Course(code string) (courses.Course, error) {
+	c, ok := s.d.Catalog.Course(code)
+	if !ok {
+		return courses.Course{}, errs.E(errs.NotFound, "no such course")
+	}
+	return c, nil
 }
 
 // bank returns a bank version by question id, stored once and then kept
@@ -734,23 +751,14 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 		f.AreaCode = scope.AreaCode
 	}
 	var graded []Attempt
+	var err error
 	if f.CollaboratorID != "" {
-		// One collaborator: their progress documents, by _id.
-		for _, c := range s.d.Catalog.Courses() {
-			if f.CourseCode != "" && c.Code != f.CourseCode {
-				continue
-			}
-			rs, err := s.d.Store.Progress(ctx, f.CollaboratorID, c.Code)
-			if err != nil {
-				return nil, err
-			}
-			graded = append(graded, rs...)
-		}
+		graded, err = s.personResults(ctx, f)
 	} else {
-		var err error
-		if graded, err = s.unitResults(ctx, f); err != nil {
-			return nil, err
-		}
+		graded, err = s.unitResults(ctx, f)
+	}
+	if err != nil {
+		return nil, err
 	}
 	open, err := s.d.Store.Open(ctx, f)
 	if err != nil {
@@ -767,6 +775,42 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
+	return out, nil
+}
+
+// personResults reads the graded attempts of f's collaborator at the
+// catalog's courses (one when f names it): from their attempts book, one
+// read by `_id`, once it answers for them; until then from their
+// summaries, one read by `_id` per course.
+func (s *Service) personResults(ctx context.Context, f Filter) ([]Attempt, error) {
+	inCatalog := func(code string) bool {
+		_, ok := s.d.Catalog.Course(code)
+		return ok && (f.CourseCode == "" || code == f.CourseCode)
+	}
+	booked, ok, err := s.d.Store.Booked(ctx, f.CollaboratorID)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out := booked[:0]
+		for _, a := range booked {
+			if inCatalog(a.CourseCode) {
+				out = append(out, a)
+			}
+		}
+		return out, nil
+	}
+	var out []Attempt
+	for _, c := range s.d.Catalog.Courses() {
+		if !inCatalog(c.Code) {
+			continue
+		}
+		rs, err := s.d.Store.Progress(ctx, f.CollaboratorID, c.Code)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+	}
 	return out, nil
 }
 
@@ -797,7 +841,7 @@ func (s *Service) unitResults(ctx context.Context, f Filter) ([]Attempt, error) 
 			keys = append(keys, UnitKey(f.CourseCode, a))
 		}
 	}
-	return s.d.Store.UnitResults(ctx, keys)
+	return s.units.read(ctx, s.d.Store, keys)
 }
 
 // Backfill builds the units' results (what staff lists read) from results

@@ -35,6 +35,7 @@ type Store struct {
 	progress      *store.Coll[numbersDoc]
 	summaries     *store.Coll[progressDoc]
 	units         *store.Coll[unitResultsDoc]
+	stamps        *store.Coll[unitStampDoc]
 	attempts      *ledger.Book[AttemptEntry] // each person's graded attempts
 }
 
@@ -49,6 +50,7 @@ func NewStore(db *mongo.Database) *Store {
 		progress:  store.NewColl[numbersDoc](db, progressColl, "progress"),
 		summaries: store.NewColl[progressDoc](db, summariesColl, "summary"),
 		units:     store.NewColl[unitResultsDoc](db, unitResultsColl, "unit results"),
+		stamps:    store.NewColl[unitStampDoc](db, unitStampsColl, "unit stamp"),
 		attempts:  ledger.New[AttemptEntry](db, attemptsBook, bookMax),
 	}
 }

@@ -3,6 +3,7 @@ package quizzes
 import (
 	"context"
 	"sort"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -19,7 +20,22 @@ import (
 // `_id` decodes every document of its collection in Go and holds the
 // store's one connection meanwhile, so the request path does not filter
 // the results archive or the per-person summaries (docs/STORE.md).
-const unitResultsColl = "quiz_unit_results"
+//
+// Every change of a unit's results bumps its stamp (quiz_unit_stamps, a
+// tiny document per unit, after the change), so that a process keeps the
+// units' results it read and, per request, reads only the stamps and the
+// units whose stamp moved: a staff list reads what changed since, not five
+// years (see unitCache).
+const (
+	unitResultsColl = "quiz_unit_results"
+	unitStampsColl  = "quiz_unit_stamps"
+)
+
+// unitStampDoc counts the changes of a unit's results.
+type unitStampDoc struct {
+	ID string `bson:"_id"` // the unit's key
+	V  int64  `bson:"v"`
+}
 
 type unitResultsDoc struct {
 	ID         string       `bson:"_id"` // <course>:<area>
@@ -46,29 +62,56 @@ func (d unitResultsDoc) attempts() []Attempt {
 	return out
 }
 
-// addToUnit records a graded attempt in its unit's results.
+// addToUnit records a graded attempt in its unit's results, then bumps
+// the unit's stamp (also when the attempt was there: a crash may have come
+// between the two).
 func (s *Store) addToUnit(ctx context.Context, a Attempt) error {
-	_, err := s.units.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: UnitKey(a.CourseCode, a.AreaCode)}},
+	k := UnitKey(a.CourseCode, a.AreaCode)
+	_, err := s.units.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: k}},
 		bson.D{
 			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: unitEntryOf(a)}}},
 			{Key: "$set", Value: bson.D{{Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
 		}, options.UpdateOne().SetUpsert(true))
-	return err
+	if err != nil {
+		return err
+	}
+	return s.stamp(ctx, k)
 }
 
-// UnitResults returns the graded attempts in the unit results of the given
-// keys, in summary form, newest first: one `_id` read per key.
-func (s *Store) UnitResults(ctx context.Context, keys []string) ([]Attempt, error) {
+// stamp bumps the stamps of the units of keys, by `_id`.
+func (s *Store) stamp(ctx context.Context, keys ...string) error {
+	for _, k := range keys {
+		_, err := s.stamps.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: k}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "v", Value: int64(1)}}}}, options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UnitStamps returns the stamps of the units of keys (absent: 0), by `_id`.
+func (s *Store) UnitStamps(ctx context.Context, keys []string) (map[string]int64, error) {
+	docs, err := s.stamps.GetMany(ctx, keys)
+	out := make(map[string]int64, len(docs))
+	for k, d := range docs {
+		out[k] = d.V
+	}
+	return out, err
+}
+
+// UnitResultsOf returns the graded attempts in the unit results of the
+// given keys, in summary form and in the order recorded, by `_id`; a key
+// without results has none.
+func (s *Store) UnitResultsOf(ctx context.Context, keys []string) (map[string][]Attempt, error) {
 	docs, err := s.units.GetMany(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
-	var out []Attempt
+	out := make(map[string][]Attempt, len(keys))
 	for _, k := range keys {
-		out = append(out, docs[k].attempts()...)
-		delete(docs, k)
+		out[k] = docs[k].attempts()
 	}
-	newestFirst(out)
 	return out, nil
 }
 
@@ -122,7 +165,7 @@ func (s *Store) BackfillUnitResults(ctx context.Context) (int, error) {
 
 // insertUnitResults writes the unit results of a batch of graded attempts:
 // new documents in one insert, entries for existing ones pushed by `_id`.
-func (s *Store) insertUnitResults(ctx context.Context, as []Attempt) error {
+func (s *Store) insertUnitResults(ctx context.Context, as []Attempt) (err error) {
 	byKey := map[string]*unitResultsDoc{}
 	var order []string
 	for _, a := range as {
@@ -136,6 +179,11 @@ func (s *Store) insertUnitResults(ctx context.Context, as []Attempt) error {
 		d.Results = append(d.Results, unitEntryOf(a))
 	}
 	var fresh []unitResultsDoc
+	defer func() {
+		if err == nil {
+			err = s.stamp(ctx, order...)
+		}
+	}()
 	for _, k := range order {
 		d := byKey[k]
 		_, err := s.units.Get(ctx, k)
@@ -158,4 +206,61 @@ func pushEach[D, V any](ctx context.Context, c *store.Coll[D], id, field string,
 	_, err := c.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
 		bson.D{{Key: "$push", Value: bson.D{{Key: field, Value: bson.D{{Key: "$each", Value: values}}}}}})
 	return err
+}
+
+// unitCache keeps the units' results this process read, each with the
+// stamp it had when read. A read takes the stamps of its units (tiny
+// documents, by `_id`) and reads again only the units whose stamp moved:
+// right with any number of processes, since every change bumps the stamp
+// in the store after it is made, and a reader reads a stamp before the
+// results it keeps under it (a stamp read late only causes a read again).
+type unitCache struct {
+	mu sync.Mutex
+	m  map[string]cachedUnit
+}
+
+type cachedUnit struct {
+	stamp    int64
+	attempts []Attempt // read-only once cached
+}
+
+// read returns the graded attempts in the units of keys, newest first.
+func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([]Attempt, error) {
+	stamps, err := st.UnitStamps(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	var stale []string
+	c.mu.Lock()
+	for _, k := range keys {
+		if u, ok := c.m[k]; !ok || u.stamp != stamps[k] {
+			stale = append(stale, k)
+		}
+	}
+	c.mu.Unlock()
+	got := map[string][]Attempt{}
+	if len(stale) > 0 {
+		if got, err = st.UnitResultsOf(ctx, stale); err != nil {
+			return nil, err
+		}
+	}
+	n := 0
+	c.mu.Lock()
+	for _, k := range stale {
+		c.m[k] = cachedUnit{stamp: stamps[k], attempts: got[k]}
+	}
+	for _, k := range keys {
+		n += len(c.m[k].attempts)
+	}
+	out := make([]Attempt, 0, n)
+	for _, k := range keys {
+		if as, ok := got[k]; ok {
+			out = append(out, as...) // what this read found, whoever cached since
+			continue
+		}
+		out = append(out, c.m[k].attempts...)
+	}
+	c.mu.Unlock()
+	newestFirst(out)
+	return out, nil
 }
