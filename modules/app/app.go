@@ -220,7 +220,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		accounts.NewModule(accounts.ModuleDeps{Service: a.Accounts, Translator: tr, SecureCookies: secure}),
 		collaborators.NewModule(a.Collaborators),
 		courseMod,
-		quizzes.NewModule(a.Quizzes, cat, opts.Clock),
+		quizzes.NewModule(a.Quizzes),
 		scheduling.NewModule(a.Scheduling, tr, schedulingPages(cat, a.Collaborators)),
 		outbox.NewModule(a.Outbox),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},

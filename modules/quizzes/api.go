@@ -187,7 +187,7 @@ func (m *Module) apiGrantCycle(c *fiber.Ctx) error {
 		return err
 	}
 	v := CycleView{CollaboratorID: c.Params("id"), CourseCode: course, Cycle: cy.N, Opened: cy.Opened, Why: cy.Why}
-	if k, ok := m.cat.Course(course); ok {
+	if k, err := m.svc.Course(course); err == nil {
 		v.MaxAttempts = k.Quiz.MaxAttempts
 	}
 	return c.Status(fiber.StatusCreated).JSON(v)
@@ -288,9 +288,9 @@ func (m *Module) apiCourseResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	course, ok := m.cat.Course(c.Params("code"))
-	if !ok {
-		return errs.E(errs.NotFound, "no such course")
+	course, err := m.svc.Course(c.Params("code"))
+	if err != nil {
+		return err
 	}
 	all, err := m.svc.List(c.UserContext(), web.ScopeOf(c), Filter{CourseCode: course.Code, AreaCode: c.Query("area_code")})
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"time"
 
-	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
@@ -17,19 +16,14 @@ var policy string
 
 // Module is the quiz engine's HTTP side: the JSON API and the quiz pages.
 type Module struct {
-	svc      *Service
-	cat      Catalog
+	svc      *Service // the handlers' one dependency: courses and time too
 	platform *web.Platform
-	clock    clock.Clock
 	script   template.JS // quiz.js, allowed inline by the CSP
 }
 
 // NewModule returns the module.
-func NewModule(svc *Service, cat Catalog, clk clock.Clock) *Module {
-	if clk == nil {
-		clk = clock.System{}
-	}
-	return &Module{svc: svc, cat: cat, clock: clk}
+func NewModule(svc *Service) *Module {
+	return &Module{svc: svc}
 }
 
 // Name names the module.
@@ -57,4 +51,4 @@ func (m *Module) Register(p *web.Platform) error {
 	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
 }
 
-func (m *Module) now() time.Time { return m.clock.Now() }
+func (m *Module) now() time.Time { return m.svc.Now() }

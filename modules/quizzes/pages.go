@@ -66,7 +66,7 @@ type pageRow struct {
 
 func (m *Module) rowOf(a Attempt, lang string) pageRow {
 	title := a.CourseCode
-	if c, ok := m.cat.Course(a.CourseCode); ok {
+	if c, err := m.svc.Course(a.CourseCode); err == nil {
 		title = c.Title.In(lang)
 	}
 	return pageRow{ID: a.ID, CourseCode: a.CourseCode, CourseTitle: title, Number: a.N, Open: a.Status == StatusOpen,
@@ -87,9 +87,9 @@ func (m *Module) startPage(c *fiber.Ctx) error {
 // renderStart renders the start page with status and, when problem (a
 // translation key) is set, an explanation of why the start failed.
 func (m *Module) renderStart(c *fiber.Ctx, status int, problem string) error {
-	course, ok := m.cat.Course(c.Params("code"))
-	if !ok {
-		return errs.E(errs.NotFound, "no such course")
+	course, err := m.svc.Course(c.Params("code"))
+	if err != nil {
+		return err
 	}
 	p := web.PrincipalOf(c)
 	if p.CollaboratorID == "" {
@@ -200,7 +200,7 @@ func (m *Module) renderAttempt(c *fiber.Ctx, status int, problem string) error {
 	lang, now := web.Lang(c), m.now()
 	v := View(a, lang, now)
 	course := pageRules{Code: a.CourseCode, Title: a.CourseCode}
-	if x, ok := m.cat.Course(a.CourseCode); ok {
+	if x, err := m.svc.Course(a.CourseCode); err == nil {
 		course = rulesOf(x, lang)
 	}
 	p := web.PrincipalOf(c)

@@ -52,9 +52,9 @@ func pickedArea(c *fiber.Ctx, areas []Area) (string, []areaChoice, error) {
 // resultsPage lists a course's results per person in the caller's scope,
 // narrowed to one district unit by the area_code select.
 func (m *Module) resultsPage(c *fiber.Ctx) error {
-	course, ok := m.cat.Course(c.Params("code"))
-	if !ok {
-		return errs.E(errs.NotFound, "no such course")
+	course, err := m.svc.Course(c.Params("code"))
+	if err != nil {
+		return err
 	}
 	scope := web.ScopeOf(c)
 	areas, err := m.svc.ResultAreas(c.UserContext(), scope)
@@ -102,9 +102,9 @@ type itemRow struct {
 // itemsPage lists a course's questions, those most people miss first,
 // with their text in the page's language (Vietnamese by default).
 func (m *Module) itemsPage(c *fiber.Ctx) error {
-	course, ok := m.cat.Course(c.Params("code"))
-	if !ok {
-		return errs.E(errs.NotFound, "no such course")
+	course, err := m.svc.Course(c.Params("code"))
+	if err != nil {
+		return err
 	}
 	scope := web.ScopeOf(c)
 	allAreas := scope.Kind == authz.ScopeAll
