@@ -138,14 +138,15 @@ type Recommendation struct {
 // and the renewal window exists so that the person can renew it in time;
 // it still makes the standing attention and its course is recommended.
 // The contract's own status does not decide eligibility (the contract
-// review does), but it is a reason for the standing.
+// review does), but it is a reason for the standing. A certificate still
+// marked valid or expiring once its ExpiresAt has passed counts as expired
+// (the clock is ahead of the expiry job); an unknown status as missing.
 func Compute(in Inputs) Result {
-	var r Result
+	r := Result{Standing: Good}
 	add := func(reason Reason) {
 		r.Reasons = append(r.Reasons, reason)
 		r.Standing = worse(r.Standing, reason.Level)
 	}
-	r.Standing = Good
 
 	certsOK, certRecs := certificates(in, add)
 	perfOK, weak := performance(in, add)
@@ -166,7 +167,7 @@ func certificates(in Inputs, add func(Reason)) (bool, []Recommendation) {
 	for _, c := range in.Required {
 		status := c.Status
 		if (status == CertValid || status == CertExpiring) && !c.ExpiresAt.IsZero() && !in.Now.Before(c.ExpiresAt) {
-			status = CertExpired // the clock is ahead of the expiry job
+			status = CertExpired
 		}
 		var reason Reason
 		switch status {
