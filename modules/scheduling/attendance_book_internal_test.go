@@ -293,3 +293,40 @@ func TestTheRateIsTheSameFromTheBook(t *testing.T) {
 		check("after an invitation")
 	})
 }
+
+// A mark is one write of the session (its rev goes up by one), the next
+// write clears the flag the mark's write left, and an invitation of a few
+// people reaches their books with the write, not only by the book's job.
+func TestAMarkIsOneWriteOfTheSession(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		st := twoSessions(t, db)
+		before, err := st.Get(ctx, "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := setMarks(ctx, st, "s1", mark("c1", AttendPresent))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.Rev != before.Rev+1 {
+			t.Errorf("a mark wrote the session %d times", x.Rev-before.Rev)
+		}
+		wantBook(t, st, "c1", map[string]string{"s1": AttendPresent})
+		x, err = st.Update(ctx, "s1", func(x *Session) error {
+			x.Invitations = append(x.Invitations, Invitation{CollaboratorID: "c4", Response: ResponsePending})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.BookDue {
+			t.Error("the mark's flag outlived the next write")
+		}
+		wantBook(t, st, "c4", map[string]string{"s1": ""})
+		if x, err = st.Update(ctx, "s1", func(x *Session) error { x.Title = "Sinh hoạt"; return nil }); err != nil || x.BookDue || x.InvDue {
+			t.Errorf("flags after the books were written: book %v, invitations %v (%v)", x.BookDue, x.InvDue, err)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,17 +46,20 @@ type Store struct {
 	head          *store.Coll[indexHead]
 	months        *store.Coll[monthDoc]
 	indexComplete atomic.Bool
+	syncedMu      sync.Mutex
+	syncedRev     map[string]int64 // follow and remember
 }
 
 // NewStore returns the store on db.
 func NewStore(db *mongo.Database) *Store {
 	return &Store{live: store.NewColl[sessionDoc](db, sessionsColl, "session"),
-		archive: store.NewColl[sessionDoc](db, archiveColl, "session"),
-		tokens:  store.NewColl[Token](db, tokensColl, "invitation"),
-		book:    ledger.New[AttendanceEntry](db, attendanceBookColl, bookMax),
-		due:     store.NewColl[dueDoc](db, bookDueColl, "session"),
-		head:    store.NewColl[indexHead](db, indexColl, "session index"),
-		months:  store.NewColl[monthDoc](db, indexColl, "session index")}
+		archive:   store.NewColl[sessionDoc](db, archiveColl, "session"),
+		tokens:    store.NewColl[Token](db, tokensColl, "invitation"),
+		book:      ledger.New[AttendanceEntry](db, attendanceBookColl, bookMax),
+		due:       store.NewColl[dueDoc](db, bookDueColl, "session"),
+		head:      store.NewColl[indexHead](db, indexColl, "session index"),
+		months:    store.NewColl[monthDoc](db, indexColl, "session index"),
+		syncedRev: map[string]int64{}}
 }
 
 // Indexes are the indexes this module needs.
@@ -231,7 +235,7 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 		if err := fn(&x); err != nil {
 			return err
 		}
-		bu = newBookUpdate(before, &x)
+		bu = newBookUpdate(before, &x, s.synced(id, before.Rev))
 		*d = toDoc(x)
 		return nil
 	}
@@ -263,6 +267,15 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 	}
 	if !archived {
 		return x, nil
+	}
+	// An archived session is rarely written again: its flags are cleared
+	// now, so that its name can go.
+	if s.synced(id, x.Rev) && (x.BookDue || x.InvDue) {
+		stored, err := s.clearDue(ctx, x, true)
+		if err != nil {
+			return x, err
+		}
+		x.BookDue, x.InvDue = stored.BookDue, stored.InvDue
 	}
 	if entryOf(before).String() != entryOf(x).String() {
 		if err := s.reindex(ctx, before, x); err != nil {
@@ -307,6 +320,7 @@ func (s *Store) Archive(ctx context.Context, id string) (bool, error) {
 	if err := s.putIndex(ctx, d.toSession()); err != nil {
 		return false, err
 	}
+	s.forget(id)
 	return s.live.DeleteUnchanged(ctx, id, d)
 }
 

@@ -28,25 +28,38 @@ func bookEntries(x Session) map[string]AttendanceEntry {
 // bookUpdate is what an update of a session changed in the books.
 type bookUpdate struct {
 	marks  []string // people whose marked entry changed (a mark given, changed or taken back, or the session moved under it)
-	wasDue bool     // the session's marks were due before the update
+	inv    []string // people whose unmarked entry changed (invited, uninvited, the session moved or was cancelled)
+	clean  bool     // the books held every entry of the session before the update
+	wasDue bool     // the session's marks were due before the update, and not known written since
 }
+
+// invNow bounds the unmarked entries an update writes to the books itself
+// (an invitation of a few people); more (a district invited) are left to
+// the book's job.
+const invNow = 30
 
 // newBookUpdate compares the session's entries before and after an
 // update and flags after: BookDue (with MarksRev) when a marked entry
-// changed, InvDue when only an unmarked one did.
-func newBookUpdate(before Session, after *Session) bookUpdate {
-	bu := bookUpdate{wasDue: before.BookDue}
+// changed, InvDue when an unmarked one did. synced says the books hold
+// every entry of the session as before stands (Store.synced): then the
+// flags before left set are cleared by this write.
+func newBookUpdate(before Session, after *Session, synced bool) bookUpdate {
+	bu := bookUpdate{clean: synced || !before.BookDue && !before.InvDue, wasDue: before.BookDue && !synced}
+	if synced {
+		after.BookDue, after.InvDue = false, false
+	}
 	b, a := bookEntries(before), bookEntries(*after)
 	for _, people := range []map[string]AttendanceEntry{a, b} {
 		for p := range people {
 			eb, inB := b[p]
 			ea, inA := a[p]
-			if inB == inA && eb == ea || slices.Contains(bu.marks, p) {
+			if inB == inA && eb == ea || slices.Contains(bu.marks, p) || slices.Contains(bu.inv, p) {
 				continue
 			}
 			if eb.Status != "" || ea.Status != "" {
 				bu.marks = append(bu.marks, p)
 			} else {
+				bu.inv = append(bu.inv, p)
 				after.InvDue = true
 			}
 		}
@@ -55,37 +68,72 @@ func newBookUpdate(before Session, after *Session) bookUpdate {
 		after.BookDue, after.MarksRev = true, before.Rev+1
 	}
 	slices.Sort(bu.marks)
+	slices.Sort(bu.inv)
 	return bu
 }
 
-// follow writes what an update changed in the marks to the books before
-// the update returns: the write set BookDue with them, so a crash or a
-// failed book write in between leaves the session saying so, and the
-// next update of the session or the book's job writes every entry of it.
-// A failed book write is returned as an error: the change is not
-// acknowledged. Until the book's backfill is complete it may write an
-// entry it read before this update, so the session stays due and the
-// book's job writes its entries again once the backfill has finished.
+// follow writes what an update changed to the books before the update
+// returns. The rule that keeps the books complete: the session's write
+// sets BookDue (MarksRev) or InvDue with the change, and the books are
+// written after it, so a crash or a failed book write in between leaves
+// the session saying so in the store, and the next update of the session
+// (it writes every entry: wasDue) or the book's job writes them; nothing
+// is lost. The flags are not cleared by a second write of the session:
+// once the books hold every entry of the session as written, this process
+// remembers its rev (Store.synced), and its next write of the session
+// clears them with its own change; the book's job clears them otherwise.
+// So a mark costs one write of the session. A failed book write is
+// returned as an error: the change is not acknowledged. Until the book's
+// backfill is complete it may write an entry it read before this update,
+// so the session stays due and the book's job writes its entries again
+// once the backfill has finished.
 func (s *Store) follow(ctx context.Context, x *Session, bu bookUpdate) error {
 	complete, err := s.book.Complete(ctx)
 	if err != nil {
 		complete = false
 	}
-	people := bu.marks
-	if bu.wasDue && complete {
+	people := append(slices.Clone(bu.marks), bu.inv...)
+	if len(bu.inv) > invNow {
+		people = bu.marks
+	}
+	all := bu.wasDue && complete
+	if all {
 		people = nil // all of them
 	} else if len(people) == 0 {
+		if complete && bu.clean {
+			s.remember(x.ID, x.Rev)
+		}
 		return nil
 	}
 	if err := s.syncBook(ctx, *x, people); err != nil {
 		return err
 	}
-	if !complete {
-		return nil
+	if complete && (bu.clean || all && !x.InvDue) && len(bu.inv) <= invNow {
+		s.remember(x.ID, x.Rev)
 	}
-	stored, err := s.clearDue(ctx, *x, people == nil)
-	x.BookDue, x.InvDue = stored.BookDue, stored.InvDue
-	return err
+	return nil
+}
+
+// remember records that the books hold every entry of session id as
+// written at rev; synced tells whether they hold those of the session at
+// rev (a write since, by any process, raised it).
+func (s *Store) remember(id string, rev int64) {
+	s.syncedMu.Lock()
+	defer s.syncedMu.Unlock()
+	s.syncedRev[id] = rev
+}
+
+func (s *Store) synced(id string, rev int64) bool {
+	s.syncedMu.Lock()
+	defer s.syncedMu.Unlock()
+	r, ok := s.syncedRev[id]
+	return ok && r == rev
+}
+
+func (s *Store) forget(id string) {
+	s.syncedMu.Lock()
+	defer s.syncedMu.Unlock()
+	delete(s.syncedRev, id)
 }
 
 // syncBook writes the session's entries of people (nil: all of them) to
