@@ -23,19 +23,7 @@ const Dir = "courses"
 // Problem is one thing wrong with the course content: a file of the file
 // system handed to Load, the line (0 when the problem is the whole file)
 // and what is wrong.
-type Problem struct {
-	File    string
-	Line    int
-	Message string
-}
-
-// String writes the problem as "file:line: message".
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
-	}
-	return fmt.Sprintf("%s: %s", p.File, p.Message)
-}
+type Problem = srcpos.Problem
 
 // Load reads every course under courses/ in fsys and validates it. It
 // reports every problem it finds, not just the first, and always returns a
