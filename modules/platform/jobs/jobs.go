@@ -74,6 +74,9 @@ type Runner struct {
 	jobs    []*job
 	loop    *loop.Loop
 	running sync.WaitGroup
+	// halt ends the contexts of the running jobs; Stop calls it.
+	halted context.Context
+	halt   context.CancelFunc
 }
 
 type job struct {
@@ -111,6 +114,7 @@ func New(db *mongo.Database, clk clock.Clock, opts Options) *Runner {
 		coll: store.NewColl[State](db, Collection, "job"), clock: clk, owner: opts.Owner, lease: opts.Lease, tick: opts.Tick,
 		log: opts.Logger.With("component", "jobs"),
 	}
+	r.halted, r.halt = context.WithCancel(context.Background())
 	// Not waiting for the jobs it started lets a long job run while others
 	// stay on time.
 	r.loop = loop.New(func(ctx context.Context, _ <-chan struct{}) { r.dispatch(ctx) },
@@ -152,12 +156,27 @@ func (r *Runner) RunDue(ctx context.Context) error {
 
 // Start runs due jobs every tick, and once at once, until ctx ends or Stop
 // is called. Calling Start on a started runner does nothing.
-func (r *Runner) Start(ctx context.Context) { r.loop.Start(ctx) }
+func (r *Runner) Start(ctx context.Context) {
+	r.mu.Lock()
+	if r.halted.Err() != nil {
+		r.halted, r.halt = context.WithCancel(context.Background())
+	}
+	r.mu.Unlock()
+	r.loop.Start(ctx)
+}
 
-// Stop ends Start's loop and waits for every running job to return. Running
-// jobs are not canceled: they finish and record their run.
+// Stop ends Start's loop, ends the context of every running job and waits
+// for them to return, so that a long job (a backfill walking years of
+// records) does not hold a shutdown. A job that returns because it was
+// stopped is recorded as not run: it stays due and runs again at the next
+// start, which is why a job must be safe to run again from the beginning
+// or resumable (a backfill records its position). A job that ignores its
+// context is waited for.
 func (r *Runner) Stop() {
 	r.loop.Stop()
+	r.mu.Lock()
+	r.halt()
+	r.mu.Unlock()
 	r.running.Wait()
 }
 
@@ -213,13 +232,26 @@ func (r *Runner) runIfDue(ctx context.Context, j *job, now time.Time) (ran bool,
 	if err != nil || !ok {
 		return false, err
 	}
+	r.mu.Lock()
+	halted := r.halted
+	r.mu.Unlock()
+	jctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(halted, cancel)()
 	stopRenewing := r.renew(ctx, j)
-	runErr := call(ctx, j.fn, now)
+	runErr := call(jctx, j.fn, now)
 	stopRenewing()
-	if runErr != nil {
+	stopped := runErr != nil && halted.Err() != nil
+	switch {
+	case stopped:
+		r.log.Info("job stopped before its end; it runs again at the next start", "job", j.name, "err", runErr)
+	case runErr != nil:
 		r.log.Error("job failed", "job", j.name, "err", runErr)
 	}
-	return true, r.finish(ctx, j, now, runErr)
+	// The record is written even when ctx has ended, within a bound.
+	fctx, fcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer fcancel()
+	return !stopped, r.finish(fctx, j, now, runErr, stopped)
 }
 
 // claim takes the job's lease when the job is due and nobody else holds it.
@@ -273,19 +305,20 @@ func (r *Runner) renew(ctx context.Context, j *job) (stop func()) {
 }
 
 // finish records the run, schedules the next one an interval after this
-// one was due, and releases the lease.
-func (r *Runner) finish(ctx context.Context, j *job, now time.Time, runErr error) error {
-	msg := ""
-	if runErr != nil {
-		msg = runErr.Error()
+// one was due, and releases the lease. A stopped run only releases the
+// lease: the job stays due.
+func (r *Runner) finish(ctx context.Context, j *job, now time.Time, runErr error, stopped bool) error {
+	set := bson.D{{Key: "lease_until", Value: epoch}}
+	if !stopped {
+		msg := ""
+		if runErr != nil {
+			msg = runErr.Error()
+		}
+		set = append(set, bson.E{Key: "last_run", Value: now}, bson.E{Key: "next_run", Value: now.Add(j.every)},
+			bson.E{Key: "last_error", Value: msg})
 	}
 	_, err := r.coll.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: j.name}, {Key: "lease_owner", Value: r.owner}},
-		bson.D{{Key: "$set", Value: bson.D{
-			{Key: "last_run", Value: now},
-			{Key: "next_run", Value: now.Add(j.every)},
-			{Key: "last_error", Value: msg},
-			{Key: "lease_until", Value: epoch},
-		}}})
+		bson.D{{Key: "$set", Value: set}})
 	return err
 }
 

@@ -253,3 +253,42 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 	}
 	r.Stop() // twice is fine
 }
+
+// A job that honours its context (a backfill of years of records) is ended
+// by Stop instead of holding the shutdown, and stays due: the next start
+// runs it again.
+func TestStopEndsARunningJobWhichStaysDue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := clock.NewManual(t0)
+	db := storetest.New(t)
+	r := runner(db, clk, jobs.Options{Tick: time.Millisecond})
+	started := make(chan struct{})
+	r.Add("backfill", time.Hour, func(ctx context.Context, _ time.Time) error {
+		close(started)
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	r.Start(ctx)
+	<-started
+	r.Stop()
+	st, err := r.States(ctx)
+	if err != nil || len(st) != 1 {
+		t.Fatalf("states: %+v %v", st, err)
+	}
+	if !st[0].LastRun.IsZero() || st[0].NextRun.After(t0) || st[0].LastError != "" || st[0].LeaseUntil.After(t0) {
+		t.Fatalf("a stopped run must leave the job due, unrecorded and unleased: %+v", st[0])
+	}
+
+	// The next start runs it again, to its end this time.
+	again := runner(db, clk, jobs.Options{Tick: time.Millisecond})
+	ran := make(chan struct{})
+	again.Add("backfill", time.Hour, func(context.Context, time.Time) error { close(ran); return nil })
+	again.Start(ctx)
+	<-ran
+	again.Stop()
+	st, err = again.States(ctx)
+	if err != nil || len(st) != 1 || !st[0].LastRun.Equal(t0) || !st[0].NextRun.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("the second run was not recorded: %+v %v", st, err)
+	}
+}
