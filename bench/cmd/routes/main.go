@@ -2,6 +2,7 @@
 // benchmark fixture, as each role sees it:
 //
 //	go run ./bench/cmd/routes -from /path/to/fixture-data   # made by bench/cmd/fixture
+//	go run ./bench/cmd/routes -data /path/to/a-copy          # in place: its books stay complete for the next run
 //
 // It starts the whole service in-process on a copy of the store (the
 // fixture's own files are not touched), waits until the per-person books'
@@ -47,7 +48,8 @@ import (
 )
 
 type flags struct {
-	from, only  string
+	from, data  string
+	only        string
 	n, warm     int
 	perShape    int
 	books       bool
@@ -63,6 +65,7 @@ const (
 func main() {
 	var f flags
 	flag.StringVar(&f.from, "from", "", "data directory of a loaded fixture (bench/cmd/fixture -data DIR); it is copied first")
+	flag.StringVar(&f.data, "data", "", "data directory to run on in place (a copy of a loaded fixture: what the backfills write stays for the next run)")
 	flag.IntVar(&f.n, "n", 12, "measured requests per URL")
 	flag.IntVar(&f.warm, "warm", 2, "unmeasured requests per URL first")
 	flag.IntVar(&f.perShape, "per-shape", 2, "pages of one shape measured (e.g. two /sessions/{id})")
@@ -70,8 +73,8 @@ func main() {
 	flag.DurationVar(&f.booksWithin, "books-within", 15*time.Minute, "bound on that wait")
 	flag.StringVar(&f.only, "only", "", "measure only URLs containing this text")
 	flag.Parse()
-	if f.from == "" {
-		fmt.Fprintln(os.Stderr, "routes: -from is required (a data directory made by go run ./bench/cmd/fixture -data DIR)")
+	if (f.from == "") == (f.data == "") {
+		fmt.Fprintln(os.Stderr, "routes: give -from (a data directory made by go run ./bench/cmd/fixture -data DIR, copied first) or -data (a copy, used in place)")
 		os.Exit(2)
 	}
 	if err := run(f); err != nil {
@@ -100,7 +103,7 @@ type result struct {
 
 func run(f flags) error {
 	ctx := context.Background()
-	dir, cleanup, err := burst.RunDir("routes", "", f.from)
+	dir, cleanup, err := burst.RunDir("routes", f.data, f.from)
 	if err != nil {
 		return err
 	}
