@@ -22,35 +22,19 @@ type Choice struct {
 	Name string
 }
 
-// PageDeps are what the staff pages need besides the service: the course
-// catalog and the district units, for the selects of their forms.
-type PageDeps struct {
-	// Courses lists the catalog's courses, titled in lang.
-	Courses func(lang string) []Choice
-	// Areas lists the district units.
-	Areas func(ctx context.Context) ([]Choice, error)
-}
-
 // Module is scheduling's HTTP side.
 type Module struct {
 	svc      *Service
 	platform *web.Platform
 	tr       *i18n.Translator
-	pages    PageDeps
 	// screenScript reloads the check-in screen every ScreenRefresh (the
 	// meta refresh is the fallback without JavaScript only).
 	screenScript template.JS
 }
 
 // NewModule returns the module.
-func NewModule(svc *Service, tr *i18n.Translator, pages PageDeps) *Module {
-	if pages.Courses == nil {
-		pages.Courses = func(string) []Choice { return nil }
-	}
-	if pages.Areas == nil {
-		pages.Areas = func(context.Context) ([]Choice, error) { return nil, nil }
-	}
-	return &Module{svc: svc, tr: tr, pages: pages}
+func NewModule(svc *Service, tr *i18n.Translator) *Module {
+	return &Module{svc: svc, tr: tr}
 }
 
 // Name names the module.

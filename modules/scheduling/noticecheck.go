@@ -17,23 +17,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// TemplateProblem is one thing wrong with the mail templates: a file of
-// the file system handed to CheckNotices, the line (0 when the problem is
-// the whole file) and what is wrong.
-type TemplateProblem struct {
-	File    string
-	Line    int
-	Message string
-}
-
-// String writes the problem as "file:line: message".
-func (p TemplateProblem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
-	}
-	return fmt.Sprintf("%s: %s", p.File, p.Message)
-}
-
 // noticeLanguages are the languages every notice is written in.
 var noticeLanguages = []string{"vi", "en"}
 
@@ -66,8 +49,8 @@ var tplPosRe = regexp.MustCompile(`^(?:html/)?template: [^:]*:(\d+):(?:\d+:)? ?(
 // has the line of the file it is on. Then it composes every notice with
 // LoadNotices and Compose themselves, in case they fail where the checks
 // above saw nothing.
-func CheckNotices(fsys fs.FS) []TemplateProblem {
-	var out []TemplateProblem
+func CheckNotices(fsys fs.FS) []srcpos.Problem {
+	var out []srcpos.Problem
 	for _, lang := range noticeLanguages {
 		out = append(out, checkNoticeFile(fsys, lang)...)
 	}
@@ -77,7 +60,7 @@ func CheckNotices(fsys fs.FS) []TemplateProblem {
 	n, err := LoadNotices(fsys, "academy@example.vn", "Trung tâm Khuyến công", func() time.Time { return time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC) },
 		func(code, lang string) string { return "Khóa " + code })
 	if err != nil {
-		return []TemplateProblem{{File: "mail", Message: err.Error()}}
+		return []srcpos.Problem{{File: "mail", Message: err.Error()}}
 	}
 	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
 	s := Session{ID: "0123456789abcdef", CourseCode: "KC-101", Title: sampleNotices[0].Title, StartsAt: start, EndsAt: start.Add(3 * time.Hour),
@@ -87,7 +70,7 @@ func CheckNotices(fsys fs.FS) []TemplateProblem {
 			Role: "ctv", Language: lang}
 		for _, kind := range Kinds {
 			if _, err := n.Compose(kind, s, p, sampleNotices[0].RSVPURL); err != nil {
-				out = append(out, TemplateProblem{File: "mail/" + lang + ".yaml", Message: fmt.Sprintf("%s: composing a sample mail: %v", kind, err)})
+				out = append(out, srcpos.Problem{File: "mail/" + lang + ".yaml", Message: fmt.Sprintf("%s: composing a sample mail: %v", kind, err)})
 			}
 		}
 	}
@@ -95,11 +78,11 @@ func CheckNotices(fsys fs.FS) []TemplateProblem {
 }
 
 // checkNoticeFile checks mail/<lang>.yaml.
-func checkNoticeFile(fsys fs.FS, lang string) []TemplateProblem {
+func checkNoticeFile(fsys fs.FS, lang string) []srcpos.Problem {
 	file := "mail/" + lang + ".yaml"
-	var out []TemplateProblem
+	var out []srcpos.Problem
 	add := func(line int, format string, args ...any) {
-		out = append(out, TemplateProblem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+		out = append(out, srcpos.Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
 	b, err := fs.ReadFile(fsys, file)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -153,10 +136,10 @@ func checkNoticeFile(fsys fs.FS, lang string) []TemplateProblem {
 
 // checkNotice checks one notice's parts: each parses and renders with the
 // sample data.
-func checkNotice(file string, key, v *yaml.Node) []TemplateProblem {
-	var out []TemplateProblem
+func checkNotice(file string, key, v *yaml.Node) []srcpos.Problem {
+	var out []srcpos.Problem
 	add := func(line int, format string, args ...any) {
-		out = append(out, TemplateProblem{File: file, Line: line, Message: key.Value + ": " + fmt.Sprintf(format, args...)})
+		out = append(out, srcpos.Problem{File: file, Line: line, Message: key.Value + ": " + fmt.Sprintf(format, args...)})
 	}
 	if v.Kind != yaml.MappingNode {
 		add(v.Line, "must map subject, text and html to their templates")
@@ -188,14 +171,14 @@ func checkNotice(file string, key, v *yaml.Node) []TemplateProblem {
 
 // checkPart parses one template as LoadNotices does and renders it with
 // every sample.
-func checkPart(file, kind, part string, v *yaml.Node) []TemplateProblem {
-	at := func(err error) TemplateProblem {
+func checkPart(file, kind, part string, v *yaml.Node) []srcpos.Problem {
+	at := func(err error) srcpos.Problem {
 		line, msg := v.Line, err.Error()
 		if m := tplPosRe.FindStringSubmatch(msg); m != nil {
 			n, _ := strconv.Atoi(m[1])
 			line, msg = templateLine(v, n), m[2]
 		}
-		return TemplateProblem{File: file, Line: line, Message: fmt.Sprintf("%s.%s: %s", kind, part, msg)}
+		return srcpos.Problem{File: file, Line: line, Message: fmt.Sprintf("%s.%s: %s", kind, part, msg)}
 	}
 	render := func(d noticeData) (string, error) {
 		var buf bytes.Buffer
@@ -216,10 +199,10 @@ func checkPart(file, kind, part string, v *yaml.Node) []TemplateProblem {
 	for _, d := range sampleNotices {
 		s, err := render(d)
 		if err != nil {
-			return []TemplateProblem{at(err)}
+			return []srcpos.Problem{at(err)}
 		}
 		if part == "subject" && strings.ContainsAny(strings.TrimSpace(s), "\r\n") {
-			return []TemplateProblem{{File: file, Line: v.Line, Message: kind + ".subject: renders on more than one line; a subject is one line"}}
+			return []srcpos.Problem{{File: file, Line: v.Line, Message: kind + ".subject: renders on more than one line; a subject is one line"}}
 		}
 	}
 	return nil

@@ -72,7 +72,7 @@ func pageOf(x Session, me string, areas map[string]string) pageSession {
 
 // areaNames maps district codes to names.
 func (m *Module) areaNames(c *fiber.Ctx) ([]Choice, map[string]string, error) {
-	areas, err := m.pages.Areas(c.UserContext())
+	areas, err := m.svc.AreaChoices(c.UserContext())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -238,7 +238,7 @@ func (m *Module) newPage(c *fiber.Ctx) error {
 // renderForm shows the form with its values and, per field, a problem
 // (a translation key).
 func (m *Module) renderForm(c *fiber.Ctx, status int, f sessionForm, problems map[string]string) error {
-	areas, err := m.pages.Areas(c.UserContext())
+	areas, err := m.svc.AreaChoices(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -248,7 +248,7 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, f sessionForm, problems ma
 		Courses  []Choice
 		Areas    []Choice
 		Max      int
-	}{Form: f, Problems: problems, Courses: m.pages.Courses(web.Lang(c)), Areas: areas, Max: MaxOccurrences})
+	}{Form: f, Problems: problems, Courses: m.svc.CourseChoices(web.Lang(c)), Areas: areas, Max: MaxOccurrences})
 }
 
 // createPost schedules the session (or weekly series) of the form and

@@ -76,6 +76,21 @@ type CourseCatalog interface {
 	Exists(code string) bool
 }
 
+// PageDeps are what the staff pages' forms offer besides the sessions: the
+// course catalog and the district units, for their selects.
+type PageDeps struct {
+	// Courses lists the catalog's courses, titled in lang.
+	Courses func(lang string) []Choice
+	// Areas lists the district units.
+	Areas func(ctx context.Context) ([]Choice, error)
+}
+
+// CourseChoices lists the catalog's courses, titled in lang.
+func (s *Service) CourseChoices(lang string) []Choice { return s.d.Pages.Courses(lang) }
+
+// AreaChoices lists the district units.
+func (s *Service) AreaChoices(ctx context.Context) ([]Choice, error) { return s.d.Pages.Areas(ctx) }
+
 // Auditor records changes.
 type Auditor interface {
 	Record(ctx context.Context, action, entity, entityID string, changes map[string]any) error
@@ -88,6 +103,7 @@ type Deps struct {
 	Mailer    Mailer
 	Composer  Composer
 	Courses   CourseCatalog
+	Pages     PageDeps
 	Audit     Auditor
 	Clock     clock.Clock
 	Logger    *slog.Logger
@@ -108,6 +124,12 @@ func NewService(d Deps) *Service {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
+	}
+	if d.Pages.Courses == nil {
+		d.Pages.Courses = func(string) []Choice { return nil }
+	}
+	if d.Pages.Areas == nil {
+		d.Pages.Areas = func(context.Context) ([]Choice, error) { return nil, nil }
 	}
 	return &Service{d: d}
 }
