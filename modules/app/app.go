@@ -207,7 +207,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	a.Scheduling = scheduling.NewService(scheduling.Deps{Store: scheduling.NewStore(a.DB), Directory: directory{a.Collaborators},
 		Mailer: outboxMailer{a.Outbox}, Composer: notices, Courses: titles, Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger,
-		BaseURL: a.Config.BaseURL, TokenKey: tokenKey})
+		Pages: schedulingPages(cat, a.Collaborators), BaseURL: a.Config.BaseURL, TokenKey: tokenKey})
 
 	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
 	courseMod, err := courses.NewModule(cat)
@@ -221,7 +221,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		collaborators.NewModule(a.Collaborators),
 		courseMod,
 		quizzes.NewModule(a.Quizzes),
-		scheduling.NewModule(a.Scheduling, tr, schedulingPages(cat, a.Collaborators)),
+		scheduling.NewModule(a.Scheduling, tr),
 		outbox.NewModule(a.Outbox),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
 			Courses: homeCourses{a.Quizzes, cat}})),
