@@ -107,6 +107,18 @@ func (e *env) enqueue(t *testing.T, m mail.Message) string {
 	return id
 }
 
+// enqueueN queues n invitations keyed format(i), in one EnqueueMany.
+func (e *env) enqueueN(t *testing.T, format string, n int) {
+	t.Helper()
+	ms := make([]mail.Message, n)
+	for i := range ms {
+		ms[i] = invitation(fmt.Sprintf(format, i))
+	}
+	if _, err := e.box.EnqueueMany(e.ctx, ms); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func (e *env) runOnce(t *testing.T, w *mail.Worker) {
 	t.Helper()
 	if err := w.RunOnce(e.ctx); err != nil {
@@ -265,9 +277,7 @@ func TestSMTPDownWhile200AreQueuedThenAllDeliveredOnce(t *testing.T) {
 	e := newEnv(t)
 	e.srv.Stop()
 	const n = 200
-	for i := 0; i < n; i++ {
-		e.enqueue(t, invitation(fmt.Sprintf("bulk:%03d", i)))
-	}
+	e.enqueueN(t, "bulk:%03d", n)
 	w := e.worker(mail.WorkerOptions{Concurrency: 8})
 	attempts := func() (sum int) {
 		t.Helper()
@@ -439,9 +449,7 @@ func (c *crashSender) Send(ctx context.Context, m mail.Message) error {
 // rest of its batch stays leased to it. It returns the id of the k-th.
 func (e *env) crashWhileSending(t *testing.T, session string, n, k int) string {
 	t.Helper()
-	for i := 0; i < n; i++ {
-		e.enqueue(t, invitation(fmt.Sprintf("invite:%s:%02d", session, i)))
-	}
+	e.enqueueN(t, "invite:"+session+":%02d", n)
 	ctx, kill := context.WithCancel(e.ctx)
 	defer kill()
 	crash := &crashSender{inner: e.sender, n: int32(k), kill: kill}
@@ -566,9 +574,7 @@ func TestTwoWorkersNeverSendTheSameMessageTwice(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.srv.SetDelay(0, 2*time.Millisecond)
 		const n = 80
-		for i := 0; i < n; i++ {
-			e.enqueue(t, invitation(fmt.Sprintf("fanout:%02d", i)))
-		}
+		e.enqueueN(t, "fanout:%02d", n)
 		workers := []*mail.Worker{e.worker(mail.WorkerOptions{Batch: 8}), e.worker(mail.WorkerOptions{Batch: 8})}
 		var wg sync.WaitGroup
 		for i := 0; i < 4; i++ {

@@ -17,6 +17,7 @@ func TestRestartReleasesTheDeadWorkersLeasesOnlyOnTheOnlyClient(t *testing.T) {
 	t.Parallel()
 	for _, mode := range storetest.Modes {
 		t.Run(string(mode), func(t *testing.T) {
+			t.Parallel()
 			e := newEnvIn(t, storetest.NewIn(t, mode))
 			const n = 10
 			e.crashWhileSending(t, "s10", n, 3)

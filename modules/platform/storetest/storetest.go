@@ -102,11 +102,16 @@ var Modes = []Mode{Exclusive, Shared}
 // dropped when the test ends.
 func New(t testing.TB) *mongo.Database { return NewIn(t, Exclusive) }
 
-// EachMode runs test as a subtest in each mode, on a fresh database each.
+// EachMode runs test as a subtest in each mode, on a fresh database each;
+// the two subtests run in parallel (each mode has its own client), so
+// test must not share unguarded state between them.
 func EachMode(t *testing.T, test func(t *testing.T, db *mongo.Database)) {
 	t.Helper()
 	for _, m := range Modes {
-		t.Run(string(m), func(t *testing.T) { test(t, NewIn(t, m)) })
+		t.Run(string(m), func(t *testing.T) {
+			t.Parallel()
+			test(t, NewIn(t, m))
+		})
 	}
 }
 
