@@ -28,19 +28,44 @@ func message(key, subject string) mail.Message {
 		Subject: subject, Text: "Nội dung thư"}
 }
 
-// waitStatus waits until the service's worker has taken the message to status.
-func waitStatus(t *testing.T, s *apptest.Server, id string, want mail.Status) mail.Delivery {
+// mailing is the service mailing to an SMTP catcher, with a signal each
+// time its worker records a message sent or failed.
+type mailing struct {
+	*apptest.Server
+	recorded chan struct{}
+}
+
+// startMailing starts the service mailing to srv (opts.SMTPURL and
+// opts.Mail.OnDone are set here).
+func startMailing(t *testing.T, srv *mailtest.Server, opts apptest.Options) *mailing {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	recorded := make(chan struct{}, 1)
+	opts.SMTPURL = srv.URL()
+	opts.Mail.OnDone = func(context.Context, mail.Delivery) {
+		select {
+		case recorded <- struct{}{}:
+		default: // a signal is already pending
+		}
+	}
+	return &mailing{Server: apptest.Start(t, opts), recorded: recorded}
+}
+
+// waitStatus waits until the service's worker has recorded the message in
+// status: it looks again each time the worker records a message.
+func (s *mailing) waitStatus(t *testing.T, id string, want mail.Status) mail.Delivery {
+	t.Helper()
+	deadline := time.NewTimer(30 * time.Second)
+	defer deadline.Stop()
 	for {
 		d, err := s.App.Outbox.Status(context.Background(), id)
 		if err == nil && d.Status == want && !d.Sending {
 			return d
 		}
-		if time.Now().After(deadline) {
+		select {
+		case <-s.recorded:
+		case <-deadline.C:
 			t.Fatalf("message %s is %+v (%v), want %s", id, d, err, want)
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -50,13 +75,13 @@ func TestOutboxListsByStatusAndRetriesAFailedMessage(t *testing.T) {
 	t.Parallel()
 	srv := mailtest.New(t)
 	srv.FailNext(1, "rcpt", 550)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL(), NoDemo: true})
+	s := startMailing(t, srv, apptest.Options{NoDemo: true})
 	ctx := context.Background()
 	failed, err := s.App.Outbox.Enqueue(ctx, message("test:refused", "Thư mời tập huấn: Kỹ năng tư vấn"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := waitStatus(t, s, failed, mail.Failed)
+	d := s.waitStatus(t, failed, mail.Failed)
 	if d.Attempts != 1 || !strings.Contains(d.LastError, "550") {
 		t.Errorf("failed message %+v", d)
 	}
@@ -64,7 +89,7 @@ func TestOutboxListsByStatusAndRetriesAFailedMessage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitStatus(t, s, sent, mail.Sent)
+	s.waitStatus(t, sent, mail.Sent)
 
 	admin := s.LoginDemo(t, apptest.Admin)
 	for status, want := range map[string]string{"failed": failed, "sent": sent, "": failed} {
@@ -97,7 +122,7 @@ func TestOutboxListsByStatusAndRetriesAFailedMessage(t *testing.T) {
 	if r.Status != 200 || after.ID != failed || after.Status == mail.Failed {
 		t.Fatalf("retry: %d %s", r.Status, r.Body)
 	}
-	waitStatus(t, s, failed, mail.Sent)
+	s.waitStatus(t, failed, mail.Sent)
 	if got := srv.CountByID(); len(srv.Messages()) != 2 {
 		t.Errorf("the SMTP server accepted %d messages: %v", len(srv.Messages()), got)
 	}
@@ -111,12 +136,12 @@ func TestOutboxPage(t *testing.T) {
 	t.Parallel()
 	srv := mailtest.New(t)
 	srv.FailNext(1, "rcpt", 550)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
+	s := startMailing(t, srv, apptest.Options{})
 	id, err := s.App.Outbox.Enqueue(context.Background(), message("invite:s1:c1", "Thư mời tập huấn: Kỹ năng tư vấn"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitStatus(t, s, id, mail.Failed)
+	s.waitStatus(t, id, mail.Failed)
 
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	client := apptest.Browser(t)
@@ -151,7 +176,7 @@ func TestOutboxPage(t *testing.T) {
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/outbox?status=failed&retried=1" {
 		t.Fatalf("retry button: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	waitStatus(t, s, id, mail.Sent)
+	s.waitStatus(t, id, mail.Sent)
 	status, body = get("/outbox?status=sent")
 	if status != 200 || !strings.Contains(body, `<span class="badge sent">Đã gửi</span>`) || !strings.Contains(body, `data-id="invite:s1:c1"`) || strings.Contains(body, ">Gửi lại</button>") {
 		t.Errorf("the sent tab: %d\n%s", status, body)
