@@ -255,12 +255,19 @@ func (m *Module) apiCancel(c *fiber.Ctx) error {
 	return changed(c)(m.svc.Cancel(c.UserContext(), c.Params("id"), in.Reason, in.Apply))
 }
 
-func (m *Module) apiInvite(c *fiber.Ctx) error {
-	var in InviteRequest
-	if err := web.DecodeJSON(c, &in); err != nil {
+// decodeFor decodes the request's body into in once the session of the
+// path is found inside the caller's scope (errs.NotFound otherwise).
+func (m *Module) decodeFor(c *fiber.Ctx, in any) error {
+	if err := web.DecodeJSON(c, in); err != nil {
 		return err
 	}
-	if _, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id")); err != nil {
+	_, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id"))
+	return err
+}
+
+func (m *Module) apiInvite(c *fiber.Ctx) error {
+	var in InviteRequest
+	if err := m.decodeFor(c, &in); err != nil {
 		return err
 	}
 	res, err := m.svc.Invite(c.UserContext(), c.Params("id"), in)
@@ -305,10 +312,7 @@ func (m *Module) apiGetAttendance(c *fiber.Ctx) error {
 
 func (m *Module) apiCheckin(c *fiber.Ctx) error {
 	var in CheckinRequest
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if _, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("id")); err != nil {
+	if err := m.decodeFor(c, &in); err != nil {
 		return err
 	}
 	mk, err := m.svc.CheckIn(c.UserContext(), web.PrincipalOf(c), c.Params("id"), strings.TrimSpace(in.Code))

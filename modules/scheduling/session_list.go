@@ -26,18 +26,8 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Sessio
 // leader their district's and the network-wide ones, a collaborator those
 // they are invited to or that are for their district.
 func sees(scope authz.Scope, x Session) bool {
-	switch scope.Kind {
-	case authz.ScopeAll:
-		return true
-	case authz.ScopeArea:
-		return x.AreaCode == "" || x.AreaCode == scope.AreaCode
-	case authz.ScopeOwn:
-		if _, ok := x.Invitation(scope.CollaboratorID); ok {
-			return true
-		}
-		return x.AreaCode != "" && x.AreaCode == scope.AreaCode
-	}
-	return false
+	_, invited := x.Invitation(scope.CollaboratorID)
+	return indexEntry{Area: x.AreaCode}.seenBy(scope, invited)
 }
 
 // find lists the sessions of a query by start time: the live ones, and
@@ -209,7 +199,7 @@ func (q Query) selects(e indexEntry) bool {
 
 // seenBy is sees for an archived session's entry; inBook says the session
 // is in the collaborator's attendance book (invited, or marked as a
-// walk-in, which the entry lists).
+// walk-in, which the entry lists; a live session's entry lists none).
 func (e indexEntry) seenBy(scope authz.Scope, inBook bool) bool {
 	switch scope.Kind {
 	case authz.ScopeAll:
