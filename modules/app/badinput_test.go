@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -470,6 +471,7 @@ func (w *world) findRSVPToken() string {
 func (w *world) waitQuiet() {
 	w.t.Helper()
 	ctx := context.Background()
+	w.stopJobs()
 	deadline := time.Now().Add(20 * time.Second)
 	prev, drained := "", false
 	for time.Now().Before(deadline) {
@@ -492,6 +494,42 @@ func (w *world) waitQuiet() {
 		time.Sleep(150 * time.Millisecond)
 	}
 	w.t.Fatal("the outbox did not empty, or the store kept changing, for 20 s")
+}
+
+// stopJobs waits until every module's job (the books' backfills among
+// them) has run to its end once at the corpus's clock, which does not
+// move, and stops the job runner, so that no job writes while the store
+// is compared. The runner signals nothing: a short poll, with a deadline.
+func (w *world) stopJobs() {
+	w.t.Helper()
+	var names []string
+	for _, m := range w.s.App.Modules {
+		for _, j := range m.Jobs() {
+			names = append(names, j.Name)
+		}
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		states, err := w.s.App.Jobs.States(context.Background())
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		ran := map[string]bool{}
+		for _, st := range states {
+			if !st.LastRun.IsZero() && !st.LeaseUntil.After(time.Unix(0, 0)) {
+				ran[st.Name] = true
+			}
+		}
+		waiting := slices.DeleteFunc(slices.Clone(names), func(n string) bool { return ran[n] })
+		if len(waiting) == 0 {
+			w.s.App.Jobs.Stop()
+			return
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("jobs %v did not finish their first run in 60 s", waiting)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // warmUp reads every page and GET route once with valid values, so that
