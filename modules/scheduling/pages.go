@@ -2,6 +2,8 @@ package scheduling
 
 import (
 	"embed"
+	"io/fs"
+	"path"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -9,8 +11,25 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-//go:embed views/*.html
-var viewFiles embed.FS
+//go:embed views/*.html views/parts.tmpl
+var embedded embed.FS
+
+// viewFiles are the pages, each followed by the templates of
+// views/parts.tmpl that several of them use (each page is parsed on its
+// own with the layout).
+var viewFiles fs.FS = withParts{embedded}
+
+type withParts struct{ embed.FS }
+
+// ReadFile is a page with the parts after it.
+func (w withParts) ReadFile(name string) ([]byte, error) {
+	b, err := w.FS.ReadFile(name)
+	if err != nil || path.Ext(name) != ".html" {
+		return b, err
+	}
+	parts, err := w.FS.ReadFile("views/parts.tmpl")
+	return append(append(b, '\n'), parts...), err
+}
 
 func (m *Module) pageRoutes(r *web.Router) {
 	r.Get("/rsvp/:token", web.Doc{}, m.rsvpPage)
