@@ -3,12 +3,11 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
@@ -20,12 +19,7 @@ func BenchmarkIDLookup(b *testing.B) {
 	for _, indexed := range []bool{false, true} {
 		b.Run(fmt.Sprintf("indexed=%v", indexed), func(b *testing.B) {
 			ctx := context.Background()
-			st, err := store.Open(ctx, store.Config{Database: "ix", DataDir: b.TempDir(), NoIDIndex: !indexed,
-				Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer st.Close(context.Background())
+			st := storetest.Open(b, store.Config{Database: "ix", NoIDIndex: !indexed})
 			coll := st.DB.Collection("docs")
 			pad := strings.Repeat("x", 2000)
 			docs := make([]any, 5000)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -24,7 +23,7 @@ import (
 // when the demo is off.
 func TestDemoPasswordOnAnExistingDataDirectory(t *testing.T) {
 	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet := slog.New(slog.DiscardHandler)
 	base := map[string]string{"ACADEMY_DATA_DIR": t.TempDir(), "ACADEMY_HTTP_ADDR": "127.0.0.1:0",
 		"ACADEMY_ADMIN_EMAIL": "admin@example.vn", "ACADEMY_ADMIN_PASSWORD": "admin-secret-42"}
 	with := func(extra map[string]string) func(string) string {

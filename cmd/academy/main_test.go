@@ -86,7 +86,7 @@ func TestServeOnTheEmbeddedStore(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, nil, env(map[string]string{"ACADEMY_HTTP_ADDR": addr, "ACADEMY_DATA_DIR": dir, "ACADEMY_METRICS_ADDR": metricsAddr}), out,
-			slog.New(slog.NewTextHandler(io.Discard, nil)))
+			slog.New(slog.DiscardHandler))
 	}()
 	deadline := time.Now().Add(90 * time.Second)
 	for !strings.Contains(out.String(), "CTV Academy is running") {
@@ -170,7 +170,7 @@ func TestProductionRefusesKnownOrShortAdminPasswords(t *testing.T) {
 	}
 	// The binary stops before it opens anything.
 	err := run(context.Background(), nil, env(map[string]string{"ACADEMY_MONGODB_URI": mongo, "ACADEMY_ADMIN_EMAIL": "admin@example.vn",
-		"ACADEMY_ADMIN_PASSWORD": "change-me-please", "ACADEMY_DATA_DIR": t.TempDir()}), io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		"ACADEMY_ADMIN_PASSWORD": "change-me-please", "ACADEMY_DATA_DIR": t.TempDir()}), io.Discard, slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), "well-known") {
 		t.Errorf("serve with change-me-please against MongoDB: %v", err)
 	}

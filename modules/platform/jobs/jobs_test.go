@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -20,7 +19,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 var (
 	t0    = time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
-	quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet = slog.New(slog.DiscardHandler)
 )
 
 // runner is a runner on db, quiet unless opts say otherwise.

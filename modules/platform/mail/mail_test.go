@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -31,7 +30,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 var (
 	t0    = time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC)
-	quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet = slog.New(slog.DiscardHandler)
 	from  = mail.Address{Email: "khuyencong@ctv.example.vn", Name: "Trung tâm Khuyến công"}
 )
 

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -18,7 +17,7 @@ import (
 func TestEmbeddedStoreLocksItsDirectory(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet := slog.New(slog.DiscardHandler)
 	first, err := store.StartEmbedded(dir, quiet)
 	if err != nil {
 		t.Fatal(err)

@@ -3,12 +3,11 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -18,12 +17,7 @@ import (
 func TestIndexIDsMakesIDLookupsUseAnIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, store.Config{Database: "ix", DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close(context.Background())
+	st := storetest.Open(t, store.Config{Database: "ix"})
 
 	coll := st.DB.Collection("things")
 	for i := 0; i < 50; i++ {

@@ -8,7 +8,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -43,7 +42,7 @@ func run(m *testing.M) int {
 			return 2
 		}
 		defer os.RemoveAll(dir)
-		emb, err := store.StartEmbedded(dir, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		emb, err := store.StartEmbedded(dir, slog.New(slog.DiscardHandler))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
 			return 2
@@ -77,6 +76,27 @@ func run(m *testing.M) int {
 	shared = s
 	defer func() { _ = s.Disconnect(context.Background()) }()
 	return m.Run()
+}
+
+// Open opens an embedded store of the test's own, in a temporary
+// directory unless cfg.DataDir names one, logging nothing unless
+// cfg.Logger is set, and closes it when the test ends: for the tests of
+// the embedded store itself (its `_id` index, its files), which the
+// package's shared store cannot serve.
+func Open(t testing.TB, cfg store.Config) *store.Store {
+	t.Helper()
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	st, err := store.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	return st
 }
 
 // URI returns the address of the package's store, for tests that start a
