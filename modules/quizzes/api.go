@@ -49,15 +49,24 @@ type Result struct {
 	KeyShown bool `json:"key_shown"`
 }
 
+// AttemptHead is what every view of an attempt begins with.
+type AttemptHead struct {
+	ID             string    `json:"id"`
+	CollaboratorID string    `json:"collaborator_id"`
+	CourseCode     string    `json:"course_code"`
+	Number         int       `json:"number"`
+	Status         string    `json:"status" api:"enum=attempt_status"`
+	StartedAt      time.Time `json:"started_at"`
+}
+
+func headOf(a Attempt) AttemptHead {
+	return AttemptHead{ID: a.ID, CollaboratorID: a.CollaboratorID, CourseCode: a.CourseCode, Number: a.N, Status: a.Status, StartedAt: a.StartedAt}
+}
+
 // AttemptView is an attempt as its taker sees it. Before submission it
 // carries the questions and saved answers, never a key; after, the result.
 type AttemptView struct {
-	ID               string              `json:"id"`
-	CollaboratorID   string              `json:"collaborator_id"`
-	CourseCode       string              `json:"course_code"`
-	Number           int                 `json:"number"`
-	Status           string              `json:"status" api:"enum=attempt_status"`
-	StartedAt        time.Time           `json:"started_at"`
+	AttemptHead
 	Deadline         time.Time           `json:"deadline"`
 	RemainingSeconds int                 `json:"remaining_seconds"`
 	QuizVersion      string              `json:"quiz_version"`
@@ -68,16 +77,11 @@ type AttemptView struct {
 
 // ResultRow is one attempt in a results list.
 type ResultRow struct {
-	ID             string    `json:"id"`
-	CollaboratorID string    `json:"collaborator_id"`
-	AreaCode       string    `json:"area_code"`
-	CourseCode     string    `json:"course_code"`
-	Number         int       `json:"number"`
-	Status         string    `json:"status" api:"enum=attempt_status"`
-	StartedAt      time.Time `json:"started_at"`
-	SubmittedAt    time.Time `json:"submitted_at,omitzero"`
-	Score          float64   `json:"score"`
-	Passed         bool      `json:"passed"`
+	AttemptHead
+	AreaCode    string    `json:"area_code"`
+	SubmittedAt time.Time `json:"submitted_at,omitzero"`
+	Score       float64   `json:"score"`
+	Passed      bool      `json:"passed"`
 }
 
 // CourseResults is a course's results with a summary.
@@ -99,8 +103,7 @@ type AnswersBody struct {
 
 // View renders an attempt for its taker in lang at now.
 func View(a Attempt, lang string, now time.Time) AttemptView {
-	v := AttemptView{ID: a.ID, CollaboratorID: a.CollaboratorID, CourseCode: a.CourseCode, Number: a.N, Status: a.Status,
-		StartedAt: a.StartedAt, Deadline: a.Deadline, QuizVersion: a.QuizVersion, Answers: a.Answers,
+	v := AttemptView{AttemptHead: headOf(a), Deadline: a.Deadline, QuizVersion: a.QuizVersion, Answers: a.Answers,
 		RemainingSeconds: int(math.Ceil(a.Remaining(now).Seconds()))}
 	if v.Answers == nil {
 		v.Answers = map[string][]string{}
@@ -142,8 +145,7 @@ func View(a Attempt, lang string, now time.Time) AttemptView {
 }
 
 func row(a Attempt) ResultRow {
-	return ResultRow{ID: a.ID, CollaboratorID: a.CollaboratorID, AreaCode: a.AreaCode, CourseCode: a.CourseCode, Number: a.N,
-		Status: a.Status, StartedAt: a.StartedAt, SubmittedAt: a.SubmittedAt, Score: a.Score, Passed: a.Passed}
+	return ResultRow{AttemptHead: headOf(a), AreaCode: a.AreaCode, SubmittedAt: a.SubmittedAt, Score: a.Score, Passed: a.Passed}
 }
 
 func (m *Module) apiRoutes(r *web.Router) {

@@ -323,9 +323,7 @@ func TestParallelSubmitsGradeOnce(t *testing.T) {
 
 func TestAutosaveRacingSubmit(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t)
-	ctv := s.Find(t, "ctv", "TP")
-	tok := s.LoginDemo(t, ctv.Email)
+	s, tok := signedIn(t, "TP")
 	v, _ := start(t, s, tok)
 	right, wrong := key(t, s, v, true), key(t, s, v, false)
 	var wg sync.WaitGroup
@@ -367,9 +365,7 @@ func TestAutosaveRacingSubmit(t *testing.T) {
 func TestDeadlineAndSweepOnTheServerClock(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	a := s.Find(t, "ctv", "LT")
-	tokA := s.LoginDemo(t, a.Email)
+	s, tokA := signedIn(t, "LT", apptest.Options{Clock: clk})
 	v, _ := start(t, s, tokA)
 	right := key(t, s, v, true)
 	if r := s.Do(t, "PUT", "/api/v1/attempts/"+v.ID+"/answers", tokA, map[string]any{"answers": map[string][]string{v.Questions[0].ID: right[v.Questions[0].ID]}}); r.Status != 200 {
@@ -420,9 +416,7 @@ func TestDeadlineAndSweepOnTheServerClock(t *testing.T) {
 func TestAttemptSurvivesARestart(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	ctv := s.Find(t, "ctv", "CM")
-	tok := s.LoginDemo(t, ctv.Email)
+	s, tok := signedIn(t, "CM", apptest.Options{Clock: clk})
 	v, _ := start(t, s, tok)
 	saved := map[string][]string{v.Questions[2].ID: key(t, s, v, true)[v.Questions[2].ID]}
 	s.Do(t, "PUT", "/api/v1/attempts/"+v.ID+"/answers", tok, map[string]any{"answers": saved})

@@ -39,7 +39,7 @@ func (e AttemptEntry) LedgerTime() time.Time { return e.Date }
 const (
 	attemptsBook = "attempts_by_person"
 	bookMax      = 1000
-	bookPage     = 50 // summaries read per step of the backfill
+	bookPage     = 50 // summaries read per step of the backfill (Store.bookPage)
 )
 
 func entryOf(a Attempt) AttemptEntry {
@@ -117,7 +117,7 @@ func (s *Store) AttemptsOf(ctx context.Context, collaboratorID string, courses [
 func (s *Store) BackfillBook(ctx context.Context, now func() time.Time) error {
 	return s.attempts.Backfill(ctx, func(ctx context.Context, after string) ([]ledger.Owned[AttemptEntry], string, bool, error) {
 		docs, err := s.summaries.List(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
-			store.Find{Sort: bson.D{{Key: "_id", Value: 1}}, Limit: bookPage})
+			store.Find{Sort: bson.D{{Key: "_id", Value: 1}}, Limit: int64(s.bookPage)})
 		if err != nil || len(docs) == 0 {
 			return nil, after, err == nil, err
 		}
@@ -127,7 +127,7 @@ func (s *Store) BackfillBook(ctx context.Context, now func() time.Time) error {
 				found = append(found, ledger.Owned[AttemptEntry]{Person: d.CollaboratorID, Entry: entryOf(a)})
 			}
 		}
-		return found, docs[len(docs)-1].ID, len(docs) < bookPage, nil
+		return found, docs[len(docs)-1].ID, len(docs) < s.bookPage, nil
 	}, now)
 }
 

@@ -49,44 +49,59 @@ func pickedArea(c *fiber.Ctx, areas []Area) (string, []areaChoice, error) {
 	return strings.Clone(code), choices, nil
 }
 
-// resultsPage lists a course's results per person in the caller's scope,
-// narrowed to one district unit by the area_code select.
-func (m *Module) resultsPage(c *fiber.Ctx) error {
+// resultsView is what the results and the item analysis pages show (one
+// template): a course, the filter of district units, and its rows.
+type resultsView struct {
+	Course   pageRules
+	Areas    []areaChoice
+	Area     string
+	AllAreas bool // the select offers "every unit"
+	Items    bool // the item analysis page
+	// The results page.
+	People     []resultRow
+	Passed     int
+	NotStarted int
+	// The item analysis page.
+	Questions []itemRow
+	Any       bool
+}
+
+// filtered reads a results page's course and its area_code filter inside
+// the caller's scope.
+func (m *Module) filtered(c *fiber.Ctx) (resultsView, authz.Scope, error) {
 	course, err := m.svc.Course(c.Params("code"))
 	if err != nil {
-		return err
+		return resultsView{}, authz.Scope{}, err
 	}
 	scope := web.ScopeOf(c)
 	areas, err := m.svc.ResultAreas(c.UserContext(), scope)
 	if err != nil {
-		return err
+		return resultsView{}, scope, err
 	}
 	area, choices, err := pickedArea(c, areas)
+	return resultsView{Course: rulesOf(course, web.Lang(c)), Areas: choices, Area: area, AllAreas: scope.Kind == authz.ScopeAll}, scope, err
+}
+
+// resultsPage lists a course's results per person in the caller's scope,
+// narrowed to one district unit by the area_code select.
+func (m *Module) resultsPage(c *fiber.Ctx) error {
+	v, scope, err := m.filtered(c)
 	if err != nil {
 		return err
 	}
-	res, err := m.svc.ResultsByPerson(c.UserContext(), scope, course.Code, area)
+	res, err := m.svc.ResultsByPerson(c.UserContext(), scope, v.Course.Code, v.Area)
 	if err != nil {
 		return err
 	}
-	rows := make([]resultRow, len(res.People))
+	v.People, v.Passed, v.NotStarted = make([]resultRow, len(res.People)), res.Passed, res.NotStarted
 	for i, r := range res.People {
-		rows[i] = resultRow{Name: r.Person.Name, Code: r.Person.Code, AreaName: r.Person.AreaName, Used: r.Used,
-			Max: course.Quiz.MaxAttempts, Graded: r.Graded, Best: percent(r.BestScore), Open: r.Open}
+		v.People[i] = resultRow{Name: r.Person.Name, Code: r.Person.Code, AreaName: r.Person.AreaName, Used: r.Used,
+			Max: v.Course.MaxAttempts, Graded: r.Graded, Best: percent(r.BestScore), Open: r.Open}
 		if !r.PassedAt.IsZero() {
-			rows[i].PassedOn = r.PassedAt.In(clock.VN).Format("02/01/2006")
+			v.People[i].PassedOn = r.PassedAt.In(clock.VN).Format("02/01/2006")
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "quiz_results", struct {
-		Course     pageRules
-		Areas      []areaChoice
-		Area       string
-		AllAreas   bool // the select offers "every unit"
-		Rows       []resultRow
-		Passed     int
-		NotStarted int
-	}{Course: rulesOf(course, web.Lang(c)), Areas: choices, Area: area, AllAreas: scope.Kind == authz.ScopeAll,
-		Rows: rows, Passed: res.Passed, NotStarted: res.NotStarted})
+	return m.platform.Render(c, fiber.StatusOK, "quiz_results", v)
 }
 
 // itemRow is one question on the item analysis page.
@@ -102,44 +117,25 @@ type itemRow struct {
 // itemsPage lists a course's questions, those most people miss first,
 // with their text in the page's language (Vietnamese by default).
 func (m *Module) itemsPage(c *fiber.Ctx) error {
-	course, err := m.svc.Course(c.Params("code"))
+	v, scope, err := m.filtered(c)
 	if err != nil {
 		return err
 	}
-	scope := web.ScopeOf(c)
-	allAreas := scope.Kind == authz.ScopeAll
-	areas, err := m.svc.ResultAreas(c.UserContext(), scope)
-	if err != nil {
-		return err
-	}
-	area, choices, err := pickedArea(c, areas)
-	if err != nil {
-		return err
-	}
-	if area != "" && scope.Kind == authz.ScopeAll {
+	if v.Area != "" && v.AllAreas {
 		// One unit's attempts: the staff scope narrowed to it.
-		scope = authz.Scope{Kind: authz.ScopeArea, AreaCode: area}
+		scope = authz.Scope{Kind: authz.ScopeArea, AreaCode: v.Area}
 	}
-	items, err := m.svc.ItemAnalysis(c.UserContext(), scope, course.Code)
+	items, err := m.svc.ItemAnalysis(c.UserContext(), scope, v.Course.Code)
 	if err != nil {
 		return err
 	}
 	ByMissRate(items)
 	lang := web.Lang(c)
-	rows := make([]itemRow, len(items))
-	graded := 0
+	v.Items, v.Questions = true, make([]itemRow, len(items))
 	for i, it := range items {
-		rows[i] = itemRow{N: i + 1, ID: it.QuestionID, Text: it.Text.In(lang), Asked: it.Asked, Missed: it.Asked - it.Correct,
+		v.Questions[i] = itemRow{N: i + 1, ID: it.QuestionID, Text: it.Text.In(lang), Asked: it.Asked, Missed: it.Asked - it.Correct,
 			MissPercent: percent(it.MissRate()), NeverAsked: it.Asked == 0}
-		graded += it.Asked
+		v.Any = v.Any || it.Asked > 0
 	}
-	return m.platform.Render(c, fiber.StatusOK, "quiz_items", struct {
-		Course   pageRules
-		Areas    []areaChoice
-		Area     string
-		AllAreas bool
-		Rows     []itemRow
-		Any      bool
-	}{Course: rulesOf(course, lang), Areas: choices, Area: area, AllAreas: allAreas,
-		Rows: rows, Any: graded > 0})
+	return m.platform.Render(c, fiber.StatusOK, "quiz_results", v)
 }

@@ -37,6 +37,7 @@ type Store struct {
 	units         *store.Coll[unitResultsDoc]
 	stamps        *store.Coll[unitStampDoc]
 	attempts      *ledger.Book[AttemptEntry] // each person's graded attempts
+	bookPage      int                        // summaries read per step of the book's backfill
 }
 
 // NewStore returns the store on db.
@@ -52,6 +53,7 @@ func NewStore(db *mongo.Database) *Store {
 		units:     store.NewColl[unitResultsDoc](db, unitResultsColl, "unit results"),
 		stamps:    store.NewColl[unitStampDoc](db, unitStampsColl, "unit stamp"),
 		attempts:  ledger.New[AttemptEntry](db, attemptsBook, bookMax),
+		bookPage:  bookPage,
 	}
 }
 

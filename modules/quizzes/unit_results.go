@@ -247,7 +247,9 @@ func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([
 	n := 0
 	c.mu.Lock()
 	for _, k := range stale {
-		c.m[k] = cachedUnit{stamp: stamps[k], attempts: got[k]}
+		if u, ok := c.m[k]; !ok || u.stamp <= stamps[k] { // never back to an older read
+			c.m[k] = cachedUnit{stamp: stamps[k], attempts: got[k]}
+		}
 	}
 	for _, k := range keys {
 		n += len(c.m[k].attempts)
