@@ -50,6 +50,18 @@ func started(t *testing.T, opts apptest.Options, start time.Time, length time.Du
 	return s, coord, newSession(t, s, coord, times(start, length))
 }
 
+// classStart is 08:00 in Vietnam on Monday 7 December 2026.
+var classStart = time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
+
+// class is started with a three-hour session at classStart, the clock at
+// classStart plus offset.
+func class(t *testing.T, offset time.Duration) (*apptest.Server, string, scheduling.SessionView, *clock.Manual) {
+	t.Helper()
+	clk := clock.NewManual(classStart.Add(offset))
+	s, coord, x := started(t, apptest.Options{Clock: clk}, classStart, 3*time.Hour)
+	return s, coord, x, clk
+}
+
 func newSession(t *testing.T, s *apptest.Server, tok string, body map[string]any) scheduling.SessionView {
 	t.Helper()
 	in := map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công", "location": "Hội trường UBND huyện Nhơn Trạch",

@@ -6,9 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
-	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
 // A mark's marked_at is written the same way by the answer to a PUT, the
@@ -16,9 +14,7 @@ import (
 // millisecond, even when the clock has nanoseconds.
 func TestMarkedAtHasOneFormat(t *testing.T) {
 	t.Parallel()
-	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(start.Add(5*time.Minute + 123456789*time.Nanosecond))
-	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour)
+	s, coord, x, clk := class(t, 5*time.Minute+123456789*time.Nanosecond)
 	invitee, marked := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{invitee.ID, marked.ID}})
 
@@ -62,8 +58,7 @@ func TestMarkedAtHasOneFormat(t *testing.T) {
 // when that list is empty — never a bare "hoặc" with nothing before it.
 func TestRosterWalkInCodeLabelReadsOnItsOwn(t *testing.T) {
 	t.Parallel()
-	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(start.Add(-2 * time.Hour))}, start, 3*time.Hour)
+	s, coord, x, _ := class(t, -2*time.Hour)
 	var nt []string
 	for _, c := range s.Collaborators(t) {
 		if c.AreaCode == "NT" && !c.Archived {

@@ -247,9 +247,8 @@ func TestInviteFromTheSessionPage(t *testing.T) {
 
 func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	t.Parallel()
-	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(start.Add(-2 * time.Hour))
-	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour)
+	start := classStart
+	s, coord, x, clk := class(t, -2*time.Hour)
 	var nt []string
 	for _, c := range s.Collaborators(t) {
 		if c.AreaCode == "NT" && !c.Archived {
@@ -334,9 +333,8 @@ func TestRosterMarksAttendanceInBulk(t *testing.T) {
 
 func TestCheckInWithTheScreenCode(t *testing.T) {
 	t.Parallel()
-	start := time.Date(2026, 12, 7, 1, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(start.Add(-10 * time.Minute))
-	s, coord, x := started(t, apptest.Options{Clock: clk}, start, 3*time.Hour)
+	start := classStart
+	s, coord, x, clk := class(t, -10*time.Minute)
 	ctv := s.Find(t, "ctv", "NT")
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{ctv.ID}})
 
