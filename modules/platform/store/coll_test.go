@@ -23,19 +23,31 @@ type item struct {
 	At     time.Time `bson:"at,omitempty"`
 }
 
-func TestCollGetPutListDelete(t *testing.T) {
+// eachColl runs test, in parallel with the others, on a collection of
+// items in each store mode (storetest.EachMode).
+func eachColl(t *testing.T, test func(t *testing.T, ctx context.Context, c *store.Coll[item])) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		c := store.NewColl[item](db, "items", "item")
+		test(t, context.Background(), store.NewColl[item](db, "items", "item"))
+	})
+}
+
+// insert inserts the items mk makes of 0 to n-1, one at a time.
+func insert(t *testing.T, ctx context.Context, c *store.Coll[item], n int, mk func(i int) item) {
+	t.Helper()
+	for i := range n {
+		if err := c.Insert(ctx, mk(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestCollGetPutListDelete(t *testing.T) {
+	eachColl(t, func(t *testing.T, ctx context.Context, c *store.Coll[item]) {
 		if _, err := c.Get(ctx, "a"); errs.KindOf(err) != errs.NotFound || err.Error() != "no such item" {
 			t.Fatalf("Get of a missing item: %v", err)
 		}
-		for i := 0; i < 5; i++ {
-			if err := c.Insert(ctx, item{ID: fmt.Sprint("i", i), N: i}); err != nil {
-				t.Fatal(err)
-			}
-		}
+		insert(t, ctx, c, 5, func(i int) item { return item{ID: fmt.Sprint("i", i), N: i} })
 		if err := c.Insert(ctx, item{ID: "i0"}); !store.IsDuplicate(err) || !errors.Is(err, store.ErrDuplicate) {
 			t.Fatalf("second insert of i0: %v, want a duplicate", err)
 		}
@@ -83,10 +95,7 @@ func TestCollGetPutListDelete(t *testing.T) {
 }
 
 func TestCollUpdateLosesNoWrite(t *testing.T) {
-	t.Parallel()
-	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		c := store.NewColl[item](db, "items", "item")
+	eachColl(t, func(t *testing.T, ctx context.Context, c *store.Coll[item]) {
 		if _, err := c.Update(ctx, "d", func(*item) error { return nil }); errs.KindOf(err) != errs.NotFound {
 			t.Fatalf("Update of a missing document: %v, want not found", err)
 		}
@@ -166,10 +175,7 @@ func TestCollUpdateRereadsAfterAForeignWrite(t *testing.T) {
 }
 
 func TestCollDeleteUnchanged(t *testing.T) {
-	t.Parallel()
-	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		c := store.NewColl[item](db, "items", "item")
+	eachColl(t, func(t *testing.T, ctx context.Context, c *store.Coll[item]) {
 		d, err := c.Apply(ctx, "d", func(d *item, _ bool) error { d.N = 1; return nil })
 		if err != nil {
 			t.Fatal(err)
@@ -188,15 +194,8 @@ func TestCollDeleteUnchanged(t *testing.T) {
 }
 
 func TestCollLeaseTakesEachDocumentOnce(t *testing.T) {
-	t.Parallel()
-	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		c := store.NewColl[item](db, "jobs", "job")
-		for i := 0; i < 30; i++ {
-			if err := c.Insert(ctx, item{ID: fmt.Sprintf("j%02d", i), Status: "queued"}); err != nil {
-				t.Fatal(err)
-			}
-		}
+	eachColl(t, func(t *testing.T, ctx context.Context, c *store.Coll[item]) {
+		insert(t, ctx, c, 30, func(i int) item { return item{ID: fmt.Sprintf("j%02d", i), Status: "queued"} })
 		due := bson.D{{Key: "status", Value: "queued"}}
 		var mu sync.Mutex
 		taken := map[string]int{}
@@ -274,15 +273,8 @@ func TestCollUpdateOrphansOnlyWhenSoleClient(t *testing.T) {
 // One finds by a filter other than `_id`; DeleteWhere removes what a
 // filter matches and counts it.
 func TestCollOneAndDeleteWhere(t *testing.T) {
-	t.Parallel()
-	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		c := store.NewColl[item](db, "items", "item")
-		for i := 0; i < 6; i++ {
-			if err := c.Insert(ctx, item{ID: fmt.Sprint("i", i), N: i % 2, Status: fmt.Sprint("s", i)}); err != nil {
-				t.Fatal(err)
-			}
-		}
+	eachColl(t, func(t *testing.T, ctx context.Context, c *store.Coll[item]) {
+		insert(t, ctx, c, 6, func(i int) item { return item{ID: fmt.Sprint("i", i), N: i % 2, Status: fmt.Sprint("s", i)} })
 		if got, err := c.One(ctx, bson.D{{Key: "status", Value: "s3"}}); err != nil || got.ID != "i3" || got.N != 1 {
 			t.Fatalf("One status=s3: %+v, %v; want i3", got, err)
 		}
