@@ -61,11 +61,13 @@ func markOf(x scheduling.Session, id string) string {
 // Monday 7 December 2026, 07:30 in Vietnam: ISO week 2026-W50.
 var monday = time.Date(2026, 12, 7, 0, 30, 0, 0, time.UTC)
 
+// wed is 08:00 in Vietnam on the Wednesday after monday.
+var wed = time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC)
+
 func TestWeekPageGroupsByDayWithinScope(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
 	coord := s.LoginDemo(t, apptest.Coordinator)
-	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
 	nt := newSession(t, s, coord, map[string]any{"title": "Tập huấn Nhơn Trạch", "starts_at": wed.Format(time.RFC3339),
 		"ends_at": wed.Add(3 * time.Hour).Format(time.RFC3339), "capacity": 30})
 	thu := wed.Add(24*time.Hour + 6*time.Hour) // 14:00 on Thursday
@@ -202,10 +204,7 @@ func TestCreateSessionThroughTheForm(t *testing.T) {
 
 func TestInviteFromTheSessionPage(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC)
-	x := newSession(t, s, coord, times(wed, 3*time.Hour))
+	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
 	f := s.Forms(t, coord)
 	if r := f.Get("/sessions/" + x.ID); r.Status != 200 || !strings.Contains(r.Body, `action="/sessions/`+x.ID+`/invite"`) {
 		t.Fatalf("session page: %d", r.Status)
@@ -437,7 +436,6 @@ func TestRescheduleAndCancelFromTheSessionPage(t *testing.T) {
 	srv := mailtest.New(t)
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday), SMTPURL: srv.URL()})
 	coord := s.LoginDemo(t, apptest.Coordinator)
-	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC) // 08:00 in Vietnam
 	x := newSession(t, s, coord, times(wed, 3*time.Hour))
 	a, b := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "NT")
 	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": []string{a.ID, b.ID}}); r.Status != 200 {
@@ -597,10 +595,7 @@ func TestEditAFollowingPartOfASeriesFromThePage(t *testing.T) {
 // cancel forms, and may neither open nor post them.
 func TestOnlyStaffEditOrCancelFromThePage(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	wed := time.Date(2026, 12, 9, 1, 0, 0, 0, time.UTC)
-	x := newSession(t, s, coord, times(wed, 3*time.Hour))
+	s, _, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
 	page := "/sessions/" + x.ID
 	for _, who := range []string{s.Find(t, "team_leader", "NT").Email, apptest.Leadership} {
 		f := s.Forms(t, s.LoginDemo(t, who))
