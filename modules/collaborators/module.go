@@ -19,13 +19,9 @@ type Module struct {
 }
 
 // NewModule returns the module.
-func NewModule(svc *Service) *Module { return &Module{svc: svc} }
-
-// Name names the module.
-func (m *Module) Name() string { return "collaborators" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
+func NewModule(svc *Service) *Module {
+	return &Module{Base: module.Named("collaborators", policy), svc: svc}
+}
 
 // Indexes are the registry's indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }

@@ -34,7 +34,7 @@ func (l lessonHTML) in(lang string) template.HTML {
 
 // NewModule renders every lesson once and returns the module.
 func NewModule(cat *Catalog) (*Module, error) {
-	m := &Module{cat: cat, lessons: map[string]lessonHTML{}}
+	m := &Module{Base: module.Named("courses", policy), cat: cat, lessons: map[string]lessonHTML{}}
 	for _, c := range cat.Courses() {
 		vi, err := RenderMarkdown(c.Lesson.VI)
 		if err != nil {
@@ -48,12 +48,6 @@ func NewModule(cat *Catalog) (*Module, error) {
 	}
 	return m, nil
 }
-
-// Name names the module.
-func (m *Module) Name() string { return "courses" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {

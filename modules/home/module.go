@@ -25,13 +25,7 @@ type Module struct {
 }
 
 // NewModule returns the module.
-func NewModule(svc *Service) *Module { return &Module{svc: svc} }
-
-// Name names the module.
-func (m *Module) Name() string { return "home" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
+func NewModule(svc *Service) *Module { return &Module{Base: module.Named("home", policy), svc: svc} }
 
 // Register adds the home page's template and GET /.
 func (m *Module) Register(p *web.Platform) error {

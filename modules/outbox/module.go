@@ -43,13 +43,7 @@ type Module struct {
 }
 
 // NewModule returns the module.
-func NewModule(box Box) *Module { return &Module{box: box} }
-
-// Name names the module.
-func (m *Module) Name() string { return "outbox" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
+func NewModule(box Box) *Module { return &Module{Base: module.Named("outbox", policy), box: box} }
 
 // Indexes are the outbox's indexes.
 func (m *Module) Indexes() []store.Index { return mail.Indexes() }

@@ -39,9 +39,20 @@ type Job struct {
 	Run   func(ctx context.Context, now time.Time) error
 }
 
-// Base gives a module the parts it has none of: no indexes, no jobs.
-// Embed it and override what the module has.
-type Base struct{}
+// Base gives a module its name and its policy lines, and the parts it
+// has none of: no indexes, no jobs. Embed Named(name, policy) and
+// override what the module has.
+type Base struct{ name, policy string }
+
+// Named is the Base of the module called name with the policy lines
+// policy (its policy.csv).
+func Named(name, policy string) Base { return Base{name: name, policy: policy} }
+
+// Name names the module.
+func (b Base) Name() string { return b.name }
+
+// Policy is the module's lines of the authorization policy.
+func (b Base) Policy() string { return b.policy }
 
 // Indexes returns none.
 func (Base) Indexes() []store.Index { return nil }
