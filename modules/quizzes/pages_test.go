@@ -116,7 +116,8 @@ func gunzip(t *testing.T, what string, b []byte) string {
 
 // The take apptest.Shown and its stylesheet fit the weak-connection budget: at
 // most 30 KB gzip-compressed together, two requests on first load (the
-// apptest.Shown and app.css; the script is inline and allowed by its hash).
+// apptest.Shown and app.css; the script is inline and allowed by its hash);
+// its footer has no stray separator.
 func TestTakePageFitsTheBudget(t *testing.T) {
 	t.Parallel()
 	s, tok := signedIn(t, "TB")
@@ -127,6 +128,7 @@ func TestTakePageFitsTheBudget(t *testing.T) {
 		t.Fatalf("take apptest.Shown Content-Encoding = %q, want gzip", enc)
 	}
 	body := gunzip(t, "take page", raw)
+	footerHasNoStraySeparator(t, body)
 	cssResp, cssRaw := rawGet(t, s, "/static/app.css", "")
 	if enc := cssResp.Header.Get("Content-Encoding"); enc != "gzip" {
 		t.Fatalf("app.css Content-Encoding = %q, want gzip", enc)
@@ -376,24 +378,18 @@ func TestOtherPeoplesAttemptPages(t *testing.T) {
 	}
 }
 
-// The line under the questions says the time left without a leading "·"
-// when nothing has been saved yet; the saved state has a line of its own.
-func TestTakePageFooterHasNoStraySeparator(t *testing.T) {
-	t.Parallel()
-	s := apptest.Start(t)
-	ctv := s.Find(t, "ctv", "TB")
-	f := s.Forms(t, s.LoginDemo(t, ctv.Email))
-	page := f.Get(startQuiz(t, f, course))
-	if page.Status != 200 {
-		t.Fatalf("take page: %d", page.Status)
-	}
-	for _, p := range regexp.MustCompile(`(?s)<p[^>]*>(.*?)</p>`).FindAllStringSubmatch(page.Body, -1) {
+// footerHasNoStraySeparator checks a take page: the line under the
+// questions says the time left without a leading "·" when nothing has been
+// saved yet; the saved state has a line of its own.
+func footerHasNoStraySeparator(t *testing.T, page string) {
+	t.Helper()
+	for _, p := range regexp.MustCompile(`(?s)<p[^>]*>(.*?)</p>`).FindAllStringSubmatch(page, -1) {
 		text := strings.TrimSpace(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(p[1], ""))
 		if strings.HasPrefix(text, "·") || strings.HasSuffix(text, "·") {
 			t.Errorf("a line of the take page begins or ends with a separator: %q", p[0])
 		}
 	}
-	if !strings.Contains(page.Body, `<p class="muted" id="saved" role="status"></p>`) || !strings.Contains(page.Body, "data-countdown") {
+	if !strings.Contains(page, `<p class="muted" id="saved" role="status"></p>`) || !strings.Contains(page, "data-countdown") {
 		t.Error("the saved state or the time left is missing")
 	}
 }
