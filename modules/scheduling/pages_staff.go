@@ -23,18 +23,26 @@ import (
 // with its invitations, its edit and cancel forms (pages_edit.go), the
 // roster and the check-in screen.
 func (m *Module) staffPageRoutes(r *web.Router) {
-	r.Get("/sessions", web.Doc{}, m.weekPage)
-	r.Get("/sessions/new", web.Doc{}, m.newPage)
-	r.Post("/sessions", web.Doc{}, m.createPost)
-	r.Get("/sessions/:id", web.Doc{}, m.sessionPage)
-	r.Post("/sessions/:id/invite", web.Doc{}, m.invitePost)
-	r.Get("/sessions/:id/roster", web.Doc{}, m.rosterPage)
-	r.Post("/sessions/:id/roster", web.Doc{}, m.rosterPost)
-	r.Get("/sessions/:id/checkin-screen", web.Doc{}, m.checkinScreen)
-	r.Get("/sessions/:id/edit", web.Doc{}, m.editPage)
-	r.Post("/sessions/:id/edit", web.Doc{}, m.editPost)
-	r.Get("/sessions/:id/cancel", web.Doc{}, m.cancelPage)
-	r.Post("/sessions/:id/cancel", web.Doc{}, m.cancelPost)
+	for _, p := range []struct {
+		path      string
+		get, post fiber.Handler
+	}{
+		{"/sessions", m.weekPage, m.createPost},
+		{"/sessions/new", m.newPage, nil},
+		{"/sessions/:id", m.sessionPage, nil},
+		{"/sessions/:id/invite", nil, m.invitePost},
+		{"/sessions/:id/roster", m.rosterPage, m.rosterPost},
+		{"/sessions/:id/checkin-screen", m.checkinScreen, nil},
+		{"/sessions/:id/edit", m.editPage, m.editPost},
+		{"/sessions/:id/cancel", m.cancelPage, m.cancelPost},
+	} {
+		if p.get != nil {
+			r.Get(p.path, web.Doc{}, p.get)
+		}
+		if p.post != nil {
+			r.Post(p.path, web.Doc{}, p.post)
+		}
+	}
 }
 
 // canSchedule tells whether the caller may create sessions and invite.
