@@ -195,7 +195,7 @@ func (s *Store) indexed(ctx context.Context, from, to time.Time) ([]indexEntry, 
 			ids = append(ids, m)
 		}
 	}
-	docs, err := s.months.GetMany(ctx, ids)
+	docs, err := byIDs(ctx, s.months, ids)
 	if err != nil {
 		return nil, false, err
 	}
@@ -214,6 +214,15 @@ func (s *Store) indexed(ctx context.Context, from, to time.Time) ([]indexEntry, 
 		}
 	}
 	return out, true, nil
+}
+
+// byIDs reads the documents of ids in one query (`_id: {$in: ids}`, which
+// the embedded store looks up by `_id` as it does one id), in no order.
+func byIDs[D any](ctx context.Context, c *store.Coll[D], ids []string) ([]D, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return c.List(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, store.Find{})
 }
 
 // indexPage is how many archived sessions a step of the index's backfill

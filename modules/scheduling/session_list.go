@@ -176,9 +176,13 @@ func (s *Service) pageIndexed(ctx context.Context, scope authz.Scope, q Query, l
 			ids = append(ids, it.id)
 		}
 	}
-	read, err := st.archive.GetMany(ctx, ids)
+	docs, err := byIDs(ctx, st.archive, ids)
 	if err != nil {
 		return nil, 0, false, err
+	}
+	read := make(map[string]sessionDoc, len(docs))
+	for _, d := range docs {
+		read[d.ID] = d
 	}
 	out := make([]Session, 0, len(page))
 	for _, it := range page {
