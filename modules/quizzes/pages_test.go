@@ -118,9 +118,8 @@ func gunzip(t *testing.T, what string, b []byte) string {
 // most 30 KB gzip-compressed together, two requests on first load (the
 // apptest.Shown and app.css; the script is inline and allowed by its hash);
 // its footer has no stray separator.
-func TestTakePageFitsTheBudget(t *testing.T) {
-	t.Parallel()
-	s, tok := signedIn(t, "TB")
+func testTakePageFitsTheBudget(t *testing.T, s *apptest.Server) {
+	tok := signIn(t, s, "TB")
 	path := startQuiz(t, s.Forms(t, tok), course)
 
 	resp, raw := rawGet(t, s, path, tok)
@@ -164,9 +163,8 @@ func TestTakePageFitsTheBudget(t *testing.T) {
 
 // Before submission the take apptest.Shown shows questions and options in
 // Vietnamese, and nothing that tells the right options apart.
-func TestTakePageHoldsNoAnswerKey(t *testing.T) {
-	t.Parallel()
-	s, tok := signedIn(t, "LK")
+func testTakePageHoldsNoAnswerKey(t *testing.T, s *apptest.Server) {
+	tok := signIn(t, s, "LK")
 	pc := s.Forms(t, tok)
 	path := startQuiz(t, pc, course)
 
@@ -399,7 +397,31 @@ func footerHasNoStraySeparator(t *testing.T, page string) {
 func signedIn(t *testing.T, area string, opts ...apptest.Options) (*apptest.Server, string) {
 	t.Helper()
 	s := apptest.Start(t, opts...)
-	return s, s.LoginDemo(t, s.Find(t, "ctv", area).Email)
+	return s, signIn(t, s, area)
+}
+
+// signIn signs a collaborator of unit area in: their token.
+func signIn(t *testing.T, s *apptest.Server, area string) string {
+	t.Helper()
+	return s.LoginDemo(t, s.Find(t, "ctv", area).Email)
+}
+
+// TestOnOneService runs, in parallel on one service, the tests that each
+// look only at their own person's attempt (people of different units).
+func TestOnOneService(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	for name, test := range map[string]func(*testing.T, *apptest.Server){
+		"TakePageFitsTheBudget":                     testTakePageFitsTheBudget,
+		"TakePageHoldsNoAnswerKey":                  testTakePageHoldsNoAnswerKey,
+		"AutosaveRacingSubmit":                      testAutosaveRacingSubmit,
+		"ScoreOnlyCoursesHideTheKeyAfterSubmission": testScoreOnlyCoursesHideTheKeyAfterSubmission,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			test(t, s)
+		})
+	}
 }
 
 // The review of a graded attempt, by the course's review setting.
