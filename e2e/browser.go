@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
 // Timeout bounds each browser test, from the start of Chromium to the last
@@ -44,6 +45,15 @@ func Start(t testing.TB, width, height int, opts ...apptest.Options) (*apptest.S
 	chromium(t)
 	srv := apptest.Start(t, opts...)
 	return srv, NewBrowser(t, width, height)
+}
+
+// StartAt is Start on a service whose clock stands at now until the test
+// moves it.
+func StartAt(t testing.TB, width, height int, now time.Time) (*apptest.Server, context.Context, *clock.Manual) {
+	t.Helper()
+	clk := clock.NewManual(now)
+	srv, ctx := Start(t, width, height, apptest.Options{Clock: clk})
+	return srv, ctx, clk
 }
 
 // NewBrowser starts a fresh headless Chromium for the test with a

@@ -1,15 +1,12 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/ctvacademy/academy/modules/app/apptest"
-	"github.com/ctvacademy/academy/modules/platform/authz"
-	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
 // A CTV on a 360 px phone signs in and lands on their home: the session
@@ -21,7 +18,7 @@ import (
 func TestCTVHomeAndStaffResultsOnAPhone(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC) // Monday 09:00 in Vietnam
-	srv, ctx := Start(t, phoneWidth, phoneHeight, apptest.Options{Clock: clock.NewManual(now)})
+	srv, ctx, _ := StartAt(t, phoneWidth, phoneHeight, now)
 	ctv := srv.Find(t, "ctv", "NT")
 	coord := srv.LoginDemo(t, apptest.Coordinator)
 	starts := now.Add(72 * time.Hour)
@@ -49,10 +46,7 @@ func TestCTVHomeAndStaffResultsOnAPhone(t *testing.T) {
 		t.Errorf("next quiz button reads %q", got)
 	}
 	Load(t, ctx, "accept the invitation", chromedp.Click(chromedp.CSS(`#invitations button[value=accept]`)))
-	x, err := srv.App.Scheduling.Get(context.Background(), authz.All, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := session(t, srv, id)
 	if inv, ok := x.Invitation(ctv.ID); !ok || inv.Response != "accepted" {
 		t.Errorf("after the accept button the invitation is %+v", inv)
 	}

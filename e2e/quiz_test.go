@@ -11,8 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/ctvacademy/academy/modules/app/apptest"
-	"github.com/ctvacademy/academy/modules/platform/authz"
-	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/quizzes"
 )
 
@@ -79,10 +77,7 @@ func TestCTVTakesAQuizOnAPhone(t *testing.T) {
 	if loc := Run(t, ctx, "read the location", chromedp.Location()); loc != srv.URL+"/attempts/"+id {
 		t.Errorf("submitting led to %s", loc)
 	}
-	a, err := srv.App.Quizzes.Get(context.Background(), authz.All, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := attempt(t, srv, id)
 	if a.Status != quizzes.StatusGraded || len(a.Answers) != len(questions) {
 		t.Fatalf("after submitting the attempt is %s with %d answers", a.Status, len(a.Answers))
 	}
@@ -118,10 +113,7 @@ func checked(t *testing.T, ctx context.Context) []string {
 
 func savedAnswers(t *testing.T, srv *apptest.Server, id string) map[string][]string {
 	t.Helper()
-	a, err := srv.App.Quizzes.Get(context.Background(), authz.All, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := attempt(t, srv, id)
 	return a.Answers
 }
 
@@ -129,18 +121,14 @@ func savedAnswers(t *testing.T, srv *apptest.Server, id string) map[string][]str
 // answers on the form, and shows the result.
 func TestQuizSubmitsItselfWhenTimeRunsOut(t *testing.T) {
 	t.Parallel()
-	clk := clock.NewManual(time.Now())
-	srv, ctx := Start(t, phoneWidth, phoneHeight, apptest.Options{Clock: clk})
+	srv, ctx, clk := StartAt(t, phoneWidth, phoneHeight, time.Now())
 	ctv := srv.Find(t, "ctv", "LK")
 	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
 
 	Open(t, ctx, srv.URL+"/courses/KC-101/quiz")
 	Load(t, ctx, "start the quiz", chromedp.Click(chromedp.CSS(`#start button[type=submit]`)))
 	id := strings.TrimPrefix(Run(t, ctx, "read the location", chromedp.Location()), srv.URL+"/attempts/")
-	a, err := srv.App.Quizzes.Get(context.Background(), authz.All, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := attempt(t, srv, id)
 	// Three seconds before the deadline on the server's clock.
 	clk.Set(a.Deadline.Add(-3 * time.Second))
 	Load(t, ctx, "reload the page", chromedp.Reload())
@@ -148,10 +136,7 @@ func TestQuizSubmitsItselfWhenTimeRunsOut(t *testing.T) {
 	Do(t, ctx, "answer the first question", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#q-%s input`, first))))
 	Do(t, ctx, "wait for the result", chromedp.WaitVisible(chromedp.ID("score")))
 
-	a, err = srv.App.Quizzes.Get(context.Background(), authz.All, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a = attempt(t, srv, id)
 	if a.Status != quizzes.StatusGraded || a.Late || len(a.Answers[first]) != 1 {
 		t.Errorf("after time ran out the attempt is %s (late %v) with answers %v", a.Status, a.Late, a.Answers)
 	}

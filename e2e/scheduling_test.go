@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -9,8 +8,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/ctvacademy/academy/modules/app/apptest"
-	"github.com/ctvacademy/academy/modules/platform/authz"
-	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
@@ -26,7 +23,7 @@ func TestCoordinatorSchedulesAndCTVChecksIn(t *testing.T) {
 	vn := time.FixedZone("ICT", 7*3600)
 	day := time.Now().In(vn).AddDate(0, 0, 1)
 	now := time.Date(day.Year(), day.Month(), day.Day(), 9, 50, 0, 0, vn)
-	srv, desk := Start(t, 1280, 800, apptest.Options{Clock: clock.NewManual(now)})
+	srv, desk, _ := StartAt(t, 1280, 800, now)
 	ctv := srv.Find(t, "ctv", "NT")
 
 	login(t, desk, srv, apptest.Coordinator, apptest.DemoPassword)
@@ -48,10 +45,7 @@ func TestCoordinatorSchedulesAndCTVChecksIn(t *testing.T) {
 		t.Fatalf("creating led to %s, want the session's page", loc)
 	}
 	id = strings.TrimSuffix(id, "?created=1")
-	x, err := srv.App.Scheduling.Get(context.Background(), authz.All, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := session(t, srv, id)
 	if want := now.Add(10 * time.Minute); !x.StartsAt.Equal(want) || x.AreaCode != "NT" || x.CourseCode != "KC-101" {
 		t.Errorf("stored session starts %v in %s (course %s), want %v in NT", x.StartsAt, x.AreaCode, x.CourseCode, want)
 	}
