@@ -46,7 +46,7 @@ func TestCTVHomeAndStaffResultsOnAPhone(t *testing.T) {
 		t.Errorf("next quiz button reads %q", got)
 	}
 	Load(t, ctx, "accept the invitation", chromedp.Click(chromedp.CSS(`#invitations button[value=accept]`)))
-	x := session(t, srv, id)
+	x := stored(t, srv.App.Scheduling.Get, id)
 	if inv, ok := x.Invitation(ctv.ID); !ok || inv.Response != "accepted" {
 		t.Errorf("after the accept button the invitation is %+v", inv)
 	}

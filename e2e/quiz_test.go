@@ -77,7 +77,7 @@ func TestCTVTakesAQuizOnAPhone(t *testing.T) {
 	if loc := Run(t, ctx, "read the location", chromedp.Location()); loc != srv.URL+"/attempts/"+id {
 		t.Errorf("submitting led to %s", loc)
 	}
-	a := attempt(t, srv, id)
+	a := stored(t, srv.App.Quizzes.Get, id)
 	if a.Status != quizzes.StatusGraded || len(a.Answers) != len(questions) {
 		t.Fatalf("after submitting the attempt is %s with %d answers", a.Status, len(a.Answers))
 	}
@@ -113,7 +113,7 @@ func checked(t *testing.T, ctx context.Context) []string {
 
 func savedAnswers(t *testing.T, srv *apptest.Server, id string) map[string][]string {
 	t.Helper()
-	a := attempt(t, srv, id)
+	a := stored(t, srv.App.Quizzes.Get, id)
 	return a.Answers
 }
 
@@ -128,7 +128,7 @@ func TestQuizSubmitsItselfWhenTimeRunsOut(t *testing.T) {
 	Open(t, ctx, srv.URL+"/courses/KC-101/quiz")
 	Load(t, ctx, "start the quiz", chromedp.Click(chromedp.CSS(`#start button[type=submit]`)))
 	id := strings.TrimPrefix(Run(t, ctx, "read the location", chromedp.Location()), srv.URL+"/attempts/")
-	a := attempt(t, srv, id)
+	a := stored(t, srv.App.Quizzes.Get, id)
 	// Three seconds before the deadline on the server's clock.
 	clk.Set(a.Deadline.Add(-3 * time.Second))
 	Load(t, ctx, "reload the page", chromedp.Reload())
@@ -136,7 +136,7 @@ func TestQuizSubmitsItselfWhenTimeRunsOut(t *testing.T) {
 	Do(t, ctx, "answer the first question", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#q-%s input`, first))))
 	Do(t, ctx, "wait for the result", chromedp.WaitVisible(chromedp.ID("score")))
 
-	a = attempt(t, srv, id)
+	a = stored(t, srv.App.Quizzes.Get, id)
 	if a.Status != quizzes.StatusGraded || a.Late || len(a.Answers[first]) != 1 {
 		t.Errorf("after time ran out the attempt is %s (late %v) with answers %v", a.Status, a.Late, a.Answers)
 	}

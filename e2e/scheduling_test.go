@@ -45,7 +45,7 @@ func TestCoordinatorSchedulesAndCTVChecksIn(t *testing.T) {
 		t.Fatalf("creating led to %s, want the session's page", loc)
 	}
 	id = strings.TrimSuffix(id, "?created=1")
-	x := session(t, srv, id)
+	x := stored(t, srv.App.Scheduling.Get, id)
 	if want := now.Add(10 * time.Minute); !x.StartsAt.Equal(want) || x.AreaCode != "NT" || x.CourseCode != "KC-101" {
 		t.Errorf("stored session starts %v in %s (course %s), want %v in NT", x.StartsAt, x.AreaCode, x.CourseCode, want)
 	}
