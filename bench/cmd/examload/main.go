@@ -28,7 +28,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -42,6 +41,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/bench/cli"
 	"github.com/ctvacademy/academy/bench/examload"
 	"github.com/ctvacademy/academy/bench/fixture"
 	"github.com/ctvacademy/academy/modules/quizzes"
@@ -74,10 +74,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "examload: give -from <fixture data dir> (or -data); load the fixture with go run ./bench/cmd/fixture")
 		os.Exit(2)
 	}
-	if err := run(f); err != nil {
-		fmt.Fprintln(os.Stderr, "examload:", err)
-		os.Exit(1)
-	}
+	cli.Main("examload", func() error { return run(f) })
 }
 
 // samples holds the latencies of each route, and its errors.
@@ -101,13 +98,12 @@ func (s *samples) add(route string, d time.Duration, err error) {
 
 func run(f flags) error {
 	ctx := context.Background()
-	dir, cleanup, err := burst.RunDir("examload", f.data, f.from)
+	rn, err := cli.Start("examload", f.data, f.from)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	mon := burst.NewMonitor()
-	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	defer rn.Cleanup()
+	mon := rn.Monitor
 	fmt.Printf("machine: %d CPUs, %s %s/%s; load average %s\n", runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, burst.LoadAvg())
 
 	began := time.Now()
@@ -116,7 +112,7 @@ func run(f flags) error {
 	// attempts, so their collections are made and indexed before serving,
 	// as they are on a service that has run an exam before.
 	live := []string{"quiz_attempts", "quiz_answers", "quiz_slots", "quiz_progress", "quiz_summaries", "quiz_unit_results"}
-	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: dir, Monitor: mon, Log: serverLog, IDIndex: true, Extra: live,
+	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: rn.Dir, Monitor: mon, Log: rn.Log, IDIndex: true, Extra: live,
 		Courses: examload.Courses()})
 	if err != nil {
 		return err
@@ -445,24 +441,23 @@ type page struct{ route, path string }
 
 type pageSet struct{ coordinator, leadership []page }
 
+// idList is a page of an API list, read for its items' ids.
+type idList struct {
+	Items []struct {
+		ID string `json:"id"`
+	} `json:"items"`
+}
+
 // staffPages lists every staff page with concrete ids from the fixture:
 // the home page, the week of sessions, a session, its roster and check-in
 // screen, the course list and a course, its quiz results, the registry and
 // a person, the outbox, and the bench course as the takers see it.
 func staffPages(ctx context.Context, c *http.Client, base, token string) (pageSet, error) {
-	var sessions struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
+	var sessions idList
 	if err := burst.Call(ctx, c, "GET", base+"/api/v1/sessions?limit=3", token, nil, http.StatusOK, &sessions); err != nil {
 		return pageSet{}, fmt.Errorf("sessions: %w", err)
 	}
-	var people struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
+	var people idList
 	if err := burst.Call(ctx, c, "GET", base+"/api/v1/collaborators?limit=1", token, nil, http.StatusOK, &people); err != nil {
 		return pageSet{}, fmt.Errorf("collaborators: %w", err)
 	}
