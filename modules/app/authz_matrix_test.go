@@ -23,6 +23,7 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/scheduling"
 	"github.com/xuri/excelize/v2"
 )
@@ -926,10 +927,7 @@ func (w *matrixWorld) checkListCounts(t *testing.T, all []collaborators.Collabor
 			nt++
 		}
 	}
-	type list struct {
-		Items []collaborators.Collaborator `json:"items"`
-		Total int                          `json:"total"`
-	}
+	type list = web.List[collaborators.Collaborator]
 	for role, n := range map[string]int{"ctv": 1, "team_leader": nt, "leadership": len(all), "coordinator": len(all), "admin": len(all)} {
 		var l list
 		w.s.Do(t, "GET", "/api/v1/collaborators?limit=1000", w.tokens[role], nil).JSON(t, &l)

@@ -10,14 +10,12 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-type list struct {
-	Items []collaborators.Collaborator `json:"items"`
-	Total int                          `json:"total"`
-}
+type list = web.List[collaborators.Collaborator]
 
 // cast is who acts on a CTV's record in a test: the CTV, their team
 // leader, and the coordinator, each signed in.

@@ -18,10 +18,7 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-type list struct {
-	Items []mail.Delivery `json:"items"`
-	Total int             `json:"total"`
-}
+type list = web.List[mail.Delivery]
 
 func message(key, subject string) mail.Message {
 	return mail.Message{Key: key, To: mail.Address{Email: "ctv." + strings.ReplaceAll(key, ":", "-") + "@example.vn", Name: "Nguyễn Văn An"},
