@@ -114,21 +114,62 @@ func (s *Store) AttemptsOf(ctx context.Context, collaboratorID string, courses [
 // BackfillBook writes the graded attempts recorded before the book
 // existed, from the per-person summaries in `_id` order, a page at a
 // time, resuming where an earlier run stopped; a no-op once complete.
+// The summaries' ids are listed once per process (one pass over the
+// collection: on the embedded store any filter but `_id` alone decodes
+// every document, so a page filtered by `_id > after` would cost a pass
+// each); each page then reads its documents by `_id`. A summary written
+// after that list was made came with a grading, which books its attempt
+// itself.
 func (s *Store) BackfillBook(ctx context.Context, now func() time.Time) error {
 	return s.attempts.Backfill(ctx, func(ctx context.Context, after string) ([]ledger.Owned[AttemptEntry], string, bool, error) {
-		docs, err := s.summaries.List(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}},
-			store.Find{Sort: bson.D{{Key: "_id", Value: 1}}, Limit: int64(s.bookPage)})
-		if err != nil || len(docs) == 0 {
-			return nil, after, err == nil, err
+		ids, err := s.summaryIDs(ctx)
+		if err != nil {
+			return nil, after, false, err
+		}
+		i := sort.SearchStrings(ids, after)
+		if i < len(ids) && ids[i] == after {
+			i++
+		}
+		page := ids[i:min(i+s.bookPage, len(ids))]
+		if len(page) == 0 {
+			return nil, after, true, nil
+		}
+		docs, err := s.summaries.GetMany(ctx, page)
+		if err != nil {
+			return nil, after, false, err
 		}
 		var found []ledger.Owned[AttemptEntry]
-		for _, d := range docs {
+		for _, id := range page {
+			d, ok := docs[id]
+			if !ok {
+				continue
+			}
 			for _, a := range d.attempts() {
 				found = append(found, ledger.Owned[AttemptEntry]{Person: d.CollaboratorID, Entry: entryOf(a)})
 			}
 		}
-		return found, docs[len(docs)-1].ID, len(docs) < s.bookPage, nil
+		return found, page[len(page)-1], i+len(page) == len(ids), nil
 	}, now)
+}
+
+// summaryIDs lists the summaries' ids, sorted, once per store.
+func (s *Store) summaryIDs(ctx context.Context) ([]string, error) {
+	s.idsMu.Lock()
+	defer s.idsMu.Unlock()
+	if s.ids != nil {
+		return s.ids, nil
+	}
+	docs, err := s.summaries.List(ctx, nil, store.Find{Projection: bson.D{{Key: "_id", Value: 1}}})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	sort.Strings(ids)
+	s.ids = ids
+	return ids, nil
 }
 
 // AttemptsOf returns a collaborator's graded attempts at the catalog's

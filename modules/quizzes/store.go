@@ -3,6 +3,7 @@ package quizzes
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/courses"
@@ -38,6 +39,8 @@ type Store struct {
 	stamps        *store.Coll[unitStampDoc]
 	attempts      *ledger.Book[AttemptEntry] // each person's graded attempts
 	bookPage      int                        // summaries read per step of the book's backfill
+	idsMu         sync.Mutex
+	ids           []string // the summaries' ids, as the book's backfill listed them
 }
 
 // NewStore returns the store on db.
