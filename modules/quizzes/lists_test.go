@@ -90,6 +90,9 @@ func TestStaffListsListWhatTheOldPathLists(t *testing.T) {
 				}
 			}
 		}
+		if err := cached.WarmResults(ctx); err != nil {
+			t.Fatal(err)
+		}
 		check(0)
 		p := ctv("p1", "LT")
 		a, _, err := other.Start(ctx, p, "KC-900")

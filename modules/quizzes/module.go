@@ -35,13 +35,16 @@ func (m *Module) Policy() string { return policy }
 // Indexes are the quiz engine's indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }
 
-// Jobs grade the attempts whose time ran out and backfill the attempts book.
+// Jobs grade the attempts whose time ran out, backfill the attempts book
+// and fill the units' results cache (staff lists).
 func (m *Module) Jobs() []module.Job {
 	return []module.Job{{Name: "quizzes.sweep", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 		_, err := m.svc.Sweep(ctx)
 		return err
 	}}, {Name: "quizzes.attempts-book", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
 		return m.svc.KeepBook(ctx)
+	}}, {Name: "quizzes.results-cache", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+		return m.svc.WarmResults(ctx)
 	}}}
 }
 

@@ -844,6 +844,16 @@ func (s *Service) unitResults(ctx context.Context, f Filter) ([]Attempt, error) 
 	return s.units.read(ctx, s.d.Store, keys)
 }
 
+// WarmResults reads every unit's results the cache lacks or holds stale,
+// so that no staff list pays for a cold cache; a no-op without Areas.
+func (s *Service) WarmResults(ctx context.Context) error {
+	if s.d.Areas == nil {
+		return nil
+	}
+	_, err := s.unitResults(ctx, Filter{})
+	return err
+}
+
 // Backfill builds the units' results (what staff lists read) from results
 // recorded before they existed; a no-op once there are any.
 func (s *Service) Backfill(ctx context.Context) (int, error) {

@@ -219,6 +219,9 @@ type unitCache struct {
 	m  map[string]cachedUnit
 }
 
+// unitsPerRead is how many units' results one command reads.
+const unitsPerRead = 20
+
 type cachedUnit struct {
 	stamp    int64
 	attempts []Attempt // read-only once cached
@@ -238,19 +241,27 @@ func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([
 		}
 	}
 	c.mu.Unlock()
+	// A few units a read, each kept at once: a cold cache is filled in
+	// short commands (others' requests pass between them), and what a
+	// cancelled request read stays read.
 	got := map[string][]Attempt{}
-	if len(stale) > 0 {
-		if got, err = st.UnitResultsOf(ctx, stale); err != nil {
+	for i := 0; i < len(stale); i += unitsPerRead {
+		part := stale[i:min(i+unitsPerRead, len(stale))]
+		some, err := st.UnitResultsOf(ctx, part)
+		if err != nil {
 			return nil, err
 		}
+		c.mu.Lock()
+		for _, k := range part {
+			got[k] = some[k]
+			if u, ok := c.m[k]; !ok || u.stamp <= stamps[k] { // never back to an older read
+				c.m[k] = cachedUnit{stamp: stamps[k], attempts: some[k]}
+			}
+		}
+		c.mu.Unlock()
 	}
 	n := 0
 	c.mu.Lock()
-	for _, k := range stale {
-		if u, ok := c.m[k]; !ok || u.stamp <= stamps[k] { // never back to an older read
-			c.m[k] = cachedUnit{stamp: stamps[k], attempts: got[k]}
-		}
-	}
 	for _, k := range keys {
 		n += len(c.m[k].attempts)
 	}
