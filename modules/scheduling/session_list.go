@@ -176,13 +176,11 @@ func (s *Service) pageIndexed(ctx context.Context, scope authz.Scope, q Query, l
 			ids = append(ids, it.id)
 		}
 	}
-	docs, err := byIDs(ctx, st.archive, ids)
+	// One read by `_id` each: the embedded store scans the collection for
+	// an `_id: {$in: …}` filter of many ids.
+	read, err := st.archive.GetMany(ctx, ids)
 	if err != nil {
 		return nil, 0, false, err
-	}
-	read := make(map[string]sessionDoc, len(docs))
-	for _, d := range docs {
-		read[d.ID] = d
 	}
 	out := make([]Session, 0, len(page))
 	for _, it := range page {
