@@ -3,6 +3,8 @@ package quizzes
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/store"
@@ -86,16 +88,14 @@ func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 	}
 	// Each taker's attempts book, as a grading writes it: history loaded
 	// after the book's backfill finished is in the book all the same.
-	byPerson := map[string][]AttemptEntry{}
-	var people []string
-	for _, a := range as {
-		if _, ok := byPerson[a.CollaboratorID]; !ok {
-			people = append(people, a.CollaboratorID)
+	byTaker := slices.Clone(as)
+	slices.SortStableFunc(byTaker, func(x, y Attempt) int { return strings.Compare(x.CollaboratorID, y.CollaboratorID) })
+	for i := 0; i < len(byTaker); {
+		taker, es := byTaker[i].CollaboratorID, []AttemptEntry{}
+		for ; i < len(byTaker) && byTaker[i].CollaboratorID == taker; i++ {
+			es = append(es, entryOf(byTaker[i]))
 		}
-		byPerson[a.CollaboratorID] = append(byPerson[a.CollaboratorID], entryOf(a))
-	}
-	for _, p := range people {
-		if err := s.attempts.Put(ctx, p, byPerson[p]...); err != nil {
+		if err := s.attempts.Put(ctx, taker, es...); err != nil {
 			return err
 		}
 	}
