@@ -169,7 +169,7 @@ func (m *Module) query(c *fiber.Ctx) (Query, error) {
 		}
 	}
 	if a := strings.ToUpper(c.Query("area_code")); a != "" {
-		if ok, err := m.svc.d.Directory.AreaExists(c.UserContext(), a); err != nil {
+		if ok, err := m.svc.AreaExists(c.UserContext(), a); err != nil {
 			return q, err
 		} else if !ok {
 			return q, errs.Field("area_code", "is not a known district unit")
@@ -324,11 +324,10 @@ func (m *Module) apiCheckin(c *fiber.Ctx) error {
 
 func (m *Module) apiRate(c *fiber.Ctx) error {
 	id := c.Params("id")
-	people, err := m.svc.d.Directory.People(c.UserContext(), []string{id})
+	p, ok, err := m.svc.Person(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	p, ok := people[id]
 	if !ok || !web.ScopeOf(c).Allows(p.AreaCode, p.ID) {
 		return errs.E(errs.NotFound, "no such collaborator")
 	}

@@ -81,6 +81,7 @@ func (s *Service) SetAttendance(ctx context.Context, scope authz.Scope, actor au
 	if err != nil {
 		return Session{}, err
 	}
+	s.marked(ctx, ids)
 	return x, s.d.Audit.Record(ctx, "session.attendance", "session", id, map[string]any{"lines": len(marks)})
 }
 
@@ -100,7 +101,21 @@ func (s *Service) CheckIn(ctx context.Context, p authz.Principal, id, code strin
 		m, err = x.CheckIn(p.CollaboratorID, p.AreaCode, code, s.d.Clock.Now())
 		return err
 	})
+	if err == nil {
+		s.marked(ctx, []string{p.CollaboratorID})
+	}
 	return m, err
+}
+
+// marked tells Deps.Marked whose attendance was recorded; a failure is
+// logged (the nightly reconcile of certification repairs what it missed).
+func (s *Service) marked(ctx context.Context, ids []string) {
+	if s.d.Marked == nil {
+		return
+	}
+	if err := s.d.Marked(ctx, ids); err != nil {
+		s.d.Logger.ErrorContext(ctx, "attendance: the listener failed", "people", len(ids), "error", err)
+	}
 }
 
 // CurrentCode is the check-in code to show now and until when it is taken.

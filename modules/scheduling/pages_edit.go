@@ -121,12 +121,12 @@ func (m *Module) editPost(c *fiber.Ctx) error {
 	if !ok {
 		problems["apply"] = "session_edit.err.apply"
 	}
-	if outOfWindow(in.StartsAt, m.svc.d.Clock.Now()) {
+	if m.svc.OutOfWindow(in) {
 		problems["date"] = "session_form.err.date_range"
 	}
 	if len(problems) > 0 {
 		// Name the other fields' problems too, so that one round trip shows all.
-		for _, fe := range in.Validate(m.svc.d.Courses.Exists, m.svc.areaExists(c.UserContext())) {
+		for _, fe := range m.svc.Validate(c.UserContext(), in) {
 			if fe.Field != "starts_at" && fe.Field != "ends_at" {
 				problems[formField(fe.Field)] = problemKey(fe)
 			}

@@ -264,7 +264,7 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, f sessionForm, problems ma
 func (m *Module) createPost(c *fiber.Ctx) error {
 	f := readSessionForm(c)
 	in, problems := f.input()
-	if outOfWindow(in.StartsAt, m.svc.d.Clock.Now()) {
+	if m.svc.OutOfWindow(in) {
 		problems["date"] = "session_form.err.date_range"
 	}
 	if len(problems) == 0 {
@@ -282,7 +282,7 @@ func (m *Module) createPost(c *fiber.Ctx) error {
 	} else {
 		// Name the other fields' problems too, so that one round trip shows all.
 		ctx := c.UserContext()
-		for _, fe := range in.Validate(m.svc.d.Courses.Exists, m.svc.areaExists(ctx)) {
+		for _, fe := range m.svc.Validate(ctx, in) {
 			if fe.Field == "starts_at" || fe.Field == "ends_at" || fe.Field == "recurrence" {
 				continue // the times were not read
 			}
@@ -540,7 +540,7 @@ func (m *Module) checkinScreen(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	link := m.svc.d.BaseURL + "/checkin/" + url.PathEscape(x.ID)
+	link := m.svc.CheckinLink(x.ID)
 	png, err := qrcode.Encode(link, qrcode.Medium, 320)
 	if err != nil {
 		return fmt.Errorf("qr code: %w", err)

@@ -110,6 +110,10 @@ type Deps struct {
 	BaseURL   string
 	// TokenKey derives RSVP tokens; shared by every process.
 	TokenKey []byte
+	// Marked, when set, is told whose attendance was just recorded (after
+	// the mark and the attendance books are written); its failure is
+	// logged and never fails the mark.
+	Marked func(ctx context.Context, collaboratorIDs []string) error
 }
 
 // Service schedules sessions.
