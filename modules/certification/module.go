@@ -1,0 +1,109 @@
+package certification
+
+import (
+	"context"
+	_ "embed"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/module"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+//go:embed policy.csv
+var policy string
+
+// Module serves the certificates' API and runs the daily jobs.
+type Module struct {
+	module.Base
+	s *Service
+}
+
+// NewModule returns the module.
+func NewModule(s *Service) *Module { return &Module{Base: module.Named("certification", policy), s: s} }
+
+// Indexes: every read is by `_id`.
+func (m *Module) Indexes() []store.Index { return nil }
+
+// Jobs: the daily reconcile (hourly ticks, the work once per Vietnam day).
+func (m *Module) Jobs() []module.Job {
+	return []module.Job{
+		{Name: "certification.reconcile", Every: time.Hour, Run: m.s.Nightly},
+	}
+}
+
+// Register adds the API routes.
+func (m *Module) Register(p *web.Platform) error {
+	api := p.API
+	api.Enum("certificate_status", string(StatusValid), string(StatusExpiring), string(StatusExpired), string(StatusRevoked))
+	api.Get("/certifications", web.Doc{Summary: "Certificates in the caller's scope (coordinators and leadership: all; team leaders: their district; CTVs: their own), status at now, newest first",
+		Response: web.List[View]{}, Query: []string{"collaborator_id", "status=certificate_status", "area_code", "course", "limit", "offset"}}, m.list)
+	api.Get("/me/certifications", web.Doc{Summary: "The caller's own certificates", Response: web.List[View]{},
+		Query: []string{"status=certificate_status", "limit", "offset"}}, m.mine)
+	api.Post("/certifications/:id/revoke", web.Doc{Summary: "Revoke a certificate for good, with a reason (audited)",
+		Request: RevokeInput{}, Response: View{}, Errors: []errs.Kind{errs.Conflict}}, m.revoke)
+	return nil
+}
+
+// RevokeInput is the revocation's body.
+type RevokeInput struct {
+	Reason string `json:"reason" api:"required"`
+}
+
+func (m *Module) list(c *fiber.Ctx) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	st, err := ParseStatus(c.Query("status"))
+	if err != nil {
+		return err
+	}
+	vs, err := m.s.List(c.UserContext(), web.ScopeOf(c), Filter{CollaboratorID: c.Query("collaborator_id"), Status: st,
+		AreaCode: c.Query("area_code"), Course: c.Query("course")})
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.Slice(vs, limit, offset))
+}
+
+func (m *Module) mine(c *fiber.Ctx) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	st, err := ParseStatus(c.Query("status"))
+	if err != nil {
+		return err
+	}
+	p := web.PrincipalOf(c)
+	if p.CollaboratorID == "" {
+		return c.JSON(web.Slice([]View{}, limit, offset))
+	}
+	vs, err := m.s.List(c.UserContext(), web.ScopeOf(c), Filter{CollaboratorID: p.CollaboratorID, Status: st})
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.Slice(vs, limit, offset))
+}
+
+func (m *Module) revoke(c *fiber.Ctx) error {
+	var in RevokeInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := m.s.Revoke(c.UserContext(), web.PrincipalOf(c), c.Params("id"), in.Reason)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+// QuizPassed reconciles the person who passed (quizzes.Events): the pass
+// is in the attempts book before it is announced.
+func (s *Service) QuizPassed(ctx context.Context, collaboratorID string) error {
+	_, err := s.Reconcile(ctx, collaboratorID)
+	return err
+}

@@ -1,0 +1,198 @@
+package certification
+
+import (
+	"context"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Records reads the durable records the rule goes by: a person's passed
+// attempts and attendance marks, by course.
+type Records interface {
+	Passes(ctx context.Context, collaboratorID string) (map[string][]Pass, error)
+	Attendance(ctx context.Context, collaboratorID string) (map[string][]Attendance, error)
+}
+
+// Course is what certification needs of a course.
+type Course struct {
+	Code  string
+	Title string // in Vietnamese
+	Rule  Rule
+}
+
+// Courses gives the courses that certify.
+type Courses interface {
+	Course(code string) (Course, bool)
+}
+
+// Person is what certification needs of a collaborator.
+type Holder struct {
+	ID       string
+	FullName string
+	AreaCode string
+	Email    string
+	Role     string
+	Archived bool
+}
+
+// People is the registry of collaborators.
+type People interface {
+	Everyone(ctx context.Context) ([]Holder, error)
+}
+
+// Auditor records changes.
+type Auditor interface {
+	Record(ctx context.Context, action, entity, entityID string, changes map[string]any) error
+}
+
+// Deps are the service's collaborators.
+type Deps struct {
+	Store   *Store
+	Records Records
+	Courses Courses
+	People  People
+	Audit   Auditor
+	Clock   clock.Clock
+	Logger  *slog.Logger
+	// Fresh is how long the in-process copy is trusted before the version
+	// document is checked again; 1 s when zero.
+	Fresh time.Duration
+}
+
+// Service issues, renews, revokes and lists certificates.
+type Service struct {
+	d Deps
+
+	mu      sync.Mutex
+	snap    *snapshot
+	checked time.Time
+}
+
+type snapshot struct {
+	version int64
+	people  map[string][]Certificate
+	byID    map[string]Certificate
+}
+
+// NewService returns the service.
+func NewService(d Deps) *Service {
+	if d.Clock == nil {
+		d.Clock = clock.System{}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Fresh == 0 {
+		d.Fresh = time.Second
+	}
+	return &Service{d: d}
+}
+
+// current returns the in-process copy of every person's certificates,
+// reread when the version document moved.
+func (s *Service) current(ctx context.Context) (*snapshot, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if s.snap != nil && now.Sub(s.checked) < s.d.Fresh {
+		return s.snap, nil
+	}
+	v, err := s.d.Store.Version(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.snap != nil && s.snap.version == v {
+		s.checked = now
+		return s.snap, nil
+	}
+	all, err := s.d.Store.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	snap := &snapshot{version: v, people: make(map[string][]Certificate, len(all)), byID: map[string]Certificate{}}
+	for _, p := range all {
+		snap.people[p.ID] = p.Certs
+		for _, c := range p.Certs {
+			snap.byID[c.ID] = c
+		}
+	}
+	s.snap, s.checked = snap, now
+	return snap, nil
+}
+
+// changed bumps the version and drops this process's copy.
+func (s *Service) changed(ctx context.Context) error {
+	err := s.d.Store.Bump(ctx)
+	s.mu.Lock()
+	s.snap = nil
+	s.mu.Unlock()
+	return err
+}
+
+// Reconcile issues and renews a person's certificates from their passes
+// and attendance. It is idempotent: the rule goes by the records, and the
+// person's document's Update is the serialisation point, so that two runs
+// at once cannot issue one certificate twice.
+func (s *Service) Reconcile(ctx context.Context, collaboratorID string) (issued []Certificate, err error) {
+	defer errs.Wrap(&err, "certification: reconcile %s", collaboratorID)
+	passes, err := s.d.Records.Passes(ctx, collaboratorID)
+	if err != nil {
+		return nil, err
+	}
+	if len(passes) == 0 {
+		return nil, nil
+	}
+	marks, err := s.d.Records.Attendance(ctx, collaboratorID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.d.Clock.Now()
+	courses := make([]string, 0, len(passes))
+	for c := range passes {
+		courses = append(courses, c)
+	}
+	slices.Sort(courses)
+	_, wrote, err := s.d.Store.Change(ctx, collaboratorID, func(certs []Certificate) ([]Certificate, error) {
+		issued = issued[:0]
+		decided := false
+		for _, code := range courses {
+			course, ok := s.d.Courses.Course(code)
+			if !ok {
+				continue
+			}
+			var mine []Certificate
+			for _, c := range certs {
+				if c.Course == code {
+					mine = append(mine, c)
+				}
+			}
+			d := Reconcile(Facts{Collaborator: collaboratorID, Course: code, Rule: course.Rule, Certs: mine,
+				Passes: passes[code], Attendance: marks[code], Now: now})
+			if d.Action == Nothing {
+				continue
+			}
+			certs, decided = Apply(certs, d), true
+			if d.Action == Issue {
+				issued = append(issued, d.Cert)
+			}
+		}
+		if !decided {
+			return nil, store.ErrUnchanged
+		}
+		return certs, nil
+	})
+	if err != nil || !wrote {
+		return nil, err
+	}
+	for _, c := range issued {
+		if err := s.d.Store.PutCode(ctx, c.Code, collaboratorID, c.ID); err != nil {
+			return issued, err
+		}
+	}
+	return issued, s.changed(ctx)
+}

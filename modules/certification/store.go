@@ -1,0 +1,148 @@
+package certification
+
+import (
+	"context"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Collections. A person's certificates are one document (`_id`: the
+// collaborator), bounded by courses × revocations, so that a reconcile is
+// one Update of one document: the per-person serialisation point. The
+// codes collection answers a public verification in one `_id` read. The
+// version document is bumped on every change, so that a process's copy of
+// every person's certificates (the lists) is reread only when it changed.
+const (
+	peopleColl  = "certificates"
+	codesColl   = "certificate_codes"
+	versionColl = "certification_version"
+	versionID   = "all"
+	jobsColl    = "certification_jobs"
+)
+
+// Person is one collaborator's certificates.
+type Person struct {
+	ID    string        `bson:"_id"`
+	Rev   int64         `bson:"rev"`
+	Certs []Certificate `bson:"certs"`
+}
+
+// codeDoc points a verification code at its certificate.
+type codeDoc struct {
+	ID           string `bson:"_id"` // the code as ParseCode writes it
+	Collaborator string `bson:"collaborator"`
+	Cert         string `bson:"cert"`
+}
+
+type versionDoc struct {
+	ID string `bson:"_id"`
+	V  int64  `bson:"v"`
+}
+
+// jobDoc remembers the last Vietnam day a daily job did its work.
+type jobDoc struct {
+	ID  string `bson:"_id"`
+	Rev int64  `bson:"rev"`
+	Day string `bson:"day"`
+}
+
+// Store keeps the certificates.
+type Store struct {
+	people  *store.Coll[Person]
+	codes   *store.Coll[codeDoc]
+	version *store.Coll[versionDoc]
+	jobs    *store.Coll[jobDoc]
+}
+
+// NewStore returns the certificates' store.
+func NewStore(db *mongo.Database) *Store {
+	return &Store{
+		people:  store.NewColl[Person](db, peopleColl, "person's certificates"),
+		codes:   store.NewColl[codeDoc](db, codesColl, "certificate"),
+		version: store.NewColl[versionDoc](db, versionColl, "certification version"),
+		jobs:    store.NewColl[jobDoc](db, jobsColl, "certification job"),
+	}
+}
+
+// Of returns a person's certificates (none: an empty Person).
+func (s *Store) Of(ctx context.Context, id string) (Person, error) {
+	p, err := s.people.Get(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		return Person{ID: id}, nil
+	}
+	return p, err
+}
+
+// Change applies fn to a person's certificates under the document's
+// Update (the serialisation point of a person's writes); fn returns
+// store.ErrUnchanged to write nothing. It reports whether it wrote.
+func (s *Store) Change(ctx context.Context, id string, fn func(certs []Certificate) ([]Certificate, error)) (Person, bool, error) {
+	wrote := false
+	p, err := s.people.Apply(ctx, id, func(p *Person, found bool) error {
+		wrote = false
+		next, err := fn(p.Certs)
+		if err != nil {
+			return err
+		}
+		p.ID, p.Certs, wrote = id, next, true
+		return nil
+	})
+	return p, wrote, err
+}
+
+// PutCode records where a verification code points (idempotent).
+func (s *Store) PutCode(ctx context.Context, code Code, collaborator, cert string) error {
+	return s.codes.Put(ctx, string(code), codeDoc{ID: string(code), Collaborator: collaborator, Cert: cert})
+}
+
+// Code returns whose certificate a code is. Errors: errs.NotFound.
+func (s *Store) Code(ctx context.Context, code Code) (collaborator, cert string, err error) {
+	d, err := s.codes.Get(ctx, string(code))
+	return d.Collaborator, d.Cert, err
+}
+
+// All returns every person's certificates.
+func (s *Store) All(ctx context.Context) ([]Person, error) {
+	return s.people.List(ctx, bson.D{}, store.Find{})
+}
+
+// Version is the version document's count (0 before the first change).
+func (s *Store) Version(ctx context.Context) (int64, error) {
+	d, err := s.version.Get(ctx, versionID)
+	if errs.Is(err, errs.NotFound) {
+		return 0, nil
+	}
+	return d.V, err
+}
+
+// Bump counts a change.
+func (s *Store) Bump(ctx context.Context) error {
+	_, err := s.version.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: versionID}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "v", Value: int64(1)}}}}, options.UpdateOne().SetUpsert(true))
+	return err
+}
+
+// ClaimDay records that the job name does its work on day; false when it
+// already did (or another process claims it meanwhile).
+func (s *Store) ClaimDay(ctx context.Context, name, day string) (bool, error) {
+	claimed := false
+	_, err := s.jobs.Apply(ctx, name, func(d *jobDoc, _ bool) error {
+		if d.Day == day {
+			claimed = false
+			return store.ErrUnchanged
+		}
+		d.ID, d.Day, claimed = name, day, true
+		return nil
+	})
+	return claimed, err
+}
+
+// ForgetDay undoes ClaimDay after a failed run, so that the next tick runs again.
+func (s *Store) ForgetDay(ctx context.Context, name string) error {
+	_, err := s.jobs.Delete(ctx, name)
+	return err
+}
