@@ -1,0 +1,131 @@
+package performance
+
+import (
+	"io"
+	"strings"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+func (m *Module) apiRoutes(r *web.Router) {
+	r.Enum("performance_status", Statuses...)
+	r.Enum("performance_targets_source", FromPerson, FromDefault, FromNone)
+	// The targets and import routes before /performance/:collaborator_id/:quarter.
+	r.Get("/performance/targets/:quarter", web.Doc{Summary: "A quarter's default targets per role and district (a team leader: their district's)", Response: Defaults{}}, m.apiDefaults)
+	r.Put("/performance/targets/:quarter", web.Doc{Summary: "Replace a quarter's default targets per role and district (coordinator)", Request: []Default{}, Response: Defaults{}}, m.apiSetDefaults)
+	r.Post("/performance/import", web.Doc{Summary: "Import a quarter's actuals (and, for coordinators, targets) from CSV or XLSX: all rows or none, problems per row and field",
+		Query: []string{"quarter"}, Upload: true, Response: ImportResult{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiImport)
+	r.Get("/performance", web.Doc{Summary: "A quarter's records of the people in the caller's scope, by attainment (those not yet written as their GET answers)",
+		Query: []string{"quarter", "area_code", "status=performance_status", "limit", "offset"}, Response: web.List[Record]{}}, m.apiList)
+	r.Get("/performance/:collaborator_id/:quarter", web.Doc{Summary: "A collaborator's quarter (not yet written: the targets that apply, zero actuals, draft)", Response: Record{}}, m.apiGet)
+	r.Put("/performance/:collaborator_id/:quarter", web.Doc{Summary: "Change a quarter's actuals, or (coordinator) the person's own targets; refused once approved",
+		Request: Change{}, Response: Record{}, Errors: []errs.Kind{errs.Conflict, errs.Forbidden}}, m.apiPut)
+	r.Post("/performance/:collaborator_id/:quarter/submit", web.Doc{Summary: "Submit a draft for approval", Response: Record{}, Errors: []errs.Kind{errs.Conflict}}, m.apiSubmit)
+	r.Post("/performance/:collaborator_id/:quarter/approve", web.Doc{Summary: "Approve a submitted record (coordinator; never one's own)", Response: Record{}, Errors: []errs.Kind{errs.Conflict, errs.Forbidden}}, m.apiApprove)
+}
+
+func (m *Module) apiGet(c *fiber.Ctx) error {
+	r, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (m *Module) apiPut(c *fiber.Ctx) error {
+	var ch Change
+	if err := web.DecodeJSON(c, &ch); err != nil {
+		return err
+	}
+	r, err := m.svc.Put(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"), ch)
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (m *Module) apiSubmit(c *fiber.Ctx) error {
+	r, err := m.svc.Submit(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (m *Module) apiApprove(c *fiber.Ctx) error {
+	r, err := m.svc.Approve(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(r)
+}
+
+func (m *Module) apiList(c *fiber.Ctx) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	quarter := c.Query("quarter")
+	if quarter == "" {
+		return errs.Field("quarter", "is required (like 2026-Q3)")
+	}
+	f := Filter{AreaCode: strings.ToUpper(strings.TrimSpace(c.Query("area_code"))), Status: c.Query("status")}
+	items, err := m.svc.List(c.UserContext(), web.ScopeOf(c), quarter, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.Slice(items, limit, offset))
+}
+
+func (m *Module) apiDefaults(c *fiber.Ctx) error {
+	d, err := m.svc.Defaults(c.UserContext(), web.ScopeOf(c), c.Params("quarter"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (m *Module) apiSetDefaults(c *fiber.Ctx) error {
+	var items []Default
+	if err := web.DecodeJSON(c, &items); err != nil {
+		return err
+	}
+	d, err := m.svc.SetDefaults(c.UserContext(), c.Params("quarter"), items)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (m *Module) apiImport(c *fiber.Ctx) error {
+	quarter := c.Query("quarter")
+	if quarter == "" {
+		return errs.Field("quarter", "is required (like 2026-Q3)")
+	}
+	if _, err := ParseQuarter("quarter", quarter); err != nil {
+		return err
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return errs.Field("file", "send the CSV or XLSX file as multipart/form-data field \"file\"")
+	}
+	if fh.Size > web.UploadLimit {
+		return errs.E(errs.TooLarge, "the file is larger than 10 MiB")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return errs.Field("file", "cannot be read")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, web.UploadLimit+1))
+	if err != nil {
+		return errs.Field("file", "cannot be read")
+	}
+	res, err := m.svc.Import(c.UserContext(), web.ScopeOf(c), quarter, fh.Filename, data)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

@@ -1,0 +1,32 @@
+package performance
+
+import (
+	_ "embed"
+
+	"github.com/ctvacademy/academy/modules/platform/module"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/web"
+)
+
+//go:embed policy.csv
+var policy string
+
+// Module is the quarterly records' HTTP side.
+type Module struct {
+	module.Base
+	svc *Service
+}
+
+// NewModule returns the module.
+func NewModule(svc *Service) *Module {
+	return &Module{Base: module.Named("performance", policy), svc: svc}
+}
+
+// Indexes are the module's indexes.
+func (m *Module) Indexes() []store.Index { return Indexes() }
+
+// Register adds the module's routes.
+func (m *Module) Register(p *web.Platform) error {
+	m.apiRoutes(p.API)
+	return nil
+}
