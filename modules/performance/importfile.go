@@ -268,4 +268,3 @@ func (s *Service) Import(ctx context.Context, scope authz.Scope, quarter, name s
 	out.Imported = len(out.Items)
 	return out, nil
 }
-

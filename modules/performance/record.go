@@ -49,10 +49,10 @@ type Record struct {
 	ID             string `json:"-" bson:"_id"`
 	CollaboratorID string `json:"collaborator_id" bson:"collaborator_id"`
 	// FullName is the person's name in lists (not stored).
-	FullName string `json:"full_name,omitempty" bson:"-"`
-	Quarter  string `json:"quarter" bson:"quarter"`
-	AreaCode string `json:"area_code" bson:"area_code"`
-	Role     string `json:"role" bson:"role" api:"enum=collaborator_role"`
+	FullName string  `json:"full_name,omitempty" bson:"-"`
+	Quarter  string  `json:"quarter" bson:"quarter"`
+	AreaCode string  `json:"area_code" bson:"area_code"`
+	Role     string  `json:"role" bson:"role" api:"enum=collaborator_role"`
 	Targets  Targets `json:"targets" bson:"targets"`
 	// TargetsSource: person, default or none. Until the record is
 	// approved, default targets follow the coordinator's current default.
