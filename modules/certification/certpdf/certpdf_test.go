@@ -1,0 +1,472 @@
+package certpdf_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/content"
+	"github.com/ctvacademy/academy/modules/certification"
+	"github.com/ctvacademy/academy/modules/certification/certpdf"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/policies"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+const baseURL = "https://academy.example.vn"
+
+// The policy lines the routes need (the certification module's policy.csv
+// carries the same).
+const policy = `p, coordinator, /api/v1/certifications/:id/pdf, GET, all
+p, admin, /api/v1/certifications/:id/pdf, GET, all
+p, leadership, /api/v1/certifications/:id/pdf, GET, all
+p, team_leader, /api/v1/certifications/:id/pdf, GET, area
+p, ctv, /api/v1/certifications/:id/pdf, GET, own
+p, anonymous, /verify/:code, GET, all
+p, admin, /verify/:code, GET, all
+p, coordinator, /verify/:code, GET, all
+p, leadership, /verify/:code, GET, all
+p, team_leader, /verify/:code, GET, all
+p, ctv, /verify/:code, GET, all
+`
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, clock.VN) }
+
+// A certificate of each status, by code. They belong to collaborator
+// c-nhung of district NT.
+var certs = map[string]certpdf.View{}
+
+func add(status certification.Status, name string) certpdf.View {
+	id, code := certification.NewID()
+	v := certpdf.View{ID: id, Code: code, FullName: name, CourseCode: "KNKS-01", CourseTitle: "Kỹ năng khảo sát nhu cầu",
+		IssuedAt: day(2026, 3, 14).Add(9 * time.Hour), ExpiresAt: day(2027, 3, 15), Status: status}
+	if status == certification.StatusRevoked {
+		v.RevokedAt = day(2026, 11, 2).Add(15 * time.Hour)
+	}
+	certs[string(code)] = v
+	return v
+}
+
+var (
+	valid    = add(certification.StatusValid, "Nguyễn Thị Hồng Nhung")
+	expiring = add(certification.StatusExpiring, "Trần Văn Đức")
+	expired  = add(certification.StatusExpired, "Lê Thị Ánh")
+	revoked  = add(certification.StatusRevoked, "Phạm Quốc Bảo")
+)
+
+// source is a fake certpdf.Source: every certificate is c-nhung's in NT.
+type source struct{}
+
+func (source) Certificate(_ context.Context, scope authz.Scope, id string) (certpdf.View, error) {
+	for _, v := range certs {
+		if v.ID == id {
+			if !scope.Allows("NT", "c-nhung") {
+				return certpdf.View{}, errs.E(errs.NotFound, "no such certificate")
+			}
+			return v, nil
+		}
+	}
+	return certpdf.View{}, errs.E(errs.NotFound, "no such certificate")
+}
+
+func (source) Verify(_ context.Context, code string) (certpdf.View, error) {
+	if v, ok := certs[code]; ok {
+		return v, nil
+	}
+	return certpdf.View{}, errs.E(errs.NotFound, "no certificate has this code")
+}
+
+// principals by bearer token.
+var principals = map[string]authz.Principal{
+	"ctv-own":   {UserID: "u1", Role: authz.RoleCTV, CollaboratorID: "c-nhung", AreaCode: "NT"},
+	"ctv-other": {UserID: "u2", Role: authz.RoleCTV, CollaboratorID: "c-other", AreaCode: "NT"},
+	"tl-nt":     {UserID: "u3", Role: authz.RoleTeamLeader, CollaboratorID: "c-tl", AreaCode: "NT"},
+	"tl-bh":     {UserID: "u4", Role: authz.RoleTeamLeader, CollaboratorID: "c-tl2", AreaCode: "BH"},
+	"coord-en":  {UserID: "u5", Role: authz.RoleCoordinator, Language: "en"},
+}
+
+type tokens struct{}
+
+func (tokens) Authenticate(_ context.Context, token string) (authz.Principal, error) {
+	if p, ok := principals[token]; ok {
+		return p, nil
+	}
+	return authz.Principal{}, errs.E(errs.Unauthorized, "unknown token")
+}
+
+// fakeClock is the limiter's clock.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (f *fakeClock) Now() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.t }
+func (f *fakeClock) Add(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.t = f.t.Add(d)
+}
+
+// server starts the platform with the two routes on a loopback port; it
+// trusts X-Forwarded-For from the loopback, so a test can act
+// as several clients.
+func server(t *testing.T, burst int, clk *fakeClock) string {
+	t.Helper()
+	sub, err := fs.Sub(content.FS, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := i18n.Load(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enf, err := authz.New(policies.Model, policies.Join([2]string{"policies/platform.csv", policies.Platform}, [2]string{"certpdf", policy}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := web.New(web.Options{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Enforcer: enf, Authenticator: tokens{}, Translator: tr,
+		Registry: prometheus.NewRegistry(), TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := certpdf.Register(p, source{}, certpdf.Options{BaseURL: baseURL, Burst: burst, Every: 3 * time.Second, Now: clk.Now}); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = p.App.Listener(ln) }()
+	t.Cleanup(func() { _ = p.App.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+// get sends a GET as client (an address in X-Forwarded-For) with the
+// bearer token (none when empty) and the headers h (name, value, ...).
+func get(t *testing.T, url, client, token string, h ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Forwarded-For", client)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(h); i += 2 {
+		req.Header.Set(h[i], h[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+// pdfText is the text pdftotext (poppler-utils) reads from pdf.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "c.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", f, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext (Debian's poppler-utils): %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+func TestPDFInVietnamese(t *testing.T) {
+	t.Parallel()
+	url := server(t, 100, &fakeClock{t: time.Now()})
+	res, body := get(t, url+"/api/v1/certifications/"+valid.ID+"/pdf", "10.0.0.1", "ctv-own")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	if ct := res.Header.Get("Content-Type"); ct != "application/pdf" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	wantCD := `attachment; filename="Chung-nhan-KNKS-01-Nguyen-Thi-Hong-Nhung.pdf"; filename*=UTF-8''Ch%E1%BB%A9ng%20nh%E1%BA%ADn%20KNKS-01%20Nguy%E1%BB%85n%20Th%E1%BB%8B%20H%E1%BB%93ng%20Nhung.pdf`
+	if cd := res.Header.Get("Content-Disposition"); cd != wantCD {
+		t.Errorf("Content-Disposition\n got %s\nwant %s", cd, wantCD)
+	}
+	if !bytes.HasPrefix(body, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %.20q", body)
+	}
+	if len(body) > 200<<10 {
+		t.Errorf("the PDF is %d bytes: the font is not subset", len(body))
+	}
+	text := pdfText(t, body)
+	for _, want := range []string{
+		"Nguyễn Thị Hồng Nhung", "Kỹ năng khảo sát nhu cầu", "KNKS-01", string(valid.Code),
+		"GIẤY CHỨNG NHẬN", "TRUNG TÂM KHUYẾN CÔNG", "Ngày cấp: 14/03/2026", "Có giá trị đến hết ngày: 14/03/2027",
+		baseURL + "/verify/" + string(valid.Code),
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Tình trạng") {
+		t.Errorf("a valid certificate shows a status line:\n%s", text)
+	}
+}
+
+func TestPDFInEnglishAndRevoked(t *testing.T) {
+	t.Parallel()
+	url := server(t, 100, &fakeClock{t: time.Now()})
+	res, body := get(t, url+"/api/v1/certifications/"+revoked.ID+"/pdf", "10.0.0.1", "coord-en")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="Certificate-KNKS-01-Pham-Quoc-Bao.pdf"`) {
+		t.Errorf("Content-Disposition %s", cd)
+	}
+	text := pdfText(t, body)
+	for _, want := range []string{"CERTIFICATE", "Phạm Quốc Bảo", "Issued: 14/03/2026", "Valid until the end of: 14/03/2027", "Status: Revoked", string(revoked.Code)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestPDFAccess(t *testing.T) {
+	t.Parallel()
+	url := server(t, 100, &fakeClock{t: time.Now()})
+	for _, c := range []struct {
+		token string
+		want  int
+	}{{"ctv-own", 200}, {"ctv-other", 404}, {"tl-nt", 200}, {"tl-bh", 404}, {"coord-en", 200}, {"", 401}} {
+		res, body := get(t, url+"/api/v1/certifications/"+valid.ID+"/pdf", "10.0.0.1", c.token)
+		if res.StatusCode != c.want {
+			t.Errorf("%q: status %d, want %d: %.200s", c.token, res.StatusCode, c.want, body)
+		}
+		if c.want != 200 && res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%q: Content-Type %q", c.token, res.Header.Get("Content-Type"))
+		}
+	}
+	res, _ := get(t, url+"/api/v1/certifications/nope/pdf", "10.0.0.1", "coord-en")
+	if res.StatusCode != 404 {
+		t.Errorf("unknown id: %d", res.StatusCode)
+	}
+}
+
+// The QR code in the PDF is the one of the verification URL: pdfimages
+// takes it out, and it matches, module for module, the code drawn for
+// that URL (no QR decoder is among the project's modules).
+func TestPDFQRCode(t *testing.T) {
+	t.Parallel()
+	pdf, err := certpdf.Render(expiring, "vi", baseURL, certpdf.DefaultCenter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "c.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdfimages", "-png", f, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
+		t.Fatalf("pdfimages (poppler-utils): %v\n%s", err, out)
+	}
+	imgs, _ := filepath.Glob(filepath.Join(dir, "img-*.png"))
+	if len(imgs) != 1 {
+		t.Fatalf("the PDF has %d images, want the QR code alone", len(imgs))
+	}
+	got := decodePNG(t, mustRead(t, imgs[0]))
+	want := func(url string) image.Image {
+		b, err := certpdf.QR(url, 420)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decodePNG(t, b)
+	}
+	if !sameDots(got, want(baseURL+"/verify/"+string(expiring.Code))) {
+		t.Error("the PDF's QR code is not the one of its verification URL")
+	}
+	if sameDots(got, want(baseURL+"/verify/"+string(valid.Code))) {
+		t.Error("the comparison cannot tell two codes apart")
+	}
+}
+
+func mustRead(t *testing.T, f string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func decodePNG(t *testing.T, b []byte) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// sameDots: a and b have the same size and the same dark pixels.
+func sameDots(a, b image.Image) bool {
+	if a.Bounds().Size() != b.Bounds().Size() {
+		return false
+	}
+	dark := func(img image.Image, x, y int) bool {
+		r, g, bl, _ := img.At(img.Bounds().Min.X+x, img.Bounds().Min.Y+y).RGBA()
+		return r+g+bl < 3*0x8000
+	}
+	size := a.Bounds().Size()
+	for y := 0; y < size.Y; y++ {
+		for x := 0; x < size.X; x++ {
+			if dark(a, x, y) != dark(b, x, y) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func TestVerifyPage(t *testing.T) {
+	t.Parallel()
+	url := server(t, 100, &fakeClock{t: time.Now()})
+	for _, c := range []struct {
+		v          certpdf.View
+		text, more string
+	}{
+		{valid, "Còn hiệu lực", ""},
+		{expiring, "Sắp hết hạn", ""},
+		{expired, "Đã hết hạn", ""},
+		{revoked, "Đã thu hồi", "Ngày thu hồi</dt><dd>02/11/2026"},
+	} {
+		res, body := get(t, url+"/verify/"+string(c.v.Code), "10.0.0.2", "")
+		page := string(body)
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("%s: status %d %s: %.300s", c.v.Status, res.StatusCode, res.Header.Get("Content-Type"), page)
+		}
+		for _, want := range []string{
+			`<html lang="vi">`, c.v.FullName, "Kỹ năng khảo sát nhu cầu (KNKS-01)", "14/03/2026", "14/03/2027",
+			`<span class="badge ` + string(c.v.Status) + `">` + c.text + `</span>`, c.more, "Trung tâm Khuyến công",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: the page lacks %q:\n%s", c.v.Status, want, page)
+			}
+		}
+		if strings.Contains(page, "<script") || strings.Contains(page, c.v.ID) {
+			t.Errorf("%s: the page has a script or the certificate's id", c.v.Status)
+		}
+	}
+	// English on request; a code typed in lower case with spaces.
+	typed := strings.ToLower(strings.ReplaceAll(string(valid.Code), "-", " "))
+	res, body := get(t, url+"/verify/"+strings.ReplaceAll(typed, " ", "%20")+"?lang=en", "10.0.0.2", "")
+	if res.StatusCode != 200 || !strings.Contains(string(body), `<span class="badge valid">Valid</span>`) || !strings.Contains(string(body), "Nguyễn Thị Hồng Nhung") {
+		t.Errorf("typed code, English: %d %s", res.StatusCode, body)
+	}
+	for name, path := range map[string]string{
+		"unknown":   "/verify/" + string(certification.NewCode()),
+		"malformed": "/verify/not-a-code",
+		"too short": "/verify/7K2M-9QXD",
+	} {
+		res, body := get(t, url+path, "10.0.0.2", "")
+		if res.StatusCode != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %s", name, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		res, body = get(t, url+path, "10.0.0.2", "", "Accept", "application/json")
+		if res.StatusCode != 404 || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s, JSON: %d %s %s", name, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+	}
+}
+
+func TestVerifyJSON(t *testing.T) {
+	t.Parallel()
+	url := server(t, 100, &fakeClock{t: time.Now()})
+	res, body := get(t, url+"/verify/"+string(revoked.Code), "10.0.0.3", "", "Accept", "application/json")
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("%d %s: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"code": string(revoked.Code), "full_name": "Phạm Quốc Bảo", "course_code": "KNKS-01", "course_title": "Kỹ năng khảo sát nhu cầu",
+		"issued_at": "2026-03-14T09:00:00+07:00", "expires_at": "2027-03-15T00:00:00+07:00", "status": "revoked",
+	}
+	if len(got) != len(want) {
+		t.Errorf("fields %v, want exactly %v", got, want)
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %v, want %v", k, got[k], w)
+		}
+	}
+}
+
+// A burst of guesses from one address is throttled with Retry-After while
+// another address still gets through; the bucket refills with the clock.
+func TestVerifyThrottle(t *testing.T) {
+	t.Parallel()
+	clk := &fakeClock{t: time.Date(2026, 12, 5, 8, 0, 0, 0, clock.VN)}
+	url := server(t, 5, clk)
+	for i := range 5 {
+		res, _ := get(t, url+"/verify/"+string(certification.NewCode()), "203.0.113.7", "")
+		if res.StatusCode != 404 {
+			t.Fatalf("guess %d: %d", i, res.StatusCode)
+		}
+	}
+	res, body := get(t, url+"/verify/"+string(valid.Code), "203.0.113.7", "", "Accept", "application/json")
+	if res.StatusCode != 429 || res.Header.Get("Retry-After") != "3" {
+		t.Fatalf("6th request: %d Retry-After %q: %s", res.StatusCode, res.Header.Get("Retry-After"), body)
+	}
+	res, body = get(t, url+"/verify/"+string(valid.Code), "203.0.113.7", "")
+	if res.StatusCode != 429 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("7th request, a page: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	res, _ = get(t, url+"/verify/"+string(valid.Code), "198.51.100.9", "")
+	if res.StatusCode != 200 {
+		t.Errorf("another address: %d", res.StatusCode)
+	}
+	// One address of an IPv6 /64 is all of it.
+	for i := range 5 {
+		res, _ = get(t, url+"/verify/"+string(valid.Code), "2001:db8:1:2::"+string(rune('a'+i)), "")
+		if res.StatusCode != 200 {
+			t.Fatalf("IPv6 %d: %d", i, res.StatusCode)
+		}
+	}
+	if res, _ = get(t, url+"/verify/"+string(valid.Code), "2001:db8:1:2::ff", ""); res.StatusCode != 429 {
+		t.Errorf("the /64's 6th request: %d", res.StatusCode)
+	}
+	clk.Add(3 * time.Second)
+	if res, _ = get(t, url+"/verify/"+string(valid.Code), "203.0.113.7", ""); res.StatusCode != 200 {
+		t.Errorf("after 3 s: %d", res.StatusCode)
+	}
+	if res, _ = get(t, url+"/verify/"+string(valid.Code), "203.0.113.7", ""); res.StatusCode != 429 {
+		t.Errorf("a second one after 3 s: %d", res.StatusCode)
+	}
+}
