@@ -1,0 +1,330 @@
+package performance_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/content"
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/performance"
+	"github.com/ctvacademy/academy/modules/platform/audit"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"github.com/ctvacademy/academy/modules/standing"
+	"github.com/xuri/excelize/v2"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+var t0 = time.Date(2026, 10, 5, 8, 0, 0, 0, time.UTC)
+
+// world is a registry of two districts (NT: a team leader and two CTVs;
+// LT: one CTV), a coordinator who is also a collaborator of NT, and the
+// service over the product's standing.yaml.
+type world struct {
+	svc                           *performance.Service
+	audit                         *audit.Log
+	leader, ctv, ctv2, other, cco collaborators.Collaborator
+}
+
+func person(id, role, area string) collaborators.Collaborator {
+	return collaborators.Collaborator{ID: id, Code: "C-" + id, Email: id + "@example.vn", FullName: "Người " + id, Role: role, AreaCode: area,
+		Commune: "Xã A", Contract: collaborators.Contract{Number: "HD-" + id, StartsOn: "2026-01-01", EndsOn: "2026-12-31", Status: "active"}}
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	db := storetest.Indexed(t, storetest.New(t), append(collaborators.Indexes(), performance.Indexes()...))
+	cst := collaborators.NewStore(db)
+	if err := cst.PutAreas(ctx, []collaborators.Area{{Code: "NT", Name: "Nhơn Trạch"}, {Code: "LT", Name: "Long Thành"}}); err != nil {
+		t.Fatal(err)
+	}
+	w := &world{leader: person("tl", "team_leader", "NT"), ctv: person("c1", "ctv", "NT"), ctv2: person("c2", "ctv", "NT"),
+		other: person("o1", "ctv", "LT"), cco: person("k1", "team_leader", "LT")}
+	if err := cst.Insert(ctx, []collaborators.Collaborator{w.leader, w.ctv, w.ctv2, w.other, w.cco}, "", t0); err != nil {
+		t.Fatal(err)
+	}
+	clk := clock.NewManual(t0)
+	w.audit = audit.New(db, clk.Now)
+	reg := collaborators.NewService(collaborators.Deps{Store: cst, Audit: w.audit, Clock: clk})
+	var err error
+	w.svc, err = performance.NewService(performance.Deps{Store: performance.NewStore(db), People: reg, Audit: w.audit, Clock: clk, Content: content.FS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// as is a request context and scope for a caller.
+func as(role string, c collaborators.Collaborator) (context.Context, authz.Scope) {
+	p := authz.Principal{UserID: "u-" + role + "-" + c.ID, Role: role, CollaboratorID: c.ID, AreaCode: c.AreaCode}
+	kind := map[string]authz.ScopeKind{"ctv": authz.ScopeOwn, "team_leader": authz.ScopeArea}[role]
+	if kind == "" {
+		kind = authz.ScopeAll
+	}
+	return authz.WithPrincipal(context.Background(), p), authz.ScopeFor(kind, p)
+}
+
+func wantKind(t *testing.T, err error, kind errs.Kind, field, what string) {
+	t.Helper()
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Kind != kind {
+		t.Fatalf("%s: %v, want kind %d", what, err, kind)
+	}
+	if field == "" {
+		return
+	}
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return
+		}
+	}
+	t.Fatalf("%s: %v (fields %v), want one naming %s", what, err, e.Fields, field)
+}
+
+func weights(t *testing.T) map[standing.KPI]float64 {
+	cfg, err := standing.Load(content.FS, standing.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg.Performance.Weights
+}
+
+// Draft by the CTV, submit by the team leader, approve by a coordinator;
+// then nothing changes it. Default targets apply until the person's own.
+func TestDraftSubmitApprove(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	coord, all := as("coordinator", collaborators.Collaborator{})
+	if _, err := w.svc.SetDefaults(coord, "2026-Q3", []performance.Default{{Role: "ctv", AreaCode: "NT", Targets: performance.Targets{Profiles: 12, Surveys: 6, Referrals: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, own := as("ctv", w.ctv)
+	r, err := w.svc.Get(ctx, own, w.ctv.ID, "2026-Q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Stored || r.Status != "draft" || r.TargetsSource != "default" || r.Targets.Profiles != 12 || r.Attainment != 0 || r.AreaCode != "NT" || r.Role != "ctv" {
+		t.Fatalf("an unwritten record: %+v", r)
+	}
+	r, err = w.svc.Put(ctx, own, w.ctv.ID, "2026-Q3", performance.Change{Actuals: &performance.Actuals{Profiles: 6, Surveys: 6, Referrals: 0, ReportOnTime: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt := weights(t)
+	want := wt["profiles"]*0.5 + wt["surveys"] + wt["report_on_time"]
+	if !r.Stored || r.Status != "draft" || math.Abs(r.Attainment-want) > 1e-9 {
+		t.Fatalf("after the CTV's draft: %+v, want attainment %v", r, want)
+	}
+	// The CTV may not set their own targets, nor submit (the policy) nor
+	// change a submitted record.
+	_, err = w.svc.Put(ctx, own, w.ctv.ID, "2026-Q3", performance.Change{Targets: &performance.Targets{Profiles: 1}})
+	wantKind(t, err, errs.Forbidden, "targets", "a CTV's targets")
+	lctx, area := as("team_leader", w.leader)
+	if r, err = w.svc.Submit(lctx, area, w.ctv.ID, "2026-Q3"); err != nil || r.Status != "submitted" || r.SubmittedBy == "" || r.SubmittedAt == nil {
+		t.Fatalf("submit: %+v, %v", r, err)
+	}
+	_, err = w.svc.Put(ctx, own, w.ctv.ID, "2026-Q3", performance.Change{Actuals: &performance.Actuals{Profiles: 12}})
+	wantKind(t, err, errs.Conflict, "", "the CTV changing a submitted record")
+	_, err = w.svc.Submit(lctx, area, w.ctv.ID, "2026-Q3")
+	wantKind(t, err, errs.Conflict, "", "submitting twice")
+	// The coordinator gives the person targets of their own, then approves.
+	if r, err = w.svc.Put(coord, all, w.ctv.ID, "2026-Q3", performance.Change{Targets: &performance.Targets{Profiles: 6, Surveys: 6, Referrals: 0}}); err != nil || r.TargetsSource != "person" || r.Status != "submitted" {
+		t.Fatalf("the coordinator's targets: %+v, %v", r, err)
+	}
+	if math.Abs(r.Attainment-1) > 1e-9 {
+		t.Fatalf("attainment with targets met: %v", r.Attainment)
+	}
+	if r, err = w.svc.Approve(coord, all, w.ctv.ID, "2026-Q3"); err != nil || r.Status != "approved" || r.ApprovedAt == nil {
+		t.Fatalf("approve: %+v, %v", r, err)
+	}
+	_, err = w.svc.Put(coord, all, w.ctv.ID, "2026-Q3", performance.Change{Actuals: &performance.Actuals{}})
+	wantKind(t, err, errs.Conflict, "", "changing an approved record")
+	_, err = w.svc.Approve(coord, all, w.ctv.ID, "2026-Q3")
+	wantKind(t, err, errs.Conflict, "", "approving twice")
+	// Approval keeps the targets: a new default does not reach it.
+	if _, err := w.svc.SetDefaults(coord, "2026-Q3", []performance.Default{{Role: "ctv", AreaCode: "NT", Targets: performance.Targets{Profiles: 50}}}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = w.svc.Get(ctx, own, w.ctv.ID, "2026-Q3"); err != nil || r.Targets.Profiles != 6 || r.Status != "approved" {
+		t.Fatalf("the approved record later: %+v, %v", r, err)
+	}
+	// Another CTV's unwritten record follows the new default.
+	if r, err = w.svc.Get(lctx, area, w.ctv2.ID, "2026-Q3"); err != nil || r.Targets.Profiles != 50 || r.TargetsSource != "default" {
+		t.Fatalf("a default later: %+v, %v", r, err)
+	}
+	entries, err := w.audit.For(context.Background(), "performance_record", w.ctv.ID+":2026-Q3")
+	if err != nil || len(entries) != 4 {
+		t.Fatalf("audit of the record: %d entries, %v (want draft, submit, targets, approve)", len(entries), err)
+	}
+}
+
+// Nobody approves their own record; a team leader reaches only their
+// district (not found outside it); a record of a quarter nobody set
+// defaults for has no targets.
+func TestSelfApprovalAndScope(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	// k1 is a collaborator signed in as a coordinator.
+	self, all := as("coordinator", w.cco)
+	if _, err := w.svc.Submit(self, all, w.cco.ID, "2026-Q2"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.svc.Approve(self, all, w.cco.ID, "2026-Q2")
+	wantKind(t, err, errs.Forbidden, "", "approving one's own record")
+	lctx, area := as("team_leader", w.leader)
+	_, err = w.svc.Get(lctx, area, w.other.ID, "2026-Q2")
+	wantKind(t, err, errs.NotFound, "", "a team leader reading outside their district")
+	_, err = w.svc.Put(lctx, area, w.other.ID, "2026-Q2", performance.Change{Actuals: &performance.Actuals{}})
+	wantKind(t, err, errs.NotFound, "", "a team leader writing outside their district")
+	cctx, own := as("ctv", w.ctv)
+	_, err = w.svc.Get(cctx, own, w.ctv2.ID, "2026-Q2")
+	wantKind(t, err, errs.NotFound, "", "a CTV reading another's record")
+	r, err := w.svc.Get(cctx, own, w.ctv.ID, "2026-Q2")
+	if err != nil || r.TargetsSource != "none" || r.Attainment != 0 {
+		t.Fatalf("no defaults: %+v, %v", r, err)
+	}
+	list, err := w.svc.List(lctx, area, "2026-Q2", performance.Filter{})
+	if err != nil || len(list) != 3 {
+		t.Fatalf("the team leader's list: %d, %v", len(list), err)
+	}
+	for _, r := range list {
+		if r.AreaCode != "NT" {
+			t.Fatalf("the team leader's list holds %+v", r)
+		}
+	}
+}
+
+// Bad input names the field: the quarter, negative numbers, defaults.
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	coord, all := as("coordinator", collaborators.Collaborator{})
+	for _, q := range []string{"2026-Q5", "2026Q3", "26-Q1", ""} {
+		_, err := w.svc.Get(coord, all, w.ctv.ID, q)
+		wantKind(t, err, errs.Invalid, "quarter", "quarter "+q)
+	}
+	_, err := w.svc.Put(coord, all, w.ctv.ID, "2026-Q3", performance.Change{Actuals: &performance.Actuals{Profiles: -1}})
+	wantKind(t, err, errs.Invalid, "actuals.profiles", "a negative actual")
+	_, err = w.svc.Put(coord, all, w.ctv.ID, "2026-Q3", performance.Change{Targets: &performance.Targets{Referrals: -2}})
+	wantKind(t, err, errs.Invalid, "targets.referrals", "a negative target")
+	_, err = w.svc.Put(coord, all, w.ctv.ID, "2026-Q3", performance.Change{})
+	wantKind(t, err, errs.Invalid, "actuals", "an empty change")
+	stale := int64(7)
+	_, err = w.svc.Put(coord, all, w.ctv.ID, "2026-Q3", performance.Change{Actuals: &performance.Actuals{}, Rev: &stale})
+	wantKind(t, err, errs.Conflict, "rev", "a stale rev")
+	_, err = w.svc.SetDefaults(coord, "2026-Q3", []performance.Default{{Role: "ctv", AreaCode: "NT"}, {Role: "boss", AreaCode: "XX"}, {Role: "ctv", AreaCode: "NT"}})
+	wantKind(t, err, errs.Invalid, "[1].role", "a bad default")
+	wantKind(t, err, errs.Invalid, "[1].area_code", "a bad default")
+	wantKind(t, err, errs.Invalid, "[2].area_code", "a repeated default")
+	_, err = w.svc.List(coord, all, "2026-Q3", performance.Filter{AreaCode: "XX"})
+	wantKind(t, err, errs.Invalid, "area_code", "an unknown district")
+	_, err = w.svc.List(coord, all, "2026-Q3", performance.Filter{Status: "done"})
+	wantKind(t, err, errs.Invalid, "status", "an unknown status")
+	// Nothing above was stored.
+	if r, err := w.svc.Get(coord, all, w.ctv.ID, "2026-Q3"); err != nil || r.Stored {
+		t.Fatalf("after refusals: %+v, %v", r, err)
+	}
+}
+
+// An import writes every row or none; a bad row is named by its line and
+// field; a team leader imports only their district, without targets.
+func TestImport(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	lctx, area := as("team_leader", w.leader)
+	good := "STT,Mã CTV,Họ và tên,Hồ sơ cơ sở,Khảo sát nhu cầu,Giới thiệu vào chương trình,Báo cáo đúng hạn\n" +
+		"1,C-c1,Người c1,12,6,1,có\n2,C-c2,Người c2,3,0,0,0\n"
+	bad := good + "3,C-o1,Người o1,1,1,1,1\n4,C-tl,Người tl,-4,x,1,maybe\n"
+	_, err := w.svc.Import(lctx, area, "2026-Q3", "q3.csv", []byte(bad))
+	wantKind(t, err, errs.Unprocessable, "rows[4].code", "a row outside the district")
+	wantKind(t, err, errs.Unprocessable, "rows[5].profiles", "a negative count")
+	wantKind(t, err, errs.Unprocessable, "rows[5].surveys", "a word for a count")
+	wantKind(t, err, errs.Unprocessable, "rows[5].report_on_time", "a bad yes/no")
+	if list, err := w.svc.List(lctx, area, "2026-Q3", performance.Filter{}); err != nil || len(list) != 3 {
+		t.Fatalf("list after a refused import: %d, %v", len(list), err)
+	} else {
+		for _, r := range list {
+			if r.Stored {
+				t.Fatalf("a refused import stored %+v", r)
+			}
+		}
+	}
+	withTargets := "Mã CTV,Hồ sơ cơ sở,Khảo sát nhu cầu,Giới thiệu vào chương trình,Báo cáo đúng hạn,Chỉ tiêu hồ sơ\nC-c1,1,1,1,1,10\n"
+	_, err = w.svc.Import(lctx, area, "2026-Q3", "q3.csv", []byte(withTargets))
+	wantKind(t, err, errs.Unprocessable, "rows[2].targets", "a team leader's targets")
+	_, err = w.svc.Import(lctx, area, "2026-Q3", "q3.csv", []byte("Mã CTV,Hồ sơ cơ sở\nC-c1,1\n"))
+	wantKind(t, err, errs.Invalid, "file.header", "missing columns")
+
+	res, err := w.svc.Import(lctx, area, "2026-Q3", "q3.csv", []byte(good))
+	if err != nil || res.Imported != 2 {
+		t.Fatalf("import: %+v, %v", res, err)
+	}
+	r, err := w.svc.Get(lctx, area, w.ctv.ID, "2026-Q3")
+	if err != nil || !r.Stored || r.Actuals != (performance.Actuals{Profiles: 12, Surveys: 6, Referrals: 1, ReportOnTime: true}) {
+		t.Fatalf("an imported record: %+v, %v", r, err)
+	}
+	// The same as XLSX, by a coordinator with a target column.
+	f := excelize.NewFile()
+	rows := [][]any{{"Mã CTV", "Hồ sơ cơ sở", "Khảo sát nhu cầu", "Giới thiệu vào chương trình", "Báo cáo đúng hạn", "Chỉ tiêu hồ sơ"}, {"C-o1", 4, 2, 0, 1, 8}}
+	for i, row := range rows {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord, all := as("coordinator", collaborators.Collaborator{})
+	if res, err = w.svc.Import(coord, all, "2026-Q3", "q3.xlsx", buf.Bytes()); err != nil || res.Imported != 1 || res.Items[0].Targets.Profiles != 8 || res.Items[0].TargetsSource != "person" {
+		t.Fatalf("xlsx import: %+v, %v", res, err)
+	}
+}
+
+// A quarter's list is every person in scope, ranked by attainment, and
+// pages through web.Slice in the handler; status filters.
+func TestListRanked(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	coord, all := as("coordinator", collaborators.Collaborator{})
+	if _, err := w.svc.SetDefaults(coord, "2026-Q1", []performance.Default{{Role: "ctv", AreaCode: "NT", Targets: performance.Targets{Profiles: 10, Surveys: 10, Referrals: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	for id, n := range map[string]int{w.ctv.ID: 5, w.ctv2.ID: 10} {
+		if _, err := w.svc.Put(coord, all, id, "2026-Q1", performance.Change{Actuals: &performance.Actuals{Profiles: n, Surveys: n}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.svc.Submit(coord, all, w.ctv2.ID, "2026-Q1"); err != nil {
+		t.Fatal(err)
+	}
+	list, err := w.svc.List(coord, all, "2026-Q1", performance.Filter{AreaCode: "NT"})
+	if err != nil || len(list) != 3 || list[0].CollaboratorID != w.ctv2.ID || list[1].CollaboratorID != w.ctv.ID || list[0].FullName != w.ctv2.FullName {
+		t.Fatalf("ranked list: %+v, %v", list, err)
+	}
+	sub, err := w.svc.List(coord, all, "2026-Q1", performance.Filter{Status: "submitted"})
+	if err != nil || len(sub) != 1 || sub[0].CollaboratorID != w.ctv2.ID {
+		t.Fatalf("submitted: %+v, %v", sub, err)
+	}
+	d, err := w.svc.Defaults(as2(w.other))
+	if err != nil || len(d.Items) != 0 {
+		t.Fatalf("an LT team leader's view of NT defaults: %+v, %v", d, err)
+	}
+	if !strings.HasPrefix(list[2].CollaboratorID, "tl") {
+		t.Fatalf("last: %+v", list[2])
+	}
+}
+
+func as2(c collaborators.Collaborator) (context.Context, authz.Scope, string) {
+	ctx, sc := as("team_leader", c)
+	return ctx, sc, "2026-Q1"
+}
