@@ -42,11 +42,6 @@ p, leadership, /api/v1/certifications/:id/pdf, GET, all
 p, team_leader, /api/v1/certifications/:id/pdf, GET, area
 p, ctv, /api/v1/certifications/:id/pdf, GET, own
 p, anonymous, /verify/:code, GET, all
-p, admin, /verify/:code, GET, all
-p, coordinator, /verify/:code, GET, all
-p, leadership, /verify/:code, GET, all
-p, team_leader, /verify/:code, GET, all
-p, ctv, /verify/:code, GET, all
 `
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, clock.VN) }
@@ -129,7 +124,7 @@ func (f *fakeClock) Add(d time.Duration) {
 // server starts the platform with the two routes on a loopback port; it
 // trusts X-Forwarded-For from the loopback, so a test can act
 // as several clients.
-func server(t *testing.T, burst int, clk *fakeClock) string {
+func server(t testing.TB, burst int, clk *fakeClock) string {
 	t.Helper()
 	sub, err := fs.Sub(content.FS, "i18n")
 	if err != nil {
@@ -164,7 +159,7 @@ func server(t *testing.T, burst int, clk *fakeClock) string {
 
 // get sends a GET as client (an address in X-Forwarded-For) with the
 // bearer token (none when empty) and the headers h (name, value, ...).
-func get(t *testing.T, url, client, token string, h ...string) (*http.Response, []byte) {
+func get(t testing.TB, url, client, token string, h ...string) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
@@ -468,5 +463,24 @@ func TestVerifyThrottle(t *testing.T) {
 	}
 	if res, _ = get(t, url+"/verify/"+string(valid.Code), "203.0.113.7", ""); res.StatusCode != 429 {
 		t.Errorf("a second one after 3 s: %d", res.StatusCode)
+	}
+}
+
+// The cost of the routes themselves, over a loopback connection, with a
+// Source that answers at once: go test -run X -bench . ./modules/certification/certpdf/
+func BenchmarkVerifyPage(b *testing.B) {
+	url := server(b, 1<<30, &fakeClock{t: time.Now()}) + "/verify/" + string(valid.Code)
+	for b.Loop() {
+		if res, _ := get(b, url, "10.0.0.9", ""); res.StatusCode != 200 {
+			b.Fatal(res.StatusCode)
+		}
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	for b.Loop() {
+		if _, err := certpdf.Render(valid, "vi", baseURL, certpdf.DefaultCenter); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
