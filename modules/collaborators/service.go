@@ -52,7 +52,14 @@ type Service struct {
 	mu      sync.Mutex
 	snap    *snapshot
 	checked time.Time
+
+	onCreate func(ctx context.Context, created []Collaborator)
 }
+
+// OnCreate sets what runs after collaborators are registered (created or
+// imported): the accounts module gives them accounts. It runs after the
+// registry write; what it misses, its own repair job catches up.
+func (s *Service) OnCreate(fn func(ctx context.Context, created []Collaborator)) { s.onCreate = fn }
 
 type snapshot struct {
 	version int64
@@ -309,6 +316,9 @@ func (s *Service) insert(ctx context.Context, ins []Input) ([]Collaborator, erro
 			"code": c.Code, "email": c.Email, "role": c.Role, "area_code": c.AreaCode, "batch": batch}); err != nil {
 			return nil, err
 		}
+	}
+	if s.onCreate != nil {
+		s.onCreate(ctx, created)
 	}
 	return created, nil
 }
