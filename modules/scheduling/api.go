@@ -122,8 +122,8 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Post("/sessions/:id/checkin", web.Doc{Summary: "Check in with the session's current code", Request: CheckinRequest{}, Response: MarkView{}, Errors: []errs.Kind{errs.Conflict, errs.Gone, errs.Unprocessable}}, m.apiCheckin)
 	r.Get("/me/sessions", web.Doc{Summary: "Sessions I am invited to or that are for my district", Response: web.List[SessionView]{}, Query: []string{"from", "to", "limit", "offset"}}, m.apiMine)
 	r.Get("/collaborators/:id/attendance", web.Doc{Summary: "A collaborator's attendance rate", Response: Rate{}}, m.apiRate)
-	r.Get("/attendance/export.csv", web.Doc{Summary: "Attendance export (CSV) per session or period", Query: []string{"session_id", "from", "to", "area_code"}, Content: "text/csv", Errors: []errs.Kind{errs.NotFound}}, m.apiExportCSV)
-	r.Get("/attendance/export.xlsx", web.Doc{Summary: "Attendance export (XLSX) per session or period", Query: []string{"session_id", "from", "to", "area_code"}, Content: web.XLSX, Errors: []errs.Kind{errs.NotFound}}, m.apiExportXLSX)
+	r.Get("/attendance/export.csv", web.Doc{Summary: "Attendance export (CSV) per session, or per period of at most 366 days (a longer one: 400 naming to)", Query: []string{"session_id", "from", "to", "area_code"}, Content: "text/csv", Errors: []errs.Kind{errs.NotFound}}, m.apiExportCSV)
+	r.Get("/attendance/export.xlsx", web.Doc{Summary: "Attendance export (XLSX) per session, or per period of at most 366 days (a longer one: 400 naming to)", Query: []string{"session_id", "from", "to", "area_code"}, Content: web.XLSX, Errors: []errs.Kind{errs.NotFound}}, m.apiExportXLSX)
 }
 
 // parseTime reads an RFC 3339 time (with an offset) or a date (midnight in Vietnam).
@@ -338,6 +338,11 @@ func (m *Module) apiRate(c *fiber.Ctx) error {
 	return c.JSON(r)
 }
 
+// exportSpan bounds the period of an export: the export is built in
+// memory from every session of the period, so its cost grows with the
+// period; a year covers every report the staff make.
+const exportSpan = 366 * 24 * time.Hour
+
 var exportHeader = []string{"Ngày", "Bắt đầu", "Kết thúc", "Số giờ", "Địa điểm", "Giảng viên", "Buổi", "Họ và tên", "Mã", "Đơn vị", "Trạng thái"}
 
 func (m *Module) exportRows(c *fiber.Ctx) ([]ExportRow, error) {
@@ -356,6 +361,9 @@ func (m *Module) exportRows(c *fiber.Ctx) ([]ExportRow, error) {
 		}
 		if q.From.IsZero() || q.To.IsZero() {
 			return nil, errs.Field("from", "give session_id, or from and to (or week)")
+		}
+		if q.To.Sub(q.From) > exportSpan {
+			return nil, errs.Field("to", "an export covers at most 366 days from from: export a longer period one year at a time")
 		}
 		if sessions, err = m.svc.List(c.UserContext(), scope, q); err != nil {
 			return nil, err

@@ -463,6 +463,16 @@ func TestCheckInAttendanceAndExport(t *testing.T) {
 	if r := s.Do(t, "GET", "/api/v1/attendance/export.csv", coord, nil); r.Status != 400 {
 		t.Errorf("export without a period: %d", r.Status)
 	}
+	// A period is at most 366 days (a leap year, from its first day to the
+	// first day of the next); a longer one is refused naming to.
+	if r := s.Do(t, "GET", "/api/v1/attendance/export.csv?from=2028-01-01&to=2029-01-01", coord, nil); r.Status != 200 {
+		t.Errorf("export of 366 days: %d %s", r.Status, r.Body)
+	}
+	for _, ext := range []string{"csv", "xlsx"} {
+		if r := s.Do(t, "GET", "/api/v1/attendance/export."+ext+"?from=2021-01-01&to=2027-12-31", coord, nil); r.Status != 400 || !r.Problem(t).HasField("to") {
+			t.Errorf("%s export of seven years: %d %s", ext, r.Status, r.Body)
+		}
+	}
 }
 
 func TestSeriesRemindersAndScope(t *testing.T) {
