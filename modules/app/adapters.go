@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"sort"
 	"time"
 
+	"github.com/ctvacademy/academy/modules/certification"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/home"
@@ -241,14 +243,6 @@ func (d quizDirectory) Areas(ctx context.Context) ([]quizzes.Area, error) {
 	return out, nil
 }
 
-// noRenewals answers that no certificate's renewal window is open: there
-// are no certificates until certification lands.
-type noRenewals struct{}
-
-func (noRenewals) RenewalOpens(context.Context, string, string) (time.Time, error) {
-	return time.Time{}, nil
-}
-
 // quizAttendance reads a person's marks from scheduling's attendance book
 // (a.Scheduling is built after the quiz service).
 type quizAttendance struct{ a *App }
@@ -262,4 +256,67 @@ func (q quizAttendance) Attended(ctx context.Context, collaboratorID, course str
 		}
 	}
 	return out, err
+}
+
+// certRecords reads what certification's rule goes by: the attempts book
+// (quizzes) and the attendance book (scheduling), by course.
+type certRecords struct{ a *App }
+
+func (r certRecords) Passes(ctx context.Context, id string) (map[string][]certification.Pass, error) {
+	es, err := r.a.Quizzes.AttemptsOf(ctx, id)
+	out := map[string][]certification.Pass{}
+	for _, e := range es {
+		if e.Passed {
+			out[e.Course] = append(out[e.Course], certification.Pass{Attempt: e.Attempt, Cycle: e.Cycle, At: e.Date})
+		}
+	}
+	return out, err
+}
+
+func (r certRecords) Attendance(ctx context.Context, id string) (map[string][]certification.Attendance, error) {
+	es, err := r.a.Scheduling.AttendanceOf(ctx, id)
+	out := map[string][]certification.Attendance{}
+	for _, e := range es {
+		if !e.Cancelled && e.Course != "" {
+			out[e.Course] = append(out[e.Course], certification.Attendance{Session: e.Session, At: e.Date, Status: e.Status})
+		}
+	}
+	return out, err
+}
+
+// certCourses gives certification the catalog's rules and titles.
+type certCourses struct{ cat *courses.Catalog }
+
+func (c certCourses) Course(code string) (certification.Course, bool) {
+	x, ok := c.cat.Course(code)
+	if !ok {
+		return certification.Course{}, false
+	}
+	return certification.Course{Code: x.Code, Title: x.Title.In("vi"), Rule: certification.Rule{
+		ValidityMonths: x.Certification.ValidityMonths, RenewalWindowDays: x.Certification.RenewalWindowDays,
+		RequiresAttendance: x.Certification.RequiresAttendance}}, true
+}
+
+// certPeople gives certification the registry (kept in process).
+type certPeople struct{ reg *collaborators.Service }
+
+func (p certPeople) Everyone(ctx context.Context) ([]certification.Holder, error) {
+	cs, err := p.reg.List(ctx, authz.All, collaborators.Filter{IncludeArchived: true})
+	out := make([]certification.Holder, len(cs))
+	for i, c := range cs {
+		out[i] = certification.Holder{ID: c.ID, FullName: c.FullName, AreaCode: c.AreaCode, Email: c.Email, Role: c.Role, Archived: c.Archived}
+	}
+	return out, err
+}
+
+// certEvents logs the quiz engine's "quiz passed" and has certification
+// reconcile the person who passed.
+type certEvents struct {
+	log  *slog.Logger
+	cert *certification.Service
+}
+
+func (e certEvents) QuizPassed(ctx context.Context, p quizzes.Passed) error {
+	e.log.InfoContext(ctx, "quiz passed", "attempt", p.AttemptID, "collaborator", p.CollaboratorID, "course", p.CourseCode, "score", p.Score)
+	return e.cert.QuizPassed(ctx, p.CollaboratorID)
 }

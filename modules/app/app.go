@@ -22,6 +22,7 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/accounts"
+	"github.com/ctvacademy/academy/modules/certification"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
@@ -78,7 +79,8 @@ type Options struct {
 	Clock clock.Clock
 	// Argon2 overrides the password hashing cost (tests use a cheap one).
 	Argon2 *argon2id.Params
-	// Events receives "quiz passed"; nil logs it.
+	// Events receives "quiz passed"; nil logs it and has certification
+	// reconcile the person.
 	Events quizzes.Events
 	// Mail tunes the mail worker (leases, timeouts, backoff); the zero value
 	// gives mail.WorkerOptions' defaults. Fault tests shrink them.
@@ -102,6 +104,7 @@ type App struct {
 	Courses       *courses.Catalog
 	Quizzes       *quizzes.Service
 	Scheduling    *scheduling.Service
+	Certification *certification.Service
 	Outbox        *mail.Outbox
 	MailWorker    *mail.Worker
 	Jobs          *jobs.Runner
@@ -173,13 +176,18 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return fmt.Errorf("content/ has %d problem(s) (see `academy content check`):\n%w", len(probs), courses.Problems(probs))
 	}
 	a.Courses = cat
+	// Certification reads the attempts and attendance books through a
+	// (the quiz and scheduling services are built next).
+	a.Certification = certification.NewService(certification.Deps{Store: certification.NewStore(a.DB),
+		Records: certRecords{a}, Courses: certCourses{cat}, People: certPeople{a.Collaborators},
+		Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger})
 	events := opts.Events
 	if events == nil {
-		events = logEvents{a.Logger}
+		events = certEvents{a.Logger, a.Certification}
 	}
 	a.Quizzes = quizzes.NewService(quizzes.Deps{Store: quizzes.NewStore(a.DB), Catalog: cat, Events: events,
 		Clock: opts.Clock, Logger: a.Logger, Areas: areaCodes{a.Collaborators}, People: quizDirectory{a.Collaborators},
-		Registry: a.Collaborators, Audit: a.Audit, Renewals: noRenewals{}, Attendance: quizAttendance{a}})
+		Registry: a.Collaborators, Audit: a.Audit, Renewals: a.Certification, Attendance: quizAttendance{a}})
 	if err := a.buildMail(opts); err != nil {
 		return err
 	}
@@ -207,7 +215,8 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	a.Scheduling = scheduling.NewService(scheduling.Deps{Store: scheduling.NewStore(a.DB), Directory: directory{a.Collaborators},
 		Mailer: outboxMailer{a.Outbox}, Composer: notices, Courses: titles, Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger,
-		Pages: schedulingPages(cat, a.Collaborators), BaseURL: a.Config.BaseURL, TokenKey: tokenKey})
+		Pages: schedulingPages(cat, a.Collaborators), BaseURL: a.Config.BaseURL, TokenKey: tokenKey,
+		Marked: a.reconcileCerts})
 
 	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
 	courseMod, err := courses.NewModule(cat)
@@ -223,6 +232,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		quizzes.NewModule(a.Quizzes),
 		scheduling.NewModule(a.Scheduling, tr),
 		outbox.NewModule(a.Outbox),
+		certification.NewModule(a.Certification),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
 			Courses: homeCourses{a.Quizzes, cat}})),
 	}
@@ -317,13 +327,16 @@ func (a *App) buildMail(opts Options) error {
 	return nil
 }
 
-// logEvents writes the quiz engine's announcements to the log until the
-// certification module listens to them.
-type logEvents struct{ log *slog.Logger }
-
-func (l logEvents) QuizPassed(ctx context.Context, p quizzes.Passed) error {
-	l.log.InfoContext(ctx, "quiz passed", "attempt", p.AttemptID, "collaborator", p.CollaboratorID, "course", p.CourseCode, "score", p.Score)
-	return nil
+// reconcileCerts has certification reconcile the people whose attendance
+// was just marked.
+func (a *App) reconcileCerts(ctx context.Context, ids []string) error {
+	var errsOf []error
+	for _, id := range ids {
+		if _, err := a.Certification.Reconcile(ctx, id); err != nil {
+			errsOf = append(errsOf, err)
+		}
+	}
+	return errors.Join(errsOf...)
 }
 
 // Setup creates indexes, the first admin and, when configured, the demo

@@ -368,6 +368,11 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /api/v1/outbox/:id/retry": none(api("POST", "/api/v1/outbox/no-such-message/retry", nil)),
 		"GET /outbox":                   none(page("GET", "/outbox", nil)),
 		"POST /outbox/:id/retry":        none(page("POST", "/outbox/no-such-message/retry", url.Values{})),
+
+		// Certification.
+		"GET /api/v1/certifications":             none(api("GET", "/api/v1/certifications", nil)),
+		"GET /api/v1/me/certifications":          none(api("GET", "/api/v1/me/certifications", nil)),
+		"POST /api/v1/certifications/:id/revoke": none(api("POST", "/api/v1/certifications/no-such-certificate/revoke", map[string]string{"reason": "matrix"})),
 	}
 }
 

@@ -232,6 +232,7 @@ var refusedControls = []struct{ route, why string }{
 	{"POST /api/v1/sessions/{id}/checkin", "the check-in code rotates: the base sends a code that is never current"},
 	{"POST /api/v1/collaborators/{id}/courses/{code}/cycles", "a new cycle goes only to someone who used up a cycle without passing, and the corpus's people have not; the reason is checked before that"},
 	{"POST /api/v1/auth/login", "the corpus's refused sign-ins locked the account and the client, as they should"},
+	{"POST /api/v1/certifications/{id}/revoke", "a revocation is final and the corpus's world holds no certificate to revoke; the reason is checked before the certificate is looked up"},
 }
 
 func refusedControl(line string) (string, bool) {
