@@ -31,6 +31,7 @@ func (m *Module) Indexes() []store.Index { return nil }
 func (m *Module) Jobs() []module.Job {
 	return []module.Job{
 		{Name: "certification.reconcile", Every: time.Hour, Run: m.s.Nightly},
+		{Name: "certification.remind", Every: time.Hour, Run: m.s.Remind},
 	}
 }
 

@@ -59,6 +59,11 @@ type Deps struct {
 	Audit   Auditor
 	Clock   clock.Clock
 	Logger  *slog.Logger
+	// Mailer and Sessions serve the expiry reminders (nil Mailer: none
+	// are sent; nil Sessions: no next session in them).
+	Mailer   Mailer
+	Sessions Sessions
+	BaseURL  string
 	// Fresh is how long the in-process copy is trusted before the version
 	// document is checked again; 1 s when zero.
 	Fresh time.Duration
