@@ -30,6 +30,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/policies"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/text/unicode/norm"
 )
 
 const baseURL = "https://academy.example.vn"
@@ -483,4 +484,93 @@ func BenchmarkRender(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Every Vietnamese letter, with each tone, in both cases, prints from the
+// cut-down font and reads back.
+func TestPDFEveryVietnameseLetter(t *testing.T) {
+	t.Parallel()
+	var words []string
+	for _, vowel := range []string{"a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"} {
+		var w strings.Builder
+		for _, tone := range []string{"", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"} {
+			w.WriteString(norm.NFC.String(vowel + tone))
+		}
+		words = append(words, w.String(), strings.ToUpper(w.String()))
+	}
+	words = append(words, "đĐ", "₫")
+	v := valid
+	v.CourseTitle = strings.Join(words, " ")
+	pdf, err := certpdf.Render(v, "vi", baseURL, certpdf.DefaultCenter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, pdf)
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			t.Errorf("the PDF's text lacks %q:\n%s", w, text)
+		}
+	}
+	// The text reads back even for a letter the font lacks (it is mapped
+	// to Unicode all the same): the fonts' own tables must have a glyph.
+	for _, f := range []string{"fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf"} {
+		has := cmap(t, mustRead(t, f))
+		for _, r := range strings.Join(words, "") + "Trung tâm Khuyến công0123456789/:.-" {
+			if !has[r] {
+				t.Errorf("%s has no glyph for %q", f, r)
+			}
+		}
+		if has['Ж'] {
+			t.Errorf("%s: the check of glyphs finds one for Ж, which the cut-down font lacks", f)
+		}
+	}
+}
+
+// cmap reads the runes a TrueType font has glyphs for, from its cmap
+// table's Windows Unicode BMP subtable (format 4).
+func cmap(t *testing.T, ttf []byte) map[rune]bool {
+	t.Helper()
+	u16 := func(b []byte, i int) int { return int(b[i])<<8 | int(b[i+1]) }
+	u32 := func(b []byte, i int) int { return u16(b, i)<<16 | u16(b, i+2) }
+	var table []byte
+	for i := 0; i < u16(ttf, 4); i++ {
+		rec := 12 + 16*i
+		if string(ttf[rec:rec+4]) == "cmap" {
+			off := u32(ttf, rec+8)
+			table = ttf[off : off+u32(ttf, rec+12)]
+		}
+	}
+	if table == nil {
+		t.Fatal("no cmap table")
+	}
+	for i := 0; i < u16(table, 2); i++ {
+		rec := 4 + 8*i
+		if u16(table, rec) != 3 || u16(table, rec+2) != 1 {
+			continue
+		}
+		sub := table[u32(table, rec+4):]
+		if u16(sub, 0) != 4 {
+			continue
+		}
+		segs := u16(sub, 6) / 2
+		ends, starts, deltas, ranges := 14, 16+2*segs, 16+4*segs, 16+6*segs
+		has := map[rune]bool{}
+		for s := 0; s < segs; s++ {
+			start, end, delta, ro := u16(sub, starts+2*s), u16(sub, ends+2*s), u16(sub, deltas+2*s), u16(sub, ranges+2*s)
+			for c := start; c <= end && c != 0xFFFF; c++ {
+				g := 0
+				if ro == 0 {
+					g = (c + delta) & 0xFFFF
+				} else if gi := u16(sub, ranges+2*s+ro+2*(c-start)); gi != 0 {
+					g = (gi + delta) & 0xFFFF
+				}
+				if g != 0 {
+					has[rune(c)] = true
+				}
+			}
+		}
+		return has
+	}
+	t.Fatal("no Windows Unicode BMP subtable in cmap")
+	return nil
 }

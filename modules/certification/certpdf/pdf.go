@@ -13,9 +13,9 @@ import (
 	"github.com/skip2/go-qrcode"
 )
 
-// The certificate's typeface: DejaVu Sans covers Vietnamese (every
-// precomposed letter with its tone mark); fonts/LICENSE is its licence.
-// fpdf embeds only the glyphs a certificate uses.
+// The certificate's typeface: DejaVu Sans, cut down to Latin with every
+// Vietnamese letter and tone mark (fonts/LICENSE says how, and is its
+// licence). fpdf embeds only the glyphs a certificate uses.
 var (
 	//go:embed fonts/DejaVuSans.ttf
 	fontRegular []byte
