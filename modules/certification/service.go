@@ -201,3 +201,7 @@ func (s *Service) Reconcile(ctx context.Context, collaboratorID string) (issued 
 	}
 	return issued, s.changed(ctx)
 }
+
+// SetMailer sets the reminders' mailer (the outbox is built after the
+// service).
+func (s *Service) SetMailer(m Mailer) { s.d.Mailer = m }
