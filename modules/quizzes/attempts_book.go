@@ -77,9 +77,10 @@ func (s *Store) Booked(ctx context.Context, collaboratorID string) ([]Attempt, b
 	return out, true, nil
 }
 
-// book writes a graded attempt in its taker's book (idempotent).
+// book writes a graded attempt in its taker's book, in one command
+// (idempotent: a grading completed again writes the same entry).
 func (s *Store) book(ctx context.Context, a Attempt) error {
-	return s.attempts.Put(ctx, a.CollaboratorID, entryOf(a))
+	return s.attempts.Add(ctx, a.CollaboratorID, entryOf(a))
 }
 
 // AttemptsOf returns a collaborator's graded attempts, oldest first: from

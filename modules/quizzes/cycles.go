@@ -67,12 +67,13 @@ func NextCycle(f CycleFacts) string {
 // MaxReasonLen bounds the reason given for a granted cycle.
 const MaxReasonLen = 500
 
-// cycleFacts gathers the facts of a collaborator's current cycle at c.
-func (s *Service) cycleFacts(ctx context.Context, collaboratorID string, c courses.Course, cur Cycle) (CycleFacts, error) {
+// cycleFacts gathers the facts of a collaborator's current cycle at c,
+// and returns the summaries of their graded attempts at c it read.
+func (s *Service) cycleFacts(ctx context.Context, collaboratorID string, c courses.Course, cur Cycle) (CycleFacts, []Attempt, error) {
 	f := CycleFacts{Opened: cur.Opened, Used: len(cur.Graded), Max: c.Quiz.MaxAttempts}
 	prog, err := s.d.Store.Progress(ctx, collaboratorID, c.Code)
 	if err != nil {
-		return f, err
+		return f, nil, err
 	}
 	for _, a := range prog {
 		if a.Cycle == cur.N {
@@ -84,15 +85,15 @@ func (s *Service) cycleFacts(ctx context.Context, collaboratorID string, c cours
 	}
 	if s.d.Renewals != nil {
 		if f.Renewal, err = s.d.Renewals.RenewalOpens(ctx, collaboratorID, c.Code); err != nil {
-			return f, err
+			return f, nil, err
 		}
 	}
 	if f.Exhausted() && s.d.Attendance != nil {
 		if f.Attended, err = s.d.Attendance.Attended(ctx, collaboratorID, c.Code); err != nil {
-			return f, err
+			return f, nil, err
 		}
 	}
-	return f, nil
+	return f, prog, nil
 }
 
 // CycleOf is the number of the cycle a collaborator's next attempt at c
@@ -103,7 +104,7 @@ func (s *Service) CycleOf(ctx context.Context, collaboratorID string, c courses.
 	if err != nil {
 		return 0, err
 	}
-	f, err := s.cycleFacts(ctx, collaboratorID, c, cur)
+	f, _, err := s.cycleFacts(ctx, collaboratorID, c, cur)
 	if err != nil || NextCycle(f) == "" {
 		return cur.N, err
 	}
@@ -122,25 +123,27 @@ func InCycle(as []Attempt, n int) []Attempt {
 }
 
 // cycle returns the collaborator's current cycle at c, opening the next
-// one first when NextCycle says so.
-func (s *Service) cycle(ctx context.Context, collaboratorID string, c courses.Course) (Cycle, error) {
+// one first when NextCycle says so, and the summaries of their graded
+// attempts at c (all cycles), read on the way.
+func (s *Service) cycle(ctx context.Context, collaboratorID string, c courses.Course) (Cycle, []Attempt, error) {
 	cur, err := s.d.Store.Graded(ctx, collaboratorID, c.Code)
 	if err != nil {
-		return Cycle{}, err
+		return Cycle{}, nil, err
 	}
-	f, err := s.cycleFacts(ctx, collaboratorID, c, cur)
+	f, prog, err := s.cycleFacts(ctx, collaboratorID, c, cur)
 	if err != nil {
-		return Cycle{}, err
+		return Cycle{}, nil, err
 	}
 	why := NextCycle(f)
 	if why == "" {
-		return cur, nil
+		return cur, prog, nil
 	}
 	next := Cycle{N: cur.N + 1, Opened: s.d.Clock.Now(), Why: why}
 	if _, err := s.d.Store.OpenCycle(ctx, collaboratorID, c.Code, next, "", ""); err != nil {
-		return Cycle{}, err
+		return Cycle{}, nil, err
 	}
-	return s.d.Store.Graded(ctx, collaboratorID, c.Code)
+	cur, err = s.d.Store.Graded(ctx, collaboratorID, c.Code)
+	return cur, prog, err
 }
 
 // GrantCycle opens a new cycle at course for a collaborator who used
@@ -161,11 +164,11 @@ func (s *Service) GrantCycle(ctx context.Context, p authz.Principal, collaborato
 			return Cycle{}, err
 		}
 	}
-	cur, err := s.cycle(ctx, collaboratorID, c)
+	cur, _, err := s.cycle(ctx, collaboratorID, c)
 	if err != nil {
 		return Cycle{}, err
 	}
-	f, err := s.cycleFacts(ctx, collaboratorID, c, cur)
+	f, _, err := s.cycleFacts(ctx, collaboratorID, c, cur)
 	if err != nil {
 		return Cycle{}, err
 	}

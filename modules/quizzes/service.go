@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -349,7 +350,7 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 	if _, err := s.bank(ctx, c.Code, c.Quiz.Version); err != nil {
 		return Attempt{}, false, err
 	}
-	cyc, err := s.cycle(ctx, p.CollaboratorID, c)
+	cyc, prog, err := s.cycle(ctx, p.CollaboratorID, c)
 	if err != nil {
 		return Attempt{}, false, err
 	}
@@ -358,7 +359,7 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		graded[n] = true
 	}
 	wait := c.Quiz.RetakeAfterMinutes
-	opens, err := s.retakeOpensAt(ctx, p.CollaboratorID, c, cyc)
+	opens, err := s.retakeOpensAt(ctx, p.CollaboratorID, c, cyc, prog)
 	if err != nil {
 		return Attempt{}, false, err
 	}
@@ -430,17 +431,15 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 
 // retakeOpensAt is when the collaborator may start a new attempt at c after
 // the graded ones of their current cycle: zero when the course asks no wait or
-// nothing is graded. It reads their summaries by `_id`, and the result of
-// the last graded attempt when a crash kept it from the summaries.
-func (s *Service) retakeOpensAt(ctx context.Context, collaboratorID string, c courses.Course, cyc Cycle) (time.Time, error) {
+// nothing is graded. prog are their summaries at c (as cycle read them); it
+// reads the result of the last graded attempt when a crash kept it from
+// the summaries.
+func (s *Service) retakeOpensAt(ctx context.Context, collaboratorID string, c courses.Course, cyc Cycle, prog []Attempt) (time.Time, error) {
 	done := cyc.Graded
 	if c.Quiz.RetakeAfterMinutes <= 0 || len(done) == 0 {
 		return time.Time{}, nil
 	}
-	prog, err := s.d.Store.Progress(ctx, collaboratorID, c.Code)
-	if err != nil {
-		return time.Time{}, err
-	}
+	prog = slices.Clip(prog) // appended to below
 	last := 0
 	for _, n := range done {
 		last = max(last, n)

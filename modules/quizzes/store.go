@@ -398,7 +398,7 @@ const (
 // cycles opened since, each with its own numbers.
 type numbersDoc struct {
 	ID     string     `bson:"_id"`
-	Graded []int      `bson:"graded"`
+	Graded []int      `bson:"graded,omitempty"` // absent rather than null: $addToSet creates it
 	Cycles []cycleDoc `bson:"cycles,omitempty"`
 }
 
@@ -540,7 +540,37 @@ func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
 	if err := s.book(ctx, a); err != nil {
 		return err
 	}
-	_, err := s.progress.Apply(ctx, a.CollaboratorID+":"+a.CourseCode, func(d *numbersDoc, _ bool) error {
+	if err := s.addNumber(ctx, a); err != nil {
+		return err
+	}
+	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
+	_, err := s.summaries.Raw().UpdateOne(ctx, key,
+		bson.D{
+			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
+			{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: a.CollaboratorID}, {Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
+		}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return err
+	}
+	return s.addToUnit(ctx, a)
+}
+
+// addNumber adds a graded attempt's number to its cycle in the taker's
+// progress (idempotent). Cycle 1's numbers are a top-level array: one
+// `$addToSet` by `_id`; a later cycle's sit in its entry of "cycles",
+// which is read and written back.
+func (s *Store) addNumber(ctx context.Context, a Attempt) error {
+	id := a.CollaboratorID + ":" + a.CourseCode
+	if a.Cycle <= 1 {
+		_, err := s.progress.Change(ctx, id, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "graded", Value: a.N}}}}, true)
+		if err == nil || ctx.Err() != nil {
+			return err
+		}
+		// A document written before "graded" was left out when empty
+		// may hold null there, which $addToSet refuses: read and write
+		// it back instead.
+	}
+	_, err := s.progress.Apply(ctx, id, func(d *numbersDoc, _ bool) error {
 		ns := &d.Graded
 		for i := range d.Cycles {
 			if d.Cycles[i].N == a.Cycle {
@@ -553,17 +583,5 @@ func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
 		*ns = append(*ns, a.N)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
-	_, err = s.summaries.Raw().UpdateOne(ctx, key,
-		bson.D{
-			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
-			{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: a.CollaboratorID}, {Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
-		}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return err
-	}
-	return s.addToUnit(ctx, a)
+	return err
 }

@@ -90,13 +90,32 @@ func (s *Store) stamp(ctx context.Context, keys ...string) error {
 	return nil
 }
 
-// UnitStamps returns the stamps of the units of keys (absent: 0), by `_id`.
+// stampsByID is how many units' stamps UnitStamps reads by `_id`, one
+// command each; for more it reads the whole stamps collection in one
+// command (a tiny document per unit: a province's list asks for most).
+const stampsByID = 16
+
+// UnitStamps returns the stamps of the units of keys (absent: 0).
 func (s *Store) UnitStamps(ctx context.Context, keys []string) (map[string]int64, error) {
-	docs, err := s.stamps.GetMany(ctx, keys)
-	out := make(map[string]int64, len(docs))
-	for k, d := range docs {
-		out[k] = d.V
+	if len(keys) <= stampsByID {
+		docs, err := s.stamps.GetMany(ctx, keys)
+		out := make(map[string]int64, len(docs))
+		for k, d := range docs {
+			out[k] = d.V
+		}
+		return out, err
 	}
+	want := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		want[k] = true
+	}
+	out := make(map[string]int64, len(keys))
+	err := s.stamps.Each(ctx, nil, store.Find{}, func(d unitStampDoc) error {
+		if want[d.ID] {
+			out[d.ID] = d.V
+		}
+		return nil
+	})
 	return out, err
 }
 

@@ -79,13 +79,13 @@ func (b *Book[E]) Put(ctx context.Context, person string, es ...E) error {
 		p.ID = person
 		changed := false
 		for _, e := range es {
-			i := slices.IndexFunc(p.Entries, func(x E) bool { return x.LedgerKey() == e.LedgerKey() })
-			if i >= 0 {
-				if same(p.Entries[i], e) {
-					continue
-				}
-				p.Entries = slices.Delete(p.Entries, i, i+1)
+			mine := func(x E) bool { return x.LedgerKey() == e.LedgerKey() }
+			if i := slices.IndexFunc(p.Entries, mine); i >= 0 && same(p.Entries[i], e) &&
+				!slices.ContainsFunc(p.Entries[i+1:], mine) {
+				continue
 			}
+			// Add may have left two entries of a key: none stays.
+			p.Entries = slices.DeleteFunc(p.Entries, mine)
 			p.Entries = append(p.Entries, e)
 			changed = true
 		}
@@ -95,6 +95,19 @@ func (b *Book[E]) Put(ctx context.Context, person string, es ...E) error {
 		p.Entries = b.bounded(p.Entries)
 		return nil
 	})
+	return err
+}
+
+// Add records one entry about person in one store command (an
+// `$addToSet` by `_id`, the book created on its first entry), where Put
+// reads the book and writes it back. Adding the same entry again changes
+// nothing. It neither replaces an entry of the same key nor sorts nor
+// trims the book: Of reads the last entry added for a key, in time order,
+// the newest Max; the next Put stores the book so. It is for the entry a
+// new event writes (a grading), which the book does not hold yet, or
+// holds as this same entry (a grading completed again after a crash).
+func (b *Book[E]) Add(ctx context.Context, person string, e E) error {
+	_, err := b.people.Change(ctx, person, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "entries", Value: e}}}}, true)
 	return err
 }
 
@@ -123,7 +136,25 @@ func (b *Book[E]) Of(ctx context.Context, person string) ([]E, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.Entries, nil
+	return b.bounded(lastOfEachKey(p.Entries)), nil
+}
+
+// lastOfEachKey keeps, of entries with one key, the last (Add appends).
+func lastOfEachKey[E Entry](es []E) []E {
+	last := make(map[string]int, len(es))
+	for i, e := range es {
+		last[e.LedgerKey()] = i
+	}
+	if len(last) == len(es) {
+		return es
+	}
+	out := es[:0:0]
+	for i, e := range es {
+		if last[e.LedgerKey()] == i {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // bounded sorts entries by time (then key) and keeps the newest max.

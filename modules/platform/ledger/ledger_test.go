@@ -10,6 +10,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/ledger"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -70,6 +71,43 @@ func TestPutKeepsOneEntryPerKeyInTimeOrderAndTheNewest(t *testing.T) {
 		other, _ := b.Of(ctx, "p2")
 		if s := sessions(other); s != "s1=present " {
 			t.Fatalf("p2 = %s", s)
+		}
+	})
+}
+
+func TestAddWritesOneEntryThatOfAndPutReadInOrder(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		b := ledger.New[mark](db, "added", 3)
+		must(t, b.Add(ctx, "p1", mark{"s2", day(2), "present"})) // creates the book
+		must(t, b.Add(ctx, "p1", mark{"s1", day(1), "absent"}))
+		must(t, b.Add(ctx, "p1", mark{"s1", day(1), "absent"})) // the same again: no change
+		got, err := b.Of(ctx, "p1")
+		must(t, err)
+		if s := sessions(got); s != "s1=absent s2=present " {
+			t.Fatalf("after adds: %s", s)
+		}
+		must(t, b.Add(ctx, "p1", mark{"s1", day(1), "late"})) // the last added wins
+		must(t, b.Add(ctx, "p1", mark{"s4", day(4), "present"}))
+		must(t, b.Add(ctx, "p1", mark{"s3", day(3), "absent"}))
+		got, _ = b.Of(ctx, "p1")
+		if s := sessions(got); s != "s2=present s3=absent s4=present " {
+			t.Fatalf("read bounded to the 3 newest: %s", s)
+		}
+		// A Put after Adds stores one entry per key, in order, bounded.
+		must(t, b.Put(ctx, "p1", mark{"s2", day(2), "late"}))
+		got, _ = b.Of(ctx, "p1")
+		if s := sessions(got); s != "s2=late s3=absent s4=present " {
+			t.Fatalf("after Put: %s", s)
+		}
+		var raw struct {
+			Entries []mark `bson:"entries"`
+			Rev     int64  `bson:"rev"`
+		}
+		must(t, db.Collection("added").FindOne(ctx, bson.D{{Key: "_id", Value: "p1"}}).Decode(&raw))
+		if s := sessions(raw.Entries); s != "s2=late s3=absent s4=present " || raw.Rev != 7 {
+			t.Fatalf("stored after Put: %s rev %d (want 7: each of 6 adds bumps it, and the Put)", s, raw.Rev)
 		}
 	})
 }

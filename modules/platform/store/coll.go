@@ -317,6 +317,43 @@ func (c *Coll[D]) Apply(ctx context.Context, id string, fn func(d *D, found bool
 	return zero, errs.E(errs.Conflict, "the %s is busy; try again", c.what)
 }
 
+// Change applies update (operators: $addToSet, $push, $set, $inc…) to
+// the document id in one command by `_id`, creating it when upsert is set,
+// and bumps its "rev" as every write through Update does, so that an
+// Update or Apply of the same document cannot overwrite it: on the
+// embedded store Change takes the same per-document lock as their read
+// and replace, on MongoDB their compare-and-set on "rev" fails and reads
+// again. It reports whether a document matched (or was created).
+func (c *Coll[D]) Change(ctx context.Context, id string, update bson.D, upsert bool) (bool, error) {
+	update = withRevInc(update)
+	defer lockDoc(c.c.Name(), id)()
+	res, err := c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update, options.UpdateOne().SetUpsert(upsert))
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount == 1 || res.UpsertedCount == 1, nil
+}
+
+// withRevInc is update with "rev" incremented by one ($inc merged into
+// the update's own $inc, if any).
+func withRevInc(update bson.D) bson.D {
+	out := make(bson.D, 0, len(update)+1)
+	merged := false
+	for _, e := range update {
+		if e.Key == "$inc" {
+			if inc, ok := e.Value.(bson.D); ok {
+				e.Value = append(append(bson.D{}, inc...), bson.E{Key: "rev", Value: int64(1)})
+				merged = true
+			}
+		}
+		out = append(out, e)
+	}
+	if !merged {
+		out = append(out, bson.E{Key: "$inc", Value: bson.D{{Key: "rev", Value: int64(1)}}})
+	}
+	return out
+}
+
 // write stores next as the document id if it is as it was read: found
 // with rev, or missing.
 func (c *Coll[D]) write(ctx context.Context, id string, next bson.D, found bool, rev int64, hasRev bool) (bool, error) {

@@ -294,3 +294,48 @@ func TestCollOneAndDeleteWhere(t *testing.T) {
 		}
 	})
 }
+
+// Change's one-command writes and Update's read and replace of the same
+// document, side by side, lose none of each other's writes.
+func TestCollChangeAndUpdateLoseNoWrite(t *testing.T) {
+	eachColl(t, func(t *testing.T, ctx context.Context, c *store.Coll[item]) {
+		if ok, err := c.Change(ctx, "none", bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, false); err != nil || ok {
+			t.Fatalf("Change of a missing document without upsert: %v, %v", ok, err)
+		}
+		if _, err := c.Get(ctx, "none"); errs.KindOf(err) != errs.NotFound {
+			t.Fatalf("Change without upsert created it: %v", err)
+		}
+		const each = 8
+		var wg sync.WaitGroup
+		for i := 0; i < each; i++ {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				if ok, err := c.Change(ctx, "d", bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, true); err != nil || !ok {
+					t.Error(ok, err)
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				if _, err := c.Apply(ctx, "d", func(d *item, _ bool) error { d.N += 100; return nil }); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		got, err := c.Get(ctx, "d")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.N != each*101 || got.Rev != 2*each {
+			t.Fatalf("after %d changes and %d updates: n=%d rev=%d", each, each, got.N, got.Rev)
+		}
+		// An update of other operators gets its rev bump too.
+		if _, err := c.Change(ctx, "d", bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "x"}}}}, false); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := c.Get(ctx, "d"); got.Status != "x" || got.Rev != 2*each+1 {
+			t.Fatalf("after $set: %+v", got)
+		}
+	})
+}
