@@ -320,3 +320,21 @@ func (e certEvents) QuizPassed(ctx context.Context, p quizzes.Passed) error {
 	e.log.InfoContext(ctx, "quiz passed", "attempt", p.AttemptID, "collaborator", p.CollaboratorID, "course", p.CourseCode, "score", p.Score)
 	return e.cert.QuizPassed(ctx, p.CollaboratorID)
 }
+
+// certSessions finds the next session of a course open to a district, for
+// certification's reminders.
+type certSessions struct{ a *App }
+
+func (c certSessions) Next(ctx context.Context, course, area string, after time.Time) (certification.Session, bool, error) {
+	xs, err := c.a.Scheduling.List(ctx, authz.All, scheduling.Query{From: after, To: after.AddDate(0, 0, 120), AreaCode: area})
+	var best *scheduling.Session
+	for i, x := range xs {
+		if x.CourseCode == course && x.Status != scheduling.StatusCancelled && (best == nil || x.StartsAt.Before(best.StartsAt)) {
+			best = &xs[i]
+		}
+	}
+	if err != nil || best == nil {
+		return certification.Session{}, false, err
+	}
+	return certification.Session{Title: best.Title, StartsAt: best.StartsAt, Location: best.Location}, true, nil
+}

@@ -180,7 +180,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	// (the quiz and scheduling services are built next).
 	a.Certification = certification.NewService(certification.Deps{Store: certification.NewStore(a.DB),
 		Records: certRecords{a}, Courses: certCourses{cat}, People: certPeople{a.Collaborators},
-		Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger})
+		Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger, Sessions: certSessions{a}, BaseURL: a.Config.BaseURL})
 	events := opts.Events
 	if events == nil {
 		events = certEvents{a.Logger, a.Certification}
@@ -191,6 +191,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err := a.buildMail(opts); err != nil {
 		return err
 	}
+	a.Certification.SetMailer(certification.OutboxMailer{Outbox: a.Outbox})
 	tokenKey, err := store.Secret(ctx, a.DB, "rsvp")
 	if err != nil {
 		return err
