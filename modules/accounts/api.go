@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -53,6 +54,10 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Post("/me/password", web.Doc{Summary: "Change my password (ends my other sessions)", Request: PasswordChange{}, Status: 204, Errors: []errs.Kind{errs.Unprocessable}}, m.apiPassword)
 	r.Get("/users", web.Doc{Summary: "List accounts", Response: web.List[UserView]{}, Query: []string{"limit", "offset"}}, m.apiUsers)
 	r.Post("/users", web.Doc{Summary: "Create an account", Request: NewUser{}, Response: UserView{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiCreateUser)
+	r.Post("/auth/password-reset", web.Doc{Summary: "Mail a password-reset link to an account's address (the same answer whether or not it exists)",
+		Request: ResetRequest{}, Status: 202, Errors: []errs.Kind{errs.TooManyRequests}}, m.apiReset)
+	r.Post("/collaborators/:id/activation", web.Doc{Summary: "Send a collaborator a new set-password link (the earlier one stops working); makes their account if they have none",
+		Status: 202, Errors: []errs.Kind{errs.Unprocessable, errs.Conflict}}, m.apiResend)
 	r.Patch("/users/:id", web.Doc{Summary: "Change an account's role (ends its sessions)", Request: RoleChange{}, Response: UserView{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiSetRole)
 }
 
@@ -151,4 +156,31 @@ func (m *Module) apiSetRole(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(toView(u))
+}
+
+// ResetRequest is the body of POST /api/v1/auth/password-reset.
+type ResetRequest struct {
+	Email string `json:"email" api:"required"`
+}
+
+func (m *Module) apiReset(c *fiber.Ctx) error {
+	var in ResetRequest
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := m.svc.RequestReset(c.UserContext(), web.ClientOf(c), in.Email); err != nil {
+		var e *errs.Error
+		if errors.As(err, &e) && e.Kind == errs.TooManyRequests {
+			c.Set(fiber.HeaderRetryAfter, retryAfter(e))
+		}
+		return err
+	}
+	return c.SendStatus(fiber.StatusAccepted)
+}
+
+func (m *Module) apiResend(c *fiber.Ctx) error {
+	if err := m.svc.ResendActivation(c.UserContext(), web.ScopeOf(c), c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusAccepted)
 }

@@ -50,13 +50,19 @@ func (m *Module) Jobs() []module.Job {
 	return []module.Job{{Name: "accounts.throttle-purge", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
 		_, err := m.svc.PurgeThrottles(ctx)
 		return err
+	}}, {Name: "accounts.links-expire", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
+		_, err := m.svc.ExpireLinks(ctx)
+		return err
+	}}, {Name: "accounts.repair", Every: 10 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
+		_, err := m.svc.Repair(ctx)
+		return err
 	}}}
 }
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
 	m.platform = p
-	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
+	return module.Mount(p, views, m.apiRoutes, func(r *web.Router) { m.pageRoutes(r); m.linkRoutes(r) })
 }
 
 func retryAfter(e *errs.Error) string {

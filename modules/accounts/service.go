@@ -57,6 +57,13 @@ type Deps struct {
 	Clock     clock.Clock
 	// Params are the argon2id parameters; argon2id.DefaultParams when nil.
 	Params *argon2id.Params
+	// Set-password links (activation and reset); without Outbox and Mails
+	// no links are made. Links is the Store when it is a LinkStore.
+	Links   LinkStore
+	Outbox  Outbox
+	Mails   *Mails
+	Roster  Roster
+	BaseURL string
 }
 
 // Service manages accounts and sessions.
@@ -73,6 +80,12 @@ func NewService(d Deps) (*Service, error) {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
+	if ls, ok := d.Store.(LinkStore); ok && d.Links == nil {
+		d.Links = ls
+	}
+	if d.Outbox == nil || d.Mails == nil {
+		d.Links = nil
+	}
 	d.Store = newSessionCache(d.Store, d.Clock)
 	// Unknown emails are checked against this hash so that they take as
 	// long to refuse as a wrong password.
@@ -81,6 +94,18 @@ func NewService(d Deps) (*Service, error) {
 		return nil, err
 	}
 	return &Service{d: d, dummyHash: dummy}, nil
+}
+
+// UseMail turns on the set-password links (activation and reset), which
+// NewService leaves off without an outbox: the app builds the outbox after
+// the accounts. Call it before serving.
+func (s *Service) UseMail(o Outbox, m *Mails, r Roster, baseURL string) {
+	s.d.Outbox, s.d.Mails, s.d.Roster, s.d.BaseURL = o, m, r, baseURL
+	if s.d.Links == nil {
+		if c, ok := s.d.Store.(*sessionCache); ok {
+			s.d.Links, _ = c.UserStore.(LinkStore)
+		}
+	}
 }
 
 // HashPassword returns the argon2id hash of pw.

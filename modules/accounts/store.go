@@ -24,6 +24,7 @@ type Store struct {
 	users    *store.Coll[User]
 	sessions *store.Coll[Session]
 	throttle *store.Coll[Throttle]
+	links    *store.Coll[Link]
 }
 
 // NewStore returns the accounts store on db.
@@ -32,6 +33,7 @@ func NewStore(db *mongo.Database) *Store {
 		users:    store.NewColl[User](db, usersColl, "user"),
 		sessions: store.NewColl[Session](db, sessionsColl, "session"),
 		throttle: store.NewColl[Throttle](db, throttleColl, "throttle record"),
+		links:    store.NewColl[Link](db, linksColl, "set-password link"),
 	}
 }
 

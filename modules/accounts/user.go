@@ -24,6 +24,14 @@ type User struct {
 	// PasswordHash is the argon2id hash; never sent to clients.
 	PasswordHash string    `json:"-" bson:"password_hash"`
 	UpdatedAt    time.Time `json:"-" bson:"updated_at"`
+	// PendingLink is the id (hash) of the one set-password link that
+	// works for this account; a new link replaces it. LinksIssued counts
+	// the links made, and keys their mails. MailedLink is the pending link
+	// whose mail is queued: when it differs from PendingLink the mail was
+	// lost (a crash) and the repair job sends a new link.
+	PendingLink string `json:"-" bson:"pending_link,omitempty"`
+	LinksIssued int    `json:"-" bson:"links_issued,omitempty"`
+	MailedLink  string `json:"-" bson:"mailed_link,omitempty"`
 }
 
 // Session is a signed-in session; its id is the SHA-256 of the token.

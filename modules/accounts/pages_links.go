@@ -1,0 +1,116 @@
+package accounts
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+func (m *Module) linkRoutes(r *web.Router) {
+	r.Get("/forgot", web.Doc{}, m.forgotPage)
+	r.Post("/forgot", web.Doc{}, m.forgotSubmit)
+	for _, path := range []string{"/activate/:token", "/reset/:token"} {
+		r.Get(path, web.Doc{}, m.linkPage)
+		r.Post(path, web.Doc{}, m.linkSubmit)
+	}
+}
+
+type forgotForm struct {
+	Email string
+	Sent  bool
+	Error string
+}
+
+func (m *Module) forgotPage(c *fiber.Ctx) error {
+	return m.platform.Render(c, fiber.StatusOK, "forgot", forgotForm{})
+}
+
+func (m *Module) forgotSubmit(c *fiber.Ctx) error {
+	email := strings.Clone(c.FormValue("email"))
+	lang := web.Lang(c)
+	err := m.svc.RequestReset(c.UserContext(), web.ClientOf(c), email)
+	if err == nil {
+		return m.platform.Render(c, fiber.StatusOK, "forgot", forgotForm{Sent: true})
+	}
+	switch errs.KindOf(err) {
+	case errs.Invalid:
+		return m.platform.Render(c, fiber.StatusBadRequest, "forgot", forgotForm{Email: email, Error: m.tr.T(lang, "forgot.invalid")})
+	case errs.TooManyRequests:
+		var e *errs.Error
+		if errors.As(err, &e) {
+			c.Set(fiber.HeaderRetryAfter, retryAfter(e))
+		}
+		return m.platform.Render(c, fiber.StatusTooManyRequests, "forgot", forgotForm{Email: email, Error: m.tr.T(lang, "forgot.throttled")})
+	}
+	return err
+}
+
+type linkForm struct {
+	Action   string
+	Reset    bool
+	State    string // valid, unknown, expired, done
+	Error    string
+	MinChars int
+}
+
+func (m *Module) linkForm(c *fiber.Ctx) linkForm {
+	return linkForm{Action: c.Path(), Reset: strings.HasPrefix(c.Path(), "/reset/"), MinChars: MinPasswordLength}
+}
+
+func (m *Module) linkPage(c *fiber.Ctx) error {
+	f := m.linkForm(c)
+	st, _, err := m.svc.CheckLink(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return m.renderLink(c, f, st)
+}
+
+func (m *Module) renderLink(c *fiber.Ctx, f linkForm, st LinkState) error {
+	switch st {
+	case LinkExpired:
+		f.State = "expired"
+		return m.platform.Render(c, fiber.StatusGone, "setpassword", f)
+	case LinkUnknown:
+		f.State = "unknown"
+		return m.platform.Render(c, fiber.StatusNotFound, "setpassword", f)
+	}
+	f.State = "valid"
+	return m.platform.Render(c, fiber.StatusOK, "setpassword", f)
+}
+
+func (m *Module) linkSubmit(c *fiber.Ctx) error {
+	f := m.linkForm(c)
+	lang := web.Lang(c)
+	pw := c.FormValue("password")
+	if pw != c.FormValue("password_confirm") {
+		st, _, err := m.svc.CheckLink(c.UserContext(), c.Params("token"))
+		if err != nil || st != LinkValid {
+			return errors.Join(err, m.renderLink(c, f, st))
+		}
+		f.State, f.Error = "valid", m.tr.T(lang, "setpw.mismatch")
+		return m.platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
+	}
+	_, err := m.svc.UseLink(c.UserContext(), c.Params("token"), pw)
+	if err == nil {
+		f.State = "done"
+		return m.platform.Render(c, fiber.StatusOK, "setpassword", f)
+	}
+	switch errs.KindOf(err) {
+	case errs.Invalid:
+		st, _, cerr := m.svc.CheckLink(c.UserContext(), c.Params("token"))
+		if cerr != nil || st != LinkValid {
+			return errors.Join(cerr, m.renderLink(c, f, st))
+		}
+		f.State, f.Error = "valid", m.tr.T(lang, "setpw.rules")
+		return m.platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
+	case errs.Gone:
+		return m.renderLink(c, f, LinkExpired)
+	case errs.NotFound:
+		return m.renderLink(c, f, LinkUnknown)
+	}
+	return err
+}
