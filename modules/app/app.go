@@ -210,6 +210,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		}
 		return fmt.Errorf("content/mail has %d problem(s) (see `academy content check`):\n%s", len(probs), strings.Join(lines, "\n"))
 	}
+	if err := a.wireAccountLinks(mailFiles); err != nil {
+		return err
+	}
 	notices, err := scheduling.LoadNotices(mailFiles, a.Config.MailFrom, "Trung tâm Khuyến công", opts.Clock.Now, titles.Title)
 	if err != nil {
 		return err
@@ -390,6 +393,7 @@ func (a *App) LoadDemo(ctx context.Context) error {
 	if pw == "" {
 		pw = RandomPassword()
 	}
+	ctx = context.WithValue(ctx, seedingKey{}, true) // the demo makes its accounts itself
 	loaded, err := demo.Load(ctx, n, demo.Deps{Collaborators: a.Collaborators, Accounts: a.Accounts}, pw)
 	if err != nil {
 		return err
