@@ -35,16 +35,6 @@ import (
 
 const baseURL = "https://academy.example.vn"
 
-// The policy lines the routes need (the certification module's policy.csv
-// carries the same).
-const policy = `p, coordinator, /api/v1/certifications/:id/pdf, GET, all
-p, admin, /api/v1/certifications/:id/pdf, GET, all
-p, leadership, /api/v1/certifications/:id/pdf, GET, all
-p, team_leader, /api/v1/certifications/:id/pdf, GET, area
-p, ctv, /api/v1/certifications/:id/pdf, GET, own
-p, anonymous, /verify/:code, GET, all
-`
-
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, clock.VN) }
 
 // A certificate of each status, by code. They belong to collaborator
@@ -135,7 +125,8 @@ func server(t testing.TB, burst int, clk *fakeClock) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	enf, err := authz.New(policies.Model, policies.Join([2]string{"policies/platform.csv", policies.Platform}, [2]string{"certpdf", policy}))
+	m := certpdf.NewModule(source{}, certpdf.Options{BaseURL: baseURL, Burst: burst, Every: 3 * time.Second, Now: clk.Now})
+	enf, err := authz.New(policies.Model, policies.Join([2]string{"policies/platform.csv", policies.Platform}, [2]string{"certpdf", m.Policy()}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +137,7 @@ func server(t testing.TB, burst int, clk *fakeClock) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := certpdf.Register(p, source{}, certpdf.Options{BaseURL: baseURL, Burst: burst, Every: 3 * time.Second, Now: clk.Now}); err != nil {
+	if err := m.Register(p); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -573,4 +564,48 @@ func cmap(t *testing.T, ttf []byte) map[rune]bool {
 	}
 	t.Fatal("no Windows Unicode BMP subtable in cmap")
 	return nil
+}
+
+// service is a fake certification.Service.
+type service struct{ v certification.View }
+
+func (s service) Certificate(_ context.Context, _ authz.Scope, id string) (certification.View, error) {
+	if id != s.v.ID {
+		return certification.View{}, errs.E(errs.NotFound, "no such certificate")
+	}
+	return s.v, nil
+}
+
+func (s service) Verify(_ context.Context, code string) (certification.View, error) {
+	if code != string(s.v.VerificationCode) {
+		return certification.View{}, errs.E(errs.NotFound, "no certificate has this code")
+	}
+	return s.v, nil
+}
+
+// FromService shows a certificate's current cycle: a renewed one's PDF
+// says when it was renewed, with the expiry of that cycle.
+func TestFromService(t *testing.T) {
+	t.Parallel()
+	revokedAt := day(2027, 5, 2)
+	cv := certification.View{ID: "c1", CollaboratorID: "c-nhung", FullName: "Nguyễn Thị Hồng Nhung", AreaCode: "NT",
+		CourseCode: "KNKS-01", CourseTitle: "Kỹ năng khảo sát nhu cầu", Status: certification.StatusRevoked,
+		IssuedAt: day(2025, 3, 14), RenewedAt: day(2026, 3, 1), ExpiresAt: day(2027, 3, 15), ValidUntil: "2027-03-14",
+		VerificationCode: valid.Code, RevokedAt: &revokedAt, RevokeReason: "không trung thực"}
+	want := certpdf.View{ID: "c1", Code: valid.Code, FullName: cv.FullName, CourseCode: "KNKS-01", CourseTitle: cv.CourseTitle,
+		IssuedAt: day(2026, 3, 1), ExpiresAt: day(2027, 3, 15), Status: certification.StatusRevoked, RevokedAt: revokedAt}
+	src := certpdf.FromService(service{cv})
+	if got, err := src.Verify(context.Background(), string(valid.Code)); err != nil || got != want {
+		t.Errorf("Verify: %+v, %v\nwant %+v", got, err, want)
+	}
+	if got, err := src.Certificate(context.Background(), authz.All, "c1"); err != nil || got != want {
+		t.Errorf("Certificate: %+v, %v", got, err)
+	}
+	if _, err := src.Verify(context.Background(), string(expired.Code)); !errs.Is(err, errs.NotFound) {
+		t.Errorf("unknown code: %v", err)
+	}
+	cv.RenewedAt, cv.RevokedAt = time.Time{}, nil
+	if got, _ := certpdf.FromService(service{cv}).Certificate(context.Background(), authz.All, "c1"); !got.IssuedAt.Equal(cv.IssuedAt) || !got.RevokedAt.IsZero() {
+		t.Errorf("never renewed: %+v", got)
+	}
 }
