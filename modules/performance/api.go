@@ -17,7 +17,7 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Put("/performance/targets/:quarter", web.Doc{Summary: "Replace a quarter's default targets per role and district (coordinator)", Request: []Default{}, Response: Defaults{}}, m.apiSetDefaults)
 	r.Post("/performance/import", web.Doc{Summary: "Import a quarter's actuals (and, for coordinators, targets) from CSV or XLSX: all rows or none, problems per row and field",
 		Query: []string{"quarter"}, Upload: true, Response: ImportResult{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiImport)
-	r.Get("/performance", web.Doc{Summary: "A quarter's records of the people in the caller's scope, by attainment (those not yet written as their GET answers)",
+	r.Get("/performance", web.Doc{Summary: "A quarter's (default: the current one) records of the people in the caller's scope, by attainment (those not yet written as their GET answers)",
 		Query: []string{"quarter", "area_code", "status=performance_status", "limit", "offset"}, Response: web.List[Record]{}}, m.apiList)
 	r.Get("/performance/:collaborator_id/:quarter", web.Doc{Summary: "A collaborator's quarter (not yet written: the targets that apply, zero actuals, draft)", Response: Record{}}, m.apiGet)
 	r.Put("/performance/:collaborator_id/:quarter", web.Doc{Summary: "Change a quarter's actuals, or (coordinator) the person's own targets; refused once approved",
@@ -68,9 +68,6 @@ func (m *Module) apiList(c *fiber.Ctx) error {
 		return err
 	}
 	quarter := c.Query("quarter")
-	if quarter == "" {
-		return errs.Field("quarter", "is required (like 2026-Q3)")
-	}
 	f := Filter{AreaCode: strings.ToUpper(strings.TrimSpace(c.Query("area_code"))), Status: c.Query("status")}
 	items, err := m.svc.List(c.UserContext(), web.ScopeOf(c), quarter, f)
 	if err != nil {

@@ -111,7 +111,7 @@ func count(v string) (int, bool) {
 		return 0, true
 	}
 	n, err := strconv.Atoi(strings.ReplaceAll(v, " ", ""))
-	return n, err == nil && n >= 0
+	return n, err == nil && n >= 0 && n <= MaxCount
 }
 
 // yesNo reads the report-on-time cell: 1/0, có/không, x, true/false.
@@ -192,7 +192,7 @@ func (s *Service) Import(ctx context.Context, scope authz.Scope, quarter, name s
 		}{{"profiles", &a.Profiles}, {"surveys", &a.Surveys}, {"referrals", &a.Referrals}} {
 			n, good := count(row.cells[f.name])
 			if !good {
-				bad(f.name, "must be a whole number, 0 or more")
+				bad(f.name, "must be a whole number from 0 to 10000")
 			}
 			*f.dst = n
 		}
@@ -215,7 +215,7 @@ func (s *Service) Import(ctx context.Context, scope authz.Scope, quarter, name s
 			anyTarget = true
 			n, good := count(v)
 			if !good {
-				bad(f.name, "must be a whole number, 0 or more")
+				bad(f.name, "must be a whole number from 0 to 10000")
 			}
 			*f.dst = n
 		}

@@ -74,18 +74,17 @@ type Record struct {
 }
 
 // Change is a PUT's body: the actuals, and the person's own targets
-// (coordinators only). Rev, when sent, must be the record's rev.
+// (coordinators only; others may send the targets that apply unchanged).
 type Change struct {
 	Targets *Targets `json:"targets"`
 	Actuals *Actuals `json:"actuals"`
-	Rev     *int64   `json:"rev"`
 }
 
 // Default is the default targets for one role in one district.
 type Default struct {
 	Role     string  `json:"role" bson:"role" api:"required,enum=collaborator_role"`
 	AreaCode string  `json:"area_code" bson:"area_code" api:"required"`
-	Targets  Targets `json:"targets" bson:"targets" api:"required"`
+	Targets  Targets `json:"targets" bson:"targets"`
 }
 
 // quarterDoc is one quarter: its default targets and the ids of its

@@ -123,14 +123,18 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id, quarter string
 	return r, nil
 }
 
+// MaxCount bounds each target and actual: more than a person does in a
+// quarter, far below what a number overflows at.
+const MaxCount = 10000
+
 func validTargets(prefix string, t Targets) []errs.FieldError {
 	var out []errs.FieldError
 	for _, f := range []struct {
 		name string
 		v    int
 	}{{"profiles", t.Profiles}, {"surveys", t.Surveys}, {"referrals", t.Referrals}} {
-		if f.v < 0 {
-			out = append(out, errs.FieldError{Field: prefix + f.name, Message: "must be 0 or more"})
+		if f.v < 0 || f.v > MaxCount {
+			out = append(out, errs.FieldError{Field: prefix + f.name, Message: fmt.Sprintf("must be from 0 to %d", MaxCount)})
 		}
 	}
 	return out
@@ -205,7 +209,7 @@ func (s *Service) write(ctx context.Context, scope authz.Scope, id, quarter, act
 
 // Put changes a record's actuals and, for coordinators and admins, the
 // person's own targets. Errors: errs.Conflict once approved (or, for the
-// collaborator, once submitted) or for a stale rev; errs.Forbidden for
+// collaborator, once submitted); errs.Forbidden for
 // targets sent by anyone else that differ from those that apply.
 func (s *Service) Put(ctx context.Context, scope authz.Scope, id, quarter string, c Change) (Record, error) {
 	pr := authz.PrincipalFrom(ctx)
@@ -222,9 +226,6 @@ func (s *Service) Put(ctx context.Context, scope authz.Scope, id, quarter string
 	return s.write(ctx, scope, id, quarter, "performance.update", func(r *Record, _ collaborators.Collaborator) error {
 		if len(fe) > 0 {
 			return errs.Fields(errs.Invalid, "invalid input", fe)
-		}
-		if c.Rev != nil && *c.Rev != r.Rev {
-			return &errs.Error{Kind: errs.Conflict, Message: "the record changed since it was read", Fields: []errs.FieldError{{Field: "rev", Message: fmt.Sprintf("is %d now", r.Rev)}}}
 		}
 		if r.Status == Approved {
 			return errs.E(errs.Conflict, "the record is approved and can no longer change")
@@ -282,11 +283,14 @@ type Filter struct {
 	Status   string
 }
 
-// List returns a quarter's records of the people in scope (those not yet
+// List returns a quarter's ("": the current one) records of the people in scope (those not yet
 // written as Get answers them), by attainment, highest first, then name.
 // It reads the quarter's document and each record of a person in scope by
 // _id. Errors: errs.Invalid naming quarter, area_code or status.
 func (s *Service) List(ctx context.Context, scope authz.Scope, quarter string, f Filter) ([]Record, error) {
+	if quarter == "" {
+		quarter = clock.QuarterOf(s.d.Clock.Now()).String()
+	}
 	q, err := ParseQuarter("quarter", quarter)
 	if err != nil {
 		return nil, err
