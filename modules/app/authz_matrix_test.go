@@ -294,6 +294,17 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /collaborators":                none(page("GET", "/collaborators", nil)),
 		"GET /collaborators/:id":            collab("GET", "/collaborators/%s", true, nil),
 
+		// Set-password links (accounts): re-sending the activation mail,
+		// asking for a reset, and the link pages with a token that is no link.
+		"POST /api/v1/collaborators/:id/activation": collab("POST", "/api/v1/collaborators/%s/activation", false, nil),
+		"POST /api/v1/auth/password-reset":          none(api("POST", "/api/v1/auth/password-reset", map[string]string{})),
+		"GET /forgot":                               none(page("GET", "/forgot", nil)),
+		"POST /forgot":                              none(page("POST", "/forgot", url.Values{"email": {""}})),
+		"GET /activate/:token":                      none(page("GET", "/activate/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil)),
+		"POST /activate/:token":                     none(page("POST", "/activate/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", url.Values{"password": {""}, "password_confirm": {""}})),
+		"GET /reset/:token":                         none(page("GET", "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil)),
+		"POST /reset/:token":                        none(page("POST", "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", url.Values{"password": {""}, "password_confirm": {""}})),
+
 		// Courses and quizzes.
 		"GET /api/v1/courses":                 none(api("GET", "/api/v1/courses", nil)),
 		"GET /api/v1/courses/:code":           none(api("GET", "/api/v1/courses/KC-103", nil)),
