@@ -28,6 +28,7 @@ import (
 	"github.com/ctvacademy/academy/modules/demo"
 	"github.com/ctvacademy/academy/modules/home"
 	"github.com/ctvacademy/academy/modules/outbox"
+	"github.com/ctvacademy/academy/modules/performance"
 	"github.com/ctvacademy/academy/modules/platform/audit"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
@@ -227,6 +228,10 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	perf, err := performance.NewService(performance.Deps{Store: performance.NewStore(a.DB), People: a.Collaborators, Audit: a.Audit, Clock: opts.Clock, Content: content.FS})
+	if err != nil {
+		return err
+	}
 	// The modules, in the order their routes are registered. A new module
 	// is one more line here.
 	a.Modules = []module.Module{
@@ -236,6 +241,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		quizzes.NewModule(a.Quizzes),
 		scheduling.NewModule(a.Scheduling, tr),
 		outbox.NewModule(a.Outbox),
+		performance.NewModule(perf),
 		certification.NewModule(a.Certification),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
 			Courses: homeCourses{a.Quizzes, cat}})),

@@ -185,6 +185,19 @@ func page(method, path string, form url.Values) matrixReq {
 	return matrixReq{method: method, path: path, page: true, form: form}
 }
 
+// perfRecord calls a route of one person's quarterly record, in a quarter
+// of the caller's role's own.
+func perfRecord(method, suffix string, body any) matrixRoute {
+	quarter := map[string]string{"anonymous": "2025-Q1", "ctv": "2025-Q2", "team_leader": "2025-Q3", "leadership": "2025-Q4", "coordinator": "2026-Q1", "admin": "2026-Q2"}
+	return matrixRoute{targets: personTargets, build: func(w *matrixWorld, role, target string) matrixReq {
+		q := quarter[role]
+		if suffix == "/approve" {
+			q = "2024" + q[4:] // never submitted: approving it is refused for what it is, not who asks
+		}
+		return matrixReq{method: method, path: "/api/v1/performance/" + w.person(role, target).ID + "/" + q + suffix, body: body}
+	}}
+}
+
 // matrixRoutes is how the matrix calls each route. A route registered
 // without an entry here fails the test.
 func matrixRoutes() map[string]matrixRoute {
@@ -293,6 +306,17 @@ func matrixRoutes() map[string]matrixRoute {
 		"PATCH /api/v1/collaborators/:id":   collab("PATCH", "/api/v1/collaborators/%s", false, map[string]string{"position": "Công chức Văn phòng – Thống kê"}),
 		"GET /collaborators":                none(page("GET", "/collaborators", nil)),
 		"GET /collaborators/:id":            collab("GET", "/collaborators/%s", true, nil),
+
+		// Quarterly performance records: each role works on a quarter of
+		// its own, so that one cell's submit changes no other cell's answer.
+		"GET /api/v1/performance":                                    none(api("GET", "/api/v1/performance?quarter=2026-Q3", nil)),
+		"GET /api/v1/performance/targets/:quarter":                   none(api("GET", "/api/v1/performance/targets/2026-Q3", nil)),
+		"PUT /api/v1/performance/targets/:quarter":                   none(api("PUT", "/api/v1/performance/targets/2026-Q3", []map[string]any{{"role": "nobody", "area_code": "NT", "targets": map[string]int{}}})),
+		"POST /api/v1/performance/import":                            none(matrixReq{method: "POST", path: "/api/v1/performance/import?quarter=2026-Q3", upload: true}),
+		"GET /api/v1/performance/:collaborator_id/:quarter":          perfRecord("GET", "", nil),
+		"PUT /api/v1/performance/:collaborator_id/:quarter":          perfRecord("PUT", "", map[string]any{"actuals": map[string]int{"profiles": -1}}),
+		"POST /api/v1/performance/:collaborator_id/:quarter/submit":  perfRecord("POST", "/submit", nil),
+		"POST /api/v1/performance/:collaborator_id/:quarter/approve": perfRecord("POST", "/approve", nil),
 
 		// Set-password links (accounts): re-sending the activation mail,
 		// asking for a reset, and the link pages with a token that is no link.

@@ -215,6 +215,9 @@ func (w *world) base(s map[string]any, name, route, role string) any {
 			if role == authz.RoleCTV && strings.HasPrefix(route, "/api/v1/collaborators/") && staffOnly[k] {
 				continue
 			}
+			if role == authz.RoleCTV && strings.HasPrefix(route, "/api/v1/performance/") && k == "targets" {
+				continue // a coordinator's field
+			}
 			if isAlternative(route, k) {
 				continue
 			}
@@ -604,7 +607,9 @@ func (w *world) opProbes(op apiOp, role string) []probe {
 		out = append(out, p)
 	}
 
-	if op.upload {
+	if op.upload && op.path == "/api/v1/performance/import" {
+		out = append(out, w.performanceUploadProbes(mk)...)
+	} else if op.upload {
 		out = append(out, w.uploadProbes(mk)...)
 	}
 	if op.schema == nil {
@@ -1014,6 +1019,35 @@ func (w *world) uploadProbes(mk func(string) probe) []probe {
 	big := file("import: over 10 MiB", "file", "a.csv", []byte(header+strings.Repeat(good, (10<<20)/len(good)+10)))
 	big.field = ""
 	out = append(out, big)
+	return out
+}
+
+// performanceUploadProbes are bad imports of a quarter's performance
+// records (of the quarter the query names, or without one).
+func (w *world) performanceUploadProbes(mk func(string) probe) []probe {
+	header := "Mã CTV,Hồ sơ cơ sở,Khảo sát nhu cầu,Giới thiệu vào chương trình,Báo cáo đúng hạn\n"
+	var out []probe
+	for _, c := range []struct {
+		name, field, query, data, want string
+	}{
+		{"no quarter", "file", "", header + "BADIN,1,1,1,1\n", "quarter"},
+		{"bad quarter", "file", "?quarter=2026-Q9", header + "BADIN,1,1,1,1\n", "quarter"},
+		{"no file field", "upload", "?quarter=2026-Q3", header, "file"},
+		{"empty file", "file", "?quarter=2026-Q3", "", "file"},
+		{"header only", "file", "?quarter=2026-Q3", header, "file"},
+		{"unknown column", "file", "?quarter=2026-Q3", "Mã CTV,Thư\nX,1\n", "file.header"},
+		{"missing column", "file", "?quarter=2026-Q3", "Mã CTV,Hồ sơ cơ sở\nX,1\n", "file.header"},
+		{"not a workbook", "file", "?quarter=2026-Q3", "PK\x03\x04 not a zip at all", "file"},
+		{"unknown person", "file", "?quarter=2026-Q3", header + "NOBODY-X,1,1,1,1\n", "rows[2].code"},
+		{"negative count", "file", "?quarter=2026-Q3", header + "NOBODY-X,-1,1,1,1\n", "rows[2].profiles"},
+		{"a word for yes", "file", "?quarter=2026-Q3", header + "NOBODY-X,1,1,1,maybe\n", "rows[2].report_on_time"},
+	} {
+		p := mk("import: " + c.name)
+		p.path += c.query
+		p.body, p.ctype = apptest.Multipart(w.t, c.field, "a.csv", []byte(c.data), nil)
+		p.field = c.want
+		out = append(out, p)
+	}
 	return out
 }
 

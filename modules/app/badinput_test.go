@@ -578,7 +578,15 @@ func (w *world) fill(route, method string) string {
 			prev = parts[i-1]
 		}
 		v := "unknown"
+		switch {
+		case p == ":quarter" || p == "{quarter}":
+			prev = "quarter"
+		case prev == "performance":
+			prev = "collaborators"
+		}
 		switch prev {
+		case "quarter":
+			v = "2026-Q3"
 		case "sessions", "checkin":
 			v = session
 		case "collaborators":
