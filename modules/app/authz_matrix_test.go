@@ -307,17 +307,6 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /collaborators":                none(page("GET", "/collaborators", nil)),
 		"GET /collaborators/:id":            collab("GET", "/collaborators/%s", true, nil),
 
-		// Quarterly performance records: each role works on a quarter of
-		// its own, so that one cell's submit changes no other cell's answer.
-		"GET /api/v1/performance":                                    none(api("GET", "/api/v1/performance?quarter=2026-Q3", nil)),
-		"GET /api/v1/performance/targets/:quarter":                   none(api("GET", "/api/v1/performance/targets/2026-Q3", nil)),
-		"PUT /api/v1/performance/targets/:quarter":                   none(api("PUT", "/api/v1/performance/targets/2026-Q3", []map[string]any{{"role": "nobody", "area_code": "NT", "targets": map[string]int{}}})),
-		"POST /api/v1/performance/import":                            none(matrixReq{method: "POST", path: "/api/v1/performance/import?quarter=2026-Q3", upload: true}),
-		"GET /api/v1/performance/:collaborator_id/:quarter":          perfRecord("GET", "", nil),
-		"PUT /api/v1/performance/:collaborator_id/:quarter":          perfRecord("PUT", "", map[string]any{"actuals": map[string]int{"profiles": -1}}),
-		"POST /api/v1/performance/:collaborator_id/:quarter/submit":  perfRecord("POST", "/submit", nil),
-		"POST /api/v1/performance/:collaborator_id/:quarter/approve": perfRecord("POST", "/approve", nil),
-
 		// Set-password links (accounts): re-sending the activation mail,
 		// asking for a reset, and the link pages with a token that is no link.
 		"POST /api/v1/collaborators/:id/activation": collab("POST", "/api/v1/collaborators/%s/activation", false, nil),
@@ -328,6 +317,17 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /activate/:token":                     none(page("POST", "/activate/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", url.Values{"password": {""}, "password_confirm": {""}})),
 		"GET /reset/:token":                         none(page("GET", "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", nil)),
 		"POST /reset/:token":                        none(page("POST", "/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", url.Values{"password": {""}, "password_confirm": {""}})),
+
+		// Quarterly performance records: each role works on a quarter of
+		// its own, so that one cell's submit changes no other cell's answer.
+		"GET /api/v1/performance":                                    none(api("GET", "/api/v1/performance?quarter=2026-Q3", nil)),
+		"GET /api/v1/performance/targets/:quarter":                   none(api("GET", "/api/v1/performance/targets/2026-Q3", nil)),
+		"PUT /api/v1/performance/targets/:quarter":                   none(api("PUT", "/api/v1/performance/targets/2026-Q3", []map[string]any{{"role": "nobody", "area_code": "NT", "targets": map[string]int{}}})),
+		"POST /api/v1/performance/import":                            none(matrixReq{method: "POST", path: "/api/v1/performance/import?quarter=2026-Q3", upload: true}),
+		"GET /api/v1/performance/:collaborator_id/:quarter":          perfRecord("GET", "", nil),
+		"PUT /api/v1/performance/:collaborator_id/:quarter":          perfRecord("PUT", "", map[string]any{"actuals": map[string]int{"profiles": -1}}),
+		"POST /api/v1/performance/:collaborator_id/:quarter/submit":  perfRecord("POST", "/submit", nil),
+		"POST /api/v1/performance/:collaborator_id/:quarter/approve": perfRecord("POST", "/approve", nil),
 
 		// Courses and quizzes.
 		"GET /api/v1/courses":                 none(api("GET", "/api/v1/courses", nil)),
