@@ -262,11 +262,12 @@ func (m *Module) list(c *fiber.Ctx, scope authz.Scope, f Filter) error {
 	if err != nil {
 		return err
 	}
-	rows := make([]ResultRow, len(all))
-	for i, a := range all {
+	page := web.Slice(all, limit, offset) // rows for the page only
+	rows := make([]ResultRow, len(page.Items))
+	for i, a := range page.Items {
 		rows[i] = row(a)
 	}
-	return c.JSON(web.Slice(rows, limit, offset))
+	return c.JSON(web.List[ResultRow]{Items: rows, Total: page.Total})
 }
 
 func (m *Module) apiList(c *fiber.Ctx) error {

@@ -763,17 +763,35 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 	if err != nil {
 		return nil, err
 	}
-	all := append(graded, open...) // a graded copy wins over a live one
-	out := all[:0]
-	seen := map[string]bool{}
-	for _, a := range all {
-		// An attempt between grading and archiving is in both collections.
+	newest := func(as []Attempt) {
+		sort.SliceStable(as, func(i, j int) bool { return as[i].StartedAt.After(as[j].StartedAt) })
+	}
+	if f.CollaboratorID != "" {
+		newest(graded) // a unit's results come newest first
+	}
+	newest(open)
+	// Merged newest first, as a stable sort of graded then open would
+	// order them: a graded attempt before an open one started at the same
+	// time, so that the graded copy of an attempt between grading and
+	// archiving (in both collections) is the one kept.
+	out := make([]Attempt, 0, len(graded)+len(open))
+	seen := make(map[string]bool, len(graded)+len(open))
+	keep := func(a Attempt) {
 		if !seen[a.ID] && scope.Allows(a.AreaCode, a.CollaboratorID) {
 			seen[a.ID] = true
 			out = append(out, a)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].StartedAt.After(out[j].StartedAt) })
+	i, j := 0, 0
+	for i < len(graded) || j < len(open) {
+		if j == len(open) || i < len(graded) && !open[j].StartedAt.After(graded[i].StartedAt) {
+			keep(graded[i])
+			i++
+		} else {
+			keep(open[j])
+			j++
+		}
+	}
 	return out, nil
 }
 

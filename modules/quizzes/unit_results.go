@@ -2,7 +2,9 @@ package quizzes
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -236,7 +238,19 @@ func pushEach[D, V any](ctx context.Context, c *store.Coll[D], id, field string,
 type unitCache struct {
 	mu sync.Mutex
 	m  map[string]cachedUnit
+	// merged keeps, per list of keys, the last answer read wholly from
+	// the cache with the stamps it was made of, so that a list of many
+	// units no unit of which changed is not merged and sorted again.
+	merged map[string]mergedUnits
 }
+
+type mergedUnits struct {
+	stamps   []int64
+	attempts []Attempt // read-only; capacity = length
+}
+
+// mergedMax bounds the merged answers kept (one per filter's list of units).
+const mergedMax = 256
 
 // unitsPerRead is how many units' results one command reads.
 const unitsPerRead = 20
@@ -258,6 +272,14 @@ func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([
 		if u, ok := c.m[k]; !ok || u.stamp != stamps[k] {
 			stale = append(stale, k)
 		}
+	}
+	if len(stale) == 0 {
+		as, ok := c.mergedOf(keys, stamps)
+		c.mu.Unlock()
+		if ok {
+			return as, nil
+		}
+		c.mu.Lock()
 	}
 	c.mu.Unlock()
 	// A few units a read, each kept at once: a cold cache is filled in
@@ -294,5 +316,39 @@ func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([
 	}
 	c.mu.Unlock()
 	newestFirst(out)
+	out = slices.Clip(out) // an append by a caller copies it
+	if len(stale) == 0 {
+		c.mu.Lock()
+		c.keepMerged(keys, stamps, out)
+		c.mu.Unlock()
+	}
 	return out, nil
+}
+
+// mergedOf returns the merged answer kept for keys if it was made of the
+// stamps their units have now. c.mu is held.
+func (c *unitCache) mergedOf(keys []string, stamps map[string]int64) ([]Attempt, bool) {
+	m, ok := c.merged[strings.Join(keys, "\x00")]
+	if !ok {
+		return nil, false
+	}
+	for i, k := range keys {
+		if m.stamps[i] != stamps[k] || c.m[k].stamp != stamps[k] {
+			return nil, false
+		}
+	}
+	return m.attempts, true
+}
+
+// keepMerged keeps the answer for keys, made of the units at stamps.
+// c.mu is held.
+func (c *unitCache) keepMerged(keys []string, stamps map[string]int64, as []Attempt) {
+	if c.merged == nil || len(c.merged) >= mergedMax {
+		c.merged = map[string]mergedUnits{}
+	}
+	st := make([]int64, len(keys))
+	for i, k := range keys {
+		st[i] = stamps[k]
+	}
+	c.merged[strings.Join(keys, "\x00")] = mergedUnits{stamps: st, attempts: as}
 }
