@@ -98,17 +98,34 @@ func (s *Service) fill(r *Record, p collaborators.Collaborator, qd quarterDoc) {
 // apply with zero actuals (not stored). Errors: errs.NotFound outside
 // scope, errs.Invalid for the quarter.
 func (s *Service) Get(ctx context.Context, scope authz.Scope, id, quarter string) (Record, error) {
+	l, err := s.load(ctx, scope, id, quarter)
+	return l.record, err
+}
+
+// loaded is a person's quarter as read for a request: the person, the
+// quarter and its document, and the record as filled (stored or not).
+type loaded struct {
+	person  collaborators.Collaborator
+	quarter string
+	doc     quarterDoc
+	record  Record
+}
+
+// load reads a person's quarter once: the person in scope, the quarter's
+// document and the record (the targets that apply with zero actuals when
+// none is stored).
+func (s *Service) load(ctx context.Context, scope authz.Scope, id, quarter string) (loaded, error) {
 	p, err := s.d.People.Get(ctx, scope, id)
 	if err != nil {
-		return Record{}, err
+		return loaded{}, err
 	}
 	q, err := ParseQuarter("quarter", quarter)
 	if err != nil {
-		return Record{}, err
+		return loaded{}, err
 	}
 	qd, err := s.quarter(ctx, q.String())
 	if err != nil {
-		return Record{}, err
+		return loaded{}, err
 	}
 	r, err := s.d.Store.records.Get(ctx, recordID(p.ID, q.String()))
 	switch {
@@ -117,10 +134,10 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id, quarter string
 	case errs.Is(err, errs.NotFound):
 		r = Record{}
 	default:
-		return Record{}, err
+		return loaded{}, err
 	}
 	s.fill(&r, p, qd)
-	return r, nil
+	return loaded{person: p, quarter: q.String(), doc: qd, record: r}, nil
 }
 
 // MaxCount bounds each target and actual: more than a person does in a
@@ -148,31 +165,20 @@ func validActuals(prefix string, a Actuals) []errs.FieldError {
 // and whether it was stored), keeps the quarter's list of records, and
 // audits the action.
 func (s *Service) write(ctx context.Context, scope authz.Scope, id, quarter, action string, fn func(r *Record, p collaborators.Collaborator) error) (Record, error) {
-	p, err := s.d.People.Get(ctx, scope, id)
+	l, err := s.load(ctx, scope, id, quarter)
 	if err != nil {
 		return Record{}, err
 	}
-	q, err := ParseQuarter("quarter", quarter)
-	if err != nil {
-		return Record{}, err
-	}
-	qd, err := s.quarter(ctx, q.String())
-	if err != nil {
-		return Record{}, err
-	}
-	rid := recordID(p.ID, q.String())
+	p, qd, probe := l.person, l.doc, l.record
+	rid := recordID(p.ID, l.quarter)
 	// A probe first, so that refusals write nothing.
-	probe, err := s.Get(ctx, scope, id, quarter)
-	if err != nil {
-		return Record{}, err
-	}
 	if err := fn(&probe, p); err != nil {
 		return Record{}, err
 	}
 	if !slices.Contains(qd.Records, rid) {
 		// The quarter lists the record before it exists: a list skips an
 		// id it cannot read, never misses a record.
-		if _, err := s.d.Store.quarters.Apply(ctx, q.String(), func(d *quarterDoc, _ bool) error {
+		if _, err := s.d.Store.quarters.Apply(ctx, l.quarter, func(d *quarterDoc, _ bool) error {
 			if slices.Contains(d.Records, rid) {
 				return store.ErrUnchanged
 			}
