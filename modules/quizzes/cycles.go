@@ -20,7 +20,8 @@ const (
 )
 
 // Renewals tells when the renewal window of a collaborator's certificate
-// for a course opened (certification answers; zero: not open).
+// for a course opens (certification answers; zero: holds none). A time
+// still to come opens nothing yet.
 type Renewals interface {
 	RenewalOpens(ctx context.Context, collaboratorID, course string) (time.Time, error)
 }
@@ -86,6 +87,11 @@ func (s *Service) cycleFacts(ctx context.Context, collaboratorID string, c cours
 	if s.d.Renewals != nil {
 		if f.Renewal, err = s.d.Renewals.RenewalOpens(ctx, collaboratorID, c.Code); err != nil {
 			return f, nil, err
+		}
+		// Certification answers when the window opens, also when that is
+		// still to come: a window not open yet opens no cycle.
+		if f.Renewal.After(s.d.Clock.Now()) {
+			f.Renewal = time.Time{}
 		}
 	}
 	if f.Exhausted() && s.d.Attendance != nil {

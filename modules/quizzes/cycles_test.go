@@ -171,6 +171,12 @@ func TestRenewalOpensACycle(t *testing.T) {
 			t.Fatalf("submit: %v", err)
 		}
 		r.clk.Advance(24 * time.Hour)
+		// A window that opens later (certification answers with the
+		// date it will open) opens nothing yet: the passed cycle stays.
+		renew["c1:KC-900"] = r.clk.Now().Add(24 * time.Hour)
+		if n, err := svc.CycleOf(ctx, "c1", r.cat.c); err != nil || n != 1 {
+			t.Fatalf("cycle before the window opens: %d, %v", n, err)
+		}
 		renew["c1:KC-900"] = r.clk.Now()
 		r.clk.Advance(time.Hour)
 		b, created, err := svc.Start(ctx, p, "KC-900")
