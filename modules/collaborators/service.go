@@ -7,13 +7,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/versioned"
 )
 
 // RegistryStore is what the service needs from its store.
@@ -47,11 +47,8 @@ type Deps struct {
 // in process (a few hundred records) and reloads them when the version
 // document, bumped on every write by any process, changes.
 type Service struct {
-	d Deps
-
-	mu      sync.Mutex
-	snap    *snapshot
-	checked time.Time
+	d    Deps
+	snap *versioned.Cache[*snapshot]
 
 	onCreate func(ctx context.Context, created []Collaborator)
 }
@@ -62,7 +59,6 @@ type Service struct {
 func (s *Service) OnCreate(fn func(ctx context.Context, created []Collaborator)) { s.onCreate = fn }
 
 type snapshot struct {
-	version int64
 	areas   []Area
 	areaIdx map[string]int
 	list    []Collaborator // sorted by area order, team leaders first, then code
@@ -74,27 +70,17 @@ func NewService(d Deps) *Service {
 	if d.Clock == nil {
 		d.Clock = clock.System{}
 	}
-	if d.Fresh == 0 {
-		d.Fresh = time.Second
-	}
-	return &Service{d: d}
+	s := &Service{d: d}
+	s.snap = versioned.New(d.Store.Version, s.load, d.Fresh)
+	return s
 }
 
 // current returns an up-to-date snapshot of the registry.
-func (s *Service) current(ctx context.Context) (*snapshot, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.snap != nil && time.Since(s.checked) < s.d.Fresh {
-		return s.snap, nil
-	}
-	v, err := s.d.Store.Version(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if s.snap != nil && s.snap.version == v {
-		s.checked = time.Now()
-		return s.snap, nil
-	}
+func (s *Service) current(ctx context.Context) (*snapshot, error) { return s.snap.Get(ctx) }
+
+// load reads the registry whole: the areas, then every collaborator in
+// the order lists show them.
+func (s *Service) load(ctx context.Context) (*snapshot, error) {
 	areas, err := s.d.Store.Areas(ctx)
 	if err != nil {
 		return nil, err
@@ -103,7 +89,7 @@ func (s *Service) current(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{version: v, areas: areas, areaIdx: map[string]int{}, byID: map[string]Collaborator{}}
+	snap := &snapshot{areas: areas, areaIdx: map[string]int{}, byID: map[string]Collaborator{}}
 	for i, a := range areas {
 		snap.areaIdx[a.Code] = i
 	}
@@ -121,16 +107,13 @@ func (s *Service) current(ctx context.Context) (*snapshot, error) {
 		snap.byID[c.ID] = c
 	}
 	snap.list = all
-	s.snap, s.checked = snap, time.Now()
 	return snap, nil
 }
 
 // changed records a write: bump the shared version and drop the local copy.
 func (s *Service) changed(ctx context.Context) error {
 	err := s.d.Store.Bump(ctx)
-	s.mu.Lock()
-	s.snap = nil
-	s.mu.Unlock()
+	s.snap.Invalidate()
 	return err
 }
 
