@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ctvacademy/academy/modules/accounts"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
@@ -42,6 +43,9 @@ func Check(fsys fs.FS) []Problem {
 		if !broken[p.File] {
 			out = append(out, Problem{File: "content/" + p.File, Line: p.Line, Message: p.Message})
 		}
+	}
+	if _, err := accounts.LoadMails(fsys); err != nil {
+		out = append(out, fromLoader(fsys, err, broken)...)
 	}
 	catalog, cps := courses.Load(fsys)
 	for _, p := range FromCourses(cps) {
@@ -83,6 +87,31 @@ func FromCourses(ps []courses.Problem) []Problem {
 		out = append(out, Problem{File: "content/" + p.File, Line: p.Line, Message: p.Message})
 	}
 	return out
+}
+
+// fromLoader turns a template loader's error ("mail/x.yaml: <mail>: …")
+// into a problem of that file at the line of that mail, unless the file is
+// reported as not UTF-8.
+func fromLoader(fsys fs.FS, err error, broken map[string]bool) []Problem {
+	file, msg, ok := strings.Cut(err.Error(), ": ")
+	if !ok || !strings.HasSuffix(file, ".yaml") {
+		return []Problem{{File: "content/mail", Message: err.Error()}}
+	}
+	if broken[file] {
+		return nil
+	}
+	line := 0
+	if name, _, ok := strings.Cut(msg, ": "); ok {
+		if b, err := fs.ReadFile(fsys, file); err == nil {
+			for i, l := range strings.Split(string(b), "\n") {
+				if strings.HasPrefix(l, name+":") {
+					line = i + 1
+					break
+				}
+			}
+		}
+	}
+	return []Problem{{File: "content/" + file, Line: line, Message: msg}}
 }
 
 func fromDemo(ps demo.Problems) []Problem {

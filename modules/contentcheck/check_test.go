@@ -118,3 +118,36 @@ func TestBrokenContentIsFoundAtItsLine(t *testing.T) {
 		})
 	}
 }
+
+// The account mails are checked too: a missing file, and a template that
+// does not render, are named with the mail they break.
+func TestAccountMailsAreChecked(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file string
+		edit       func(string) string
+		line       int
+		contains   string
+	}{
+		{name: "English account mails deleted", file: "mail/accounts.en.yaml", contains: "no such file"},
+		{name: "an unknown field in the activation mail", file: "mail/accounts.vi.yaml",
+			edit: func(s string) string { return strings.Replace(s, "{{.URL}}", "{{.Nope}}", -1) }, contains: "can't evaluate field Nope"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := contentCopy(t, tc.file, tc.edit)
+			want := 0
+			if tc.edit != nil {
+				b, _ := fs.ReadFile(fsys, tc.file)
+				want = lineOf(t, string(b), "activate:")
+			}
+			ps := contentcheck.Check(fsys)
+			for _, p := range ps {
+				if p.File == "content/"+tc.file && p.Line == want && strings.Contains(p.Message, tc.contains) {
+					return
+				}
+			}
+			t.Errorf("want content/%s:%d: …%s…; got %v", tc.file, want, tc.contains, ps)
+		})
+	}
+}
