@@ -355,3 +355,39 @@ func TestRepairJobMakesMissingAccount(t *testing.T) {
 }
 
 func principalOf(userID string) authz.Principal { return authz.Principal{UserID: userID} }
+
+// A team leader re-sends the activation mail from the person's page: the
+// button posts a plain form, the page then says it was sent, and the mail
+// carries a new link. The person themself sees no such button.
+func TestResendFromThePersonsPage(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.New(t)
+	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	c := create(t, s, coord, "NT-93", "minh.tran@example.vn")
+	first := linkIn(t, waitMail(t, srv, 1)[0])
+
+	leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
+	page := leader.Get("/collaborators/" + c.ID)
+	action := `action="/collaborators/` + c.ID + `/activation"`
+	if page.Status != 200 || !strings.Contains(page.Body, action) || !strings.Contains(page.Body, "Gửi lại thư kích hoạt") {
+		t.Fatalf("the person's page has no re-send button: %d %s", page.Status, page.Body)
+	}
+	sent := leader.Post("/collaborators/"+c.ID+"/activation", nil)
+	if sent.Status != 303 || sent.Location != "/collaborators/"+c.ID+"?activation=sent" {
+		t.Fatalf("re-send: %d → %q %s", sent.Status, sent.Location, sent.Body)
+	}
+	if back := leader.Get(sent.Location); !strings.Contains(back.Body, "Đã gửi thư kích hoạt mới đến minh.tran@example.vn.") {
+		t.Errorf("the page does not say the mail was sent: %s", back.Body)
+	}
+	msgs := waitMail(t, srv, 2)
+	if second := linkIn(t, msgs[1]); second == first || !strings.Contains(msgs[1].Header.Get("To"), "minh.tran@example.vn") {
+		t.Errorf("re-sent mail to %q with link %s (first %s)", msgs[1].Header.Get("To"), second, first)
+	}
+
+	ctv := s.Find(t, "ctv", "NT")
+	own := s.Forms(t, s.LoginDemo(t, ctv.Email)).Get("/collaborators/" + ctv.ID)
+	if own.Status != 200 || strings.Contains(own.Body, "/activation") {
+		t.Errorf("a CTV's own page: %d, re-send button shown: %v", own.Status, strings.Contains(own.Body, "/activation"))
+	}
+}

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -16,6 +17,17 @@ func (m *Module) linkRoutes(r *web.Router) {
 		r.Get(path, web.Doc{}, m.linkPage)
 		r.Post(path, web.Doc{}, m.linkSubmit)
 	}
+	r.Post("/collaborators/:id/activation", web.Doc{}, m.resendSubmit)
+}
+
+// resendSubmit is the re-send button of a collaborator's page: a new
+// set-password link by mail, then back to the page, which says it was sent.
+func (m *Module) resendSubmit(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if err := m.svc.ResendActivation(c.UserContext(), web.ScopeOf(c), id); err != nil {
+		return err
+	}
+	return c.Redirect("/collaborators/"+url.PathEscape(id)+"?activation=sent", fiber.StatusSeeOther)
 }
 
 type forgotForm struct {

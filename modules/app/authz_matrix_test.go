@@ -299,13 +299,14 @@ func matrixRoutes() map[string]matrixRoute {
 		}},
 
 		// Collaborator registry.
-		"GET /api/v1/collaborators":         none(api("GET", "/api/v1/collaborators", nil)),
-		"POST /api/v1/collaborators":        none(api("POST", "/api/v1/collaborators", map[string]string{})),
-		"POST /api/v1/collaborators/import": none(matrixReq{method: "POST", path: "/api/v1/collaborators/import", upload: true}),
-		"GET /api/v1/collaborators/:id":     collab("GET", "/api/v1/collaborators/%s", false, nil),
-		"PATCH /api/v1/collaborators/:id":   collab("PATCH", "/api/v1/collaborators/%s", false, map[string]string{"position": "Công chức Văn phòng – Thống kê"}),
-		"GET /collaborators":                none(page("GET", "/collaborators", nil)),
-		"GET /collaborators/:id":            collab("GET", "/collaborators/%s", true, nil),
+		"GET /api/v1/collaborators":          none(api("GET", "/api/v1/collaborators", nil)),
+		"POST /api/v1/collaborators":         none(api("POST", "/api/v1/collaborators", map[string]string{})),
+		"POST /api/v1/collaborators/import":  none(matrixReq{method: "POST", path: "/api/v1/collaborators/import", upload: true}),
+		"GET /api/v1/collaborators/:id":      collab("GET", "/api/v1/collaborators/%s", false, nil),
+		"PATCH /api/v1/collaborators/:id":    collab("PATCH", "/api/v1/collaborators/%s", false, map[string]string{"position": "Công chức Văn phòng – Thống kê"}),
+		"GET /collaborators":                 none(page("GET", "/collaborators", nil)),
+		"GET /collaborators/:id":             collab("GET", "/collaborators/%s", true, nil),
+		"POST /collaborators/:id/activation": collab("POST", "/collaborators/%s/activation", true, url.Values{}),
 
 		// Set-password links (accounts): re-sending the activation mail,
 		// asking for a reset, and the link pages with a token that is no link.

@@ -91,6 +91,6 @@ func (m *Module) detailPage(c *fiber.Ctx) error {
 		return err
 	}
 	return m.platform.Render(c, fiber.StatusOK, "collaborator", map[string]any{
-		"C": col, "AreaName": areaNames(areas)[col.AreaCode],
+		"C": col, "AreaName": areaNames(areas)[col.AreaCode], "Resent": c.Query("activation") == "sent",
 	})
 }
