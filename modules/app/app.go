@@ -242,7 +242,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		scheduling.NewModule(a.Scheduling, tr),
 		outbox.NewModule(a.Outbox),
 		performance.NewModule(perf),
-		certification.NewModule(a.Certification),
+		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
 			Courses: homeCourses{a.Quizzes, cat}})),
 	}

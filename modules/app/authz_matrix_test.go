@@ -298,6 +298,12 @@ func matrixRoutes() map[string]matrixRoute {
 			return api("PATCH", "/api/v1/users/"+w.ctvUserID, map[string]string{"role": "nobody"})
 		}},
 
+		// Certificates page (a certificate that does not exist: the
+		// coordinator passes the guard and finds nothing).
+		"GET /certifications":             none(page("GET", "/certifications", nil)),
+		"GET /certifications/:id/revoke":  none(page("GET", "/certifications/no-such-certificate/revoke", nil)),
+		"POST /certifications/:id/revoke": none(page("POST", "/certifications/no-such-certificate/revoke", url.Values{"reason": {"Kiểm tra"}})),
+
 		// Collaborator registry.
 		"GET /api/v1/collaborators":          none(api("GET", "/api/v1/collaborators", nil)),
 		"POST /api/v1/collaborators":         none(api("POST", "/api/v1/collaborators", map[string]string{})),

@@ -18,7 +18,9 @@ var policy string
 // Module serves the certificates' API and runs the daily jobs.
 type Module struct {
 	module.Base
-	s *Service
+	s        *Service
+	areas    AreaNames
+	platform *web.Platform
 }
 
 // NewModule returns the module.
@@ -37,6 +39,10 @@ func (m *Module) Jobs() []module.Job {
 
 // Register adds the API routes.
 func (m *Module) Register(p *web.Platform) error {
+	m.platform = p
+	if err := m.pageRoutes(p); err != nil {
+		return err
+	}
 	api := p.API
 	api.Enum("certificate_status", string(StatusValid), string(StatusExpiring), string(StatusExpired), string(StatusRevoked))
 	api.Get("/certifications", web.Doc{Summary: "Certificates in the caller's scope (coordinators and leadership: all; team leaders: their district; CTVs: their own), status at now, newest first",

@@ -1,0 +1,72 @@
+package app_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ctvacademy/academy/modules/app/apptest"
+)
+
+// The certificates page: a CTV sees their own certificate with its PDF and
+// verification links; the district's team leader sees it too, another
+// district's does not; a coordinator revokes it from the page with a
+// reason (none: the form again, nothing revoked) and the page then shows
+// it revoked.
+func TestCertificatesPage(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{})
+	ctv := s.Find(t, "ctv", "NT")
+	ctvToken := s.LoginDemo(t, ctv.Email)
+	passQuiz(t, s, ctvToken, "KC-102")
+	mine := certs(t, s, ctvToken, "/api/v1/me/certifications")
+	if mine.Total != 1 {
+		t.Fatalf("after a pass: %d certificates", mine.Total)
+	}
+	cert := mine.Items[0]
+
+	own := s.Forms(t, ctvToken).Get("/certifications")
+	for _, want := range []string{`data-id="` + cert.ID + `" data-status="valid"`, "Còn hiệu lực",
+		`href="/api/v1/certifications/` + cert.ID + `/pdf"`, `href="/verify/` + string(cert.VerificationCode) + `"`} {
+		if own.Status != 200 || !strings.Contains(own.Body, want) {
+			t.Fatalf("a CTV's certificates page lacks %s: %d %s", want, own.Status, own.Body)
+		}
+	}
+	if strings.Contains(own.Body, "/revoke") {
+		t.Error("a CTV is offered to revoke")
+	}
+	leaderNT := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email)).Get("/certifications?course=KC-102")
+	if !strings.Contains(leaderNT.Body, `data-id="`+cert.ID+`"`) || !strings.Contains(leaderNT.Body, ctv.FullName) {
+		t.Errorf("the district's team leader does not see it: %s", leaderNT.Body)
+	}
+	leaderLT := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "LT").Email)).Get("/certifications")
+	if leaderLT.Status != 200 || strings.Contains(leaderLT.Body, cert.ID) {
+		t.Errorf("another district's team leader sees it: %d", leaderLT.Status)
+	}
+
+	coord := s.Forms(t, s.LoginDemo(t, apptest.Coordinator))
+	list := coord.Get("/certifications?status=valid")
+	if !strings.Contains(list.Body, `href="/certifications/`+cert.ID+`/revoke"`) {
+		t.Fatalf("no revoke link for the coordinator: %s", list.Body)
+	}
+	form := coord.Get("/certifications/" + cert.ID + "/revoke")
+	if form.Status != 200 || !strings.Contains(form.Body, "Thu hồi là vĩnh viễn") {
+		t.Fatalf("revoke form: %d %s", form.Status, form.Body)
+	}
+	if r := coord.Post("/certifications/"+cert.ID+"/revoke", url.Values{"reason": {"  "}}); r.Status != 400 ||
+		!strings.Contains(r.Body, `id="reason-error"`) {
+		t.Fatalf("a revocation without a reason: %d %s", r.Status, r.Body)
+	}
+	if l := certs(t, s, ctvToken, "/api/v1/me/certifications"); l.Items[0].Status != "valid" {
+		t.Fatalf("refused revocation changed the status to %s", l.Items[0].Status)
+	}
+	done := coord.Post("/certifications/"+cert.ID+"/revoke", url.Values{"reason": {"Hồ sơ khảo sát bị làm giả"}})
+	if done.Status != 303 || done.Location != "/certifications?revoked="+url.QueryEscape(cert.ID) {
+		t.Fatalf("revoke: %d → %q %s", done.Status, done.Location, done.Body)
+	}
+	after := coord.Get(done.Location)
+	if !strings.Contains(after.Body, `id="revoked"`) || !strings.Contains(after.Body, `data-id="`+cert.ID+`" data-status="revoked"`) ||
+		!strings.Contains(after.Body, "Hồ sơ khảo sát bị làm giả") {
+		t.Errorf("after revoking, the page: %s", after.Body)
+	}
+}

@@ -1,0 +1,158 @@
+package certification
+
+import (
+	"context"
+	"embed"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+//go:embed views/*.html
+var views embed.FS
+
+// pageSize is how many certificates a page shows.
+const pageSize = 50
+
+// AreaNames names the district units for the page's filter.
+type AreaNames func(ctx context.Context) (map[string]string, error)
+
+// WithAreas names the district units on the certificates page (without
+// it the page shows their codes).
+func (m *Module) WithAreas(fn AreaNames) *Module {
+	m.areas = fn
+	return m
+}
+
+func (m *Module) pageRoutes(p *web.Platform) error {
+	if err := p.RegisterViews(views, "views/*.html"); err != nil {
+		return err
+	}
+	p.Web.Get("/certifications", web.Doc{}, m.listPage)
+	p.Web.Get("/certifications/:id/revoke", web.Doc{}, m.revokePage)
+	p.Web.Post("/certifications/:id/revoke", web.Doc{}, m.revokeSubmit)
+	return nil
+}
+
+type option struct{ Value, Label string }
+
+type listPageData struct {
+	Filter           Filter
+	Areas, Courses   []option
+	Items            []View
+	Total, Offset    int
+	Prev, Next       string
+	Staff, CanRevoke bool
+	Revoked          string // the id of a certificate just revoked
+	StatusList       []Status
+	AreaName         map[string]string
+}
+
+// listPage is the certificates page: a CTV's own, a team leader's district,
+// everyone's for the Center, with the PDF and the verification link of
+// each; coordinators revoke from it.
+func (m *Module) listPage(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	st, err := ParseStatus(c.Query("status"))
+	if err != nil {
+		return err
+	}
+	scope, p := web.ScopeOf(c), web.PrincipalOf(c)
+	f := Filter{Status: st, AreaCode: c.Query("area_code"), Course: c.Query("course")}
+	all, err := m.s.List(ctx, scope, Filter{})
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	if m.areas != nil {
+		if names, err = m.areas(ctx); err != nil {
+			return err
+		}
+	}
+	d := listPageData{Filter: f, Staff: scope.Kind != authz.ScopeOwn, CanRevoke: p.Role == authz.RoleCoordinator,
+		Revoked: c.Query("revoked"), StatusList: []Status{StatusValid, StatusExpiring, StatusExpired, StatusRevoked}, AreaName: names}
+	seenArea, seenCourse := map[string]bool{}, map[string]bool{}
+	for _, v := range all {
+		if !seenArea[v.AreaCode] {
+			seenArea[v.AreaCode] = true
+			label := names[v.AreaCode]
+			if label == "" {
+				label = v.AreaCode
+			}
+			d.Areas = append(d.Areas, option{v.AreaCode, label})
+		}
+		if !seenCourse[v.CourseCode] {
+			seenCourse[v.CourseCode] = true
+			d.Courses = append(d.Courses, option{v.CourseCode, v.CourseCode + " · " + v.CourseTitle})
+		}
+	}
+	sort.Slice(d.Areas, func(i, j int) bool { return d.Areas[i].Label < d.Areas[j].Label })
+	sort.Slice(d.Courses, func(i, j int) bool { return d.Courses[i].Value < d.Courses[j].Value })
+	items := all
+	if f != (Filter{}) {
+		if items, err = m.s.List(ctx, scope, f); err != nil {
+			return err
+		}
+	}
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	page := web.Slice(items, pageSize, max(offset, 0))
+	d.Items, d.Total, d.Offset = page.Items, page.Total, max(offset, 0)
+	link := func(off int) string {
+		q := url.Values{}
+		for k, v := range map[string]string{"status": string(f.Status), "area_code": f.AreaCode, "course": f.Course} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		q.Set("offset", strconv.Itoa(off))
+		return "/certifications?" + q.Encode()
+	}
+	if d.Offset > 0 {
+		d.Prev = link(max(0, d.Offset-pageSize))
+	}
+	if d.Offset+pageSize < d.Total {
+		d.Next = link(d.Offset + pageSize)
+	}
+	return m.platform.Render(c, fiber.StatusOK, "certifications", d)
+}
+
+type revokePageData struct {
+	C      View
+	Reason string
+	Error  bool // the reason was missing or too long
+	Max    int
+}
+
+func (m *Module) revokePage(c *fiber.Ctx) error {
+	v, err := m.s.Certificate(c.UserContext(), web.ScopeOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return m.platform.Render(c, fiber.StatusOK, "certification_revoke", revokePageData{C: v, Max: MaxReason})
+}
+
+// revokeSubmit revokes with the reason typed; a missing or too long reason
+// shows the form again with the message.
+func (m *Module) revokeSubmit(c *fiber.Ctx) error {
+	ctx, id := c.UserContext(), c.Params("id")
+	reason := strings.Clone(c.FormValue("reason"))
+	_, err := m.s.Revoke(ctx, web.PrincipalOf(c), id, reason)
+	if err == nil {
+		return c.Redirect("/certifications?revoked="+url.QueryEscape(id), fiber.StatusSeeOther)
+	}
+	if errs.KindOf(err) != errs.Invalid {
+		return err
+	}
+	v, verr := m.s.Certificate(ctx, web.ScopeOf(c), id)
+	if verr != nil {
+		return verr
+	}
+	return m.platform.Render(c, fiber.StatusBadRequest, "certification_revoke", revokePageData{C: v, Reason: reason,
+		Error: true, Max: MaxReason})
+}
