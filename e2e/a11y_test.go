@@ -1,0 +1,66 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/ctvacademy/academy/modules/app/apptest"
+)
+
+// Every page a CTV and a coordinator use, on a 360 px phone, has no
+// serious or critical accessibility violation that axe-core finds (WCAG
+// 2.1 A and AA, and its best practices), signed out too.
+func TestPagesAreAccessible(t *testing.T) {
+	t.Parallel()
+	srv, ctx := Start(t, phoneWidth, phoneHeight)
+	ctv := srv.Find(t, "ctv", "NT")
+	coord := srv.LoginDemo(t, apptest.Coordinator)
+	starts := "2030-03-04T01:00:00Z"
+	r := srv.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công",
+		"location": "Hội trường UBND huyện Nhơn Trạch", "area_code": "NT", "starts_at": starts, "ends_at": "2030-03-04T04:00:00Z"})
+	var created struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	r.JSON(t, &created)
+	if r.Status != 201 || len(created.Items) != 1 {
+		t.Fatalf("create session: %d %s", r.Status, r.Body)
+	}
+	session := created.Items[0].ID
+
+	Open(t, ctx, srv.URL+"/login")
+	AssertAccessible(t, ctx)
+	Open(t, ctx, srv.URL+"/forgot")
+	AssertAccessible(t, ctx)
+
+	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
+	for _, path := range []string{"/", "/courses", "/courses/KC-101", "/me/sessions", "/me/attempts", "/certifications",
+		"/collaborators/" + ctv.ID} {
+		Open(t, ctx, srv.URL+path)
+		AssertAccessible(t, ctx)
+	}
+
+	staff := NewBrowser(t, phoneWidth, phoneHeight)
+	login(t, staff, srv, apptest.Coordinator, apptest.DemoPassword)
+	for _, path := range []string{"/collaborators", "/collaborators/" + ctv.ID, "/sessions", "/sessions/new", "/sessions/" + session,
+		"/courses/KC-101/results", "/courses/KC-101/item-analysis", "/certifications", "/outbox"} {
+		Open(t, staff, srv.URL+path)
+		AssertAccessible(t, staff)
+	}
+}
+
+// The check finds what it should: a page without a language, a title or
+// an image's text has those serious violations.
+func TestAxeFindsViolations(t *testing.T) {
+	t.Parallel()
+	ctx := NewBrowser(t, phoneWidth, phoneHeight)
+	Do(t, ctx, "open a page with faults", chromedp.Navigate(`data:text/html,<body><img src="x.png"><button></button></body>`))
+	found := map[string]string{}
+	for _, v := range Axe(t, ctx) {
+		found[v.ID] = v.Impact
+	}
+	for _, id := range []string{"html-has-lang", "document-title", "image-alt", "button-name"} {
+		if found[id] != "serious" && found[id] != "critical" {
+			t.Errorf("axe-core did not report %s as serious or critical: %v", id, found)
+		}
+	}
+}
