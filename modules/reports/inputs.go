@@ -1,0 +1,59 @@
+// Package reports computes the leadership reports: the competency matrix,
+// district coverage, the attainment distribution and the KPI totals per
+// quarter. This file and matrix.go, coverage.go and quarters.go are pure
+// (no store, no HTTP): they group inputs held in memory at a moment, so a
+// report costs the store only the reads that gather its inputs.
+package reports
+
+import (
+	"time"
+
+	"github.com/ctvacademy/academy/modules/certification"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/standing"
+)
+
+// Person is one collaborator as the reports see them. Standing is theirs
+// at the report's moment (standing.Compute; empty when unknown).
+type Person struct {
+	ID             string
+	Code           string
+	Name           string
+	Role           string
+	Area           string
+	ContractEnd    time.Time // the contract's last day; zero without one
+	ContractStatus string
+	Standing       standing.Standing
+}
+
+// Course is a course of the catalog with its certification rule.
+type Course struct {
+	Code string
+	Rule certification.Rule
+}
+
+// Record is one collaborator's quarterly record: its targets and actuals
+// (standing's KPIs) and its attainment (0–1), as performance keeps it.
+type Record struct {
+	Person     string
+	Area       string // the district the record was kept in
+	Quarter    clock.Quarter
+	Status     string // standing.RecordDraft, RecordSubmitted or RecordApproved
+	Targets    standing.KPIs
+	Actuals    standing.KPIs
+	Attainment float64
+}
+
+// Inputs is everything the reports are computed from.
+type Inputs struct {
+	People  []Person
+	Courses []Course // the catalog, in its order
+	// Required lists the course codes each role must hold.
+	Required map[string][]string
+	// Certificates are every certificate of the people (any order; a
+	// certificate of someone not in People, or of a course not in Courses,
+	// is left out).
+	Certificates []certification.Certificate
+	Records      []Record
+	Now          time.Time
+}

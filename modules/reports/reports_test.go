@@ -1,0 +1,188 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/certification"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/standing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// lastDay is the ExpiresAt of a cycle whose last valid day is y-m-d.
+func lastDay(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d+1, 0, 0, 0, 0, clock.VN)
+}
+
+func cert(person, course string, expires time.Time, revoked bool) certification.Certificate {
+	c := certification.Certificate{ID: person + "/" + course, Collaborator: person, Course: course,
+		Cycles: []certification.Cycle{{N: 1, IssuedAt: expires.AddDate(-2, 0, 0), ExpiresAt: expires}}}
+	if revoked {
+		c.Revoked = &certification.Revocation{At: time.Date(2026, 2, 1, 9, 0, 0, 0, clock.VN), By: "u-coord", Reason: "gian lận"}
+	}
+	return c
+}
+
+func kpis(p, s, r, on float64) standing.KPIs {
+	return standing.KPIs{standing.Profiles: p, standing.Surveys: s, standing.Referrals: r, standing.ReportOnTime: on}
+}
+
+// fixture is the small fixed data set of the golden files, at 15 June
+// 2026 10:00 in Vietnam.
+func fixture() Inputs {
+	rule := certification.Rule{ValidityMonths: 24, RenewalWindowDays: 60}
+	q1, q4 := clock.Quarter{Year: 2026, Q: 1}, clock.Quarter{Year: 2025, Q: 4}
+	target := kpis(12, 6, 1, 1)
+	return Inputs{
+		Now: time.Date(2026, 6, 15, 10, 0, 0, 0, clock.VN),
+		People: []Person{
+			{ID: "p1", Code: "CTV-001", Name: "Nguyễn Thị Lan", Role: "ctv", Area: "HN-BD", Standing: standing.Attention},
+			{ID: "p2", Code: "CTV-002", Name: "Trần Văn Đức", Role: "ctv", Area: "HN-BD", Standing: standing.AtRisk},
+			{ID: "p3", Code: "TL-001", Name: "Lê Minh Hải", Role: "team_leader", Area: "HN-CG", Standing: standing.Good},
+			{ID: "p4", Code: "CTV-003", Name: "Phạm Thu Hà", Role: "ctv", Area: "HP-LC", Standing: standing.Attention},
+		},
+		Courses: []Course{{"KC-101", rule}, {"KC-102", rule}, {"KC-103", rule}, {"KC-104", rule}, {"KC-105", rule}},
+		Required: map[string][]string{
+			"ctv":         {"KC-101", "KC-102", "KC-103"},
+			"team_leader": {"KC-101", "KC-102", "KC-104"},
+		},
+		Certificates: []certification.Certificate{
+			cert("p1", "KC-101", lastDay(2027, 1, 10), false), // valid
+			cert("p1", "KC-102", lastDay(2026, 7, 20), false), // expiring, 35 days
+			cert("p2", "KC-101", lastDay(2026, 3, 1), false),  // expired
+			cert("p2", "KC-102", lastDay(2027, 3, 1), true),   // revoked
+			cert("p2", "KC-103", lastDay(2026, 7, 1), false),  // expiring, 16 days
+			cert("p3", "KC-101", lastDay(2027, 5, 1), true),   // revoked, then earned again:
+			cert("p3", "KC-101", lastDay(2028, 4, 30), false), // valid (the best counts)
+			cert("p3", "KC-102", lastDay(2026, 9, 10), false), // valid, 87 days
+			cert("p3", "KC-103", lastDay(2027, 9, 10), false), // not required of a team leader
+			cert("p3", "KC-104", lastDay(2026, 6, 15), false), // expiring, ends tonight
+			cert("p9", "KC-101", lastDay(2027, 1, 1), false),  // nobody in the list
+			cert("p1", "KC-999", lastDay(2027, 1, 1), false),  // no such course
+		},
+		Records: []Record{
+			{Person: "p1", Area: "HN-BD", Quarter: q1, Status: standing.RecordApproved, Targets: target, Actuals: kpis(10, 6, 0, 1), Attainment: 0.75},
+			{Person: "p1", Area: "HN-BD", Quarter: q4, Status: standing.RecordApproved, Targets: target, Actuals: kpis(6, 3, 0, 1), Attainment: 0.5},
+			{Person: "p2", Area: "HN-BD", Quarter: q1, Status: standing.RecordSubmitted, Targets: target, Actuals: kpis(2, 1, 0, 0), Attainment: 0.3},
+			{Person: "p2", Area: "HN-BD", Quarter: q4, Status: standing.RecordApproved, Targets: target, Actuals: kpis(12, 6, 1, 1), Attainment: 1},
+			{Person: "p3", Area: "HN-CG", Quarter: q1, Status: standing.RecordApproved, Targets: target, Actuals: kpis(12, 6, 1, 1), Attainment: 0.95},
+			{Person: "p3", Area: "HN-CG", Quarter: q4, Status: standing.RecordDraft, Targets: target, Actuals: kpis(3, 0, 0, 0), Attainment: 0.2},
+			{Person: "p4", Area: "HP-LC", Quarter: q4, Status: standing.RecordApproved, Targets: target, Actuals: kpis(1, 1, 0, 0), Attainment: 0.15},
+		},
+	}
+}
+
+// golden compares v, as indented JSON, with testdata/name (rewritten
+// with -update).
+func golden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to write it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; got:\n%s", name, got)
+	}
+}
+
+func TestMatrixGolden(t *testing.T) {
+	t.Parallel()
+	x := Build(fixture())
+	for _, tc := range []struct {
+		name string
+		f    Filter
+	}{
+		{"matrix_all.json", Filter{}},
+		{"matrix_area_HN-BD.json", Filter{Area: "HN-BD"}},
+		{"matrix_role_team_leader.json", Filter{Role: "team_leader"}},
+		{"matrix_course_KC-103.json", Filter{Course: "KC-103"}},
+		{"matrix_standing_attention.json", Filter{Standing: standing.Attention}},
+		{"matrix_course_unknown.json", Filter{Course: "KC-999"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { golden(t, tc.name, x.Matrix(tc.f)) })
+	}
+}
+
+func TestCoverageGolden(t *testing.T) {
+	t.Parallel()
+	x := Build(fixture())
+	golden(t, "coverage_all.json", x.Coverage(""))
+	golden(t, "coverage_HN-BD.json", x.Coverage("HN-BD"))
+}
+
+func TestQuartersGolden(t *testing.T) {
+	t.Parallel()
+	x := Build(fixture())
+	golden(t, "quarters_all.json", x.Quarters(""))
+	golden(t, "quarters_HN-BD.json", x.Quarters("HN-BD"))
+}
+
+// TestMatrixCells states the fixture's cells one by one, so the golden
+// files are checked against the rules and not only against themselves.
+func TestMatrixCells(t *testing.T) {
+	t.Parallel()
+	m := Build(fixture()).Matrix(Filter{})
+	if want := []string{"KC-101", "KC-102", "KC-103", "KC-104"}; !equal(m.Courses, want) {
+		t.Fatalf("columns %v, want %v (KC-105 is required of nobody)", m.Courses, want)
+	}
+	want := map[string][4]string{
+		"p1": {CellValid, CellExpiring, CellMissing, CellNotRequired},
+		"p2": {CellExpired, CellRevoked, CellExpiring, CellNotRequired},
+		"p3": {CellValid, CellValid, CellNotRequired, CellExpiring},
+		"p4": {CellMissing, CellMissing, CellMissing, CellNotRequired},
+	}
+	for _, row := range m.Rows {
+		for j, cell := range row.Cells {
+			if w := want[row.ID][j]; cell.Status != w {
+				t.Errorf("%s at %s: %s, want %s", row.ID, m.Courses[j], cell.Status, w)
+			}
+		}
+	}
+	if got := m.Rows[2].Cells[0].ValidUntil.Format(time.DateOnly); got != "2028-04-30" {
+		t.Errorf("p3's KC-101 valid until %s, want the later certificate's 2028-04-30", got)
+	}
+	if la := m.Rows[0].LastAttainment; la == nil || la.Quarter != "2026-Q1" || la.Value != 0.75 {
+		t.Errorf("p1's last attainment %+v, want 2026-Q1 0.75", la)
+	}
+	if la := m.Rows[1].LastAttainment; la == nil || la.Quarter != "2025-Q4" {
+		t.Errorf("p2's last attainment %+v, want 2025-Q4 (2026-Q1 is only submitted)", la)
+	}
+	if want := (Counts{Valid: 2, Expired: 1, Missing: 1}); m.Totals[0] != want {
+		t.Errorf("KC-101 totals %+v, want %+v", m.Totals[0], want)
+	}
+	cov := Build(fixture()).Coverage("HN-CG")
+	if len(cov) != 1 || len(cov[0].Expiring) != 2 || cov[0].Expiring[0].Days != 0 || cov[0].Expiring[1].Days != 87 {
+		t.Errorf("HN-CG expiring %+v, want KC-104 today and KC-102 in 87 days", cov)
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
