@@ -188,7 +188,7 @@ func (c Counts) Certified() int { return c.Valid + c.Expiring }
 // Cell is one person's status at one course, with the last day of the
 // certificate behind it (zero when missing or not required).
 type Cell struct {
-	Status     string    `json:"status"`
+	Status     string    `json:"status" api:"enum=competency_cell"`
 	ValidUntil time.Time `json:"valid_until,omitzero"`
 }
 
@@ -203,9 +203,9 @@ type Row struct {
 	ID       string            `json:"collaborator_id"`
 	Code     string            `json:"code"`
 	Name     string            `json:"full_name"`
-	Role     string            `json:"role"`
+	Role     string            `json:"role" api:"enum=report_role"`
 	Area     string            `json:"area_code"`
-	Standing standing.Standing `json:"standing,omitempty"`
+	Standing standing.Standing `json:"standing,omitempty" api:"enum=report_standing"`
 	// LastAttainment is the latest approved quarter's (nil without one).
 	LastAttainment *Attainment `json:"last_attainment"`
 	Cells          []Cell      `json:"cells"` // one per column

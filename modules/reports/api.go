@@ -1,0 +1,270 @@
+package reports
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/csvx"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+)
+
+// Competency is the answer of GET /api/v1/reports/competency: the matrix
+// with a page of its rows (limit/offset; Total is every row's count) and
+// the totals of all of them.
+type Competency struct {
+	At        time.Time  `json:"at"`
+	Courses   []string   `json:"courses"`
+	Rows      []Row      `json:"rows"`
+	Total     int        `json:"total"`
+	Totals    []Counts   `json:"totals"`
+	Districts []District `json:"districts"`
+}
+
+var competencyQuery = []string{"area_code", "role=report_role", "course", "standing=report_standing"}
+
+func (m *Module) apiRoutes(r *web.Router) {
+	r.Enum("report_role", Roles...)
+	r.Enum("report_standing", Standings...)
+	r.Enum("competency_cell", append(CellStatuses, CellNotRequired)...)
+	r.Get("/reports/competency", web.Doc{Summary: "The competency matrix: a row per collaborator in scope (a page of them), a column per required course, totals per column and district",
+		Query: append(competencyQuery, "limit", "offset"), Response: Competency{}}, m.apiCompetency)
+	r.Get("/reports/competency.csv", web.Doc{Summary: "The competency matrix as CSV (UTF-8 with a BOM, every row)", Query: competencyQuery, Content: "text/csv"}, m.apiCompetencyCSV)
+	r.Get("/reports/competency.xlsx", web.Doc{Summary: "The competency matrix as XLSX (every row; dates as dates, attainment as a number)", Query: competencyQuery, Content: web.XLSX}, m.apiCompetencyXLSX)
+}
+
+func (m *Module) matrix(c *fiber.Ctx) (Matrix, error) {
+	f, err := ParseFilter(c.Query("area_code"), c.Query("role"), c.Query("course"), c.Query("standing"))
+	if err != nil {
+		return Matrix{}, err
+	}
+	return m.Competency(c.UserContext(), web.ScopeOf(c), f)
+}
+
+func (m *Module) apiCompetency(c *fiber.Ctx) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	mx, err := m.matrix(c)
+	if err != nil {
+		return err
+	}
+	page := web.Slice(mx.Rows, limit, offset)
+	return c.JSON(Competency{At: mx.At, Courses: mx.Courses, Rows: page.Items, Total: page.Total, Totals: mx.Totals, Districts: mx.Districts})
+}
+
+// Texts of the exports and the page: a cell's status as words and as a
+// symbol, so that it reads without colour (print, colour-blind readers).
+var (
+	cellVI = map[string]string{CellValid: "Còn hiệu lực", CellExpiring: "Sắp hết hạn", CellExpired: "Hết hạn",
+		CellRevoked: "Bị thu hồi", CellMissing: "Chưa có", CellNotRequired: "Không yêu cầu"}
+	cellSymbol = map[string]string{CellValid: "✓", CellExpiring: "!", CellExpired: "✗", CellRevoked: "⊘", CellMissing: "○", CellNotRequired: "·"}
+	standingVI = map[string]string{"good": "Tốt", "attention": "Cần chú ý", "at_risk": "Có nguy cơ"}
+	roleVI     = map[string]string{"ctv": "Cộng tác viên", "team_leader": "Trưởng nhóm"}
+)
+
+// CellText is a cell as words, with its last valid day when it has one:
+// "Sắp hết hạn (đến 20/07/2026)".
+func CellText(cell Cell) string {
+	s := cellVI[cell.Status]
+	if !cell.ValidUntil.IsZero() && (cell.Status == CellValid || cell.Status == CellExpiring || cell.Status == CellExpired) {
+		s += " (đến " + cell.ValidUntil.In(clock.VN).Format("02/01/2006") + ")"
+	}
+	return s
+}
+
+var baseHeader = []string{"Mã", "Họ và tên", "Vai trò", "Địa bàn", "Xếp loại", "Quý đánh giá gần nhất", "Mức đạt (%)"}
+
+func attainmentCells(r Row) (quarter string, percent float64, ok bool) {
+	if r.LastAttainment == nil {
+		return "", 0, false
+	}
+	return r.LastAttainment.Quarter, r.LastAttainment.Value * 100, true
+}
+
+func (m *Module) apiCompetencyCSV(c *fiber.Ctx) error {
+	mx, err := m.matrix(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\xef\xbb\xbf") // a BOM, so spreadsheet programs read UTF-8
+	w := csvx.NewWriter(&buf)       // names typed by users never run as formulas
+	_ = w.Write(append(append([]string{}, baseHeader...), mx.Courses...))
+	for _, r := range mx.Rows {
+		q, pct, ok := attainmentCells(r)
+		line := []string{r.Code, r.Name, roleVI[r.Role], r.Area, standingVI[string(r.Standing)], q, ""}
+		if ok {
+			line[6] = strconv.FormatFloat(pct, 'f', 1, 64)
+		}
+		for _, cell := range r.Cells {
+			line = append(line, CellText(cell))
+		}
+		_ = w.Write(line)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="ma-tran-nang-luc.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+// excelEpoch is day 0 of Excel's date numbers (1900 date system).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+func excelDate(t time.Time) float64 {
+	y, mo, d := t.In(clock.VN).Date()
+	return float64(time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Sub(excelEpoch) / (24 * time.Hour))
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// XLSX writes the matrix as a workbook: a header row in Vietnamese that
+// stays in view with the names, per course a status column (words) and a
+// "valid until" column (a date), attainment as a number; a second sheet
+// with the totals per district and course.
+func XLSX(mx Matrix) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Ma trận năng lực"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("dd/mm/yyyy")})
+	if err != nil {
+		return nil, err
+	}
+	pctStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("0.0")})
+	if err != nil {
+		return nil, err
+	}
+	headStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, err
+	}
+	head := make([]any, 0, len(baseHeader)+2*len(mx.Courses))
+	for _, h := range baseHeader {
+		head = append(head, h)
+	}
+	for _, code := range mx.Courses {
+		head = append(head, code, code+" – hiệu lực đến")
+	}
+	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
+		return nil, err
+	}
+	for i, r := range mx.Rows {
+		q, pct, ok := attainmentCells(r)
+		vals := []any{r.Code, r.Name, roleVI[r.Role], r.Area, standingVI[string(r.Standing)], q, nil}
+		if ok {
+			vals[6] = pct
+		}
+		for _, cell := range r.Cells {
+			var until any
+			if !cell.ValidUntil.IsZero() {
+				until = excelDate(cell.ValidUntil)
+			}
+			vals = append(vals, cellVI[cell.Status], until)
+		}
+		at, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := f.SetSheetRow(sheet, at, &vals); err != nil {
+			return nil, err
+		}
+	}
+	last := max(2, len(mx.Rows)+1)
+	lastCol, _ := excelize.ColumnNumberToName(len(head))
+	if err := f.SetCellStyle(sheet, "A1", lastCol+"1", headStyle); err != nil {
+		return nil, err
+	}
+	if err := f.SetCellStyle(sheet, "G2", fmt.Sprintf("G%d", last), pctStyle); err != nil {
+		return nil, err
+	}
+	for j := range mx.Courses {
+		col, _ := excelize.ColumnNumberToName(len(baseHeader) + 2*j + 2)
+		if err := f.SetCellStyle(sheet, col+"2", fmt.Sprintf("%s%d", col, last), dateStyle); err != nil {
+			return nil, err
+		}
+	}
+	// The header and the code and name stay in view; every column filters.
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 1, TopLeftCell: "C2", ActivePane: "bottomRight"}); err != nil {
+		return nil, err
+	}
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", lastCol, last), nil); err != nil {
+		return nil, err
+	}
+	for i, w := range []float64{12, 28, 14, 10, 12, 12, 10} {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(sheet, col, col, w); err != nil {
+			return nil, err
+		}
+	}
+	if len(mx.Courses) > 0 {
+		first, _ := excelize.ColumnNumberToName(len(baseHeader) + 1)
+		if err := f.SetColWidth(sheet, first, lastCol, 13); err != nil {
+			return nil, err
+		}
+	}
+	if err := totalsSheet(f, mx); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// totalsSheet adds the counts per district and course (and the network's
+// in a last row): one row per district and course.
+func totalsSheet(f *excelize.File, mx Matrix) error {
+	sheet := "Tổng hợp"
+	if _, err := f.NewSheet(sheet); err != nil {
+		return err
+	}
+	head := []any{"Địa bàn", "Khóa học", "Phải có", "Còn hiệu lực", "Sắp hết hạn", "Hết hạn", "Bị thu hồi", "Chưa có"}
+	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
+		return err
+	}
+	row := 2
+	put := func(area string, j int, n Counts) error {
+		at, _ := excelize.CoordinatesToCellName(1, row)
+		row++
+		vals := []any{area, mx.Courses[j], n.Required(), n.Valid, n.Expiring, n.Expired, n.Revoked, n.Missing}
+		return f.SetSheetRow(sheet, at, &vals)
+	}
+	for _, d := range mx.Districts {
+		for j, n := range d.Columns {
+			if err := put(d.Area, j, n); err != nil {
+				return err
+			}
+		}
+	}
+	for j, n := range mx.Totals {
+		if err := put("Toàn mạng lưới", j, n); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return f.SetColWidth(sheet, "A", "H", 14)
+}
+
+func (m *Module) apiCompetencyXLSX(c *fiber.Ctx) error {
+	mx, err := m.matrix(c)
+	if err != nil {
+		return err
+	}
+	b, err := XLSX(mx)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, web.XLSX)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="ma-tran-nang-luc.xlsx"`)
+	return c.Send(b)
+}

@@ -1,0 +1,263 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ctvacademy/academy/content"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/policies"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/xuri/excelize/v2"
+)
+
+// fixtureSource answers the fixture, reading inside scope as the app's
+// source does.
+type fixtureSource struct{}
+
+func (fixtureSource) Inputs(_ context.Context, scope authz.Scope) (Inputs, error) {
+	in := fixture()
+	var people []Person
+	for _, p := range in.People {
+		if scope.Allows(p.Area, p.ID) {
+			people = append(people, p)
+		}
+	}
+	in.People = people
+	return in, nil
+}
+
+var principals = map[string]authz.Principal{
+	"lead":  {UserID: "u1", Role: authz.RoleLeadership},
+	"coord": {UserID: "u2", Role: authz.RoleCoordinator},
+	"tl-bd": {UserID: "u3", Role: authz.RoleTeamLeader, CollaboratorID: "p9", AreaCode: "HN-BD"},
+	"ctv":   {UserID: "u4", Role: authz.RoleCTV, CollaboratorID: "p1", AreaCode: "HN-BD"},
+}
+
+type tokens struct{}
+
+func (tokens) Authenticate(_ context.Context, token string) (authz.Principal, error) {
+	if p, ok := principals[token]; ok {
+		return p, nil
+	}
+	return authz.Principal{}, errs.E(errs.Unauthorized, "unknown token")
+}
+
+func server(t *testing.T) string {
+	t.Helper()
+	sub, err := fs.Sub(content.FS, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := i18n.Load(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewModule(fixtureSource{})
+	enf, err := authz.New(policies.Model, policies.Join([2]string{"policies/platform.csv", policies.Platform}, [2]string{"reports", m.Policy()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := web.New(web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Enforcer: enf, Authenticator: tokens{},
+		Translator: tr, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Register(p); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = p.App.Listener(ln) }()
+	t.Cleanup(func() { _ = p.App.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
+
+func get(t *testing.T, url, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
+}
+
+func competency(t *testing.T, base, token, query string) Competency {
+	t.Helper()
+	res, body := get(t, base+"/api/v1/reports/competency"+query, token)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %s", query, res.StatusCode, body)
+	}
+	var c Competency
+	if err := json.Unmarshal(body, &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ids(rows []Row) string {
+	var s []string
+	for _, r := range rows {
+		s = append(s, r.ID)
+	}
+	return strings.Join(s, ",")
+}
+
+func TestCompetencyScopeAndFilters(t *testing.T) {
+	t.Parallel()
+	base := server(t)
+	for _, tc := range []struct{ token, query, want string }{
+		{"lead", "", "p1,p2,p3,p4"},
+		{"coord", "?area_code=hn-cg", "p3"},
+		{"lead", "?role=team_leader", "p3"},
+		{"lead", "?course=KC-103", "p1,p2,p4"},
+		{"lead", "?standing=at_risk", "p2"},
+		{"lead", "?limit=2&offset=1", "p2,p3"},
+		{"tl-bd", "", "p1,p2"},            // their district only
+		{"tl-bd", "?area_code=HN-CG", ""}, // another district: nobody
+		{"tl-bd", "?course=KC-101", "p1,p2"},
+	} {
+		c := competency(t, base, tc.token, tc.query)
+		if got := ids(c.Rows); got != tc.want {
+			t.Errorf("%s %s: rows %q, want %q", tc.token, tc.query, got, tc.want)
+		}
+	}
+	if c := competency(t, base, "lead", "?limit=2&offset=1"); c.Total != 4 || c.Totals[0] != (Counts{Valid: 2, Expired: 1, Missing: 1}) {
+		t.Errorf("a page: total %d, KC-101 totals %+v; want every row counted", c.Total, c.Totals[0])
+	}
+	if c := competency(t, base, "tl-bd", ""); len(c.Districts) != 1 || c.Districts[0].Area != "HN-BD" {
+		t.Errorf("a team leader's districts %+v, want HN-BD only", c.Districts)
+	}
+	for _, path := range []string{"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/competency.xlsx"} {
+		if res, body := get(t, base+path, "ctv"); res.StatusCode != http.StatusForbidden {
+			t.Errorf("a CTV at %s: %d %s, want 403", path, res.StatusCode, body)
+		}
+		if res, _ := get(t, base+path, ""); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("signed out at %s: %d, want 401", path, res.StatusCode)
+		}
+	}
+}
+
+func TestCompetencyBadInput(t *testing.T) {
+	t.Parallel()
+	base := server(t)
+	for query, field := range map[string]string{
+		"?role=admin": "role", "?standing=bad": "standing", "?course=KC-999": "course",
+		"?limit=0": "limit", "?offset=-1": "offset",
+	} {
+		for _, path := range []string{"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/competency.xlsx"} {
+			if strings.HasPrefix(query, "?limit") || strings.HasPrefix(query, "?offset") {
+				if path != "/api/v1/reports/competency" {
+					continue
+				}
+			}
+			res, body := get(t, base+path+query, "lead")
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"`+field+`"`) {
+				t.Errorf("%s%s: %d %s, want 400 naming %s", path, query, res.StatusCode, body, field)
+			}
+		}
+	}
+}
+
+func TestCompetencyCSV(t *testing.T) {
+	t.Parallel()
+	base := server(t)
+	res, body := get(t, base+"/api/v1/reports/competency.csv?area_code=HN-BD", "lead")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("%d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if !bytes.HasPrefix(body, []byte("\xef\xbb\xbf")) {
+		t.Fatal("no BOM")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(body[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"Mã", "Họ và tên", "Vai trò", "Địa bàn", "Xếp loại", "Quý đánh giá gần nhất", "Mức đạt (%)", "KC-101", "KC-102", "KC-103"},
+		{"CTV-001", "Nguyễn Thị Lan", "Cộng tác viên", "HN-BD", "Cần chú ý", "2026-Q1", "75.0", "Còn hiệu lực (đến 10/01/2027)", "Sắp hết hạn (đến 20/07/2026)", "Chưa có"},
+		{"CTV-002", "Trần Văn Đức", "Cộng tác viên", "HN-BD", "Có nguy cơ", "2025-Q4", "100.0", "Hết hạn (đến 01/03/2026)", "Bị thu hồi", "Sắp hết hạn (đến 01/07/2026)"},
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("%d rows, want %d:\n%q", len(rows), len(want), rows)
+	}
+	for i := range want {
+		if strings.Join(rows[i], "|") != strings.Join(want[i], "|") {
+			t.Errorf("row %d:\n got %q\nwant %q", i, rows[i], want[i])
+		}
+	}
+}
+
+func TestCompetencyXLSX(t *testing.T) {
+	t.Parallel()
+	base := server(t)
+	res, body := get(t, base+"/api/v1/reports/competency.xlsx", "lead")
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != web.XLSX {
+		t.Fatalf("%d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := "Ma trận năng lực"
+	check := func(cell, want string) {
+		t.Helper()
+		if got, err := f.GetCellValue(sheet, cell); err != nil || got != want {
+			t.Errorf("%s: %q (%v), want %q", cell, got, err, want)
+		}
+	}
+	check("A1", "Mã")
+	check("H1", "KC-101")
+	check("I1", "KC-101 – hiệu lực đến")
+	check("B2", "Nguyễn Thị Lan")
+	check("H2", "Còn hiệu lực")
+	check("I2", "10/01/2027") // a date shown in the Vietnamese order
+	check("J2", "Sắp hết hạn")
+	check("L5", "Chưa có") // p4, KC-103
+	// The date and the attainment are numbers, not text.
+	if raw, _ := f.GetCellValue(sheet, "I2", excelize.Options{RawCellValue: true}); raw != "46397" {
+		t.Errorf("I2 raw %q, want the date number 46397", raw)
+	}
+	if typ, _ := f.GetCellType(sheet, "G2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("G2 (attainment) is text")
+	}
+	check("G2", "75.0")
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.XSplit != 2 {
+		t.Errorf("panes %+v (%v), want the header row and two columns frozen", panes, err)
+	}
+	if w, _ := f.GetColWidth(sheet, "B"); w < 20 {
+		t.Errorf("name column width %v", w)
+	}
+	rows, err := f.GetRows("Tổng hợp")
+	if err != nil || len(rows) < 2 || strings.Join(rows[len(rows)-4], "|") != "Toàn mạng lưới|KC-101|4|2|0|1|0|1" {
+		t.Errorf("totals sheet %q (%v)", rows, err)
+	}
+}
