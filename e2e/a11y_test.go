@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/ctvacademy/academy/modules/app/apptest"
@@ -15,17 +16,7 @@ func TestPagesAreAccessible(t *testing.T) {
 	srv, ctx := Start(t, phoneWidth, phoneHeight)
 	ctv := srv.Find(t, "ctv", "NT")
 	coord := srv.LoginDemo(t, apptest.Coordinator)
-	starts := "2030-03-04T01:00:00Z"
-	r := srv.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công",
-		"location": "Hội trường UBND huyện Nhơn Trạch", "area_code": "NT", "starts_at": starts, "ends_at": "2030-03-04T04:00:00Z"})
-	var created struct {
-		Items []struct{ ID string } `json:"items"`
-	}
-	r.JSON(t, &created)
-	if r.Status != 201 || len(created.Items) != 1 {
-		t.Fatalf("create session: %d %s", r.Status, r.Body)
-	}
-	session := created.Items[0].ID
+	session := newSession(t, srv, coord, "Hội trường UBND huyện Nhơn Trạch", time.Date(2030, 3, 4, 1, 0, 0, 0, time.UTC))
 
 	Open(t, ctx, srv.URL+"/login")
 	AssertAccessible(t, ctx)

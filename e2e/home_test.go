@@ -21,18 +21,7 @@ func TestCTVHomeAndStaffResultsOnAPhone(t *testing.T) {
 	srv, ctx, _ := StartAt(t, phoneWidth, phoneHeight, now)
 	ctv := srv.Find(t, "ctv", "NT")
 	coord := srv.LoginDemo(t, apptest.Coordinator)
-	starts := now.Add(72 * time.Hour)
-	r := srv.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công",
-		"location": "Hội trường UBND huyện Nhơn Trạch, số 1 đường Trần Phú, thị trấn Hiệp Phước", "area_code": "NT",
-		"starts_at": starts.Format(time.RFC3339), "ends_at": starts.Add(3 * time.Hour).Format(time.RFC3339)})
-	var created struct {
-		Items []struct{ ID string } `json:"items"`
-	}
-	r.JSON(t, &created)
-	if r.Status != 201 || len(created.Items) != 1 {
-		t.Fatalf("create session: %d %s", r.Status, r.Body)
-	}
-	id := created.Items[0].ID
+	id := newSession(t, srv, coord, "Hội trường UBND huyện Nhơn Trạch, số 1 đường Trần Phú, thị trấn Hiệp Phước", now.Add(72*time.Hour))
 	if r := srv.Do(t, "POST", "/api/v1/sessions/"+id+"/invitations", coord, map[string]any{"collaborator_ids": []string{ctv.ID}}); r.Status >= 300 {
 		t.Fatalf("invite: %d %s", r.Status, r.Body)
 	}
@@ -89,4 +78,21 @@ func TestCTVHomeAndStaffResultsOnAPhone(t *testing.T) {
 		}
 		assertFits(t, staff, phoneWidth)
 	}
+}
+
+// newSession schedules a three-hour KC-101 session for the NT district at
+// starts, as the coordinator (token), and returns its id.
+func newSession(t *testing.T, srv *apptest.Server, token, location string, starts time.Time) string {
+	t.Helper()
+	r := srv.Do(t, "POST", "/api/v1/sessions", token, map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công",
+		"location": location, "area_code": "NT",
+		"starts_at": starts.Format(time.RFC3339), "ends_at": starts.Add(3 * time.Hour).Format(time.RFC3339)})
+	var created struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	r.JSON(t, &created)
+	if r.Status != 201 || len(created.Items) != 1 {
+		t.Fatalf("create session: %d %s", r.Status, r.Body)
+	}
+	return created.Items[0].ID
 }
