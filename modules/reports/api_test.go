@@ -168,7 +168,7 @@ func TestCompetencyBadInput(t *testing.T) {
 	t.Parallel()
 	base := server(t)
 	for query, field := range map[string]string{
-		"?role=admin": "role", "?standing=bad": "standing", "?course=KC-999": "course",
+		"?role=admin": "role", "?standing=bad": "standing", "?role=ctv%0A": "role", "?standing=good%20": "standing", "?course=KC-999": "course",
 		"?limit=0": "limit", "?offset=-1": "offset",
 	} {
 		for _, path := range []string{"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/competency.xlsx"} {

@@ -49,11 +49,12 @@ var Roles = []string{authz.RoleTeamLeader, authz.RoleCTV}
 // Standings are the standings a filter may name.
 var Standings = []string{string(standing.Good), string(standing.Attention), string(standing.AtRisk)}
 
-// ParseFilter checks a filter's values: role and standing among their
-// enumerations (400 naming the field); the area code upper-cased.
+// ParseFilter checks a filter's values: role and standing exactly one of
+// their enumerations (400 naming the field); the area code and the course
+// upper-cased without surrounding spaces.
 func ParseFilter(area, role, course, st string) (Filter, error) {
-	f := Filter{Area: strings.ToUpper(strings.TrimSpace(area)), Role: strings.TrimSpace(role),
-		Course: strings.ToUpper(strings.TrimSpace(course)), Standing: standing.Standing(strings.TrimSpace(st))}
+	f := Filter{Area: strings.ToUpper(strings.TrimSpace(area)), Role: role,
+		Course: strings.ToUpper(strings.TrimSpace(course)), Standing: standing.Standing(st)}
 	if f.Role != "" && !slices.Contains(Roles, f.Role) {
 		return Filter{}, errs.Field("role", "must be team_leader or ctv")
 	}
