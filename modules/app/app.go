@@ -39,6 +39,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/quizzes"
+	"github.com/ctvacademy/academy/modules/reports"
 	"github.com/ctvacademy/academy/modules/scheduling"
 	"github.com/ctvacademy/academy/policies"
 	"github.com/prometheus/client_golang/prometheus"
@@ -242,6 +243,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		scheduling.NewModule(a.Scheduling, tr),
 		outbox.NewModule(a.Outbox),
 		performance.NewModule(perf),
+		reports.NewModule(reportsSource{reg: a.Collaborators, certs: a.Certification, cat: cat, clock: opts.Clock}),
 		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
 			Courses: homeCourses{a.Quizzes, cat}})),

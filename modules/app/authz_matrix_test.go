@@ -336,6 +336,11 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /api/v1/performance/:collaborator_id/:quarter/submit":  perfRecord("POST", "/submit", nil),
 		"POST /api/v1/performance/:collaborator_id/:quarter/approve": perfRecord("POST", "/approve", nil),
 
+		// Leadership reports: the whole network, a team leader's district.
+		"GET /api/v1/reports/competency":      none(api("GET", "/api/v1/reports/competency", nil)),
+		"GET /api/v1/reports/competency.csv":  none(api("GET", "/api/v1/reports/competency.csv", nil)),
+		"GET /api/v1/reports/competency.xlsx": none(api("GET", "/api/v1/reports/competency.xlsx", nil)),
+
 		// Courses and quizzes.
 		"GET /api/v1/courses":                 none(api("GET", "/api/v1/courses", nil)),
 		"GET /api/v1/courses/:code":           none(api("GET", "/api/v1/courses/KC-103", nil)),
