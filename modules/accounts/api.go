@@ -52,7 +52,7 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Post("/auth/logout", web.Doc{Summary: "Sign out (revoke the token)", Status: 204}, m.apiLogout)
 	r.Get("/me", web.Doc{Summary: "The signed-in user", Response: UserView{}}, m.apiMe)
 	r.Post("/me/password", web.Doc{Summary: "Change my password (ends my other sessions)", Request: PasswordChange{}, Status: 204, Errors: []errs.Kind{errs.Unprocessable}}, m.apiPassword)
-	r.Get("/users", web.Doc{Summary: "List accounts", Response: web.List[UserView]{}, Query: []string{"limit", "offset"}}, m.apiUsers)
+	r.Get("/users", web.Doc{Summary: "List accounts", Response: web.List[UserView]{}, Query: []string{"limit", "offset"}}, web.Paged(m.apiUsers))
 	r.Post("/users", web.Doc{Summary: "Create an account", Request: NewUser{}, Response: UserView{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiCreateUser)
 	r.Post("/auth/password-reset", web.Doc{Summary: "Mail a password-reset link to an account's address (the same answer whether or not it exists)",
 		Request: ResetRequest{}, Status: 202, Errors: []errs.Kind{errs.TooManyRequests}}, m.apiReset)
@@ -118,20 +118,16 @@ func (m *Module) apiPassword(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-func (m *Module) apiUsers(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
-	}
+func (m *Module) apiUsers(c *fiber.Ctx) ([]UserView, error) {
 	users, err := m.svc.Users(c.UserContext())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	views := make([]UserView, len(users))
 	for i, u := range users {
 		views[i] = toView(u)
 	}
-	return c.JSON(web.Slice(views, limit, offset))
+	return views, nil
 }
 
 func (m *Module) apiCreateUser(c *fiber.Ctx) error {

@@ -21,7 +21,7 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Enum("contract_status", ContractStatuses...)
 	r.Get("/areas", web.Doc{Summary: "District units", Response: web.List[Area]{}}, m.apiAreas)
 	r.Get("/collaborators", web.Doc{Summary: "List collaborators in the caller's scope", Response: web.List[Collaborator]{},
-		Query: []string{"area_code", "role=collaborator_role", "q", "contract_status=contract_status", "include_archived=boolean", "limit", "offset"}}, m.apiList)
+		Query: []string{"area_code", "role=collaborator_role", "q", "contract_status=contract_status", "include_archived=boolean", "limit", "offset"}}, web.Paged(m.apiList))
 	r.Post("/collaborators", web.Doc{Summary: "Register a collaborator", Request: Input{}, Response: Collaborator{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiCreate)
 	r.Post("/collaborators/import", web.Doc{Summary: "Import collaborators from CSV or XLSX (all or nothing)", Upload: true, Response: ImportResult{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiImport)
 	r.Get("/collaborators/:id", web.Doc{Summary: "One collaborator", Response: Collaborator{}}, m.apiGet)
@@ -56,20 +56,12 @@ func filterOf(c *fiber.Ctx) (Filter, error) {
 	return f, nil
 }
 
-func (m *Module) apiList(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
-	}
+func (m *Module) apiList(c *fiber.Ctx) ([]Collaborator, error) {
 	f, err := filterOf(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	items, err := m.svc.List(c.UserContext(), web.ScopeOf(c), f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(web.Slice(items, limit, offset))
+	return m.svc.List(c.UserContext(), web.ScopeOf(c), f)
 }
 
 func (m *Module) apiGet(c *fiber.Ctx) error {

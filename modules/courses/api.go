@@ -62,21 +62,17 @@ func toDetail(c Course) Detail {
 
 func (m *Module) apiRoutes(r *web.Router) {
 	r.Get("/courses", web.Doc{Summary: "The course catalog (no questions or answers)", Response: web.List[Summary]{},
-		Query: []string{"limit", "offset"}}, m.apiList)
+		Query: []string{"limit", "offset"}}, web.Paged(m.apiList))
 	r.Get("/courses/:code", web.Doc{Summary: "One course with its lesson in Markdown (no questions or answers)", Response: Detail{}}, m.apiGet)
 }
 
-func (m *Module) apiList(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
-	}
+func (m *Module) apiList(*fiber.Ctx) ([]Summary, error) {
 	all := m.cat.Courses()
 	items := make([]Summary, 0, len(all))
 	for _, x := range all {
 		items = append(items, toSummary(x))
 	}
-	return c.JSON(web.Slice(items, limit, offset))
+	return items, nil
 }
 
 // course finds the course named by the route's :code.

@@ -394,3 +394,20 @@ func Slice[T any](all []T, limit, offset int) List[T] {
 	}
 	return List[T]{Items: items, Total: total}
 }
+
+// Paged is a list route's handler: limit and offset are checked first (a
+// bad value is a 400 naming it, before anything is read), then list reads
+// the items in the caller's scope and the page of them is the answer.
+func Paged[T any](list func(c *fiber.Ctx) ([]T, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		limit, offset, err := Page(c)
+		if err != nil {
+			return err
+		}
+		items, err := list(c)
+		if err != nil {
+			return err
+		}
+		return c.JSON(Slice(items, limit, offset))
+	}
+}
