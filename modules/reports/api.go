@@ -65,7 +65,7 @@ var (
 		CellRevoked: "Bị thu hồi", CellMissing: "Chưa có", CellNotRequired: "Không yêu cầu"}
 	cellSymbol = map[string]string{CellValid: "✓", CellExpiring: "!", CellExpired: "✗", CellRevoked: "⊘", CellMissing: "○", CellNotRequired: "·"}
 	standingVI = map[string]string{"good": "Tốt", "attention": "Cần chú ý", "at_risk": "Có nguy cơ"}
-	roleVI     = map[string]string{"ctv": "Cộng tác viên", "team_leader": "Trưởng nhóm"}
+	roleVI     = map[string]string{"ctv": "Cộng tác viên", "team_leader": "Tổ trưởng"}
 )
 
 // CellText is a cell as words, with its last valid day when it has one:
@@ -78,7 +78,7 @@ func CellText(cell Cell) string {
 	return s
 }
 
-var baseHeader = []string{"Mã", "Họ và tên", "Vai trò", "Địa bàn", "Xếp loại", "Quý đánh giá gần nhất", "Mức đạt (%)"}
+var baseHeader = []string{"Mã", "Họ và tên", "Vai trò", "Đơn vị cấp huyện", "Xếp loại", "Quý đánh giá gần nhất", "Mức đạt (%)"}
 
 func attainmentCells(r Row) (quarter string, percent float64, ok bool) {
 	if r.LastAttainment == nil {
@@ -226,7 +226,7 @@ func totalsSheet(f *excelize.File, mx Matrix) error {
 	if _, err := f.NewSheet(sheet); err != nil {
 		return err
 	}
-	head := []any{"Địa bàn", "Khóa học", "Phải có", "Còn hiệu lực", "Sắp hết hạn", "Hết hạn", "Bị thu hồi", "Chưa có"}
+	head := []any{"Đơn vị cấp huyện", "Khóa học", "Phải có", "Còn hiệu lực", "Sắp hết hạn", "Hết hạn", "Bị thu hồi", "Chưa có"}
 	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
 		return err
 	}

@@ -29,7 +29,8 @@ type Source interface {
 // Module serves the leadership reports.
 type Module struct {
 	module.Base
-	src Source
+	src      Source
+	platform *web.Platform
 }
 
 // NewModule returns the module reading its inputs from src.
@@ -40,7 +41,7 @@ func NewModule(src Source) *Module {
 // Register adds the module's routes.
 func (m *Module) Register(p *web.Platform) error {
 	m.apiRoutes(p.API)
-	return nil
+	return m.pageRoutes(p)
 }
 
 // Roles are the collaborator roles a filter may name.

@@ -1,0 +1,136 @@
+package reports
+
+import (
+	"embed"
+	"net/url"
+	"strconv"
+
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+//go:embed views/*.html
+var views embed.FS
+
+func (m *Module) pageRoutes(p *web.Platform) error {
+	if err := p.RegisterViews(views, "views/*.html"); err != nil {
+		return err
+	}
+	m.platform = p
+	p.Web.Get("/reports/competency", web.Doc{}, m.competencyPage)
+	return nil
+}
+
+// PageCell is a cell as the page shows it: its status (the class that
+// colours it), a symbol and words, so that it reads without colour.
+type PageCell struct {
+	Status, Symbol, Until string // Until: the last valid day, dd/mm/yyyy
+}
+
+type pageRow struct {
+	Row
+	Pct   string // the last attainment, "75%"
+	Cells []PageCell
+}
+
+type pageData struct {
+	Filter        Filter
+	Matrix        Matrix
+	Rows          []pageRow
+	Areas, Roles  []string
+	Courses       []string
+	Standings     []string
+	Legend        []PageCell
+	Total, Offset int
+	Prev, Next    string
+	CSV, XLSX     string
+	Area          bool // the caller sees more than one district
+}
+
+// pageSize is how many people a page of the matrix shows.
+const pageSize = 100
+
+// competencyPage is the competency matrix as a page: the filters (a plain
+// GET form), the totals per course and district, a page of rows, the
+// downloads. The table scrolls sideways on a narrow screen; colour,
+// symbol and words each tell a cell's status.
+func (m *Module) competencyPage(c *fiber.Ctx) error {
+	f, err := ParseFilter(c.Query("area_code"), c.Query("role"), c.Query("course"), c.Query("standing"))
+	if err != nil {
+		return err
+	}
+	_, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	ctx, scope := c.UserContext(), web.ScopeOf(c)
+	in, err := m.src.Inputs(ctx, scope)
+	if err != nil {
+		return err
+	}
+	all, err := m.Competency(ctx, scope, Filter{})
+	if err != nil {
+		return err
+	}
+	mx := all
+	if f != (Filter{}) {
+		if mx, err = m.Competency(ctx, scope, f); err != nil {
+			return err
+		}
+	}
+	d := pageData{Filter: f, Matrix: mx, Roles: Roles, Standings: Standings, Offset: offset, Area: scope.Kind == "all"}
+	for _, dist := range all.Districts {
+		d.Areas = append(d.Areas, dist.Area)
+	}
+	for _, course := range in.Courses {
+		d.Courses = append(d.Courses, course.Code)
+	}
+	for _, st := range append(CellStatuses, CellNotRequired) {
+		d.Legend = append(d.Legend, PageCell{Status: st, Symbol: cellSymbol[st]})
+	}
+	page := web.Slice(mx.Rows, pageSize, offset)
+	d.Total = page.Total
+	for _, r := range page.Items {
+		pr := pageRow{Row: r}
+		if r.LastAttainment != nil {
+			pr.Pct = strconv.FormatFloat(r.LastAttainment.Value*100, 'f', 0, 64) + "%"
+		}
+		for _, cell := range r.Cells {
+			pc := PageCell{Status: cell.Status, Symbol: cellSymbol[cell.Status]}
+			if !cell.ValidUntil.IsZero() && cell.Status != CellRevoked {
+				pc.Until = cell.ValidUntil.Format("02/01/2006")
+			}
+			pr.Cells = append(pr.Cells, pc)
+		}
+		d.Rows = append(d.Rows, pr)
+	}
+	q := url.Values{}
+	for k, v := range map[string]string{"area_code": f.Area, "role": f.Role, "course": f.Course, "standing": string(f.Standing)} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	link := func(path string, off int) string {
+		qq := url.Values{}
+		for k, v := range q {
+			qq[k] = v
+		}
+		if off >= 0 {
+			qq.Set("offset", itoa(off))
+		}
+		if len(qq) == 0 {
+			return path
+		}
+		return path + "?" + qq.Encode()
+	}
+	if offset > 0 {
+		d.Prev = link("/reports/competency", max(0, offset-pageSize))
+	}
+	if offset+pageSize < d.Total {
+		d.Next = link("/reports/competency", offset+pageSize)
+	}
+	d.CSV, d.XLSX = link("/api/v1/reports/competency.csv", -1), link("/api/v1/reports/competency.xlsx", -1)
+	return m.platform.Render(c, fiber.StatusOK, "competency", d)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
