@@ -33,6 +33,8 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Enum("competency_cell", append(CellStatuses, CellNotRequired)...)
 	r.Get("/reports/competency", web.Doc{Summary: "The competency matrix: a row per collaborator in scope (a page of them), a column per required course, totals per column and district",
 		Query: append(competencyQuery, "limit", "offset"), Response: Competency{}}, m.apiCompetency)
+	r.Get("/reports/coverage", web.Doc{Summary: "District coverage: per district in scope and course, the share of the people required to hold it who do, and the certificates ending within 30/60/90 days with names",
+		Query: []string{"area_code", "limit", "offset"}, Response: web.List[DistrictCoverage]{}}, web.Paged(m.apiCoverage))
 	r.Get("/reports/competency.csv", web.Doc{Summary: "The competency matrix as CSV (UTF-8 with a BOM, every row)", Query: competencyQuery, Content: "text/csv"}, m.apiCompetencyCSV)
 	r.Get("/reports/competency.xlsx", web.Doc{Summary: "The competency matrix as XLSX (every row; dates as dates, attainment as a number)", Query: competencyQuery, Content: web.XLSX}, m.apiCompetencyXLSX)
 }
@@ -267,4 +269,8 @@ func (m *Module) apiCompetencyXLSX(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, web.XLSX)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="ma-tran-nang-luc.xlsx"`)
 	return c.Send(b)
+}
+
+func (m *Module) apiCoverage(c *fiber.Ctx) ([]DistrictCoverage, error) {
+	return m.Coverage(c.UserContext(), web.ScopeOf(c), c.Query("area_code"))
 }

@@ -261,3 +261,29 @@ func TestCompetencyXLSX(t *testing.T) {
 		t.Errorf("totals sheet %q (%v)", rows, err)
 	}
 }
+
+func TestCoverageRoute(t *testing.T) {
+	t.Parallel()
+	base := server(t)
+	res, body := get(t, base+"/api/v1/reports/coverage", "tl-bd")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%d %s", res.StatusCode, body)
+	}
+	var list web.List[DistrictCoverage]
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Total != 1 || list.Items[0].Area != "HN-BD" || len(list.Items[0].Expiring) != 2 || list.Items[0].Expiring[0].Name != "Trần Văn Đức" {
+		t.Errorf("a team leader's coverage: %s", body)
+	}
+	res, body = get(t, base+"/api/v1/reports/coverage?limit=1&offset=1", "lead")
+	if err := json.Unmarshal(body, &list); err != nil || res.StatusCode != http.StatusOK || list.Total != 3 || len(list.Items) != 1 || list.Items[0].Area != "HN-CG" {
+		t.Errorf("leadership's second district: %d %s", res.StatusCode, body)
+	}
+	if res, _ := get(t, base+"/api/v1/reports/coverage", "ctv"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a CTV: %d, want 403", res.StatusCode)
+	}
+	if res, body := get(t, base+"/api/v1/reports/coverage?limit=x", "lead"); res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"limit"`) {
+		t.Errorf("a bad limit: %d %s", res.StatusCode, body)
+	}
+}

@@ -86,3 +86,20 @@ func (m *Module) Competency(ctx context.Context, scope authz.Scope, f Filter) (M
 	in.People = people
 	return Build(in).Matrix(f), nil
 }
+
+// Coverage is the coverage of the districts in scope (of one when area is
+// not empty).
+func (m *Module) Coverage(ctx context.Context, scope authz.Scope, area string) ([]DistrictCoverage, error) {
+	in, err := m.src.Inputs(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	people := in.People[:0:0]
+	for _, p := range in.People {
+		if scope.Allows(p.Area, p.ID) {
+			people = append(people, p)
+		}
+	}
+	in.People = people
+	return Build(in).Coverage(strings.ToUpper(strings.TrimSpace(area))), nil
+}
