@@ -340,6 +340,7 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /api/v1/reports/competency":      none(api("GET", "/api/v1/reports/competency", nil)),
 		"GET /api/v1/reports/competency.csv":  none(api("GET", "/api/v1/reports/competency.csv", nil)),
 		"GET /api/v1/reports/competency.xlsx": none(api("GET", "/api/v1/reports/competency.xlsx", nil)),
+		"GET /api/v1/reports/coverage":        none(api("GET", "/api/v1/reports/coverage", nil)),
 		"GET /reports/competency":             none(page("GET", "/reports/competency", nil)),
 
 		// Courses and quizzes.
