@@ -23,6 +23,7 @@ import (
 	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/accounts"
 	"github.com/ctvacademy/academy/modules/certification"
+	"github.com/ctvacademy/academy/modules/certification/certpdf"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
@@ -245,6 +246,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		performance.NewModule(perf),
 		reports.NewModule(reportsSource{reg: a.Collaborators, certs: a.Certification, cat: cat, clock: opts.Clock}),
 		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
+		certpdf.NewModule(certpdf.FromService(a.Certification), certpdf.Options{BaseURL: a.Config.BaseURL, Now: opts.Clock.Now}),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
 			Courses: homeCourses{a.Quizzes, cat}})),
 	}

@@ -126,6 +126,8 @@ type matrixWorld struct {
 	sessions map[string]string              // target → session id
 	attempts map[string]string              // self, leader, same, other → KC-103 attempt; submit:self, submit:leader → KC-104
 	rsvp     string                         // the NT CTV's RSVP token for the own session
+	certs    map[string]string              // self, leader, same, other → their KC-102 certificate
+	codes    []string                       // those certificates' verification codes
 	right    map[string]map[string][]string // attempt → its right answers
 
 	mu           sync.Mutex
@@ -208,6 +210,18 @@ func matrixRoutes() map[string]matrixRoute {
 		return matrixRoute{targets: personTargets, build: func(w *matrixWorld, role, target string) matrixReq {
 			r := matrixReq{method: method, path: fmt.Sprintf(format, w.person(role, target).ID), page: page, body: body}
 			return r
+		}}
+	}
+	cert := func(format string) matrixRoute {
+		return matrixRoute{targets: personTargets, build: func(w *matrixWorld, role, target string) matrixReq {
+			who := map[string]string{tSame: "same", tOther: "other"}[target]
+			if target == tOwn {
+				who = "self"
+				if role == "team_leader" {
+					who = "leader"
+				}
+			}
+			return matrixReq{method: "GET", path: fmt.Sprintf(format, w.certs[who])}
 		}}
 	}
 	session := func(method, format string, page bool, body func(w *matrixWorld, role, target string) any) matrixRoute {
@@ -303,6 +317,11 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /certifications":             none(page("GET", "/certifications", nil)),
 		"GET /certifications/:id/revoke":  none(page("GET", "/certifications/no-such-certificate/revoke", nil)),
 		"POST /certifications/:id/revoke": none(page("POST", "/certifications/no-such-certificate/revoke", url.Values{"reason": {"Kiểm tra"}})),
+
+		"GET /api/v1/certifications/:id/pdf": cert("/api/v1/certifications/%s/pdf"),
+		"GET /verify/:code": {targets: noTarget, build: func(w *matrixWorld, _, _ string) matrixReq {
+			return matrixReq{method: "GET", path: "/verify/" + w.codes[0], page: true}
+		}},
 
 		// Collaborator registry.
 		"GET /api/v1/collaborators":          none(api("GET", "/api/v1/collaborators", nil)),
@@ -937,6 +956,17 @@ func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld 
 	w.attempts["other"] = start1("an LT CTV", otherTok, "KC-103")
 	if r := s.Do(t, "POST", "/api/v1/attempts/"+w.attempts["same"]+"/submit", sameTok, nil); r.Status != 200 {
 		t.Fatalf("submit the NT CTV's attempt: %d %s", r.Status, r.Body)
+	}
+	// A certificate each (KC-102 needs no attendance): the PDF's targets.
+	w.certs = map[string]string{}
+	for who, tok := range map[string]string{"self": w.tokens["ctv"], "leader": w.tokens["team_leader"], "same": sameTok, "other": otherTok} {
+		passQuiz(t, s, tok, "KC-102")
+		l := certs(t, s, tok, "/api/v1/me/certifications")
+		if l.Total != 1 {
+			t.Fatalf("%s holds %d certificates after a pass", who, l.Total)
+		}
+		w.certs[who] = l.Items[0].ID
+		w.codes = append(w.codes, string(l.Items[0].VerificationCode))
 	}
 	// submitEmpty submits the NT CTV's attempt id with no answer and checks
 	// that its result, its GET and its page show the taker what rule allows;

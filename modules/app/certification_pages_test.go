@@ -35,6 +35,14 @@ func TestCertificatesPage(t *testing.T) {
 	if strings.Contains(own.Body, "/revoke") {
 		t.Error("a CTV is offered to revoke")
 	}
+	if pdf := s.Do(t, "GET", "/api/v1/certifications/"+cert.ID+"/pdf", ctvToken, nil); pdf.Status != 200 ||
+		pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdf.Body), "%PDF-") {
+		t.Errorf("the page's PDF link: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
+	}
+	if v := s.Page(t, "/verify/"+string(cert.VerificationCode), ""); v.Status != 200 || !strings.Contains(string(v.Body), ctv.FullName) {
+		t.Errorf("the page's verification link, signed out: %d", v.Status)
+	}
+
 	leaderNT := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email)).Get("/certifications?course=KC-102")
 	if !strings.Contains(leaderNT.Body, `data-id="`+cert.ID+`"`) || !strings.Contains(leaderNT.Body, ctv.FullName) {
 		t.Errorf("the district's team leader does not see it: %s", leaderNT.Body)
