@@ -99,6 +99,9 @@ type Patch struct {
 	Position *string        `json:"position"`
 	Contract *ContractPatch `json:"contract"`
 	Archived *bool          `json:"archived"`
+	// OverrideReason lets a coordinator move contract.ends_on later for
+	// someone the renewal rule refuses (audited with the reason).
+	OverrideReason *string `json:"override_reason"`
 }
 
 var codeRe = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,23}$`)

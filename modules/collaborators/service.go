@@ -51,6 +51,32 @@ type Service struct {
 	snap *versioned.Cache[*snapshot]
 
 	onCreate func(ctx context.Context, created []Collaborator)
+	renewal  RenewalGuard
+}
+
+// RenewalGuard tells whether a collaborator's contract may be renewed and,
+// when not, why (one problem per reason, on the field contract.ends_on).
+type RenewalGuard func(ctx context.Context, c Collaborator) (eligible bool, why []errs.FieldError, err error)
+
+// GuardRenewals sets the renewal rule: a PATCH moving contract.ends_on
+// later is a renewal, refused (422 with the reasons) unless the guard finds
+// the person eligible or the patch carries override_reason (audited).
+func (s *Service) GuardRenewals(g RenewalGuard) { s.renewal = g }
+
+// renewalOverride checks a patch against the renewal rule and returns the
+// override reason to audit ("" when none is needed).
+func (s *Service) renewalOverride(ctx context.Context, cur Collaborator, p Patch) (string, error) {
+	if s.renewal == nil || p.Contract == nil || p.Contract.EndsOn == nil || strings.TrimSpace(*p.Contract.EndsOn) <= cur.Contract.EndsOn {
+		return "", nil
+	}
+	if p.OverrideReason != nil && strings.TrimSpace(*p.OverrideReason) != "" {
+		return strings.TrimSpace(*p.OverrideReason), nil
+	}
+	ok, why, err := s.renewal(ctx, cur)
+	if err != nil || ok {
+		return "", err
+	}
+	return "", errs.Fields(errs.Unprocessable, "the contract may not be renewed: give override_reason to renew it anyway", why)
 }
 
 // OnCreate sets what runs after collaborators are registered (created or
@@ -324,8 +350,15 @@ func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool,
 	if err != nil {
 		return Collaborator{}, err
 	}
-	if _, err := snap.get(scope, id); err != nil {
+	cur, err := snap.get(scope, id)
+	if err != nil {
 		return Collaborator{}, err
+	}
+	override := ""
+	if canManage {
+		if override, err = s.renewalOverride(ctx, cur, p); err != nil {
+			return Collaborator{}, err
+		}
 	}
 	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }
 	var changes map[string]any
@@ -348,6 +381,12 @@ func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool,
 	}
 	if err := s.changed(ctx); err != nil {
 		return Collaborator{}, err
+	}
+	if override != "" {
+		changes["override_reason"] = override
+		if err := s.d.Audit.Record(ctx, "contract.renewal_override", "collaborator", id, changes); err != nil {
+			return Collaborator{}, err
+		}
 	}
 	return next, s.d.Audit.Record(ctx, "collaborator.update", "collaborator", id, changes)
 }
