@@ -257,13 +257,27 @@ func (s *Service) Import(ctx context.Context, scope authz.Scope, quarter, name s
 			return ImportResult{}, err
 		}
 	}
+	// The quarter's summary is kept once for the file: every row's id is
+	// marked pending first, and their copies are put after the last.
+	all := make([]string, len(changes))
+	for i, ch := range changes {
+		all[i] = recordID(ch.p.ID, q.String())
+	}
+	if err := s.d.Store.markPending(ctx, q.String(), all...); err != nil {
+		return ImportResult{}, err
+	}
 	out := ImportResult{Items: make([]Record, 0, len(changes))}
 	for _, ch := range changes {
-		r, err := s.Put(ctx, authz.All, ch.p.ID, q.String(), ch.c)
+		r, err := s.put(ctx, authz.All, ch.p.ID, q.String(), ch.c, false)
 		if err != nil {
+			// The rows written so far keep their pending marks: lists read
+			// them by _id until they are written again.
 			return out, fmt.Errorf("performance import: %s after %d of %d rows: %w", ch.p.ID, len(out.Items), len(changes), err)
 		}
 		out.Items = append(out.Items, r)
+	}
+	if err := s.d.Store.summarize(ctx, q.String(), out.Items...); err != nil {
+		return out, err
 	}
 	out.Imported = len(out.Items)
 	return out, nil

@@ -19,6 +19,8 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"github.com/ctvacademy/academy/modules/standing"
 	"github.com/xuri/excelize/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
@@ -31,6 +33,7 @@ var t0 = time.Date(2026, 10, 5, 8, 0, 0, 0, time.UTC)
 type world struct {
 	svc                           *performance.Service
 	audit                         *audit.Log
+	db                            *mongo.Database
 	leader, ctv, ctv2, other, cco collaborators.Collaborator
 }
 
@@ -47,7 +50,7 @@ func newWorld(t *testing.T) *world {
 	if err := cst.PutAreas(ctx, []collaborators.Area{{Code: "NT", Name: "Nhơn Trạch"}, {Code: "LT", Name: "Long Thành"}}); err != nil {
 		t.Fatal(err)
 	}
-	w := &world{leader: person("tl", "team_leader", "NT"), ctv: person("c1", "ctv", "NT"), ctv2: person("c2", "ctv", "NT"),
+	w := &world{db: db, leader: person("tl", "team_leader", "NT"), ctv: person("c1", "ctv", "NT"), ctv2: person("c2", "ctv", "NT"),
 		other: person("o1", "ctv", "LT"), cco: person("k1", "team_leader", "LT")}
 	if err := cst.Insert(ctx, []collaborators.Collaborator{w.leader, w.ctv, w.ctv2, w.other, w.cco}, "", t0); err != nil {
 		t.Fatal(err)
@@ -324,4 +327,81 @@ func TestListRanked(t *testing.T) {
 func as2(c collaborators.Collaborator) (context.Context, authz.Scope, string) {
 	ctx, sc := as("team_leader", c)
 	return ctx, sc, "2026-Q1"
+}
+
+// TestListFromSummary: a quarter's list answers from the quarter's
+// summary, trusts no copy of a pending record (a write that stopped half
+// way) and reads records the summary has no copy of by _id.
+func TestListFromSummary(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	coord, all := as("coordinator", collaborators.Collaborator{})
+	for id, n := range map[string]int{w.ctv.ID: 5, w.ctv2.ID: 10, w.other.ID: 7} {
+		if _, err := w.svc.Put(coord, all, id, "2026-Q1", performance.Change{Actuals: &performance.Actuals{Profiles: n}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.svc.Submit(coord, all, w.ctv.ID, "2026-Q1"); err != nil {
+		t.Fatal(err)
+	}
+	profiles := func(what string) map[string]int {
+		t.Helper()
+		list, err := w.svc.List(coord, all, "2026-Q1", performance.Filter{})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		out := map[string]int{}
+		for _, r := range list {
+			if r.Stored {
+				out[r.CollaboratorID] = r.Actuals.Profiles
+			}
+			got, err := w.svc.Get(coord, all, r.CollaboratorID, "2026-Q1")
+			if err != nil || got.Status != r.Status || got.Actuals != r.Actuals || got.Rev != r.Rev || got.Stored != r.Stored {
+				t.Fatalf("%s: listed %+v, read %+v, %v", what, r, got, err)
+			}
+		}
+		return out
+	}
+	if got := profiles("after writes"); got[w.ctv.ID] != 5 || got[w.ctv2.ID] != 10 || got[w.other.ID] != 7 || len(got) != 3 {
+		t.Fatalf("after writes: %v", got)
+	}
+	var sum struct {
+		Rows    []bson.M `bson:"rows"`
+		Pending []string `bson:"pending"`
+	}
+	if err := w.db.Collection("performance_summaries").FindOne(ctx, bson.D{{Key: "_id", Value: "2026-Q1"}}).Decode(&sum); err != nil || len(sum.Rows) != 3 || len(sum.Pending) != 0 {
+		t.Fatalf("summary: %+v, %v", sum, err)
+	}
+	// A write that changed the record and stopped before its row: with
+	// its pending mark the list reads the record.
+	recs := w.db.Collection("performance_records")
+	rid := w.ctv2.ID + ":2026-Q1"
+	if _, err := recs.UpdateOne(ctx, bson.D{{Key: "_id", Value: rid}}, bson.D{{Key: "$set", Value: bson.D{{Key: "actuals.profiles", Value: 12}}}}); err != nil {
+		t.Fatal(err)
+	}
+	sums := w.db.Collection("performance_summaries")
+	if _, err := sums.UpdateOne(ctx, bson.D{{Key: "_id", Value: "2026-Q1"}}, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "pending", Value: rid}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := profiles("pending"); got[w.ctv2.ID] != 12 {
+		t.Fatalf("a pending record: %v", got)
+	}
+	// The next write repairs the row and clears the mark.
+	if _, err := w.svc.Put(coord, all, w.ctv2.ID, "2026-Q1", performance.Change{Actuals: &performance.Actuals{Profiles: 13}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sums.FindOne(ctx, bson.D{{Key: "_id", Value: "2026-Q1"}}).Decode(&sum); err != nil || len(sum.Pending) != 0 {
+		t.Fatalf("after the repairing write: %+v, %v", sum, err)
+	}
+	if got := profiles("repaired"); got[w.ctv2.ID] != 13 {
+		t.Fatalf("repaired: %v", got)
+	}
+	// Records written before summaries existed: read by _id.
+	if _, err := sums.DeleteOne(ctx, bson.D{{Key: "_id", Value: "2026-Q1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := profiles("no summary"); got[w.ctv.ID] != 5 || got[w.ctv2.ID] != 13 || got[w.other.ID] != 7 {
+		t.Fatalf("without a summary: %v", got)
+	}
 }

@@ -163,8 +163,9 @@ func validActuals(prefix string, a Actuals) []errs.FieldError {
 
 // write changes a person's record through fn (given the record as filled,
 // and whether it was stored), keeps the quarter's list of records, and
-// audits the action.
-func (s *Service) write(ctx context.Context, scope authz.Scope, id, quarter, action string, fn func(r *Record, p collaborators.Collaborator) error) (Record, error) {
+// audits the action. With summarize, it keeps the quarter's summary too
+// (summaryDoc: pending mark, record, row); without, the caller does.
+func (s *Service) write(ctx context.Context, scope authz.Scope, id, quarter, action string, summarize bool, fn func(r *Record, p collaborators.Collaborator) error) (Record, error) {
 	l, err := s.load(ctx, scope, id, quarter)
 	if err != nil {
 		return Record{}, err
@@ -188,6 +189,11 @@ func (s *Service) write(ctx context.Context, scope authz.Scope, id, quarter, act
 			return Record{}, err
 		}
 	}
+	if summarize {
+		if err := s.d.Store.markPending(ctx, l.quarter, rid); err != nil {
+			return Record{}, err
+		}
+	}
 	var before Record
 	out, err := s.d.Store.records.Apply(ctx, rid, func(r *Record, found bool) error {
 		before = *r
@@ -204,6 +210,11 @@ func (s *Service) write(ctx context.Context, scope authz.Scope, id, quarter, act
 		return Record{}, err
 	}
 	out.Stored = true
+	if summarize {
+		if err := s.d.Store.summarize(ctx, l.quarter, out); err != nil {
+			return Record{}, err
+		}
+	}
 	if err := s.d.Audit.Record(ctx, action, "performance_record", rid, map[string]any{
 		"status": out.Status, "actuals": out.Actuals, "targets": out.Targets, "targets_source": out.TargetsSource,
 		"before": map[string]any{"status": before.Status, "actuals": before.Actuals, "targets": before.Targets},
@@ -218,6 +229,11 @@ func (s *Service) write(ctx context.Context, scope authz.Scope, id, quarter, act
 // collaborator, once submitted); errs.Forbidden for
 // targets sent by anyone else that differ from those that apply.
 func (s *Service) Put(ctx context.Context, scope authz.Scope, id, quarter string, c Change) (Record, error) {
+	return s.put(ctx, scope, id, quarter, c, true)
+}
+
+// put is Put; without summarize the caller keeps the quarter's summary.
+func (s *Service) put(ctx context.Context, scope authz.Scope, id, quarter string, c Change, summarize bool) (Record, error) {
 	pr := authz.PrincipalFrom(ctx)
 	var fe []errs.FieldError
 	if c.Targets != nil {
@@ -229,7 +245,7 @@ func (s *Service) Put(ctx context.Context, scope authz.Scope, id, quarter string
 	if c.Targets == nil && c.Actuals == nil {
 		fe = append(fe, errs.FieldError{Field: "actuals", Message: "send actuals, targets or both"})
 	}
-	return s.write(ctx, scope, id, quarter, "performance.update", func(r *Record, _ collaborators.Collaborator) error {
+	return s.write(ctx, scope, id, quarter, "performance.update", summarize, func(r *Record, _ collaborators.Collaborator) error {
 		if len(fe) > 0 {
 			return errs.Fields(errs.Invalid, "invalid input", fe)
 		}
@@ -255,7 +271,7 @@ func (s *Service) Put(ctx context.Context, scope authz.Scope, id, quarter string
 // Submit moves a draft to submitted. Errors: errs.Conflict unless draft.
 func (s *Service) Submit(ctx context.Context, scope authz.Scope, id, quarter string) (Record, error) {
 	pr := authz.PrincipalFrom(ctx)
-	return s.write(ctx, scope, id, quarter, "performance.submit", func(r *Record, _ collaborators.Collaborator) error {
+	return s.write(ctx, scope, id, quarter, "performance.submit", true, func(r *Record, _ collaborators.Collaborator) error {
 		if r.Status != Draft {
 			return errs.E(errs.Conflict, "the record is %s, not a draft", r.Status)
 		}
@@ -270,7 +286,7 @@ func (s *Service) Submit(ctx context.Context, scope authz.Scope, id, quarter str
 // errs.Conflict unless submitted.
 func (s *Service) Approve(ctx context.Context, scope authz.Scope, id, quarter string) (Record, error) {
 	pr := authz.PrincipalFrom(ctx)
-	return s.write(ctx, scope, id, quarter, "performance.approve", func(r *Record, p collaborators.Collaborator) error {
+	return s.write(ctx, scope, id, quarter, "performance.approve", true, func(r *Record, p collaborators.Collaborator) error {
 		if pr.CollaboratorID != "" && pr.CollaboratorID == p.ID {
 			return errs.E(errs.Forbidden, "nobody approves their own record")
 		}
@@ -291,8 +307,8 @@ type Filter struct {
 
 // List returns a quarter's ("": the current one) records of the people in scope (those not yet
 // written as Get answers them), by attainment, highest first, then name.
-// It reads the quarter's document and each record of a person in scope by
-// _id. Errors: errs.Invalid naming quarter, area_code or status.
+// It reads the quarter's document and its summary by _id (and by _id
+// any record the summary holds no trusted copy of). Errors: errs.Invalid naming quarter, area_code or status.
 func (s *Service) List(ctx context.Context, scope authz.Scope, quarter string, f Filter) ([]Record, error) {
 	if quarter == "" {
 		quarter = clock.QuarterOf(s.d.Clock.Now()).String()
@@ -312,19 +328,39 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, quarter string, f
 	if err != nil {
 		return nil, err
 	}
+	sum, err := s.d.Store.summary(ctx, q.String())
+	if err != nil {
+		return nil, err
+	}
 	listed := make(map[string]bool, len(qd.Records))
 	for _, id := range qd.Records {
 		listed[id] = true
 	}
+	pending := make(map[string]bool, len(sum.Pending))
+	for _, id := range sum.Pending {
+		pending[id] = true
+	}
+	// Records come from the summary's copies; a pending one, or one it
+	// has no copy of, is read by _id.
+	stored := make(map[string]Record, len(people))
 	var ids []string
 	for _, p := range people {
-		if id := recordID(p.ID, q.String()); listed[id] {
-			ids = append(ids, id)
+		id := recordID(p.ID, q.String())
+		if !listed[id] {
+			continue
 		}
+		if r, ok := sum.row(id); ok && !pending[id] {
+			stored[id] = r
+			continue
+		}
+		ids = append(ids, id)
 	}
-	stored, err := s.d.Store.records.GetMany(ctx, ids)
+	read, err := s.d.Store.records.GetMany(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	for id, r := range read {
+		stored[id] = r
 	}
 	out := make([]Record, 0, len(people))
 	for _, p := range people {
