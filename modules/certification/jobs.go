@@ -2,6 +2,7 @@ package certification
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
@@ -24,31 +25,131 @@ func (s *Service) daily(ctx context.Context, name string, now time.Time, fn func
 }
 
 // ReconcileAll reconciles every collaborator: it repairs what the events
-// missed (a failed handler, a crash between a record and its event).
+// missed (a failed handler, a crash between a record and its event or its
+// mark) and the verification codes not recorded. One person's error does
+// not stop it: the person is marked, so that the next nightly run tries
+// again, and the errors are returned together with the counts.
 func (s *Service) ReconcileAll(ctx context.Context) (people, issued int, err error) {
+	people, issued, failed, err := s.reconcileAll(ctx)
+	return people, issued, errors.Join(err, failed)
+}
+
+// reconcileAll is ReconcileAll; failed joins the people's errors (they are
+// marked), err is what stopped it.
+func (s *Service) reconcileAll(ctx context.Context) (people, issued int, failed, err error) {
 	all, err := s.d.People.Everyone(ctx)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
+	codes, err := s.d.Store.Codes(ctx)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	var errsOf []error
 	for _, h := range all {
 		if err := ctx.Err(); err != nil {
-			return people, issued, err
+			return people, issued, errors.Join(errsOf...), err
 		}
-		got, err := s.Reconcile(ctx, h.ID)
+		got, err := s.reconcile(ctx, h.ID, codes)
 		if err != nil {
-			return people, issued, err
+			s.d.Logger.WarnContext(ctx, "certification: reconcile failed", "collaborator", h.ID, "error", err)
+			if _, merr := s.d.Store.Mark(ctx, h.ID, s.d.Clock.Now()); merr != nil {
+				return people, issued, errors.Join(append(errsOf, err)...), merr
+			}
+			errsOf = append(errsOf, err)
+			continue
 		}
 		people, issued = people+1, issued+len(got)
 	}
-	return people, issued, nil
+	return people, issued, errors.Join(errsOf...), nil
 }
 
-// Nightly is the daily reconcile, for the job runner.
+// Changed records that the people's passes or attendance changed and
+// reconciles them. The mark is written first and removed only after a
+// successful reconcile, so that a failure or a crash leaves the person
+// to the nightly job.
+func (s *Service) Changed(ctx context.Context, ids ...string) error {
+	var failed []error
+	for _, id := range ids {
+		tok, err := s.d.Store.Mark(ctx, id, s.d.Clock.Now())
+		if err == nil {
+			_, err = s.Reconcile(ctx, id)
+		}
+		if err == nil {
+			err = s.d.Store.Unmark(ctx, id, tok)
+		}
+		if err != nil {
+			failed = append(failed, err)
+		}
+	}
+	return errors.Join(failed...)
+}
+
+// ReconcileMarked reconciles the people marked by Changed (or by a failed
+// run) and removes each one's mark after its success.
+func (s *Service) ReconcileMarked(ctx context.Context) (people, issued int, err error) {
+	marked, err := s.d.Store.Marked(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	var failed []error
+	for id, tok := range marked {
+		if err := ctx.Err(); err != nil {
+			return people, issued, err
+		}
+		got, err := s.Reconcile(ctx, id)
+		if err == nil {
+			err = s.d.Store.Unmark(ctx, id, tok)
+		}
+		if err != nil {
+			s.d.Logger.WarnContext(ctx, "certification: reconcile failed", "collaborator", id, "error", err)
+			failed = append(failed, err)
+			continue
+		}
+		people, issued = people+1, issued+len(got)
+	}
+	return people, issued, errors.Join(failed...)
+}
+
+// FullEvery is how often the nightly job reconciles everyone rather than
+// the marked people only: the backstop for a record whose mark was lost.
+const FullEvery = 7 * 24 * time.Hour
+
+// Nightly is the daily reconcile, for the job runner: the marked people,
+// and everyone when the last full pass is FullEvery old (or never ran).
+// Statuses need no work (they are computed from the clock when read).
 func (s *Service) Nightly(ctx context.Context, now time.Time) error {
-	return s.daily(ctx, "reconcile", now, func(ctx context.Context, _ time.Time) error {
+	return s.daily(ctx, "reconcile", now, func(ctx context.Context, now time.Time) error {
 		start := time.Now()
-		n, issued, err := s.ReconcileAll(ctx)
-		s.d.Logger.InfoContext(ctx, "certification: nightly reconcile", "people", n, "issued", issued, "took", time.Since(start), "error", err)
+		last, err := s.d.Store.LastRun(ctx, "reconcile:full")
+		if err != nil {
+			return err
+		}
+		full := last.IsZero() || now.Sub(last) >= FullEvery
+		var n, issued int
+		if full {
+			// The people who failed are marked: the pass counts as done
+			// and the next runs retry them.
+			var failed error
+			n, issued, failed, err = s.reconcileAll(ctx)
+			if err == nil {
+				err = s.d.Store.Ran(ctx, "reconcile:full", now)
+			}
+			err = errors.Join(err, failed)
+		} else {
+			n, issued, err = s.ReconcileMarked(ctx)
+		}
+		s.d.Logger.InfoContext(ctx, "certification: nightly reconcile", "full", full, "people", n, "issued", issued, "took", time.Since(start), "error", err)
 		return err
 	})
+}
+
+// People lists every collaborator's id (the registry's order).
+func (s *Service) People(ctx context.Context) ([]string, error) {
+	all, err := s.d.People.Everyone(ctx)
+	ids := make([]string, len(all))
+	for i, h := range all {
+		ids[i] = h.ID
+	}
+	return ids, err
 }

@@ -108,9 +108,8 @@ func (m *Module) revoke(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
-// QuizPassed reconciles the person who passed (quizzes.Events): the pass
-// is in the attempts book before it is announced.
+// QuizPassed marks and reconciles the person who passed (quizzes.Events):
+// the pass is in the attempts book before it is announced.
 func (s *Service) QuizPassed(ctx context.Context, collaboratorID string) error {
-	_, err := s.Reconcile(ctx, collaboratorID)
-	return err
+	return s.Changed(ctx, collaboratorID)
 }

@@ -10,13 +10,16 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/mail"
 )
 
-// Mail is one reminder to one person.
+// Mail is one reminder to one person; the mailer writes it in the
+// recipient's language from the templates of
+// content/mail/certification.<lang>.yaml.
 type Mail struct {
-	Key     string // the reminder's key and the recipient: sent once
-	To      string
-	ToName  string
-	Subject string
-	Text    string
+	Key       string // the reminder's key and the recipient: sent once
+	To        string
+	ToName    string
+	Recipient string // the recipient's collaborator id (their language)
+	Kind      string // ReminderWindowOpen, ReminderWeekBefore or ReminderExpired
+	Data      MailData
 }
 
 // Mailer queues mail (the outbox: a key already used sends nothing).
@@ -36,9 +39,15 @@ type Sessions interface {
 	Next(ctx context.Context, course, areaCode string, after time.Time) (Session, bool, error)
 }
 
-// Reminders sends the expiry reminders due at now, each once, to the
+// SendReminders sends the expiry reminders due at now, each once, to the
 // holder and to their district's team leaders.
 func (s *Service) SendReminders(ctx context.Context, now time.Time) (sent int, err error) {
+	return s.sendReminders(ctx, now, time.Time{})
+}
+
+// sendReminders is SendReminders without the reminders due at or before
+// since (a successful run that began then queued them).
+func (s *Service) sendReminders(ctx context.Context, now, since time.Time) (sent int, err error) {
 	if s.d.Mailer == nil {
 		return 0, nil
 	}
@@ -69,6 +78,9 @@ func (s *Service) SendReminders(ctx context.Context, now time.Time) (sent int, e
 				continue
 			}
 			for _, r := range Reminders(c, course.Rule, now) {
+				if !since.IsZero() && !r.At.After(since) {
+					continue
+				}
 				var next *Session
 				if s.d.Sessions != nil {
 					x, found, err := s.d.Sessions.Next(ctx, c.Course, h.AreaCode, now)
@@ -84,9 +96,8 @@ func (s *Service) SendReminders(ctx context.Context, now time.Time) (sent int, e
 					if rcpt.Email == "" || (i > 0 && rcpt.ID == h.ID) {
 						continue
 					}
-					subject, text := reminderText(r.Kind, h, rcpt.ID == h.ID, course, c, next, s.d.BaseURL)
 					if err := s.d.Mailer.Enqueue(ctx, Mail{Key: r.Key + ":" + rcpt.ID, To: rcpt.Email, ToName: rcpt.FullName,
-						Subject: subject, Text: text}); err != nil {
+						Recipient: rcpt.ID, Kind: r.Kind, Data: mailData(h, rcpt, course, c, next, s.d.BaseURL)}); err != nil {
 						return sent, err
 					}
 					sent++
@@ -97,52 +108,72 @@ func (s *Service) SendReminders(ctx context.Context, now time.Time) (sent int, e
 	return sent, nil
 }
 
-// reminderText is a reminder's subject and text, in Vietnamese.
-func reminderText(kind string, h Holder, self bool, course Course, c Certificate, next *Session, baseURL string) (string, string) {
-	until := c.Current().ValidUntil().Format("02/01/2006")
-	var subject, what string
-	switch kind {
-	case ReminderWindowOpen:
-		subject = fmt.Sprintf("Chứng nhận %s sắp hết hạn (%s): đã có thể gia hạn", course.Code, until)
-		what = fmt.Sprintf("chứng nhận khóa %s (%s) có hiệu lực đến hết ngày %s. Thời gian gia hạn đã bắt đầu: hãy làm lại bài kiểm tra.", course.Code, course.Title, until)
-	case ReminderWeekBefore:
-		subject = fmt.Sprintf("Chứng nhận %s còn 7 ngày hiệu lực (đến %s)", course.Code, until)
-		what = fmt.Sprintf("chứng nhận khóa %s (%s) chỉ còn hiệu lực đến hết ngày %s. Hãy gia hạn trước khi hết hạn.", course.Code, course.Title, until)
-	default:
-		subject = fmt.Sprintf("Chứng nhận %s đã hết hạn", course.Code)
-		what = fmt.Sprintf("chứng nhận khóa %s (%s) đã hết hiệu lực sau ngày %s. Hãy làm lại bài kiểm tra để được cấp lại.", course.Code, course.Title, until)
-	}
-	var b strings.Builder
-	if self {
-		fmt.Fprintf(&b, "Kính gửi %s,\n\nChứng nhận của bạn: %s\n", h.FullName, what)
-	} else {
-		fmt.Fprintf(&b, "Kính gửi trưởng nhóm,\n\nCộng tác viên %s trong địa bàn của bạn: %s\n", h.FullName, what)
-		subject = h.FullName + ": " + subject
-	}
+// mailData is what a reminder's templates are given.
+func mailData(h, rcpt Holder, course Course, c Certificate, next *Session, baseURL string) MailData {
+	d := MailData{Name: rcpt.FullName, Holder: h.FullName, Self: rcpt.ID == h.ID, Course: course.Code, Title: course.Title,
+		ValidUntil: c.Current().ValidUntil().Format("02/01/2006")}
 	if next != nil {
-		fmt.Fprintf(&b, "\nBuổi tập huấn gần nhất: %s, lúc %s tại %s.\n", next.Title, next.StartsAt.In(clock.VN).Format("15:04 02/01/2006"), next.Location)
+		d.Next, d.NextTitle, d.NextLocation = true, next.Title, next.Location
+		d.NextStart = next.StartsAt.In(clock.VN).Format("15:04 02/01/2006")
 	}
 	if baseURL != "" {
-		fmt.Fprintf(&b, "\nXem chứng nhận: %s/api/v1/me/certifications\n", strings.TrimRight(baseURL, "/"))
+		d.URL = strings.TrimRight(baseURL, "/") + "/certifications"
 	}
-	b.WriteString("\nTrung tâm Khuyến công\n")
-	return subject, b.String()
+	return d
 }
 
 // Remind is the daily reminders' job.
 func (s *Service) Remind(ctx context.Context, now time.Time) error {
 	return s.daily(ctx, "remind", now, func(ctx context.Context, now time.Time) error {
-		n, err := s.SendReminders(ctx, now)
+		// The outbox sends a key once; the reminders a successful run
+		// queued are not queued again (each would cost the outbox reads).
+		since, err := s.d.Store.LastRun(ctx, "remind:last")
+		if err != nil {
+			return err
+		}
+		n, err := s.sendReminders(ctx, now, since)
 		s.d.Logger.InfoContext(ctx, "certification: reminders", "queued", n, "error", err)
+		if err == nil && now.After(since) {
+			err = s.d.Store.Ran(ctx, "remind:last", now)
+		}
 		return err
 	})
 }
 
-// OutboxMailer queues reminders in the mail outbox.
-type OutboxMailer struct{ Outbox *mail.Outbox }
+// Languages tells a collaborator's chosen language ("en" or "vi"; "" for
+// none chosen, or no account).
+type Languages interface {
+	Language(ctx context.Context, collaboratorID string) (string, error)
+}
+
+// OutboxMailer writes reminders in the recipient's language (Vietnamese
+// unless they chose English) and queues them in the mail outbox.
+type OutboxMailer struct {
+	Outbox    *mail.Outbox
+	Mails     *Mails
+	Languages Languages // nil: everyone reads Vietnamese
+}
 
 // Enqueue queues m once (the outbox ignores a key it has seen).
 func (o OutboxMailer) Enqueue(ctx context.Context, m Mail) error {
-	_, err := o.Outbox.Enqueue(ctx, mail.Message{Key: m.Key, To: mail.Address{Email: m.To, Name: m.ToName}, Subject: m.Subject, Text: m.Text})
+	lang := "vi"
+	if o.Languages != nil {
+		l, err := o.Languages.Language(ctx, m.Recipient)
+		if err != nil {
+			return err
+		}
+		if l == "en" {
+			lang = "en"
+		}
+	}
+	if o.Mails == nil {
+		return fmt.Errorf("certification: no reminder templates")
+	}
+	msg, err := o.Mails.Compose(m.Kind, lang, m.Data)
+	if err != nil {
+		return err
+	}
+	msg.Key, msg.To = m.Key, mail.Address{Email: m.To, Name: m.ToName}
+	_, err = o.Outbox.Enqueue(ctx, msg)
 	return err
 }

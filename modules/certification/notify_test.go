@@ -4,9 +4,11 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/certification"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/mail"
@@ -36,7 +38,7 @@ func TestRemindersAreSentOnceToTheHolderAndTheirTeamLeader(t *testing.T) {
 	}
 	svc := certification.NewService(certification.Deps{Store: certification.NewStore(db), Records: rec, Courses: courses,
 		People: staff, Audit: &auditLog{}, Clock: clk, Fresh: time.Nanosecond,
-		Mailer: certification.OutboxMailer{Outbox: box}, Sessions: nextSession{}, BaseURL: "https://academy.example.vn"})
+		Mailer: certification.OutboxMailer{Outbox: box, Mails: reminderMails(t), Languages: langs{"tl": "en"}}, Sessions: nextSession{}, BaseURL: "https://academy.example.vn"})
 	rec.pass("p1", "AT", "a1", t0.Add(-time.Hour))
 	if _, err := svc.Reconcile(ctx, "p1"); err != nil {
 		t.Fatal(err)
@@ -75,21 +77,90 @@ func TestRemindersAreSentOnceToTheHolderAndTheirTeamLeader(t *testing.T) {
 	if strings.Join(to, ",") != "an@example.vn,dung@example.vn" || !strings.Contains(ds[0].Subject, "AT") {
 		t.Fatalf("window reminders went to %v: %+v", to, ds)
 	}
+	got := &sent{}
+	if err := mail.NewWorker(box, got, clk, mail.WorkerOptions{}).RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.ms) != 2 {
+		t.Fatalf("the worker sent %d window reminders", len(got.ms))
+	}
+	checkWindowMails(t, got.ms)
 	run(time.Date(2027, 2, 25, 8, 0, 0, 0, clock.VN)) // 7 days before the last valid day ends
 	run(time.Date(2027, 3, 4, 8, 0, 0, 0, clock.VN))  // expired
-	ds = queued()
-	if len(ds) != 6 {
-		t.Fatalf("after three stages, %d reminders: %+v", len(ds), ds)
+	if err := mail.NewWorker(box, got, clk, mail.WorkerOptions{}).RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.ms) != 6 {
+		t.Fatalf("after three stages, %d reminders sent", len(got.ms))
 	}
 	kinds := map[string]int{}
-	for _, d := range ds {
+	for _, m := range got.ms {
 		for _, k := range []string{certification.ReminderWindowOpen, certification.ReminderWeekBefore, certification.ReminderExpired} {
-			if strings.Contains(d.ID, ":"+k+":") {
+			if strings.Contains(m.ID, ":"+k+":") {
 				kinds[k]++
 			}
 		}
 	}
 	if kinds[certification.ReminderWindowOpen] != 2 || kinds[certification.ReminderWeekBefore] != 2 || kinds[certification.ReminderExpired] != 2 {
-		t.Fatalf("reminders by kind: %v (%+v)", kinds, ds)
+		t.Fatalf("reminders by kind: %v", kinds)
 	}
+}
+
+// langs is the collaborators' chosen languages (none: Vietnamese).
+type langs map[string]string
+
+func (l langs) Language(_ context.Context, id string) (string, error) { return l[id], nil }
+
+func reminderMails(t *testing.T) *certification.Mails {
+	t.Helper()
+	m, err := certification.LoadMails(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// The window's reminders as the holder (Vietnamese) and their team leader
+// (who chose English) receive them: the subject, the text with the course,
+// the last valid day, the next session and the certificates page.
+func checkWindowMails(t *testing.T, ds []mail.Message) {
+	t.Helper()
+	for _, d := range ds {
+		var want []string
+		switch d.To.Email {
+		case "an@example.vn":
+			want = []string{"Chứng nhận AT sắp hết hạn (02/03/2027): đã có thể gia hạn",
+				"Kính gửi Nguyễn Văn An,", "Chứng nhận của anh/chị: chứng nhận khóa AT", "có hiệu lực đến hết ngày 02/03/2027",
+				"Buổi tập huấn gần nhất: Tập huấn an toàn, lúc", "tại Hội trường NT", "https://academy.example.vn/certifications"}
+		case "dung@example.vn":
+			want = []string{"Nguyễn Văn An: Certificate AT ends soon (02/03/2027): renewal is open",
+				"Dear Phạm Thị Dung,", "Nguyễn Văn An, a collaborator in your district", "Next training session: Tập huấn an toàn",
+				"https://academy.example.vn/certifications"}
+		default:
+			t.Errorf("a reminder to %s", d.To.Email)
+			continue
+		}
+		got := d.Subject + "\n" + d.Text
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("the mail to %s lacks %q:\n%s", d.To.Email, w, got)
+			}
+		}
+		if !strings.Contains(d.HTML, `<a href="https://academy.example.vn/certifications">`) {
+			t.Errorf("the HTML to %s lacks the link: %s", d.To.Email, d.HTML)
+		}
+	}
+}
+
+// sent records what the mail worker sends.
+type sent struct {
+	mu sync.Mutex
+	ms []mail.Message
+}
+
+func (s *sent) Send(_ context.Context, m mail.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ms = append(s.ms, m)
+	return nil
 }

@@ -17,7 +17,8 @@ const (
 // Reminder is a reminder mail due for a certificate's current cycle.
 type Reminder struct {
 	Kind string
-	Key  string // the outbox key: the certificate, the cycle and the kind, so each is sent once
+	Key  string    // the outbox key: the certificate, the cycle and the kind, so each is sent once
+	At   time.Time // when it became due
 }
 
 // Reminders are the reminder mails due at now for the certificate's
@@ -47,7 +48,7 @@ func Reminders(cert Certificate, rule Rule, now time.Time) []Reminder {
 		if now.Before(s.at) || (i+1 < len(stages) && !now.Before(stages[i+1].at)) {
 			continue
 		}
-		due = append(due, Reminder{Kind: s.kind, Key: fmt.Sprintf("certification:%s:c%d:%s", cert.ID, cur.N, s.kind)})
+		due = append(due, Reminder{Kind: s.kind, Key: fmt.Sprintf("certification:%s:c%d:%s", cert.ID, cur.N, s.kind), At: s.at})
 	}
 	return due
 }

@@ -143,7 +143,18 @@ func (s *Service) changed(ctx context.Context) error {
 // and attendance. It is idempotent: the rule goes by the records, and the
 // person's document's Update is the serialisation point, so that two runs
 // at once cannot issue one certificate twice.
+//
+// It also repairs a certificate whose verification code was not recorded
+// (a crash between the person's document and the code's): the code
+// documents of the person's certificates are checked and written if
+// missing.
 func (s *Service) Reconcile(ctx context.Context, collaboratorID string) (issued []Certificate, err error) {
+	return s.reconcile(ctx, collaboratorID, nil)
+}
+
+// reconcile is Reconcile; codes, when not nil, are the codes recorded (the
+// full pass reads them once) instead of a read per certificate.
+func (s *Service) reconcile(ctx context.Context, collaboratorID string, codes map[Code]bool) (issued []Certificate, err error) {
 	defer errs.Wrap(&err, "certification: reconcile %s", collaboratorID)
 	passes, err := s.d.Records.Passes(ctx, collaboratorID)
 	if err != nil {
@@ -162,7 +173,7 @@ func (s *Service) Reconcile(ctx context.Context, collaboratorID string) (issued 
 		courses = append(courses, c)
 	}
 	slices.Sort(courses)
-	_, wrote, err := s.d.Store.Change(ctx, collaboratorID, func(certs []Certificate) ([]Certificate, error) {
+	p, wrote, err := s.d.Store.Change(ctx, collaboratorID, func(certs []Certificate) ([]Certificate, error) {
 		issued = issued[:0]
 		decided := false
 		for _, code := range courses {
@@ -191,13 +202,27 @@ func (s *Service) Reconcile(ctx context.Context, collaboratorID string) (issued 
 		}
 		return certs, nil
 	})
-	if err != nil || !wrote {
+	if err != nil {
 		return nil, err
 	}
-	for _, c := range issued {
-		if err := s.d.Store.PutCode(ctx, c.Code, collaboratorID, c.ID); err != nil {
-			return issued, err
+	if !wrote {
+		issued = nil
+	}
+	for _, c := range p.Certs {
+		has := codes[c.Code]
+		if codes == nil {
+			if has, err = s.d.Store.HasCode(ctx, c.Code); err != nil {
+				return issued, err
+			}
 		}
+		if !has {
+			if err := s.d.Store.PutCode(ctx, c.Code, collaboratorID, c.ID); err != nil {
+				return issued, err
+			}
+		}
+	}
+	if !wrote {
+		return nil, nil
 	}
 	return issued, s.changed(ctx)
 }

@@ -2,6 +2,7 @@ package certification_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -23,10 +24,11 @@ type records struct {
 	passes map[string]map[string][]certification.Pass
 	marks  map[string]map[string][]certification.Attendance
 	reads  int
+	fail   map[string]bool // people whose records cannot be read
 }
 
 func newRecords() *records {
-	return &records{passes: map[string]map[string][]certification.Pass{}, marks: map[string]map[string][]certification.Attendance{}}
+	return &records{passes: map[string]map[string][]certification.Pass{}, marks: map[string]map[string][]certification.Attendance{}, fail: map[string]bool{}}
 }
 
 func (r *records) pass(who, course, attempt string, at time.Time) {
@@ -51,7 +53,16 @@ func (r *records) Passes(_ context.Context, who string) (map[string][]certificat
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reads++
+	if r.fail[who] {
+		return nil, errors.New("the attempts book is unreachable")
+	}
 	return r.passes[who], nil
+}
+
+func (r *records) failing(who string, fail bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fail[who] = fail
 }
 
 func (r *records) Attendance(_ context.Context, who string) (map[string][]certification.Attendance, error) {
@@ -332,27 +343,116 @@ func TestNightlyRepairsOncePerDay(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := newRig(t, storetest.New(t))
-	// Passes whose events were lost: only the job issues them.
+	count := func() int {
+		vs, err := r.svc.List(ctx, authz.All, certification.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(vs)
+	}
+	// Passes whose events were lost: the first run is a full pass.
 	r.rec.pass("p1", "AT", "a1", t0.Add(-time.Hour))
 	if err := r.svc.Nightly(ctx, r.clk.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if vs, _ := r.svc.List(ctx, authz.All, certification.Filter{}); len(vs) != 1 {
-		t.Fatalf("after the job: %d certificates", len(vs))
+	if n := count(); n != 1 {
+		t.Fatalf("after the job: %d certificates", n)
 	}
 	r.rec.pass("p2", "AT", "a2", t0.Add(-time.Minute))
 	r.clk.Advance(2 * time.Hour) // the same Vietnam day: nothing is done
 	if err := r.svc.Nightly(ctx, r.clk.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if vs, _ := r.svc.List(ctx, authz.All, certification.Filter{}); len(vs) != 1 {
-		t.Fatalf("the job ran twice in a day: %d certificates", len(vs))
+	if n := count(); n != 1 {
+		t.Fatalf("the job ran twice in a day: %d certificates", n)
+	}
+	// A handler that failed leaves its mark: the next night reconciles it.
+	r.rec.pass("p3", "AT", "a3", r.clk.Now())
+	r.rec.failing("p3", true)
+	if err := r.svc.Changed(ctx, "p3"); err == nil {
+		t.Fatal("Changed with unreadable records succeeded")
+	}
+	r.rec.failing("p3", false)
+	r.clk.Advance(24 * time.Hour)
+	if err := r.svc.Nightly(ctx, r.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := r.svc.List(ctx, authz.All, certification.Filter{CollaboratorID: "p3"}); len(vs) != 1 {
+		t.Fatalf("the marked person: %d certificates", len(vs))
+	}
+	// p2's event and mark were both lost: the weekly full pass repairs it.
+	if n := count(); n != 2 {
+		t.Fatalf("a night without the full pass: %d certificates", n)
+	}
+	r.clk.Advance(certification.FullEvery)
+	if err := r.svc.Nightly(ctx, r.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("after the weekly pass: %d certificates", n)
+	}
+}
+
+func TestFullPassGoesOnPastAFailure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t, storetest.New(t))
+	r.rec.pass("p1", "AT", "a1", t0.Add(-time.Hour))
+	r.rec.pass("p3", "AT", "a3", t0.Add(-time.Hour))
+	r.rec.failing("p1", true)
+	n, issued, err := r.svc.ReconcileAll(ctx)
+	if err == nil || n != 2 || issued != 1 {
+		t.Fatalf("ReconcileAll = %d people, %d issued, %v; want 2, 1 and p1's error", n, issued, err)
+	}
+	r.rec.failing("p1", false)
+	// p1 is marked: the next (not full) night issues theirs.
+	if err := r.svc.Nightly(ctx, r.clk.Now()); err != nil {
+		t.Fatal(err)
 	}
 	r.clk.Advance(24 * time.Hour)
 	if err := r.svc.Nightly(ctx, r.clk.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if vs, _ := r.svc.List(ctx, authz.All, certification.Filter{}); len(vs) != 2 {
-		t.Fatalf("next day: %d certificates", len(vs))
+		t.Fatalf("after the retry: %d certificates", len(vs))
+	}
+}
+
+// A crash between the person's document and the code's: the certificate
+// verifies as unknown (404, never a 500) until a reconcile records its
+// code.
+func TestMissingCodeRepaired(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, full := range []bool{false, true} {
+		db := storetest.New(t)
+		r := newRig(t, db)
+		st := certification.NewStore(db)
+		id, code := certification.NewID()
+		at := t0.Add(-time.Hour)
+		cert := certification.Certificate{ID: id, Code: code, Collaborator: "p1", Course: "AT", Cycles: []certification.Cycle{{
+			N: 1, IssuedAt: at, CompletedAt: at, ExpiresAt: at.AddDate(1, 0, 0), Pass: "a1"}}}
+		r.rec.pass("p1", "AT", "a1", at)
+		if _, _, err := st.Change(ctx, "p1", func([]certification.Certificate) ([]certification.Certificate, error) {
+			return []certification.Certificate{cert}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.svc.Verify(ctx, string(code)); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("Verify of an unrecorded code = %v, want NotFound", err)
+		}
+		var err error
+		if full {
+			_, _, err = r.svc.ReconcileAll(ctx)
+		} else {
+			_, err = r.svc.Reconcile(ctx, "p1")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := r.svc.Verify(ctx, string(code))
+		if err != nil || v.ID != id || v.Status != certification.StatusValid {
+			t.Fatalf("full %v: Verify after the repair = %+v, %v", full, v, err)
+		}
 	}
 }

@@ -2,6 +2,9 @@ package certification
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/store"
@@ -22,7 +25,18 @@ const (
 	versionColl = "certification_version"
 	versionID   = "all"
 	jobsColl    = "certification_jobs"
+	dirtyColl   = "certification_dirty"
 )
+
+// dirtyDoc marks a person whose passes or attendance changed since their
+// last reconcile: written before the person is reconciled, deleted after
+// a successful reconcile only if no newer mark replaced it (Tok), so that
+// the nightly job reconciles only the marked (and, weekly, everyone).
+type dirtyDoc struct {
+	ID  string    `bson:"_id"`
+	Tok string    `bson:"tok"`
+	At  time.Time `bson:"at"`
+}
 
 // Person is one collaborator's certificates.
 type Person struct {
@@ -48,6 +62,8 @@ type jobDoc struct {
 	ID  string `bson:"_id"`
 	Rev int64  `bson:"rev"`
 	Day string `bson:"day"`
+	// At is when the job's last successful run began.
+	At time.Time `bson:"at,omitempty"`
 }
 
 // Store keeps the certificates.
@@ -56,6 +72,7 @@ type Store struct {
 	codes   *store.Coll[codeDoc]
 	version *store.Coll[versionDoc]
 	jobs    *store.Coll[jobDoc]
+	dirty   *store.Coll[dirtyDoc]
 }
 
 // NewStore returns the certificates' store.
@@ -65,6 +82,7 @@ func NewStore(db *mongo.Database) *Store {
 		codes:   store.NewColl[codeDoc](db, codesColl, "certificate"),
 		version: store.NewColl[versionDoc](db, versionColl, "certification version"),
 		jobs:    store.NewColl[jobDoc](db, jobsColl, "certification job"),
+		dirty:   store.NewColl[dirtyDoc](db, dirtyColl, "certification mark"),
 	}
 }
 
@@ -144,5 +162,68 @@ func (s *Store) ClaimDay(ctx context.Context, name, day string) (bool, error) {
 // ForgetDay undoes ClaimDay after a failed run, so that the next tick runs again.
 func (s *Store) ForgetDay(ctx context.Context, name string) error {
 	_, err := s.jobs.Delete(ctx, name)
+	return err
+}
+
+// Mark records that a person needs a reconcile and returns the mark's
+// token (for Unmark).
+func (s *Store) Mark(ctx context.Context, id string, now time.Time) (string, error) {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	tok := hex.EncodeToString(b)
+	return tok, s.dirty.Put(ctx, id, dirtyDoc{ID: id, Tok: tok, At: now})
+}
+
+// Unmark removes a person's mark if it is still the one with token tok.
+func (s *Store) Unmark(ctx context.Context, id, tok string) error {
+	_, err := s.dirty.DeleteWhere(ctx, bson.D{{Key: "_id", Value: id}, {Key: "tok", Value: tok}})
+	return err
+}
+
+// Marked returns the marked people's ids and their marks' tokens (a small
+// collection: the people changed since the last nightly run).
+func (s *Store) Marked(ctx context.Context) (map[string]string, error) {
+	ds, err := s.dirty.List(ctx, bson.D{}, store.Find{})
+	out := make(map[string]string, len(ds))
+	for _, d := range ds {
+		out[d.ID] = d.Tok
+	}
+	return out, err
+}
+
+// Codes returns every verification code recorded (for the weekly repair).
+func (s *Store) Codes(ctx context.Context) (map[Code]bool, error) {
+	ds, err := s.codes.List(ctx, bson.D{}, store.Find{Projection: bson.D{{Key: "_id", Value: 1}}})
+	out := make(map[Code]bool, len(ds))
+	for _, d := range ds {
+		out[Code(d.ID)] = true
+	}
+	return out, err
+}
+
+// HasCode reports whether a code's document exists.
+func (s *Store) HasCode(ctx context.Context, code Code) (bool, error) {
+	_, err := s.codes.Get(ctx, string(code))
+	if errs.Is(err, errs.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// LastRun is when the job name's last successful run began (zero: never).
+func (s *Store) LastRun(ctx context.Context, name string) (time.Time, error) {
+	d, err := s.jobs.Get(ctx, name)
+	if errs.Is(err, errs.NotFound) {
+		return time.Time{}, nil
+	}
+	return d.At, err
+}
+
+// Ran records that the job name's run that began at at succeeded.
+func (s *Store) Ran(ctx context.Context, name string, at time.Time) error {
+	_, err := s.jobs.Apply(ctx, name, func(d *jobDoc, _ bool) error {
+		d.ID, d.At = name, at
+		return nil
+	})
 	return err
 }
