@@ -341,16 +341,10 @@ func (a *App) buildMail(opts Options) error {
 	return nil
 }
 
-// reconcileCerts has certification reconcile the people whose attendance
-// was just marked.
+// reconcileCerts has certification mark and reconcile the people whose
+// attendance was just marked (a failure leaves them to the nightly job).
 func (a *App) reconcileCerts(ctx context.Context, ids []string) error {
-	var errsOf []error
-	for _, id := range ids {
-		if _, err := a.Certification.Reconcile(ctx, id); err != nil {
-			errsOf = append(errsOf, err)
-		}
-	}
-	return errors.Join(errsOf...)
+	return a.Certification.Changed(ctx, ids...)
 }
 
 // Setup creates indexes, the first admin and, when configured, the demo
