@@ -90,8 +90,12 @@ type Default struct {
 // quarterDoc is one quarter: its default targets and the ids of its
 // records, so that a quarter is listed by reading its records by _id.
 type quarterDoc struct {
-	ID        string     `bson:"_id"`
-	Defaults  []Default  `bson:"defaults"`
+	ID string `bson:"_id"`
+	// Defaults are held in Packed (gzipped JSON, see summaryDoc.Data:
+	// a quarter has one per role and district, and is read by every
+	// request); a document written before that holds them here.
+	Defaults  []Default  `bson:"defaults,omitempty"`
+	Packed    []byte     `bson:"packed,omitempty"`
 	Records   []string   `bson:"records"`
 	UpdatedBy string     `bson:"updated_by,omitempty"`
 	UpdatedAt *time.Time `bson:"updated_at,omitempty"`
@@ -124,3 +128,10 @@ func kpis(t Targets, a Actuals) (targets, actuals standing.KPIs) {
 }
 
 func recordID(collaborator, quarter string) string { return collaborator + ":" + quarter }
+
+// Score is a record's attainment for its targets and actuals under
+// standing's weights (what the service stores in Attainment).
+func Score(t Targets, a Actuals, weights map[standing.KPI]float64) float64 {
+	tk, ak := kpis(t, a)
+	return standing.Attainment(tk, ak, weights)
+}

@@ -70,7 +70,10 @@ func (s *Service) quarter(ctx context.Context, q string) (quarterDoc, error) {
 	if errs.Is(err, errs.NotFound) {
 		return quarterDoc{ID: q}, nil
 	}
-	return d, err
+	if err != nil {
+		return d, err
+	}
+	return d, d.unpack()
 }
 
 // fill completes a record for person as of the quarter's defaults:
@@ -372,11 +375,16 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, quarter string, f
 			out = append(out, r)
 		}
 	}
+	// Names are folded once each, not at every comparison.
+	keys := make(map[string]string, len(out))
+	for _, r := range out {
+		keys[r.CollaboratorID] = collaborators.Fold(r.FullName)
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Attainment != out[j].Attainment {
 			return out[i].Attainment > out[j].Attainment
 		}
-		return collaborators.Fold(out[i].FullName) < collaborators.Fold(out[j].FullName)
+		return keys[out[i].CollaboratorID] < keys[out[j].CollaboratorID]
 	})
 	return out, nil
 }
@@ -442,8 +450,8 @@ func (s *Service) SetDefaults(ctx context.Context, quarter string, items []Defau
 	pr := authz.PrincipalFrom(ctx)
 	if _, err := s.d.Store.quarters.Apply(ctx, q.String(), func(d *quarterDoc, _ bool) error {
 		now := s.d.Clock.Now()
-		d.Defaults, d.UpdatedBy, d.UpdatedAt = items, pr.UserID, &now
-		return nil
+		d.UpdatedBy, d.UpdatedAt = pr.UserID, &now
+		return d.pack(items)
 	}); err != nil {
 		return Defaults{}, err
 	}

@@ -1,7 +1,11 @@
 package performance
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 
@@ -23,10 +27,58 @@ import (
 // quarterDoc's list without a row) costs that reader a read, never a
 // stale answer. The next write of that record repairs its row.
 type summaryDoc struct {
-	ID      string   `bson:"_id"`
-	Rows    []Record `bson:"rows"`
+	ID string `bson:"_id"`
+	// Data is Rows, gzipped JSON: one binary field decodes in a fraction
+	// of the time the same rows take as embedded documents (the embedded
+	// store keeps a type schema beside every field of every element).
+	Data    []byte   `bson:"data"`
+	Rows    []Record `bson:"-"`
 	Pending []string `bson:"pending"`
 	Rev     int64    `bson:"rev"`
+}
+
+// summaryRow is a record as Data holds it (Record's JSON leaves out _id).
+type summaryRow struct {
+	ID string `json:"id"`
+	Record
+}
+
+func (d *summaryDoc) decode() error {
+	d.Rows = nil
+	if len(d.Data) == 0 {
+		return nil
+	}
+	z, err := gzip.NewReader(bytes.NewReader(d.Data))
+	if err != nil {
+		return fmt.Errorf("performance: summary %s: %w", d.ID, err)
+	}
+	var rows []summaryRow
+	if err := json.NewDecoder(z).Decode(&rows); err != nil {
+		return fmt.Errorf("performance: summary %s: %w", d.ID, err)
+	}
+	d.Rows = make([]Record, len(rows))
+	for i, r := range rows {
+		d.Rows[i] = r.Record
+		d.Rows[i].ID = r.ID
+	}
+	return nil
+}
+
+func (d *summaryDoc) encode() error {
+	rows := make([]summaryRow, len(d.Rows))
+	for i, r := range d.Rows {
+		rows[i] = summaryRow{ID: r.ID, Record: r}
+	}
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	if err := json.NewEncoder(z).Encode(rows); err != nil {
+		return err
+	}
+	if err := z.Close(); err != nil {
+		return err
+	}
+	d.Data = b.Bytes()
+	return nil
 }
 
 // row returns the copy of record id, if any.
@@ -91,8 +143,11 @@ func (st *Store) summarize(ctx context.Context, quarter string, rs ...Record) er
 		return nil
 	}
 	_, err := st.summaries.Apply(ctx, quarter, func(d *summaryDoc, _ bool) error {
+		if err := d.decode(); err != nil {
+			return err
+		}
 		d.set(rs...)
-		return nil
+		return d.encode()
 	})
 	return err
 }
@@ -103,7 +158,10 @@ func (st *Store) summary(ctx context.Context, quarter string) (summaryDoc, error
 	if errs.Is(err, errs.NotFound) {
 		return summaryDoc{ID: quarter}, nil
 	}
-	return d, err
+	if err != nil {
+		return d, err
+	}
+	return d, d.decode()
 }
 
 // Quarter is one quarter as Bulk writes it: its default targets and its
@@ -129,7 +187,11 @@ func (st *Store) Bulk(ctx context.Context, qs []Quarter) error {
 		if q.Defaults == nil {
 			q.Defaults = []Default{}
 		}
-		if err := st.quarters.Put(ctx, q.Quarter, quarterDoc{ID: q.Quarter, Defaults: q.Defaults, Records: ids, Rev: 1}); err != nil {
+		qd := quarterDoc{ID: q.Quarter, Records: ids, Rev: 1}
+		if err := qd.pack(q.Defaults); err != nil {
+			return err
+		}
+		if err := st.quarters.Put(ctx, q.Quarter, qd); err != nil {
 			return err
 		}
 		dup, err := st.records.InsertMany(ctx, q.Records)
@@ -141,9 +203,42 @@ func (st *Store) Bulk(ctx context.Context, qs []Quarter) error {
 		}
 		s := summaryDoc{ID: q.Quarter, Pending: []string{}, Rev: 1}
 		s.set(q.Records...)
+		if err := s.encode(); err != nil {
+			return err
+		}
 		if err := st.summaries.Put(ctx, q.Quarter, s); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// pack stores defaults in Packed.
+func (d *quarterDoc) pack(defaults []Default) error {
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	if err := json.NewEncoder(z).Encode(defaults); err != nil {
+		return err
+	}
+	if err := z.Close(); err != nil {
+		return err
+	}
+	d.Packed, d.Defaults = b.Bytes(), nil
+	return nil
+}
+
+// unpack reads Packed into Defaults.
+func (d *quarterDoc) unpack() error {
+	if len(d.Packed) == 0 {
+		return nil
+	}
+	z, err := gzip.NewReader(bytes.NewReader(d.Packed))
+	if err != nil {
+		return fmt.Errorf("performance: quarter %s: %w", d.ID, err)
+	}
+	d.Defaults = nil
+	if err := json.NewDecoder(z).Decode(&d.Defaults); err != nil {
+		return fmt.Errorf("performance: quarter %s: %w", d.ID, err)
 	}
 	return nil
 }

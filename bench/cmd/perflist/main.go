@@ -1,0 +1,113 @@
+// Command perflist times the quarterly records' reads on a copy of the
+// fixture (made with bench/cmd/fixture, which adds the records): a
+// quarter's whole list, one district's list and one record, each -n times
+// after one warm-up, printing p50, p99 and the slowest.
+//
+//	cp -r /work/benchdata/booked /tmp/copy && go run ./bench/cmd/fixture -data /tmp/copy
+//	go run ./bench/cmd/perflist -data /tmp/copy -quarter 2026-Q3
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/pprof"
+	"slices"
+	"time"
+
+	"github.com/ctvacademy/academy/content"
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/performance"
+	"github.com/ctvacademy/academy/modules/platform/audit"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/store"
+)
+
+func main() {
+	data := flag.String("data", "", "data directory of a copy of the fixture (never the original: the store locks it)")
+	quarter := flag.String("quarter", "2026-Q3", "quarter to list")
+	n := flag.Int("n", 50, "timed runs of each read")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
+	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "perflist:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if err := run(*data, *quarter, *n); err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "perflist:", err)
+		os.Exit(1)
+	}
+}
+
+func run(data, quarter string, n int) error {
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{DataDir: data, Database: "academy", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = st.Close(context.Background()) }()
+	clk := clock.System{}
+	log := audit.New(st.DB, clk.Now)
+	reg := collaborators.NewService(collaborators.Deps{Store: collaborators.NewStore(st.DB), Audit: log, Clock: clk, Fresh: time.Hour})
+	svc, err := performance.NewService(performance.Deps{Store: performance.NewStore(st.DB), People: reg, Audit: log, Clock: clk, Content: content.FS})
+	if err != nil {
+		return err
+	}
+	pr := authz.Principal{UserID: "perflist", Role: authz.RoleCoordinator}
+	cctx := authz.WithPrincipal(ctx, pr)
+	all, err := svc.List(cctx, authz.All, quarter, performance.Filter{})
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		return fmt.Errorf("no people")
+	}
+	area, id := all[0].AreaCode, all[len(all)/2].CollaboratorID
+	stored := 0
+	for _, r := range all {
+		if r.Stored {
+			stored++
+		}
+	}
+	fmt.Printf("quarter %s: %d people listed, %d records stored\n", quarter, len(all), stored)
+	timeIt := func(what string, fn func() error) error {
+		var ds []time.Duration
+		for i := 0; i < n; i++ {
+			t := time.Now()
+			if err := fn(); err != nil {
+				return err
+			}
+			ds = append(ds, time.Since(t))
+		}
+		slices.Sort(ds)
+		fmt.Printf("%-28s n=%d p50 %v p99 %v max %v\n", what, n, ds[n/2].Round(10*time.Microsecond), ds[(n*99+99)/100-1].Round(10*time.Microsecond), ds[n-1].Round(10*time.Microsecond))
+		return nil
+	}
+	if err := timeIt("quarter list (all)", func() error {
+		_, err := svc.List(cctx, authz.All, quarter, performance.Filter{})
+		return err
+	}); err != nil {
+		return err
+	}
+	if err := timeIt("district list ("+area+")", func() error {
+		_, err := svc.List(cctx, authz.All, quarter, performance.Filter{AreaCode: area})
+		return err
+	}); err != nil {
+		return err
+	}
+	return timeIt("one record", func() error {
+		_, err := svc.Get(cctx, authz.All, id, quarter)
+		return err
+	})
+}
