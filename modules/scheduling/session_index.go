@@ -2,8 +2,10 @@ package scheduling
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -78,6 +80,56 @@ type indexHead struct {
 	Months []string `bson:"months"`
 	After  string   `bson:"after"` // the backfill's position: the last archived `_id` it indexed
 	Done   bool     `bson:"done"`
+	// Gen moves after every write of the months (Store.bumpIndex): a
+	// process's parsed copy of the months (indexCache) read at Gen g holds
+	// every write whose move is at most g.
+	Gen int64 `bson:"gen"`
+}
+
+// indexCache is a process's parsed copy of the index's months, read when
+// the head's Gen was gen: a list reads the head by `_id` and the months
+// only when Gen moved since, instead of decoding every month per request.
+type indexCache struct {
+	mu     sync.Mutex
+	have   bool
+	gen    int64
+	months map[string][]indexEntry // by month; shared, read only
+}
+
+// bumpIndex moves the head's Gen after a write of the months, so every
+// process reads them again.
+func (s *Store) bumpIndex(ctx context.Context) error {
+	_, err := s.head.Apply(ctx, headID, func(h *indexHead, _ bool) error {
+		h.ID = headID
+		h.Gen++
+		return nil
+	})
+	return err
+}
+
+// monthEntries returns the parsed entries of the head's months, from the
+// process's copy while the head's Gen has not moved since it was read.
+func (s *Store) monthEntries(ctx context.Context, h indexHead) (map[string][]indexEntry, error) {
+	c := &s.idx
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.have && c.gen == h.Gen {
+		return c.months, nil
+	}
+	docs, err := byIDs(ctx, s.months, h.Months)
+	if err != nil {
+		return nil, err
+	}
+	months := make(map[string][]indexEntry, len(docs))
+	for _, d := range docs {
+		es := make([]indexEntry, len(d.Entries))
+		for i, line := range d.Entries {
+			es[i] = parseEntry(line)
+		}
+		months[d.ID] = es
+	}
+	c.have, c.gen, c.months = true, h.Gen, months
+	return months, nil
 }
 
 // putIndex writes the sessions' entries, each replacing the one with its
@@ -130,7 +182,7 @@ func (s *Store) putIndex(ctx context.Context, xs ...Session) error {
 			return err
 		}
 	}
-	return nil
+	return s.bumpIndex(ctx)
 }
 
 // reindex writes an archived session's entry after an update, first taking
@@ -154,10 +206,13 @@ func (s *Store) dropIndex(ctx context.Context, e indexEntry) error {
 		}
 		return nil
 	})
-	if errs.KindOf(err) == errs.NotFound {
+	if errs.KindOf(err) == errs.NotFound || errors.Is(err, store.ErrUnchanged) {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.bumpIndex(ctx)
 }
 
 // indexDone reports whether the index's backfill has finished. Once true
@@ -189,21 +244,17 @@ func (s *Store) indexed(ctx context.Context, from, to time.Time) ([]indexEntry, 
 		return nil, false, err
 	}
 	s.indexComplete.Store(true)
-	var ids []string
-	for _, m := range h.Months {
-		if (from.IsZero() || m >= from.UTC().Format("2006-01")) && (to.IsZero() || m <= to.UTC().Format("2006-01")) {
-			ids = append(ids, m)
-		}
-	}
-	docs, err := byIDs(ctx, s.months, ids)
+	months, err := s.monthEntries(ctx, h)
 	if err != nil {
 		return nil, false, err
 	}
 	var out []indexEntry
 	seen := map[string]bool{}
-	for _, d := range docs {
-		for _, line := range d.Entries {
-			e := parseEntry(line)
+	for _, m := range h.Months {
+		if !(from.IsZero() || m >= from.UTC().Format("2006-01")) || !(to.IsZero() || m <= to.UTC().Format("2006-01")) {
+			continue
+		}
+		for _, e := range months[m] {
 			if seen[e.ID] {
 				continue // in two months: two updates that moved it crossed
 			}

@@ -3,6 +3,7 @@ package scheduling
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -152,6 +153,54 @@ func TestArchiveWhileListingListsOnce(t *testing.T) {
 		}
 		if n := count(); n != 1 {
 			t.Errorf("archived session listed %d times", n)
+		}
+	})
+}
+
+// A process keeps a parsed copy of the index (indexCache); what another
+// process sharing the store writes — a session archived there, an
+// archived one moved to another month — is listed by the first at once.
+func TestIndexCopyFollowsAnotherProcess(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		svc := history(t, ctx, db)
+		if err := svc.KeepBook(ctx); err != nil {
+			t.Fatal(err)
+		}
+		all := authz.Scope{Kind: authz.ScopeAll}
+		list := func(q Query) []string {
+			xs, total, ok, err := svc.pageIndexed(ctx, all, q, -1, 0)
+			if !ok || err != nil || total != len(xs) {
+				t.Fatalf("index read %v: %d of %d, %v", ok, len(xs), total, err)
+			}
+			return ids(xs)
+		}
+		before := list(Query{})
+		other := NewStore(db)
+		late := indexNow.AddDate(0, -3, 0)
+		x := Session{ID: "elsewhere", StartsAt: late, EndsAt: late.Add(time.Hour), Status: StatusScheduled}
+		if err := other.Insert(ctx, []Session{x}); err != nil {
+			t.Fatal(err)
+		}
+		if moved, err := other.Archive(ctx, x.ID); !moved || err != nil {
+			t.Fatalf("moved %v: %v", moved, err)
+		}
+		if got := list(Query{}); len(got) != len(before)+1 || !slices.Contains(got, "elsewhere") {
+			t.Errorf("after the other process archived: %v, before %v", got, before)
+		}
+		earlier := late.AddDate(-1, 0, 0)
+		if _, err := other.Update(ctx, x.ID, func(s *Session) error {
+			s.StartsAt, s.EndsAt = earlier, earlier.Add(time.Hour)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got := list(Query{From: late.AddDate(0, 0, -1)}); slices.Contains(got, "elsewhere") {
+			t.Errorf("listed at its old start after the other process moved it: %v", got)
+		}
+		if got := list(Query{To: earlier.AddDate(0, 0, 1)}); !slices.Contains(got, "elsewhere") {
+			t.Errorf("not listed at its new start: %v", got)
 		}
 	})
 }

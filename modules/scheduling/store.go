@@ -46,6 +46,7 @@ type Store struct {
 	head          *store.Coll[indexHead]
 	months        *store.Coll[monthDoc]
 	indexComplete atomic.Bool
+	idx           indexCache
 	syncedMu      sync.Mutex
 	syncedRev     map[string]int64 // follow and remember
 }
