@@ -36,6 +36,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -56,6 +57,8 @@ type flags struct {
 	perShape    int
 	books       bool
 	booksWithin time.Duration
+	cpuprofile  string
+	commands    bool
 }
 
 // Goals of issue 10 on the fixture.
@@ -74,6 +77,8 @@ func main() {
 	flag.BoolVar(&f.books, "books", true, "wait until the per-person books' backfills have finished before measuring")
 	flag.DurationVar(&f.booksWithin, "books-within", 15*time.Minute, "bound on that wait")
 	flag.StringVar(&f.only, "only", "", "measure only URLs containing this text")
+	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured requests (the service runs in-process) to this file")
+	flag.BoolVar(&f.commands, "commands", false, "print, per URL, the store commands sent while it was measured (by command and collection, per request; background jobs' commands included)")
 	flag.Parse()
 	if (f.from == "") == (f.data == "") {
 		fmt.Fprintln(os.Stderr, "routes: give -from (a data directory made by go run ./bench/cmd/fixture -data DIR, copied first) or -data (a copy, used in place)")
@@ -112,7 +117,8 @@ func run(f flags) error {
 	}
 	defer cleanup()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: dir, Monitor: burst.NewMonitor(), Log: log, IDIndex: true})
+	mon := burst.NewMonitor()
+	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: dir, Monitor: mon, Log: log, IDIndex: true})
 	if err != nil {
 		return err
 	}
@@ -172,30 +178,48 @@ func run(f flags) error {
 	}
 	fmt.Printf("%d GET routes in the API document; load average %s\n\n", len(routes), burst.LoadAvg())
 
-	var results, denied []result
+	// Every user's URLs first (the crawl requests pages), then the
+	// measured requests alone (and the profile, if asked, of them only).
 	var skipped []string
-	for _, u := range users {
-		var urls []string
+	urls := make([][]string, len(users))
+	for i, u := range users {
 		for _, r := range routes {
 			us, why := variants(r, u.vals)
 			if why != "" {
 				skipped = append(skipped, r.path+": "+why)
 				continue
 			}
-			urls = append(urls, us...)
+			urls[i] = append(urls[i], us...)
 		}
 		pages, err := crawl(ctx, s.Base, u, f.perShape)
 		if err != nil {
 			return fmt.Errorf("%s pages: %w", u.role, err)
 		}
-		urls = append(urls, pages...)
-		for _, p := range urls {
+		urls[i] = append(urls[i], pages...)
+	}
+	if f.cpuprofile != "" {
+		prof, err := os.Create(f.cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); prof.Close() }()
+	}
+	var results, denied []result
+	for i, u := range users {
+		for _, p := range urls[i] {
 			if f.only != "" && !strings.Contains(p, f.only) {
 				continue
 			}
+			mon.Take()
 			r, err := measure(ctx, s.Base, u, p, f)
 			if err != nil {
 				return err
+			}
+			if f.commands {
+				printCommands(u.role, p, f.warm+f.n, mon.Take())
 			}
 			if r.status == http.StatusForbidden || r.status == http.StatusNotFound {
 				denied = append(denied, r)
@@ -213,7 +237,7 @@ func run(f flags) error {
 // ledger_backfills and is not complete.
 var knownBooks = []string{"attendance_by_person", "attempts_by_person"}
 
-// waitBooks waits until the known books' backfills (ledger_backfills,
+// waitBooks waits until no job runs or is due, and the known books' backfills (ledger_backfills,
 // one document per book, done when finished), every other backfill that
 // document collection records, and the archived sessions' index (the
 // head of sessions_index, done when finished) are complete.
@@ -260,6 +284,18 @@ func pendingBackfills(ctx context.Context, s *burst.Stack) ([]string, error) {
 	for _, d := range docs {
 		if !d.Done {
 			pending = append(pending, d.ID)
+		}
+	}
+	// A job running or due (certification's nightly reconcile runs at
+	// start-up) would be measured with the routes.
+	states, err := s.App.Jobs.States(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	for _, j := range states {
+		if j.LeaseUntil.After(now) || !j.NextRun.After(now) {
+			pending = append(pending, "job "+j.Name)
 		}
 	}
 	var head struct {
@@ -538,6 +574,16 @@ func measure(ctx context.Context, base string, u *user, p string, f flags) (resu
 		(strings.Contains(p, "/collaborators/") && strings.Count(p, "/") >= 5 && !strings.HasSuffix(p, ".pdf"))
 	r.list = true // every GET answers one page of a bounded read, or one record
 	return r, nil
+}
+
+// printCommands prints the store commands sent while a URL was requested
+// n times: how many per request and their mean duration.
+func printCommands(role, url string, n int, stats []burst.CommandStats) {
+	fmt.Printf("%s %s:\n", role, url)
+	for _, c := range stats {
+		fmt.Printf("  %-10s %-28s %6.1f/req  mean %8s  max %8s\n", c.Command, c.Collection, float64(c.N)/float64(n),
+			(c.Total / time.Duration(max(c.N, 1))).Round(10*time.Microsecond), c.Max.Round(10*time.Microsecond))
+	}
 }
 
 func report(results, denied []result, skipped []string) {
