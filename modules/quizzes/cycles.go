@@ -69,12 +69,19 @@ func NextCycle(f CycleFacts) string {
 const MaxReasonLen = 500
 
 // cycleFacts gathers the facts of a collaborator's current cycle at c,
-// and returns the summaries of their graded attempts at c it read.
+// and returns the summaries of their graded attempts at c it read (none
+// when the cycle has no graded attempt).
 func (s *Service) cycleFacts(ctx context.Context, collaboratorID string, c courses.Course, cur Cycle) (CycleFacts, []Attempt, error) {
 	f := CycleFacts{Opened: cur.Opened, Used: len(cur.Graded), Max: c.Quiz.MaxAttempts}
-	prog, err := s.d.Store.Progress(ctx, collaboratorID, c.Code)
-	if err != nil {
-		return f, nil, err
+	var prog []Attempt
+	var err error
+	// A grading writes the number in the progress before the summary, so
+	// a cycle with no number graded has no summary to read: its first
+	// start reads none.
+	if len(cur.Graded) > 0 {
+		if prog, err = s.d.Store.Progress(ctx, collaboratorID, c.Code); err != nil {
+			return f, nil, err
+		}
 	}
 	for _, a := range prog {
 		if a.Cycle == cur.N {

@@ -11,29 +11,23 @@ import (
 )
 
 // InsertResults stores graded attempts in the results archive, in the
-// store's own document format, together with the attempt-number slots they
-// took (claimed at their start). The bank versions they were drawn from must
+// store's own document format. The bank versions they were drawn from must
 // be stored too (PutBank). It is for loading history in bulk (the benchmark
 // fixture, a migration), not for the request path. It writes everything
 // a grading writes: the per-person summaries, progress and attempts book,
 // and the units' results. Errors:
 // errs.Invalid for an attempt that is not graded; the driver's error when an
-// attempt or slot exists already.
+// attempt exists already.
 func (s *Store) InsertResults(ctx context.Context, as []Attempt) error {
 	if len(as) == 0 {
 		return nil
 	}
 	results := make([]attemptDoc, len(as))
-	slots := make([]slotDoc, len(as))
 	for i, a := range as {
 		if a.Status != StatusGraded {
 			return errs.E(errs.Invalid, "attempt %s is not graded", a.ID)
 		}
 		results[i] = toDoc(a)
-		slots[i] = slotDoc{ID: a.ID, CreatedAt: a.StartedAt}
-	}
-	if err := insertAll(ctx, s.slots, slots); err != nil {
-		return err
 	}
 	if err := insertAll(ctx, s.results, results); err != nil {
 		return err

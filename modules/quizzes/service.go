@@ -43,8 +43,6 @@ type Catalog interface {
 
 // AttemptStore is what the service needs from its store.
 type AttemptStore interface {
-	ClaimSlot(ctx context.Context, id string, now time.Time) error
-	SlotCreatedAt(ctx context.Context, id string) (time.Time, error)
 	InsertLive(ctx context.Context, a Attempt) error
 	LiveAttempt(ctx context.Context, id string) (Attempt, error)
 	LoadAnswers(ctx context.Context, a *Attempt) error
@@ -327,10 +325,6 @@ func (s *Service) result(ctx context.Context, id string) (Attempt, error) {
 	return a, err
 }
 
-// slotWait is how long a claimed attempt number may stay without its
-// attempt before Start takes it as abandoned (a crash between two inserts).
-const slotWait = 10 * time.Second
-
 // Start begins the caller's next attempt at a course, or returns the
 // attempt they have open (created reports which). Errors: errs.NotFound
 // for an unknown course, errs.Forbidden for a caller without a collaborator
@@ -376,11 +370,29 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		id := key.ID()
 		now := s.d.Clock.Now()
 		if !now.Before(opens) {
-			err := s.d.Store.ClaimSlot(ctx, id, now)
+			a := NewCycleAttempt(key, p.AreaCode, c, now, s.d.Rand)
+			err := s.d.Store.InsertLive(ctx, a)
 			if err == nil {
-				a := NewCycleAttempt(key, p.AreaCode, c, now, s.d.Rand)
-				if err := s.d.Store.InsertLive(ctx, a); err != nil {
+				// The insert took number n; it was not graded when the
+				// progress was read, but a grading of an earlier attempt
+				// n may have cleared it from the live set since (a
+				// grading writes the number in the progress before it
+				// clears): then n is used, and this start takes the next.
+				cur, err := s.d.Store.Graded(ctx, p.CollaboratorID, c.Code)
+				if err != nil {
 					return Attempt{}, false, err
+				}
+				if cur.N != cyc.N || slices.Contains(cur.Graded, n) {
+					if _, err := s.d.Store.DropLive(ctx, id); err != nil {
+						return Attempt{}, false, err
+					}
+					if cur.N != cyc.N {
+						return Attempt{}, false, errs.E(errs.Conflict, "a new cycle opened meanwhile; try again")
+					}
+					if r, err := s.d.Store.Result(ctx, id); err == nil {
+						later(r)
+					}
+					continue
 				}
 				s.remember(a)
 				s.dueBy(a.Deadline.Add(Grace))
@@ -406,25 +418,15 @@ func (s *Service) Start(ctx context.Context, p authz.Principal, course string) (
 		case now.Before(opens):
 			return Attempt{}, false, retakeWaitError(opens, wait, now)
 		}
-		// Claimed, neither live nor in the progress: graded a moment ago,
-		// being started by a parallel request, or a crash came between the
-		// two inserts. Only the rare last case reads further.
+		// Taken but no longer live: graded a moment ago (its result is
+		// recorded before it leaves the live set).
 		if r, err := s.d.Store.Result(ctx, id); err == nil && r.ID != "" {
 			later(r)
 			continue
-		}
-		claimed, err := s.d.Store.SlotCreatedAt(ctx, id)
-		if err != nil {
+		} else if !errs.Is(err, errs.NotFound) {
 			return Attempt{}, false, err
 		}
-		if now.Sub(claimed) < slotWait {
-			return Attempt{}, false, errs.E(errs.Conflict, "the attempt is being started; try again in a moment")
-		}
-		a := NewCycleAttempt(key, p.AreaCode, c, now, s.d.Rand)
-		if err := s.d.Store.InsertLive(ctx, a); err != nil {
-			return Attempt{}, false, err
-		}
-		return a, true, nil
+		return Attempt{}, false, errs.E(errs.Conflict, "the attempt is being started; try again in a moment")
 	}
 	return Attempt{}, false, errs.E(errs.Unprocessable, "no attempt left: %d of %d used", c.Quiz.MaxAttempts, c.Quiz.MaxAttempts)
 }

@@ -18,11 +18,12 @@ import (
 // Collections owned by this module. The live collection holds only open
 // attempts (and, for a moment, a graded one on its way to the archive), so
 // that every autosave and submit touches a small collection; results are
-// insert-only; slots make each attempt number exactly-once.
+// insert-only. An attempt number is taken by the insert of its live
+// document (keyed by the attempt id: of two starts one wins); Start checks
+// the results after it, so a number graded meanwhile is not started again.
 const (
 	liveColl    = "quiz_attempts"
 	resultsColl = "quiz_results"
-	slotsColl   = "quiz_slots"
 	banksColl   = "quiz_banks"
 	answersColl = "quiz_answers"
 )
@@ -30,7 +31,6 @@ const (
 // Store is the quiz store: one typed handle per collection.
 type Store struct {
 	live, results *store.Coll[attemptDoc] // open attempts; the graded archive
-	slots         *store.Coll[slotDoc]
 	banks         *store.Coll[bankDoc]
 	answers       *store.Coll[answersDoc]
 	progress      *store.Coll[numbersDoc]
@@ -48,7 +48,6 @@ func NewStore(db *mongo.Database) *Store {
 	return &Store{
 		live:      store.NewColl[attemptDoc](db, liveColl, "attempt"),
 		results:   store.NewColl[attemptDoc](db, resultsColl, "attempt"),
-		slots:     store.NewColl[slotDoc](db, slotsColl, "slot"),
 		banks:     store.NewColl[bankDoc](db, banksColl, "bank"),
 		answers:   store.NewColl[answersDoc](db, answersColl, "answers"),
 		progress:  store.NewColl[numbersDoc](db, progressColl, "progress"),
@@ -204,27 +203,6 @@ func (s *Store) Bank(ctx context.Context, course, version string) ([]courses.Que
 		out[i] = cq
 	}
 	return out, nil
-}
-
-type slotDoc struct {
-	ID        string    `bson:"_id"`
-	CreatedAt time.Time `bson:"created_at"`
-}
-
-// ClaimSlot takes attempt number id for good. Errors: errs.Conflict when
-// it is already taken.
-func (s *Store) ClaimSlot(ctx context.Context, id string, now time.Time) error {
-	err := s.slots.Insert(ctx, slotDoc{ID: id, CreatedAt: now})
-	if store.IsDuplicate(err) {
-		return errs.E(errs.Conflict, "attempt %s exists", id)
-	}
-	return err
-}
-
-// SlotCreatedAt returns when a slot was taken. Errors: errs.NotFound.
-func (s *Store) SlotCreatedAt(ctx context.Context, id string) (time.Time, error) {
-	d, err := s.slots.Get(ctx, id)
-	return d.CreatedAt, err
 }
 
 // InsertLive stores a new open attempt and its (empty) answers document.

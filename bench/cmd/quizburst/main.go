@@ -49,6 +49,7 @@ import (
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 type flags struct {
@@ -64,11 +65,13 @@ type flags struct {
 	app        bool
 	rawDoc     string
 	idIndex    bool
+	commands   int
 }
 
 func main() {
 	var f flags
 	flag.IntVar(&f.users, "users", 200, "simulated CTVs per phase")
+	flag.IntVar(&f.commands, "commands", 8, "kinds of store command listed per phase, the costliest first")
 	flag.StringVar(&f.data, "data", "", "data directory of the embedded store (default: a fresh temporary directory, removed at the end)")
 	flag.StringVar(&f.from, "from", "", "copy the store of this data directory (a loaded fixture) into a fresh temporary one first")
 	flag.BoolVar(&f.loadFix, "fixture", true, "load the fixture first (skipped when the store holds it already)")
@@ -253,7 +256,7 @@ func run(f flags) error {
 		}
 		fmt.Printf("  %s: %s in %d kinds of command\n", name, burst.Ms(total), len(rows))
 		for i, r := range rows {
-			if i == 8 {
+			if i == f.commands {
 				break
 			}
 			fmt.Printf("    %-14s %-22s %5d× (%3d failed)  total %9s  mean %9s  max %9s\n", r.Command, r.Collection, r.N, r.Failed,
@@ -300,9 +303,9 @@ func pick(ctx context.Context, a *app.App, db *mongo.Database, course courses.Co
 	if err != nil {
 		return nil, nil, err
 	}
-	// Earlier attempts, from the attempt-number slots (small documents):
-	// read once, before anything is measured.
-	cur, err := db.Collection("quiz_slots").Find(ctx, bson.D{})
+	// Earlier attempts, from the ids of the graded ones: read once,
+	// before anything is measured.
+	cur, err := db.Collection("quiz_results").Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, nil, err
 	}
