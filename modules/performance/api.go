@@ -1,6 +1,7 @@
 package performance
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -12,7 +13,11 @@ import (
 func (m *Module) apiRoutes(r *web.Router) {
 	r.Enum("performance_status", Statuses...)
 	r.Enum("performance_targets_source", FromPerson, FromDefault, FromNone)
-	// The targets and import routes before /performance/:collaborator_id/:quarter.
+	r.Enum("stipend_reason", StipendReasons...)
+	// The stipend, targets and import routes before /performance/:collaborator_id/:quarter.
+	r.Get("/performance/stipends/:quarter.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX (every row: contract, quarterly stipend, the amount due and why; Vietnamese headers, amounts in VND as numbers, dates as dates, a total)", Content: web.XLSX}, m.apiStipendsXLSX)
+	r.Get("/performance/stipends/:quarter", web.Doc{Summary: "A quarter's stipend sheet for the people in scope: contract, quarterly stipend, the amount due and why (withheld without an approved record or while the contract is suspended or ended; prorated by the contract's days in the quarter)",
+		Query: []string{"limit", "offset"}, Response: web.List[Stipend]{}}, m.apiStipends)
 	r.Get("/performance/targets/:quarter", web.Doc{Summary: "A quarter's default targets per role and district (a team leader: their district's)", Response: Defaults{}}, m.apiDefaults)
 	r.Put("/performance/targets/:quarter", web.Doc{Summary: "Replace a quarter's default targets per role and district (coordinator)", Request: []Default{}, Response: Defaults{}}, m.apiSetDefaults)
 	r.Post("/performance/import", web.Doc{Summary: "Import a quarter's actuals (and, for coordinators, targets) from CSV or XLSX: all rows or none, problems per row and field",
@@ -125,4 +130,30 @@ func (m *Module) apiImport(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(res)
+}
+
+func (m *Module) apiStipends(c *fiber.Ctx) error {
+	limit, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
+	items, err := m.svc.Stipends(c.UserContext(), web.ScopeOf(c), c.Params("quarter"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(web.Slice(items, limit, offset))
+}
+
+func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
+	items, err := m.svc.Stipends(c.UserContext(), web.ScopeOf(c), c.Params("quarter"))
+	if err != nil {
+		return err
+	}
+	b, err := StipendsXLSX(c.Params("quarter"), items)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, web.XLSX)
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="phu-cap-%s.xlsx"`, c.Params("quarter")))
+	return c.Send(b)
 }

@@ -1,6 +1,7 @@
 package performance_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -403,5 +404,120 @@ func TestListFromSummary(t *testing.T) {
 	}
 	if got := profiles("no summary"); got[w.ctv.ID] != 5 || got[w.ctv2.ID] != 13 || got[w.other.ID] != 7 {
 		t.Fatalf("without a summary: %v", got)
+	}
+}
+
+// TestStipends: the sheet's rules (paid, withheld without an approved
+// record, prorated, suspended, outside the contract) and its workbook
+// read back.
+func TestStipends(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	coord, all := as("coordinator", collaborators.Collaborator{})
+	// c1: approved, whole quarter. c2: approved, contract from 2026-02-15
+	// (45 of Q1's 90 days). o1: submitted only. tl: suspended.
+	cst := collaborators.NewStore(w.db)
+	for id, fn := range map[string]func(*collaborators.Collaborator) error{
+		w.ctv.ID: func(c *collaborators.Collaborator) error { c.Contract.QuarterlyStipend = 3_000_000; return nil },
+		w.ctv2.ID: func(c *collaborators.Collaborator) error {
+			c.Contract.QuarterlyStipend, c.Contract.StartsOn = 3_000_000, "2026-02-15"
+			return nil
+		},
+		w.other.ID: func(c *collaborators.Collaborator) error { c.Contract.QuarterlyStipend = 2_000_000; return nil },
+		w.leader.ID: func(c *collaborators.Collaborator) error {
+			c.Contract.QuarterlyStipend, c.Contract.Status = 4_000_000, "suspended"
+			return nil
+		},
+	} {
+		if _, err := cst.Update(ctx, id, t0, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cst.Bump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{w.ctv.ID, w.ctv2.ID, w.other.ID, w.leader.ID} {
+		if _, err := w.svc.Put(coord, all, id, "2026-Q1", performance.Change{Actuals: &performance.Actuals{Profiles: 12, ReportOnTime: true}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Submit(coord, all, id, "2026-Q1"); err != nil {
+			t.Fatal(err)
+		}
+		if id != w.other.ID {
+			if _, err := w.svc.Approve(coord, all, id, "2026-Q1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got, err := w.svc.Stipends(coord, all, "2026-Q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]performance.Stipend{}
+	for _, s := range got {
+		by[s.CollaboratorID] = s
+	}
+	want := map[string]struct {
+		due    int64
+		reason string
+	}{
+		w.ctv.ID: {3_000_000, "paid"}, w.ctv2.ID: {1_500_000, "prorated"}, w.other.ID: {0, "no_approved_report"},
+		w.leader.ID: {0, "contract_suspended"}, w.cco.ID: {0, "no_approved_report"},
+	}
+	for id, wt := range want {
+		if s := by[id]; s.Due != wt.due || s.Reason != wt.reason || s.ContractNumber != "HD-"+id {
+			t.Errorf("%s: %+v, want %d %s", id, s, wt.due, wt.reason)
+		}
+	}
+	if s := by[w.ctv2.ID]; s.ContractDays != 45 || s.QuarterDays != 90 {
+		t.Errorf("prorated days: %+v", s)
+	}
+	if _, err := w.svc.Stipends(coord, all, "2026-Q5"); err == nil {
+		t.Fatal("a bad quarter was accepted")
+	}
+	// Before the contracts start: outside the contract.
+	early, err := w.svc.Stipends(coord, all, "2025-Q4")
+	if err != nil || len(early) != 5 || early[0].Reason != "outside_contract" || early[0].Due != 0 {
+		t.Fatalf("2025-Q4: %+v, %v", early, err)
+	}
+	// A team leader's sheet: their district.
+	lctx, lscope := as("team_leader", w.leader)
+	mine, err := w.svc.Stipends(lctx, lscope, "2026-Q1")
+	if err != nil || len(mine) != 3 {
+		t.Fatalf("NT's sheet: %+v, %v", mine, err)
+	}
+	b, err := performance.StipendsXLSX("2026-Q1", got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil || len(rows) != len(got)+2 {
+		t.Fatalf("rows: %d, %v", len(rows), err)
+	}
+	if rows[0][0] != "Mã CTV" || rows[0][13] != "Phụ cấp được chi (VND)" {
+		t.Fatalf("headers: %q", rows[0])
+	}
+	typ, err := f.GetCellType(sheet, "N2")
+	if err != nil || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Fatalf("the amount is not a number: %v %v", typ, err)
+	}
+	total, err := f.GetCellValue(sheet, fmt.Sprintf("N%d", len(got)+2), excelize.Options{RawCellValue: true})
+	if err != nil || total != "4500000" {
+		t.Fatalf("total: %q, %v", total, err)
+	}
+	start, err := f.GetCellValue(sheet, "G2")
+	if err != nil || !strings.Contains(start, "/20") {
+		t.Fatalf("a start date shown as %q (%v), want a date", start, err)
+	}
+	panes, err := f.GetPanes(sheet)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Fatalf("panes: %+v, %v", panes, err)
 	}
 }

@@ -30,6 +30,7 @@ func main() {
 	data := flag.String("data", "", "data directory of a copy of the fixture (never the original: the store locks it)")
 	quarter := flag.String("quarter", "2026-Q3", "quarter to list")
 	n := flag.Int("n", 50, "timed runs of each read")
+	sheet := flag.String("stipends", "", "also write the quarter's stipend sheet (XLSX) to this file, timing it")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
 	flag.Parse()
 	if *prof != "" {
@@ -43,14 +44,14 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if err := run(*data, *quarter, *n); err != nil {
+	if err := run(*data, *quarter, *n, *sheet); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "perflist:", err)
 		os.Exit(1)
 	}
 }
 
-func run(data, quarter string, n int) error {
+func run(data, quarter string, n int, sheet string) error {
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Config{DataDir: data, Database: "academy", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -106,8 +107,24 @@ func run(data, quarter string, n int) error {
 	}); err != nil {
 		return err
 	}
-	return timeIt("one record", func() error {
+	if err := timeIt("one record", func() error {
 		_, err := svc.Get(cctx, authz.All, id, quarter)
 		return err
-	})
+	}); err != nil {
+		return err
+	}
+	if sheet == "" {
+		return nil
+	}
+	t := time.Now()
+	items, err := svc.Stipends(cctx, authz.All, quarter)
+	if err != nil {
+		return err
+	}
+	b, err := performance.StipendsXLSX(quarter, items)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("stipend sheet: %d rows, %d bytes in %v\n", len(items), len(b), time.Since(t).Round(time.Millisecond))
+	return os.WriteFile(sheet, b, 0o644)
 }

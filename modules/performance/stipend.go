@@ -1,0 +1,241 @@
+package performance
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/collaborators"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/xuri/excelize/v2"
+)
+
+// Why a stipend is what it is (Stipend.Reason).
+const (
+	StipendPaid          = "paid"               // the whole quarterly stipend
+	StipendProrated      = "prorated"           // the contract covers part of the quarter
+	StipendNoReport      = "no_approved_report" // withheld: no approved record for the quarter
+	StipendSuspended     = "contract_suspended" // withheld while the contract is suspended
+	StipendEnded         = "contract_ended"     // the contract is ended
+	StipendOutside       = "outside_contract"   // the contract does not cover the quarter
+	StipendNoContractSum = "no_stipend"         // the contract sets no stipend
+)
+
+// StipendReasons lists every reason.
+var StipendReasons = []string{StipendPaid, StipendProrated, StipendNoReport, StipendSuspended, StipendEnded, StipendOutside, StipendNoContractSum}
+
+// Stipend is one person's line of a quarter's stipend sheet.
+//
+// The rules, in order: a contract that does not cover a day of the
+// quarter, or is ended or suspended, pays nothing; a quarter without an
+// approved record pays nothing (the quarterly report is what the stipend
+// is paid on: content/standing.yaml); otherwise the contract's
+// quarterly_stipend is paid, prorated by the days of the quarter the
+// contract covers (rounded to the dong) when it starts or ends inside it.
+// A contract on probation is paid as an active one.
+type Stipend struct {
+	CollaboratorID   string  `json:"collaborator_id"`
+	Code             string  `json:"code"`
+	FullName         string  `json:"full_name"`
+	AreaCode         string  `json:"area_code"`
+	Role             string  `json:"role" api:"enum=collaborator_role"`
+	ContractNumber   string  `json:"contract_number"`
+	ContractStatus   string  `json:"contract_status" api:"enum=contract_status"`
+	StartsOn         string  `json:"starts_on" api:"format=date"`
+	EndsOn           string  `json:"ends_on" api:"format=date"`
+	QuarterlyStipend int64   `json:"quarterly_stipend"` // VND
+	ContractDays     int     `json:"contract_days"`     // days of the quarter the contract covers
+	QuarterDays      int     `json:"quarter_days"`
+	RecordStatus     string  `json:"record_status" api:"enum=performance_status"`
+	Attainment       float64 `json:"attainment"`
+	Due              int64   `json:"due"` // VND
+	Reason           string  `json:"reason" api:"enum=stipend_reason"`
+}
+
+// Stipends returns a quarter's stipend sheet for the people in scope, in
+// the order of the quarter's list (attainment, then name). Errors:
+// errs.Invalid naming quarter.
+func (s *Service) Stipends(ctx context.Context, scope authz.Scope, quarter string) ([]Stipend, error) {
+	q, err := ParseQuarter("quarter", quarter)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.List(ctx, scope, q.String(), Filter{})
+	if err != nil {
+		return nil, err
+	}
+	people, err := s.d.People.List(ctx, scope, collaborators.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]collaborators.Collaborator, len(people))
+	for _, p := range people {
+		byID[p.ID] = p
+	}
+	out := make([]Stipend, 0, len(recs))
+	for _, r := range recs {
+		p, ok := byID[r.CollaboratorID]
+		if !ok {
+			continue
+		}
+		out = append(out, stipendOf(p, r, q))
+	}
+	return out, nil
+}
+
+func day(s string) (time.Time, bool) {
+	t, err := time.Parse("2006-01-02", s)
+	return t, err == nil
+}
+
+// stipendOf applies the rules (Stipend) to a person and their record.
+func stipendOf(p collaborators.Collaborator, r Record, q clock.Quarter) Stipend {
+	first := time.Date(q.Year, time.Month(3*(q.Q-1)+1), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 3, -1)
+	qdays := int(last.Sub(first).Hours()/24) + 1
+	out := Stipend{CollaboratorID: p.ID, Code: p.Code, FullName: p.FullName, AreaCode: p.AreaCode, Role: p.Role,
+		ContractNumber: p.Contract.Number, ContractStatus: p.Contract.Status, StartsOn: p.Contract.StartsOn, EndsOn: p.Contract.EndsOn,
+		QuarterlyStipend: p.Contract.QuarterlyStipend, QuarterDays: qdays, RecordStatus: r.Status, Attainment: r.Attainment}
+	from, to := first, last
+	if s, ok := day(p.Contract.StartsOn); ok && s.After(from) {
+		from = s
+	}
+	if e, ok := day(p.Contract.EndsOn); ok && e.Before(to) {
+		to = e
+	}
+	if !to.Before(from) {
+		out.ContractDays = int(to.Sub(from).Hours()/24) + 1
+	}
+	switch {
+	case out.ContractDays == 0:
+		out.Reason = StipendOutside
+	case p.Contract.Status == collaborators.ContractEnded:
+		out.Reason = StipendEnded
+	case p.Contract.Status == collaborators.ContractSuspended:
+		out.Reason = StipendSuspended
+	case r.Status != Approved:
+		out.Reason = StipendNoReport
+	case p.Contract.QuarterlyStipend <= 0:
+		out.Reason = StipendNoContractSum
+	case out.ContractDays < qdays:
+		out.Reason = StipendProrated
+		out.Due = int64(math.Round(float64(p.Contract.QuarterlyStipend) * float64(out.ContractDays) / float64(qdays)))
+	default:
+		out.Reason, out.Due = StipendPaid, p.Contract.QuarterlyStipend
+	}
+	return out
+}
+
+// stipendReasonVI names each reason in the sheet.
+var stipendReasonVI = map[string]string{
+	StipendPaid:          "Chi đủ",
+	StipendProrated:      "Chi theo số ngày hợp đồng trong quý",
+	StipendNoReport:      "Chưa chi: chưa có báo cáo quý được duyệt",
+	StipendSuspended:     "Chưa chi: hợp đồng đang tạm dừng",
+	StipendEnded:         "Không chi: hợp đồng đã kết thúc",
+	StipendOutside:       "Không chi: hợp đồng không thuộc quý",
+	StipendNoContractSum: "Hợp đồng không quy định phụ cấp",
+}
+
+// StipendsXLSX is the sheet as a workbook: Vietnamese headers, the header
+// row and the code/name columns frozen, amounts as numbers (VND), dates
+// as dates, a total row.
+func StipendsXLSX(quarter string, items []Stipend) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Phu cap " + quarter
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	str := func(s string) *string { return &s }
+	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, err
+	}
+	money, err := f.NewStyle(&excelize.Style{CustomNumFmt: str(`#,##0 "₫"`)})
+	if err != nil {
+		return nil, err
+	}
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: str("dd/mm/yyyy")})
+	if err != nil {
+		return nil, err
+	}
+	pct, err := f.NewStyle(&excelize.Style{NumFmt: 9})
+	if err != nil {
+		return nil, err
+	}
+	headers := []string{"Mã CTV", "Họ và tên", "Đơn vị", "Vai trò", "Số hợp đồng", "Trạng thái hợp đồng", "Ngày bắt đầu", "Ngày kết thúc",
+		"Phụ cấp quý (VND)", "Số ngày HĐ trong quý", "Số ngày của quý", "Báo cáo quý", "Mức hoàn thành", "Phụ cấp được chi (VND)", "Lý do"}
+	for i, h := range headers {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if err := f.SetCellStr(sheet, cell, h); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.SetCellStyle(sheet, "A1", "O1", head); err != nil {
+		return nil, err
+	}
+	var total int64
+	for i, s := range items {
+		row := i + 2
+		set := func(col int, v any) error {
+			cell, _ := excelize.CoordinatesToCellName(col, row)
+			return f.SetCellValue(sheet, cell, v)
+		}
+		vals := []any{s.Code, s.FullName, s.AreaCode, s.Role, s.ContractNumber, s.ContractStatus, nil, nil,
+			s.QuarterlyStipend, s.ContractDays, s.QuarterDays, s.RecordStatus, s.Attainment, s.Due, stipendReasonVI[s.Reason]}
+		if t, ok := day(s.StartsOn); ok {
+			vals[6] = t
+		}
+		if t, ok := day(s.EndsOn); ok {
+			vals[7] = t
+		}
+		for c, v := range vals {
+			if v == nil {
+				continue
+			}
+			if err := set(c+1, v); err != nil {
+				return nil, err
+			}
+		}
+		total += s.Due
+	}
+	n := len(items) + 1
+	if n > 1 {
+		for _, st := range []struct {
+			from, to string
+			style    int
+		}{{"G", "H", date}, {"I", "I", money}, {"M", "M", pct}, {"N", "N", money}} {
+			if err := f.SetCellStyle(sheet, fmt.Sprintf("%s2", st.from), fmt.Sprintf("%s%d", st.to, n), st.style); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := f.SetCellStr(sheet, fmt.Sprintf("A%d", n+1), "Tổng cộng"); err != nil {
+		return nil, err
+	}
+	if err := f.SetCellValue(sheet, fmt.Sprintf("N%d", n+1), total); err != nil {
+		return nil, err
+	}
+	if err := f.SetCellStyle(sheet, fmt.Sprintf("N%d", n+1), fmt.Sprintf("N%d", n+1), money); err != nil {
+		return nil, err
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: 1, TopLeftCell: "C2", ActivePane: "bottomRight"}); err != nil {
+		return nil, err
+	}
+	for _, w := range []struct {
+		from, to string
+		width    float64
+	}{{"A", "A", 12}, {"B", "B", 28}, {"C", "D", 12}, {"E", "F", 16}, {"G", "H", 13}, {"I", "I", 16}, {"J", "M", 12}, {"N", "N", 18}, {"O", "O", 40}} {
+		if err := f.SetColWidth(sheet, w.from, w.to, w.width); err != nil {
+			return nil, err
+		}
+	}
+	b, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
