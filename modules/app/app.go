@@ -194,7 +194,6 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err := a.buildMail(opts); err != nil {
 		return err
 	}
-	a.Certification.SetMailer(certification.OutboxMailer{Outbox: a.Outbox})
 	tokenKey, err := store.Secret(ctx, a.DB, "rsvp")
 	if err != nil {
 		return err
@@ -214,6 +213,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return fmt.Errorf("content/mail has %d problem(s) (see `academy content check`):\n%s", len(probs), strings.Join(lines, "\n"))
 	}
 	if err := a.wireAccountLinks(mailFiles); err != nil {
+		return err
+	}
+	if err := a.wireCertMails(mailFiles); err != nil {
 		return err
 	}
 	notices, err := scheduling.LoadNotices(mailFiles, a.Config.MailFrom, "Trung tâm Khuyến công", opts.Clock.Now, titles.Title)
