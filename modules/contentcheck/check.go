@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/accounts"
+	"github.com/ctvacademy/academy/modules/certification"
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/demo"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
@@ -45,6 +46,9 @@ func Check(fsys fs.FS) []Problem {
 		}
 	}
 	if _, err := accounts.LoadMails(fsys); err != nil {
+		out = append(out, fromLoader(fsys, err, broken)...)
+	}
+	if _, err := certification.LoadMails(fsys); err != nil {
 		out = append(out, fromLoader(fsys, err, broken)...)
 	}
 	catalog, cps := courses.Load(fsys)

@@ -119,6 +119,43 @@ func TestBrokenContentIsFoundAtItsLine(t *testing.T) {
 	}
 }
 
+// The certificate reminders are checked too: a missing file, and a
+// template that does not render, are named with the mail they break.
+func TestCertificationMailsAreChecked(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, file, mail string
+		edit             func(string) string
+		contains         string
+	}{
+		{name: "English reminders deleted", file: "mail/certification.en.yaml", contains: "no such file"},
+		{name: "an unknown field in the expiry reminder", file: "mail/certification.vi.yaml", mail: "expired:",
+			edit: func(s string) string {
+				i := strings.Index(s, "expired:")
+				return s[:i] + strings.Replace(s[i:], "{{.ValidUntil}}", "{{.Nope}}", 1)
+			}, contains: "can't evaluate field Nope"},
+		{name: "a reminder missing", file: "mail/certification.vi.yaml",
+			edit: func(s string) string { return s[:strings.Index(s, "week_before:")] }, contains: `missing mail "week_before"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := contentCopy(t, tc.file, tc.edit)
+			want := 0
+			if tc.mail != "" {
+				b, _ := fs.ReadFile(fsys, tc.file)
+				want = lineOf(t, string(b), tc.mail)
+			}
+			ps := contentcheck.Check(fsys)
+			for _, p := range ps {
+				if p.File == "content/"+tc.file && p.Line == want && strings.Contains(p.Message, tc.contains) {
+					return
+				}
+			}
+			t.Errorf("want content/%s:%d: …%s…; got %v", tc.file, want, tc.contains, ps)
+		})
+	}
+}
+
 // The account mails are checked too: a missing file, and a template that
 // does not render, are named with the mail they break.
 func TestAccountMailsAreChecked(t *testing.T) {
