@@ -8,10 +8,12 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/versioned"
 )
@@ -66,6 +68,16 @@ func (s *Service) GuardRenewals(g RenewalGuard) { s.renewal = g }
 // renewalOverride checks a patch against the renewal rule and returns the
 // override reason to audit ("" when none is needed).
 func (s *Service) renewalOverride(ctx context.Context, cur Collaborator, p Patch) (string, error) {
+	if p.OverrideReason != nil {
+		r := humantext.Line(*p.OverrideReason)
+		switch {
+		case humantext.Control(r, false):
+			return "", errs.Field("override_reason", "must not contain control characters")
+		case utf8.RuneCountInString(r) > 500:
+			return "", errs.Field("override_reason", "must be at most 500 characters")
+		}
+		p.OverrideReason = &r
+	}
 	if s.renewal == nil || p.Contract == nil || p.Contract.EndsOn == nil || strings.TrimSpace(*p.Contract.EndsOn) <= cur.Contract.EndsOn {
 		return "", nil
 	}
