@@ -181,11 +181,4 @@ func BenchmarkResultLookup(b *testing.B) {
 			}
 		}
 	})
-	b.Run(fmt.Sprintf("slot/slots=%d", n), func(b *testing.B) {
-		for b.Loop() {
-			if _, err := st.SlotCreatedAt(ctx, newest); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 }
