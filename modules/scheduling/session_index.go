@@ -94,6 +94,49 @@ type indexCache struct {
 	have   bool
 	gen    int64
 	months map[string][]indexEntry // by month; shared, read only
+	// archived are archived sessions read by `_id` while Gen was gen:
+	// every write of an archived session moves Gen (Store.Update, apply,
+	// Archive, InsertArchived), so they stand until it moves.
+	archived map[string]sessionDoc
+}
+
+// archivedMax bounds the archived sessions a process keeps (then it
+// starts again).
+const archivedMax = 4096
+
+// archivedAt returns the archived sessions of ids, read by `_id` unless
+// the process read them while the head's Gen was gen (Store.indexed's),
+// and keeps those it reads while the copy is still of gen.
+func (s *Store) archivedAt(ctx context.Context, gen int64, ids []string) (map[string]sessionDoc, error) {
+	c := &s.idx
+	out := make(map[string]sessionDoc, len(ids))
+	var missing []string
+	c.mu.Lock()
+	for _, id := range ids {
+		if d, ok := c.archived[id]; ok && c.gen == gen {
+			out[id] = d
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	c.mu.Unlock()
+	read, err := s.archive.GetMany(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keep := c.have && c.gen == gen
+	if keep && (c.archived == nil || len(c.archived)+len(read) > archivedMax) {
+		c.archived = make(map[string]sessionDoc, len(read))
+	}
+	for id, d := range read {
+		out[id] = d
+		if keep {
+			c.archived[id] = d
+		}
+	}
+	return out, nil
 }
 
 // bumpIndex moves the head's Gen after a write of the months, so every
@@ -128,7 +171,7 @@ func (s *Store) monthEntries(ctx context.Context, h indexHead) (map[string][]ind
 		}
 		months[d.ID] = es
 	}
-	c.have, c.gen, c.months = true, h.Gen, months
+	c.have, c.gen, c.months, c.archived = true, h.Gen, months, nil
 	return months, nil
 }
 
@@ -233,20 +276,20 @@ func (s *Store) indexDone(ctx context.Context) (bool, error) {
 }
 
 // indexed returns the entries of the archived sessions starting in
-// [from, to) (zero: unbounded), and false while the index's backfill has
+// [from, to) (zero: unbounded) and the head's Gen they were read at, and false while the index's backfill has
 // not finished (the index may miss sessions: read the archive).
-func (s *Store) indexed(ctx context.Context, from, to time.Time) ([]indexEntry, bool, error) {
+func (s *Store) indexed(ctx context.Context, from, to time.Time) ([]indexEntry, int64, bool, error) {
 	h, err := s.head.Get(ctx, headID)
 	if errs.KindOf(err) == errs.NotFound || err == nil && !h.Done {
-		return nil, false, nil
+		return nil, 0, false, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	s.indexComplete.Store(true)
 	months, err := s.monthEntries(ctx, h)
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	var out []indexEntry
 	seen := map[string]bool{}
@@ -264,7 +307,7 @@ func (s *Store) indexed(ctx context.Context, from, to time.Time) ([]indexEntry, 
 			}
 		}
 	}
-	return out, true, nil
+	return out, h.Gen, true, nil
 }
 
 // byIDs reads the documents of ids in one query (`_id: {$in: ids}`, which

@@ -204,3 +204,49 @@ func TestIndexCopyFollowsAnotherProcess(t *testing.T) {
 		}
 	})
 }
+
+// The archived sessions a process holds from a list (Store.archivedAt)
+// follow another process's writes of them: an edit, and the flags the
+// book's job clears (Store.apply).
+func TestHeldArchivedSessionsFollowAnotherProcess(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		svc := history(t, ctx, db)
+		if err := svc.KeepBook(ctx); err != nil {
+			t.Fatal(err)
+		}
+		all := authz.Scope{Kind: authz.ScopeAll}
+		title := func(id string) string {
+			xs, _, ok, err := svc.pageIndexed(ctx, all, Query{}, -1, 0)
+			if !ok || err != nil {
+				t.Fatalf("index read %v: %v", ok, err)
+			}
+			for _, x := range xs {
+				if x.ID == id {
+					return x.Title
+				}
+			}
+			t.Fatalf("%s not listed", id)
+			return ""
+		}
+		xs, _, _, _ := svc.pageIndexed(ctx, all, Query{}, -1, 0)
+		id := xs[0].ID
+		if got := title(id); got != "" {
+			t.Fatalf("title %q before the edit", got)
+		}
+		other := NewStore(db)
+		if _, err := other.Update(ctx, id, func(s *Session) error { s.Title = "Đổi tên"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := title(id); got != "Đổi tên" {
+			t.Errorf("title %q after the other process's edit", got)
+		}
+		if _, err := other.apply(ctx, id, func(d *sessionDoc) error { d.Title = "Lần hai"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if got := title(id); got != "Lần hai" {
+			t.Errorf("title %q after the other process's apply", got)
+		}
+	})
+}

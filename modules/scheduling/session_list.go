@@ -146,7 +146,7 @@ func (s *Service) pageIndexed(ctx context.Context, scope authz.Scope, q Query, l
 	if err != nil {
 		return nil, 0, false, err
 	}
-	archived, ok, err := st.indexed(ctx, q.From, q.To)
+	archived, gen, ok, err := st.indexed(ctx, q.From, q.To)
 	if err != nil || !ok {
 		return nil, 0, false, err
 	}
@@ -176,9 +176,10 @@ func (s *Service) pageIndexed(ctx context.Context, scope authz.Scope, q Query, l
 			ids = append(ids, it.id)
 		}
 	}
-	// One read by `_id` each: the embedded store scans the collection for
-	// an `_id: {$in: …}` filter of many ids.
-	read, err := st.archive.GetMany(ctx, ids)
+	// One read by `_id` each (the embedded store scans the collection for
+	// an `_id: {$in: …}` filter of many ids), unless the process holds it
+	// from a read at the same Gen of the index.
+	read, err := st.archivedAt(ctx, gen, ids)
 	if err != nil {
 		return nil, 0, false, err
 	}

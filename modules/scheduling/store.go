@@ -262,6 +262,11 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 	if err != nil {
 		return Session{}, err
 	}
+	if archived {
+		if err := s.bumpIndex(ctx); err != nil {
+			return Session{}, err
+		}
+	}
 	x := d.toSession()
 	if err := s.follow(ctx, &x, bu); err != nil {
 		return x, fmt.Errorf("attendance book of session %s: %w", id, err)
@@ -297,7 +302,9 @@ func (s *Store) Update(ctx context.Context, id string, fn func(*Session) error) 
 func (s *Store) apply(ctx context.Context, id string, fn func(*sessionDoc) error) (sessionDoc, error) {
 	d, err := s.live.Update(ctx, id, fn)
 	if errs.KindOf(err) == errs.NotFound {
-		d, err = s.archive.Update(ctx, id, fn)
+		if d, err = s.archive.Update(ctx, id, fn); err == nil {
+			err = s.bumpIndex(ctx)
+		}
 	}
 	return d, err
 }
