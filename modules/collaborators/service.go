@@ -67,7 +67,7 @@ func (s *Service) GuardRenewals(g RenewalGuard) { s.renewal = g }
 
 // renewalOverride checks a patch against the renewal rule and returns the
 // override reason to audit ("" when none is needed).
-func (s *Service) renewalOverride(ctx context.Context, cur Collaborator, p Patch) (string, error) {
+func (s *Service) renewalOverride(ctx context.Context, cur Collaborator, p Patch, canManage bool) (string, error) {
 	if p.OverrideReason != nil {
 		r := humantext.Line(*p.OverrideReason)
 		switch {
@@ -78,7 +78,7 @@ func (s *Service) renewalOverride(ctx context.Context, cur Collaborator, p Patch
 		}
 		p.OverrideReason = &r
 	}
-	if s.renewal == nil || p.Contract == nil || p.Contract.EndsOn == nil || strings.TrimSpace(*p.Contract.EndsOn) <= cur.Contract.EndsOn {
+	if !canManage || s.renewal == nil || p.Contract == nil || p.Contract.EndsOn == nil || strings.TrimSpace(*p.Contract.EndsOn) <= cur.Contract.EndsOn {
 		return "", nil
 	}
 	if p.OverrideReason != nil && strings.TrimSpace(*p.OverrideReason) != "" {
@@ -366,11 +366,9 @@ func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool,
 	if err != nil {
 		return Collaborator{}, err
 	}
-	override := ""
-	if canManage {
-		if override, err = s.renewalOverride(ctx, cur, p); err != nil {
-			return Collaborator{}, err
-		}
+	override, err := s.renewalOverride(ctx, cur, p, canManage)
+	if err != nil {
+		return Collaborator{}, err
 	}
 	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }
 	var changes map[string]any
