@@ -1,0 +1,35 @@
+package standing
+
+import (
+	_ "embed"
+
+	"github.com/ctvacademy/academy/modules/platform/module"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/web"
+)
+
+//go:embed policy.csv
+var policy string
+
+// Module is standing's HTTP side: a collaborator's standing and the
+// quarterly contract review.
+type Module struct {
+	module.Base
+	svc      *Service
+	platform *web.Platform
+}
+
+// NewModule returns the module.
+func NewModule(svc *Service) *Module {
+	return &Module{Base: module.Named("standing", policy), svc: svc}
+}
+
+// Indexes are the module's indexes.
+func (m *Module) Indexes() []store.Index { return Indexes() }
+
+// Register adds the module's routes.
+func (m *Module) Register(p *web.Platform) error {
+	m.platform = p
+	m.apiRoutes(p.API)
+	return m.pageRoutes(p)
+}

@@ -1,0 +1,5 @@
+package standing
+
+import "github.com/ctvacademy/academy/modules/platform/web"
+
+func (m *Module) pageRoutes(p *web.Platform) error { return nil }
