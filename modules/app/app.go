@@ -42,6 +42,7 @@ import (
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"github.com/ctvacademy/academy/modules/reports"
 	"github.com/ctvacademy/academy/modules/scheduling"
+	"github.com/ctvacademy/academy/modules/standing"
 	"github.com/ctvacademy/academy/policies"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -236,6 +237,13 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	standingRules, err := standing.Load(content.FS, standing.File)
+	if err != nil {
+		return fmt.Errorf("content/%s: %w", standing.File, err)
+	}
+	standingSvc := standing.NewService(standingSource{reg: a.Collaborators, certs: a.Certification, perf: perf, sched: a.Scheduling, cat: cat, clock: opts.Clock},
+		standingRules, opts.Clock, a.Audit, standing.NewStore(a.DB))
+	a.Collaborators.GuardRenewals(renewalGuard(standingSvc))
 	// The modules, in the order their routes are registered. A new module
 	// is one more line here.
 	a.Modules = []module.Module{
@@ -248,6 +256,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		performance.NewModule(perf),
 		reports.NewModule(reportsSource{reg: a.Collaborators, certs: a.Certification, cat: cat, clock: opts.Clock}),
 		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
+		standing.NewModule(standingSvc),
 		certpdf.NewModule(certpdf.FromService(a.Certification), certpdf.Options{BaseURL: a.Config.BaseURL, Now: opts.Clock.Now}),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
 			Courses: homeCourses{a.Quizzes, cat}})),

@@ -362,7 +362,14 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /api/v1/reports/competency.csv":  none(api("GET", "/api/v1/reports/competency.csv", nil)),
 		"GET /api/v1/reports/competency.xlsx": none(api("GET", "/api/v1/reports/competency.xlsx", nil)),
 		"GET /api/v1/reports/coverage":        none(api("GET", "/api/v1/reports/coverage", nil)),
-		"GET /reports/competency":             none(page("GET", "/reports/competency", nil)),
+		// Standing, the contract review (a decision for nobody: the
+		// coordinator passes the guard and is refused for what it said)
+		// and recognition.
+		"GET /api/v1/collaborators/:id/standing":           collab("GET", "/api/v1/collaborators/%s/standing", false, nil),
+		"GET /api/v1/contracts/review":                     none(api("GET", "/api/v1/contracts/review?quarter=2026-Q4", nil)),
+		"POST /api/v1/contracts/review/:quarter/decisions": none(api("POST", "/api/v1/contracts/review/2026-Q4/decisions", []map[string]string{{"collaborator_id": "nobody", "decision": "renew"}})),
+		"GET /api/v1/recognition":                          none(api("GET", "/api/v1/recognition?quarter=2026-Q3", nil)),
+		"GET /reports/competency":                          none(page("GET", "/reports/competency", nil)),
 
 		// Courses and quizzes.
 		"GET /api/v1/courses":                 none(api("GET", "/api/v1/courses", nil)),

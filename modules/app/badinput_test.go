@@ -234,6 +234,7 @@ var refusedControls = []struct{ route, why string }{
 	{"POST /api/v1/sessions/{id}/checkin", "the check-in code rotates: the base sends a code that is never current"},
 	{"POST /api/v1/collaborators/{id}/courses/{code}/cycles", "a new cycle goes only to someone who used up a cycle without passing, and the corpus's people have not; the reason is checked before that"},
 	{"POST /api/v1/auth/login", "the corpus's refused sign-ins locked the account and the client, as they should"},
+	{"POST /api/v1/contracts/review/{quarter}/decisions", "the corpus's world holds no contract ending in the quarter; each item's decision and reason are checked before its collaborator is looked up"},
 	{"POST /api/v1/certifications/{id}/revoke", "a revocation is final and the corpus's world holds no certificate to revoke; the reason is checked before the certificate is looked up"},
 }
 
