@@ -178,6 +178,7 @@ func (s *Service) Decide(ctx context.Context, p authz.Principal, quarter string,
 		shape := len(bad)
 		if id := in.CollaboratorID; id == "" || len(id) > 64 || humantext.Line(id) != id || humantext.Control(id, false) {
 			bad = append(bad, errs.FieldError{Field: f("collaborator_id"), Message: "must be a collaborator's id"})
+			continue
 		}
 		if in.Decision != DecisionRenew && in.Decision != DecisionEnd {
 			bad = append(bad, errs.FieldError{Field: f("decision"), Message: "must be renew or end"})
@@ -187,9 +188,6 @@ func (s *Service) Decide(ctx context.Context, p authz.Principal, quarter string,
 		} else if utf8.RuneCountInString(in.Reason) > MaxReason {
 			bad = append(bad, errs.FieldError{Field: f("reason"), Message: fmt.Sprintf("must be at most %d characters", MaxReason)})
 		}
-		if len(bad) > shape {
-			continue
-		}
 		it, ok := byID[in.CollaboratorID]
 		switch {
 		case !ok:
@@ -197,6 +195,8 @@ func (s *Service) Decide(ctx context.Context, p authz.Principal, quarter string,
 			continue
 		case seen[in.CollaboratorID]:
 			bad = append(bad, errs.FieldError{Field: f("collaborator_id"), Message: "listed twice"})
+			continue
+		case len(bad) > shape:
 			continue
 		}
 		seen[in.CollaboratorID] = true
