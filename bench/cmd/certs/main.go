@@ -1,0 +1,183 @@
+// Command certs times certification's nightly work on a copy of a fixture:
+// the reconcile of everyone (a first run and a run with nothing changed)
+// and the nightly job, with the store's commands counted. The service is
+// not served and its jobs do not run; the per-person books' backfills are
+// run to completion first, as a running service would have.
+//
+//	go run ./bench/cmd/certs -from /work/benchdata/booked
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/modules/app"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+func main() {
+	from := flag.String("from", "/work/benchdata/booked", "the fixture to copy (never used in place)")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the reconciles to this file")
+	flag.IntVar(&sample, "sample", 0, "reconcile only this many people, one by one, and stop (a quick profile)")
+	flag.Parse()
+	if err := run(*from, *prof); err != nil {
+		fmt.Fprintln(os.Stderr, "certs:", err)
+		os.Exit(1)
+	}
+}
+
+var sample int
+
+func run(from, prof string) error {
+	ctx := context.Background()
+	dir, cleanup, err := burst.RunDir("certs", "", from)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	emb, err := store.StartEmbedded(filepath.Join(dir, "store"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	defer emb.Stop()
+	mon := burst.NewMonitor()
+	client, err := mongo.Connect(options.Client().ApplyURI(emb.URI).SetMaxPoolSize(store.EmbeddedPoolSize).
+		SetTimeout(5 * time.Minute).SetMonitor(mon.CommandMonitor()))
+	if err != nil {
+		return err
+	}
+	defer client.Disconnect(ctx)
+	store.MarkExclusive(client)
+	db := client.Database("academy")
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	a, err := app.New(ctx, app.Config{HTTPAddr: "127.0.0.1:0", BaseURL: "http://localhost", DataDir: dir, MongoDB: "academy",
+		MailFrom: "academy@localhost"}, app.Options{DB: db, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := a.Setup(ctx); err != nil {
+		return err
+	}
+	// The store's indexer adds the `_id` lookup indexes to new
+	// collections within a minute: certification's exist before a night.
+	for _, name := range []string{"certificates", "certificate_codes", "certification_version", "certification_jobs", "certification_dirty"} {
+		_ = db.CreateCollection(ctx, name) // exists already: fine
+	}
+	if _, err := store.IndexIDs(ctx, filepath.Join(dir, "store"), "academy"); err != nil {
+		return err
+	}
+	t := time.Now()
+	for _, m := range a.Modules {
+		for _, j := range m.Jobs() {
+			if strings.HasSuffix(j.Name, "-book") {
+				for range 1000 {
+					if err := j.Run(ctx, time.Now()); err != nil {
+						return fmt.Errorf("%s: %w", j.Name, err)
+					}
+					if done, err := backfilled(ctx, db); err != nil || done {
+						break
+					}
+				}
+			}
+		}
+	}
+	fmt.Printf("books complete after %s\n", time.Since(t).Round(time.Millisecond))
+	if prof != "" {
+		f, err := os.Create(prof)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
+	measure := func(name string, fn func() (string, error)) error {
+		mon.Take()
+		t := time.Now()
+		what, err := fn()
+		took := time.Since(t)
+		fmt.Printf("%s: %s in %s (load %s)\n", name, what, took.Round(time.Millisecond), burst.LoadAvg())
+		stats := mon.Take()
+		slices.SortFunc(stats, func(x, y burst.CommandStats) int { return int(y.Total - x.Total) })
+		for i, s := range stats {
+			if i == 6 {
+				break
+			}
+			fmt.Printf("    %-40v n=%-6d total %s max %s\n", s.CommandKey, s.N, s.Total.Round(time.Millisecond), s.Max.Round(time.Millisecond))
+		}
+		return err
+	}
+	if sample > 0 {
+		ids, err := a.Certification.People(ctx)
+		if err != nil {
+			return err
+		}
+		return measure(fmt.Sprintf("reconcile %d people", sample), func() (string, error) {
+			for _, id := range ids[:min(sample, len(ids))] {
+				if _, err := a.Certification.Reconcile(ctx, id); err != nil {
+					return "", err
+				}
+			}
+			return "", nil
+		})
+	}
+	for i := 1; i <= 2; i++ {
+		if err := measure(fmt.Sprintf("reconcile all, run %d", i), func() (string, error) {
+			n, issued, err := a.Certification.ReconcileAll(ctx)
+			return fmt.Sprintf("%d people, %d issued", n, issued), err
+		}); err != nil {
+			return err
+		}
+	}
+	now := time.Now()
+	for i, at := range []time.Time{now, now.AddDate(0, 0, 1), now.AddDate(0, 0, 2)} {
+		if err := measure(fmt.Sprintf("nightly reconcile, day %d", i+1), func() (string, error) {
+			return "done", a.Certification.Nightly(ctx, at)
+		}); err != nil {
+			return err
+		}
+		if err := measure(fmt.Sprintf("reminders, day %d", i+1), func() (string, error) {
+			return "done", a.Certification.Remind(ctx, at)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// backfilled reports whether every per-person book's backfill is done.
+func backfilled(ctx context.Context, db *mongo.Database) (bool, error) {
+	cur, err := db.Collection("ledger_backfills").Find(ctx, bson.D{})
+	if err != nil {
+		return false, err
+	}
+	var docs []struct {
+		ID   string `bson:"_id"`
+		Done bool   `bson:"done"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return false, err
+	}
+	n := 0
+	for _, d := range docs {
+		if !d.Done {
+			return false, nil
+		}
+		n++
+	}
+	return n >= 2, nil
+}
