@@ -310,8 +310,10 @@ func (s *Store) indexed(ctx context.Context, from, to time.Time) ([]indexEntry, 
 	return out, h.Gen, true, nil
 }
 
-// byIDs reads the documents of ids in one query (`_id: {$in: ids}`, which
-// the embedded store looks up by `_id` as it does one id), in no order.
+// byIDs reads the documents of ids in one query (`_id: {$in: ids}`), in
+// no order. The embedded store decodes the whole collection for it (only
+// `_id` alone is pushed down: docs/STORE.md), so it serves the index's
+// months, a small collection read again only when the head's gen moves.
 func byIDs[D any](ctx context.Context, c *store.Coll[D], ids []string) ([]D, error) {
 	if len(ids) == 0 {
 		return nil, nil
