@@ -5,9 +5,9 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/versioned"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -71,17 +71,13 @@ type Deps struct {
 
 // Service issues, renews, revokes and lists certificates.
 type Service struct {
-	d Deps
-
-	mu      sync.Mutex
-	snap    *snapshot
-	checked time.Time
+	d    Deps
+	snap *versioned.Cache[*snapshot]
 }
 
 type snapshot struct {
-	version int64
-	people  map[string][]Certificate
-	byID    map[string]Certificate
+	people map[string][]Certificate
+	byID   map[string]Certificate
 }
 
 // NewService returns the service.
@@ -95,47 +91,35 @@ func NewService(d Deps) *Service {
 	if d.Fresh == 0 {
 		d.Fresh = time.Second
 	}
-	return &Service{d: d}
+	s := &Service{d: d}
+	s.snap = versioned.New(d.Store.Version, s.load, d.Fresh)
+	return s
 }
 
 // current returns the in-process copy of every person's certificates,
 // reread when the version document moved.
-func (s *Service) current(ctx context.Context) (*snapshot, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	if s.snap != nil && now.Sub(s.checked) < s.d.Fresh {
-		return s.snap, nil
-	}
-	v, err := s.d.Store.Version(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if s.snap != nil && s.snap.version == v {
-		s.checked = now
-		return s.snap, nil
-	}
+func (s *Service) current(ctx context.Context) (*snapshot, error) { return s.snap.Get(ctx) }
+
+// load reads every person's certificates.
+func (s *Service) load(ctx context.Context) (*snapshot, error) {
 	all, err := s.d.Store.All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{version: v, people: make(map[string][]Certificate, len(all)), byID: map[string]Certificate{}}
+	snap := &snapshot{people: make(map[string][]Certificate, len(all)), byID: map[string]Certificate{}}
 	for _, p := range all {
 		snap.people[p.ID] = p.Certs
 		for _, c := range p.Certs {
 			snap.byID[c.ID] = c
 		}
 	}
-	s.snap, s.checked = snap, now
 	return snap, nil
 }
 
 // changed bumps the version and drops this process's copy.
 func (s *Service) changed(ctx context.Context) error {
 	err := s.d.Store.Bump(ctx)
-	s.mu.Lock()
-	s.snap = nil
-	s.mu.Unlock()
+	s.snap.Invalidate()
 	return err
 }
 
