@@ -1,16 +1,10 @@
 package certification
 
 import (
-	"bytes"
-	"fmt"
-	htmltemplate "html/template"
 	"io/fs"
-	"strings"
-	texttemplate "text/template"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/mail"
-	"go.yaml.in/yaml/v3"
 )
 
 // The reminder mails are written in content/mail/certification.<lang>.yaml:
@@ -36,56 +30,19 @@ type MailData struct {
 	URL          string // the certificates page ("" without a base URL)
 }
 
-type mailParts struct {
-	subject, text *texttemplate.Template
-	html          *htmltemplate.Template
-}
-
 // Mails are the parsed reminder templates.
-type Mails struct {
-	t map[string]mailParts // "<kind>.<lang>"
-}
+type Mails struct{ t *mail.Templates }
 
 // LoadMails reads mail/certification.<lang>.yaml from fsys and renders
 // every mail with sample data (to the holder and to a team leader, with
 // and without a next session), so that a broken template stops start-up
 // and `academy content check`. Errors name the file and the mail.
 func LoadMails(fsys fs.FS) (*Mails, error) {
-	m := &Mails{t: map[string]mailParts{}}
-	for _, lang := range mailLanguages {
-		file := "mail/certification." + lang + ".yaml"
-		b, err := fs.ReadFile(fsys, file)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
-		}
-		var doc map[string]map[string]string
-		if err := yaml.Unmarshal(b, &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
-		}
-		for _, kind := range MailKinds {
-			parts, ok := doc[kind]
-			if !ok {
-				return nil, fmt.Errorf("%s: missing mail %q", file, kind)
-			}
-			var p mailParts
-			opt := "missingkey=error"
-			if p.subject, err = texttemplate.New("subject").Option(opt).Parse(parts["subject"]); err == nil {
-				if p.text, err = texttemplate.New("text").Option(opt).Parse(parts["text"]); err == nil {
-					p.html, err = htmltemplate.New("html").Option(opt).Parse(parts["html"])
-				}
-			}
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", file, kind, err)
-			}
-			m.t[kind+"."+lang] = p
-			for _, d := range sampleData() {
-				if _, err := m.Compose(kind, lang, d); err != nil {
-					return nil, fmt.Errorf("%s: %s: %w", file, kind, err)
-				}
-			}
-		}
+	t, err := mail.LoadTemplates(fsys, "certification", mailLanguages, MailKinds, sampleData()...)
+	if err != nil {
+		return nil, err
 	}
-	return m, nil
+	return &Mails{t: t}, nil
 }
 
 func sampleData() []MailData {
@@ -100,23 +57,5 @@ func sampleData() []MailData {
 
 // Compose writes the reminder of kind in lang ("vi" or "en").
 func (m *Mails) Compose(kind, lang string, d MailData) (mail.Message, error) {
-	p, ok := m.t[kind+"."+lang]
-	if !ok {
-		return mail.Message{}, fmt.Errorf("no %s mail in %s", kind, lang)
-	}
-	var subj, text, html bytes.Buffer
-	if err := p.subject.Execute(&subj, d); err != nil {
-		return mail.Message{}, err
-	}
-	if err := p.text.Execute(&text, d); err != nil {
-		return mail.Message{}, err
-	}
-	if err := p.html.Execute(&html, d); err != nil {
-		return mail.Message{}, err
-	}
-	s := strings.TrimSpace(subj.String())
-	if s == "" || strings.ContainsAny(s, "\r\n") {
-		return mail.Message{}, fmt.Errorf("the subject must render on one line")
-	}
-	return mail.Message{Subject: s, Text: text.String(), HTML: html.String()}, nil
+	return m.t.Compose(kind, lang, d)
 }
