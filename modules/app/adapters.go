@@ -11,6 +11,7 @@ import (
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/home"
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"github.com/ctvacademy/academy/modules/scheduling"
@@ -304,9 +305,21 @@ func (p certPeople) Everyone(ctx context.Context) ([]certification.Holder, error
 	cs, err := p.reg.List(ctx, authz.All, collaborators.Filter{IncludeArchived: true})
 	out := make([]certification.Holder, len(cs))
 	for i, c := range cs {
-		out[i] = certification.Holder{ID: c.ID, FullName: c.FullName, AreaCode: c.AreaCode, Email: c.Email, Role: c.Role, Archived: c.Archived}
+		out[i] = holderOf(c)
 	}
 	return out, err
+}
+
+func (p certPeople) Holder(ctx context.Context, id string) (certification.Holder, bool, error) {
+	c, err := p.reg.Get(ctx, authz.All, id)
+	if errs.Is(err, errs.NotFound) {
+		return certification.Holder{}, false, nil
+	}
+	return holderOf(c), err == nil, err
+}
+
+func holderOf(c collaborators.Collaborator) certification.Holder {
+	return certification.Holder{ID: c.ID, FullName: c.FullName, AreaCode: c.AreaCode, Email: c.Email, Role: c.Role, Archived: c.Archived}
 }
 
 // certEvents logs the quiz engine's "quiz passed" and has certification

@@ -136,11 +136,10 @@ func (s *Service) Certificate(ctx context.Context, scope authz.Scope, id string)
 	if !ok {
 		return View{}, errs.E(errs.NotFound, "no such certificate")
 	}
-	hs, err := s.holders(ctx)
+	h, _, err := s.d.People.Holder(ctx, c.Collaborator)
 	if err != nil {
 		return View{}, err
 	}
-	h := hs[c.Collaborator]
 	if !scope.Allows(h.AreaCode, c.Collaborator) {
 		return View{}, errs.E(errs.NotFound, "no such certificate")
 	}
@@ -165,11 +164,11 @@ func (s *Service) Verify(ctx context.Context, code string) (View, error) {
 	}
 	for _, cert := range p.Certs {
 		if cert.ID == id {
-			hs, err := s.holders(ctx)
+			h, _, err := s.d.People.Holder(ctx, who)
 			if err != nil {
 				return View{}, err
 			}
-			return s.view(cert, hs[who], s.d.Clock.Now()), nil
+			return s.view(cert, h, s.d.Clock.Now()), nil
 		}
 	}
 	return View{}, errs.E(errs.NotFound, "no such certificate")
@@ -248,9 +247,9 @@ func (s *Service) Revoke(ctx context.Context, p authz.Principal, id, reason stri
 		map[string]any{"collaborator": c.Collaborator, "course": c.Course, "reason": reason}); err != nil {
 		return View{}, err
 	}
-	hs, err := s.holders(ctx)
+	h, _, err := s.d.People.Holder(ctx, c.Collaborator)
 	if err != nil {
 		return View{}, err
 	}
-	return s.view(revoked, hs[c.Collaborator], now), nil
+	return s.view(revoked, h, now), nil
 }

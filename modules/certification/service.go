@@ -43,6 +43,8 @@ type Holder struct {
 // People is the registry of collaborators.
 type People interface {
 	Everyone(ctx context.Context) ([]Holder, error)
+	// Holder is one person by id (false: no such person).
+	Holder(ctx context.Context, id string) (Holder, bool, error)
 }
 
 // Auditor records changes.

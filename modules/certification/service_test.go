@@ -79,6 +79,15 @@ type people []certification.Holder
 
 func (p people) Everyone(context.Context) ([]certification.Holder, error) { return p, nil }
 
+func (p people) Holder(_ context.Context, id string) (certification.Holder, bool, error) {
+	for _, h := range p {
+		if h.ID == id {
+			return h, true, nil
+		}
+	}
+	return certification.Holder{}, false, nil
+}
+
 type auditLog struct {
 	mu      sync.Mutex
 	entries []string
