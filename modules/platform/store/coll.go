@@ -486,9 +486,18 @@ func (c *Coll[D]) Lease(ctx context.Context, due, update bson.D, n int, more fun
 		var d D
 		var err error
 		if c.sole {
-			_, err = c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, update)
+			// Deleted since the find (a delete whose caller gave up still
+			// runs to its end on the embedded store): nothing to take.
+			var res *mongo.UpdateResult
+			res, err = c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, update)
+			if err == nil && res.MatchedCount == 0 {
+				continue
+			}
 			if err == nil {
 				d, err = c.Get(ctx, f.ID)
+				if errs.KindOf(err) == errs.NotFound {
+					continue
+				}
 			}
 		} else {
 			filter := append(bson.D{{Key: "_id", Value: f.ID}}, due...)
