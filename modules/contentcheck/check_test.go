@@ -93,6 +93,7 @@ func TestBrokenContentIsFoundAtItsLine(t *testing.T) {
 		{name: "the standing rules deleted", file: "standing.yaml", delete: true, contains: "cannot read"},
 		{name: "an unknown course for a weak KPI", file: "standing.yaml", old: "referrals: [KC-104, KC-101]", new: "    referrals: [KC-104, KC-901]", contains: `performance.courses.referrals[1]: "KC-901" is not a course`},
 		{name: "a standing threshold out of 0–1", file: "standing.yaml", old: "attention_below:", new: "  attention_below: 60", contains: "performance.attention_below: must be from 0 to 1"},
+		{name: "an unknown contract status in the stipend rules", file: "standing.yaml", old: "paid_statuses: [active, probation]", new: "  paid_statuses: [active, trial]", contains: `stipend.paid_statuses[1]: "trial" is not a contract status`},
 		{name: "a KPI weight above 1", file: "standing.yaml", old: "surveys: 0.30", new: "    surveys: 1.30", contains: "performance.weights.surveys: must be from 0 to 1"},
 		{name: "invalid UTF-8 in the standing rules", file: "standing.yaml", old: "ended: at_risk", new: "  ended: at_r\xecsk", contains: "not valid UTF-8"},
 	} {

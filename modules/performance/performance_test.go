@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"strings"
 	"testing"
@@ -45,6 +46,12 @@ func person(id, role, area string) collaborators.Collaborator {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldOn(t, content.FS)
+}
+
+// newWorldOn is newWorld with the content (standing.yaml) of fsys.
+func newWorldOn(t *testing.T, fsys fs.FS) *world {
+	t.Helper()
 	ctx := context.Background()
 	db := storetest.Indexed(t, storetest.New(t), append(collaborators.Indexes(), performance.Indexes()...))
 	cst := collaborators.NewStore(db)
@@ -60,7 +67,7 @@ func newWorld(t *testing.T) *world {
 	w.audit = audit.New(db, clk.Now)
 	reg := collaborators.NewService(collaborators.Deps{Store: cst, Audit: w.audit, Clock: clk})
 	var err error
-	w.svc, err = performance.NewService(performance.Deps{Store: performance.NewStore(db), People: reg, Audit: w.audit, Clock: clk, Content: content.FS})
+	w.svc, err = performance.NewService(performance.Deps{Store: performance.NewStore(db), People: reg, Audit: w.audit, Clock: clk, Content: fsys})
 	if err != nil {
 		t.Fatal(err)
 	}

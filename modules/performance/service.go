@@ -32,21 +32,32 @@ type Deps struct {
 	// Weights are content/standing.yaml's performance.weights; when nil,
 	// NewService reads them from Content.
 	Weights map[standing.KPI]float64
+	// Stipend are content/standing.yaml's stipend rules; when nil,
+	// NewService reads them from Content.
+	Stipend *standing.StipendRules
 	Content fs.FS
 }
 
 // Service keeps the quarterly records.
-type Service struct{ d Deps }
+type Service struct {
+	d Deps
+}
 
 // NewService returns the service. Errors: the problems of
-// standing.yaml when the weights are read from Content.
+// standing.yaml when the weights or the stipend rules are read from
+// Content.
 func NewService(d Deps) (*Service, error) {
-	if d.Weights == nil {
+	if d.Weights == nil || d.Stipend == nil {
 		cfg, err := standing.Load(d.Content, standing.File)
 		if err != nil {
 			return nil, fmt.Errorf("performance: content/%s: %w", standing.File, err)
 		}
-		d.Weights = cfg.Performance.Weights
+		if d.Weights == nil {
+			d.Weights = cfg.Performance.Weights
+		}
+		if d.Stipend == nil {
+			d.Stipend = &cfg.Stipend
+		}
 	}
 	return &Service{d: d}, nil
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/standing"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -21,20 +23,25 @@ const (
 	StipendEnded         = "contract_ended"     // the contract is ended
 	StipendOutside       = "outside_contract"   // the contract does not cover the quarter
 	StipendNoContractSum = "no_stipend"         // the contract sets no stipend
+	StipendReduced       = "reduced_attainment" // a share: the approved attainment is below a threshold
+	StipendUnpaidStatus  = "contract_not_paid"  // the contract's status is not paid (another than suspended or ended)
 )
 
 // StipendReasons lists every reason.
-var StipendReasons = []string{StipendPaid, StipendProrated, StipendNoReport, StipendSuspended, StipendEnded, StipendOutside, StipendNoContractSum}
+var StipendReasons = []string{StipendPaid, StipendProrated, StipendNoReport, StipendSuspended, StipendEnded, StipendOutside, StipendNoContractSum, StipendReduced, StipendUnpaidStatus}
 
 // Stipend is one person's line of a quarter's stipend sheet.
 //
-// The rules, in order: a contract that does not cover a day of the
-// quarter, or is ended or suspended, pays nothing; a quarter without an
-// approved record pays nothing (the quarterly report is what the stipend
-// is paid on: content/standing.yaml); otherwise the contract's
-// quarterly_stipend is paid, prorated by the days of the quarter the
-// contract covers (rounded to the dong) when it starts or ends inside it.
-// A contract on probation is paid as an active one.
+// The rules are content/standing.yaml's stipend section, in order: a
+// contract that does not cover a day of the quarter pays nothing, nor
+// does one whose status is not among paid_statuses (today: active and
+// probation), nor, with requires_approved_report, a quarter without an
+// approved record (the quarterly report is what the stipend is paid on);
+// otherwise the contract's quarterly_stipend is paid, with
+// prorate_by_contract_days prorated by the days of the quarter the
+// contract covers (rounded to the dong) when it starts or ends inside it,
+// and times the share of a reduction whose attainment threshold the
+// approved attainment is under.
 type Stipend struct {
 	CollaboratorID   string  `json:"collaborator_id"`
 	Code             string  `json:"code"`
@@ -80,7 +87,7 @@ func (s *Service) Stipends(ctx context.Context, scope authz.Scope, quarter strin
 		if !ok {
 			continue
 		}
-		out = append(out, stipendOf(p, r, q))
+		out = append(out, stipendOf(*s.d.Stipend, p, r, q))
 	}
 	return out, nil
 }
@@ -91,7 +98,7 @@ func day(s string) (time.Time, bool) {
 }
 
 // stipendOf applies the rules (Stipend) to a person and their record.
-func stipendOf(p collaborators.Collaborator, r Record, q clock.Quarter) Stipend {
+func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Record, q clock.Quarter) Stipend {
 	first := time.Date(q.Year, time.Month(3*(q.Q-1)+1), 1, 0, 0, 0, 0, time.UTC)
 	last := first.AddDate(0, 3, -1)
 	qdays := int(last.Sub(first).Hours()/24) + 1
@@ -111,19 +118,34 @@ func stipendOf(p collaborators.Collaborator, r Record, q clock.Quarter) Stipend 
 	switch {
 	case out.ContractDays == 0:
 		out.Reason = StipendOutside
-	case p.Contract.Status == collaborators.ContractEnded:
-		out.Reason = StipendEnded
-	case p.Contract.Status == collaborators.ContractSuspended:
-		out.Reason = StipendSuspended
-	case r.Status != Approved:
+		return out
+	case p.Contract.Status != "" && !slices.Contains(rules.PaidStatuses, p.Contract.Status):
+		// (No contract at all, no status: the stipend it sets, none, says it.)
+		out.Reason = map[string]string{collaborators.ContractEnded: StipendEnded, collaborators.ContractSuspended: StipendSuspended}[p.Contract.Status]
+		if out.Reason == "" {
+			out.Reason = StipendUnpaidStatus
+		}
+		return out
+	case rules.RequiresApprovedReport && r.Status != Approved:
 		out.Reason = StipendNoReport
+		return out
 	case p.Contract.QuarterlyStipend <= 0:
 		out.Reason = StipendNoContractSum
-	case out.ContractDays < qdays:
-		out.Reason = StipendProrated
-		out.Due = int64(math.Round(float64(p.Contract.QuarterlyStipend) * float64(out.ContractDays) / float64(qdays)))
-	default:
-		out.Reason, out.Due = StipendPaid, p.Contract.QuarterlyStipend
+		return out
+	}
+	share := 1.0
+	out.Reason = StipendPaid
+	if rules.ProrateByContractDays && out.ContractDays < qdays {
+		out.Reason, share = StipendProrated, float64(out.ContractDays)/float64(qdays)
+	}
+	if r.Status == Approved {
+		if cut, why := rules.Reduced(r.Attainment); why != nil {
+			out.Reason, share = StipendReduced, share*cut
+		}
+	}
+	out.Due = p.Contract.QuarterlyStipend
+	if share != 1 {
+		out.Due = int64(math.Round(float64(p.Contract.QuarterlyStipend) * share))
 	}
 	return out
 }
@@ -137,6 +159,8 @@ var stipendReasonVI = map[string]string{
 	StipendEnded:         "Không chi: hợp đồng đã kết thúc",
 	StipendOutside:       "Không chi: hợp đồng không thuộc quý",
 	StipendNoContractSum: "Hợp đồng không quy định phụ cấp",
+	StipendReduced:       "Chi một phần: mức hoàn thành dưới ngưỡng",
+	StipendUnpaidStatus:  "Không chi: trạng thái hợp đồng không được chi",
 }
 
 // StipendsXLSX is the sheet as a workbook: Vietnamese headers, the header

@@ -24,6 +24,8 @@ type Config struct {
 	Contract      ContractRules `yaml:"contract"`
 	// ContractTermMonths is the term a renewed contract gets.
 	ContractTermMonths int `yaml:"contract_term_months"`
+	// Stipend is what a quarter's stipend sheet pays.
+	Stipend StipendRules `yaml:"stipend"`
 
 	root *yaml.Node // the parsed file, for the lines of fields
 }
@@ -68,6 +70,49 @@ type ContractRules struct {
 	// Ended is also the standing of a person with no contract.
 	Ended Standing `yaml:"ended"`
 }
+
+// StipendRules are the rules of a quarter's stipend sheet: what each
+// person is paid of their contract's quarterly_stipend.
+type StipendRules struct {
+	// PaidStatuses are the contract statuses that are paid; a contract in
+	// any other status is paid nothing.
+	PaidStatuses []string `yaml:"paid_statuses"`
+	// RequiresApprovedReport: a quarter without an approved record pays
+	// nothing (the quarterly report is what the stipend is paid on).
+	RequiresApprovedReport bool `yaml:"requires_approved_report"`
+	// ProrateByContractDays: a contract that starts or ends inside the
+	// quarter is paid for the days of the quarter it covers.
+	ProrateByContractDays bool `yaml:"prorate_by_contract_days"`
+	// Reductions pay a share of the stipend when the approved attainment
+	// is below a threshold; the lowest threshold the attainment is under
+	// applies. None: an approved quarter is paid whole.
+	Reductions []Reduction `yaml:"reductions"`
+}
+
+// Reduction pays Share of the stipend for an approved attainment below
+// AttainmentBelow.
+type Reduction struct {
+	AttainmentBelow float64 `yaml:"attainment_below"`
+	Share           float64 `yaml:"pay_share"`
+}
+
+// Reduced is the share of the stipend an approved attainment is paid
+// under the reductions, and the reduction that applies (nil: paid whole).
+func (r StipendRules) Reduced(attainment float64) (float64, *Reduction) {
+	var out *Reduction
+	for i, x := range r.Reductions {
+		if attainment < x.AttainmentBelow && (out == nil || x.AttainmentBelow < out.AttainmentBelow) {
+			out = &r.Reductions[i]
+		}
+	}
+	if out == nil {
+		return 1, nil
+	}
+	return out.Share, out
+}
+
+// contractStatuses are the statuses a contract may have.
+var contractStatuses = []string{ContractActive, ContractProbation, ContractSuspended, ContractEnded}
 
 // Problem is one thing wrong with standing.yaml: the field (a dotted path,
 // like "performance.weights") at a line of File (0: the whole file).
@@ -192,9 +237,66 @@ func (c Config) validate() Problems {
 			add(f.field, "must be good, attention or at_risk")
 		}
 	}
+	out = append(out, c.validateStipend()...)
 	// The weights and courses are maps: list their problems in file order.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
+}
+
+// validateStipend checks the stipend section: present, known contract
+// statuses listed once, thresholds and shares from 0 to 1, each threshold
+// once.
+func (c Config) validateStipend() Problems {
+	var out Problems
+	if c.root != nil && c.line("stipend") == 0 {
+		return Problems{{Field: "stipend", Message: "is missing: the stipend sheet's rules (paid_statuses, requires_approved_report, prorate_by_contract_days, reductions)"}}
+	}
+	st := c.Stipend
+	seen := map[string]bool{}
+	for i, s := range st.PaidStatuses {
+		field := fmt.Sprintf("stipend.paid_statuses[%d]", i)
+		switch {
+		case !slices.Contains(contractStatuses, s):
+			out = append(out, Problem{Line: c.itemLine("stipend.paid_statuses", i), Field: field,
+				Message: fmt.Sprintf("%q is not a contract status: the statuses are %s", s, strings.Join(contractStatuses, ", "))})
+		case seen[s]:
+			out = append(out, Problem{Line: c.itemLine("stipend.paid_statuses", i), Field: field, Message: fmt.Sprintf("%q is listed twice", s)})
+		}
+		seen[s] = true
+	}
+	below := map[float64]bool{}
+	for i, r := range st.Reductions {
+		field, line := fmt.Sprintf("stipend.reductions[%d]", i), c.itemLine("stipend.reductions", i)
+		if r.AttainmentBelow <= 0 || r.AttainmentBelow > 1 {
+			out = append(out, Problem{Line: line, Field: field + ".attainment_below", Message: "must be above 0 and at most 1 (an attainment: 0.4 is 40%)"})
+		}
+		if r.Share < 0 || r.Share >= 1 {
+			out = append(out, Problem{Line: line, Field: field + ".pay_share", Message: "must be from 0 to below 1 (the share of the stipend paid: 0.5 is half)"})
+		}
+		if below[r.AttainmentBelow] {
+			out = append(out, Problem{Line: line, Field: field + ".attainment_below", Message: "this threshold is listed twice"})
+		}
+		below[r.AttainmentBelow] = true
+	}
+	return out
+}
+
+// itemLine is the line of the i-th item of a list field, or the field's
+// own line when the item is not found.
+func (c Config) itemLine(field string, i int) int {
+	if c.root == nil || len(c.root.Content) == 0 {
+		return 0
+	}
+	n := c.root.Content[0]
+	for _, key := range strings.Split(field, ".") {
+		if n, _ = child(n, key); n == nil {
+			return c.line(field)
+		}
+	}
+	if n.Kind == yaml.SequenceNode && i < len(n.Content) {
+		return n.Content[i].Line
+	}
+	return c.line(field)
 }
 
 // CheckCourses reports every course of performance.courses that is not in

@@ -87,6 +87,18 @@ func TestBrokenRulesNameTheFieldAndLine(t *testing.T) {
 			field: "contract_term_months", message: "from 1 to 60", wholeFile: true},
 		{name: "an unknown course for a weak KPI", old: "referrals: [KC-104, KC-101]", new: "    referrals: [KC-104, KC-901]",
 			field: "performance.courses.referrals[1]", message: `"KC-901" is not a course under content/courses`},
+		{name: "an unknown contract status paid", old: "paid_statuses: [active, probation]", new: "  paid_statuses: [active, trial]",
+			field: "stipend.paid_statuses[1]", message: `"trial" is not a contract status`},
+		{name: "a contract status paid twice", old: "paid_statuses: [active, probation]", new: "  paid_statuses: [active, active]",
+			field: "stipend.paid_statuses[1]", message: "listed twice"},
+		{name: "a reduction threshold as a percentage", old: "reductions: []", new: "  reductions:\n    - {attainment_below: 40, pay_share: 0.5}",
+			field: "stipend.reductions[0].attainment_below", message: "at most 1", atKey: "    - {attainment_below: 40"},
+		{name: "a reduction paying the whole stipend", old: "reductions: []", new: "  reductions:\n    - {attainment_below: 0.4, pay_share: 1}",
+			field: "stipend.reductions[0].pay_share", message: "below 1", atKey: "    - {attainment_below: 0.4"},
+		{name: "a reduction threshold twice", old: "reductions: []", new: "  reductions:\n    - {attainment_below: 0.4, pay_share: 0.5}\n    - {attainment_below: 0.4, pay_share: 0}",
+			field: "stipend.reductions[1].attainment_below", message: "listed twice", atKey: "    - {attainment_below: 0.4, pay_share: 0}"},
+		{name: "a stipend rule mistyped", old: "requires_approved_report:", new: "  requires_approved_reports: true",
+			message: "field requires_approved_reports not found"},
 		{name: "an unknown field", old: "ending_soon_days:", new: "  ending_soon: 30",
 			message: "field ending_soon not found"},
 		{name: "invalid YAML", old: "surveys: 0.30", new: "    surveys: [0.30",
@@ -104,6 +116,7 @@ func TestBrokenRulesNameTheFieldAndLine(t *testing.T) {
 			if want < 0 {
 				t.Fatalf("no line contains %q", tc.old)
 			}
+			lines = strings.Split(strings.Join(lines, "\n"), "\n") // an edit of several lines
 			for i, l := range lines {
 				if tc.atKey != "" && strings.HasPrefix(l, tc.atKey) {
 					want = i + 1
@@ -128,5 +141,29 @@ func TestBrokenRulesNameTheFieldAndLine(t *testing.T) {
 			}
 			t.Errorf("want %s:%d: %s: …%s…; got %v", standing.File, want, tc.field, tc.message, ps)
 		})
+	}
+}
+
+// TestStipendSectionRequired: without the stipend section nobody would be
+// paid; Load says the section is missing.
+func TestStipendSectionRequired(t *testing.T) {
+	t.Parallel()
+	y := shipped(t)
+	i := strings.Index(y, "\nstipend:")
+	if i < 0 {
+		t.Fatal("standing.yaml has no stipend section")
+	}
+	_, err := standing.Load(fstest.MapFS{standing.File: {Data: []byte(y[:i+1])}}, standing.File)
+	var ps standing.Problems
+	if !errors.As(err, &ps) || len(ps) != 1 || ps[0].Field != "stipend" || !strings.Contains(ps[0].Message, "is missing") {
+		t.Fatalf("Load without the stipend section: %v", err)
+	}
+	c, err := standing.Load(content.FS, standing.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := c.Stipend
+	if strings.Join(st.PaidStatuses, ",") != "active,probation" || !st.RequiresApprovedReport || !st.ProrateByContractDays || len(st.Reductions) != 0 {
+		t.Fatalf("the shipped stipend rules: %+v", st)
 	}
 }
