@@ -117,7 +117,7 @@ func (m *Module) reviewDecide(c *fiber.Ctx) error {
 			}
 		}
 		if len(items) == 0 {
-			return c.Redirect("/contracts/review?"+url.Values{"quarter": {quarter}, "renewed": {"0"}}.Encode(), fiber.StatusSeeOther)
+			return c.Redirect(reviewDone(quarter, "renewed", 0), fiber.StatusSeeOther)
 		}
 		in = DecisionInput{}
 	} else {
@@ -141,7 +141,13 @@ func (m *Module) reviewDecide(c *fiber.Ctx) error {
 	if in.Decision == DecisionEnd {
 		key = "ended"
 	}
-	return c.Redirect("/contracts/review?"+url.Values{"quarter": {quarter}, key: {strconv.Itoa(applied)}}.Encode(), fiber.StatusSeeOther)
+	return c.Redirect(reviewDone(quarter, key, applied), fiber.StatusSeeOther)
+}
+
+// reviewDone is the review page of the quarter saying how many contracts
+// a decision renewed or ended (key).
+func reviewDone(quarter, key string, n int) string {
+	return "/contracts/review?quarter=" + url.QueryEscape(quarter) + "&" + key + "=" + strconv.Itoa(n)
 }
 
 // refusal says on the page why Decide refused in: the first field it
