@@ -7,22 +7,29 @@ import (
 	"github.com/ctvacademy/academy/modules/certification"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/performance"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/reports"
+	"github.com/ctvacademy/academy/modules/standing"
 )
 
-// reportsSource gathers the leadership reports' inputs from the
-// registry's and certification's in-process copies (each a version check,
-// not a read of every document) and the catalog. Standing and quarterly
-// records are not joined yet: the standing and performance modules have
-// no bulk read of them that stays within the reports' round-trip budget,
-// so the matrix shows no standing or attainment until they do.
+// reportsSource gathers the leadership reports' inputs: the registry's and
+// certification's in-process copies (each a version check, not a read of
+// every document), performance's copy of every quarter's records (a read
+// of the summaries' revs, and of those that moved), and the catalog; each
+// person's standing is computed from them with standing's rules at the
+// request's moment. So a report costs at most five store round trips
+// whatever the number of people, and nothing computed is kept past the
+// request: a changed certificate, record or contract, or a new day, is in
+// the next report (content/standing.yaml is read at start-up).
 type reportsSource struct {
-	reg   *collaborators.Service
-	certs *certification.Service
-	cat   *courses.Catalog
-	clock clock.Clock
+	reg      *collaborators.Service
+	certs    *certification.Service
+	records  *performance.Everyone
+	standing *standing.Service
+	cat      *courses.Catalog
+	clock    clock.Clock
 }
 
 func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope) (reports.Inputs, error) {
@@ -37,20 +44,27 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope) (reports.I
 	if err != nil {
 		return reports.Inputs{}, err
 	}
-	in.People = make([]reports.Person, 0, len(people))
-	for _, p := range people {
-		rp := reports.Person{ID: p.ID, Code: p.Code, Name: p.FullName, Role: p.Role, Area: p.AreaCode, ContractStatus: p.Contract.Status}
-		if end, err := time.ParseInLocation(time.DateOnly, p.Contract.EndsOn, clock.VN); err == nil {
-			rp.ContractEnd = end
-		}
-		in.People = append(in.People, rp)
-	}
 	views, err := s.certs.List(ctx, scope, certification.Filter{})
 	if err != nil {
 		return reports.Inputs{}, err
 	}
+	records, err := s.records.Records(ctx)
+	if err != nil {
+		return reports.Inputs{}, err
+	}
+	many := make([]standing.Many, len(people))
+	at := make(map[string]int, len(people))
+	for i, p := range people {
+		c := p.Contract
+		many[i].Holder = standing.Holder{ID: p.ID, Code: p.Code, FullName: p.FullName, Role: p.Role, Area: p.AreaCode,
+			Contract: standing.ContractView{Number: c.Number, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Status: c.Status, QuarterlyStipend: c.QuarterlyStipend}}
+		at[p.ID] = i
+	}
 	in.Certificates = make([]certification.Certificate, 0, len(views))
 	for _, v := range views {
+		if i, ok := at[v.CollaboratorID]; ok {
+			many[i].Certificates = append(many[i].Certificates, certView(v))
+		}
 		c := certification.Certificate{ID: v.ID, Code: v.VerificationCode, Collaborator: v.CollaboratorID, Course: v.CourseCode,
 			Cycles: make([]certification.Cycle, len(v.Cycles))}
 		for i, cy := range v.Cycles {
@@ -60,6 +74,27 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope) (reports.I
 			c.Revoked = &certification.Revocation{At: *v.RevokedAt, Reason: v.RevokeReason}
 		}
 		in.Certificates = append(in.Certificates, c)
+	}
+	// The records of the people in scope, kept where they were kept.
+	for _, r := range records {
+		i, ok := at[r.CollaboratorID]
+		if !ok || !scope.Allows(r.AreaCode, r.CollaboratorID) {
+			continue
+		}
+		qr := quarterRecord(r)
+		many[i].Records = append(many[i].Records, qr)
+		in.Records = append(in.Records, reports.Record{Person: r.CollaboratorID, Area: r.AreaCode, Quarter: qr.Quarter,
+			Status: r.Status, Targets: qr.Targets, Actuals: qr.Actual, Attainment: r.Attainment})
+	}
+	results := s.standing.StandingOf(many, in.Now)
+	in.People = make([]reports.Person, len(people))
+	for i, p := range people {
+		rp := reports.Person{ID: p.ID, Code: p.Code, Name: p.FullName, Role: p.Role, Area: p.AreaCode,
+			ContractStatus: p.Contract.Status, Standing: results[i].Standing}
+		if end, err := time.ParseInLocation(time.DateOnly, p.Contract.EndsOn, clock.VN); err == nil {
+			rp.ContractEnd = end
+		}
+		in.People[i] = rp
 	}
 	return in, nil
 }

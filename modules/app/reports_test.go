@@ -1,0 +1,123 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/reports"
+	"github.com/ctvacademy/academy/modules/standing"
+)
+
+func competency(t *testing.T, s *apptest.Server, token, query string) reports.Competency {
+	t.Helper()
+	r := s.Do(t, "GET", "/api/v1/reports/competency?limit=500&"+query, token, nil)
+	if r.Status != 200 {
+		t.Fatalf("GET competency?%s: %d %s", query, r.Status, r.Body)
+	}
+	var c reports.Competency
+	r.JSON(t, &c)
+	return c
+}
+
+func rowOf(c reports.Competency, id string) (reports.Row, bool) {
+	for _, r := range c.Rows {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return reports.Row{}, false
+}
+
+// TestCompetencyMatrixShowsStandingAndLastAttainment: on the real store,
+// a person's approved quarter shows in the matrix as their last
+// attainment, their standing is the one standing's own route answers, the
+// standing filter keeps them in their standing and out of the others, and
+// a record approved later (another write of performance's summary) and a
+// new day both show in the next report.
+func TestCompetencyMatrixShowsStandingAndLastAttainment(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	lead := s.LoginDemo(t, apptest.Leadership)
+	ctv := s.Find(t, "ctv", "NT")
+
+	before := competency(t, s, lead, "area_code=NT")
+	row, ok := rowOf(before, ctv.ID)
+	if !ok || row.LastAttainment != nil || row.Standing == "" {
+		t.Fatalf("before any record: %+v (found %v), want a standing and no attainment", row, ok)
+	}
+
+	approve := func(q string, profiles int) (attainment float64) {
+		t.Helper()
+		body := map[string]any{"targets": map[string]int{"profiles": 10, "surveys": 10, "referrals": 2},
+			"actuals": map[string]any{"profiles": profiles, "surveys": 10, "referrals": 2, "report_on_time": true}}
+		for _, step := range []struct{ method, path string }{
+			{"PUT", ""}, {"POST", "/submit"}, {"POST", "/approve"},
+		} {
+			var b any
+			if step.method == "PUT" {
+				b = body
+			}
+			r := s.Do(t, step.method, "/api/v1/performance/"+ctv.ID+"/"+q+step.path, coord, b)
+			if r.Status != 200 {
+				t.Fatalf("%s %s%s: %d %s", step.method, q, step.path, r.Status, r.Body)
+			}
+			var rec struct {
+				Attainment float64 `json:"attainment"`
+			}
+			r.JSON(t, &rec)
+			attainment = rec.Attainment
+		}
+		return attainment
+	}
+	approve("2026-Q2", 10)
+	wantQ3 := approve("2026-Q3", 5)
+
+	var st standing.View
+	if r := s.Do(t, "GET", "/api/v1/collaborators/"+ctv.ID+"/standing", coord, nil); r.Status != 200 {
+		t.Fatalf("standing: %d %s", r.Status, r.Body)
+	} else {
+		r.JSON(t, &st)
+	}
+	after := competency(t, s, lead, "area_code=NT")
+	row, _ = rowOf(after, ctv.ID)
+	// Q3 (profiles 5 of 10, the rest met) is the later of the two.
+	if wantQ3 <= 0 || wantQ3 >= 1 || row.LastAttainment == nil || row.LastAttainment.Quarter != "2026-Q3" || row.LastAttainment.Value != wantQ3 {
+		t.Fatalf("last attainment %+v, want 2026-Q3 %.3f", row.LastAttainment, wantQ3)
+	}
+	if row.Standing != st.Standing {
+		t.Fatalf("the matrix says %q, standing's route %q (%+v)", row.Standing, st.Standing, st.Reasons)
+	}
+
+	// The standing filter: in their own, out of the others.
+	for _, want := range reports.Standings {
+		c := competency(t, s, lead, "area_code=NT&standing="+want)
+		_, in := rowOf(c, ctv.ID)
+		if in != (want == string(st.Standing)) {
+			t.Errorf("standing=%s: person listed %v, their standing is %s", want, in, st.Standing)
+		}
+		for _, r := range c.Rows {
+			if string(r.Standing) != want {
+				t.Errorf("standing=%s lists %s who is %s", want, r.Code, r.Standing)
+			}
+		}
+	}
+
+	// A new day moves what depends on the clock: a year on, these
+	// quarters no longer count and the standing is computed anew.
+	clk.Set(time.Date(2027, 11, 20, 3, 0, 0, 0, time.UTC))
+	coord, lead = s.LoginDemo(t, apptest.Coordinator), s.LoginDemo(t, apptest.Leadership)
+	if r := s.Do(t, "GET", "/api/v1/collaborators/"+ctv.ID+"/standing", coord, nil); r.Status != 200 {
+		t.Fatalf("standing a year on: %d %s", r.Status, r.Body)
+	} else {
+		r.JSON(t, &st)
+	}
+	later := competency(t, s, lead, "area_code=NT")
+	row, _ = rowOf(later, ctv.ID)
+	if row.Standing != st.Standing || !later.At.Equal(clk.Now()) {
+		t.Fatalf("a year on: the matrix says %q at %v, standing's route %q", row.Standing, later.At, st.Standing)
+	}
+}
