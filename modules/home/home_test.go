@@ -115,6 +115,13 @@ func TestCollaboratorHome(t *testing.T) {
 	if r := s.Page(t, "/", coord); r.Status != 303 || r.Header.Get("Location") != "/collaborators" {
 		t.Errorf("coordinator: %d → %q", r.Status, r.Header.Get("Location"))
 	}
+	// Leadership's home is the competency matrix, which answers them.
+	lead := s.LoginDemo(t, apptest.Leadership)
+	if r := s.Page(t, "/", lead); r.Status != 303 || r.Header.Get("Location") != "/reports/competency" {
+		t.Errorf("leadership: %d → %q", r.Status, r.Header.Get("Location"))
+	} else if m := s.Page(t, "/reports/competency", lead); m.Status != 200 || !strings.Contains(string(m.Body), `id="matrix"`) {
+		t.Errorf("leadership's home: %d", m.Status)
+	}
 
 	starts := now.Add(72 * time.Hour)
 	r := s.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công",

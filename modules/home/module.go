@@ -53,13 +53,16 @@ func dateOf(t time.Time) string {
 }
 
 // home sends each user where their work is: a collaborator (CTV or team
-// leader) to their home, other staff to the registry, the signed-out to
-// sign in.
+// leader) to their home, leadership to the competency matrix (the
+// network's state at a glance), other staff to the registry (the matrix
+// is in their menu), the signed-out to sign in.
 func (m *Module) home(c *fiber.Ctx) error {
 	p := web.PrincipalOf(c)
 	switch {
 	case !p.Authenticated():
 		return c.Redirect("/login", fiber.StatusSeeOther)
+	case p.Role == authz.RoleLeadership:
+		return c.Redirect("/reports/competency", fiber.StatusSeeOther)
 	case p.CollaboratorID == "" || (p.Role != authz.RoleCTV && p.Role != authz.RoleTeamLeader):
 		return c.Redirect("/collaborators", fiber.StatusSeeOther)
 	}
