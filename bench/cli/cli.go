@@ -1,13 +1,24 @@
 // Package cli is what the benchmark commands on a fixture copy share: the
-// end of their main, and a run's directory, monitor and service log.
+// end of their main, a run's directory, monitor and service log, a CPU
+// profile, and the per-person books' backfills.
 package cli
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
+	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/modules/app"
+	"github.com/ctvacademy/academy/modules/platform/ledger"
+	"github.com/ctvacademy/academy/modules/platform/store"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Main runs run and ends the process: status 1, with "name: error" on
@@ -40,4 +51,86 @@ func Start(name, data, from string) (Run, error) {
 	}
 	return Run{Dir: dir, Cleanup: cleanup, Monitor: burst.NewMonitor(),
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}, nil
+}
+
+// Profile writes a CPU profile to path from now until the returned stop
+// is called; with no path it profiles nothing and stop does nothing.
+func Profile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// Backfill is one per-person book's backfill as ledger_backfills records
+// it: one document per book, Done once it has finished.
+type Backfill struct {
+	ID   string `bson:"_id"`
+	Done bool   `bson:"done"`
+}
+
+// Backfills reads every per-person book's backfill.
+func Backfills(ctx context.Context, db *mongo.Database) ([]Backfill, error) {
+	cur, err := db.Collection(ledger.BackfillsColl).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	var docs []Backfill
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// BooksDone reports whether the backfills of both per-person books
+// (attendance and attempts) have started and finished.
+func BooksDone(ctx context.Context, db *mongo.Database) (bool, error) {
+	docs, err := Backfills(ctx, db)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range docs {
+		if !d.Done {
+			return false, nil
+		}
+	}
+	return len(docs) >= 2, nil
+}
+
+// FillBooks readies a loaded fixture for certification's nightly work, as
+// a running service would have it: certification's collections exist
+// with their `_id` lookup index (a running store's indexer adds it within
+// a minute), and the modules' per-person book jobs ("-book") have run
+// until BooksDone, at most runs times each.
+func FillBooks(ctx context.Context, a *app.App, db *mongo.Database, dir string, runs int) error {
+	for _, name := range []string{"certificates", "certificate_codes", "certification_version", "certification_jobs", "certification_dirty"} {
+		_ = db.CreateCollection(ctx, name) // exists already: fine
+	}
+	if _, err := store.IndexIDs(ctx, filepath.Join(dir, "store"), db.Name()); err != nil {
+		return err
+	}
+	for _, m := range a.Modules {
+		for _, j := range m.Jobs() {
+			if !strings.HasSuffix(j.Name, "-book") {
+				continue
+			}
+			for range runs {
+				if err := j.Run(ctx, time.Now()); err != nil {
+					return fmt.Errorf("%s: %w", j.Name, err)
+				}
+				if done, err := BooksDone(ctx, db); err != nil || done {
+					break
+				}
+			}
+		}
+	}
+	return nil
 }

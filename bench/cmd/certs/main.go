@@ -15,15 +15,13 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/bench/cli"
 	"github.com/ctvacademy/academy/modules/app"
 	"github.com/ctvacademy/academy/modules/platform/store"
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -33,10 +31,7 @@ func main() {
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the reconciles to this file")
 	flag.IntVar(&sample, "sample", 0, "reconcile only this many people, one by one, and stop (a quick profile)")
 	flag.Parse()
-	if err := run(*from, *prof); err != nil {
-		fmt.Fprintln(os.Stderr, "certs:", err)
-		os.Exit(1)
-	}
+	cli.Main("certs", func() error { return run(*from, *prof) })
 }
 
 var sample int
@@ -71,40 +66,16 @@ func run(from, prof string) error {
 	if err := a.Setup(ctx); err != nil {
 		return err
 	}
-	// The store's indexer adds the `_id` lookup indexes to new
-	// collections within a minute: certification's exist before a night.
-	for _, name := range []string{"certificates", "certificate_codes", "certification_version", "certification_jobs", "certification_dirty"} {
-		_ = db.CreateCollection(ctx, name) // exists already: fine
-	}
-	if _, err := store.IndexIDs(ctx, filepath.Join(dir, "store"), "academy"); err != nil {
+	t := time.Now()
+	if err := cli.FillBooks(ctx, a, db, dir, 1000); err != nil {
 		return err
 	}
-	t := time.Now()
-	for _, m := range a.Modules {
-		for _, j := range m.Jobs() {
-			if strings.HasSuffix(j.Name, "-book") {
-				for range 1000 {
-					if err := j.Run(ctx, time.Now()); err != nil {
-						return fmt.Errorf("%s: %w", j.Name, err)
-					}
-					if done, err := backfilled(ctx, db); err != nil || done {
-						break
-					}
-				}
-			}
-		}
-	}
 	fmt.Printf("books complete after %s\n", time.Since(t).Round(time.Millisecond))
-	if prof != "" {
-		f, err := os.Create(prof)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	stop, err := cli.Profile(prof)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	measure := func(name string, fn func() (string, error)) error {
 		mon.Take()
 		t := time.Now()
@@ -157,27 +128,4 @@ func run(from, prof string) error {
 		}
 	}
 	return nil
-}
-
-// backfilled reports whether every per-person book's backfill is done.
-func backfilled(ctx context.Context, db *mongo.Database) (bool, error) {
-	cur, err := db.Collection("ledger_backfills").Find(ctx, bson.D{})
-	if err != nil {
-		return false, err
-	}
-	var docs []struct {
-		ID   string `bson:"_id"`
-		Done bool   `bson:"done"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return false, err
-	}
-	n := 0
-	for _, d := range docs {
-		if !d.Done {
-			return false, nil
-		}
-		n++
-	}
-	return n >= 2, nil
 }

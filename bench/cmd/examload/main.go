@@ -33,7 +33,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -171,17 +170,11 @@ func run(f flags) error {
 	fmt.Printf("bench people and sign-in: %d takers in %s; %d staff pages to browse\n", f.users, burst.Ms(time.Since(t)), len(pages.coordinator))
 	mon.Take()
 
-	if f.cpuprofile != "" {
-		pf, err := os.Create(f.cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := cli.Profile(f.cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 
 	scale := func(d time.Duration) time.Duration { return time.Duration(float64(d) / f.factor) }
 	r := rand.New(rand.NewPCG(f.seed, 0x6578616d))

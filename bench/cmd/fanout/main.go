@@ -44,6 +44,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/bench/cli"
 	"github.com/ctvacademy/academy/bench/fanout"
 	"github.com/ctvacademy/academy/bench/fixture"
 	"github.com/ctvacademy/academy/modules/collaborators"
@@ -106,29 +107,25 @@ func main() {
 		fmt.Fprintf(os.Stderr, "fanout: -n %d over -sessions %d: each session holds 1 to %d invitees\n", f.n, f.sessions, scheduling.MaxInvitations)
 		os.Exit(2)
 	}
-	if err := run(f); err != nil {
-		fmt.Fprintln(os.Stderr, "fanout:", err)
-		os.Exit(1)
-	}
+	cli.Main("fanout", func() error { return run(f) })
 }
 
 func run(f flags) error {
 	ctx := context.Background()
 	began := time.Now()
-	dir, cleanup, err := burst.RunDir("fanout", f.data, f.from)
+	rn, err := cli.Start("fanout", f.data, f.from)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer rn.Cleanup()
 	catcher, err := fanout.StartCatcher()
 	if err != nil {
 		return err
 	}
 	defer catcher.Close()
 
-	mon := burst.NewMonitor()
-	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s, err := startStack(ctx, dir, mon, serverLog, catcher.URL(), f)
+	mon := rn.Monitor
+	s, err := startStack(ctx, rn.Dir, mon, rn.Log, catcher.URL(), f)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -40,6 +39,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/bench/cli"
 	"github.com/ctvacademy/academy/bench/fixture"
 	"github.com/ctvacademy/academy/modules/app"
 	"github.com/ctvacademy/academy/modules/collaborators"
@@ -85,22 +85,18 @@ func main() {
 	flag.StringVar(&f.rawDoc, "raw-doc", "slim", "raw baseline's document: slim (question ids and option order, as the quiz engine stores an attempt) or full (with the question texts and key, as it did before quiz_banks)")
 	flag.BoolVar(&f.idIndex, "id-index", true, "add the embedded store's _id lookup indexes (store.IndexIDs) to the app's and the raw baseline's collections")
 	flag.Parse()
-	if err := run(f); err != nil {
-		fmt.Fprintln(os.Stderr, "quizburst:", err)
-		os.Exit(1)
-	}
+	cli.Main("quizburst", func() error { return run(f) })
 }
 
 func run(f flags) error {
 	ctx := context.Background()
 	began := time.Now()
-	dir, cleanup, err := burst.RunDir("quizburst", f.data, f.from)
+	rn, err := cli.Start("quizburst", f.data, f.from)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	mon := burst.NewMonitor()
-	serverLog := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	defer rn.Cleanup()
+	dir, mon, serverLog := rn.Dir, rn.Monitor, rn.Log
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	rawColls := []string{"bench_raw_burst_" + stamp, "bench_raw_closed_" + stamp}
 	var indexed []string // collections the raw baseline writes, indexed as the app's are

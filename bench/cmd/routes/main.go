@@ -30,19 +30,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"regexp"
-	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/bench/cli"
 	"github.com/ctvacademy/academy/bench/fixture"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
@@ -84,10 +83,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "routes: give -from (a data directory made by go run ./bench/cmd/fixture -data DIR, copied first) or -data (a copy, used in place)")
 		os.Exit(2)
 	}
-	if err := run(f); err != nil {
-		fmt.Fprintln(os.Stderr, "routes:", err)
-		os.Exit(1)
-	}
+	cli.Main("routes", func() error { return run(f) })
 }
 
 // user is a signed-in role: a bearer token for the API and a cookie jar
@@ -111,14 +107,13 @@ type result struct {
 
 func run(f flags) error {
 	ctx := context.Background()
-	dir, cleanup, err := burst.RunDir("routes", f.data, f.from)
+	rn, err := cli.Start("routes", f.data, f.from)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	mon := burst.NewMonitor()
-	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: dir, Monitor: mon, Log: log, IDIndex: true})
+	defer rn.Cleanup()
+	mon := rn.Monitor
+	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: rn.Dir, Monitor: mon, Log: rn.Log, IDIndex: true})
 	if err != nil {
 		return err
 	}
@@ -197,16 +192,11 @@ func run(f flags) error {
 		}
 		urls[i] = append(urls[i], pages...)
 	}
-	if f.cpuprofile != "" {
-		prof, err := os.Create(f.cpuprofile)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(prof); err != nil {
-			return err
-		}
-		defer func() { pprof.StopCPUProfile(); prof.Close() }()
+	stop, err := cli.Profile(f.cpuprofile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	var results, denied []result
 	for i, u := range users {
 		for _, p := range urls[i] {
@@ -260,15 +250,8 @@ func waitBooks(ctx context.Context, s *burst.Stack, within time.Duration) error 
 
 // pendingBackfills names the backfills not yet complete.
 func pendingBackfills(ctx context.Context, s *burst.Stack) ([]string, error) {
-	cur, err := s.DB.Collection("ledger_backfills").Find(ctx, bson.D{})
+	docs, err := cli.Backfills(ctx, s.DB)
 	if err != nil {
-		return nil, err
-	}
-	var docs []struct {
-		ID   string `bson:"_id"`
-		Done bool   `bson:"done"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
 		return nil, err
 	}
 	done := map[string]bool{}
