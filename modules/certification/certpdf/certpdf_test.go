@@ -7,9 +7,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"io/fs"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"os"
@@ -20,16 +17,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/certification"
 	"github.com/ctvacademy/academy/modules/certification/certpdf"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
-	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/web"
-	"github.com/ctvacademy/academy/policies"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/ctvacademy/academy/modules/platform/web/webtest"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -117,36 +111,10 @@ func (f *fakeClock) Add(d time.Duration) {
 // as several clients.
 func server(t testing.TB, burst int, clk *fakeClock) string {
 	t.Helper()
-	sub, err := fs.Sub(content.FS, "i18n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := i18n.Load(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
 	m := certpdf.NewModule(source{}, certpdf.Options{BaseURL: baseURL, Burst: burst, Every: 3 * time.Second, Now: clk.Now})
-	enf, err := authz.New(policies.Model, policies.Join([2]string{"policies/platform.csv", policies.Platform}, [2]string{"certpdf", m.Policy()}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := web.New(web.Options{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Enforcer: enf, Authenticator: tokens{}, Translator: tr,
-		Registry: prometheus.NewRegistry(), TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
+	return webtest.Serve(t, m, tokens{}, func(o *web.Options) {
+		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Register(p); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = p.App.Listener(ln) }()
-	t.Cleanup(func() { _ = p.App.Shutdown() })
-	return "http://" + ln.Addr().String()
 }
 
 // get sends a GET as client (an address in X-Forwarded-For) with the

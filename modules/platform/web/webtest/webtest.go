@@ -1,0 +1,64 @@
+// Package webtest serves one module for a test: on a platform of its own
+// with the module's policy beside the platform's, the product's
+// translations and a test's authenticator, on a loopback port.
+package webtest
+
+import (
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"testing"
+
+	"github.com/ctvacademy/academy/content"
+	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/policies"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Module is what Serve needs of a module.
+type Module interface {
+	Name() string
+	Policy() string
+	Register(p *web.Platform) error
+}
+
+// Serve runs m until the test ends and returns its base URL
+// (http://127.0.0.1:port). tune, when given, changes the platform's
+// options before it is built (e.g. trusted proxies).
+func Serve(t testing.TB, m Module, auth web.Authenticator, tune ...func(*web.Options)) string {
+	t.Helper()
+	sub, err := fs.Sub(content.FS, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := i18n.Load(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enf, err := authz.New(policies.Model, policies.Join([2]string{"policies/platform.csv", policies.Platform}, [2]string{m.Name(), m.Policy()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Enforcer: enf, Authenticator: auth,
+		Translator: tr, Registry: prometheus.NewRegistry()}
+	for _, f := range tune {
+		f(&opts)
+	}
+	p, err := web.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Register(p); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = p.App.Listener(ln) }()
+	t.Cleanup(func() { _ = p.App.Shutdown() })
+	return "http://" + ln.Addr().String()
+}
