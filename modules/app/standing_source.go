@@ -17,7 +17,7 @@ import (
 
 // standingSource gathers standing's inputs: the registry's and
 // certification's in-process copies, the catalog, quarterly records (a
-// person's by _id, a quarter's through performance's list) and the
+// person's by _id, a quarter's from performance's copy of its summary) and the
 // sessions of the coming months from scheduling's live collection.
 type standingSource struct {
 	reg   *collaborators.Service
@@ -117,16 +117,18 @@ func (s standingSource) Records(ctx context.Context, id string, qs []clock.Quart
 	return out, nil
 }
 
+// QuarterRecords are the quarter's stored records from performance's
+// in-process copy of its summary (kept by the summary's rev), so that a
+// ranking or a review reads no record per person and a person's standing
+// does not read their district's records again.
 func (s standingSource) QuarterRecords(ctx context.Context, q clock.Quarter) (map[string]standing.QuarterRecord, error) {
-	rs, err := s.perf.List(ctx, authz.All, q.String(), performance.Filter{})
+	rs, err := s.perf.Stored(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]standing.QuarterRecord, len(rs))
-	for _, r := range rs {
-		if r.Stored {
-			out[r.CollaboratorID] = quarterRecord(r)
-		}
+	for id, r := range rs {
+		out[id] = quarterRecord(r)
 	}
 	return out, nil
 }

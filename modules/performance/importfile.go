@@ -266,6 +266,7 @@ func (s *Service) Import(ctx context.Context, scope authz.Scope, quarter, name s
 	if err := s.d.Store.markPending(ctx, q.String(), all...); err != nil {
 		return ImportResult{}, err
 	}
+	defer s.changed(q.String())
 	out := ImportResult{Items: make([]Record, 0, len(changes))}
 	for _, ch := range changes {
 		r, err := s.put(ctx, authz.All, ch.p.ID, q.String(), ch.c, false)

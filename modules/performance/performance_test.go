@@ -36,6 +36,7 @@ type world struct {
 	svc                           *performance.Service
 	audit                         *audit.Log
 	db                            *mongo.Database
+	deps                          performance.Deps
 	leader, ctv, ctv2, other, cco collaborators.Collaborator
 }
 
@@ -67,7 +68,8 @@ func newWorldOn(t *testing.T, fsys fs.FS) *world {
 	w.audit = audit.New(db, clk.Now)
 	reg := collaborators.NewService(collaborators.Deps{Store: cst, Audit: w.audit, Clock: clk})
 	var err error
-	w.svc, err = performance.NewService(performance.Deps{Store: performance.NewStore(db), People: reg, Audit: w.audit, Clock: clk, Content: fsys})
+	w.deps = performance.Deps{Store: performance.NewStore(db), People: reg, Audit: w.audit, Clock: clk, Content: fsys}
+	w.svc, err = performance.NewService(w.deps)
 	if err != nil {
 		t.Fatal(err)
 	}

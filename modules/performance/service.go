@@ -40,7 +40,8 @@ type Deps struct {
 
 // Service keeps the quarterly records.
 type Service struct {
-	d Deps
+	d      Deps
+	stored storedCopies
 }
 
 // NewService returns the service. Errors: the problems of
@@ -225,7 +226,9 @@ func (s *Service) write(ctx context.Context, scope authz.Scope, id, quarter, act
 	}
 	out.Stored = true
 	if summarize {
-		if err := s.d.Store.summarize(ctx, l.quarter, out); err != nil {
+		err := s.d.Store.summarize(ctx, l.quarter, out)
+		s.changed(l.quarter)
+		if err != nil {
 			return Record{}, err
 		}
 	}
