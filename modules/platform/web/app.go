@@ -312,13 +312,7 @@ func (p *Platform) guard(c *fiber.Ctx) error {
 // rejectOperatorQueries refuses query keys that look like Mongo operators or
 // nested objects (`area_code[$ne]=x`): every query parameter is a plain string.
 func rejectOperatorQueries(c *fiber.Ctx) error {
-	var bad string
-	c.Context().QueryArgs().VisitAll(func(k, _ []byte) {
-		if bad == "" && strings.ContainsAny(string(k), "$[]") {
-			bad = string(k)
-		}
-	})
-	if bad != "" {
+	if bad := operatorArg(c.Context().QueryArgs()); bad != "" {
 		return errs.Field(bad, "unsupported query parameter: operators and nested keys are not accepted")
 	}
 	return c.Next()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
@@ -65,7 +66,7 @@ func DecodeStrict(body []byte, dst any) error {
 	if raw == nil {
 		return errs.Field("body", "must be a JSON %s, not null", bodyKind(reflect.TypeOf(dst)))
 	}
-	if path := operatorKey(raw, ""); path != "" {
+	if path := findInJSON(raw, "", isOperator, nil); path != "" {
 		return errs.Field(path, "keys starting with $ are not accepted")
 	}
 	if path, dup := duplicateKey(body); dup {
@@ -102,30 +103,55 @@ func bodyKind(t reflect.Type) string {
 	return "value"
 }
 
-// operatorKey returns the path of the first object key starting with `$`.
-func operatorKey(v any, path string) string {
+// isOperator reports whether an object key starts with `$`.
+func isOperator(k string) bool { return strings.HasPrefix(k, "$") }
+
+// findInJSON returns the path (`a.b[2].c`) below path of the first object
+// key of the decoded JSON value v for which badKey is true, or of the
+// first string value for which badString is true (a string at the top is
+// "body"); badString nil checks no string values. "" when there is none.
+func findInJSON(v any, path string, badKey, badString func(string) bool) string {
 	switch t := v.(type) {
+	case string:
+		if badString != nil && badString(t) {
+			if path == "" {
+				return "body"
+			}
+			return path
+		}
 	case map[string]any:
 		for k, x := range t {
 			p := k
 			if path != "" {
 				p = path + "." + k
 			}
-			if strings.HasPrefix(k, "$") {
+			if badKey(k) {
 				return p
 			}
-			if found := operatorKey(x, p); found != "" {
+			if found := findInJSON(x, p, badKey, badString); found != "" {
 				return found
 			}
 		}
 	case []any:
 		for i, x := range t {
-			if found := operatorKey(x, path+"["+strconv.Itoa(i)+"]"); found != "" {
+			if found := findInJSON(x, path+"["+strconv.Itoa(i)+"]", badKey, badString); found != "" {
 				return found
 			}
 		}
 	}
 	return ""
+}
+
+// operatorArg returns the first key of query or form arguments that looks
+// like a Mongo operator or a nested key (`area_code[$ne]`), or "".
+func operatorArg(args *fasthttp.Args) string {
+	var bad string
+	args.VisitAll(func(k, _ []byte) {
+		if bad == "" && strings.ContainsAny(string(k), "$[]") {
+			bad = string(k)
+		}
+	})
+	return bad
 }
 
 func decodeError(err error) error {

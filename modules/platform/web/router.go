@@ -117,13 +117,7 @@ func rejectOperatorForms(c *fiber.Ctx) error {
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationForm) {
 		return c.Next()
 	}
-	var bad string
-	c.Request().PostArgs().VisitAll(func(k, _ []byte) {
-		if bad == "" && strings.ContainsAny(string(k), "$[]") {
-			bad = string(k)
-		}
-	})
-	if bad != "" {
+	if bad := operatorArg(c.Request().PostArgs()); bad != "" {
 		return errs.Field(bad, "unsupported form field: operators and nested keys are not accepted")
 	}
 	return c.Next()

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -94,7 +93,7 @@ func invalidText(body []byte, raw any) (string, bool) {
 			return "", false
 		}
 	}
-	path := replaced(raw, "")
+	path := findInJSON(raw, "", hasReplacement, hasReplacement)
 	if path == "" {
 		if utf8.Valid(body) {
 			return "", false
@@ -104,36 +103,5 @@ func invalidText(body []byte, raw any) (string, bool) {
 	return path, true
 }
 
-// replaced returns the path of the first string or key in v that holds
-// U+FFFD.
-func replaced(v any, path string) string {
-	switch t := v.(type) {
-	case string:
-		if strings.ContainsRune(t, utf8.RuneError) {
-			if path == "" {
-				return "body"
-			}
-			return path
-		}
-	case map[string]any:
-		for k, x := range t {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			if strings.ContainsRune(k, utf8.RuneError) {
-				return p
-			}
-			if found := replaced(x, p); found != "" {
-				return found
-			}
-		}
-	case []any:
-		for i, x := range t {
-			if found := replaced(x, path+"["+strconv.Itoa(i)+"]"); found != "" {
-				return found
-			}
-		}
-	}
-	return ""
-}
+// hasReplacement reports whether a string or key holds U+FFFD.
+func hasReplacement(s string) bool { return strings.ContainsRune(s, utf8.RuneError) }
