@@ -18,23 +18,6 @@ import (
 
 var linkRe = regexp.MustCompile(`http://[^\s"<>]+/(activate|reset)/[A-Za-z0-9_-]{43}`)
 
-// waitMail waits until the SMTP server has received n messages: delivery
-// is the outbox worker's, asynchronous.
-func waitMail(t *testing.T, srv *mailtest.Server, n int) []mailtest.Received {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got := srv.Messages()
-		if len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d messages arrived, want %d", len(got), n)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func textOf(t *testing.T, r mailtest.Received) string {
 	t.Helper()
 	for _, p := range r.Parts {
@@ -109,7 +92,7 @@ func TestActivationMailSetPasswordSignIn(t *testing.T) {
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	c := create(t, s, coord, "NT-91", "tuyet.tran@example.vn")
 
-	msgs := waitMail(t, srv, 1)
+	msgs := srv.Wait(t, 1)
 	if len(msgs) != 1 || msgs[0].Subject != "Kích hoạt tài khoản Học viện CTV Khuyến công" {
 		t.Fatalf("mails: %d, subject %q", len(msgs), msgs[0].Subject)
 	}
@@ -174,7 +157,7 @@ func TestImportGivesEveryRowAnAccountAndMail(t *testing.T) {
 	if r := s.Upload(t, "/api/v1/collaborators/import", coord, "ctv.csv", []byte(file)); r.Status != 201 {
 		t.Fatalf("import: %d %s", r.Status, r.Body)
 	}
-	msgs := waitMail(t, srv, 3)
+	msgs := srv.Wait(t, 3)
 	to := map[string]bool{}
 	for _, m := range msgs {
 		to[m.Header.Get("To")] = true
@@ -208,7 +191,7 @@ func TestResendExpiryAndScope(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL(), Clock: clk})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	c := create(t, s, coord, "NT-92", "hoa.le@example.vn")
-	first := linkIn(t, waitMail(t, srv, 1)[0])
+	first := linkIn(t, srv.Wait(t, 1)[0])
 
 	leaderNT := s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email)
 	leaderLT := s.LoginDemo(t, s.Find(t, "team_leader", "LT").Email)
@@ -223,7 +206,7 @@ func TestResendExpiryAndScope(t *testing.T) {
 	if r := s.Do(t, "POST", resend, leaderNT, nil); r.Status != 202 {
 		t.Fatalf("the district's team leader re-sent: %d %s", r.Status, r.Body)
 	}
-	msgs := waitMail(t, srv, 2)
+	msgs := srv.Wait(t, 2)
 	if len(msgs) != 2 {
 		t.Fatalf("%d mails", len(msgs))
 	}
@@ -237,7 +220,7 @@ func TestResendExpiryAndScope(t *testing.T) {
 	if r := s.Do(t, "POST", resend, coord, nil); r.Status != 202 {
 		t.Fatalf("the coordinator re-sent: %d %s", r.Status, r.Body)
 	}
-	third := linkIn(t, waitMail(t, srv, 3)[2])
+	third := linkIn(t, srv.Wait(t, 3)[2])
 	clk.Advance(accounts.LinkTTL + time.Minute)
 	f := s.Forms(t, "")
 	if got := f.Get(third); got.Status != 410 || !strings.Contains(got.Body, `id="setpw-expired"`) || !strings.Contains(got.Body, "đã hết hạn") {
@@ -277,7 +260,7 @@ func TestForgotPassword(t *testing.T) {
 	if sentPart(unknown.Body) != sentPart(known.Body) {
 		t.Errorf("the answers differ for an unknown and a known address")
 	}
-	msgs := waitMail(t, srv, 1)
+	msgs := srv.Wait(t, 1)
 	if len(msgs) != 1 || !strings.Contains(msgs[0].Header.Get("To"), ctv.Email) || msgs[0].Subject != "Đặt lại mật khẩu Học viện CTV Khuyến công" {
 		t.Fatalf("mails: %d %q", len(msgs), msgs[0].Subject)
 	}
@@ -339,7 +322,7 @@ func TestRepairJobMakesMissingAccount(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("Repair = %d, %v; want 1", n, err)
 	}
-	path := linkIn(t, waitMail(t, srv, 1)[0])
+	path := linkIn(t, srv.Wait(t, 1)[0])
 	if n, err := s.App.Accounts.Repair(ctx); err != nil || n != 0 {
 		t.Fatalf("Repair again = %d, %v; want 0", n, err)
 	}
@@ -365,7 +348,7 @@ func TestResendFromThePersonsPage(t *testing.T) {
 	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	c := create(t, s, coord, "NT-93", "minh.tran@example.vn")
-	first := linkIn(t, waitMail(t, srv, 1)[0])
+	first := linkIn(t, srv.Wait(t, 1)[0])
 
 	leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
 	page := leader.Get("/collaborators/" + c.ID)
@@ -380,7 +363,7 @@ func TestResendFromThePersonsPage(t *testing.T) {
 	if back := leader.Get(sent.Location); !strings.Contains(back.Body, "Đã gửi thư kích hoạt mới đến minh.tran@example.vn.") {
 		t.Errorf("the page does not say the mail was sent: %s", back.Body)
 	}
-	msgs := waitMail(t, srv, 2)
+	msgs := srv.Wait(t, 2)
 	if second := linkIn(t, msgs[1]); second == first || !strings.Contains(msgs[1].Header.Get("To"), "minh.tran@example.vn") {
 		t.Errorf("re-sent mail to %q with link %s (first %s)", msgs[1].Header.Get("To"), second, first)
 	}

@@ -78,22 +78,6 @@ func newSession(t *testing.T, s *apptest.Server, tok string, body map[string]any
 	return c.Items[0]
 }
 
-// waitMail waits until the SMTP server has received n messages.
-func waitMail(t *testing.T, srv *mailtest.Server, n int) []mailtest.Received {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		got := srv.Messages()
-		if len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d messages arrived, want %d", len(got), n)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // waitOutboxEmpty waits until no message is live in the outbox.
 func waitOutboxEmpty(t *testing.T, s *apptest.Server) {
 	t.Helper()
@@ -141,7 +125,7 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("invite: %d %s", r.Status, r.Body)
 	}
-	got := waitMail(t, srv, 2)
+	got := srv.Wait(t, 2)
 	var m mailtest.Received
 	for _, g := range got {
 		if strings.Contains(g.Header.Get("To"), a.Email) {
@@ -231,7 +215,7 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("reschedule: %d %s", r.Status, r.Body)
 	}
-	got = waitMail(t, srv, 4)
+	got = srv.Wait(t, 4)
 	update := got[len(got)-1]
 	if !strings.HasPrefix(update.Subject, "Đổi lịch tập huấn") {
 		t.Errorf("update subject %q", update.Subject)
@@ -246,7 +230,7 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("cancel: %d %s", r.Status, r.Body)
 	}
-	got = waitMail(t, srv, 6)
+	got = srv.Wait(t, 6)
 	cancel := got[len(got)-1]
 	cpart := partOf(t, cancel, "text/calendar")
 	cics := unfold(cpart.Body)
@@ -514,7 +498,7 @@ func TestSeriesRemindersAndScope(t *testing.T) {
 	if _, err := s.App.Scheduling.Answer(context.Background(), s.App.Scheduling.Token(x.ID, decliner), "decline"); err != nil {
 		t.Fatal(err)
 	}
-	waitMail(t, srv, len(invs.Items))
+	srv.Wait(t, len(invs.Items))
 	// Until the worker has recorded them: jumping the clock past a lease
 	// still held would have them sent again (at least once, by design).
 	waitOutboxEmpty(t, s)
@@ -528,7 +512,7 @@ func TestSeriesRemindersAndScope(t *testing.T) {
 	if n, _ := s.App.Scheduling.SendReminders(context.Background()); n != 0 {
 		t.Error("reminded twice")
 	}
-	got := waitMail(t, srv, 2*len(invs.Items)-1)
+	got := srv.Wait(t, 2*len(invs.Items)-1)
 	reminders := 0
 	for _, m := range got {
 		if strings.HasPrefix(m.Subject, "Nhắc lịch") {
@@ -642,7 +626,7 @@ func TestSlowSMTPDoesNotHoldTheAPI(t *testing.T) {
 	if r := s.Do(t, "GET", "/api/v1/sessions/"+x.ID, coord, nil); r.Status != 200 {
 		t.Errorf("read during delivery: %d", r.Status)
 	}
-	waitMail(t, srv, len(invs.Items))
+	srv.Wait(t, len(invs.Items))
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)

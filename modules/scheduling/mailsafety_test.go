@@ -128,7 +128,7 @@ func TestPoisonedSessionDoesNotStopTheCatchUp(t *testing.T) {
 	if err := s.App.Scheduling.CatchUp(ctx); err != nil {
 		t.Fatalf("catch-up: %v", err)
 	}
-	got := waitMail(t, srv, len(people))
+	got := srv.Wait(t, len(people))
 	waitOutboxEmpty(t, s)
 	time.Sleep(200 * time.Millisecond) // nothing more arrives
 	if got = srv.Messages(); len(got) != len(people) {
@@ -192,7 +192,7 @@ func TestPoisonedSessionDoesNotStopTheCatchUp(t *testing.T) {
 	if r := s.Do(t, "PATCH", "/api/v1/sessions/"+poisoned.ID, coord, map[string]any{"title": "Tập huấn kỹ năng"}); r.Status != 200 {
 		t.Fatalf("fix the title: %d %s", r.Status, r.Body)
 	}
-	waitMail(t, srv, 2*len(people))
+	srv.Wait(t, 2*len(people))
 	for _, inv := range invitationsOf(t, s, coord, poisoned.ID) {
 		if inv.Delivery == scheduling.DeliveryFailed || inv.DeliveryError != "" {
 			t.Errorf("after the fix: %+v", inv)

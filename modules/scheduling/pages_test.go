@@ -444,7 +444,7 @@ func TestRescheduleAndCancelFromTheSessionPage(t *testing.T) {
 	if _, err := s.App.Scheduling.Answer(context.Background(), s.App.Scheduling.Token(x.ID, a.ID), "accept"); err != nil {
 		t.Fatal(err)
 	}
-	waitMail(t, srv, 2)
+	srv.Wait(t, 2)
 
 	f := s.Forms(t, coord)
 	page := "/sessions/" + x.ID
@@ -502,7 +502,7 @@ func TestRescheduleAndCancelFromTheSessionPage(t *testing.T) {
 		got.Sequence != 1 || got.Accepted() != 0 {
 		t.Errorf("stored after the reschedule: %v–%v, sequence %d, %d accepted", got.StartsAt, got.EndsAt, got.Sequence, got.Accepted())
 	}
-	mails := waitMail(t, srv, 4)
+	mails := srv.Wait(t, 4)
 	for _, m := range mails[2:] {
 		if !strings.HasPrefix(m.Subject, "Đổi lịch tập huấn") || !strings.Contains(partOf(t, m, "text/plain").Body, "09:00–11:30, ngày 10/12/2026") {
 			t.Errorf("reschedule mail %q:\n%s", m.Subject, partOf(t, m, "text/plain").Body)
@@ -537,7 +537,7 @@ func TestRescheduleAndCancelFromTheSessionPage(t *testing.T) {
 	if got := getSession(t, s, x.ID); got.Status != scheduling.StatusCancelled || got.CancelReason != "Giảng viên bận đột xuất" {
 		t.Errorf("stored after the cancellation: %s %q", got.Status, got.CancelReason)
 	}
-	mails = waitMail(t, srv, 6)
+	mails = srv.Wait(t, 6)
 	for _, m := range mails[4:] {
 		cal := partOf(t, m, "text/calendar")
 		if !strings.HasPrefix(m.Subject, "Hủy buổi tập huấn") || cal.Params["method"] != "CANCEL" ||

@@ -120,7 +120,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 			t.Fatalf("%s answered %s before the changes, want %s", id, got, r)
 		}
 	}
-	waitMail(t, srv, 5)
+	srv.Wait(t, 5)
 	waitOutboxEmpty(t, s)
 
 	// 1. A new place and trainer: answers kept, each told their own.
@@ -128,7 +128,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("update: %d %s", r.Status, r.Body)
 	}
-	got := waitMail(t, srv, 9)
+	got := srv.Wait(t, 9)
 	time.Sleep(300 * time.Millisecond) // and no more: not the decliner
 	if n := len(srv.Messages()); n != 9 {
 		t.Fatalf("%d messages after the update, want 5 invitations and 4 updates (not to the decliner)", n)
@@ -172,7 +172,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("reschedule: %d %s", r.Status, r.Body)
 	}
-	got = waitMail(t, srv, 14)
+	got = srv.Wait(t, 14)
 	time.Sleep(300 * time.Millisecond)
 	if n := len(srv.Messages()); n != 14 {
 		t.Fatalf("%d messages after the reschedule, want 14 (one to each of the 5)", n)
@@ -216,7 +216,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 	if rs := responses(); rs[c] != "accepted" || rs[b] != "waitlisted" {
 		t.Errorf("a freed place went to %v: want the earlier waitlisted (%s)", rs, c)
 	}
-	got = waitMail(t, srv, 15)
+	got = srv.Wait(t, 15)
 	promoted := readNotices(t, got, 14)[email[c]]
 	if !strings.HasPrefix(promoted.Subject, "Đã có chỗ") || promoted.PartStat != "ACCEPTED" {
 		t.Errorf("the promotion notice: %+v", promoted)

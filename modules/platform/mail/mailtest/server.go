@@ -167,6 +167,23 @@ func (s *Server) Messages() []Received {
 	return append([]Received(nil), s.accepted...)
 }
 
+// Wait waits until the server has accepted n messages and returns them:
+// delivery is the outbox worker's, asynchronous. It fails t after 30 s.
+func (s *Server) Wait(t testing.TB, n int) []Received {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := s.Messages()
+		if len(got) >= n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages arrived, want %d", len(got), n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func (s *Server) SeenIDs() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
