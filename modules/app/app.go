@@ -255,7 +255,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		outbox.NewModule(a.Outbox),
 		performance.NewModule(perf),
 		reports.NewModule(reportsSource{reg: a.Collaborators, certs: a.Certification, records: performance.NewEveryone(performance.NewStore(a.DB)),
-			standing: standingSvc, cat: cat, clock: opts.Clock}),
+			standing: standingSvc, sched: a.Scheduling, cat: cat, clock: opts.Clock}),
 		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
 		standing.NewModule(standingSvc),
 		certpdf.NewModule(certpdf.FromService(a.Certification), certpdf.Options{BaseURL: a.Config.BaseURL, Now: opts.Clock.Now}),

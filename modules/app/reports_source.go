@@ -11,6 +11,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/reports"
+	"github.com/ctvacademy/academy/modules/scheduling"
 	"github.com/ctvacademy/academy/modules/standing"
 )
 
@@ -22,17 +23,19 @@ import (
 // request's moment. So a report costs at most five store round trips
 // whatever the number of people, and nothing computed is kept past the
 // request: a changed certificate, record or contract, or a new day, is in
-// the next report (content/standing.yaml is read at start-up).
+// the next report (content/standing.yaml is read at start-up). The
+// records and the sessions are read only for the reports that need them.
 type reportsSource struct {
 	reg      *collaborators.Service
 	certs    *certification.Service
 	records  *performance.Everyone
 	standing *standing.Service
+	sched    *scheduling.Service
 	cat      *courses.Catalog
 	clock    clock.Clock
 }
 
-func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope) (reports.Inputs, error) {
+func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need reports.Need) (reports.Inputs, error) {
 	in := reports.Inputs{Now: s.clock.Now(), Required: map[string][]string{}}
 	for _, c := range s.cat.Courses() {
 		in.Courses = append(in.Courses, reports.Course{Code: c.Code, Rule: certification.Rule(c.Certification)})
@@ -48,9 +51,16 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope) (reports.I
 	if err != nil {
 		return reports.Inputs{}, err
 	}
-	records, err := s.records.Records(ctx)
-	if err != nil {
-		return reports.Inputs{}, err
+	var records []performance.Record
+	if need.Records {
+		if records, err = s.records.Records(ctx); err != nil {
+			return reports.Inputs{}, err
+		}
+	}
+	if need.Sessions {
+		if in.Sessions, err = s.sessions(ctx, in.Now); err != nil {
+			return reports.Inputs{}, err
+		}
 	}
 	many := make([]standing.Many, len(people))
 	at := make(map[string]int, len(people))
@@ -86,15 +96,37 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope) (reports.I
 		in.Records = append(in.Records, reports.Record{Person: r.CollaboratorID, Area: r.AreaCode, Quarter: qr.Quarter,
 			Status: r.Status, Targets: qr.Targets, Actuals: qr.Actual, Attainment: r.Attainment})
 	}
-	results := s.standing.StandingOf(many, in.Now)
+	var results []standing.Result
+	if need.Records {
+		results = s.standing.StandingOf(many, in.Now)
+	}
 	in.People = make([]reports.Person, len(people))
 	for i, p := range people {
 		rp := reports.Person{ID: p.ID, Code: p.Code, Name: p.FullName, Role: p.Role, Area: p.AreaCode,
-			ContractStatus: p.Contract.Status, Standing: results[i].Standing}
+			ContractNumber: p.Contract.Number, ContractStatus: p.Contract.Status}
+		if results != nil {
+			rp.Standing, rp.RenewalEligible = results[i].Standing, results[i].RenewalEligible
+		}
 		if end, err := time.ParseInLocation(time.DateOnly, p.Contract.EndsOn, clock.VN); err == nil {
 			rp.ContractEnd = end
 		}
 		in.People[i] = rp
 	}
 	return in, nil
+}
+
+// sessions are the live sessions of the coming 120 days, not cancelled
+// (one read of scheduling's live collection).
+func (s reportsSource) sessions(ctx context.Context, now time.Time) ([]reports.Session, error) {
+	xs, err := s.sched.List(ctx, authz.All, scheduling.Query{From: now, To: now.AddDate(0, 0, 120)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]reports.Session, 0, len(xs))
+	for _, x := range xs {
+		if x.Status != scheduling.StatusCancelled && x.CourseCode != "" {
+			out = append(out, reports.Session{ID: x.ID, Course: x.CourseCode, Area: x.AreaCode, StartsAt: x.StartsAt})
+		}
+	}
+	return out, nil
 }

@@ -27,7 +27,7 @@ import (
 // source does.
 type fixtureSource struct{}
 
-func (fixtureSource) Inputs(_ context.Context, scope authz.Scope) (Inputs, error) {
+func (fixtureSource) Inputs(_ context.Context, scope authz.Scope, _ Need) (Inputs, error) {
 	in := fixture()
 	var people []Person
 	for _, p := range in.People {

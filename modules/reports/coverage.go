@@ -12,15 +12,44 @@ import (
 var Horizons = [3]int{30, 60, 90}
 
 // Expiring is a certificate still valid today that expires within the
-// last horizon: whose, at which course, its last day and the days left
-// until it (0: it ends tonight).
+// last horizon: whose, at which course, its last day, the days left
+// until it (0: it ends tonight) and the next session of the course open
+// to the person's district that would renew it (nil when none is
+// scheduled; Inputs.Sessions).
 type Expiring struct {
-	ID         string    `json:"collaborator_id"`
-	Code       string    `json:"code"`
-	Name       string    `json:"full_name"`
-	Course     string    `json:"course"`
-	ValidUntil time.Time `json:"valid_until"`
-	Days       int       `json:"days"`
+	ID          string    `json:"collaborator_id"`
+	Code        string    `json:"code"`
+	Name        string    `json:"full_name"`
+	Course      string    `json:"course"`
+	ValidUntil  time.Time `json:"valid_until"`
+	Days        int       `json:"days"`
+	NextSession *Session  `json:"next_session"`
+}
+
+// nextSessions finds, per course, the first session from now open to a
+// district (its own or the network's).
+type nextSessions map[string][]Session // by course, soonest first
+
+func newNextSessions(xs []Session, now time.Time) nextSessions {
+	n := nextSessions{}
+	for _, x := range xs {
+		if !x.StartsAt.Before(now) {
+			n[x.Course] = append(n[x.Course], x)
+		}
+	}
+	for _, l := range n {
+		slices.SortStableFunc(l, func(a, b Session) int { return a.StartsAt.Compare(b.StartsAt) })
+	}
+	return n
+}
+
+func (n nextSessions) of(course, area string) *Session {
+	for _, x := range n[course] {
+		if x.Area == "" || x.Area == area {
+			return &x
+		}
+	}
+	return nil
 }
 
 // CourseCoverage is one course in one district: how many people's role
@@ -56,6 +85,7 @@ func (x *Index) Coverage(area string) []DistrictCoverage {
 	}
 	by := map[string]*acc{}
 	last := Horizons[len(Horizons)-1]
+	next := newNextSessions(in.Sessions, in.Now)
 	for p := range in.People {
 		person := &in.People[p]
 		if area != "" && person.Area != area {
@@ -88,7 +118,7 @@ func (x *Index) Coverage(area string) []DistrictCoverage {
 				}
 			}
 			a.expiring = append(a.expiring, Expiring{ID: person.ID, Code: person.Code, Name: person.Name,
-				Course: in.Courses[c].Code, ValidUntil: end, Days: days})
+				Course: in.Courses[c].Code, ValidUntil: end, Days: days, NextSession: next.of(in.Courses[c].Code, person.Area)})
 		}
 	}
 	out := make([]DistrictCoverage, 0, len(by))

@@ -22,8 +22,20 @@ type Person struct {
 	Role           string
 	Area           string
 	ContractEnd    time.Time // the contract's last day; zero without one
+	ContractNumber string
 	ContractStatus string
 	Standing       standing.Standing
+	// RenewalEligible: standing allows the contract's renewal today.
+	RenewalEligible bool
+}
+
+// Session is a scheduled session of a course: for one district, or for
+// the whole network when Area is empty.
+type Session struct {
+	ID       string    `json:"id"`
+	Course   string    `json:"-"`
+	Area     string    `json:"-"`
+	StartsAt time.Time `json:"starts_at"`
 }
 
 // Course is a course of the catalog with its certification rule.
@@ -55,5 +67,17 @@ type Inputs struct {
 	// is left out).
 	Certificates []certification.Certificate
 	Records      []Record
-	Now          time.Time
+	// Sessions are the live sessions from Now on (read when Need.Sessions).
+	Sessions []Session
+	Now      time.Time
+}
+
+// Need says which inputs a report reads beyond the people, the catalog
+// and the certificates, so that each costs only its own store reads.
+type Need struct {
+	// Records: the quarterly records and, from them, each person's
+	// standing and renewal eligibility.
+	Records bool
+	// Sessions: the coming sessions.
+	Sessions bool
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
@@ -16,14 +17,15 @@ import (
 //go:embed policy.csv
 var policy string
 
-// Source gathers the reports' inputs: the people inside scope with their
-// standing, the catalog's courses and the courses each role requires,
-// those people's certificates and quarterly records, and the moment now.
-// It reads whole cached copies (the registry's, certification's) and
+// Source gathers the reports' inputs: the people inside scope, the
+// catalog's courses and the courses each role requires, those people's
+// certificates, and what need asks for (their quarterly records and
+// standing, the coming sessions), at the moment now. It reads whole
+// cached copies (the registry's, certification's, performance's) and
 // groups in Go, so a report costs a bounded number of store round trips
 // whatever the number of people (docs/SCALE.md).
 type Source interface {
-	Inputs(ctx context.Context, scope authz.Scope) (Inputs, error)
+	Inputs(ctx context.Context, scope authz.Scope, need Need) (Inputs, error)
 }
 
 // Module serves the leadership reports.
@@ -65,41 +67,75 @@ func ParseFilter(area, role, course, st string) (Filter, error) {
 	return f, nil
 }
 
+// inputs are the source's inputs, narrowed to scope again so that a
+// source reading more never widens a team leader's view.
+func (m *Module) inputs(ctx context.Context, scope authz.Scope, need Need) (Inputs, error) {
+	in, err := m.src.Inputs(ctx, scope, need)
+	if err != nil {
+		return Inputs{}, err
+	}
+	in.People = slices.DeleteFunc(slices.Clone(in.People), func(p Person) bool { return !scope.Allows(p.Area, p.ID) })
+	in.Records = slices.DeleteFunc(slices.Clone(in.Records), func(r Record) bool { return !scope.Allows(r.Area, r.Person) })
+	return in, nil
+}
+
 // Competency is the competency matrix inside scope that passes f. A
 // course that is not in the catalog is a 400 naming course.
 func (m *Module) Competency(ctx context.Context, scope authz.Scope, f Filter) (Matrix, error) {
-	in, err := m.src.Inputs(ctx, scope)
+	in, err := m.inputs(ctx, scope, Need{Records: true})
 	if err != nil {
 		return Matrix{}, err
 	}
 	if f.Course != "" && !slices.ContainsFunc(in.Courses, func(c Course) bool { return c.Code == f.Course }) {
 		return Matrix{}, errs.Field("course", "no course of the catalog has this code")
 	}
-	// The source reads inside scope; the scope is applied again here so
-	// that a source reading more never widens a team leader's view.
-	people := in.People[:0:0]
-	for _, p := range in.People {
-		if scope.Allows(p.Area, p.ID) {
-			people = append(people, p)
-		}
-	}
-	in.People = people
 	return Build(in).Matrix(f), nil
 }
 
+// area is an area_code query's value as the reports compare it.
+func area(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
 // Coverage is the coverage of the districts in scope (of one when area is
-// not empty).
-func (m *Module) Coverage(ctx context.Context, scope authz.Scope, area string) ([]DistrictCoverage, error) {
-	in, err := m.src.Inputs(ctx, scope)
+// not empty), with the next session that would renew each expiring
+// certificate.
+func (m *Module) Coverage(ctx context.Context, scope authz.Scope, areaCode string) ([]DistrictCoverage, error) {
+	in, err := m.inputs(ctx, scope, Need{Sessions: true})
 	if err != nil {
 		return nil, err
 	}
-	people := in.People[:0:0]
-	for _, p := range in.People {
-		if scope.Allows(p.Area, p.ID) {
-			people = append(people, p)
-		}
+	return Build(in).Coverage(area(areaCode)), nil
+}
+
+// Quarters is the network's quarters inside scope (one district's when
+// area is not empty), oldest first.
+func (m *Module) Quarters(ctx context.Context, scope authz.Scope, areaCode string) ([]Quarter, error) {
+	in, err := m.inputs(ctx, scope, Need{Records: true})
+	if err != nil {
+		return nil, err
 	}
-	in.People = people
-	return Build(in).Coverage(strings.ToUpper(strings.TrimSpace(area))), nil
+	return Build(in).Quarters(area(areaCode)), nil
+}
+
+// ParseDays checks a days query: empty is ContractDays, else 0 to 366
+// (400 naming days).
+func ParseDays(s string) (int, error) {
+	if s == "" {
+		return ContractDays, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 366 {
+		return 0, errs.Field("days", "must be a whole number of days from 0 to 366")
+	}
+	return n, nil
+}
+
+// Contracts are the contracts inside scope (of one district when area is
+// not empty) ending within days, with each person's standing and renewal
+// eligibility.
+func (m *Module) Contracts(ctx context.Context, scope authz.Scope, areaCode string, days int) ([]Ending, error) {
+	in, err := m.inputs(ctx, scope, Need{Records: true})
+	if err != nil {
+		return nil, err
+	}
+	return Build(in).Contracts(area(areaCode), days), nil
 }

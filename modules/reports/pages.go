@@ -18,6 +18,9 @@ func (m *Module) pageRoutes(p *web.Platform) error {
 	}
 	m.platform = p
 	p.Web.Get("/reports/competency", web.Doc{}, m.competencyPage)
+	p.Web.Get("/reports/coverage", web.Doc{}, m.coveragePage)
+	p.Web.Get("/reports/quarters", web.Doc{}, m.quartersPage)
+	p.Web.Get("/reports/contracts", web.Doc{}, m.contractsPage)
 	return nil
 }
 
@@ -64,7 +67,7 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, scope := c.UserContext(), web.ScopeOf(c)
-	in, err := m.src.Inputs(ctx, scope)
+	in, err := m.inputs(ctx, scope, Need{})
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,9 @@ func lastDay(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, clock.VN)
 }
 
+// day is midnight of y-m-d in Vietnam (a contract's last day).
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, clock.VN) }
+
 func cert(person, course string, expires time.Time, revoked bool) certification.Certificate {
 	c := certification.Certificate{ID: person + "/" + course, Collaborator: person, Course: course,
 		Cycles: []certification.Cycle{{N: 1, IssuedAt: expires.AddDate(-2, 0, 0), ExpiresAt: expires}}}
@@ -43,10 +46,21 @@ func fixture() Inputs {
 	return Inputs{
 		Now: time.Date(2026, 6, 15, 10, 0, 0, 0, clock.VN),
 		People: []Person{
-			{ID: "p1", Code: "CTV-001", Name: "Nguyễn Thị Lan", Role: "ctv", Area: "HN-BD", Standing: standing.Attention},
-			{ID: "p2", Code: "CTV-002", Name: "Trần Văn Đức", Role: "ctv", Area: "HN-BD", Standing: standing.AtRisk},
-			{ID: "p3", Code: "TL-001", Name: "Lê Minh Hải", Role: "team_leader", Area: "HN-CG", Standing: standing.Good},
-			{ID: "p4", Code: "CTV-003", Name: "Phạm Thu Hà", Role: "ctv", Area: "HP-LC", Standing: standing.Attention},
+			{ID: "p1", Code: "CTV-001", Name: "Nguyễn Thị Lan", Role: "ctv", Area: "HN-BD", Standing: standing.Attention,
+				ContractNumber: "HD-001", ContractStatus: "active", ContractEnd: day(2026, 6, 30)}, // 15 days
+			{ID: "p2", Code: "CTV-002", Name: "Trần Văn Đức", Role: "ctv", Area: "HN-BD", Standing: standing.AtRisk,
+				ContractNumber: "HD-002", ContractStatus: "active", ContractEnd: day(2026, 9, 30)}, // 107 days
+			{ID: "p3", Code: "TL-001", Name: "Lê Minh Hải", Role: "team_leader", Area: "HN-CG", Standing: standing.Good, RenewalEligible: true,
+				ContractNumber: "HD-003", ContractStatus: "active", ContractEnd: day(2026, 6, 15)}, // ends today
+			{ID: "p4", Code: "CTV-003", Name: "Phạm Thu Hà", Role: "ctv", Area: "HP-LC", Standing: standing.Attention,
+				ContractNumber: "HD-004", ContractStatus: "ended", ContractEnd: day(2026, 7, 1)}, // ended early
+		},
+		Sessions: []Session{
+			{ID: "s-old", Course: "KC-102", Area: "HN-BD", StartsAt: time.Date(2026, 6, 1, 8, 0, 0, 0, clock.VN)}, // past
+			{ID: "s-cg", Course: "KC-102", Area: "HN-CG", StartsAt: time.Date(2026, 6, 20, 8, 0, 0, 0, clock.VN)}, // another district
+			{ID: "s-all", Course: "KC-102", StartsAt: time.Date(2026, 7, 2, 8, 0, 0, 0, clock.VN)},                // the network's
+			{ID: "s-bd", Course: "KC-102", Area: "HN-BD", StartsAt: time.Date(2026, 7, 9, 8, 0, 0, 0, clock.VN)},  // later
+			{ID: "s-103", Course: "KC-103", Area: "HN-BD", StartsAt: time.Date(2026, 6, 25, 8, 0, 0, 0, clock.VN)},
 		},
 		Courses: []Course{{"KC-101", rule}, {"KC-102", rule}, {"KC-103", rule}, {"KC-104", rule}, {"KC-105", rule}},
 		Required: map[string][]string{
@@ -127,6 +141,55 @@ func TestCoverageGolden(t *testing.T) {
 	x := Build(fixture())
 	golden(t, "coverage_all.json", x.Coverage(""))
 	golden(t, "coverage_HN-BD.json", x.Coverage("HN-BD"))
+}
+
+func TestContractsGolden(t *testing.T) {
+	t.Parallel()
+	x := Build(fixture())
+	golden(t, "contracts_90.json", x.Contracts("", 90))
+	golden(t, "contracts_HN-BD_120.json", x.Contracts("HN-BD", 120))
+}
+
+// TestContractsAndSessions states the contracts report and the coverage's
+// next sessions one by one.
+func TestContractsAndSessions(t *testing.T) {
+	t.Parallel()
+	x := Build(fixture())
+	// p3's ends today (0 days), p1's in 15; p2's is 107 days away; p4's
+	// contract is ended already.
+	got := x.Contracts("", 90)
+	if len(got) != 2 || got[0].ID != "p3" || got[0].Days != 0 || !got[0].RenewalEligible || got[0].Number != "HD-003" ||
+		got[1].ID != "p1" || got[1].Days != 15 || got[1].RenewalEligible || got[1].Standing != standing.Attention {
+		t.Errorf("contracts within 90 days: %+v", got)
+	}
+	if got := x.Contracts("HN-BD", 107); len(got) != 2 || got[1].ID != "p2" || got[1].Days != 107 {
+		t.Errorf("HN-BD within 107 days: %+v", got)
+	}
+	if got := x.Contracts("HN-CG", 0); len(got) != 1 || got[0].ID != "p3" {
+		t.Errorf("HN-CG today: %+v", got)
+	}
+	// Expiring certificates and the session that would renew each: the
+	// first from today open to the person's district (their own or the
+	// network's), not a past one nor another district's.
+	next := map[string]string{}
+	for _, d := range x.Coverage("") {
+		for _, e := range d.Expiring {
+			id := ""
+			if e.NextSession != nil {
+				id = e.NextSession.ID
+			}
+			next[e.ID+"/"+e.Course] = id
+		}
+	}
+	want := map[string]string{"p1/KC-102": "s-all", "p2/KC-103": "s-103", "p3/KC-102": "s-cg", "p3/KC-104": ""}
+	for k, w := range want {
+		if next[k] != w {
+			t.Errorf("%s's next session %q, want %q", k, next[k], w)
+		}
+	}
+	if len(next) != len(want) {
+		t.Errorf("expiring %v, want %v", next, want)
+	}
 }
 
 func TestQuartersGolden(t *testing.T) {

@@ -1,0 +1,206 @@
+package reports
+
+import (
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/gofiber/fiber/v2"
+)
+
+// reportPage is what the coverage, quarters and contracts pages share:
+// the district filter (for those who see more than one), the districts
+// to pick from, and the downloads keeping the filter.
+type reportPage struct {
+	Area      string
+	Areas     []string
+	ShowAreas bool
+	CSV, XLSX string
+	At        string // the report's moment, dd/mm/yyyy hh:mm in Vietnam
+}
+
+// pageOf reads the area filter and the inputs need asks for; the
+// districts to pick from are those of the people in scope.
+func (m *Module) pageOf(c *fiber.Ctx, need Need, export string, extra url.Values) (reportPage, *Index, error) {
+	in, err := m.inputs(c.UserContext(), web.ScopeOf(c), need)
+	if err != nil {
+		return reportPage{}, nil, err
+	}
+	rp := reportPage{Area: area(c.Query("area_code")), ShowAreas: web.ScopeOf(c).Kind == "all",
+		At: in.Now.In(clock.VN).Format("02/01/2006 15:04")}
+	for _, p := range in.People {
+		if !slices.Contains(rp.Areas, p.Area) {
+			rp.Areas = append(rp.Areas, p.Area)
+		}
+	}
+	slices.Sort(rp.Areas)
+	q := url.Values{}
+	for k, v := range extra {
+		q[k] = v
+	}
+	if rp.Area != "" {
+		q.Set("area_code", rp.Area)
+	}
+	rp.CSV, rp.XLSX = "/api/v1/reports/"+export+".csv", "/api/v1/reports/"+export+".xlsx"
+	if len(q) > 0 {
+		rp.CSV += "?" + q.Encode()
+		rp.XLSX += "?" + q.Encode()
+	}
+	return rp, Build(in), nil
+}
+
+func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%" }
+
+// coverageRow is a district on the coverage page: its share over every
+// required certificate, and its courses.
+type coverageRow struct {
+	DistrictCoverage
+	Required, Certified int
+	Share               string
+	Shares              []string // per course, as Courses
+}
+
+type expiringRow struct {
+	Expiring
+	Area, Until, Next, NextID string
+}
+
+// coveragePage is district coverage: a chart of each district's share of
+// certificates held, the table of every district and course, and the
+// certificates ending within the chosen horizon (30, 60 or 90 days) with
+// the next session that would renew each.
+func (m *Module) coveragePage(c *fiber.Ctx) error {
+	horizon := Horizons[len(Horizons)-1]
+	if h := c.Query("within"); h != "" {
+		n, err := strconv.Atoi(h)
+		if err != nil || !slices.Contains(Horizons[:], n) {
+			return errs.Field("within", "must be 30, 60 or 90")
+		}
+		horizon = n
+	}
+	rp, x, err := m.pageOf(c, Need{Sessions: true}, "coverage", nil)
+	if err != nil {
+		return err
+	}
+	d := struct {
+		reportPage
+		Within   int
+		Horizons []int
+		Chart    Chart
+		Rows     []coverageRow
+		Expiring []expiringRow
+	}{reportPage: rp, Within: horizon, Horizons: Horizons[:], Chart: Chart{ID: "coverage-chart", Max: 1, AxisPercent: true}}
+	for _, dc := range x.Coverage(rp.Area) {
+		row := coverageRow{DistrictCoverage: dc}
+		for _, cc := range dc.Courses {
+			row.Required += cc.Required
+			row.Certified += cc.Certified
+			row.Shares = append(row.Shares, pct(cc.Share))
+		}
+		share := 0.0
+		if row.Required > 0 {
+			share = float64(row.Certified) / float64(row.Required)
+		}
+		row.Share = pct(share)
+		d.Chart.Bars = append(d.Chart.Bars, Bar{Label: dc.Area, Value: share, Text: row.Share})
+		d.Rows = append(d.Rows, row)
+		for _, e := range dc.Expiring {
+			if e.Days > horizon {
+				continue
+			}
+			er := expiringRow{Expiring: e, Area: dc.Area, Until: e.ValidUntil.In(clock.VN).Format("02/01/2006")}
+			if e.NextSession != nil {
+				er.Next, er.NextID = e.NextSession.StartsAt.In(clock.VN).Format("02/01/2006"), e.NextSession.ID
+			}
+			d.Expiring = append(d.Expiring, er)
+		}
+	}
+	return m.platform.Render(c, fiber.StatusOK, "coverage", d)
+}
+
+// quarterRow is a quarter on the quarters page.
+type quarterRow struct {
+	Quarter
+	Mean   string
+	Shares []string // per KPI, as KPIs
+}
+
+// quartersPage is the network by quarter: a chart of the mean attainment
+// per quarter, one of the latest quarter's attainment distribution, and
+// the tables of records, distribution and KPI totals against targets.
+func (m *Module) quartersPage(c *fiber.Ctx) error {
+	rp, x, err := m.pageOf(c, Need{Records: true}, "quarters", nil)
+	if err != nil {
+		return err
+	}
+	d := struct {
+		reportPage
+		Rows        []quarterRow
+		Bands       []string
+		KPIs        []string
+		Trend, Dist Chart
+		Latest      string
+	}{reportPage: rp, Bands: bandNames[:], KPIs: kpiNames,
+		Trend: Chart{ID: "trend-chart", Max: 1, AxisPercent: true}, Dist: Chart{ID: "distribution-chart"}}
+	qs := x.Quarters(rp.Area)
+	for _, q := range qs {
+		row := quarterRow{Quarter: q, Mean: pct(q.MeanAttainment)}
+		for _, k := range q.KPIs {
+			row.Shares = append(row.Shares, pct(k.Share))
+		}
+		d.Rows = append(d.Rows, row)
+		d.Trend.Bars = append(d.Trend.Bars, Bar{Label: q.Quarter, Value: q.MeanAttainment, Text: row.Mean})
+	}
+	// The distribution of the latest quarter with an approved record.
+	for i := len(qs) - 1; i >= 0; i-- {
+		if qs[i].Approved == 0 {
+			continue
+		}
+		d.Latest = qs[i].Quarter
+		for b, n := range qs[i].Distribution {
+			d.Dist.Bars = append(d.Dist.Bars, Bar{Label: bandNames[b], Value: float64(n), Text: strconv.Itoa(n)})
+		}
+		break
+	}
+	return m.platform.Render(c, fiber.StatusOK, "quarters", d)
+}
+
+type endingRow struct {
+	Ending
+	Ends string
+}
+
+// contractsPage is the contracts ending within the chosen days (30, 60,
+// 90 or 180), soonest first, with the person's standing and whether the
+// contract may be renewed.
+func (m *Module) contractsPage(c *fiber.Ctx) error {
+	days, err := ParseDays(c.Query("days"))
+	if err != nil {
+		return err
+	}
+	extra := url.Values{}
+	if c.Query("days") != "" {
+		extra.Set("days", strconv.Itoa(days))
+	}
+	rp, x, err := m.pageOf(c, Need{Records: true}, "contracts", extra)
+	if err != nil {
+		return err
+	}
+	d := struct {
+		reportPage
+		Days    int
+		Choices []int
+		Rows    []endingRow
+	}{reportPage: rp, Days: days, Choices: []int{30, 60, 90, 180}}
+	if !slices.Contains(d.Choices, days) {
+		d.Choices = append(d.Choices, days)
+		slices.Sort(d.Choices)
+	}
+	for _, e := range x.Contracts(rp.Area, days) {
+		d.Rows = append(d.Rows, endingRow{Ending: e, Ends: e.EndsOn.Format("02/01/2006")})
+	}
+	return m.platform.Render(c, fiber.StatusOK, "contracts", d)
+}
