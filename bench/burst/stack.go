@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"time"
 
@@ -42,6 +43,10 @@ type StackConfig struct {
 	Extra   []string
 	// Courses replaces the course catalog's files (app.Options.Courses).
 	Courses fs.FS
+	// TrustedProxies go to app.Config: a client behind one of them is
+	// named by X-Forwarded-For (a benchmark of a public page stands for
+	// many visitors so).
+	TrustedProxies []netip.Prefix
 }
 
 // StartStack starts the embedded store on c.Dir as store.Open does (one
@@ -73,7 +78,7 @@ func StartStack(ctx context.Context, c StackConfig) (*Stack, error) {
 		mailFrom = "academy@localhost"
 	}
 	s.App, err = app.New(ctx, app.Config{HTTPAddr: ln.Addr().String(), BaseURL: s.Base, DataDir: c.Dir, MongoDB: "academy",
-		SMTPURL: c.SMTPURL, MailFrom: mailFrom}, app.Options{DB: s.DB, Logger: c.Log, Courses: c.Courses})
+		SMTPURL: c.SMTPURL, MailFrom: mailFrom, TrustedProxies: c.TrustedProxies}, app.Options{DB: s.DB, Logger: c.Log, Courses: c.Courses})
 	if err == nil && c.Prepare != nil {
 		err = c.Prepare(ctx, s)
 	}

@@ -16,6 +16,13 @@
 //     dates, a far offset);
 //   - every page reachable from the home page in two clicks (at most
 //     -per-shape pages of one shape, e.g. /sessions/{id}).
+//   - the public verification page of the collaborator's certificate,
+//     /verify/{code} as a page and as JSON (marked #json), each request
+//     from another visitor's address (X-Forwarded-For through the
+//     loopback, trusted as a proxy), as the QR codes bring them.
+//
+// Filters get the fixture's values; the contract review's quarter is
+// -quarter (2028-Q1, where all 650 of the fixture's contracts end).
 //
 // Each URL is requested -warm times unmeasured, then -n times one after
 // the other; it prints p50, p99 and the status, slowest first, and the
@@ -32,12 +39,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/netip"
 	"net/url"
 	"os"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
@@ -52,6 +61,7 @@ import (
 type flags struct {
 	from, data  string
 	only        string
+	quarter     string
 	n, warm     int
 	perShape    int
 	books       bool
@@ -76,6 +86,7 @@ func main() {
 	flag.BoolVar(&f.books, "books", true, "wait until the per-person books' backfills have finished before measuring")
 	flag.DurationVar(&f.booksWithin, "books-within", 15*time.Minute, "bound on that wait")
 	flag.StringVar(&f.only, "only", "", "measure only URLs containing this text")
+	flag.StringVar(&f.quarter, "quarter", "2028-Q1", "quarter of the contract review (every contract of the fixture ends in 2028-Q1)")
 	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured requests (the service runs in-process) to this file")
 	flag.BoolVar(&f.commands, "commands", false, "print, per URL, the store commands sent while it was measured (by command and collection, per request; background jobs' commands included)")
 	flag.Parse()
@@ -113,7 +124,11 @@ func run(f flags) error {
 	}
 	defer rn.Cleanup()
 	mon := rn.Monitor
-	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: rn.Dir, Monitor: mon, Log: rn.Log, IDIndex: true})
+	// The verification page is public and limited per client: its
+	// requests come from many visitors (X-Forwarded-For through the
+	// loopback proxy, see get), as the QR codes bring them.
+	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: rn.Dir, Monitor: mon, Log: rn.Log, IDIndex: true,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}})
 	if err != nil {
 		return err
 	}
@@ -158,7 +173,7 @@ func run(f flags) error {
 		users = append(users, u)
 	}
 	coord := users[0]
-	vals, err := values(ctx, s.Base, coord, ctv.ID, leader.AreaCode)
+	vals, err := values(ctx, s.Base, coord, ctv.ID, leader.AreaCode, f.quarter)
 	if err != nil {
 		return err
 	}
@@ -191,6 +206,10 @@ func run(f flags) error {
 			return fmt.Errorf("%s pages: %w", u.role, err)
 		}
 		urls[i] = append(urls[i], pages...)
+		if c := u.vals["code"]; c != "" {
+			// The public verification page, as a page and as JSON.
+			urls[i] = append(urls[i], "/verify/"+c, "/verify/"+c+jsonMark)
+		}
 	}
 	stop, err := cli.Profile(f.cpuprofile)
 	if err != nil {
@@ -310,12 +329,13 @@ func signIn(ctx context.Context, base, role, email string) (*user, error) {
 
 // values finds the fixture's values for path parameters and filters: the
 // collaborator's own records, so that every role's read reaches data.
-func values(ctx context.Context, base string, u *user, ctv, area string) (map[string]string, error) {
-	v := map[string]string{"collaborator": ctv, "area_code": area, "from": "2021-01-01", "to": "2027-12-31"}
+func values(ctx context.Context, base string, u *user, ctv, area, quarter string) (map[string]string, error) {
+	v := map[string]string{"collaborator": ctv, "area_code": area, "from": "2021-01-01", "to": "2027-12-31", "quarter": quarter}
 	for _, q := range []struct{ key, path, field string }{
 		{"course", "/api/v1/courses", "code"},
 		{"session", "/api/v1/sessions?area_code=" + area + "&from=2021-01-01&limit=1", "id"},
 		{"attempt", "/api/v1/attempts?collaborator_id=" + ctv + "&limit=1", "id"},
+		{"code", "/api/v1/certifications?collaborator_id=" + ctv + "&limit=1", "verification_code"},
 	} {
 		var body any
 		if err := burst.Call(ctx, u.client, "GET", base+q.path, u.token, nil, http.StatusOK, &body); err != nil {
@@ -421,7 +441,7 @@ func variants(r route, v map[string]string) ([]string, string) {
 	}
 	out := []string{p}
 	filter := map[string]string{"area_code": v["area_code"], "course_code": v["course"], "collaborator_id": v["collaborator"],
-		"session_id": v["session"], "from": v["from"], "to": v["to"], "offset": "400"}
+		"session_id": v["session"], "from": v["from"], "to": v["to"], "offset": "400", "quarter": v["quarter"]}
 	for _, q := range r.query {
 		if x := filter[q]; x != "" {
 			out = append(out, p+"?"+q+"="+url.QueryEscape(x))
@@ -505,12 +525,28 @@ func shapeOf(p string) string {
 	return strings.Join(segs, "/")
 }
 
+// jsonMark ends a measured URL that is requested with Accept:
+// application/json outside /api/ (a fragment: never sent).
+const jsonMark = "#json"
+
+var visitors atomic.Uint32
+
+// visitor is the address of the next visitor of a public page, each
+// another (198.18.0.0/15, the benchmarking range).
+func visitor() string {
+	n := visitors.Add(1)
+	return fmt.Sprintf("198.%d.%d.%d", 18+n>>16&1, n>>8&255, n&255)
+}
+
 func get(ctx context.Context, u string, who *user, accept string) (string, int, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
 	if err != nil {
 		return "", 0, err
 	}
 	req.Header.Set("Accept", accept)
+	if strings.Contains(u, "/verify/") {
+		req.Header.Set("X-Forwarded-For", visitor())
+	}
 	if strings.Contains(u, "/api/") {
 		req.Header.Set("Authorization", "Bearer "+who.token)
 	}
@@ -525,7 +561,7 @@ func get(ctx context.Context, u string, who *user, accept string) (string, int, 
 
 func measure(ctx context.Context, base string, u *user, p string, f flags) (result, error) {
 	accept := "text/html"
-	if strings.HasPrefix(p, "/api/") {
+	if strings.HasPrefix(p, "/api/") || strings.HasSuffix(p, jsonMark) {
 		accept = "application/json"
 	}
 	r := result{role: u.role, method: "GET", url: p}
