@@ -2,8 +2,6 @@ package scheduling
 
 import (
 	"embed"
-	"io/fs"
-	"path"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -15,21 +13,8 @@ import (
 var embedded embed.FS
 
 // viewFiles are the pages, each followed by the templates of
-// views/parts.tmpl that several of them use (each page is parsed on its
-// own with the layout).
-var viewFiles fs.FS = withParts{embedded}
-
-type withParts struct{ embed.FS }
-
-// ReadFile is a page with the parts after it.
-func (w withParts) ReadFile(name string) ([]byte, error) {
-	b, err := w.FS.ReadFile(name)
-	if err != nil || path.Ext(name) != ".html" {
-		return b, err
-	}
-	parts, err := w.FS.ReadFile("views/parts.tmpl")
-	return append(append(b, '\n'), parts...), err
-}
+// views/parts.tmpl that several of them use.
+var viewFiles = web.WithParts(embedded, "views/parts.tmpl")
 
 func (m *Module) pageRoutes(r *web.Router) {
 	r.Get("/rsvp/:token", web.Doc{}, m.rsvpPage)
