@@ -362,6 +362,17 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /api/v1/reports/competency.csv":  none(api("GET", "/api/v1/reports/competency.csv", nil)),
 		"GET /api/v1/reports/competency.xlsx": none(api("GET", "/api/v1/reports/competency.xlsx", nil)),
 		"GET /api/v1/reports/coverage":        none(api("GET", "/api/v1/reports/coverage", nil)),
+		"GET /api/v1/reports/coverage.csv":    none(api("GET", "/api/v1/reports/coverage.csv", nil)),
+		"GET /api/v1/reports/coverage.xlsx":   none(api("GET", "/api/v1/reports/coverage.xlsx", nil)),
+		"GET /api/v1/reports/quarters":        none(api("GET", "/api/v1/reports/quarters", nil)),
+		"GET /api/v1/reports/quarters.csv":    none(api("GET", "/api/v1/reports/quarters.csv", nil)),
+		"GET /api/v1/reports/quarters.xlsx":   none(api("GET", "/api/v1/reports/quarters.xlsx", nil)),
+		"GET /api/v1/reports/contracts":       none(api("GET", "/api/v1/reports/contracts", nil)),
+		"GET /api/v1/reports/contracts.csv":   none(api("GET", "/api/v1/reports/contracts.csv", nil)),
+		"GET /api/v1/reports/contracts.xlsx":  none(api("GET", "/api/v1/reports/contracts.xlsx", nil)),
+		"GET /reports/coverage":               none(page("GET", "/reports/coverage", nil)),
+		"GET /reports/quarters":               none(page("GET", "/reports/quarters", nil)),
+		"GET /reports/contracts":              none(page("GET", "/reports/contracts", nil)),
 		// Standing, the contract review (a decision for nobody: the
 		// coordinator passes the guard and is refused for what it said)
 		// and recognition.
