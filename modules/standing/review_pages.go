@@ -1,9 +1,11 @@
 package standing
 
 import (
+	"cmp"
 	"embed"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -48,8 +50,9 @@ type reviewError struct {
 // reviewSection is one list of the review page: the eligible or the not
 // eligible.
 type reviewSection struct {
-	ID    string // eligible or ineligible
-	Items []ReviewItem
+	ID    string       // eligible or ineligible
+	Items []ReviewItem // those of this page
+	Total int
 }
 
 type reviewPageData struct {
@@ -61,6 +64,7 @@ type reviewPageData struct {
 	Renewed, Ended string // the counts of a decision just taken
 	Error          *reviewError
 	Max            int
+	Prev, Next     string // the pager's links
 }
 
 // reviewPage is the quarter's contract review: the contracts ending in it
@@ -72,10 +76,26 @@ func (m *Module) reviewPage(c *fiber.Ctx) error {
 	return m.renderReview(c, fiber.StatusOK, m.quarter(c, false), nil)
 }
 
+// reviewPageSize is how many contracts a page of the review shows.
+const reviewPageSize = 50
+
 func (m *Module) renderReview(c *fiber.Ctx, status int, quarter string, e *reviewError) error {
+	_, offset, err := web.Page(c)
+	if err != nil {
+		return err
+	}
 	items, err := m.svc.Review(c.UserContext(), web.ScopeOf(c), quarter)
 	if err != nil {
 		return err
+	}
+	// The eligible first; a refused decision shows the page of its person.
+	slices.SortStableFunc(items, func(a, b ReviewItem) int {
+		return cmp.Compare(boolRank(!a.RenewalEligible), boolRank(!b.RenewalEligible))
+	})
+	if e != nil && e.CollaboratorID != "" {
+		if i := slices.IndexFunc(items, func(it ReviewItem) bool { return it.CollaboratorID == e.CollaboratorID }); i >= 0 {
+			offset = i / reviewPageSize * reviewPageSize
+		}
 	}
 	d := reviewPageData{Quarter: quarter, Quarters: m.quarterChoices(quarter, 4, 4), Error: e, Max: MaxReason,
 		CanDecide: web.PrincipalOf(c).Role == authz.RoleCoordinator, Renewed: c.Query("renewed"), Ended: c.Query("ended")}
@@ -88,9 +108,29 @@ func (m *Module) renderReview(c *fiber.Ctx, status int, quarter string, e *revie
 				d.Pending++
 			}
 		}
+		sec.Total++
+	}
+	for _, it := range web.Slice(items, reviewPageSize, offset).Items {
+		sec := &d.Sections[boolRank(!it.RenewalEligible)]
 		sec.Items = append(sec.Items, it)
 	}
+	link := func(off int) string {
+		return "/contracts/review?quarter=" + url.QueryEscape(quarter) + "&offset=" + strconv.Itoa(off)
+	}
+	if offset > 0 {
+		d.Prev = link(max(0, offset-reviewPageSize))
+	}
+	if offset+reviewPageSize < len(items) {
+		d.Next = link(offset + reviewPageSize)
+	}
 	return m.platform.Render(c, status, "contract_review", d)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // reviewDecide takes the decision a form posted: action=renew_eligible
