@@ -16,6 +16,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/jobs"
 )
 
 // Passed tells that a collaborator passed a course's quiz.
@@ -713,23 +714,20 @@ func (s *Service) Sweep(ctx context.Context) (n int, err error) {
 	if err != nil {
 		return 0, err
 	}
-	bad := 0
-	for _, a := range due {
-		err := s.hydrate(ctx, &a)
-		if err == nil {
-			_, err = s.finish(ctx, a, nil, now)
+	// One attempt that cannot be graded stays live for the next sweep;
+	// the others are graded.
+	bad, err := jobs.Each(ctx, s.d.Logger, due, "sweeping an attempt failed", "attempt", func(a Attempt) string { return a.ID }, func(a Attempt) error {
+		if err := s.hydrate(ctx, &a); err != nil {
+			return err
 		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			// One attempt that cannot be graded stays live for the next
-			// sweep; the others are graded.
-			bad++
-			s.d.Logger.ErrorContext(ctx, "sweeping an attempt failed", "attempt", a.ID, "err", err)
-			continue
+		if _, err := s.finish(ctx, a, nil, now); err != nil {
+			return err
 		}
 		n++
+		return nil
+	})
+	if err != nil {
+		return n, err
 	}
 	if bad > 0 {
 		return n, fmt.Errorf("sweep: %d attempts could not be graded (see the log); %d were", bad, n)

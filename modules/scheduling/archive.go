@@ -3,6 +3,8 @@ package scheduling
 import (
 	"context"
 	"fmt"
+
+	"github.com/ctvacademy/academy/modules/platform/jobs"
 )
 
 // ArchiveSessions moves the sessions that ended more than ArchiveAfter ago
@@ -14,27 +16,29 @@ func (s *Service) ArchiveSessions(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, bad := 0, 0
-	for _, x := range old {
+	// One session that cannot move stays live; the others go.
+	n := 0
+	bad, err := jobs.Each(ctx, s.d.Logger, old, "archiving a session failed", "session", sessionID, func(x Session) error {
 		if !x.EndsAt.Before(cutoff) {
-			continue
+			return nil
 		}
 		moved, err := s.d.Store.Archive(ctx, x.ID)
 		if err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			// One session that cannot move stays live; the others go.
-			bad++
-			s.d.Logger.ErrorContext(ctx, "archiving a session failed", "session", x.ID, "err", err)
-			continue
+			return err
 		}
 		if moved {
 			n++
 		}
+		return nil
+	})
+	if err != nil {
+		return n, err
 	}
 	if bad > 0 {
 		return n, fmt.Errorf("archive: %d sessions could not be moved (see the log); %d were", bad, n)
 	}
 	return n, nil
 }
+
+// sessionID names a session in a job's log.
+func sessionID(x Session) string { return x.ID }

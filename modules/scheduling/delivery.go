@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/jobs"
 )
 
 // How notices reach the outbox. A notice is written (Composer) and checked
@@ -238,20 +239,19 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, bad := 0, 0
-	for _, x := range due {
+	n := 0
+	bad, err := jobs.Each(ctx, s.d.Logger, due, "reminders of a session failed", "session", sessionID, func(x Session) error {
 		if x.Status != StatusScheduled || x.ReminderSent {
-			continue
+			return nil
 		}
 		if err := s.remind(ctx, x); err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			bad++
-			s.d.Logger.ErrorContext(ctx, "reminders of a session failed", "session", x.ID, "err", err)
-			continue
+			return err
 		}
 		n++
+		return nil
+	})
+	if err != nil {
+		return n, err
 	}
 	if bad > 0 {
 		return n, fmt.Errorf("reminders: %d of %d sessions failed (see the log); the others were reminded", bad, bad+n)
@@ -311,15 +311,11 @@ func (s *Service) CatchUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	bad := 0
-	for _, x := range open {
-		if err := s.notifyLagging(ctx, x, nil); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			bad++
-			s.d.Logger.ErrorContext(ctx, "catch-up of a session failed", "session", x.ID, "err", err)
-		}
+	bad, err := jobs.Each(ctx, s.d.Logger, open, "catch-up of a session failed", "session", sessionID, func(x Session) error {
+		return s.notifyLagging(ctx, x, nil)
+	})
+	if err != nil {
+		return err
 	}
 	if bad > 0 {
 		return fmt.Errorf("catch-up: %d of %d sessions failed (see the log); the others were caught up", bad, len(open))

@@ -48,6 +48,27 @@ func history(t *testing.T, ctx context.Context, db *mongo.Database) *Service {
 	return svc
 }
 
+// kept is history with the book kept: the archived sessions' index
+// written.
+func kept(t *testing.T, ctx context.Context, db *mongo.Database) *Service {
+	t.Helper()
+	svc := history(t, ctx, db)
+	if err := svc.KeepBook(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// indexed is every session q lists from the index, read whole.
+func indexed(t *testing.T, ctx context.Context, svc *Service, q Query) []Session {
+	t.Helper()
+	xs, total, ok, err := svc.pageIndexed(ctx, authz.Scope{Kind: authz.ScopeAll}, q, -1, 0)
+	if !ok || err != nil || total != len(xs) {
+		t.Fatalf("index read %v: %d of %d, %v", ok, len(xs), total, err)
+	}
+	return xs
+}
+
 // listings are the queries and scopes every list route asks.
 func listings() (qs []Query, scopes []authz.Scope) {
 	qs = []Query{{}, {From: indexNow.AddDate(-5, 0, 0), To: indexNow}, {AreaCode: "D1"}, {To: indexNow.AddDate(0, -2, 0)},
@@ -115,10 +136,7 @@ func TestArchiveWhileListingListsOnce(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		svc := history(t, ctx, db)
-		if err := svc.KeepBook(ctx); err != nil {
-			t.Fatal(err)
-		}
+		svc := kept(t, ctx, db)
 		st := svc.d.Store
 		late := indexNow.AddDate(0, -3, 0)
 		x := Session{ID: "moving", StartsAt: late, EndsAt: late.Add(time.Hour), Status: StatusScheduled}
@@ -164,18 +182,8 @@ func TestIndexCopyFollowsAnotherProcess(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		svc := history(t, ctx, db)
-		if err := svc.KeepBook(ctx); err != nil {
-			t.Fatal(err)
-		}
-		all := authz.Scope{Kind: authz.ScopeAll}
-		list := func(q Query) []string {
-			xs, total, ok, err := svc.pageIndexed(ctx, all, q, -1, 0)
-			if !ok || err != nil || total != len(xs) {
-				t.Fatalf("index read %v: %d of %d, %v", ok, len(xs), total, err)
-			}
-			return ids(xs)
-		}
+		svc := kept(t, ctx, db)
+		list := func(q Query) []string { return ids(indexed(t, ctx, svc, q)) }
 		before := list(Query{})
 		other := NewStore(db)
 		late := indexNow.AddDate(0, -3, 0)
@@ -212,17 +220,9 @@ func TestHeldArchivedSessionsFollowAnotherProcess(t *testing.T) {
 	t.Parallel()
 	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
 		ctx := context.Background()
-		svc := history(t, ctx, db)
-		if err := svc.KeepBook(ctx); err != nil {
-			t.Fatal(err)
-		}
-		all := authz.Scope{Kind: authz.ScopeAll}
+		svc := kept(t, ctx, db)
 		title := func(id string) string {
-			xs, _, ok, err := svc.pageIndexed(ctx, all, Query{}, -1, 0)
-			if !ok || err != nil {
-				t.Fatalf("index read %v: %v", ok, err)
-			}
-			for _, x := range xs {
+			for _, x := range indexed(t, ctx, svc, Query{}) {
 				if x.ID == id {
 					return x.Title
 				}
@@ -230,8 +230,7 @@ func TestHeldArchivedSessionsFollowAnotherProcess(t *testing.T) {
 			t.Fatalf("%s not listed", id)
 			return ""
 		}
-		xs, _, _, _ := svc.pageIndexed(ctx, all, Query{}, -1, 0)
-		id := xs[0].ID
+		id := indexed(t, ctx, svc, Query{})[0].ID
 		if got := title(id); got != "" {
 			t.Fatalf("title %q before the edit", got)
 		}
