@@ -15,10 +15,7 @@ import (
 // and reset mails through the outbox) and gives every collaborator the
 // registry creates or imports an account and its activation mail.
 func (a *App) wireAccountLinks(mailFiles fs.FS) error {
-	mails, err := accounts.LoadMails(mailFiles)
-	if errors.Is(err, fs.ErrNotExist) {
-		mails, err = accounts.LoadMails(content.FS) // a test's mail folder without the account mails
-	}
+	mails, err := loadMails(mailFiles, accounts.LoadMails)
 	if err != nil {
 		return err
 	}
@@ -34,6 +31,17 @@ func (a *App) wireAccountLinks(mailFiles fs.FS) error {
 		_ = a.Accounts.Provision(ctx, people) // logged there; the repair job retries
 	})
 	return nil
+}
+
+// loadMails loads a module's mail templates from mailFiles, or from the
+// shipped content where mailFiles has none of that module's files (a
+// test's mail folder).
+func loadMails[M any](mailFiles fs.FS, load func(fs.FS) (M, error)) (M, error) {
+	m, err := load(mailFiles)
+	if errors.Is(err, fs.ErrNotExist) {
+		return load(content.FS)
+	}
+	return m, err
 }
 
 // seedingKey marks a context whose registry writes come with their own

@@ -59,17 +59,24 @@ func (d directory) People(ctx context.Context, ids []string) (map[string]schedul
 }
 
 func (d directory) PeopleIn(ctx context.Context, areaCode, role string) ([]scheduling.Person, error) {
-	areas, err := d.areaNames(ctx)
+	return listPeople(ctx, d.reg, collaborators.Filter{AreaCode: areaCode, Role: role}, d.person)
+}
+
+// listPeople lists the registry's people that f selects, each made a
+// module's person by to from the record and the district units' names.
+func listPeople[P any](ctx context.Context, reg *collaborators.Service, f collaborators.Filter,
+	to func(c collaborators.Collaborator, areas map[string]string) P) ([]P, error) {
+	areas, err := directory{reg}.areaNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	list, err := d.reg.List(ctx, authz.All, collaborators.Filter{AreaCode: areaCode, Role: role})
+	list, err := reg.List(ctx, authz.All, f)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]scheduling.Person, len(list))
+	out := make([]P, len(list))
 	for i, c := range list {
-		out[i] = d.person(c, areas)
+		out[i] = to(c, areas)
 	}
 	return out, nil
 }
@@ -216,20 +223,11 @@ var homeState = map[string]string{
 type quizDirectory struct{ reg *collaborators.Service }
 
 func (d quizDirectory) People(ctx context.Context, areaCode string) ([]quizzes.Person, error) {
-	areas, err := directory{d.reg}.areaNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	list, err := d.reg.List(ctx, authz.All, collaborators.Filter{AreaCode: areaCode, IncludeArchived: true})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]quizzes.Person, len(list))
-	for i, c := range list {
-		out[i] = quizzes.Person{ID: c.ID, Code: c.Code, Name: c.FullName, AreaCode: c.AreaCode, AreaName: areas[c.AreaCode],
-			Role: c.Role, Archived: c.Archived}
-	}
-	return out, nil
+	return listPeople(ctx, d.reg, collaborators.Filter{AreaCode: areaCode, IncludeArchived: true},
+		func(c collaborators.Collaborator, areas map[string]string) quizzes.Person {
+			return quizzes.Person{ID: c.ID, Code: c.Code, Name: c.FullName, AreaCode: c.AreaCode, AreaName: areas[c.AreaCode],
+				Role: c.Role, Archived: c.Archived}
+		})
 }
 
 func (d quizDirectory) Areas(ctx context.Context) ([]quizzes.Area, error) {

@@ -2,12 +2,10 @@ package app
 
 import (
 	"context"
-	"errors"
 	"io/fs"
 	"sync"
 	"time"
 
-	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/accounts"
 	"github.com/ctvacademy/academy/modules/certification"
 )
@@ -15,10 +13,7 @@ import (
 // wireCertMails gives certification's reminders their templates
 // (content/mail/certification.<lang>.yaml) and the recipients' languages.
 func (a *App) wireCertMails(mailFiles fs.FS) error {
-	mails, err := certification.LoadMails(mailFiles)
-	if errors.Is(err, fs.ErrNotExist) {
-		mails, err = certification.LoadMails(content.FS) // a test's mail folder without the reminders
-	}
+	mails, err := loadMails(mailFiles, certification.LoadMails)
 	if err != nil {
 		return err
 	}

@@ -59,12 +59,17 @@ type RevokeInput struct {
 	Reason string `json:"reason" api:"required"`
 }
 
-func (m *Module) list(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
+// listQuery reads a certificate list's page and status filter.
+func listQuery(c *fiber.Ctx) (limit, offset int, st Status, err error) {
+	if limit, offset, err = web.Page(c); err != nil {
+		return 0, 0, "", err
 	}
-	st, err := ParseStatus(c.Query("status"))
+	st, err = ParseStatus(c.Query("status"))
+	return limit, offset, st, err
+}
+
+func (m *Module) list(c *fiber.Ctx) error {
+	limit, offset, st, err := listQuery(c)
 	if err != nil {
 		return err
 	}
@@ -77,11 +82,7 @@ func (m *Module) list(c *fiber.Ctx) error {
 }
 
 func (m *Module) mine(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
-	}
-	st, err := ParseStatus(c.Query("status"))
+	limit, offset, st, err := listQuery(c)
 	if err != nil {
 		return err
 	}
