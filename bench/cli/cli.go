@@ -16,6 +16,7 @@ import (
 	"github.com/ctvacademy/academy/bench/burst"
 	"github.com/ctvacademy/academy/modules/app"
 	"github.com/ctvacademy/academy/modules/platform/ledger"
+	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -133,4 +134,35 @@ func FillBooks(ctx context.Context, a *app.App, db *mongo.Database, dir string, 
 		}
 	}
 	return nil
+}
+
+// Queued is how many mails wait in the outbox. A fixture whose
+// certificates were issued (fixture -certificates) holds their first
+// reminders, thousands of them: the worker sending them at start-up would
+// be measured with whatever runs beside it.
+func Queued(ctx context.Context, db *mongo.Database) (int64, error) {
+	return db.Collection(mail.OutboxCollection).CountDocuments(ctx, bson.D{})
+}
+
+// Drain waits until the outbox is empty (the service's worker sends what
+// is queued), at most within; it prints how long it waited when it did.
+func Drain(ctx context.Context, db *mongo.Database, within time.Duration) error {
+	began := time.Now()
+	for {
+		n, err := Queued(ctx, db)
+		if err != nil || n == 0 {
+			if err == nil && time.Since(began) > time.Second {
+				fmt.Printf("outbox drained in %s\n", time.Since(began).Round(100*time.Millisecond))
+			}
+			return err
+		}
+		if time.Since(began) > within {
+			return fmt.Errorf("%d mails still queued after %s", n, within)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 }

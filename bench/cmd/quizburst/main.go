@@ -121,6 +121,11 @@ func run(f flags) error {
 		}
 	}
 
+	// The first reminders of a fixture's certificates wait in the
+	// outbox: sent now, not during a phase.
+	if err := cli.Drain(ctx, s.DB, 15*time.Minute); err != nil {
+		return err
+	}
 	course, ok := s.App.Courses.Course(f.course)
 	if f.course == "" {
 		course, ok = fixture.NewestCourse(s.App.Courses), true

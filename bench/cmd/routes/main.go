@@ -249,7 +249,8 @@ var knownBooks = []string{"attendance_by_person", "attempts_by_person"}
 // waitBooks waits until no job runs or is due, and the known books' backfills (ledger_backfills,
 // one document per book, done when finished), every other backfill that
 // document collection records, and the archived sessions' index (the
-// head of sessions_index, done when finished) are complete.
+// head of sessions_index, done when finished) are complete, and the mail
+// outbox is empty (a fixture's certificates queue their first reminders).
 func waitBooks(ctx context.Context, s *burst.Stack, within time.Duration) error {
 	deadline := time.Now().Add(within)
 	for {
@@ -299,6 +300,11 @@ func pendingBackfills(ctx context.Context, s *burst.Stack) ([]string, error) {
 		if j.LeaseUntil.After(now) || !j.NextRun.After(now) {
 			pending = append(pending, "job "+j.Name)
 		}
+	}
+	if n, err := cli.Queued(ctx, s.DB); err != nil {
+		return nil, err
+	} else if n > 0 {
+		pending = append(pending, fmt.Sprintf("mail_outbox (%d queued)", n))
 	}
 	var head struct {
 		Done bool `bson:"done"`
