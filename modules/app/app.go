@@ -244,6 +244,8 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	standingSvc := standing.NewService(standingSource{reg: a.Collaborators, certs: a.Certification, perf: perf, sched: a.Scheduling, cat: cat, clock: opts.Clock},
 		standingRules, opts.Clock, a.Audit, standing.NewStore(a.DB))
 	a.Collaborators.GuardRenewals(renewalGuard(standingSvc))
+	standingMod := standingModule(standingSvc, cat, a.Scheduling)
+	a.Collaborators.ShowStanding(standingPanel(standingMod))
 	// The modules, in the order their routes are registered. A new module
 	// is one more line here.
 	a.Modules = []module.Module{
@@ -257,7 +259,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		reports.NewModule(reportsSource{reg: a.Collaborators, certs: a.Certification, records: performance.NewEveryone(performance.NewStore(a.DB)),
 			standing: standingSvc, sched: a.Scheduling, cat: cat, clock: opts.Clock}),
 		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
-		standing.NewModule(standingSvc),
+		standingMod,
 		certpdf.NewModule(certpdf.FromService(a.Certification), certpdf.Options{BaseURL: a.Config.BaseURL, Now: opts.Clock.Now}),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
 			Courses: homeCourses{a.Quizzes, cat}})),

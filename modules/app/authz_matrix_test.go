@@ -331,6 +331,8 @@ func matrixRoutes() map[string]matrixRoute {
 		"PATCH /api/v1/collaborators/:id":    collab("PATCH", "/api/v1/collaborators/%s", false, map[string]string{"position": "Công chức Văn phòng – Thống kê"}),
 		"GET /collaborators":                 none(page("GET", "/collaborators", nil)),
 		"GET /collaborators/:id":             collab("GET", "/collaborators/%s", true, nil),
+		"GET /collaborators/:id/standing":    collab("GET", "/collaborators/%s/standing", true, nil),
+		"GET /me/standing":                   none(page("GET", "/me/standing", nil)),
 		"POST /collaborators/:id/activation": collab("POST", "/collaborators/%s/activation", true, url.Values{}),
 
 		// Set-password links (accounts): re-sending the activation mail,

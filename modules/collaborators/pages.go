@@ -90,7 +90,11 @@ func (m *Module) detailPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	standing, err := m.svc.StandingOf(c.UserContext(), web.ScopeOf(c), col.ID, web.Lang(c))
+	if err != nil {
+		return err
+	}
 	return m.platform.Render(c, fiber.StatusOK, "collaborator", map[string]any{
-		"C": col, "AreaName": areaNames(areas)[col.AreaCode], "Resent": c.Query("activation") == "sent",
+		"C": col, "AreaName": areaNames(areas)[col.AreaCode], "Resent": c.Query("activation") == "sent", "Standing": standing,
 	})
 }

@@ -54,6 +54,7 @@ type Service struct {
 
 	onCreate func(ctx context.Context, created []Collaborator)
 	renewal  RenewalGuard
+	standing StandingReader
 }
 
 // RenewalGuard tells whether a collaborator's contract may be renewed and,

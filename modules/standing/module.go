@@ -17,6 +17,7 @@ type Module struct {
 	module.Base
 	svc      *Service
 	platform *web.Platform
+	pages    PageDeps
 }
 
 // NewModule returns the module.

@@ -1,0 +1,207 @@
+package app_test
+
+import (
+	"html"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+)
+
+// standingAnswer is the standing API's answer, as far as the pages show it.
+type standingAnswer struct {
+	Standing string `json:"standing"`
+	Reasons  []struct {
+		Code string `json:"code"`
+		Text struct{ VI, EN string }
+	} `json:"reasons"`
+	RenewalEligible bool `json:"renewal_eligible"`
+	Certifications  []struct {
+		ID         string `json:"id"`
+		CourseCode string `json:"course_code"`
+		Status     string `json:"status"`
+	} `json:"certifications"`
+	Contract struct {
+		EndsOn string `json:"ends_on"`
+	} `json:"contract"`
+	RecommendedCourses []struct {
+		CourseCode  string `json:"course_code"`
+		NextSession *struct {
+			ID string `json:"id"`
+		} `json:"next_session"`
+	} `json:"recommended_courses"`
+}
+
+func standingOf(t *testing.T, s *apptest.Server, token, id string) standingAnswer {
+	t.Helper()
+	r := s.Do(t, "GET", "/api/v1/collaborators/"+id+"/standing", token, nil)
+	if r.Status != 200 {
+		t.Fatalf("standing of %s: %d %s", id, r.Status, r.Body)
+	}
+	var v standingAnswer
+	r.JSON(t, &v)
+	return v
+}
+
+func mustContain(t *testing.T, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
+// "My standing": a CTV who passed KC-102 (a certificate, not the others)
+// with a KC-101 class scheduled in their district reads, in Vietnamese,
+// their standing with its reasons, what to do next (each recommended
+// course with its quiz, KC-101's class with its date and place), their
+// certificates (KC-102 valid with its PDF, the others missing), the last
+// four quarters, the contract's end and renewal eligibility; in English
+// when they choose it; the menu leads there.
+func TestMyStandingPage(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{})
+	ctv := s.Find(t, "ctv", "NT")
+	token := s.LoginDemo(t, ctv.Email)
+	passQuiz(t, s, token, "KC-102")
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	starts := time.Now().Add(10 * 24 * time.Hour).Truncate(time.Hour)
+	r := s.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công",
+		"location": "Hội trường UBND huyện Nhơn Trạch", "area_code": "NT",
+		"starts_at": starts.Format(time.RFC3339), "ends_at": starts.Add(3 * time.Hour).Format(time.RFC3339)})
+	if r.Status != 201 {
+		t.Fatalf("create session: %d %s", r.Status, r.Body)
+	}
+	v := standingOf(t, s, token, ctv.ID)
+	if len(v.Reasons) == 0 || len(v.RecommendedCourses) == 0 {
+		t.Fatalf("the CTV's standing has no reasons or no recommended course: %+v", v)
+	}
+
+	page := s.Forms(t, token).Get("/me/standing")
+	if page.Status != 200 {
+		t.Fatalf("GET /me/standing: %d %s", page.Status, page.Body)
+	}
+	label := map[string]string{"good": "Tốt", "attention": "Cần chú ý", "at_risk": "Có nguy cơ"}[v.Standing]
+	mustContain(t, "my standing", page.Body, "<h1>Tình hình của tôi</h1>", `data-standing="`+v.Standing+`"`, label,
+		`href="/me/standing"`, "Việc nên làm tiếp", "Chứng nhận các khóa bắt buộc", "Kết quả công việc 4 quý gần nhất",
+		"Ngày kết thúc", formatVNDate(v.Contract.EndsOn))
+	for _, reason := range v.Reasons {
+		mustContain(t, "my standing's reasons", page.Body, html.EscapeString(reason.Text.VI))
+	}
+	for _, c := range v.RecommendedCourses {
+		mustContain(t, "my standing's next steps", page.Body, `data-course="`+c.CourseCode+`"`, `href="/courses/`+c.CourseCode+`/quiz"`)
+	}
+	mustContain(t, "the KC-101 recommendation", page.Body, "Chính sách khuyến công", "Buổi tập huấn gần nhất:",
+		starts.In(clock.VN).Format("02/01/2006 15:04")+", Hội trường UBND huyện Nhơn Trạch", `href="/me/sessions"`)
+	for _, c := range v.Certifications {
+		if c.CourseCode == "KC-102" {
+			mustContain(t, "the KC-102 certificate", page.Body, `data-course="KC-102" data-status="valid"`, "Còn hiệu lực",
+				`href="/api/v1/certifications/`+c.ID+`/pdf"`)
+		}
+	}
+	mustContain(t, "a missing certificate", page.Body, `data-course="KC-101" data-status="missing"`, "Chưa có")
+	if v.RenewalEligible {
+		mustContain(t, "renewal", page.Body, "Đủ điều kiện gia hạn")
+	} else {
+		mustContain(t, "renewal", page.Body, "Chưa đủ điều kiện gia hạn")
+	}
+
+	en := s.Forms(t, token).Get("/me/standing?lang=en")
+	mustContain(t, "my standing in English", en.Body, "<h1>My standing</h1>", "What to do next", "Take the quiz",
+		"Certificates of required courses", "Next class:")
+	for _, reason := range v.Reasons {
+		mustContain(t, "my standing's reasons in English", en.Body, html.EscapeString(reason.Text.EN))
+	}
+	if strings.Contains(en.Body, "Việc nên làm tiếp") {
+		t.Error("the English page still speaks Vietnamese")
+	}
+}
+
+// Who reads which standing page: a CTV their own only (another's is not
+// found, nor the staff's page of theirs elsewhere); a team leader their
+// district's people, not another district's; staff everyone; /me/standing
+// is for collaborators only.
+func TestStandingPagesAccess(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{})
+	nt := s.FindAll(t, "ctv", "NT", 2)
+	lt := s.Find(t, "ctv", "LT")
+	ctv := s.Forms(t, s.LoginDemo(t, nt[0].Email))
+	leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
+	coord := s.Forms(t, s.LoginDemo(t, apptest.Coordinator))
+	for _, c := range []struct {
+		who    string
+		f      *apptest.Forms
+		path   string
+		status int
+	}{
+		{"the CTV, own page", ctv, "/collaborators/" + nt[0].ID + "/standing", 200},
+		{"the CTV, a colleague's", ctv, "/collaborators/" + nt[1].ID + "/standing", 404},
+		{"the CTV, another district's", ctv, "/collaborators/" + lt.ID + "/standing", 404},
+		{"the team leader, their district's CTV", leader, "/collaborators/" + nt[1].ID + "/standing", 200},
+		{"the team leader, another district's CTV", leader, "/collaborators/" + lt.ID + "/standing", 404},
+		{"the team leader, another district's record", leader, "/collaborators/" + lt.ID, 404},
+		{"the team leader, their own", leader, "/me/standing", 200},
+		{"the coordinator, anyone", coord, "/collaborators/" + lt.ID + "/standing", 200},
+		{"the coordinator, my standing", coord, "/me/standing", 403},
+	} {
+		if got := c.f.Get(c.path); got.Status != c.status {
+			t.Errorf("%s: GET %s = %d, want %d", c.who, c.path, got.Status, c.status)
+		} else if c.status == 404 && (strings.Contains(got.Body, nt[1].FullName) || strings.Contains(got.Body, lt.FullName)) {
+			t.Errorf("%s: the refusal names the person", c.who)
+		}
+	}
+	own := ctv.Get("/collaborators/" + nt[0].ID + "/standing")
+	mustContain(t, "the CTV's own page by id", own.Body, "<h1>Tình hình của tôi</h1>", "/quiz\"")
+	staff := coord.Get("/collaborators/" + lt.ID + "/standing")
+	mustContain(t, "the coordinator's page", staff.Body, "<h1>Tình hình của "+html.EscapeString(lt.FullName)+"</h1>")
+	if strings.Contains(staff.Body, "/quiz\"") || strings.Contains(staff.Body, "Làm bài kiểm tra") {
+		t.Error("staff are offered to take the person's quiz")
+	}
+}
+
+// The standing panel on a collaborator's page: the coordinator and the
+// district's team leader read the person's standing, its reasons, renewal,
+// certificates, quarters and recommended courses, compactly, with a link
+// to the whole page; in English too.
+func TestCollaboratorPageStandingPanel(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{})
+	ctv := s.Find(t, "ctv", "NT")
+	token := s.LoginDemo(t, ctv.Email)
+	passQuiz(t, s, token, "KC-102")
+	v := standingOf(t, s, token, ctv.ID)
+	label := map[string]string{"good": "Tốt", "attention": "Cần chú ý", "at_risk": "Có nguy cơ"}[v.Standing]
+	for _, who := range []string{apptest.Coordinator, apptest.Leadership, s.Find(t, "team_leader", "NT").Email} {
+		page := s.Forms(t, s.LoginDemo(t, who)).Get("/collaborators/" + ctv.ID)
+		if page.Status != 200 {
+			t.Fatalf("%s: the collaborator page: %d", who, page.Status)
+		}
+		mustContain(t, who+"'s panel", page.Body, `id="standing" data-standing="`+v.Standing+`"`, "Tình hình", label,
+			`data-course="KC-102" data-status="valid"`, `data-course="KC-101" data-status="missing"`,
+			`href="/collaborators/`+ctv.ID+`/standing"`, "Xem đầy đủ tình hình")
+		for _, reason := range v.Reasons {
+			mustContain(t, who+"'s panel reasons", page.Body, html.EscapeString(reason.Text.VI))
+		}
+		for _, c := range v.RecommendedCourses {
+			mustContain(t, who+"'s panel next steps", page.Body, `<li data-course="`+c.CourseCode+`"><a href="/courses/`+c.CourseCode+`">`)
+		}
+	}
+	en := s.Forms(t, s.LoginDemo(t, apptest.Coordinator)).Get("/collaborators/" + ctv.ID + "?lang=en")
+	mustContain(t, "the panel in English", en.Body, "See the full standing", "Certificates of required courses")
+	for _, reason := range v.Reasons {
+		mustContain(t, "the panel's reasons in English", en.Body, html.EscapeString(reason.Text.EN))
+	}
+}
+
+// formatVNDate writes YYYY-MM-DD as the pages do: DD/MM/YYYY.
+func formatVNDate(s string) string {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return d.Format("02/01/2006")
+}
