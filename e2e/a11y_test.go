@@ -37,6 +37,14 @@ func TestPagesAreAccessible(t *testing.T) {
 		Open(t, staff, srv.URL+path)
 		AssertAccessible(t, staff)
 	}
+
+	// Leadership's pages: the matrix (their home) and the reports.
+	lead := NewBrowser(t, phoneWidth, phoneHeight)
+	login(t, lead, srv, apptest.Leadership, apptest.DemoPassword)
+	for _, path := range []string{"/", "/reports/coverage", "/reports/quarters", "/reports/contracts"} {
+		Open(t, lead, srv.URL+path)
+		AssertAccessible(t, lead)
+	}
 }
 
 // The check finds what it should: a page without a language, a title or
