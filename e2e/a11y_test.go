@@ -24,7 +24,7 @@ func TestPagesAreAccessible(t *testing.T) {
 	AssertAccessible(t, ctx)
 
 	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
-	for _, path := range []string{"/", "/courses", "/courses/KC-101", "/me/sessions", "/me/attempts", "/me/standing", "/certifications",
+	for _, path := range []string{"/", "/courses", "/courses/KC-101", "/me/sessions", "/me/attempts", "/certifications",
 		"/collaborators/" + ctv.ID} {
 		Open(t, ctx, srv.URL+path)
 		AssertAccessible(t, ctx)
@@ -32,7 +32,7 @@ func TestPagesAreAccessible(t *testing.T) {
 
 	staff := NewBrowser(t, phoneWidth, phoneHeight)
 	login(t, staff, srv, apptest.Coordinator, apptest.DemoPassword)
-	for _, path := range []string{"/collaborators", "/collaborators/" + ctv.ID, "/collaborators/" + ctv.ID + "/standing", "/sessions", "/sessions/new", "/sessions/" + session,
+	for _, path := range []string{"/collaborators", "/collaborators/" + ctv.ID, "/sessions", "/sessions/new", "/sessions/" + session,
 		"/courses/KC-101/results", "/courses/KC-101/item-analysis", "/certifications", "/outbox"} {
 		Open(t, staff, srv.URL+path)
 		AssertAccessible(t, staff)

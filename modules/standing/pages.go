@@ -43,6 +43,9 @@ func (m *Module) pageRoutes(p *web.Platform) error {
 	}
 	p.Web.Get("/me/standing", web.Doc{}, m.minePage)
 	p.Web.Get("/collaborators/:id/standing", web.Doc{}, m.personPage)
+	if err := m.reviewPageRoutes(p); err != nil {
+		return err
+	}
 	return nil
 }
 
