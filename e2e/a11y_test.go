@@ -24,16 +24,17 @@ func TestPagesAreAccessible(t *testing.T) {
 	AssertAccessible(t, ctx)
 
 	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
-	for _, path := range []string{"/", "/courses", "/courses/KC-101", "/me/sessions", "/me/attempts", "/certifications",
-		"/collaborators/" + ctv.ID} {
+	for _, path := range []string{"/", "/courses", "/courses/KC-101", "/me/sessions", "/me/attempts", "/me/standing", "/certifications",
+		"/collaborators/" + ctv.ID, "/recognition"} {
 		Open(t, ctx, srv.URL+path)
 		AssertAccessible(t, ctx)
 	}
 
 	staff := NewBrowser(t, phoneWidth, phoneHeight)
 	login(t, staff, srv, apptest.Coordinator, apptest.DemoPassword)
-	for _, path := range []string{"/collaborators", "/collaborators/" + ctv.ID, "/sessions", "/sessions/new", "/sessions/" + session,
-		"/courses/KC-101/results", "/courses/KC-101/item-analysis", "/certifications", "/outbox"} {
+	for _, path := range []string{"/collaborators", "/collaborators/" + ctv.ID, "/collaborators/" + ctv.ID + "/standing", "/sessions", "/sessions/new", "/sessions/" + session,
+		"/courses/KC-101/results", "/courses/KC-101/item-analysis", "/certifications", "/outbox",
+		"/contracts/review", "/recognition"} {
 		Open(t, staff, srv.URL+path)
 		AssertAccessible(t, staff)
 	}
