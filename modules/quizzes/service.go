@@ -716,23 +716,18 @@ func (s *Service) Sweep(ctx context.Context) (n int, err error) {
 	}
 	// One attempt that cannot be graded stays live for the next sweep;
 	// the others are graded.
-	bad, err := jobs.Each(ctx, s.d.Logger, due, "sweeping an attempt failed", "attempt", func(a Attempt) string { return a.ID }, func(a Attempt) error {
-		if err := s.hydrate(ctx, &a); err != nil {
-			return err
-		}
-		if _, err := s.finish(ctx, a, nil, now); err != nil {
-			return err
-		}
-		n++
-		return nil
-	})
-	if err != nil {
-		return n, err
+	n, bad, err := jobs.Each(ctx, s.d.Logger, due, "sweeping an attempt failed", "attempt", func(a Attempt) string { return a.ID },
+		func(a Attempt) (bool, error) {
+			if err := s.hydrate(ctx, &a); err != nil {
+				return false, err
+			}
+			_, err := s.finish(ctx, a, nil, now)
+			return true, err
+		})
+	if err == nil && bad > 0 {
+		err = fmt.Errorf("sweep: %d attempts could not be graded (see the log); %d were", bad, n)
 	}
-	if bad > 0 {
-		return n, fmt.Errorf("sweep: %d attempts could not be graded (see the log); %d were", bad, n)
-	}
-	return n, nil
+	return n, err
 }
 
 // List returns attempts inside scope (open and graded), newest first.

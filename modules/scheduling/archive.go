@@ -17,27 +17,16 @@ func (s *Service) ArchiveSessions(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	// One session that cannot move stays live; the others go.
-	n := 0
-	bad, err := jobs.Each(ctx, s.d.Logger, old, "archiving a session failed", "session", sessionID, func(x Session) error {
+	n, bad, err := jobs.Each(ctx, s.d.Logger, old, "archiving a session failed", "session", sessionID, func(x Session) (bool, error) {
 		if !x.EndsAt.Before(cutoff) {
-			return nil
+			return false, nil
 		}
-		moved, err := s.d.Store.Archive(ctx, x.ID)
-		if err != nil {
-			return err
-		}
-		if moved {
-			n++
-		}
-		return nil
+		return s.d.Store.Archive(ctx, x.ID)
 	})
-	if err != nil {
-		return n, err
+	if err == nil && bad > 0 {
+		err = fmt.Errorf("archive: %d sessions could not be moved (see the log); %d were", bad, n)
 	}
-	if bad > 0 {
-		return n, fmt.Errorf("archive: %d sessions could not be moved (see the log); %d were", bad, n)
-	}
-	return n, nil
+	return n, err
 }
 
 // sessionID names a session in a job's log.

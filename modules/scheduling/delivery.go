@@ -239,24 +239,16 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	bad, err := jobs.Each(ctx, s.d.Logger, due, "reminders of a session failed", "session", sessionID, func(x Session) error {
+	n, bad, err := jobs.Each(ctx, s.d.Logger, due, "reminders of a session failed", "session", sessionID, func(x Session) (bool, error) {
 		if x.Status != StatusScheduled || x.ReminderSent {
-			return nil
+			return false, nil
 		}
-		if err := s.remind(ctx, x); err != nil {
-			return err
-		}
-		n++
-		return nil
+		return true, s.remind(ctx, x)
 	})
-	if err != nil {
-		return n, err
+	if err == nil && bad > 0 {
+		err = fmt.Errorf("reminders: %d of %d sessions failed (see the log); the others were reminded", bad, bad+n)
 	}
-	if bad > 0 {
-		return n, fmt.Errorf("reminders: %d of %d sessions failed (see the log); the others were reminded", bad, bad+n)
-	}
-	return n, nil
+	return n, err
 }
 
 // remind queues one session's reminders and records that it was reminded.
@@ -311,8 +303,8 @@ func (s *Service) CatchUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	bad, err := jobs.Each(ctx, s.d.Logger, open, "catch-up of a session failed", "session", sessionID, func(x Session) error {
-		return s.notifyLagging(ctx, x, nil)
+	_, bad, err := jobs.Each(ctx, s.d.Logger, open, "catch-up of a session failed", "session", sessionID, func(x Session) (bool, error) {
+		return true, s.notifyLagging(ctx, x, nil)
 	})
 	if err != nil {
 		return err

@@ -48,15 +48,18 @@ func history(t *testing.T, ctx context.Context, db *mongo.Database) *Service {
 	return svc
 }
 
-// kept is history with the book kept: the archived sessions' index
-// written.
-func kept(t *testing.T, ctx context.Context, db *mongo.Database) *Service {
-	t.Helper()
-	svc := history(t, ctx, db)
-	if err := svc.KeepBook(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return svc
+// eachKept runs test in parallel in each store mode on history with the
+// book kept: the archived sessions' index written.
+func eachKept(t *testing.T, test func(t *testing.T, ctx context.Context, db *mongo.Database, svc *Service)) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		svc := history(t, ctx, db)
+		if err := svc.KeepBook(ctx); err != nil {
+			t.Fatal(err)
+		}
+		test(t, ctx, db, svc)
+	})
 }
 
 // indexed is every session q lists from the index, read whole.
@@ -133,10 +136,7 @@ func TestListsThroughTheIndexMatchTheArchive(t *testing.T) {
 // the index) is listed once; so is one whose archived copy is indexed
 // while its live copy is still there.
 func TestArchiveWhileListingListsOnce(t *testing.T) {
-	t.Parallel()
-	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		svc := kept(t, ctx, db)
+	eachKept(t, func(t *testing.T, ctx context.Context, db *mongo.Database, svc *Service) {
 		st := svc.d.Store
 		late := indexNow.AddDate(0, -3, 0)
 		x := Session{ID: "moving", StartsAt: late, EndsAt: late.Add(time.Hour), Status: StatusScheduled}
@@ -179,10 +179,7 @@ func TestArchiveWhileListingListsOnce(t *testing.T) {
 // process sharing the store writes — a session archived there, an
 // archived one moved to another month — is listed by the first at once.
 func TestIndexCopyFollowsAnotherProcess(t *testing.T) {
-	t.Parallel()
-	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		svc := kept(t, ctx, db)
+	eachKept(t, func(t *testing.T, ctx context.Context, db *mongo.Database, svc *Service) {
 		list := func(q Query) []string { return ids(indexed(t, ctx, svc, q)) }
 		before := list(Query{})
 		other := NewStore(db)
@@ -217,10 +214,7 @@ func TestIndexCopyFollowsAnotherProcess(t *testing.T) {
 // follow another process's writes of them: an edit, and the flags the
 // book's job clears (Store.apply).
 func TestHeldArchivedSessionsFollowAnotherProcess(t *testing.T) {
-	t.Parallel()
-	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
-		ctx := context.Background()
-		svc := kept(t, ctx, db)
+	eachKept(t, func(t *testing.T, ctx context.Context, db *mongo.Database, svc *Service) {
 		title := func(id string) string {
 			for _, x := range indexed(t, ctx, svc, Query{}) {
 				if x.ID == id {

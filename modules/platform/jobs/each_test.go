@@ -19,15 +19,15 @@ func TestEachGoesOnPastAFailureAndStopsWithTheContext(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&buf, nil))
 	id := func(s string) string { return s }
 	var done []string
-	failed, err := jobs.Each(context.Background(), log, []string{"a", "b", "c"}, "item failed", "item", id, func(s string) error {
+	n, failed, err := jobs.Each(context.Background(), log, []string{"a", "b", "c", "skip"}, "item failed", "item", id, func(s string) (bool, error) {
 		if s == "b" {
-			return errors.New("broken")
+			return true, errors.New("broken")
 		}
 		done = append(done, s)
-		return nil
+		return s != "skip", nil
 	})
-	if failed != 1 || err != nil || strings.Join(done, ",") != "a,c" {
-		t.Fatalf("failed %d, err %v, done %v; want 1, nil, a,c", failed, err, done)
+	if n != 2 || failed != 1 || err != nil || strings.Join(done, ",") != "a,c,skip" {
+		t.Fatalf("did %d, failed %d, err %v, done %v; want 2, 1, nil, a,c,skip", n, failed, err, done)
 	}
 	if out := buf.String(); !strings.Contains(out, `msg="item failed" item=b err=broken`) || strings.Count(out, "\n") != 1 {
 		t.Fatalf("log %q: want one line naming b", out)
@@ -35,12 +35,12 @@ func TestEachGoesOnPastAFailureAndStopsWithTheContext(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done = nil
-	failed, err = jobs.Each(ctx, log, []string{"a", "b", "c"}, "item failed", "item", id, func(s string) error {
+	n, failed, err = jobs.Each(ctx, log, []string{"a", "b", "c"}, "item failed", "item", id, func(s string) (bool, error) {
 		done = append(done, s)
 		cancel()
-		return ctx.Err()
+		return true, ctx.Err()
 	})
-	if failed != 0 || !errors.Is(err, context.Canceled) || len(done) != 1 {
-		t.Fatalf("failed %d, err %v, done %v; want 0, canceled, one item", failed, err, done)
+	if n != 0 || failed != 0 || !errors.Is(err, context.Canceled) || len(done) != 1 {
+		t.Fatalf("did %d, failed %d, err %v, done %v; want 0, 0, canceled, one item", n, failed, err, done)
 	}
 }
