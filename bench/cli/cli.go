@@ -136,12 +136,21 @@ func FillBooks(ctx context.Context, a *app.App, db *mongo.Database, dir string, 
 	return nil
 }
 
-// Queued is how many mails wait in the outbox. A fixture whose
-// certificates were issued (fixture -certificates) holds their first
-// reminders, thousands of them: the worker sending them at start-up would
-// be measured with whatever runs beside it.
+// Queued is how many mails wait in the outbox, or wait for their bodies
+// to be deleted after delivery. A fixture whose certificates were issued
+// (fixture -certificates) holds their first reminders, thousands of them:
+// the worker sending them at start-up, and deleting their bodies after,
+// would be measured with whatever runs beside it.
 func Queued(ctx context.Context, db *mongo.Database) (int64, error) {
-	return db.Collection(mail.OutboxCollection).CountDocuments(ctx, bson.D{})
+	var n int64
+	for _, c := range []string{mail.OutboxCollection, mail.BodiesCollection} {
+		k, err := db.Collection(c).CountDocuments(ctx, bson.D{})
+		if err != nil {
+			return 0, err
+		}
+		n += k
+	}
+	return n, nil
 }
 
 // Drain waits until the outbox is empty (the service's worker sends what

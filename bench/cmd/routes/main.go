@@ -304,7 +304,7 @@ func pendingBackfills(ctx context.Context, s *burst.Stack) ([]string, error) {
 	if n, err := cli.Queued(ctx, s.DB); err != nil {
 		return nil, err
 	} else if n > 0 {
-		pending = append(pending, fmt.Sprintf("mail_outbox (%d queued)", n))
+		pending = append(pending, fmt.Sprintf("mail_outbox (%d queued or bodies to delete)", n))
 	}
 	var head struct {
 		Done bool `bson:"done"`
