@@ -76,12 +76,17 @@ func TestCompetencyMatrixShowsStandingAndLastAttainment(t *testing.T) {
 	approve("2026-Q2", 10)
 	wantQ3 := approve("2026-Q3", 5)
 
-	var st standing.View
-	if r := s.Do(t, "GET", "/api/v1/collaborators/"+ctv.ID+"/standing", coord, nil); r.Status != 200 {
-		t.Fatalf("standing: %d %s", r.Status, r.Body)
-	} else {
+	standingOf := func(token string) standing.View {
+		t.Helper()
+		var st standing.View
+		r := s.Do(t, "GET", "/api/v1/collaborators/"+ctv.ID+"/standing", token, nil)
+		if r.Status != 200 {
+			t.Fatalf("standing: %d %s", r.Status, r.Body)
+		}
 		r.JSON(t, &st)
+		return st
 	}
+	st := standingOf(coord)
 	after := competency(t, s, lead, "area_code=NT")
 	row, _ = rowOf(after, ctv.ID)
 	// Q3 (profiles 5 of 10, the rest met) is the later of the two.
@@ -110,11 +115,7 @@ func TestCompetencyMatrixShowsStandingAndLastAttainment(t *testing.T) {
 	// quarters no longer count and the standing is computed anew.
 	clk.Set(time.Date(2027, 11, 20, 3, 0, 0, 0, time.UTC))
 	coord, lead = s.LoginDemo(t, apptest.Coordinator), s.LoginDemo(t, apptest.Leadership)
-	if r := s.Do(t, "GET", "/api/v1/collaborators/"+ctv.ID+"/standing", coord, nil); r.Status != 200 {
-		t.Fatalf("standing a year on: %d %s", r.Status, r.Body)
-	} else {
-		r.JSON(t, &st)
-	}
+	st = standingOf(coord)
 	later := competency(t, s, lead, "area_code=NT")
 	row, _ = rowOf(later, ctv.ID)
 	if row.Standing != st.Standing || !later.At.Equal(clk.Now()) {

@@ -35,16 +35,16 @@ func (m *Module) apiRoutes(r *web.Router) {
 		Query: append(competencyQuery, "limit", "offset"), Response: Competency{}}, m.apiCompetency)
 	r.Get("/reports/coverage", web.Doc{Summary: "District coverage: per district in scope and course, the share of the people required to hold it who do, and the certificates ending within 30/60/90 days with names",
 		Query: []string{"area_code", "limit", "offset"}, Response: web.List[DistrictCoverage]{}}, web.Paged(m.apiCoverage))
-	r.Get("/reports/coverage.csv", web.Doc{Summary: "District coverage as CSV (UTF-8 with a BOM): a row per district and course", Query: []string{"area_code"}, Content: "text/csv"}, m.apiCoverageCSV)
-	r.Get("/reports/coverage.xlsx", web.Doc{Summary: "District coverage as XLSX: a sheet per district and course, and one of the certificates ending within 90 days with the next session", Query: []string{"area_code"}, Content: web.XLSX}, m.apiCoverageXLSX)
+	r.Get("/reports/coverage.csv", web.Doc{Summary: "District coverage as CSV (UTF-8 with a BOM): a row per district and course", Query: []string{"area_code"}, Content: "text/csv"}, exportCSV("do-bao-phu", m.apiCoverage, coverageTable))
+	r.Get("/reports/coverage.xlsx", web.Doc{Summary: "District coverage as XLSX: a sheet per district and course, and one of the certificates ending within 90 days with the next session", Query: []string{"area_code"}, Content: web.XLSX}, exportXLSX("do-bao-phu", m.apiCoverage, coverageTable, expiringTable))
 	r.Get("/reports/quarters", web.Doc{Summary: "The network's quarters in scope, oldest first: records kept and approved, the attainment distribution, the KPI totals against their targets",
 		Query: []string{"area_code", "limit", "offset"}, Response: web.List[Quarter]{}}, web.Paged(m.apiQuarters))
-	r.Get("/reports/quarters.csv", web.Doc{Summary: "The quarters as CSV (UTF-8 with a BOM)", Query: []string{"area_code"}, Content: "text/csv"}, m.apiQuartersCSV)
-	r.Get("/reports/quarters.xlsx", web.Doc{Summary: "The quarters as XLSX", Query: []string{"area_code"}, Content: web.XLSX}, m.apiQuartersXLSX)
+	r.Get("/reports/quarters.csv", web.Doc{Summary: "The quarters as CSV (UTF-8 with a BOM)", Query: []string{"area_code"}, Content: "text/csv"}, exportCSV("theo-quy", m.apiQuarters, quartersTable))
+	r.Get("/reports/quarters.xlsx", web.Doc{Summary: "The quarters as XLSX", Query: []string{"area_code"}, Content: web.XLSX}, exportXLSX("theo-quy", m.apiQuarters, quartersTable))
 	r.Get("/reports/contracts", web.Doc{Summary: "Contracts in scope ending within days (90 unless given), soonest first, with the person's standing and renewal eligibility",
 		Query: []string{"area_code", "days", "limit", "offset"}, Response: web.List[Ending]{}}, web.Paged(m.apiContracts))
-	r.Get("/reports/contracts.csv", web.Doc{Summary: "Contracts ending soon as CSV (UTF-8 with a BOM)", Query: []string{"area_code", "days"}, Content: "text/csv"}, m.apiContractsCSV)
-	r.Get("/reports/contracts.xlsx", web.Doc{Summary: "Contracts ending soon as XLSX", Query: []string{"area_code", "days"}, Content: web.XLSX}, m.apiContractsXLSX)
+	r.Get("/reports/contracts.csv", web.Doc{Summary: "Contracts ending soon as CSV (UTF-8 with a BOM)", Query: []string{"area_code", "days"}, Content: "text/csv"}, exportCSV("hop-dong-sap-het-han", m.apiContracts, contractsTable))
+	r.Get("/reports/contracts.xlsx", web.Doc{Summary: "Contracts ending soon as XLSX", Query: []string{"area_code", "days"}, Content: web.XLSX}, exportXLSX("hop-dong-sap-het-han", m.apiContracts, contractsTable))
 	r.Get("/reports/competency.csv", web.Doc{Summary: "The competency matrix as CSV (UTF-8 with a BOM, every row)", Query: competencyQuery, Content: "text/csv"}, m.apiCompetencyCSV)
 	r.Get("/reports/competency.xlsx", web.Doc{Summary: "The competency matrix as XLSX (every row; dates as dates, attainment as a number)", Query: competencyQuery, Content: web.XLSX}, m.apiCompetencyXLSX)
 }
@@ -285,40 +285,8 @@ func (m *Module) apiCoverage(c *fiber.Ctx) ([]DistrictCoverage, error) {
 	return m.Coverage(c.UserContext(), web.ScopeOf(c), c.Query("area_code"))
 }
 
-func (m *Module) apiCoverageCSV(c *fiber.Ctx) error {
-	ds, err := m.apiCoverage(c)
-	if err != nil {
-		return err
-	}
-	return sendCSV(c, "do-bao-phu", coverageTable(ds))
-}
-
-func (m *Module) apiCoverageXLSX(c *fiber.Ctx) error {
-	ds, err := m.apiCoverage(c)
-	if err != nil {
-		return err
-	}
-	return sendXLSX(c, "do-bao-phu", coverageTable(ds), expiringTable(ds))
-}
-
 func (m *Module) apiQuarters(c *fiber.Ctx) ([]Quarter, error) {
 	return m.Quarters(c.UserContext(), web.ScopeOf(c), c.Query("area_code"))
-}
-
-func (m *Module) apiQuartersCSV(c *fiber.Ctx) error {
-	qs, err := m.apiQuarters(c)
-	if err != nil {
-		return err
-	}
-	return sendCSV(c, "theo-quy", quartersTable(qs))
-}
-
-func (m *Module) apiQuartersXLSX(c *fiber.Ctx) error {
-	qs, err := m.apiQuarters(c)
-	if err != nil {
-		return err
-	}
-	return sendXLSX(c, "theo-quy", quartersTable(qs))
 }
 
 func (m *Module) apiContracts(c *fiber.Ctx) ([]Ending, error) {
@@ -329,18 +297,28 @@ func (m *Module) apiContracts(c *fiber.Ctx) ([]Ending, error) {
 	return m.Contracts(c.UserContext(), web.ScopeOf(c), c.Query("area_code"), days)
 }
 
-func (m *Module) apiContractsCSV(c *fiber.Ctx) error {
-	es, err := m.apiContracts(c)
-	if err != nil {
-		return err
+// exportCSV and exportXLSX answer a report's rows (list's) as a download
+// named name: CSV of the first table, XLSX with a sheet per table.
+func exportCSV[T any](name string, list func(*fiber.Ctx) ([]T, error), tbl func([]T) table) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		items, err := list(c)
+		if err != nil {
+			return err
+		}
+		return sendCSV(c, name, tbl(items))
 	}
-	return sendCSV(c, "hop-dong-sap-het-han", contractsTable(es))
 }
 
-func (m *Module) apiContractsXLSX(c *fiber.Ctx) error {
-	es, err := m.apiContracts(c)
-	if err != nil {
-		return err
+func exportXLSX[T any](name string, list func(*fiber.Ctx) ([]T, error), tbls ...func([]T) table) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		items, err := list(c)
+		if err != nil {
+			return err
+		}
+		ts := make([]table, len(tbls))
+		for i, tbl := range tbls {
+			ts[i] = tbl(items)
+		}
+		return sendXLSX(c, name, ts...)
 	}
-	return sendXLSX(c, "hop-dong-sap-het-han", contractsTable(es))
 }

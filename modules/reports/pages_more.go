@@ -11,26 +11,46 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// reportPage is what the coverage, quarters and contracts pages share:
-// the district filter (for those who see more than one), the districts
-// to pick from, and the downloads keeping the filter.
+// reportPage is what the coverage, quarters and contracts pages share
+// (one template, views/report.html): which report (Kind), its title, the
+// links between the reports, the district filter (for those who see more
+// than one) with the districts to pick from, a choice of days, and the
+// downloads keeping the filters.
 type reportPage struct {
-	Area      string
-	Areas     []string
-	ShowAreas bool
-	CSV, XLSX string
-	At        string // the report's moment, dd/mm/yyyy hh:mm in Vietnam
+	Kind, TitleKey, NoteKey string
+	Action                  string // the page's path
+	Nav                     []navLink
+	Area                    string
+	Areas                   []string
+	ShowAreas               bool
+	Choice                  choice
+	CSV, XLSX               string
+	At                      string // the report's moment, dd/mm/yyyy hh:mm in Vietnam
+}
+
+type navLink struct{ Path, Key string }
+
+// reportsNav links the leadership reports to each other.
+var reportsNav = []navLink{{"/reports/competency", "report.title"}, {"/reports/coverage", "report.coverage.title"},
+	{"/reports/quarters", "report.quarters.title"}, {"/reports/contracts", "report.contracts.title"}}
+
+// choice is a select of a number of days (its query parameter Name).
+type choice struct {
+	Name, LabelKey string
+	Days           []int
+	Value          int
 }
 
 // pageOf reads the area filter and the inputs need asks for; the
-// districts to pick from are those of the people in scope.
-func (m *Module) pageOf(c *fiber.Ctx, need Need, export string, extra url.Values) (reportPage, *Index, error) {
+// districts to pick from are those of the people in scope. The downloads
+// keep the area and the choice.
+func (m *Module) pageOf(c *fiber.Ctx, kind string, need Need, ch choice) (reportPage, *Index, error) {
 	in, err := m.inputs(c.UserContext(), web.ScopeOf(c), need)
 	if err != nil {
 		return reportPage{}, nil, err
 	}
-	rp := reportPage{Area: area(c.Query("area_code")), ShowAreas: web.ScopeOf(c).Kind == "all",
-		At: in.Now.In(clock.VN).Format("02/01/2006 15:04")}
+	rp := reportPage{Kind: kind, TitleKey: "report." + kind + ".title", Action: "/reports/" + kind, Nav: reportsNav, Choice: ch,
+		Area: area(c.Query("area_code")), ShowAreas: web.ScopeOf(c).Kind == "all", At: in.Now.In(clock.VN).Format("02/01/2006 15:04")}
 	for _, p := range in.People {
 		if !slices.Contains(rp.Areas, p.Area) {
 			rp.Areas = append(rp.Areas, p.Area)
@@ -38,13 +58,13 @@ func (m *Module) pageOf(c *fiber.Ctx, need Need, export string, extra url.Values
 	}
 	slices.Sort(rp.Areas)
 	q := url.Values{}
-	for k, v := range extra {
-		q[k] = v
+	if ch.Name != "" && c.Query(ch.Name) != "" && kind != "coverage" {
+		q.Set(ch.Name, strconv.Itoa(ch.Value))
 	}
 	if rp.Area != "" {
 		q.Set("area_code", rp.Area)
 	}
-	rp.CSV, rp.XLSX = "/api/v1/reports/"+export+".csv", "/api/v1/reports/"+export+".xlsx"
+	rp.CSV, rp.XLSX = "/api/v1/reports/"+kind+".csv", "/api/v1/reports/"+kind+".xlsx"
 	if len(q) > 0 {
 		rp.CSV += "?" + q.Encode()
 		rp.XLSX += "?" + q.Encode()
@@ -81,7 +101,7 @@ func (m *Module) coveragePage(c *fiber.Ctx) error {
 		}
 		horizon = n
 	}
-	rp, x, err := m.pageOf(c, Need{Sessions: true}, "coverage", nil)
+	rp, x, err := m.pageOf(c, "coverage", Need{Sessions: true}, choice{Name: "within", LabelKey: "report.expiring.horizon", Days: Horizons[:], Value: horizon})
 	if err != nil {
 		return err
 	}
@@ -118,7 +138,7 @@ func (m *Module) coveragePage(c *fiber.Ctx) error {
 			d.Expiring = append(d.Expiring, er)
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "coverage", d)
+	return m.platform.Render(c, fiber.StatusOK, "report", d)
 }
 
 // quarterRow is a quarter on the quarters page.
@@ -132,10 +152,11 @@ type quarterRow struct {
 // per quarter, one of the latest quarter's attainment distribution, and
 // the tables of records, distribution and KPI totals against targets.
 func (m *Module) quartersPage(c *fiber.Ctx) error {
-	rp, x, err := m.pageOf(c, Need{Records: true}, "quarters", nil)
+	rp, x, err := m.pageOf(c, "quarters", Need{Records: true}, choice{})
 	if err != nil {
 		return err
 	}
+	rp.NoteKey = "report.quarters.approved_only"
 	d := struct {
 		reportPage
 		Rows        []quarterRow
@@ -165,7 +186,7 @@ func (m *Module) quartersPage(c *fiber.Ctx) error {
 		}
 		break
 	}
-	return m.platform.Render(c, fiber.StatusOK, "quarters", d)
+	return m.platform.Render(c, fiber.StatusOK, "report", d)
 }
 
 type endingRow struct {
@@ -181,26 +202,22 @@ func (m *Module) contractsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	extra := url.Values{}
-	if c.Query("days") != "" {
-		extra.Set("days", strconv.Itoa(days))
+	ch := choice{Name: "days", LabelKey: "report.contracts.within", Days: []int{30, 60, 90, 180}, Value: days}
+	if !slices.Contains(ch.Days, days) {
+		ch.Days = append(ch.Days, days)
+		slices.Sort(ch.Days)
 	}
-	rp, x, err := m.pageOf(c, Need{Records: true}, "contracts", extra)
+	rp, x, err := m.pageOf(c, "contracts", Need{Records: true}, ch)
 	if err != nil {
 		return err
 	}
 	d := struct {
 		reportPage
-		Days    int
-		Choices []int
-		Rows    []endingRow
-	}{reportPage: rp, Days: days, Choices: []int{30, 60, 90, 180}}
-	if !slices.Contains(d.Choices, days) {
-		d.Choices = append(d.Choices, days)
-		slices.Sort(d.Choices)
-	}
+		Days int
+		Rows []endingRow
+	}{reportPage: rp, Days: days}
 	for _, e := range x.Contracts(rp.Area, days) {
 		d.Rows = append(d.Rows, endingRow{Ending: e, Ends: e.EndsOn.Format("02/01/2006")})
 	}
-	return m.platform.Render(c, fiber.StatusOK, "contracts", d)
+	return m.platform.Render(c, fiber.StatusOK, "report", d)
 }
