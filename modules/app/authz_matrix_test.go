@@ -383,6 +383,9 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /api/v1/contracts/review/:quarter/decisions": none(api("POST", "/api/v1/contracts/review/2026-Q4/decisions", []map[string]string{{"collaborator_id": "nobody", "decision": "renew"}})),
 		"GET /api/v1/recognition":                          none(api("GET", "/api/v1/recognition?quarter=2026-Q3", nil)),
 		"GET /reports/competency":                          none(page("GET", "/reports/competency", nil)),
+		"GET /contracts/review":                            none(page("GET", "/contracts/review?quarter=2026-Q4", nil)),
+		"POST /contracts/review/:quarter/decisions":        none(page("POST", "/contracts/review/2026-Q4/decisions", url.Values{"collaborator_id": {"nobody"}, "decision": {"renew"}})),
+		"GET /recognition":                                 none(page("GET", "/recognition?quarter=2026-Q3", nil)),
 
 		// Courses and quizzes.
 		"GET /api/v1/courses":                 none(api("GET", "/api/v1/courses", nil)),
