@@ -1,6 +1,7 @@
 package quizzes
 
 import (
+	"context"
 	"math"
 	"time"
 
@@ -229,28 +230,36 @@ func decodeAnswers(c *fiber.Ctx, required bool) (map[string][]string, error) {
 	return body.Answers, nil
 }
 
+// answer decodes the request's answers (required: they must be there),
+// hands them to act (a save or a submit) for the attempt of the path and
+// returns the attempt it leaves, as the API shows it.
+func (m *Module) answer(c *fiber.Ctx, required bool,
+	act func(context.Context, authz.Principal, string, map[string][]string) (Attempt, error)) (AttemptView, error) {
+	answers, err := decodeAnswers(c, required)
+	if err != nil {
+		return AttemptView{}, err
+	}
+	a, err := act(c.UserContext(), web.PrincipalOf(c), c.Params("id"), answers)
+	if err != nil {
+		return AttemptView{}, err
+	}
+	return View(a, web.Lang(c), m.now()), nil
+}
+
 func (m *Module) apiSave(c *fiber.Ctx) error {
-	answers, err := decodeAnswers(c, true)
+	v, err := m.answer(c, true, m.svc.SaveAnswers)
 	if err != nil {
 		return err
 	}
-	a, err := m.svc.SaveAnswers(c.UserContext(), web.PrincipalOf(c), c.Params("id"), answers)
-	if err != nil {
-		return err
-	}
-	return c.JSON(View(a, web.Lang(c), m.now()))
+	return c.JSON(v)
 }
 
 func (m *Module) apiSubmit(c *fiber.Ctx) error {
-	answers, err := decodeAnswers(c, false)
+	v, err := m.answer(c, false, m.svc.Submit)
 	if err != nil {
 		return err
 	}
-	a, err := m.svc.Submit(c.UserContext(), web.PrincipalOf(c), c.Params("id"), answers)
-	if err != nil {
-		return err
-	}
-	return c.JSON(View(a, web.Lang(c), m.now()).Result)
+	return c.JSON(v.Result)
 }
 
 func (m *Module) list(c *fiber.Ctx, scope authz.Scope, f Filter) error {

@@ -43,6 +43,16 @@ func passOnce(t *testing.T, svc *Service) (Attempt, error) {
 	return svc.Submit(context.Background(), p, a.ID, allRight())
 }
 
+// passed is passOnce's attempt; it fails t if the submit failed.
+func passed(t *testing.T, svc *Service) Attempt {
+	t.Helper()
+	g, err := passOnce(t, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
 // inBook checks that the attempt is in c1's book, passed.
 func inBook(t *testing.T, svc *Service, id string) {
 	t.Helper()
@@ -97,10 +107,7 @@ func TestAGradingStoppedAfterTheResultIsBookedAndAnnouncedOnce(t *testing.T) {
 func TestTheBookIsBackfilledFromTheSummaries(t *testing.T) {
 	eachRig(t, 6, func(t *testing.T, ctx context.Context, r *rig) {
 		svc := r.service(33)
-		g, err := passOnce(t, svc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := passed(t, svc)
 		r.st.bookPage = 3
 		var people []string
 		for i := range 2*r.st.bookPage + 1 { // more people than two pages
