@@ -85,7 +85,7 @@ func main() {
 	flag.IntVar(&f.perShape, "per-shape", 2, "pages of one shape measured (e.g. two /sessions/{id})")
 	flag.BoolVar(&f.books, "books", true, "wait until the per-person books' backfills have finished before measuring")
 	flag.DurationVar(&f.booksWithin, "books-within", 15*time.Minute, "bound on that wait")
-	flag.StringVar(&f.only, "only", "", "measure only URLs containing this text")
+	flag.StringVar(&f.only, "only", "", "measure only URLs containing this text (or one of these, comma-separated)")
 	flag.StringVar(&f.quarter, "quarter", "2028-Q1", "quarter of the contract review (every contract of the fixture ends in 2028-Q1)")
 	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured requests (the service runs in-process) to this file")
 	flag.BoolVar(&f.commands, "commands", false, "print, per URL, the store commands sent while it was measured (by command and collection, per request; background jobs' commands included)")
@@ -219,7 +219,7 @@ func run(f flags) error {
 	var results, denied []result
 	for i, u := range users {
 		for _, p := range urls[i] {
-			if f.only != "" && !strings.Contains(p, f.only) {
+			if f.only != "" && !slices.ContainsFunc(strings.Split(f.only, ","), func(o string) bool { return strings.Contains(p, o) }) {
 				continue
 			}
 			mon.Take()
