@@ -6,20 +6,14 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
-	"io/fs"
-	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 
-	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
-	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/web"
-	"github.com/ctvacademy/academy/policies"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/ctvacademy/academy/modules/platform/web/webtest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -57,34 +51,7 @@ func (tokens) Authenticate(_ context.Context, token string) (authz.Principal, er
 
 func server(t *testing.T) string {
 	t.Helper()
-	sub, err := fs.Sub(content.FS, "i18n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := i18n.Load(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := NewModule(fixtureSource{})
-	enf, err := authz.New(policies.Model, policies.Join([2]string{"policies/platform.csv", policies.Platform}, [2]string{"reports", m.Policy()}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := web.New(web.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Enforcer: enf, Authenticator: tokens{},
-		Translator: tr, Registry: prometheus.NewRegistry()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Register(p); err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = p.App.Listener(ln) }()
-	t.Cleanup(func() { _ = p.App.Shutdown() })
-	return "http://" + ln.Addr().String()
+	return webtest.Serve(t, NewModule(fixtureSource{}), tokens{})
 }
 
 func get(t *testing.T, url, token string) (*http.Response, []byte) {
