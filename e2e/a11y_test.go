@@ -25,7 +25,7 @@ func TestPagesAreAccessible(t *testing.T) {
 
 	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
 	for _, path := range []string{"/", "/courses", "/courses/KC-101", "/me/sessions", "/me/attempts", "/me/standing", "/certifications",
-		"/collaborators/" + ctv.ID, "/recognition"} {
+		"/collaborators/" + ctv.ID, "/recognition", "/performance/" + ctv.ID + "/2026-Q3"} {
 		Open(t, ctx, srv.URL+path)
 		AssertAccessible(t, ctx)
 	}
@@ -34,7 +34,7 @@ func TestPagesAreAccessible(t *testing.T) {
 	login(t, staff, srv, apptest.Coordinator, apptest.DemoPassword)
 	for _, path := range []string{"/collaborators", "/collaborators/" + ctv.ID, "/collaborators/" + ctv.ID + "/standing", "/sessions", "/sessions/new", "/sessions/" + session,
 		"/courses/KC-101/results", "/courses/KC-101/item-analysis", "/certifications", "/outbox",
-		"/contracts/review", "/recognition"} {
+		"/contracts/review", "/recognition", "/performance?quarter=2026-Q3", "/performance/" + ctv.ID + "/2026-Q3", "/performance/stipends/2026-Q3"} {
 		Open(t, staff, srv.URL+path)
 		AssertAccessible(t, staff)
 	}

@@ -200,6 +200,19 @@ func perfRecord(method, suffix string, body any) matrixRoute {
 	}}
 }
 
+// perfPage calls a page of one person's quarterly record as perfRecord
+// calls its API route, posting form.
+func perfPage(method, suffix string, form url.Values) matrixRoute {
+	r := perfRecord(method, suffix, nil)
+	build := r.build
+	r.build = func(w *matrixWorld, role, target string) matrixReq {
+		req := build(w, role, target)
+		req.path, req.page, req.form = strings.TrimPrefix(req.path, "/api/v1"), true, form
+		return req
+	}
+	return r
+}
+
 // matrixRoutes is how the matrix calls each route. A route registered
 // without an entry here fails the test.
 func matrixRoutes() map[string]matrixRoute {
@@ -358,6 +371,12 @@ func matrixRoutes() map[string]matrixRoute {
 		"PUT /api/v1/performance/:collaborator_id/:quarter":          perfRecord("PUT", "", map[string]any{"actuals": map[string]int{"profiles": -1}}),
 		"POST /api/v1/performance/:collaborator_id/:quarter/submit":  perfRecord("POST", "/submit", nil),
 		"POST /api/v1/performance/:collaborator_id/:quarter/approve": perfRecord("POST", "/approve", nil),
+		"GET /performance":                                           none(page("GET", "/performance?quarter=2026-Q3", nil)),
+		"GET /performance/stipends/:quarter":                         none(page("GET", "/performance/stipends/2026-Q3", nil)),
+		"GET /performance/:collaborator_id/:quarter":                 perfPage("GET", "", nil),
+		"POST /performance/:collaborator_id/:quarter":                perfPage("POST", "", url.Values{"profiles": {"-1"}, "surveys": {"0"}, "referrals": {"0"}}),
+		"POST /performance/:collaborator_id/:quarter/submit":         perfPage("POST", "/submit", url.Values{}),
+		"POST /performance/:collaborator_id/:quarter/approve":        perfPage("POST", "/approve", url.Values{}),
 
 		// Leadership reports: the whole network, a team leader's district.
 		"GET /api/v1/reports/competency":      none(api("GET", "/api/v1/reports/competency", nil)),

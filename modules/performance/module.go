@@ -11,10 +11,11 @@ import (
 //go:embed policy.csv
 var policy string
 
-// Module is the quarterly records' HTTP side.
+// Module is the quarterly records' HTTP side: the API and the pages.
 type Module struct {
 	module.Base
-	svc *Service
+	svc      *Service
+	platform *web.Platform
 }
 
 // NewModule returns the module.
@@ -28,5 +29,5 @@ func (m *Module) Indexes() []store.Index { return Indexes() }
 // Register adds the module's routes.
 func (m *Module) Register(p *web.Platform) error {
 	m.apiRoutes(p.API)
-	return nil
+	return m.pageRoutes(p)
 }

@@ -1,0 +1,147 @@
+package app_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/performance"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+)
+
+// TestPerformancePages: the quarter's pages without JavaScript, role by
+// role. A CTV drafts their own quarter by the form (a bad number: the form
+// again with the message, nothing stored) and sees neither the list, the
+// stipend sheet nor another's record; their team leader lists the
+// district (not another's) and submits; a coordinator approves, after
+// which nobody is offered the form; leadership reads everything and
+// posts nothing; the stipend sheet shows the approved person paid and
+// links its XLSX. Vietnamese by default, English on request.
+func TestPerformancePages(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk})
+	var ctv = s.Find(t, "ctv", "NT")
+	for _, p := range s.FindAll(t, "ctv", "NT", 1) {
+		if p.Contract.Status == "active" && p.Contract.QuarterlyStipend > 0 {
+			ctv = p
+			break
+		}
+	}
+	other := s.Find(t, "ctv", "LT")
+	const q = "2026-Q3"
+	page := "/performance/" + ctv.ID + "/" + q
+	record := func(what string) performance.Record {
+		t.Helper()
+		var r performance.Record
+		res := s.Do(t, "GET", "/api/v1/performance/"+ctv.ID+"/"+q, s.LoginDemo(t, apptest.Coordinator), nil)
+		if res.Status != 200 {
+			t.Fatalf("%s: %d %s", what, res.Status, res.Body)
+		}
+		res.JSON(t, &r)
+		return r
+	}
+	has := func(what string, sh apptest.Shown, status int, want ...string) {
+		t.Helper()
+		if sh.Status != status {
+			t.Fatalf("%s: %d (want %d) %s", what, sh.Status, status, sh.Body)
+		}
+		for _, w := range want {
+			if !strings.Contains(sh.Body, w) {
+				t.Fatalf("%s lacks %q: %s", what, w, sh.Body)
+			}
+		}
+	}
+	hasNot := func(what string, sh apptest.Shown, unwanted ...string) {
+		t.Helper()
+		for _, u := range unwanted {
+			if strings.Contains(sh.Body, u) {
+				t.Fatalf("%s shows %q", what, u)
+			}
+		}
+	}
+
+	// The CTV drafts their own.
+	me := s.Forms(t, s.LoginDemo(t, ctv.Email))
+	form := me.Get(page)
+	has("the CTV's record page", form, 200, ctv.FullName+" · quý "+q, `<html lang="vi"`, "Bản nháp", `id="record-form"`, `name="profiles"`)
+	hasNot("the CTV's record page", form, `id="submit"`, `id="approve"`, `name="target_profiles"`, "/performance?quarter=")
+	bad := me.Post(page, url.Values{"profiles": {"nhiều"}, "surveys": {"3"}, "referrals": {"-1"}})
+	has("a bad number", bad, 400, `id="err-profiles"`, `id="err-referrals"`, "Nhập một số nguyên từ 0 đến 10000.", `value="nhiều"`)
+	hasNot("a bad number", bad, `id="err-surveys"`)
+	if r := record("after a bad form"); r.Stored {
+		t.Fatalf("a refused form stored %+v", r)
+	}
+	saved := me.Post(page, url.Values{"profiles": {"11"}, "surveys": {"6"}, "referrals": {"1"}, "report_on_time": {"1"}})
+	if saved.Status != 303 || saved.Location != page+"?done=saved" {
+		t.Fatalf("save: %d → %q %s", saved.Status, saved.Location, saved.Body)
+	}
+	has("after saving", me.Get(saved.Location), 200, `id="done"`, "Đã lưu kết quả.", `value="11"`, "checked")
+	if r := record("after saving"); !r.Stored || r.Actuals != (performance.Actuals{Profiles: 11, Surveys: 6, Referrals: 1, ReportOnTime: true}) || r.Status != "draft" {
+		t.Fatalf("after saving: %+v", r)
+	}
+	has("the list, for a CTV", me.Get("/performance?quarter="+q), 403)
+	has("the stipend sheet, for a CTV", me.Get("/performance/stipends/"+q), 403)
+	has("another's record, for a CTV", me.Get("/performance/"+other.ID+"/"+q), 404)
+	has("submitting, by a CTV", me.Post(page+"/submit", nil), 403)
+
+	// The district's team leader lists and submits; another's does not see it.
+	leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
+	list := leader.Get("/performance?quarter=" + q)
+	has("the team leader's list", list, 200, `data-id="`+ctv.ID+`" data-status="draft"`, `href="`+page+`"`, "11 / ", `href="/performance/stipends/`+q+`"`)
+	hasNot("the team leader's list", list, `data-id="`+other.ID+`"`, `id="area_code"`)
+	has("another district's team leader", s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "LT").Email)).Get(page), 404)
+	has("the team leader's record page", leader.Get(page), 200, `id="record-form"`, `id="submit"`)
+	sub := leader.Post(page+"/submit", nil)
+	if sub.Status != 303 || sub.Location != page+"?done=submitted" {
+		t.Fatalf("submit: %d → %q %s", sub.Status, sub.Location, sub.Body)
+	}
+	has("after submitting", leader.Get(sub.Location), 200, "Đã gửi báo cáo để duyệt.", "Đã gửi duyệt")
+	has("approving, by a team leader", leader.Post(page+"/approve", nil), 403)
+	if r := record("after submitting"); r.Status != "submitted" {
+		t.Fatalf("after submitting: %+v", r)
+	}
+	has("the CTV's page once submitted", me.Get(page), 200, "Đã gửi duyệt")
+	hasNot("the CTV's page once submitted", me.Get(page), `id="record-form"`)
+
+	// Leadership reads and changes nothing.
+	lead := s.Forms(t, s.LoginDemo(t, apptest.Leadership))
+	leadPage := lead.Get(page)
+	has("leadership's record page", leadPage, 200, "Đã gửi duyệt")
+	hasNot("leadership's record page", leadPage, `id="record-form"`, `id="approve"`, `id="submit"`)
+	has("a form posted by leadership", lead.Post(page, url.Values{"profiles": {"1"}, "surveys": {"1"}, "referrals": {"1"}}), 403)
+	has("leadership's list of NT", lead.Get("/performance?quarter="+q+"&area_code=NT"), 200, `id="area_code"`, `data-id="`+ctv.ID+`"`)
+
+	// A coordinator approves; then nobody is offered the form.
+	coord := s.Forms(t, s.LoginDemo(t, apptest.Coordinator))
+	has("the coordinator's record page", coord.Get(page), 200, `id="approve"`, `name="target_profiles"`)
+	ok := coord.Post(page+"/approve", nil)
+	if ok.Status != 303 || ok.Location != page+"?done=approved" {
+		t.Fatalf("approve: %d → %q %s", ok.Status, ok.Location, ok.Body)
+	}
+	approved := coord.Get(ok.Location)
+	has("after approving", approved, 200, "Đã duyệt báo cáo.", "Báo cáo đã được duyệt và không thể sửa nữa.")
+	hasNot("after approving", approved, `id="record-form"`, `id="approve"`)
+	if r := record("after approving"); r.Status != "approved" {
+		t.Fatalf("after approving: %+v", r)
+	}
+	has("a form posted after approval", coord.Post(page, url.Values{"profiles": {"1"}, "surveys": {"1"}, "referrals": {"1"}}), 409)
+	has("approving twice", coord.Post(page+"/approve", nil), 409)
+
+	// The stipend sheet: the approved person paid, the XLSX linked.
+	sheet := lead.Get("/performance/stipends/" + q)
+	has("the stipend sheet", sheet, 200, "Bảng phụ cấp quý "+q, `data-id="`+ctv.ID+`" data-reason="paid"`, "Chi đủ",
+		`href="/api/v1/performance/stipends/`+q+`.xlsx"`, `href="/performance/stipends/2026-Q2"`)
+	x := s.Do(t, "GET", "/api/v1/performance/stipends/"+q+".xlsx", s.LoginDemo(t, apptest.Leadership), nil)
+	if x.Status != 200 || !strings.HasPrefix(string(x.Body), "PK") {
+		t.Fatalf("the sheet's XLSX: %d", x.Status)
+	}
+	has("the NT leader's sheet", leader.Get("/performance/stipends/"+q), 200, `data-id="`+ctv.ID+`"`)
+	hasNot("the NT leader's sheet", leader.Get("/performance/stipends/"+q), `data-id="`+other.ID+`"`)
+	has("a bad quarter", coord.Get("/performance/stipends/2026-Q7"), 400)
+
+	// English on request.
+	has("the list in English", coord.Get("/performance?quarter="+q+"&lang=en"), 200, "Quarterly performance", `<html lang="en"`)
+}
