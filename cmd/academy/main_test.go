@@ -8,9 +8,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/storetest"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -46,24 +47,6 @@ func TestContentCheckPassesOnShippedContent(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe to read while the server writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestServeOnTheEmbeddedStore runs the binary's serve path as `go run
 // ./cmd/academy` does: embedded store in a fresh data directory, demo
 // network loaded, banner printed; then a signal stops it in order.
@@ -82,7 +65,7 @@ func TestServeOnTheEmbeddedStore(t *testing.T) {
 	mln.Close()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
+	out := &storetest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, nil, env(map[string]string{"ACADEMY_HTTP_ADDR": addr, "ACADEMY_DATA_DIR": dir, "ACADEMY_METRICS_ADDR": metricsAddr}), out,

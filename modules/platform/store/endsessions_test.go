@@ -1,34 +1,15 @@
 package store_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
-
-// lockedBuffer is a log destination safe for the embedded server's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // Opening the embedded store, using it and closing it — what every start,
 // stop and CLI command does — logs nothing: the driver's endSessions at
@@ -37,7 +18,7 @@ func (l *lockedBuffer) String() string {
 // still is.
 func TestClosingTheEmbeddedStoreLogsNoEndSessionsWarning(t *testing.T) {
 	t.Parallel()
-	var logs lockedBuffer
+	var logs storetest.LogBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx := context.Background()
 	s, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Database: "academy", Logger: logger})
