@@ -19,7 +19,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/clock"
@@ -1082,25 +1081,13 @@ const scoreOnlyCourse = "KC-193"
 // matrixCourses is the product's catalog with scoreOnlyCourse added.
 func matrixCourses(t *testing.T) fs.FS {
 	t.Helper()
-	m := fstest.MapFS{}
-	err := fs.WalkDir(content.FS, "courses", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(content.FS, p)
-		if err != nil {
-			return err
-		}
-		m[p] = &fstest.MapFile{Data: b}
+	m := courseFiles(t, func(_ string, b []byte) []byte { return b })
+	for p, f := range m {
 		if rest, ok := strings.CutPrefix(p, "courses/KC-103/"); ok {
-			b = bytes.Replace(b, []byte("code: KC-103"), []byte("code: "+scoreOnlyCourse), 1)
+			b := bytes.Replace(f.Data, []byte("code: KC-103"), []byte("code: "+scoreOnlyCourse), 1)
 			b = reviewLine.ReplaceAll(b, []byte("review: score_only"))
 			m["courses/"+scoreOnlyCourse+"/"+rest] = &fstest.MapFile{Data: b}
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if !bytes.Contains(m["courses/"+scoreOnlyCourse+"/quiz.yaml"].Data, []byte("review: score_only")) {
 		t.Fatal("the score-only copy of KC-103 was not made")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -16,9 +17,9 @@ import (
 	"github.com/ctvacademy/academy/modules/standing"
 )
 
-// noRequiredCourses is the product's catalog with no course required of
-// anyone, so that standing turns on the quarters and the contract alone.
-func noRequiredCourses(t *testing.T) fs.FS {
+// courseFiles is a copy of the product's course catalog, each file
+// passed through edit (its path and text).
+func courseFiles(t *testing.T, edit func(path string, b []byte) []byte) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
 	err := fs.WalkDir(content.FS, "courses", func(p string, d fs.DirEntry, err error) error {
@@ -26,16 +27,25 @@ func noRequiredCourses(t *testing.T) fs.FS {
 			return err
 		}
 		b, err := fs.ReadFile(content.FS, p)
-		for _, roles := range []string{"[ctv, team_leader]", "[ctv]"} {
-			b = bytes.Replace(b, []byte("required_for: "+roles), []byte("required_for: []"), 1)
-		}
-		m[p] = &fstest.MapFile{Data: b}
+		m[p] = &fstest.MapFile{Data: edit(p, b)}
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// noRequiredCourses is the product's catalog with no course required of
+// anyone, so that standing turns on the quarters and the contract alone.
+func noRequiredCourses(t *testing.T) fs.FS {
+	t.Helper()
+	return courseFiles(t, func(_ string, b []byte) []byte {
+		for _, roles := range []string{"[ctv, team_leader]", "[ctv]"} {
+			b = bytes.Replace(b, []byte("required_for: "+roles), []byte("required_for: []"), 1)
+		}
+		return b
+	})
 }
 
 // TestRecognitionRankFollowsApprovals: the rank in a person's standing
@@ -81,24 +91,24 @@ func TestRecognitionRankFollowsApprovals(t *testing.T) {
 		record(p.ID, "2026-Q2", 10, true)
 		record(p.ID, "2026-Q3", []int{6, 9, 7, 10}[i], i < 3)
 	}
+	get := func(path string, v any) {
+		t.Helper()
+		r := s.Do(t, "GET", path, coord, nil)
+		if r.Status != 200 {
+			t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
+		}
+		r.JSON(t, v)
+	}
 	recognition := func() []standing.Ranked {
 		t.Helper()
 		var l struct{ Items []standing.Ranked }
-		r := s.Do(t, "GET", "/api/v1/recognition?quarter=2026-Q3&area_code=NT", coord, nil)
-		if r.Status != 200 {
-			t.Fatalf("recognition: %d %s", r.Status, r.Body)
-		}
-		r.JSON(t, &l)
+		get("/api/v1/recognition?quarter=2026-Q3&area_code=NT", &l)
 		return l.Items
 	}
 	rankOf := func(id string) *standing.Recognition {
 		t.Helper()
 		var v standing.View
-		r := s.Do(t, "GET", "/api/v1/collaborators/"+id+"/standing", coord, nil)
-		if r.Status != 200 {
-			t.Fatalf("standing: %d %s", r.Status, r.Body)
-		}
-		r.JSON(t, &v)
+		get("/api/v1/collaborators/"+id+"/standing", &v)
 		if v.Standing != standing.Good {
 			return nil
 		}
@@ -109,11 +119,7 @@ func TestRecognitionRankFollowsApprovals(t *testing.T) {
 	listed := func() []string {
 		t.Helper()
 		var l struct{ Items []performance.Record }
-		r := s.Do(t, "GET", "/api/v1/performance?quarter=2026-Q3&area_code=NT&status=approved", coord, nil)
-		if r.Status != 200 {
-			t.Fatalf("list: %d %s", r.Status, r.Body)
-		}
-		r.JSON(t, &l)
+		get("/api/v1/performance?quarter=2026-Q3&area_code=NT&status=approved", &l)
 		var out []string
 		for _, rec := range l.Items {
 			if rankOf(rec.CollaboratorID) != nil {
@@ -140,7 +146,7 @@ func TestRecognitionRankFollowsApprovals(t *testing.T) {
 			}
 		}
 		for _, p := range people {
-			if r := rankOf(p.ID); r != nil && !contains(want, p.ID) {
+			if r := rankOf(p.ID); r != nil && !slices.Contains(want, p.ID) {
 				t.Fatalf("%s is ranked %+v, not in %v", p.ID, r, want)
 			}
 		}
@@ -151,13 +157,4 @@ func TestRecognitionRankFollowsApprovals(t *testing.T) {
 		t.Fatalf("approve: %d %s", r.Status, r.Body)
 	}
 	check([]string{people[3].ID, people[1].ID, people[2].ID, people[0].ID})
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

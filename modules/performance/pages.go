@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,7 +105,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	d := listPageData{Quarter: q.String(), Area: area, Quarters: pageQuarters(now), AreaChoice: scope.Kind == authz.ScopeAll,
 		Offset: offset, Counts: map[string]int{}, Statuses: Statuses, Stipends: "/performance/stipends/" + q.String(),
 		CanEdit: pr.Role != authz.RoleLeadership}
-	if !contains(d.Quarters, d.Quarter) {
+	if !slices.Contains(d.Quarters, d.Quarter) {
 		d.Quarters = append([]string{d.Quarter}, d.Quarters...)
 	}
 	if d.AreaChoice {
@@ -134,22 +135,20 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		}
 		return "/performance?" + v.Encode()
 	}
-	if offset > 0 {
-		d.Prev = link(max(0, offset-pageSize))
-	}
-	if offset+pageSize < d.Total {
-		d.Next = link(offset + pageSize)
-	}
+	d.Prev, d.Next = pager(d.Total, offset, link)
 	return m.platform.Render(c, fiber.StatusOK, "performance_list", d)
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
+// pager is the links to the page before and after the one at offset
+// (empty: none), link making the address of a page.
+func pager(total, offset int, link func(offset int) string) (prev, next string) {
+	if offset > 0 {
+		prev = link(max(0, offset-pageSize))
 	}
-	return false
+	if offset+pageSize < total {
+		next = link(offset + pageSize)
+	}
+	return prev, next
 }
 
 // form is the record form's values as typed (kept when they are refused).
@@ -164,8 +163,16 @@ type numField struct {
 	Name, Label, Value, Problem string
 }
 
+// fieldSet is a group of the form's inputs: the actuals (with the report
+// on time), the targets.
+type fieldSet struct {
+	Legend string
+	Fields []numField
+	Report bool // the report-on-time box follows the numbers
+}
+
 type recordPageData struct {
-	Actual, Target                      []numField // the form's inputs, filled by fields
+	Sets                                []fieldSet // the form's inputs, filled by fields
 	Max                                 int
 	R                                   Record
 	FullName, Code, AreaCode, Pct, Back string
@@ -226,9 +233,12 @@ func (d *recordPageData) fields() {
 	}
 	f := d.Form
 	d.Max = MaxCount
-	d.Actual = []numField{mk("profiles", "perf.profiles", f.Profiles), mk("surveys", "perf.surveys", f.Surveys), mk("referrals", "perf.referrals", f.Referrals)}
-	d.Target = []numField{mk("target_profiles", "perf.target_profiles", f.TProfiles), mk("target_surveys", "perf.target_surveys", f.TSurveys),
-		mk("target_referrals", "perf.target_referrals", f.TReferrals)}
+	d.Sets = []fieldSet{{Legend: "perf.actuals", Report: true, Fields: []numField{mk("profiles", "perf.profiles", f.Profiles),
+		mk("surveys", "perf.surveys", f.Surveys), mk("referrals", "perf.referrals", f.Referrals)}}}
+	if d.CanTargets {
+		d.Sets = append(d.Sets, fieldSet{Legend: "perf.targets", Fields: []numField{mk("target_profiles", "perf.target_profiles", f.TProfiles),
+			mk("target_surveys", "perf.target_surveys", f.TSurveys), mk("target_referrals", "perf.target_referrals", f.TReferrals)}})
+	}
 }
 
 // recordPage shows a person's quarter, with the form and buttons the
@@ -238,7 +248,7 @@ func (m *Module) recordPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if done := c.Query("done"); contains([]string{"saved", "submitted", "approved"}, done) {
+	if done := c.Query("done"); slices.Contains([]string{"saved", "submitted", "approved"}, done) {
 		d.Done = done
 	}
 	d.fields()
@@ -349,12 +359,8 @@ func (m *Module) stipendsPage(c *fiber.Ctx) error {
 	for _, s := range page.Items {
 		d.Items = append(d.Items, stipendRow{Stipend: s, Pct: pct(s.Attainment)})
 	}
-	self := "/performance/stipends/" + q.String() + "?offset="
-	if offset > 0 {
-		d.PrevPage = self + strconv.Itoa(max(0, offset-pageSize))
-	}
-	if offset+pageSize < d.Total {
-		d.NextPage = self + strconv.Itoa(offset+pageSize)
-	}
+	d.PrevPage, d.NextPage = pager(d.Total, offset, func(off int) string {
+		return "/performance/stipends/" + q.String() + "?offset=" + strconv.Itoa(off)
+	})
 	return m.platform.Render(c, fiber.StatusOK, "performance_stipends", d)
 }

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -422,51 +424,13 @@ func TestListFromSummary(t *testing.T) {
 func TestStipends(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	ctx := context.Background()
 	coord, all := as("coordinator", collaborators.Collaborator{})
 	// c1: approved, whole quarter. c2: approved, contract from 2026-02-15
 	// (45 of Q1's 90 days). o1: submitted only. tl: suspended.
-	cst := collaborators.NewStore(w.db)
-	for id, fn := range map[string]func(*collaborators.Collaborator) error{
-		w.ctv.ID: func(c *collaborators.Collaborator) error { c.Contract.QuarterlyStipend = 3_000_000; return nil },
-		w.ctv2.ID: func(c *collaborators.Collaborator) error {
-			c.Contract.QuarterlyStipend, c.Contract.StartsOn = 3_000_000, "2026-02-15"
-			return nil
-		},
-		w.other.ID: func(c *collaborators.Collaborator) error { c.Contract.QuarterlyStipend = 2_000_000; return nil },
-		w.leader.ID: func(c *collaborators.Collaborator) error {
-			c.Contract.QuarterlyStipend, c.Contract.Status = 4_000_000, "suspended"
-			return nil
-		},
-	} {
-		if _, err := cst.Update(ctx, id, t0, fn); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := cst.Bump(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range []string{w.ctv.ID, w.ctv2.ID, w.other.ID, w.leader.ID} {
-		if _, err := w.svc.Put(coord, all, id, "2026-Q1", performance.Change{Actuals: &performance.Actuals{Profiles: 12, ReportOnTime: true}}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.svc.Submit(coord, all, id, "2026-Q1"); err != nil {
-			t.Fatal(err)
-		}
-		if id != w.other.ID {
-			if _, err := w.svc.Approve(coord, all, id, "2026-Q1"); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	got, err := w.svc.Stipends(coord, all, "2026-Q1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	by := map[string]performance.Stipend{}
-	for _, s := range got {
-		by[s.CollaboratorID] = s
-	}
+	w.sheetContracts(t, nil)
+	twelve := performance.Change{Actuals: &performance.Actuals{Profiles: 12, ReportOnTime: true}}
+	w.review(t, "2026-Q1", map[string]performance.Change{w.ctv.ID: twelve, w.ctv2.ID: twelve, w.other.ID: twelve, w.leader.ID: twelve}, w.other.ID)
+	got, by := w.sheet(t, "2026-Q1")
 	want := map[string]struct {
 		due    int64
 		reason string
@@ -529,4 +493,77 @@ func TestStipends(t *testing.T) {
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Fatalf("panes: %+v, %v", panes, err)
 	}
+}
+
+// contracts changes people's contracts in the registry (and bumps its
+// version so that the service reads them).
+func (w *world) contracts(t *testing.T, set map[string]func(*collaborators.Collaborator) error) {
+	t.Helper()
+	ctx := context.Background()
+	cst := collaborators.NewStore(w.db)
+	for id, fn := range set {
+		if _, err := cst.Update(ctx, id, t0, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cst.Bump(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// review writes each person's change to the quarter as a coordinator,
+// submits it and approves it, except for those left submitted.
+func (w *world) review(t *testing.T, quarter string, changes map[string]performance.Change, submittedOnly ...string) {
+	t.Helper()
+	coord, all := as("coordinator", collaborators.Collaborator{})
+	for id, ch := range changes {
+		if _, err := w.svc.Put(coord, all, id, quarter, ch); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.Submit(coord, all, id, quarter); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(submittedOnly, id) {
+			if _, err := w.svc.Approve(coord, all, id, quarter); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// sheetContracts gives the stipend tests' contracts: c1 3,000,000 a
+// quarter; c2 the same from 2026-02-15 (45 of Q1's 90 days); o1
+// 2,000,000; tl 4,000,000, suspended; and more.
+func (w *world) sheetContracts(t *testing.T, more map[string]func(*collaborators.Collaborator) error) {
+	t.Helper()
+	set := map[string]func(*collaborators.Collaborator) error{
+		w.ctv.ID: func(c *collaborators.Collaborator) error { c.Contract.QuarterlyStipend = 3_000_000; return nil },
+		w.ctv2.ID: func(c *collaborators.Collaborator) error {
+			c.Contract.QuarterlyStipend, c.Contract.StartsOn = 3_000_000, "2026-02-15"
+			return nil
+		},
+		w.other.ID: func(c *collaborators.Collaborator) error { c.Contract.QuarterlyStipend = 2_000_000; return nil },
+		w.leader.ID: func(c *collaborators.Collaborator) error {
+			c.Contract.QuarterlyStipend, c.Contract.Status = 4_000_000, "suspended"
+			return nil
+		},
+	}
+	maps.Copy(set, more)
+	w.contracts(t, set)
+}
+
+// sheet is a quarter's stipend sheet as a coordinator reads it, and its
+// lines by person.
+func (w *world) sheet(t *testing.T, quarter string) ([]performance.Stipend, map[string]performance.Stipend) {
+	t.Helper()
+	coord, all := as("coordinator", collaborators.Collaborator{})
+	got, err := w.svc.Stipends(coord, all, quarter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]performance.Stipend{}
+	for _, s := range got {
+		by[s.CollaboratorID] = s
+	}
+	return got, by
 }

@@ -1,7 +1,6 @@
 package performance_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -36,58 +35,23 @@ func TestStipendsFollowTheYAML(t *testing.T) {
 		yaml = strings.Replace(yaml, "\n  "+old, "\n  "+new, 1)
 	}
 	w := newWorldOn(t, fstest.MapFS{standing.File: {Data: []byte(yaml)}})
-	ctx := context.Background()
-	coord, all := as("coordinator", collaborators.Collaborator{})
-	cst := collaborators.NewStore(w.db)
-	for id, fn := range map[string]func(*collaborators.Collaborator) error{
-		w.ctv.ID: func(c *collaborators.Collaborator) error { c.Contract.QuarterlyStipend = 3_000_000; return nil },
-		w.ctv2.ID: func(c *collaborators.Collaborator) error {
-			c.Contract.QuarterlyStipend, c.Contract.StartsOn = 3_000_000, "2026-02-15"
-			return nil
-		},
-		w.other.ID: func(c *collaborators.Collaborator) error { c.Contract.QuarterlyStipend = 2_000_000; return nil },
-		w.leader.ID: func(c *collaborators.Collaborator) error {
-			c.Contract.QuarterlyStipend, c.Contract.Status = 4_000_000, "suspended"
-			return nil
-		},
+	w.sheetContracts(t, map[string]func(*collaborators.Collaborator) error{
 		w.cco.ID: func(c *collaborators.Collaborator) error {
 			c.Contract.QuarterlyStipend, c.Contract.Status = 1_000_000, "probation"
 			return nil
 		},
-	} {
-		if _, err := cst.Update(ctx, id, t0, fn); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := cst.Bump(ctx); err != nil {
-		t.Fatal(err)
-	}
+	})
 	// c1: 8 of 10 profiles, no report on time: attainment 0.3×0.8/0.55 ≈
 	// 44% (half). c2: 2 of 10: ≈ 11% (nothing). o1: submitted only. tl:
 	// suspended, everything done.
-	for id, a := range map[string]performance.Actuals{
-		w.ctv.ID: {Profiles: 8}, w.ctv2.ID: {Profiles: 2}, w.other.ID: {Profiles: 12, ReportOnTime: true}, w.leader.ID: {Profiles: 12, ReportOnTime: true},
-	} {
-		if _, err := w.svc.Put(coord, all, id, "2026-Q1", performance.Change{Targets: &performance.Targets{Profiles: 10}, Actuals: &a}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.svc.Submit(coord, all, id, "2026-Q1"); err != nil {
-			t.Fatal(err)
-		}
-		if id != w.other.ID {
-			if _, err := w.svc.Approve(coord, all, id, "2026-Q1"); err != nil {
-				t.Fatal(err)
-			}
-		}
+	change := func(a performance.Actuals) performance.Change {
+		return performance.Change{Targets: &performance.Targets{Profiles: 10}, Actuals: &a}
 	}
-	got, err := w.svc.Stipends(coord, all, "2026-Q1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	by := map[string]performance.Stipend{}
-	for _, s := range got {
-		by[s.CollaboratorID] = s
-	}
+	w.review(t, "2026-Q1", map[string]performance.Change{
+		w.ctv.ID: change(performance.Actuals{Profiles: 8}), w.ctv2.ID: change(performance.Actuals{Profiles: 2}),
+		w.other.ID: change(performance.Actuals{Profiles: 12, ReportOnTime: true}), w.leader.ID: change(performance.Actuals{Profiles: 12, ReportOnTime: true}),
+	}, w.other.ID)
+	_, by := w.sheet(t, "2026-Q1")
 	for id, wt := range map[string]struct {
 		due    int64
 		reason string
