@@ -222,7 +222,7 @@ func (s *Service) Revoke(ctx context.Context, p authz.Principal, id, reason stri
 	}
 	now := s.d.Clock.Now()
 	var revoked Certificate
-	_, _, err = s.d.Store.Change(ctx, c.Collaborator, func(certs []Certificate) ([]Certificate, error) {
+	person, _, err := s.d.Store.Change(ctx, c.Collaborator, func(certs []Certificate) ([]Certificate, error) {
 		certs = slices.Clone(certs)
 		for i := range certs {
 			if certs[i].ID != id {
@@ -240,7 +240,7 @@ func (s *Service) Revoke(ctx context.Context, p authz.Principal, id, reason stri
 	if err != nil {
 		return View{}, err
 	}
-	if err := s.changed(ctx); err != nil {
+	if err := s.changed(ctx, person); err != nil {
 		return View{}, err
 	}
 	if err := s.d.Audit.Record(ctx, "certificate.revoke", "certificate", id,

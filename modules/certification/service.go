@@ -7,6 +7,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/versioned"
 	"log/slog"
+	"maps"
 	"slices"
 	"time"
 )
@@ -80,6 +81,26 @@ type Service struct {
 type snapshot struct {
 	people map[string][]Certificate
 	byID   map[string]Certificate
+	revs   map[string]int64 // each person's document's rev as read
+}
+
+// with is the snapshot with person p's certificates as p holds them,
+// unless it holds them at p's rev or later already (two changes of this
+// process may reach the copy in either order). It copies the maps: the
+// snapshot it was called on may be in use.
+func (sn *snapshot) with(p Person) *snapshot {
+	if rev, ok := sn.revs[p.ID]; ok && rev >= p.Rev {
+		return sn
+	}
+	out := &snapshot{people: maps.Clone(sn.people), byID: maps.Clone(sn.byID), revs: maps.Clone(sn.revs)}
+	for _, c := range sn.people[p.ID] {
+		delete(out.byID, c.ID)
+	}
+	out.people[p.ID], out.revs[p.ID] = p.Certs, p.Rev
+	for _, c := range p.Certs {
+		out.byID[c.ID] = c
+	}
+	return out
 }
 
 // NewService returns the service.
@@ -108,9 +129,9 @@ func (s *Service) load(ctx context.Context) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap := &snapshot{people: make(map[string][]Certificate, len(all)), byID: map[string]Certificate{}}
+	snap := &snapshot{people: make(map[string][]Certificate, len(all)), byID: map[string]Certificate{}, revs: make(map[string]int64, len(all))}
 	for _, p := range all {
-		snap.people[p.ID] = p.Certs
+		snap.people[p.ID], snap.revs[p.ID] = p.Certs, p.Rev
 		for _, c := range p.Certs {
 			snap.byID[c.ID] = c
 		}
@@ -118,11 +139,19 @@ func (s *Service) load(ctx context.Context) (*snapshot, error) {
 	return snap, nil
 }
 
-// changed bumps the version and drops this process's copy.
-func (s *Service) changed(ctx context.Context) error {
-	err := s.d.Store.Bump(ctx)
-	s.snap.Invalidate()
-	return err
+// changed counts this process's write of person p's certificates (p as
+// written) and brings this process's copy up to it: patched in place when
+// no other change came between, so that the next read (a quiz start asks
+// for the renewal window) does not reread every person's document;
+// dropped otherwise.
+func (s *Service) changed(ctx context.Context, p Person) error {
+	v, err := s.d.Store.Bump(ctx)
+	if err != nil {
+		s.snap.Invalidate()
+		return err
+	}
+	s.snap.Changed(v, func(sn *snapshot) *snapshot { return sn.with(p) })
+	return nil
 }
 
 // Reconcile issues and renews a person's certificates from their passes
@@ -210,7 +239,7 @@ func (s *Service) reconcile(ctx context.Context, collaboratorID string, codes ma
 	if !wrote {
 		return nil, nil
 	}
-	return issued, s.changed(ctx)
+	return issued, s.changed(ctx, p)
 }
 
 // SetMailer sets the reminders' mailer (the outbox is built after the

@@ -162,11 +162,12 @@ func TestStore(t *testing.T) {
 			t.Fatalf("unknown code: %v", err)
 		}
 		v0, _ := s.Version(ctx)
-		if err := s.Bump(ctx); err != nil {
+		bumped, err := s.Bump(ctx)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if v1, err := s.Version(ctx); err != nil || v1 != v0+1 {
-			t.Fatalf("version %d → %d, %v", v0, v1, err)
+		if v1, err := s.Version(ctx); err != nil || v1 != v0+1 || bumped != v1 {
+			t.Fatalf("version %d → %d (Bump said %d), %v", v0, v1, bumped, err)
 		}
 		for i, want := range []bool{true, false} {
 			if ok, err := s.ClaimDay(ctx, "job", "2026-03-02"); err != nil || ok != want {
@@ -463,5 +464,77 @@ func TestMissingCodeRepaired(t *testing.T) {
 		if err != nil || v.ID != id || v.Status != certification.StatusValid {
 			t.Fatalf("full %v: Verify after the repair = %+v, %v", full, v, err)
 		}
+	}
+}
+
+// A process's copy of the certificates follows its own writes at once
+// (patched, not reread) and still catches a change another process
+// counted in between, even when it would not check the version for an
+// hour.
+func TestCopyFollowsOwnWritesAndAnotherProcesss(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := storetest.New(t)
+	rec := newRecords()
+	clk := clock.NewManual(t0)
+	process := func() *certification.Service {
+		return certification.NewService(certification.Deps{Store: certification.NewStore(db), Records: rec, Courses: courses,
+			People: registry, Audit: &auditLog{}, Clock: clk, Fresh: time.Hour})
+	}
+	a, b := process(), process()
+	count := func(svc *certification.Service) int {
+		t.Helper()
+		vs, err := svc.List(ctx, authz.All, certification.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(vs)
+	}
+	if n := count(a); n != 0 {
+		t.Fatalf("before any pass: %d certificates", n)
+	}
+	// Its own writes, several at once: each shows in its next read.
+	for _, who := range []string{"p1", "p2"} {
+		rec.pass(who, "AT", who+"-a1", t0.Add(-time.Hour))
+	}
+	var wg sync.WaitGroup
+	for _, who := range []string{"p1", "p2", "p1", "p2"} {
+		wg.Go(func() {
+			if _, err := a.Reconcile(ctx, who); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := count(a); n != 2 {
+		t.Fatalf("after its own reconciles: %d certificates, want 2", n)
+	}
+	coord := authz.Principal{UserID: "u-coord", Role: "coordinator"}
+	p1, err := a.List(ctx, authz.All, certification.Filter{CollaboratorID: "p1"})
+	if err != nil || len(p1) != 1 {
+		t.Fatal(p1, err)
+	}
+	if _, err := a.Revoke(ctx, coord, p1[0].ID, "Sai sót hồ sơ"); err != nil {
+		t.Fatal(err)
+	}
+	if vs, _ := a.List(ctx, authz.All, certification.Filter{Status: certification.StatusRevoked}); len(vs) != 1 || vs[0].ID != p1[0].ID {
+		t.Fatalf("revoked after its own revocation = %+v", vs)
+	}
+	// Another process issues p3's; this process's next write finds the
+	// version moved past its copy and rereads everything.
+	rec.pass("p3", "AT", "p3-a1", t0.Add(-time.Hour))
+	if _, err := b.Reconcile(ctx, "p3"); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(24 * time.Hour)
+	rec.pass("p1", "AT", "p1-a2", clk.Now().Add(-time.Minute))
+	if got, err := a.Reconcile(ctx, "p1"); err != nil || len(got) != 1 {
+		t.Fatalf("p1's new certificate = %+v, %v", got, err)
+	}
+	if n := count(a); n != 4 {
+		t.Fatalf("after another process's write and its own: %d certificates, want 4 (p1 revoked and new, p2, p3)", n)
+	}
+	if at, err := a.RenewalOpens(ctx, "p3", "AT"); err != nil || at.IsZero() {
+		t.Fatalf("RenewalOpens of the other process's certificate = %v, %v", at, err)
 	}
 }

@@ -137,11 +137,13 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 	return d.V, err
 }
 
-// Bump counts a change.
-func (s *Store) Bump(ctx context.Context) error {
-	_, err := s.version.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: versionID}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "v", Value: int64(1)}}}}, options.UpdateOne().SetUpsert(true))
-	return err
+// Bump counts a change and returns the count it made.
+func (s *Store) Bump(ctx context.Context) (int64, error) {
+	var d versionDoc
+	err := s.version.Raw().FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: versionID}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "v", Value: int64(1)}}}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
+	return d.V, err
 }
 
 // ClaimDay records that the job name does its work on day; false when it

@@ -70,12 +70,36 @@ func (c *Cache[T]) Get(ctx context.Context) (T, error) {
 	return val, nil
 }
 
+// Changed records a change this process made and counted: bumped is the
+// version its bump moved the document to. When the copy was built at the
+// version just before (no other change was counted between), patch turns
+// it into the copy after the change, which stands for bumped; otherwise
+// the copy is dropped, as Invalidate does. So a process's own writes cost
+// it no rebuild, while a change counted by another process still does.
+// patch must not modify its argument (readers may hold it) unless the
+// value is made for concurrent use, and must be right whatever order two
+// changes of this process reach Changed in (e.g. by comparing a
+// document's rev, or by dropping what the change touched).
+func (c *Cache[T]) Changed(bumped int64, patch func(T) T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.have || c.at != bumped-1 {
+		c.drop()
+		return
+	}
+	c.value, c.at = patch(c.value), bumped
+}
+
 // Invalidate drops the value: the next Get rebuilds it whatever the
 // version says. A module calls it after its own writes (and their bump).
 func (c *Cache[T]) Invalidate() {
 	c.mu.Lock()
+	c.drop()
+	c.mu.Unlock()
+}
+
+func (c *Cache[T]) drop() {
 	c.have = false
 	var zero T
 	c.value = zero
-	c.mu.Unlock()
 }

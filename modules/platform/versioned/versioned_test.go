@@ -57,3 +57,36 @@ func TestCache(t *testing.T) {
 	s.fail = nil
 	get(20, 3, 6) // the value survives a failed check
 }
+
+func TestChanged(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	s := &source{version: 1}
+	c := s.cache(time.Second, &now)
+	plus := func(n int) func(int) int { return func(v int) int { return v + n } }
+	get := func(want, builds int) {
+		t.Helper()
+		v, err := c.Get(ctx)
+		if err != nil || v != want || s.builds != builds {
+			t.Fatalf("Get = %d, %v after %d builds; want %d after %d", v, err, s.builds, want, builds)
+		}
+	}
+	get(10, 1)
+	// This process's own change, counted as version 2: patched, no build,
+	// and the version read after Fresh finds the copy current.
+	s.version = 2
+	c.Changed(2, plus(1))
+	get(11, 1)
+	now = now.Add(time.Second)
+	get(11, 1)
+	// Another process counted version 3 before this one's bump made 4:
+	// the copy is dropped and rebuilt at once.
+	s.version = 4
+	c.Changed(4, plus(1))
+	get(40, 2)
+	// Nothing built yet: Changed keeps nothing.
+	c.Invalidate()
+	s.version = 5
+	c.Changed(5, plus(1))
+	get(50, 3)
+}
