@@ -13,6 +13,7 @@ import (
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -200,13 +201,18 @@ func perfRecord(method, suffix string, body any) matrixRoute {
 }
 
 // perfPage calls a page of one person's quarterly record as perfRecord
-// calls its API route, posting form.
+// calls its API route (in other quarters), posting form.
 func perfPage(method, suffix string, form url.Values) matrixRoute {
 	r := perfRecord(method, suffix, nil)
 	build := r.build
 	r.build = func(w *matrixWorld, role, target string) matrixReq {
 		req := build(w, role, target)
-		req.path, req.page, req.form = strings.TrimPrefix(req.path, "/api/v1"), true, form
+		// Three years before the API's quarters, so that the two never
+		// work on one record (the routes run in any order).
+		path := strings.TrimPrefix(req.path, "/api/v1")
+		year := strings.LastIndex(path, "/20") + 1
+		y, _ := strconv.Atoi(path[year : year+4])
+		req.path, req.page, req.form = path[:year]+strconv.Itoa(y-3)+path[year+4:], true, form
 		return req
 	}
 	return r

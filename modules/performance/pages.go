@@ -267,9 +267,13 @@ func (m *Module) recordSave(c *fiber.Ctx) error {
 		return errs.E(errs.Conflict, "the record is %s and can no longer change here", d.R.Status)
 	}
 	f := form{Profiles: strings.Clone(c.FormValue("profiles")), Surveys: strings.Clone(c.FormValue("surveys")), Referrals: strings.Clone(c.FormValue("referrals")),
-		ReportOnTime: c.FormValue("report_on_time") != "", TProfiles: strings.Clone(c.FormValue("target_profiles")),
+		ReportOnTime: c.FormValue("report_on_time") == "1", TProfiles: strings.Clone(c.FormValue("target_profiles")),
 		TSurveys: strings.Clone(c.FormValue("target_surveys")), TReferrals: strings.Clone(c.FormValue("target_referrals"))}
 	problems := map[string]string{}
+	// The box sends "1" when ticked, nothing when not.
+	if v := c.FormValue("report_on_time"); v != "" && v != "1" {
+		problems["report_on_time"] = "perf.report_invalid"
+	}
 	num := func(field, s string) int {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 0 || n > MaxCount {
