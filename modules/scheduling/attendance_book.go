@@ -12,6 +12,12 @@ import (
 // marked at, written with each mark.
 const attendanceBookColl = "attendance_by_person"
 
+// bookKept is how many people's books a process keeps (ledger.Book.Keep):
+// a person's sessions and attendance rate then read the book's write count
+// (one small document, on every read: another process's mark shows at
+// once) instead of their book, while the count stands.
+const bookKept = 4096
+
 // bookMax bounds a person's book: their newest entries are kept.
 const bookMax = 2000
 

@@ -56,7 +56,7 @@ func NewStore(db *mongo.Database) *Store {
 	return &Store{live: store.NewColl[sessionDoc](db, sessionsColl, "session"),
 		archive:   store.NewColl[sessionDoc](db, archiveColl, "session"),
 		tokens:    store.NewColl[Token](db, tokensColl, "invitation"),
-		book:      ledger.New[AttendanceEntry](db, attendanceBookColl, bookMax),
+		book:      ledger.New[AttendanceEntry](db, attendanceBookColl, bookMax).Keep(bookKept, time.Nanosecond),
 		due:       store.NewColl[dueDoc](db, bookDueColl, "session"),
 		head:      store.NewColl[indexHead](db, indexColl, "session index"),
 		months:    store.NewColl[monthDoc](db, indexColl, "session index"),

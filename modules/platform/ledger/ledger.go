@@ -15,13 +15,16 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/versioned"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Entry is one dated record about a person. Key identifies it within the
@@ -38,6 +41,9 @@ type Book[E Entry] struct {
 	people    *store.Coll[page[E]]
 	backfills *store.Coll[progress]
 	complete  atomic.Bool
+	// versions and kept serve Keep (nil: every Of reads the store).
+	versions *store.Coll[versionDoc]
+	kept     *versioned.Cache[*kept[E]]
 }
 
 // page is one person's entries, oldest first.
@@ -58,12 +64,101 @@ type progress struct {
 // BackfillsColl holds every book's backfill progress.
 const BackfillsColl = "ledger_backfills"
 
+// VersionsColl holds the write count of each book kept in process (Keep),
+// one document per book (`_id`: its collection).
+const VersionsColl = "ledger_versions"
+
+type versionDoc struct {
+	ID string `bson:"_id"`
+	V  int64  `bson:"v"`
+}
+
+// kept is the copy of people's entries a kept book holds.
+type kept[E Entry] struct {
+	mu     sync.Mutex
+	people map[string][]E
+	max    int
+	// gen moves with every entry dropped for a write: a read of the store
+	// begun before keeps nothing (it may have read the book before the write).
+	gen uint64
+}
+
+func (k *kept[E]) get(person string) ([]E, uint64, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	es, ok := k.people[person]
+	return es, k.gen, ok
+}
+
+func (k *kept[E]) put(person string, es []E, gen uint64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if gen != k.gen {
+		return
+	}
+	if len(k.people) >= k.max {
+		clear(k.people)
+	}
+	k.people[person] = es
+}
+
+func (k *kept[E]) forget(person string) *kept[E] {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.people, person)
+	k.gen++
+	return k
+}
+
 // New returns the book kept in collection name of db, keeping the newest
 // max entries per person.
 func New[E Entry](db *mongo.Database, name string, max int) *Book[E] {
 	return &Book[E]{name: name, max: max,
 		people:    store.NewColl[page[E]](db, name, "person's record"),
-		backfills: store.NewColl[progress](db, BackfillsColl, "backfill")}
+		backfills: store.NewColl[progress](db, BackfillsColl, "backfill"),
+		versions:  store.NewColl[versionDoc](db, VersionsColl, "book version")}
+}
+
+// Keep makes Of answer from a copy, held in the process, of the entries
+// it read of up to people persons, trusted while the book's version
+// stands: every write of the book by Put, Add or Remove counts in the
+// book's version document after it, and Of reads that count at most once
+// per fresh (versioned.Cache). A write by this process is seen at once
+// (only that person's copy is dropped, unless another write was counted
+// in between: then all are); one by another process sharing the store
+// within fresh. Each write costs one more command. Call it before the
+// book is used.
+func (b *Book[E]) Keep(people int, fresh time.Duration) *Book[E] {
+	b.kept = versioned.New(b.version, func(context.Context) (*kept[E], error) {
+		return &kept[E]{people: map[string][]E{}, max: people}, nil
+	}, fresh)
+	return b
+}
+
+// version is the book's write count (0 before the first).
+func (b *Book[E]) version(ctx context.Context) (int64, error) {
+	d, err := b.versions.Get(ctx, b.name)
+	if isNotFound(err) {
+		return 0, nil
+	}
+	return d.V, err
+}
+
+// wrote counts a write of person's entries, when the book is kept.
+func (b *Book[E]) wrote(ctx context.Context, person string) error {
+	if b.kept == nil {
+		return nil
+	}
+	var d versionDoc
+	err := b.versions.Raw().FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: b.name}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "v", Value: int64(1)}}}},
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
+	if err != nil {
+		b.kept.Invalidate()
+		return err
+	}
+	b.kept.Changed(d.V, func(k *kept[E]) *kept[E] { return k.forget(person) })
+	return nil
 }
 
 // Name is the book's collection.
@@ -75,6 +170,7 @@ func (b *Book[E]) Put(ctx context.Context, person string, es ...E) error {
 	if len(es) == 0 {
 		return nil
 	}
+	wrote := false
 	_, err := b.people.Apply(ctx, person, func(p *page[E], _ bool) error {
 		p.ID = person
 		changed := false
@@ -93,9 +189,13 @@ func (b *Book[E]) Put(ctx context.Context, person string, es ...E) error {
 			return store.ErrUnchanged
 		}
 		p.Entries = b.bounded(p.Entries)
+		wrote = true
 		return nil
 	})
-	return err
+	if err != nil || !wrote {
+		return err
+	}
+	return b.wrote(ctx, person)
 }
 
 // Add records one entry about person in one store command (an
@@ -107,36 +207,62 @@ func (b *Book[E]) Put(ctx context.Context, person string, es ...E) error {
 // new event writes (a grading), which the book does not hold yet, or
 // holds as this same entry (a grading completed again after a crash).
 func (b *Book[E]) Add(ctx context.Context, person string, e E) error {
-	_, err := b.people.Change(ctx, person, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "entries", Value: e}}}}, true)
-	return err
+	if _, err := b.people.Change(ctx, person, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "entries", Value: e}}}}, true); err != nil {
+		return err
+	}
+	return b.wrote(ctx, person)
 }
 
 // Remove drops the entry key from person's book, if there.
 func (b *Book[E]) Remove(ctx context.Context, person, key string) error {
+	removed := false
 	_, err := b.people.Update(ctx, person, func(p *page[E]) error {
 		n := len(p.Entries)
 		p.Entries = slices.DeleteFunc(p.Entries, func(x E) bool { return x.LedgerKey() == key })
-		if len(p.Entries) == n {
+		removed = len(p.Entries) < n
+		if !removed {
 			return store.ErrUnchanged
 		}
 		return nil
 	})
-	if isNotFound(err) {
+	if isNotFound(err) || err == nil && !removed {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return b.wrote(ctx, person)
 }
 
 // Of returns person's entries, oldest first (none: empty).
 func (b *Book[E]) Of(ctx context.Context, person string) ([]E, error) {
-	p, err := b.people.Get(ctx, person)
-	if isNotFound(err) {
-		return []E{}, nil
+	var (
+		k   *kept[E]
+		gen uint64
+	)
+	if b.kept != nil {
+		var err error
+		if k, err = b.kept.Get(ctx); err != nil {
+			return nil, err
+		}
+		es, g, ok := k.get(person)
+		if ok {
+			return slices.Clone(es), nil
+		}
+		gen = g
 	}
-	if err != nil {
+	p, err := b.people.Get(ctx, person)
+	if err != nil && !isNotFound(err) {
 		return nil, err
 	}
-	return b.bounded(lastOfEachKey(p.Entries)), nil
+	out := []E{}
+	if err == nil {
+		out = b.bounded(lastOfEachKey(p.Entries))
+	}
+	if k != nil {
+		k.put(person, slices.Clone(out), gen)
+	}
+	return out, nil
 }
 
 // lastOfEachKey keeps, of entries with one key, the last (Add appends).

@@ -178,3 +178,43 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// A kept book answers from the process's copy: this process's writes
+// (Put, Add, Remove) show at once, another process's when its version
+// is next read — here at once (fresh 1 ns), or, trusting its copy for an
+// hour, with this process's next write (the count moved past its copy).
+func TestKeptBookFollowsItsWritesAndAnotherProcesss(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		read := func(b *ledger.Book[mark], person, want string) {
+			t.Helper()
+			got, err := b.Of(ctx, person)
+			must(t, err)
+			if s := sessions(got); s != want {
+				t.Fatalf("%s = %q, want %q", person, s, want)
+			}
+		}
+		a := ledger.New[mark](db, "kept", 10).Keep(100, time.Hour)
+		read(a, "p1", "")
+		must(t, a.Put(ctx, "p1", mark{"s1", day(1), "present"}))
+		read(a, "p1", "s1=present ")
+		must(t, a.Add(ctx, "p1", mark{"s2", day(2), "late"}))
+		read(a, "p1", "s1=present s2=late ")
+		must(t, a.Remove(ctx, "p1", "s1"))
+		read(a, "p1", "s2=late ")
+		must(t, a.Put(ctx, "p2", mark{"s2", day(2), "absent"}))
+		read(a, "p2", "s2=absent ")
+		read(a, "p1", "s2=late ") // p2's write left p1's copy
+
+		// Another process: checking every time, it sees a's writes at once.
+		b := ledger.New[mark](db, "kept", 10).Keep(100, time.Nanosecond)
+		read(b, "p1", "s2=late ")
+		must(t, a.Put(ctx, "p1", mark{"s3", day(3), "present"}))
+		read(b, "p1", "s2=late s3=present ")
+		// b's write is not seen by a within its hour, until a writes.
+		must(t, b.Put(ctx, "p1", mark{"s2", day(2), "present"}))
+		must(t, a.Put(ctx, "p3", mark{"s1", day(1), "present"}))
+		read(a, "p1", "s2=present s3=present ")
+	})
+}
