@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
@@ -45,6 +46,20 @@ func standingOf(t *testing.T, s *apptest.Server, token, id string) standingAnswe
 	return v
 }
 
+// certifiedCTV starts the service and signs in a CTV of NT who passed
+// KC-102 (its certificate, none of the other required courses).
+func certifiedCTV(t *testing.T) (*apptest.Server, collaborators.Collaborator, string) {
+	t.Helper()
+	s := apptest.Start(t, apptest.Options{})
+	ctv := s.Find(t, "ctv", "NT")
+	token := s.LoginDemo(t, ctv.Email)
+	passQuiz(t, s, token, "KC-102")
+	return s, ctv, token
+}
+
+// standingLabels are the standings as the pages name them in Vietnamese.
+var standingLabels = map[string]string{"good": "Tốt", "attention": "Cần chú ý", "at_risk": "Có nguy cơ"}
+
 func mustContain(t *testing.T, what, body string, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
@@ -63,10 +78,7 @@ func mustContain(t *testing.T, what, body string, wants ...string) {
 // when they choose it; the menu leads there.
 func TestMyStandingPage(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{})
-	ctv := s.Find(t, "ctv", "NT")
-	token := s.LoginDemo(t, ctv.Email)
-	passQuiz(t, s, token, "KC-102")
+	s, ctv, token := certifiedCTV(t)
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	starts := time.Now().Add(10 * 24 * time.Hour).Truncate(time.Hour)
 	r := s.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Tập huấn chính sách khuyến công",
@@ -84,7 +96,7 @@ func TestMyStandingPage(t *testing.T) {
 	if page.Status != 200 {
 		t.Fatalf("GET /me/standing: %d %s", page.Status, page.Body)
 	}
-	label := map[string]string{"good": "Tốt", "attention": "Cần chú ý", "at_risk": "Có nguy cơ"}[v.Standing]
+	label := standingLabels[v.Standing]
 	mustContain(t, "my standing", page.Body, "<h1>Tình hình của tôi</h1>", `data-standing="`+v.Standing+`"`, label,
 		`href="/me/standing"`, "Việc nên làm tiếp", "Chứng nhận các khóa bắt buộc", "Kết quả công việc 4 quý gần nhất",
 		"Ngày kết thúc", formatVNDate(v.Contract.EndsOn))
@@ -169,12 +181,9 @@ func TestStandingPagesAccess(t *testing.T) {
 // to the whole page; in English too.
 func TestCollaboratorPageStandingPanel(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{})
-	ctv := s.Find(t, "ctv", "NT")
-	token := s.LoginDemo(t, ctv.Email)
-	passQuiz(t, s, token, "KC-102")
+	s, ctv, token := certifiedCTV(t)
 	v := standingOf(t, s, token, ctv.ID)
-	label := map[string]string{"good": "Tốt", "attention": "Cần chú ý", "at_risk": "Có nguy cơ"}[v.Standing]
+	label := standingLabels[v.Standing]
 	for _, who := range []string{apptest.Coordinator, apptest.Leadership, s.Find(t, "team_leader", "NT").Email} {
 		page := s.Forms(t, s.LoginDemo(t, who)).Get("/collaborators/" + ctv.ID)
 		if page.Status != 200 {
