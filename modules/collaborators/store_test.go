@@ -2,7 +2,6 @@ package collaborators_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -22,8 +21,7 @@ func person(id string) collaborators.Collaborator {
 // wantConflictOn checks a conflict that names field.
 func wantConflictOn(t *testing.T, err error, field, what string) {
 	t.Helper()
-	var e *errs.Error
-	if !errors.As(err, &e) || e.Kind != errs.Conflict || len(e.Fields) != 1 || e.Fields[0].Field != field {
+	if !errs.OnField(err, errs.Conflict, field) {
 		t.Fatalf("%s: %v, want a conflict on %s", what, err, field)
 	}
 }

@@ -1,7 +1,6 @@
 package scheduling
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -11,8 +10,7 @@ import (
 // invalidNaming fails t unless err is an errs.Invalid naming field.
 func invalidNaming(t *testing.T, err error, field, input string) {
 	t.Helper()
-	var e *errs.Error
-	if !errors.As(err, &e) || e.Kind != errs.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != field {
+	if !errs.OnField(err, errs.Invalid, field) {
 		t.Fatalf("%q: %v, want errs.Invalid naming %s", input, err, field)
 	}
 }

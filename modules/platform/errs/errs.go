@@ -81,6 +81,13 @@ func KindOf(err error) Kind {
 // Is reports whether err is of the given kind.
 func Is(err error, kind Kind) bool { return err != nil && KindOf(err) == kind }
 
+// OnField reports whether err is of the given kind and names one field,
+// field, alone: the answer to one refused input.
+func OnField(err error, kind Kind, field string) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == kind && len(e.Fields) == 1 && e.Fields[0].Field == field
+}
+
 // Status maps a kind to its HTTP status code.
 func Status(kind Kind) int {
 	switch kind {
