@@ -256,7 +256,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		scheduling.NewModule(a.Scheduling, tr),
 		outbox.NewModule(a.Outbox),
 		performance.NewModule(perf),
-		reports.NewModule(reportsSource{reg: a.Collaborators, certs: a.Certification, records: performance.NewEveryone(performance.NewStore(a.DB)),
+		reports.NewModule(reportsSource{reg: a.Collaborators, certs: a.Certification, records: perf.Everyone(),
 			standing: standingSvc, sched: a.Scheduling, cat: cat, clock: opts.Clock}),
 		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
 		standingMod,

@@ -21,7 +21,8 @@ import (
 // quarter lists without a row in its summary (written before summaries
 // existed, and not written since) is not in the copy.
 type Everyone struct {
-	st *Store
+	st    *Store
+	score func(Record) Record // a stored row as Stored returns it
 
 	mu       sync.Mutex
 	quarters map[string]everyoneQuarter
@@ -33,10 +34,10 @@ type everyoneQuarter struct {
 	rows []Record
 }
 
-// NewEveryone returns the copy of st's records (empty until its first
-// Records).
-func NewEveryone(st *Store) *Everyone {
-	return &Everyone{st: st, quarters: map[string]everyoneQuarter{}}
+// newEveryone returns the copy of st's records (empty until its first
+// Records), each row passed through score.
+func newEveryone(st *Store, score func(Record) Record) *Everyone {
+	return &Everyone{st: st, score: score, quarters: map[string]everyoneQuarter{}}
 }
 
 // Records are every stored record of every quarter (any order), the
@@ -69,7 +70,11 @@ func (e *Everyone) Records(ctx context.Context) ([]Record, error) {
 			if err := d.decode(); err != nil {
 				return nil, err
 			}
-			e.quarters[d.ID] = everyoneQuarter{rev: d.Rev, rows: d.Rows}
+			rows := make([]Record, len(d.Rows))
+			for i, r := range d.Rows {
+				rows[i] = e.score(r)
+			}
+			e.quarters[d.ID] = everyoneQuarter{rev: d.Rev, rows: rows}
 		}
 	}
 	for id := range e.quarters {
@@ -94,12 +99,12 @@ func (e *Everyone) Records(ctx context.Context) ([]Record, error) {
 	out := slices.Clone(e.all)
 	for i, r := range out {
 		if n, ok := read[r.ID]; ok {
-			out[i] = n
+			out[i] = e.score(n)
 			delete(read, r.ID)
 		}
 	}
 	for _, r := range read {
-		out = append(out, r)
+		out = append(out, e.score(r))
 	}
 	return out, nil
 }

@@ -40,8 +40,9 @@ type Deps struct {
 
 // Service keeps the quarterly records.
 type Service struct {
-	d      Deps
-	stored storedCopies
+	d        Deps
+	stored   storedCopies
+	everyone *Everyone
 }
 
 // NewService returns the service. Errors: the problems of
@@ -60,8 +61,15 @@ func NewService(d Deps) (*Service, error) {
 			d.Stipend = &cfg.Stipend
 		}
 	}
-	return &Service{d: d}, nil
+	s := &Service{d: d}
+	s.everyone = newEveryone(d.Store, s.scored)
+	return s, nil
 }
+
+// Everyone is the service's in-process copy of every quarter's stored
+// records, scored as Stored scores them, for the reports that read the
+// whole network.
+func (s *Service) Everyone() *Everyone { return s.everyone }
 
 // staff may set targets: coordinators and admins.
 func staff(p authz.Principal) bool {
