@@ -143,6 +143,26 @@ type Decided struct {
 	Contract       ContractView `json:"contract"`
 }
 
+// RenewEligible renews, in one Decide, every contract of the quarter whose
+// holder is eligible and that has no decision yet; none such decides
+// nothing (an empty result, no error).
+func (s *Service) RenewEligible(ctx context.Context, p authz.Principal, quarter string) (DecideResult, error) {
+	all, err := s.Review(ctx, authz.All, quarter)
+	if err != nil {
+		return DecideResult{}, err
+	}
+	var items []DecisionInput
+	for _, it := range all {
+		if it.RenewalEligible && it.Decision == nil {
+			items = append(items, DecisionInput{CollaboratorID: it.CollaboratorID, Decision: DecisionRenew})
+		}
+	}
+	if len(items) == 0 {
+		return DecideResult{}, nil
+	}
+	return s.Decide(ctx, p, quarter, items)
+}
+
 // Decide applies a quarter's decisions, all or none: every item is checked
 // first (400 naming [i].field for a malformed one, 422 for a renewal of
 // someone not eligible without a reason or a decision that contradicts

@@ -143,27 +143,16 @@ func (m *Module) reviewDecide(c *fiber.Ctx) error {
 	if _, err := clock.ParseQuarter(quarter); err != nil {
 		return errs.Field("quarter", "must be a quarter like 2026-Q4")
 	}
-	var items []DecisionInput
 	in := DecisionInput{CollaboratorID: strings.Clone(c.FormValue("collaborator_id")),
 		Decision: strings.Clone(c.FormValue("decision")), Reason: strings.Clone(c.FormValue("reason"))}
+	var res DecideResult
+	var err error
 	if c.FormValue("action") == "renew_eligible" {
-		all, err := m.svc.Review(ctx, authz.All, quarter)
-		if err != nil {
-			return err
-		}
-		for _, it := range all {
-			if it.RenewalEligible && it.Decision == nil {
-				items = append(items, DecisionInput{CollaboratorID: it.CollaboratorID, Decision: DecisionRenew})
-			}
-		}
-		if len(items) == 0 {
-			return c.Redirect(reviewDone(quarter, "renewed", 0), fiber.StatusSeeOther)
-		}
 		in = DecisionInput{}
+		res, err = m.svc.RenewEligible(ctx, web.PrincipalOf(c), quarter)
 	} else {
-		items = []DecisionInput{in}
+		res, err = m.svc.Decide(ctx, web.PrincipalOf(c), quarter, []DecisionInput{in})
 	}
-	res, err := m.svc.Decide(ctx, web.PrincipalOf(c), quarter, items)
 	if err != nil {
 		k := errs.KindOf(err)
 		if k != errs.Invalid && k != errs.Unprocessable {
