@@ -177,19 +177,22 @@ func (s *Service) Verify(ctx context.Context, code string) (View, error) {
 // RenewalOpens is when the renewal window of the person's current
 // certificate of course opens (a revoked one: when it was revoked); zero
 // when they hold none. The quiz engine opens a new cycle of attempts then.
+// It reads the person's document by `_id`, not every person's copy: a
+// burst of quiz starts in a fresh process must not wait for a load of the
+// whole network's certificates.
 func (s *Service) RenewalOpens(ctx context.Context, collaboratorID, course string) (time.Time, error) {
-	snap, err := s.current(ctx)
-	if err != nil {
-		return time.Time{}, err
-	}
 	c, ok := s.d.Courses.Course(course)
 	if !ok {
 		return time.Time{}, nil
 	}
+	p, err := s.d.Store.Of(ctx, collaboratorID)
+	if err != nil {
+		return time.Time{}, err
+	}
 	var last *Certificate
-	for i, cert := range snap.people[collaboratorID] {
+	for i, cert := range p.Certs {
 		if cert.Course == course && len(cert.Cycles) > 0 {
-			last = &snap.people[collaboratorID][i]
+			last = &p.Certs[i]
 		}
 	}
 	if last == nil {
