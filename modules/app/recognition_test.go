@@ -157,4 +157,21 @@ func TestRecognitionRankFollowsApprovals(t *testing.T) {
 		t.Fatalf("approve: %d %s", r.Status, r.Body)
 	}
 	check([]string{people[3].ID, people[1].ID, people[2].ID, people[0].ID})
+
+	// What the people read: the first, on their own page, in Vietnamese;
+	// the coordinator, on the second's page, in Vietnamese and English.
+	area := rankOf(people[3].ID).AreaName
+	if area == "" {
+		t.Fatal("the recognition names no district")
+	}
+	for _, c := range []struct{ path, token, want string }{
+		{"/me/standing", s.LoginDemo(t, people[3].Email), "Bạn đứng thứ 1 trong 4 người của " + area + ", Quý 3/2026."},
+		{"/collaborators/" + people[1].ID + "/standing", coord, "Đứng thứ 2 trong 4 người của " + area + ", Quý 3/2026."},
+		{"/collaborators/" + people[1].ID + "/standing?lang=en", coord, "Ranked 2nd of 4 in " + area + ", Q3 2026."},
+	} {
+		r := s.Page(t, c.path, c.token)
+		if r.Status != 200 || !bytes.Contains(r.Body, []byte(`<p id="rank"><strong>`+c.want+`</strong></p>`)) {
+			t.Errorf("GET %s: %d, want the sentence %q in\n%s", c.path, r.Status, c.want, r.Body)
+		}
+	}
 }
