@@ -218,3 +218,27 @@ func TestKeptBookFollowsItsWritesAndAnotherProcesss(t *testing.T) {
 		read(a, "p1", "s2=present s3=present ")
 	})
 }
+
+func TestAllReadsEveryPersonsEntriesAsOfDoes(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		b := ledger.New[mark](db, "marks", 2)
+		must(t, b.Put(ctx, "p1", mark{"s2", day(2), "present"}, mark{"s1", day(1), "absent"}, mark{"s3", day(3), "late"}))
+		must(t, b.Add(ctx, "p2", mark{"s1", day(1), "absent"}))
+		must(t, b.Add(ctx, "p2", mark{"s1", day(1), "present"})) // Add appends: the last of a key counts
+		got := map[string]string{}
+		must(t, b.All(ctx, func(person string, es []mark) error {
+			got[person] = sessions(es)
+			return nil
+		}))
+		want := map[string]string{"p1": "s2=present s3=late ", "p2": "s1=present "}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("All = %v, want %v", got, want)
+		}
+		stop := errors.New("stop")
+		if err := b.All(ctx, func(string, []mark) error { return stop }); !errors.Is(err, stop) {
+			t.Fatalf("an error from fn: %v", err)
+		}
+	})
+}
