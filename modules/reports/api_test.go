@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -56,31 +55,23 @@ func server(t *testing.T) string {
 
 func get(t *testing.T, url, token string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
+	return webtest.Get(t, url, token)
+}
+
+// getOK is get that fails the test unless the answer is 200 OK, and
+// returns the body.
+func getOK(t *testing.T, url, token string) []byte {
+	t.Helper()
+	res, body := get(t, url, token)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d %s", url, res.StatusCode, body)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
+	return body
 }
 
 func competency(t *testing.T, base, token, query string) Competency {
 	t.Helper()
-	res, body := get(t, base+"/api/v1/reports/competency"+query, token)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("%s: %d %s", query, res.StatusCode, body)
-	}
+	body := getOK(t, base+"/api/v1/reports/competency"+query, token)
 	var c Competency
 	if err := json.Unmarshal(body, &c); err != nil {
 		t.Fatal(err)
@@ -232,10 +223,7 @@ func TestCompetencyXLSX(t *testing.T) {
 func TestCoverageRoute(t *testing.T) {
 	t.Parallel()
 	base := server(t)
-	res, body := get(t, base+"/api/v1/reports/coverage", "tl-bd")
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("%d %s", res.StatusCode, body)
-	}
+	body := getOK(t, base+"/api/v1/reports/coverage", "tl-bd")
 	var list web.List[DistrictCoverage]
 	if err := json.Unmarshal(body, &list); err != nil {
 		t.Fatal(err)
@@ -243,7 +231,7 @@ func TestCoverageRoute(t *testing.T) {
 	if list.Total != 1 || list.Items[0].Area != "HN-BD" || len(list.Items[0].Expiring) != 2 || list.Items[0].Expiring[0].Name != "Trần Văn Đức" {
 		t.Errorf("a team leader's coverage: %s", body)
 	}
-	res, body = get(t, base+"/api/v1/reports/coverage?limit=1&offset=1", "lead")
+	res, body := get(t, base+"/api/v1/reports/coverage?limit=1&offset=1", "lead")
 	if err := json.Unmarshal(body, &list); err != nil || res.StatusCode != http.StatusOK || list.Total != 3 || len(list.Items) != 1 || list.Items[0].Area != "HN-CG" {
 		t.Errorf("leadership's second district: %d %s", res.StatusCode, body)
 	}

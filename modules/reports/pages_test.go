@@ -9,10 +9,7 @@ import (
 func TestCompetencyPage(t *testing.T) {
 	t.Parallel()
 	base := server(t)
-	res, body := get(t, base+"/reports/competency", "lead")
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("%d %s", res.StatusCode, body)
-	}
+	body := getOK(t, base+"/reports/competency", "lead")
 	page := string(body)
 	for _, want := range []string{
 		`<h1>Ma trận năng lực</h1>`,

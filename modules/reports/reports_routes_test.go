@@ -104,10 +104,7 @@ func TestCoverageExports(t *testing.T) {
 func TestQuartersRoutes(t *testing.T) {
 	t.Parallel()
 	base := server(t)
-	res, body := get(t, base+"/api/v1/reports/quarters", "tl-bd")
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("%d %s", res.StatusCode, body)
-	}
+	body := getOK(t, base+"/api/v1/reports/quarters", "tl-bd")
 	var list web.List[Quarter]
 	if err := json.Unmarshal(body, &list); err != nil {
 		t.Fatal(err)
@@ -192,11 +189,7 @@ func TestReportPages(t *testing.T) {
 	base := server(t)
 	page := func(path, token string) string {
 		t.Helper()
-		res, body := get(t, base+path, token)
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s: %d %s", path, res.StatusCode, body)
-		}
-		return string(body)
+		return string(getOK(t, base+path, token))
 	}
 	contains := func(what, page string, wants ...string) {
 		t.Helper()

@@ -136,18 +136,24 @@ func TestMatrixGolden(t *testing.T) {
 	}
 }
 
-func TestCoverageGolden(t *testing.T) {
+// TestReportsGolden compares the coverage, contracts and quarters reports
+// with their golden files, a subtest a file.
+func TestReportsGolden(t *testing.T) {
 	t.Parallel()
 	x := Build(fixture())
-	golden(t, "coverage_all.json", x.Coverage(""))
-	golden(t, "coverage_HN-BD.json", x.Coverage("HN-BD"))
-}
-
-func TestContractsGolden(t *testing.T) {
-	t.Parallel()
-	x := Build(fixture())
-	golden(t, "contracts_90.json", x.Contracts("", 90))
-	golden(t, "contracts_HN-BD_120.json", x.Contracts("HN-BD", 120))
+	for _, tc := range []struct {
+		name   string
+		report func() any
+	}{
+		{"coverage_all.json", func() any { return x.Coverage("") }},
+		{"coverage_HN-BD.json", func() any { return x.Coverage("HN-BD") }},
+		{"contracts_90.json", func() any { return x.Contracts("", 90) }},
+		{"contracts_HN-BD_120.json", func() any { return x.Contracts("HN-BD", 120) }},
+		{"quarters_all.json", func() any { return x.Quarters("") }},
+		{"quarters_HN-BD.json", func() any { return x.Quarters("HN-BD") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) { golden(t, tc.name, tc.report()) })
+	}
 }
 
 // TestContractsAndSessions states the contracts report and the coverage's
@@ -190,13 +196,6 @@ func TestContractsAndSessions(t *testing.T) {
 	if len(next) != len(want) {
 		t.Errorf("expiring %v, want %v", next, want)
 	}
-}
-
-func TestQuartersGolden(t *testing.T) {
-	t.Parallel()
-	x := Build(fixture())
-	golden(t, "quarters_all.json", x.Quarters(""))
-	golden(t, "quarters_HN-BD.json", x.Quarters("HN-BD"))
 }
 
 // TestMatrixCells states the fixture's cells one by one, so the golden

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"image"
 	"image/png"
-	"io"
 	"net/http"
 	"net/netip"
 	"os"
@@ -121,27 +120,7 @@ func server(t testing.TB, burst int, clk *fakeClock) string {
 // bearer token (none when empty) and the headers h (name, value, ...).
 func get(t testing.TB, url, client, token string, h ...string) (*http.Response, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-Forwarded-For", client)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(h); i += 2 {
-		req.Header.Set(h[i], h[i+1])
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, body
+	return webtest.Get(t, url, token, append([]string{"X-Forwarded-For", client}, h...)...)
 }
 
 // pdfText is the text pdftotext (poppler-utils) reads from pdf.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"testing"
 
 	"github.com/ctvacademy/academy/content"
@@ -61,4 +62,46 @@ func Serve(t testing.TB, m Module, auth web.Authenticator, tune ...func(*web.Opt
 	go func() { _ = p.App.Listener(ln) }()
 	t.Cleanup(func() { _ = p.App.Shutdown() })
 	return "http://" + ln.Addr().String()
+}
+
+// Get sends a GET of url with the bearer token (none when empty) and the
+// headers h (name, value, ...), and reads the answer whole.
+func Get(t testing.TB, url, token string, h ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	SetHeaders(req, token, h...)
+	return Send(t, nil, req)
+}
+
+// SetHeaders sets on req the bearer token (none when empty) and then the
+// headers h (name, value, ...).
+func SetHeaders(req *http.Request, token string, h ...string) {
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(h); i += 2 {
+		req.Header.Set(h[i], h[i+1])
+	}
+}
+
+// Send sends req with c (nil: http.DefaultClient) and reads the answer
+// whole, failing the test when there is none.
+func Send(t testing.TB, c *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	if c == nil {
+		c = http.DefaultClient
+	}
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, body
 }
