@@ -1,7 +1,6 @@
 package collaborators
 
 import (
-	"io"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
@@ -102,23 +101,11 @@ func (m *Module) apiPatch(c *fiber.Ctx) error {
 }
 
 func (m *Module) apiImport(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
+	name, data, err := web.UploadedSheet(c, "file")
 	if err != nil {
-		return errs.Field("file", "send the CSV or XLSX file as multipart/form-data field \"file\"")
+		return err
 	}
-	if fh.Size > web.UploadLimit {
-		return errs.E(errs.TooLarge, "the file is larger than 10 MiB")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return errs.Field("file", "cannot be read")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, web.UploadLimit+1))
-	if err != nil {
-		return errs.Field("file", "cannot be read")
-	}
-	rows, err := ParseImport(fh.Filename, data)
+	rows, err := ParseImport(name, data)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package performance
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -109,23 +108,11 @@ func (m *Module) apiImport(c *fiber.Ctx) error {
 	if _, err := ParseQuarter("quarter", quarter); err != nil {
 		return err
 	}
-	fh, err := c.FormFile("file")
+	name, data, err := web.UploadedSheet(c, "file")
 	if err != nil {
-		return errs.Field("file", "send the CSV or XLSX file as multipart/form-data field \"file\"")
+		return err
 	}
-	if fh.Size > web.UploadLimit {
-		return errs.E(errs.TooLarge, "the file is larger than 10 MiB")
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return errs.Field("file", "cannot be read")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, web.UploadLimit+1))
-	if err != nil {
-		return errs.Field("file", "cannot be read")
-	}
-	res, err := m.svc.Import(c.UserContext(), web.ScopeOf(c), quarter, fh.Filename, data)
+	res, err := m.svc.Import(c.UserContext(), web.ScopeOf(c), quarter, name, data)
 	if err != nil {
 		return err
 	}
