@@ -128,13 +128,9 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]View
 // Certificate returns one certificate inside scope. Errors: errs.NotFound
 // (also outside scope).
 func (s *Service) Certificate(ctx context.Context, scope authz.Scope, id string) (View, error) {
-	snap, err := s.current(ctx)
+	c, err := s.certificate(ctx, id)
 	if err != nil {
 		return View{}, err
-	}
-	c, ok := snap.byID[id]
-	if !ok {
-		return View{}, errs.E(errs.NotFound, "no such certificate")
 	}
 	h, _, err := s.d.People.Holder(ctx, c.Collaborator)
 	if err != nil {
@@ -144,6 +140,20 @@ func (s *Service) Certificate(ctx context.Context, scope authz.Scope, id string)
 		return View{}, errs.E(errs.NotFound, "no such certificate")
 	}
 	return s.view(c, h, s.d.Clock.Now()), nil
+}
+
+// certificate returns the certificate id names from the process's copy of
+// every certificate (any scope). Errors: errs.NotFound.
+func (s *Service) certificate(ctx context.Context, id string) (Certificate, error) {
+	snap, err := s.current(ctx)
+	if err != nil {
+		return Certificate{}, err
+	}
+	c, ok := snap.byID[id]
+	if !ok {
+		return Certificate{}, errs.E(errs.NotFound, "no such certificate")
+	}
+	return c, nil
 }
 
 // Verify returns the certificate a verification code names (any spelling
@@ -215,13 +225,9 @@ func (s *Service) Revoke(ctx context.Context, p authz.Principal, id, reason stri
 	case utf8.RuneCountInString(reason) > MaxReason:
 		return View{}, errs.Field("reason", "must be at most %d characters", MaxReason)
 	}
-	snap, err := s.current(ctx)
+	c, err := s.certificate(ctx, id)
 	if err != nil {
 		return View{}, err
-	}
-	c, ok := snap.byID[id]
-	if !ok {
-		return View{}, errs.E(errs.NotFound, "no such certificate")
 	}
 	now := s.d.Clock.Now()
 	var revoked Certificate
