@@ -124,7 +124,7 @@ func (e *unreadableError) Error() string {
 // withBody fills a leased envelope with its content, read by `_id`
 // (messages queued before bodies were kept apart carry it already).
 func (o *Outbox) withBody(ctx context.Context, d *outboxDoc) error {
-	if d.Text != "" || d.HTML != "" {
+	if d.Content.Text != "" || d.Content.HTML != "" {
 		return nil
 	}
 	o.cacheMu.Lock()
@@ -139,6 +139,6 @@ func (o *Outbox) withBody(ctx context.Context, d *outboxDoc) error {
 			return &unreadableError{err: err}
 		}
 	}
-	d.Text, d.HTML, d.Calendar, d.Date = b.Text, b.HTML, b.Calendar, b.Date
+	d.Content = b.Content
 	return nil
 }

@@ -109,10 +109,7 @@ type outboxDoc struct {
 	ID            string    `bson:"_id"`
 	To            Address   `bson:"to"`
 	Subject       string    `bson:"subject"`
-	Text          string    `bson:"text,omitempty"`
-	HTML          string    `bson:"html,omitempty"`
-	Calendar      *Calendar `bson:"calendar,omitempty"`
-	Date          time.Time `bson:"date,omitempty"`
+	Content       content   `bson:",inline"`
 	Status        string    `bson:"status"`
 	Attempts      int       `bson:"attempts"`
 	NextAttemptAt time.Time `bson:"next_attempt_at"`
@@ -127,10 +124,7 @@ type sentDoc struct {
 	ID        string    `bson:"_id"`
 	To        Address   `bson:"to"`
 	Subject   string    `bson:"subject"`
-	Text      string    `bson:"text,omitempty"`
-	HTML      string    `bson:"html,omitempty"`
-	Calendar  *Calendar `bson:"calendar,omitempty"`
-	Date      time.Time `bson:"date"`
+	Content   content   `bson:",inline"`
 	Attempts  int       `bson:"attempts"`
 	CreatedAt time.Time `bson:"created_at"`
 	SentAt    time.Time `bson:"sent_at"`
@@ -138,15 +132,23 @@ type sentDoc struct {
 
 // bodyDoc is a live message's content, keyed by the message id.
 type bodyDoc struct {
-	ID       string    `bson:"_id"`
+	ID      string  `bson:"_id"`
+	Content content `bson:",inline"`
+}
+
+// content is what a message says: its bodies, its invitation and its Date
+// header, stored in a live message's body, in the archive and, for
+// messages queued before bodies were kept apart, in the envelope. Enqueue
+// sets Date, so it is zero only in an envelope.
+type content struct {
 	Text     string    `bson:"text,omitempty"`
 	HTML     string    `bson:"html,omitempty"`
 	Calendar *Calendar `bson:"calendar,omitempty"`
-	Date     time.Time `bson:"date"`
+	Date     time.Time `bson:"date,omitempty"`
 }
 
 func toBodyDoc(m Message) bodyDoc {
-	return bodyDoc{ID: m.ID, Text: m.Text, HTML: m.HTML, Calendar: m.Calendar, Date: m.Date}
+	return bodyDoc{ID: m.ID, Content: content{Text: m.Text, HTML: m.HTML, Calendar: m.Calendar, Date: m.Date}}
 }
 
 type keyDoc struct {
@@ -159,7 +161,7 @@ func toOutboxDoc(m Message, now time.Time) outboxDoc {
 }
 
 func (d outboxDoc) toMessage() Message {
-	return Message{ID: d.ID, Key: d.ID, To: d.To, Subject: d.Subject, Text: d.Text, HTML: d.HTML, Calendar: d.Calendar, Date: d.Date}
+	return Message{ID: d.ID, Key: d.ID, To: d.To, Subject: d.Subject, Text: d.Content.Text, HTML: d.Content.HTML, Calendar: d.Content.Calendar, Date: d.Content.Date}
 }
 
 func (d outboxDoc) toDelivery() Delivery {
@@ -175,7 +177,7 @@ func (d outboxDoc) toDelivery() Delivery {
 }
 
 func (d outboxDoc) toSent(now time.Time) sentDoc {
-	return sentDoc{ID: d.ID, To: d.To, Subject: d.Subject, Text: d.Text, HTML: d.HTML, Calendar: d.Calendar, Date: d.Date,
+	return sentDoc{ID: d.ID, To: d.To, Subject: d.Subject, Content: d.Content,
 		Attempts: d.Attempts, CreatedAt: d.CreatedAt, SentAt: now}
 }
 
