@@ -63,8 +63,9 @@ type AttemptStore interface {
 	Graded(ctx context.Context, collaboratorID, course string) (Cycle, error)
 	OpenCycle(ctx context.Context, collaboratorID, course string, next Cycle, reason, by string) (bool, error)
 	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
-	AddProgress(ctx context.Context, a Attempt) error
+	AddProgress(ctx context.Context, a Attempt) ([]Attempt, error)
 	AttemptsOf(ctx context.Context, collaboratorID string, courses []string) ([]AttemptEntry, error)
+	EveryonesAttempts(ctx context.Context, fn func(collaboratorID string, es []AttemptEntry) error) error
 	Booked(ctx context.Context, collaboratorID string) ([]Attempt, bool, error)
 	BackfillBook(ctx context.Context, now func() time.Time) error
 	PutBank(ctx context.Context, course, version string, qs []courses.Question) error
@@ -466,8 +467,9 @@ func (s *Service) retakeOpensAt(ctx context.Context, collaboratorID string, c co
 // forReview readies a graded attempt for its review: the course's review
 // setting as it is now (a course made stricter hides the key of earlier
 // attempts too) and, where the key waits for a pass, whether the taker has
-// passed the course in another attempt.
-func (s *Service) forReview(ctx context.Context, a Attempt) (Attempt, error) {
+// passed the course in another attempt: in course, the taker's graded
+// attempts at the course when the caller has them (a grading's), else read.
+func (s *Service) forReview(ctx context.Context, a Attempt, course []Attempt) (Attempt, error) {
 	if a.Status != StatusGraded {
 		return a, nil
 	}
@@ -477,11 +479,13 @@ func (s *Service) forReview(ctx context.Context, a Attempt) (Attempt, error) {
 	if a.Review != courses.ReviewAnswersAfterPass || a.Passed {
 		return a, nil
 	}
-	prog, err := s.d.Store.Progress(ctx, a.CollaboratorID, a.CourseCode)
-	if err != nil {
-		return Attempt{}, err
+	if course == nil {
+		var err error
+		if course, err = s.d.Store.Progress(ctx, a.CollaboratorID, a.CourseCode); err != nil {
+			return Attempt{}, err
+		}
 	}
-	for _, x := range prog {
+	for _, x := range course {
 		a.CoursePassed = a.CoursePassed || x.Passed
 	}
 	return a, nil
@@ -504,7 +508,7 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Attemp
 	if !scope.Allows(a.AreaCode, a.CollaboratorID) {
 		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
 	}
-	return s.forReview(ctx, a)
+	return s.forReview(ctx, a, nil)
 }
 
 // own returns the caller's own live attempt, with its saved answers when
@@ -569,33 +573,35 @@ func (s *Service) SaveAnswers(ctx context.Context, p authz.Principal, id string,
 // The result is ready for its review (see Attempt.ShowsKey).
 // Errors: errs.NotFound, errs.Invalid.
 func (s *Service) Submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
-	a, err := s.submit(ctx, p, id, answers)
+	a, course, err := s.submit(ctx, p, id, answers)
 	if err != nil {
 		return Attempt{}, err
 	}
-	return s.forReview(ctx, a)
+	return s.forReview(ctx, a, course)
 }
 
-func (s *Service) submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, error) {
+// submit grades the attempt, or finds it graded; course are the taker's
+// graded attempts at the course when it graded (nil: not read).
+func (s *Service) submit(ctx context.Context, p authz.Principal, id string, answers map[string][]string) (Attempt, []Attempt, error) {
 	now := s.d.Clock.Now()
 	a, err := s.own(ctx, p, id, false)
 	if errs.Is(err, errs.NotFound) && ownsID(p, id) {
 		if r, rerr := s.result(ctx, id); rerr == nil && r.CollaboratorID == p.CollaboratorID {
-			return r, nil
+			return r, nil, nil
 		}
 	}
 	if err != nil {
-		return Attempt{}, err
+		return Attempt{}, nil, err
 	}
 	if answers != nil {
 		if answers, err = a.CheckAnswers(answers); err != nil {
-			return Attempt{}, err
+			return Attempt{}, nil, err
 		}
 	}
 	if answers == nil || !a.AcceptsAnswers(now) {
 		// The saved answers are graded (none sent, or sent too late).
 		if err := s.d.Store.LoadAnswers(ctx, &a); err != nil {
-			return Attempt{}, err
+			return Attempt{}, nil, err
 		}
 	}
 	return s.finish(ctx, a, answers, now)
@@ -608,7 +614,9 @@ func (s *Service) submit(ctx context.Context, p authz.Principal, id string, answ
 // crash stopped after its result is completed, and announced, by the next
 // to find it live. The book holds the pass before any announcement, so a
 // pass whose event is lost (a failed handler, a crash) is still recorded.
-func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]string, now time.Time) (Attempt, error) {
+// It also returns the taker's graded attempts at the course, as the
+// progress write left them.
+func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]string, now time.Time) (Attempt, []Attempt, error) {
 	if answers != nil {
 		if a.AcceptsAnswers(now) {
 			a.Answers = answers
@@ -623,24 +631,25 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 	graded := a.Grade(now)
 	won, err := s.d.Store.Record(ctx, graded)
 	if err != nil {
-		return Attempt{}, err
+		return Attempt{}, nil, err
 	}
 	if !won {
 		// Someone else graded it first: theirs is the result.
 		graded, err = s.result(ctx, a.ID)
 		if err != nil {
-			return Attempt{}, err
+			return Attempt{}, nil, err
 		}
 	}
 	// Also when another grader won: if a crash stopped it between the
 	// result and the progress, this completes it (AddProgress is
 	// idempotent).
-	if err := s.d.Store.AddProgress(ctx, graded); err != nil {
-		return Attempt{}, err
+	course, err := s.d.Store.AddProgress(ctx, graded)
+	if err != nil {
+		return Attempt{}, nil, err
 	}
 	dropped, err := s.d.Store.DropLive(ctx, a.ID)
 	if err != nil {
-		return Attempt{}, err
+		return Attempt{}, nil, err
 	}
 	s.forget(a.ID)
 	if dropped && graded.Passed && s.d.Events != nil {
@@ -649,7 +658,7 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 			s.d.Logger.ErrorContext(ctx, "quiz passed event", "attempt", graded.ID, "error", err)
 		}
 	}
-	return graded, nil
+	return graded, course, nil
 }
 
 // liveState is what resumeOrGrade found.
@@ -674,7 +683,7 @@ func (s *Service) resumeOrGrade(ctx context.Context, id string, now time.Time, g
 	case live.AcceptsAnswers(now):
 		return live, resumable, nil
 	}
-	g, err := s.finish(ctx, live, nil, now)
+	g, _, err := s.finish(ctx, live, nil, now)
 	if err != nil {
 		return Attempt{}, notLive, err
 	}
@@ -721,7 +730,7 @@ func (s *Service) Sweep(ctx context.Context) (n int, err error) {
 			if err := s.hydrate(ctx, &a); err != nil {
 				return false, err
 			}
-			_, err := s.finish(ctx, a, nil, now)
+			_, _, err := s.finish(ctx, a, nil, now)
 			return true, err
 		})
 	if err == nil && bad > 0 {

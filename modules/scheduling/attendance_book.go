@@ -77,6 +77,37 @@ func (s *Service) entriesOf(ctx context.Context, collaboratorID string, until ti
 	return out, nil
 }
 
+// EveryonesEntries calls fn with each collaborator's entries (sessions
+// they were invited to or marked at, cancelled ones included), oldest
+// first, reading everyone's at once (for reports): the whole book in one
+// find once its backfill has finished; until then the live and archived
+// sessions once each (never once per person).
+func (s *Service) EveryonesEntries(ctx context.Context, fn func(collaboratorID string, es []AttendanceEntry) error) error {
+	done, err := s.d.Store.book.Complete(ctx)
+	if err != nil {
+		return err
+	}
+	if done {
+		return s.d.Store.book.All(ctx, fn)
+	}
+	all, err := s.find(ctx, Query{})
+	if err != nil {
+		return err
+	}
+	by := map[string][]AttendanceEntry{}
+	for _, x := range all { // oldest first
+		for id, e := range bookEntries(x) {
+			by[id] = append(by[id], e)
+		}
+	}
+	for id, es := range by {
+		if err := fn(id, es); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // KeepBook is the attendance book's job: it backfills the archive's index
 // (Store.BackfillIndex) and the book from every
 // live and archived session until the backfill is complete (resuming
