@@ -45,6 +45,10 @@ func (m *Module) apiRoutes(r *web.Router) {
 		Query: []string{"area_code", "days", "limit", "offset"}, Response: web.List[Ending]{}}, web.Paged(m.apiContracts))
 	r.Get("/reports/contracts.csv", web.Doc{Summary: "Contracts ending soon as CSV (UTF-8 with a BOM)", Query: []string{"area_code", "days"}, Content: "text/csv"}, exportCSV("hop-dong-sap-het-han", m.apiContracts, contractsTable))
 	r.Get("/reports/contracts.xlsx", web.Doc{Summary: "Contracts ending soon as XLSX", Query: []string{"area_code", "days"}, Content: web.XLSX}, exportXLSX("hop-dong-sap-het-han", m.apiContracts, contractsTable))
+	r.Get("/reports/courses", web.Doc{Summary: "Attendance rate and quiz pass rate per course and quarter in scope (by course as in the catalog, then quarter, oldest first): entries at the sessions held, present, late, excused, absent and unmarked, (present+late)/(entries−excused); graded attempts, passed, people who passed",
+		Query: []string{"area_code", "course", "limit", "offset"}, Response: web.List[CourseQuarter]{}}, web.Paged(m.apiCourses))
+	r.Get("/reports/courses.csv", web.Doc{Summary: "Attendance and quiz pass rates per course and quarter as CSV (UTF-8 with a BOM)", Query: []string{"area_code", "course"}, Content: "text/csv"}, exportCSV("theo-khoa-hoc", m.apiCourses, coursesTable))
+	r.Get("/reports/courses.xlsx", web.Doc{Summary: "Attendance and quiz pass rates per course and quarter as XLSX", Query: []string{"area_code", "course"}, Content: web.XLSX}, exportXLSX("theo-khoa-hoc", m.apiCourses, coursesTable))
 	r.Get("/reports/competency.csv", web.Doc{Summary: "The competency matrix as CSV (UTF-8 with a BOM, every row)", Query: competencyQuery, Content: "text/csv"}, m.apiCompetencyCSV)
 	r.Get("/reports/competency.xlsx", web.Doc{Summary: "The competency matrix as XLSX (every row; dates as dates, attainment as a number)", Query: competencyQuery, Content: web.XLSX}, m.apiCompetencyXLSX)
 }
@@ -287,6 +291,11 @@ func (m *Module) apiCoverage(c *fiber.Ctx) ([]DistrictCoverage, error) {
 
 func (m *Module) apiQuarters(c *fiber.Ctx) ([]Quarter, error) {
 	return m.Quarters(c.UserContext(), web.ScopeOf(c), c.Query("area_code"))
+}
+
+func (m *Module) apiCourses(c *fiber.Ctx) ([]CourseQuarter, error) {
+	rows, _, err := m.CourseRates(c.UserContext(), web.ScopeOf(c), c.Query("area_code"), c.Query("course"))
+	return rows, err
 }
 
 func (m *Module) apiContracts(c *fiber.Ctx) ([]Ending, error) {

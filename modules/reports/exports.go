@@ -259,6 +259,21 @@ func quartersTable(qs []Quarter) table {
 	return t
 }
 
+// coursesTable is a row per course and quarter: the attendance at the
+// sessions held and the quiz's graded attempts.
+func coursesTable(rs []CourseQuarter) table {
+	t := table{Sheet: "Theo khóa học", Freeze: 2, Cols: []column{
+		{"Khóa học", 10, colText}, {"Quý", 10, colText}, {"Buổi học", 9, colNumber}, {"Lượt mời", 9, colNumber},
+		{"Có mặt", 9, colNumber}, {"Đi muộn", 9, colNumber}, {"Vắng có phép", 10, colNumber}, {"Vắng", 9, colNumber},
+		{"Chưa điểm danh", 10, colNumber}, {"Tỷ lệ tham dự (%)", 11, colPercent}, {"Lượt thi", 9, colNumber},
+		{"Lượt đạt", 9, colNumber}, {"Người đạt", 9, colNumber}, {"Tỷ lệ đạt (%)", 11, colPercent}}}
+	for _, r := range rs {
+		t.Rows = append(t.Rows, []any{r.Course, r.Quarter, r.Sessions, r.Invited, r.Present, r.Late, r.Excused, r.Absent,
+			r.Unmarked, r.AttendanceRate, r.Attempts, r.Passed, r.PassedPeople, r.PassRate})
+	}
+	return t
+}
+
 // contractsTable is a row per contract ending soon.
 func contractsTable(es []Ending) table {
 	t := table{Sheet: "Hợp đồng sắp hết hạn", Freeze: 2, Cols: []column{

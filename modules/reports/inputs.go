@@ -69,6 +69,11 @@ type Inputs struct {
 	Records      []Record
 	// Sessions are the live sessions from Now on (read when Need.Sessions).
 	Sessions []Session
+	// Marks and Attempts are the people's attendance and graded quiz
+	// attempts, from their books (read when Need.Ledgers; entries of
+	// people not in People are left out).
+	Marks    []Mark
+	Attempts []Graded
 	Now      time.Time
 }
 
@@ -80,4 +85,30 @@ type Need struct {
 	Records bool
 	// Sessions: the coming sessions.
 	Sessions bool
+	// Ledgers: every person's attendance entries and graded attempts.
+	Ledgers bool
+}
+
+// Mark is a person's entry at a session of a course that was not
+// cancelled: invited, marked, or both. Status is scheduling's mark
+// (MarkPresent, MarkLate, MarkExcused, MarkAbsent), "" when not marked.
+type Mark struct {
+	Person, Session, Course string
+	Date                    time.Time // the session's start
+	Status                  string
+}
+
+// The marks of an attendance sheet (scheduling's statuses).
+const (
+	MarkPresent = "present"
+	MarkLate    = "late"
+	MarkExcused = "excused"
+	MarkAbsent  = "absent"
+)
+
+// Graded is a person's graded quiz attempt at a course.
+type Graded struct {
+	Person, Course string
+	Date           time.Time // submitted
+	Passed         bool
 }

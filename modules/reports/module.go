@@ -43,7 +43,11 @@ func NewModule(src Source) *Module {
 // Register adds the module's routes.
 func (m *Module) Register(p *web.Platform) error {
 	m.apiRoutes(p.API)
-	return m.pageRoutes(p)
+	if err := m.pageRoutes(p); err != nil {
+		return err
+	}
+	p.Web.Get("/reports/courses", web.Doc{}, m.coursesPage)
+	return nil
 }
 
 // Roles are the collaborator roles a filter may name.
@@ -86,10 +90,37 @@ func (m *Module) Competency(ctx context.Context, scope authz.Scope, f Filter) (M
 	if err != nil {
 		return Matrix{}, err
 	}
-	if f.Course != "" && !slices.ContainsFunc(in.Courses, func(c Course) bool { return c.Code == f.Course }) {
-		return Matrix{}, errs.Field("course", "no course of the catalog has this code")
+	if err := knownCourse(in, f.Course); err != nil {
+		return Matrix{}, err
 	}
 	return Build(in).Matrix(f), nil
+}
+
+// knownCourse is a 400 naming course when code is neither empty nor a
+// course of the catalog.
+func knownCourse(in Inputs, code string) error {
+	if code != "" && !slices.ContainsFunc(in.Courses, func(c Course) bool { return c.Code == code }) {
+		return errs.Field("course", "no course of the catalog has this code")
+	}
+	return nil
+}
+
+// CourseRates are the attendance and quiz pass rates per course and
+// quarter inside scope (of one district when areaCode is not empty, of
+// one course when course is not empty), and the same per quarter over
+// those courses (Index.CourseRates). A course that is not in the catalog
+// is a 400 naming course.
+func (m *Module) CourseRates(ctx context.Context, scope authz.Scope, areaCode, course string) (rows, totals []CourseQuarter, err error) {
+	in, err := m.inputs(ctx, scope, Need{Ledgers: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	course = strings.ToUpper(strings.TrimSpace(course))
+	if err := knownCourse(in, course); err != nil {
+		return nil, nil, err
+	}
+	rows, totals = Build(in).CourseRates(area(areaCode), course)
+	return rows, totals, nil
 }
 
 // area is an area_code query's value as the reports compare it.

@@ -90,8 +90,27 @@ func fixture() Inputs {
 			{Person: "p3", Area: "HN-CG", Quarter: q4, Status: standing.RecordDraft, Targets: target, Actuals: kpis(3, 0, 0, 0), Attainment: 0.2},
 			{Person: "p4", Area: "HP-LC", Quarter: q4, Status: standing.RecordApproved, Targets: target, Actuals: kpis(1, 1, 0, 0), Attainment: 0.15},
 		},
+		// Two sessions of KC-101 held in 2026-Q1, one of KC-102 in Q2 and
+		// one to come (not counted); a person outside the list and a
+		// course outside the catalog are left out.
+		Marks: []Mark{
+			{"p1", "s-a", "KC-101", at(2026, 2, 10), MarkPresent}, {"p2", "s-a", "KC-101", at(2026, 2, 10), MarkLate},
+			{"p3", "s-a", "KC-101", at(2026, 2, 10), MarkExcused}, {"p4", "s-a", "KC-101", at(2026, 2, 10), MarkAbsent},
+			{"p1", "s-b", "KC-101", at(2026, 3, 5), ""}, {"p2", "s-b", "KC-101", at(2026, 3, 5), MarkAbsent},
+			{"p1", "s-c", "KC-102", at(2026, 5, 20), MarkPresent}, {"p2", "s-c", "KC-102", at(2026, 5, 20), MarkPresent},
+			{"p3", "s-c", "KC-102", at(2026, 5, 20), MarkPresent}, {"p9", "s-c", "KC-102", at(2026, 5, 20), MarkPresent},
+			{"p1", "s-d", "KC-102", at(2026, 6, 20), ""}, {"p1", "s-x", "KC-999", at(2026, 5, 2), MarkPresent},
+		},
+		Attempts: []Graded{
+			{"p1", "KC-101", at(2026, 3, 1), false}, {"p1", "KC-101", at(2026, 3, 8), true}, {"p2", "KC-101", at(2026, 2, 20), true},
+			{"p4", "KC-101", at(2026, 3, 10), false}, {"p1", "KC-102", at(2026, 5, 25), true}, {"p3", "KC-102", at(2026, 5, 25), true},
+			{"p3", "KC-102", at(2026, 5, 26), true}, {"p9", "KC-102", at(2026, 5, 26), true},
+		},
 	}
 }
+
+// at is 8:00 of y-m-d in Vietnam (a session's start, an attempt's submission).
+func at(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 8, 0, 0, 0, clock.VN) }
 
 // golden compares v, as indented JSON, with testdata/name (rewritten
 // with -update).
