@@ -9,12 +9,14 @@ import (
 // Store holds the module's collections: performance_records (one document
 // per collaborator and quarter), performance_quarters (one per quarter:
 // its defaults and the ids of its records) and performance_summaries (one
-// per quarter: a copy of each record, for its list). All are read by _id
-// only.
+// per quarter: a copy of each record, for its list), and
+// performance_version (one document counting the records' changes). All
+// are read by _id only.
 type Store struct {
 	records   *store.Coll[Record]
 	quarters  *store.Coll[quarterDoc]
 	summaries *store.Coll[summaryDoc]
+	version   *store.Coll[versionDoc]
 }
 
 // NewStore returns the store on db.
@@ -23,6 +25,7 @@ func NewStore(db *mongo.Database) *Store {
 		records:   store.NewColl[Record](db, "performance_records", "performance record"),
 		quarters:  store.NewColl[quarterDoc](db, "performance_quarters", "quarter"),
 		summaries: store.NewColl[summaryDoc](db, "performance_summaries", "quarter summary"),
+		version:   store.NewColl[versionDoc](db, "performance_version", "performance version"),
 	}
 }
 

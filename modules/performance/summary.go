@@ -127,17 +127,19 @@ func (d *summaryDoc) set(rs ...Record) {
 }
 
 // markPending adds ids to a quarter's pending ids before their records
-// are written (one command by _id).
+// are written (one command by _id), and bumps the version.
 func (st *Store) markPending(ctx context.Context, quarter string, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := st.summaries.Change(ctx, quarter, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "pending", Value: bson.D{{Key: "$each", Value: ids}}}}}}, true)
-	return err
+	if _, err := st.summaries.Change(ctx, quarter, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "pending", Value: bson.D{{Key: "$each", Value: ids}}}}}}, true); err != nil {
+		return err
+	}
+	return st.bump(ctx)
 }
 
 // summarize puts the copies of records written (of one quarter) in their
-// quarter's summary and clears their pending marks.
+// quarter's summary, clears their pending marks and bumps the version.
 func (st *Store) summarize(ctx context.Context, quarter string, rs ...Record) error {
 	if len(rs) == 0 {
 		return nil
@@ -149,7 +151,10 @@ func (st *Store) summarize(ctx context.Context, quarter string, rs ...Record) er
 		d.set(rs...)
 		return d.encode()
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return st.bump(ctx)
 }
 
 // summary reads a quarter's summary (empty when none is stored).
@@ -210,7 +215,7 @@ func (st *Store) Bulk(ctx context.Context, qs []Quarter) error {
 			return err
 		}
 	}
-	return nil
+	return st.bump(ctx)
 }
 
 // pack stores defaults in Packed.

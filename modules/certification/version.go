@@ -1,0 +1,9 @@
+package certification
+
+import "context"
+
+// Version is the certificates' version as this process's copy stands for
+// it (the version document's count once the copy is checked, at most
+// Fresh ago): a cache of something computed from List is kept by it,
+// together with the registry's (List joins each holder's district).
+func (s *Service) Version(ctx context.Context) (int64, error) { return s.snap.Version(ctx) }
