@@ -40,17 +40,13 @@ func (m *Module) pageRoutes(p *web.Platform) error {
 	return nil
 }
 
-type option struct{ Value, Label string }
-
 type listPageData struct {
-	Filter           Filter
-	Areas, Courses   []option
+	Filters          web.Filters
 	Items            []View
 	Total, Offset    int
-	Prev, Next       string
+	Pager            web.Pager
 	Staff, CanRevoke bool
 	Revoked          string // the id of a certificate just revoked
-	StatusList       []Status
 	AreaName         map[string]string
 }
 
@@ -75,8 +71,9 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	d := listPageData{Filter: f, Staff: scope.Kind != authz.ScopeOwn, CanRevoke: p.Role == authz.RoleCoordinator,
-		Revoked: c.Query("revoked"), StatusList: []Status{StatusValid, StatusExpiring, StatusExpired, StatusRevoked}, AreaName: names}
+	d := listPageData{Staff: scope.Kind != authz.ScopeOwn, CanRevoke: p.Role == authz.RoleCoordinator,
+		Revoked: c.Query("revoked"), AreaName: names}
+	var areas, courses []web.Option
 	seenArea, seenCourse := map[string]bool{}, map[string]bool{}
 	for _, v := range all {
 		if !seenArea[v.AreaCode] {
@@ -85,15 +82,23 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 			if label == "" {
 				label = v.AreaCode
 			}
-			d.Areas = append(d.Areas, option{v.AreaCode, label})
+			areas = append(areas, web.Option{Value: v.AreaCode, Label: label})
 		}
 		if !seenCourse[v.CourseCode] {
 			seenCourse[v.CourseCode] = true
-			d.Courses = append(d.Courses, option{v.CourseCode, v.CourseCode + " · " + v.CourseTitle})
+			courses = append(courses, web.Option{Value: v.CourseCode, Label: v.CourseCode + " · " + v.CourseTitle})
 		}
 	}
-	sort.Slice(d.Areas, func(i, j int) bool { return d.Areas[i].Label < d.Areas[j].Label })
-	sort.Slice(d.Courses, func(i, j int) bool { return d.Courses[i].Value < d.Courses[j].Value })
+	sort.Slice(areas, func(i, j int) bool { return areas[i].Label < areas[j].Label })
+	sort.Slice(courses, func(i, j int) bool { return courses[i].Value < courses[j].Value })
+	d.Filters = web.Filters{Action: "/certifications", SubmitKey: "collaborators.filter", Selects: []web.Select{
+		{Name: "course", LabelKey: "cert.course", AllKey: "cert.all_courses", Value: f.Course, Options: courses},
+		{Name: "status", LabelKey: "cert.status", AllKey: "cert.all_statuses", Value: string(f.Status),
+			Options: web.Choices([]Status{StatusValid, StatusExpiring, StatusExpired, StatusRevoked}, "cert.status.")}}}
+	if d.Staff {
+		area := web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: f.AreaCode, Options: areas}
+		d.Filters.Selects = append([]web.Select{area}, d.Filters.Selects...)
+	}
 	items := all
 	if f != (Filter{}) {
 		if items, err = m.s.List(ctx, scope, f); err != nil {
@@ -114,10 +119,10 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		return "/certifications?" + q.Encode()
 	}
 	if d.Offset > 0 {
-		d.Prev = link(max(0, d.Offset-pageSize))
+		d.Pager.Prev = link(max(0, d.Offset-pageSize))
 	}
 	if d.Offset+pageSize < d.Total {
-		d.Next = link(d.Offset + pageSize)
+		d.Pager.Next = link(d.Offset + pageSize)
 	}
 	return m.platform.Render(c, fiber.StatusOK, "certifications", d)
 }

@@ -21,14 +21,26 @@ func (m *Module) pageRoutes(r *web.Router) {
 }
 
 type listPageData struct {
-	Areas    []Area
+	Filters  web.Filters
 	AreaName map[string]string
-	Filter   Filter
 	Items    []Collaborator
 	Total    int
 	Offset   int
-	Prev     string
-	Next     string
+	Pager    web.Pager
+}
+
+// listFilters is the list page's form: a search box, the district and the role.
+func listFilters(f Filter, areas []Area) web.Filters {
+	opts := make([]web.Option, len(areas))
+	for i, a := range areas {
+		opts[i] = web.Option{Value: a.Code, Label: a.Name}
+	}
+	return web.Filters{Action: "/collaborators", SubmitKey: "collaborators.filter",
+		Search: &web.Search{Name: "q", LabelKey: "collaborators.search", HintKey: "collaborators.search_hint", Value: f.Query},
+		Selects: []web.Select{
+			{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: f.AreaCode, Options: opts},
+			{Name: "role", LabelKey: "collaborators.role", AllKey: "collaborators.all_roles", Value: f.Role,
+				Options: web.Choices([]string{"team_leader", "ctv"}, "role.")}}}
 }
 
 func (m *Module) listPage(c *fiber.Ctx) error {
@@ -49,7 +61,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		return err
 	}
 	page := web.Slice(items, pageSize, offset)
-	d := listPageData{Areas: areas, AreaName: areaNames(areas), Filter: f, Items: page.Items, Total: page.Total, Offset: offset}
+	d := listPageData{Filters: listFilters(f, areas), AreaName: areaNames(areas), Items: page.Items, Total: page.Total, Offset: offset}
 	link := func(off int) string {
 		q := url.Values{}
 		if f.AreaCode != "" {
@@ -65,10 +77,10 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		return "/collaborators?" + q.Encode()
 	}
 	if offset > 0 {
-		d.Prev = link(max(0, offset-pageSize))
+		d.Pager.Prev = link(max(0, offset-pageSize))
 	}
 	if offset+pageSize < page.Total {
-		d.Next = link(offset + pageSize)
+		d.Pager.Next = link(offset + pageSize)
 	}
 	return m.platform.Render(c, fiber.StatusOK, "collaborators", d)
 }

@@ -38,7 +38,6 @@ func (m *Module) pageRoutes(p *web.Platform) error {
 	return nil
 }
 
-type option struct{ Value, Label string }
 
 // pageQuarters are the quarters a page offers: the next one, the current
 // one and the seven before, newest first.
@@ -60,14 +59,21 @@ type listRow struct {
 	Pct string
 }
 
+// The tables of the list and the stipend sheet, up to their rows.
+var (
+	recordsTable = web.Table{ID: "records", Class: "grid", Caption: &web.Option{Key: "perf.table_caption"},
+		Columns: web.Columns("perf.person", "perf.profiles", "perf.surveys", "perf.referrals", "perf.report_on_time", "perf.attainment", "perf.status")}
+	stipendsTable = web.Table{ID: "stipends", Class: "grid", Caption: &web.Option{Key: "perf.stipends_caption"},
+		Columns: web.Columns("perf.person", "perf.contract", "perf.quarterly_stipend", "perf.record", "perf.due", "perf.why")}
+)
+
 type listPageData struct {
-	Quarter, Area    string
-	Quarters         []string
-	Areas            []option
-	AreaChoice       bool // the caller sees more than one district
+	Quarter          string
+	Filters          web.Filters // the quarter and, for who sees more than one district, the district
 	Items            []listRow
 	Total, Offset    int
-	Prev, Next       string
+	Pager            web.Pager
+	Table            web.Table
 	Counts           map[string]int // records by status
 	Statuses         []string
 	Stipends         string // the quarter's stipend sheet
@@ -102,23 +108,27 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := listPageData{Quarter: q.String(), Area: area, Quarters: pageQuarters(now), AreaChoice: scope.Kind == authz.ScopeAll,
-		Offset: offset, Counts: map[string]int{}, Statuses: Statuses, Stipends: "/performance/stipends/" + q.String(),
-		CanEdit: pr.Role != authz.RoleLeadership}
-	if !slices.Contains(d.Quarters, d.Quarter) {
-		d.Quarters = append([]string{d.Quarter}, d.Quarters...)
+	d := listPageData{Quarter: q.String(), Offset: offset, Table: recordsTable, Counts: map[string]int{}, Statuses: Statuses,
+		Stipends: "/performance/stipends/" + q.String(), CanEdit: pr.Role != authz.RoleLeadership}
+	quarters := pageQuarters(now)
+	if !slices.Contains(quarters, d.Quarter) {
+		quarters = append([]string{d.Quarter}, quarters...)
 	}
-	if d.AreaChoice {
+	d.Filters = web.Filters{Action: "/performance", SubmitKey: "collaborators.filter",
+		Selects: []web.Select{{Name: "quarter", LabelKey: "perf.quarter", Value: d.Quarter, Options: web.Choices(quarters, "")}}}
+	areaChoice := scope.Kind == authz.ScopeAll // the caller sees more than one district
+	if areaChoice {
 		areas, err := m.svc.d.People.Areas(ctx)
 		if err != nil {
 			return err
 		}
-		for _, a := range areas {
-			d.Areas = append(d.Areas, option{a.Code, a.Name})
+		opts := make([]web.Option, len(areas))
+		for i, a := range areas {
+			opts[i] = web.Option{Value: a.Code, Label: a.Name}
 		}
-		sort.Slice(d.Areas, func(i, j int) bool {
-			return collaborators.Fold(d.Areas[i].Label) < collaborators.Fold(d.Areas[j].Label)
-		})
+		sort.Slice(opts, func(i, j int) bool { return collaborators.Fold(opts[i].Label) < collaborators.Fold(opts[j].Label) })
+		d.Filters.Selects = append(d.Filters.Selects,
+			web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: area, Options: opts})
 	}
 	for _, r := range items {
 		d.Counts[r.Status]++
@@ -130,12 +140,12 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	}
 	link := func(off int) string {
 		v := url.Values{"quarter": {d.Quarter}, "offset": {strconv.Itoa(off)}}
-		if area != "" && d.AreaChoice {
+		if area != "" && areaChoice {
 			v.Set("area_code", area)
 		}
 		return "/performance?" + v.Encode()
 	}
-	d.Prev, d.Next = pager(d.Total, offset, link)
+	d.Pager.Prev, d.Pager.Next = pager(d.Total, offset, link)
 	return m.platform.Render(c, fiber.StatusOK, "performance_list", d)
 }
 
@@ -333,7 +343,8 @@ type stipendsPageData struct {
 	XLSX                string
 	Items               []stipendRow
 	Total, Offset       int
-	PrevPage, NextPage  string
+	Pager               web.Pager
+	Table               web.Table
 	Due                 int64 // the sheet's total (every page)
 	Paid                int   // people paid something
 }
@@ -351,7 +362,7 @@ func (m *Module) stipendsPage(c *fiber.Ctx) error {
 	}
 	q, _ := ParseQuarter("quarter", c.Params("quarter"))
 	d := stipendsPageData{Quarter: q.String(), Prev: "/performance/stipends/" + q.Prev().String(), Next: "/performance/stipends/" + q.Next().String(),
-		XLSX: "/api/v1/performance/stipends/" + q.String() + ".xlsx", Offset: offset}
+		XLSX: "/api/v1/performance/stipends/" + q.String() + ".xlsx", Offset: offset, Table: stipendsTable}
 	for _, s := range items {
 		d.Due += s.Due
 		if s.Due > 0 {
@@ -363,7 +374,7 @@ func (m *Module) stipendsPage(c *fiber.Ctx) error {
 	for _, s := range page.Items {
 		d.Items = append(d.Items, stipendRow{Stipend: s, Pct: pct(s.Attainment)})
 	}
-	d.PrevPage, d.NextPage = pager(d.Total, offset, func(off int) string {
+	d.Pager.Prev, d.Pager.Next = pager(d.Total, offset, func(off int) string {
 		return "/performance/stipends/" + q.String() + "?offset=" + strconv.Itoa(off)
 	})
 	return m.platform.Render(c, fiber.StatusOK, "performance_stipends", d)

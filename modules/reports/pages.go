@@ -37,17 +37,14 @@ type pageRow struct {
 }
 
 type pageData struct {
-	Filter        Filter
-	Matrix        Matrix
-	Rows          []pageRow
-	Areas, Roles  []string
-	Courses       []string
-	Standings     []string
-	Legend        []PageCell
-	Total, Offset int
-	Prev, Next    string
-	CSV, XLSX     string
-	Area          bool // the caller sees more than one district
+	Filters           web.Filters
+	Matrix            Matrix
+	Rows              []pageRow
+	Legend            []PageCell
+	Total, Offset     int
+	Pager             web.Pager
+	CSV, XLSX         string
+	People, Districts web.Table // the matrix and its totals by district
 }
 
 // pageSize is how many people a page of the matrix shows.
@@ -81,12 +78,24 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	d := pageData{Filter: f, Matrix: mx, Roles: Roles, Standings: Standings, Offset: offset, Area: scope.Kind == "all"}
+	d := pageData{Matrix: mx, Offset: offset, Pager: web.Pager{NoPrint: true},
+		People: web.Table{ID: "matrix", Class: "matrix", Region: true, Caption: &web.Option{Key: "report.matrix"},
+			Columns: courseColumns(web.Columns("report.person", "collaborators.area", "report.standing", "report.attainment"), mx.Courses)},
+		Districts: web.Table{ID: "districts", Class: "matrix", Region: true, Heading: &web.Option{Key: "report.by_district"},
+			Columns: courseColumns(web.Columns("collaborators.area", "report.people"), mx.Courses)}}
+	var areas, courses []string
 	for _, dist := range all.Districts {
-		d.Areas = append(d.Areas, dist.Area)
+		areas = append(areas, dist.Area)
 	}
 	for _, course := range in.Courses {
-		d.Courses = append(d.Courses, course.Code)
+		courses = append(courses, course.Code)
+	}
+	d.Filters = web.Filters{Action: "/reports/competency", NoPrint: true, SubmitKey: "collaborators.filter", Selects: []web.Select{
+		{Name: "role", LabelKey: "collaborators.role", AllKey: "report.all_roles", Value: f.Role, Options: web.Choices(Roles, "role.")},
+		{Name: "course", LabelKey: "cert.course", AllKey: "cert.all_courses", Value: f.Course, Options: web.Choices(courses, "")},
+		{Name: "standing", LabelKey: "report.standing", AllKey: "report.all_standings", Value: string(f.Standing), Options: web.Choices(Standings, "report.standing.")}}}
+	if scope.Kind == "all" { // the caller sees more than one district
+		d.Filters.Selects = append([]web.Select{areaSelect(f.Area, areas)}, d.Filters.Selects...)
 	}
 	for _, st := range append(CellStatuses, CellNotRequired) {
 		d.Legend = append(d.Legend, PageCell{Status: st, Symbol: cellSymbol[st]})
@@ -127,10 +136,10 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 		return path + "?" + qq.Encode()
 	}
 	if offset > 0 {
-		d.Prev = link("/reports/competency", max(0, offset-pageSize))
+		d.Pager.Prev = link("/reports/competency", max(0, offset-pageSize))
 	}
 	if offset+pageSize < d.Total {
-		d.Next = link("/reports/competency", offset+pageSize)
+		d.Pager.Next = link("/reports/competency", offset+pageSize)
 	}
 	d.CSV, d.XLSX = link("/api/v1/reports/competency.csv", -1), link("/api/v1/reports/competency.xlsx", -1)
 	return m.platform.Render(c, fiber.StatusOK, "competency", d)

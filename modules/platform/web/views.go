@@ -17,7 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-//go:embed views/*.html
+//go:embed views/*.html views/*.tmpl
 var platformViews embed.FS
 
 //go:embed static
@@ -46,7 +46,7 @@ func newViews(tr *i18n.Translator) (*Views, error) {
 		"money": formatMoney,
 		"add":   func(a, b int) int { return a + b },
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(platformViews, "views/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(platformViews, "views/layout.html", "views/parts.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("web: layout: %w", err)
 	}

@@ -1,0 +1,101 @@
+package web
+
+// The values the shared parts of views/parts.tmpl are called with: a page
+// builds one in Go and hands it over with PageData.With, so that the part
+// translates in the page's language, e.g.
+//
+//	{{template "filters" .With .Data.Filters}}
+
+// Option is a label: Label shown as it is or, when Key is set, Key (with
+// Args) translated into the page's language. As a select's choice it has
+// the Value sent.
+type Option struct {
+	Value, Label, Key string
+	Args              []any
+}
+
+// Choices are the options of values, each labelled by the translation of
+// prefix+value, or by the value itself when prefix is "".
+func Choices[S ~string](values []S, prefix string) []Option {
+	out := make([]Option, 0, len(values))
+	for _, v := range values {
+		o := Option{Value: string(v), Label: string(v)}
+		if prefix != "" {
+			o.Key = prefix + string(v)
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// Select is a drop-down of a filter form: its query parameter Name (also
+// the id its label points at), LabelKey, AllKey the first choice, which
+// does not filter ("" for none), and the chosen Value.
+type Select struct {
+	Name, LabelKey, AllKey, Value string
+	Options                       []Option
+}
+
+// Search is a filter form's text box.
+type Search struct{ Name, LabelKey, HintKey, Value string }
+
+// Filters is a list page's filter form: a plain GET to Action (it works
+// without JavaScript) with an optional search box, the selects and a submit
+// button (SubmitKey); NoPrint leaves it off the printed page.
+type Filters struct {
+	Action    string
+	NoPrint   bool
+	Search    *Search
+	Selects   []Select
+	SubmitKey string
+}
+
+// Pager is a list page's links to the previous and the next page (either
+// "" when there is none); NoPrint leaves it off the printed page.
+type Pager struct {
+	Prev, Next string
+	NoPrint    bool
+}
+
+// Column is a table's column header; Note is translated under the label.
+type Column struct {
+	Option
+	Note string
+}
+
+// Columns are headers translated from keys.
+func Columns(keys ...string) []Column {
+	out := make([]Column, len(keys))
+	for i, k := range keys {
+		out[i].Key = k
+	}
+	return out
+}
+
+// Table is the start of a data table, up to its body ("table_head"; the page
+// writes the rows and closes it with "table_end"): an optional Heading
+// (h2, id ID-title), a wrapper that scrolls sideways on a narrow screen,
+// an optional Caption and the column headers. A Region wrapper is a
+// focusable region named by the heading, or else the caption (id
+// ID-caption); otherwise the caption is muted.
+type Table struct {
+	ID, Class        string
+	Heading, Caption *Option
+	Region           bool
+	Columns          []Column
+}
+
+// With is the page's data for a shared part: the same page (language,
+// user, CSRF token) with data as its Data.
+func (d PageData) With(data any) PageData {
+	d.Data = data
+	return d
+}
+
+// Label is o in the page's language.
+func (d PageData) Label(o Option) string {
+	if o.Key == "" {
+		return o.Label
+	}
+	return d.T(o.Key, o.Args...)
+}
