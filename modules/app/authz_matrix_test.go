@@ -396,7 +396,11 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /api/v1/reports/contracts":       none(api("GET", "/api/v1/reports/contracts", nil)),
 		"GET /api/v1/reports/contracts.csv":   none(api("GET", "/api/v1/reports/contracts.csv", nil)),
 		"GET /api/v1/reports/contracts.xlsx":  none(api("GET", "/api/v1/reports/contracts.xlsx", nil)),
+		"GET /api/v1/reports/courses":         none(api("GET", "/api/v1/reports/courses", nil)),
+		"GET /api/v1/reports/courses.csv":     none(api("GET", "/api/v1/reports/courses.csv", nil)),
+		"GET /api/v1/reports/courses.xlsx":    none(api("GET", "/api/v1/reports/courses.xlsx", nil)),
 		"GET /reports/coverage":               none(page("GET", "/reports/coverage", nil)),
+		"GET /reports/courses":                none(page("GET", "/reports/courses", nil)),
 		"GET /reports/quarters":               none(page("GET", "/reports/quarters", nil)),
 		"GET /reports/contracts":              none(page("GET", "/reports/contracts", nil)),
 		// Standing, the contract review (a decision for nobody: the
