@@ -32,7 +32,7 @@ type navLink struct{ Path, Key string }
 
 // reportsNav links the leadership reports to each other.
 var reportsNav = []navLink{{"/reports/competency", "report.title"}, {"/reports/coverage", "report.coverage.title"},
-	{"/reports/quarters", "report.quarters.title"}, {"/reports/contracts", "report.contracts.title"}}
+	{"/reports/quarters", "report.quarters.title"}, {"/reports/courses", "report.courses.title"}, {"/reports/contracts", "report.contracts.title"}}
 
 // choice is a select of a number of days (its query parameter Name).
 type choice struct {
