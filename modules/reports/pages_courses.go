@@ -2,7 +2,6 @@ package reports
 
 import (
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/web"
@@ -27,8 +26,17 @@ func courseRowOf(r CourseQuarter) courseRow {
 
 // courseGroup is one course's table on the page.
 type courseGroup struct {
-	Course string
-	Rows   []courseRow
+	Table web.Table
+	Rows  []courseRow
+}
+
+// courseTable is the head of a table of the courses page: a row per
+// quarter, its rates with their counts.
+func courseTable(id string, caption web.Option) web.Table {
+	cols := web.Columns("report.axis.quarter", "report.courses.sessions", "report.courses.attendance_rate", "report.courses.excused",
+		"report.courses.absent", "report.courses.unmarked", "report.courses.pass_rate", "report.courses.passed_people")
+	cols[2].Note, cols[6].Note = "report.courses.attended_expected", "report.courses.passed_attempts"
+	return web.Table{ID: id, Class: "matrix", Region: true, Caption: &caption, Columns: cols}
 }
 
 // coursesPage is the attendance rate and the quiz pass rate per course and
@@ -49,39 +57,38 @@ func (m *Module) coursesPage(c *fiber.Ctx) error {
 	if course != "" {
 		rp.CSV, rp.XLSX = withQuery(rp.CSV, "course", course), withQuery(rp.XLSX, "course", course)
 	}
+	codes := make([]string, len(x.in.Courses))
+	for i, cc := range x.in.Courses {
+		codes[i] = cc.Code
+	}
+	filters := rp.Filters()
+	filters.Selects = append(filters.Selects, web.Select{Name: "course", LabelKey: "cert.course", AllKey: "report.courses.all",
+		Value: course, Options: web.Choices(codes, "")})
+	totals := web.Option{Key: "report.courses.totals"}
+	if course != "" {
+		totals = web.Option{Key: "report.courses.totals_of", Args: []any{course}}
+	}
 	d := struct {
 		reportPage
-		Course           string
+		Filters          web.Filters // the report's, and the course
 		ChartQuarters    int
-		Courses          []string
-		Areas            []string
-		ShowAreas        bool
 		Attendance, Pass Chart
-		Totals           []courseRow
+		Totals           courseGroup
 		Groups           []courseGroup
-	}{reportPage: rp, Course: course, ChartQuarters: chartQuarters, ShowAreas: web.ScopeOf(c).Kind == "all",
+	}{reportPage: rp, Filters: filters, ChartQuarters: chartQuarters, Totals: courseGroup{Table: courseTable("course-totals", totals)},
 		Attendance: Chart{ID: "attendance-chart", Max: 1, AxisPercent: true}, Pass: Chart{ID: "pass-chart", Max: 1, AxisPercent: true}}
-	for _, cc := range x.in.Courses {
-		d.Courses = append(d.Courses, cc.Code)
-	}
-	for _, p := range x.in.People {
-		if !slices.Contains(d.Areas, p.Area) {
-			d.Areas = append(d.Areas, p.Area)
-		}
-	}
-	slices.Sort(d.Areas)
-	rows, totals := x.CourseRates(rp.Area, course)
-	for i, t := range totals {
+	rows, sums := x.CourseRates(rp.Area, course)
+	for i, t := range sums {
 		row := courseRowOf(t)
-		d.Totals = append(d.Totals, row)
-		if i >= len(totals)-chartQuarters {
+		d.Totals.Rows = append(d.Totals.Rows, row)
+		if i >= len(sums)-chartQuarters {
 			d.Attendance.Bars = append(d.Attendance.Bars, Bar{Label: t.Quarter, Value: t.AttendanceRate, Text: row.Rate})
 			d.Pass.Bars = append(d.Pass.Bars, Bar{Label: t.Quarter, Value: t.PassRate, Text: row.Pass})
 		}
 	}
 	for _, r := range rows {
-		if n := len(d.Groups); n == 0 || d.Groups[n-1].Course != r.Course {
-			d.Groups = append(d.Groups, courseGroup{Course: r.Course})
+		if n := len(d.Groups); n == 0 || d.Groups[n-1].Rows[0].Course != r.Course {
+			d.Groups = append(d.Groups, courseGroup{Table: courseTable("course-"+r.Course, web.Option{Key: "report.courses.course", Args: []any{r.Course}})})
 		}
 		g := &d.Groups[len(d.Groups)-1]
 		g.Rows = append(g.Rows, courseRowOf(r))
