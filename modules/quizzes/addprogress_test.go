@@ -16,7 +16,7 @@ func TestAddProgressTwiceRecordsTheAttemptOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := r.st.AddProgress(ctx, stored); err != nil { // as the next finder does
+		if _, err := r.st.AddProgress(ctx, stored); err != nil { // as the next finder does
 			t.Fatal(err)
 		}
 		es, err := r.st.attempts.Of(ctx, g.CollaboratorID)

@@ -2,6 +2,7 @@ package quizzes
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -91,7 +92,7 @@ func (s *Service) cycleFacts(ctx context.Context, collaboratorID string, c cours
 			}
 		}
 	}
-	if s.d.Renewals != nil {
+	if s.d.Renewals != nil && mayHoldCertificate(cur, prog) {
 		if f.Renewal, err = s.d.Renewals.RenewalOpens(ctx, collaboratorID, c.Code); err != nil {
 			return f, nil, err
 		}
@@ -107,6 +108,30 @@ func (s *Service) cycleFacts(ctx context.Context, collaboratorID string, c cours
 		}
 	}
 	return f, prog, nil
+}
+
+// mayHoldCertificate reports whether a collaborator whose current cycle at
+// a course is cur, and whose summaries there are prog, may hold a
+// certificate of it. Certification issues one only on a pass in the
+// attempts book, and a grading writes the attempt's number in the progress
+// before the book (Store.AddProgress): so in cycle 1 a collaborator holds
+// none while no number is graded, or while the summaries account for every
+// graded number and none passed. Their renewal window cannot have opened,
+// and Start asks certification nothing.
+func mayHoldCertificate(cur Cycle, prog []Attempt) bool {
+	if cur.N != 1 {
+		return true
+	}
+	summarized := 0
+	for _, a := range prog {
+		if a.Passed {
+			return true
+		}
+		if a.Cycle == 1 && slices.Contains(cur.Graded, a.N) {
+			summarized++
+		}
+	}
+	return summarized < len(cur.Graded)
 }
 
 // CycleOf is the number of the cycle a collaborator's next attempt at c

@@ -509,28 +509,35 @@ func (s *Store) Progress(ctx context.Context, collaboratorID, course string) ([]
 	return d.attempts(), nil
 }
 
-// AddProgress records a graded attempt in its taker's attempts book, both
-// per-person documents and its unit's results, by `_id` alone (each created on its first result).
+// AddProgress records a graded attempt in its taker's progress (the
+// number first), their attempts book, their summaries and its unit's
+// results, by `_id` alone (each created on its first result), and returns
+// the taker's graded attempts at the course as the summaries hold them
+// after the write (the review of a submit reads them from there).
 // It is idempotent — `$addToSet` of the same number and summary — so that a
 // grading a crash interrupted after its result was recorded is completed
 // by whoever finds the result next (a submit, a start, the sweep).
-func (s *Store) AddProgress(ctx context.Context, a Attempt) error {
-	if err := s.book(ctx, a); err != nil {
-		return err
-	}
+//
+// The number goes before the book: certification issues a certificate
+// only on a pass in the book, so a collaborator without a graded number at
+// a course holds no certificate of it (Start reads none for them).
+func (s *Store) AddProgress(ctx context.Context, a Attempt) ([]Attempt, error) {
 	if err := s.addNumber(ctx, a); err != nil {
-		return err
+		return nil, err
 	}
-	key := bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}}
-	_, err := s.summaries.Raw().UpdateOne(ctx, key,
+	if err := s.book(ctx, a); err != nil {
+		return nil, err
+	}
+	var d progressDoc
+	err := s.summaries.Raw().FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: a.CollaboratorID + ":" + a.CourseCode}},
 		bson.D{
 			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: summaryOf(a)}}},
 			{Key: "$set", Value: bson.D{{Key: "collaborator_id", Value: a.CollaboratorID}, {Key: "course_code", Value: a.CourseCode}, {Key: "area_code", Value: a.AreaCode}}},
-		}, options.UpdateOne().SetUpsert(true))
+		}, options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.addToUnit(ctx, a)
+	return d.attempts(), s.addToUnit(ctx, a)
 }
 
 // addNumber adds a graded attempt's number to its cycle in the taker's
