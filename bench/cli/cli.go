@@ -31,8 +31,24 @@ func Main(name string, run func() error) {
 	}
 }
 
+// MainOn is Main for a run on a fixture: it starts the run named name on
+// data or a fresh copy of from (Start), calls run with a background
+// context, and removes the copy after.
+func MainOn(name, data, from string, run func(ctx context.Context, rn Run) error) {
+	Main(name, func() error {
+		rn, err := Start(name, data, from)
+		if err != nil {
+			return err
+		}
+		defer rn.Cleanup()
+		return run(context.Background(), rn)
+	})
+}
+
 // Run is what a benchmark's run stands on.
 type Run struct {
+	// Began is when Start was called (before the copy of the fixture).
+	Began time.Time
 	// Dir is the data directory (burst.RunDir), Cleanup removes it when
 	// it is a fresh copy.
 	Dir     string
@@ -46,11 +62,12 @@ type Run struct {
 // Start makes the run named name on the data directory data, or on a fresh
 // copy of from (burst.RunDir).
 func Start(name, data, from string) (Run, error) {
+	began := time.Now()
 	dir, cleanup, err := burst.RunDir(name, data, from)
 	if err != nil {
 		return Run{}, err
 	}
-	return Run{Dir: dir, Cleanup: cleanup, Monitor: burst.NewMonitor(),
+	return Run{Began: began, Dir: dir, Cleanup: cleanup, Monitor: burst.NewMonitor(),
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}, nil
 }
 

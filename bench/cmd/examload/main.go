@@ -73,7 +73,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "examload: give -from <fixture data dir> (or -data); load the fixture with go run ./bench/cmd/fixture")
 		os.Exit(2)
 	}
-	cli.Main("examload", func() error { return run(f) })
+	cli.MainOn("examload", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
 
 // samples holds the latencies of each route, and its errors.
@@ -95,13 +95,7 @@ func (s *samples) add(route string, d time.Duration, err error) {
 	s.d[route] = append(s.d[route], d)
 }
 
-func run(f flags) error {
-	ctx := context.Background()
-	rn, err := cli.Start("examload", f.data, f.from)
-	if err != nil {
-		return err
-	}
-	defer rn.Cleanup()
+func run(ctx context.Context, rn cli.Run, f flags) error {
 	mon := rn.Monitor
 	fmt.Printf("machine: %d CPUs, %s %s/%s; load average %s\n", runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, burst.LoadAvg())
 

@@ -107,17 +107,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "fanout: -n %d over -sessions %d: each session holds 1 to %d invitees\n", f.n, f.sessions, scheduling.MaxInvitations)
 		os.Exit(2)
 	}
-	cli.Main("fanout", func() error { return run(f) })
+	cli.MainOn("fanout", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
 
-func run(f flags) error {
-	ctx := context.Background()
-	began := time.Now()
-	rn, err := cli.Start("fanout", f.data, f.from)
-	if err != nil {
-		return err
-	}
-	defer rn.Cleanup()
+func run(ctx context.Context, rn cli.Run, f flags) error {
 	catcher, err := fanout.StartCatcher()
 	if err != nil {
 		return err
@@ -440,7 +433,7 @@ func run(f flags) error {
 		burst.Goal(fmt.Sprintf("%s p99 ≤ %s", name, burst.Ms(goalP99)), st.N > 0 && st.Errors == 0 && st.P99 <= goalP99,
 			fmt.Sprintf("p99 %s over %d requests (%s), %d errors", burst.Ms(st.P99), st.N, burst.Over(st.P99, goalP99), st.Errors))
 	}
-	fmt.Printf("\ntotal %s\n", time.Since(began).Round(time.Second))
+	fmt.Printf("\ntotal %s\n", time.Since(rn.Began).Round(time.Second))
 	return nil
 }
 

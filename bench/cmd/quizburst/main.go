@@ -85,17 +85,10 @@ func main() {
 	flag.StringVar(&f.rawDoc, "raw-doc", "slim", "raw baseline's document: slim (question ids and option order, as the quiz engine stores an attempt) or full (with the question texts and key, as it did before quiz_banks)")
 	flag.BoolVar(&f.idIndex, "id-index", true, "add the embedded store's _id lookup indexes (store.IndexIDs) to the app's and the raw baseline's collections")
 	flag.Parse()
-	cli.Main("quizburst", func() error { return run(f) })
+	cli.MainOn("quizburst", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
 
-func run(f flags) error {
-	ctx := context.Background()
-	began := time.Now()
-	rn, err := cli.Start("quizburst", f.data, f.from)
-	if err != nil {
-		return err
-	}
-	defer rn.Cleanup()
+func run(ctx context.Context, rn cli.Run, f flags) error {
 	dir, mon, serverLog := rn.Dir, rn.Monitor, rn.Log
 	stamp := strconv.FormatInt(time.Now().UnixNano(), 36)
 	rawColls := []string{"bench_raw_burst_" + stamp, "bench_raw_closed_" + stamp}
@@ -284,7 +277,7 @@ func run(f flags) error {
 		burst.Goal("app throughput ≥ 0.5× raw", appBurst.All.OpsPerSec/rawB.All.OpsPerSec >= 0.5,
 			fmt.Sprintf("exam %.2f× (bounded by the schedule; run the closed loop for a meaningful ratio)", appBurst.All.OpsPerSec/rawB.All.OpsPerSec))
 	}
-	fmt.Printf("\ntotal %s\n", time.Since(began).Round(time.Second))
+	fmt.Printf("\ntotal %s\n", time.Since(rn.Began).Round(time.Second))
 	return nil
 }
 

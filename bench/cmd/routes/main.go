@@ -94,7 +94,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "routes: give -from (a data directory made by go run ./bench/cmd/fixture -data DIR, copied first) or -data (a copy, used in place)")
 		os.Exit(2)
 	}
-	cli.Main("routes", func() error { return run(f) })
+	cli.MainOn("routes", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
 
 // user is a signed-in role: a bearer token for the API and a cookie jar
@@ -116,13 +116,7 @@ type result struct {
 	err               string // the request failed (no answer within the client's minute)
 }
 
-func run(f flags) error {
-	ctx := context.Background()
-	rn, err := cli.Start("routes", f.data, f.from)
-	if err != nil {
-		return err
-	}
-	defer rn.Cleanup()
+func run(ctx context.Context, rn cli.Run, f flags) error {
 	mon := rn.Monitor
 	// The verification page is public and limited per client: its
 	// requests come from many visitors (X-Forwarded-For through the
