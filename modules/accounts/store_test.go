@@ -90,13 +90,11 @@ func TestStoreThrottle(t *testing.T) {
 		const n = 8
 		var wg sync.WaitGroup
 		for i := 0; i < n; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				if _, err := st.RecordFailure(ctx, "k", t0, accounts.LockFor); err != nil {
 					t.Error(err)
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		th, err := st.ThrottleOf(ctx, "k")

@@ -230,9 +230,7 @@ func TestStartsAreExactlyOnceUnderConcurrency(t *testing.T) {
 	var wg sync.WaitGroup
 	ids := make([]string, 12)
 	for i := range ids {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
+		wg.Go(func() {
 			v, r := start(t, s, tok)
 			switch r.Status {
 			case 201:
@@ -245,7 +243,7 @@ func TestStartsAreExactlyOnceUnderConcurrency(t *testing.T) {
 				t.Errorf("parallel start: %d %s", r.Status, r.Body)
 			}
 			ids[i] = v.ID
-		}(i)
+		})
 	}
 	wg.Wait()
 	if created.Load() != 1 {
@@ -282,9 +280,7 @@ func TestParallelSubmitsGradeOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	scores := make([]float64, 10)
 	for i := range scores {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
+		wg.Go(func() {
 			answers := right
 			if i%2 == 1 {
 				answers = wrong
@@ -297,7 +293,7 @@ func TestParallelSubmitsGradeOnce(t *testing.T) {
 			var res quizzes.Result
 			r.JSON(t, &res)
 			scores[i] = res.Score
-		}(i)
+		})
 	}
 	wg.Wait()
 	for _, sc := range scores[1:] {
@@ -326,9 +322,7 @@ func testAutosaveRacingSubmit(t *testing.T, s *apptest.Server) {
 	var wg sync.WaitGroup
 	var submitted quizzes.Result
 	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
+		wg.Go(func() {
 			if i == 10 {
 				r := s.Do(t, "POST", "/api/v1/attempts/"+v.ID+"/submit", tok, map[string]any{"answers": right})
 				if r.Status != 200 {
@@ -341,7 +335,7 @@ func testAutosaveRacingSubmit(t *testing.T, s *apptest.Server) {
 			if r.Status != 200 && r.Status != 409 {
 				t.Errorf("autosave: %d %s", r.Status, r.Body)
 			}
-		}(i)
+		})
 	}
 	wg.Wait()
 	if submitted.Score != 1 {

@@ -21,6 +21,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/modules/platform/web/webtest"
 	"github.com/ctvacademy/academy/modules/quizzes"
 )
 
@@ -86,15 +87,7 @@ func rawGet(t *testing.T, s *apptest.Server, path, token string) (*http.Response
 	if token != "" {
 		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := webtest.Send(t, client, req)
 	if resp.StatusCode != 200 {
 		t.Fatalf("%s: %d", path, resp.StatusCode)
 	}

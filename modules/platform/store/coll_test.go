@@ -102,9 +102,7 @@ func TestCollUpdateLosesNoWrite(t *testing.T) {
 		const writers = 12
 		var wg sync.WaitGroup
 		for i := 0; i < writers; i++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				// Apply creates the document on the first write.
 				if _, err := c.Apply(ctx, "d", func(d *item, found bool) error {
 					d.N++
@@ -112,7 +110,7 @@ func TestCollUpdateLosesNoWrite(t *testing.T) {
 				}); err != nil {
 					t.Error(err)
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		got, err := c.Get(ctx, "d")
@@ -201,9 +199,7 @@ func TestCollLeaseTakesEachDocumentOnce(t *testing.T) {
 		taken := map[string]int{}
 		var wg sync.WaitGroup
 		for w := 0; w < 3; w++ {
-			wg.Add(1)
-			go func(w int) {
-				defer wg.Done()
+			wg.Go(func() {
 				for {
 					got, err := c.Lease(ctx, due, bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: fmt.Sprint("w", w)}}}}, 4, nil)
 					if err != nil {
@@ -222,7 +218,7 @@ func TestCollLeaseTakesEachDocumentOnce(t *testing.T) {
 					}
 					mu.Unlock()
 				}
-			}(w)
+			})
 		}
 		wg.Wait()
 		if len(taken) != 30 {
@@ -337,20 +333,17 @@ func TestCollChangeAndUpdateLoseNoWrite(t *testing.T) {
 		}
 		const each = 8
 		var wg sync.WaitGroup
-		for i := 0; i < each; i++ {
-			wg.Add(2)
-			go func() {
-				defer wg.Done()
+		for range each {
+			wg.Go(func() {
 				if ok, err := c.Change(ctx, "d", bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, true); err != nil || !ok {
 					t.Error(ok, err)
 				}
-			}()
-			go func() {
-				defer wg.Done()
+			})
+			wg.Go(func() {
 				if _, err := c.Apply(ctx, "d", func(d *item, _ bool) error { d.N += 100; return nil }); err != nil {
 					t.Error(err)
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		got, err := c.Get(ctx, "d")

@@ -29,9 +29,7 @@ func TestSingleDocumentUpdatesAreAtomic(t *testing.T) {
 	var wg sync.WaitGroup
 	var won atomic.Int32
 	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if err := coll.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: "c"}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}).Err(); err != nil {
 				t.Error(err)
 			}
@@ -42,7 +40,7 @@ func TestSingleDocumentUpdatesAreAtomic(t *testing.T) {
 			} else if err != mongo.ErrNoDocuments {
 				t.Error(err)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	var d struct {
@@ -74,9 +72,7 @@ func TestUniqueIndexAdmitsOneAndIsReportedAsDuplicate(t *testing.T) {
 	var wg sync.WaitGroup
 	var ok atomic.Int32
 	for i := 0; i < 10; i++ {
-		wg.Add(1)
-		go func(i int) {
-			defer wg.Done()
+		wg.Go(func() {
 			_, err := coll.InsertOne(ctx, bson.D{{Key: "_id", Value: i}, {Key: "email", Value: "a@example.vn"}})
 			switch {
 			case err == nil:
@@ -84,7 +80,7 @@ func TestUniqueIndexAdmitsOneAndIsReportedAsDuplicate(t *testing.T) {
 			case !store.IsDuplicate(err):
 				t.Errorf("insert: %v is not reported as a duplicate", err)
 			}
-		}(i)
+		})
 	}
 	wg.Wait()
 	if ok.Load() != 1 {
