@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"html"
 	"strings"
 	"testing"
@@ -120,6 +121,20 @@ func TestMyStandingPage(t *testing.T) {
 	} else {
 		mustContain(t, "renewal", page.Body, "Chưa đủ điều kiện gia hạn")
 	}
+	// This quarter's report: linked from the page, and the CTV may draft it there.
+	q := clock.QuarterOf(time.Now())
+	report := "/performance/" + ctv.ID + "/" + q.String()
+	mustContain(t, "this quarter's report", page.Body,
+		`<a href="`+report+`" id="this-quarter">`+fmt.Sprintf("Báo cáo kết quả Quý %d/%d của tôi", q.Q, q.Year)+`</a>`)
+	if draft := s.Forms(t, token).Get(report); draft.Status != 200 || !strings.Contains(draft.Body, `method="post"`) {
+		t.Errorf("GET %s: %d, want the CTV's draft form:\n%s", report, draft.Status, draft.Body)
+	}
+	// The quarter's list is in the staff's menu, not in a CTV's.
+	if strings.Contains(page.Body, `href="/performance"`) {
+		t.Error("a CTV's menu links the quarter's list of records")
+	}
+	staff := s.Forms(t, coord).Get("/collaborators/" + ctv.ID + "/standing")
+	mustContain(t, "the coordinator's page", staff.Body, `<a href="/performance">Kết quả quý</a>`, `id="this-quarter">`+fmt.Sprintf("Kết quả Quý %d/%d", q.Q, q.Year))
 
 	en := s.Forms(t, token).Get("/me/standing?lang=en")
 	mustContain(t, "my standing in English", en.Body, "<h1>My standing</h1>", "What to do next", "Take the quiz",

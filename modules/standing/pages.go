@@ -71,6 +71,10 @@ type Page struct {
 	Certs   []PageCert
 	// Quarters are the last four closed quarters, the latest first.
 	Quarters []PageQuarter
+	// ThisQuarter is the quarter under way (its label and its record's
+	// page, where the person drafts their report and a team leader
+	// enters it).
+	ThisQuarter PageQuarter
 	// Rank is the recognition's rank written in lang ("2", "2nd"), and
 	// RankQuarter its quarter; empty without a rank.
 	Rank, RankQuarter string
@@ -81,6 +85,7 @@ type Page struct {
 type PageQuarter struct {
 	Label, Status string
 	Percent       string
+	Link          string // the record's page
 }
 
 // PageCourse is a recommended course with its next session.
@@ -149,7 +154,7 @@ func (m *Module) PageOf(ctx context.Context, scope authz.Scope, id, lang string,
 		pg.Certs = append(pg.Certs, PageCert{CertView: c, Title: title(c.CourseCode)})
 	}
 	for _, q := range v.Performance {
-		pq := PageQuarter{Label: q.Quarter, Status: q.Status}
+		pq := PageQuarter{Label: q.Quarter, Status: q.Status, Link: "/performance/" + v.CollaboratorID + "/" + q.Quarter}
 		if cq, err := clock.ParseQuarter(q.Quarter); err == nil {
 			pq.Label = quarterIn(cq, lang)
 		}
@@ -158,6 +163,8 @@ func (m *Module) PageOf(ctx context.Context, scope authz.Scope, id, lang string,
 		}
 		pg.Quarters = append(pg.Quarters, pq)
 	}
+	now := clock.QuarterOf(v.At)
+	pg.ThisQuarter = PageQuarter{Label: quarterIn(now, lang), Link: "/performance/" + v.CollaboratorID + "/" + now.String()}
 	if r := v.Recognition; r != nil {
 		pg.Rank, pg.RankQuarter = Ordinal(r.Rank, lang), r.Quarter
 		if q, err := clock.ParseQuarter(r.Quarter); err == nil {
