@@ -38,7 +38,6 @@ func (m *Module) pageRoutes(p *web.Platform) error {
 	return nil
 }
 
-
 // pageQuarters are the quarters a page offers: the next one, the current
 // one and the seven before, newest first.
 func pageQuarters(now clock.Quarter) []string {

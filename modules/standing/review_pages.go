@@ -17,17 +17,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// reviewViews are the contract review and recognition pages with their
-// parts (a folder of their own, so that a glob of views/*.html elsewhere
-// does not take them twice).
+// reviewViews are the contract review and recognition pages (a folder of
+// their own, so that a glob of views/*.html elsewhere does not take them
+// twice).
 //
-//go:embed views/review/*.html views/review/parts.tmpl
+//go:embed views/review/*.html
 var reviewViews embed.FS
 
 // reviewPageRoutes registers the contract review and the recognition
 // pages.
 func (m *Module) reviewPageRoutes(p *web.Platform) error {
-	if err := p.RegisterViews(web.WithParts(reviewViews, "views/review/parts.tmpl"), "views/review/*.html"); err != nil {
+	if err := p.RegisterViews(reviewViews, "views/review/*.html"); err != nil {
 		return err
 	}
 	p.Web.Get("/contracts/review", web.Doc{}, m.reviewPage)
