@@ -52,41 +52,16 @@ func headerKey(s string) string {
 // ParseImport reads a CSV or XLSX file (told apart by name or content) in
 // the Center's layout. Errors: errs.Invalid naming the file or the header.
 func ParseImport(name string, data []byte) ([]ImportRow, error) {
-	var records [][]string
-	var err error
-	isXLSX := strings.HasSuffix(strings.ToLower(name), ".xlsx") || bytes.HasPrefix(data, []byte("PK\x03\x04"))
-	if isXLSX {
-		records, err = readXLSX(data)
-	} else {
-		records, err = readCSV(data)
-	}
+	records, err := ReadTable(name, data)
 	if err != nil {
 		return nil, err
 	}
 	if len(records) == 0 {
 		return nil, errs.Field("file", "is empty")
 	}
-	cols := map[int]string{}
-	seen := map[string]bool{}
-	lookup := map[string]string{}
-	for _, c := range ImportColumns {
-		lookup[headerKey(c.Header)] = c.Field
-		lookup[headerKey(c.Field)] = c.Field
-	}
-	for i, h := range records[0] {
-		k := headerKey(h)
-		if k == "" || k == "stt" {
-			continue
-		}
-		field, ok := lookup[k]
-		if !ok {
-			return nil, errs.Field("file.header", "unknown column %q", strings.TrimSpace(h))
-		}
-		if seen[field] {
-			return nil, errs.Field("file.header", "column %q appears twice", strings.TrimSpace(h))
-		}
-		seen[field] = true
-		cols[i] = field
+	cols, seen, err := MatchHeader(records[0], ImportColumns, "stt")
+	if err != nil {
+		return nil, err
 	}
 	var missing []string
 	for _, c := range ImportColumns {

@@ -52,27 +52,10 @@ func parseImport(name string, data []byte) ([]importRow, error) {
 	if len(records) == 0 {
 		return nil, errs.Field("file", "is empty")
 	}
-	lookup := map[string]string{}
-	for _, c := range ImportColumns {
-		lookup[collaborators.HeaderKey(c.Header)] = c.Field
-		lookup[collaborators.HeaderKey(c.Field)] = c.Field
-	}
-	cols := map[int]string{}
-	seen := map[string]bool{}
-	for i, h := range records[0] {
-		k := collaborators.HeaderKey(h)
-		if k == "" || k == "stt" || k == "ho va ten" || k == "full name" {
-			continue // row numbers and names are for the reader
-		}
-		field, ok := lookup[k]
-		if !ok {
-			return nil, errs.Field("file.header", "unknown column %q", strings.TrimSpace(h))
-		}
-		if seen[field] {
-			return nil, errs.Field("file.header", "column %q appears twice", strings.TrimSpace(h))
-		}
-		seen[field] = true
-		cols[i] = field
+	// Row numbers and names are for the reader.
+	cols, seen, err := collaborators.MatchHeader(records[0], ImportColumns, "stt", "ho va ten", "full name")
+	if err != nil {
+		return nil, err
 	}
 	if !seen["code"] && !seen["collaborator_id"] {
 		return nil, errs.Field("file.header", "missing column: Mã CTV (or collaborator_id)")
