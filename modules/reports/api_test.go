@@ -69,6 +69,18 @@ func getOK(t *testing.T, url, token string) []byte {
 	return body
 }
 
+// getList is getOK for a list route: it decodes the body into a list of T
+// (failing the test when it is not one) and returns it with the body.
+func getList[T any](t *testing.T, url, token string) (web.List[T], []byte) {
+	t.Helper()
+	body := getOK(t, url, token)
+	var list web.List[T]
+	if err := json.Unmarshal(body, &list); err != nil {
+		t.Fatalf("%s: %v: %s", url, err, body)
+	}
+	return list, body
+}
+
 func competency(t *testing.T, base, token, query string) Competency {
 	t.Helper()
 	body := getOK(t, base+"/api/v1/reports/competency"+query, token)
@@ -223,11 +235,7 @@ func TestCompetencyXLSX(t *testing.T) {
 func TestCoverageRoute(t *testing.T) {
 	t.Parallel()
 	base := server(t)
-	body := getOK(t, base+"/api/v1/reports/coverage", "tl-bd")
-	var list web.List[DistrictCoverage]
-	if err := json.Unmarshal(body, &list); err != nil {
-		t.Fatal(err)
-	}
+	list, body := getList[DistrictCoverage](t, base+"/api/v1/reports/coverage", "tl-bd")
 	if list.Total != 1 || list.Items[0].Area != "HN-BD" || len(list.Items[0].Expiring) != 2 || list.Items[0].Expiring[0].Name != "Trần Văn Đức" {
 		t.Errorf("a team leader's coverage: %s", body)
 	}

@@ -104,11 +104,7 @@ func TestCoverageExports(t *testing.T) {
 func TestQuartersRoutes(t *testing.T) {
 	t.Parallel()
 	base := server(t)
-	body := getOK(t, base+"/api/v1/reports/quarters", "tl-bd")
-	var list web.List[Quarter]
-	if err := json.Unmarshal(body, &list); err != nil {
-		t.Fatal(err)
-	}
+	list, body := getList[Quarter](t, base+"/api/v1/reports/quarters", "tl-bd")
 	// A team leader's quarters count their district's records only.
 	x := Build(fixture())
 	want, _ := json.Marshal(web.Slice(x.Quarters("HN-BD"), 50, 0))
