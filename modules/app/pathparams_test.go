@@ -107,17 +107,7 @@ func TestPercentEncodedPathParametersReachTheirRecord(t *testing.T) {
 	}
 
 	// scheduling: a session, its invitations and its page.
-	r = s.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Tập huấn mã hóa đường dẫn",
-		"location": "Hội trường Trung tâm", "area_code": "NT", "trainer": "ThS. Lê Văn Hùng",
-		"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
-	if r.Status != 201 {
-		t.Fatalf("create a session: %d %s", r.Status, r.Body)
-	}
-	var created struct {
-		Items []scheduling.SessionView `json:"items"`
-	}
-	r.JSON(t, &created)
-	session := created.Items[0].ID
+	session := s.CreateSession(t, coord, "KC-101", "NT", "Tập huấn mã hóa đường dẫn", start)
 	if r := s.Do(t, "POST", "/api/v1/sessions/"+encodeAll(session)+"/invitations", coord, map[string]any{"collaborator_ids": []string{ctv.ID}}); r.Status != 200 {
 		t.Fatalf("invite through an encoded session id: %d %s", r.Status, r.Body)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/reports"
-	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
 func courseRates(t *testing.T, s *apptest.Server, token, query string) []reports.CourseQuarter {
@@ -75,18 +74,7 @@ func TestCourseRatesCountTheDemosAttemptsAndNewMarks(t *testing.T) {
 	}
 	before := kc101()
 	people := s.FindAll(t, "ctv", "NT", 5)[:5]
-	start := clk.Now().Add(time.Hour)
-	r := s.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Tập huấn an toàn lao động",
-		"location": "Hội trường Trung tâm", "area_code": "NT", "trainer": "ThS. Lê Văn Hùng",
-		"starts_at": start.Format(time.RFC3339), "ends_at": start.Add(3 * time.Hour).Format(time.RFC3339)})
-	if r.Status != 201 {
-		t.Fatalf("create the session: %d %s", r.Status, r.Body)
-	}
-	var created struct {
-		Items []scheduling.SessionView `json:"items"`
-	}
-	r.JSON(t, &created)
-	id := created.Items[0].ID
+	id := s.CreateSession(t, coord, "KC-101", "NT", "Tập huấn an toàn lao động", clk.Now().Add(time.Hour))
 	ids := make([]string, len(people))
 	for i, p := range people {
 		ids[i] = p.ID
