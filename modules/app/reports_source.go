@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/certification"
@@ -16,15 +18,18 @@ import (
 )
 
 // reportsSource gathers the leadership reports' inputs: the registry's and
-// certification's in-process copies (each a version check, not a read of
-// every document), performance's copy of every quarter's records (a read
-// of the summaries' revs, and of those that moved), and the catalog; each
-// person's standing is computed from them with standing's rules at the
-// request's moment. So a report costs at most five store round trips
-// whatever the number of people, and nothing computed is kept past the
-// request: a changed certificate, record or contract, or a new day, is in
-// the next report (content/standing.yaml is read at start-up). The
-// records and the sessions are read only for the reports that need them.
+// certification's in-process copies, performance's copy of every
+// quarter's records, and the catalog; each person's standing is computed
+// from them with standing's rules. What is computed from those copies
+// (every person, certificate and record of the network, and each
+// person's standing on the local day) is kept in cache, by the versions
+// the copies stand for and the day, so a report costs three reads by _id
+// (performance's version document, and the registry's and
+// certification's at most once a second) plus its grouping; a changed
+// certificate, attendance mark (it moves a certificate), record or
+// contract, from this process or another sharing the store, or a new
+// day, builds it again (content/standing.yaml is read at start-up). The
+// sessions are read only for the reports that need them.
 type reportsSource struct {
 	reg      *collaborators.Service
 	certs    *certification.Service
@@ -33,35 +38,120 @@ type reportsSource struct {
 	sched    *scheduling.Service
 	cat      *courses.Catalog
 	clock    clock.Clock
+	cache    *reportsCache // nil: computed for each request
+}
+
+// reportsCache is the network's inputs computed at key.
+type reportsCache struct {
+	mu  sync.Mutex
+	key reportsKey
+	in  *reports.Inputs // People, Certificates and Records of everyone
+}
+
+// reportsKey is what the cached inputs were computed from: the versions
+// of the registry's, certification's and performance's copies (-1 for
+// performance while a record is pending: never kept) and the local day.
+type reportsKey struct {
+	reg, certs, records int64
+	day                 string
 }
 
 func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need reports.Need) (reports.Inputs, error) {
-	in := reports.Inputs{Now: s.clock.Now(), Required: map[string][]string{}}
+	now := s.clock.Now()
+	all, err := s.network(ctx, now)
+	if err != nil {
+		return reports.Inputs{}, err
+	}
+	in := reports.Inputs{Now: now, Required: map[string][]string{}}
 	for _, c := range s.cat.Courses() {
 		in.Courses = append(in.Courses, reports.Course{Code: c.Code, Rule: certification.Rule(c.Certification)})
 		for _, role := range c.RequiredFor {
 			in.Required[role] = append(in.Required[role], c.Code)
 		}
 	}
-	people, err := s.reg.List(ctx, scope, collaborators.Filter{})
-	if err != nil {
-		return reports.Inputs{}, err
-	}
-	views, err := s.certs.List(ctx, scope, certification.Filter{})
-	if err != nil {
-		return reports.Inputs{}, err
-	}
-	var records []performance.Record
-	if need.Records {
-		if records, err = s.records.Records(ctx); err != nil {
-			return reports.Inputs{}, err
-		}
-	}
 	if need.Sessions {
-		if in.Sessions, err = s.sessions(ctx, in.Now); err != nil {
+		if in.Sessions, err = s.sessions(ctx, now); err != nil {
 			return reports.Inputs{}, err
 		}
 	}
+	// The network's inputs narrowed to scope; standing and the records
+	// only for the reports that read them.
+	in.People, in.Certificates = all.People, all.Certificates
+	if need.Records {
+		in.Records = all.Records
+	}
+	if scope.Kind == authz.ScopeAll && need.Records {
+		return in, nil
+	}
+	in.People = make([]reports.Person, 0, len(all.People))
+	inside := make(map[string]bool, len(all.People))
+	for _, p := range all.People {
+		if !scope.Allows(p.Area, p.ID) {
+			continue
+		}
+		if !need.Records {
+			p.Standing, p.RenewalEligible = "", false
+		}
+		in.People = append(in.People, p)
+		inside[p.ID] = true
+	}
+	if scope.Kind != authz.ScopeAll {
+		in.Certificates = slices.DeleteFunc(slices.Clone(all.Certificates), func(c certification.Certificate) bool { return !inside[c.Collaborator] })
+		in.Records = slices.DeleteFunc(slices.Clone(in.Records), func(r reports.Record) bool { return !inside[r.Person] || !scope.Allows(r.Area, r.Person) })
+	}
+	return in, nil
+}
+
+// network is every person, certificate and record of the network with
+// each person's standing at now: the cached copy when its key still
+// holds, else computed again.
+func (s reportsSource) network(ctx context.Context, now time.Time) (*reports.Inputs, error) {
+	var k reportsKey
+	var err error
+	if k.reg, err = s.reg.Version(ctx); err != nil {
+		return nil, err
+	}
+	if k.certs, err = s.certs.Version(ctx); err != nil {
+		return nil, err
+	}
+	records, v, err := s.records.Records(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k.records, k.day = v, now.In(clock.VN).Format(time.DateOnly)
+	if s.cache == nil {
+		return s.compute(ctx, records, now)
+	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	if s.cache.in != nil && s.cache.key == k {
+		return s.cache.in, nil
+	}
+	in, err := s.compute(ctx, records, now)
+	if err != nil {
+		return nil, err
+	}
+	// The copies read after the versions are as new or newer: kept under
+	// the older key, the next call only computes again.
+	s.cache.in, s.cache.key = in, k
+	if k.records < 0 {
+		s.cache.in = nil
+	}
+	return in, nil
+}
+
+// compute joins the copies: every person with their standing at now,
+// every certificate, every record.
+func (s reportsSource) compute(ctx context.Context, records []performance.Record, now time.Time) (*reports.Inputs, error) {
+	people, err := s.reg.List(ctx, authz.All, collaborators.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.certs.List(ctx, authz.All, certification.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	in := &reports.Inputs{}
 	many := make([]standing.Many, len(people))
 	at := make(map[string]int, len(people))
 	for i, p := range people {
@@ -85,10 +175,10 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need repor
 		}
 		in.Certificates = append(in.Certificates, c)
 	}
-	// The records of the people in scope, kept where they were kept.
+	// The records of the people in the registry, kept where they were kept.
 	for _, r := range records {
 		i, ok := at[r.CollaboratorID]
-		if !ok || !scope.Allows(r.AreaCode, r.CollaboratorID) {
+		if !ok {
 			continue
 		}
 		qr := quarterRecord(r)
@@ -96,17 +186,12 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need repor
 		in.Records = append(in.Records, reports.Record{Person: r.CollaboratorID, Area: r.AreaCode, Quarter: qr.Quarter,
 			Status: r.Status, Targets: qr.Targets, Actuals: qr.Actual, Attainment: r.Attainment})
 	}
-	var results []standing.Result
-	if need.Records {
-		results = s.standing.StandingOf(many, in.Now)
-	}
+	results := s.standing.StandingOf(many, now)
 	in.People = make([]reports.Person, len(people))
 	for i, p := range people {
 		rp := reports.Person{ID: p.ID, Code: p.Code, Name: p.FullName, Role: p.Role, Area: p.AreaCode,
-			ContractNumber: p.Contract.Number, ContractStatus: p.Contract.Status}
-		if results != nil {
-			rp.Standing, rp.RenewalEligible = results[i].Standing, results[i].RenewalEligible
-		}
+			ContractNumber: p.Contract.Number, ContractStatus: p.Contract.Status,
+			Standing: results[i].Standing, RenewalEligible: results[i].RenewalEligible}
 		if end, err := time.ParseInLocation(time.DateOnly, p.Contract.EndsOn, clock.VN); err == nil {
 			rp.ContractEnd = end
 		}
