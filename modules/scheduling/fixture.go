@@ -9,7 +9,8 @@ import "context"
 // only, never an update per session. It is for loading history in bulk (the
 // benchmark fixture, a migration), not for the request path: it mails nobody
 // and records no audit entry. Sessions that ended more than ArchiveAfter ago
-// go straight to the archive. Errors: the driver's error when a session
+// go straight to the archive. The attendance book gets their entries from
+// its backfill, or, once that has finished, from here. Errors: the driver's error when a session
 // exists already (tokens there already are kept).
 func (s *Service) InsertHistory(ctx context.Context, ss []Session) error {
 	if len(ss) == 0 {
@@ -30,6 +31,17 @@ func (s *Service) InsertHistory(ctx context.Context, ss []Session) error {
 	}
 	if err := s.d.Store.InsertArchived(ctx, archived); err != nil {
 		return err
+	}
+	// Once the attendance book's backfill has finished it no longer walks
+	// the sessions, so the entries of these go to the books here.
+	if complete, err := s.d.Store.book.Complete(ctx); err != nil {
+		return err
+	} else if complete {
+		for _, x := range ss {
+			if err := s.d.Store.syncBook(ctx, x, nil); err != nil {
+				return err
+			}
+		}
 	}
 	var tokens []Token
 	for _, x := range ss {
