@@ -240,6 +240,7 @@ func printDemoActivity(out io.Writer, a *app.App) {
 	if act := a.DemoActivity; act != nil {
 		fmt.Fprintf(out, "  demo sessions: %d over, %d to come (%d invitations, %d attendance marks); %d graded quiz attempts (%d passed); no mail was sent\n",
 			act.Past, act.Upcoming, act.Invitations, act.Marks, act.Attempts, act.Passed)
+		fmt.Fprintf(out, "  demo quarterly records: %d in %d quarters (%d approved)\n", act.Records, act.Quarters, act.Approved)
 	}
 }
 

@@ -14,11 +14,13 @@ import (
 	"github.com/ctvacademy/academy/modules/accounts"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/courses"
+	"github.com/ctvacademy/academy/modules/performance"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"github.com/ctvacademy/academy/modules/scheduling"
+	"github.com/ctvacademy/academy/modules/standing"
 )
 
 // Seed is the seed of the demo's sessions and results: the same people on
@@ -27,18 +29,22 @@ const Seed = 2026
 
 // Activity is what LoadActivity wrote: sessions that are over (with
 // invitations, answers and attendance) and to come (invitations, some
-// answers), their delivered invitation mails and graded quiz attempts.
+// answers), their delivered invitation mails, graded quiz attempts and
+// quarterly performance records.
 type Activity struct {
 	Past, Upcoming     int // sessions that are over, and to come
 	Invitations, Marks int
 	Mails              int // delivered invitation mails in the archive
 	Attempts, Passed   int // graded quiz attempts, and those passed
+	// Records are the quarterly performance records (see SampleRecords),
+	// Approved those approved, in Quarters quarters.
+	Records, Approved, Quarters int
 }
 
 // ActivityDeps are the services and content the demo's sessions and
 // results are written through: the same paths as the benchmark fixture's
 // history (scheduling.Service.InsertHistory, quizzes.Store.InsertResults,
-// mail.Outbox.InsertSent), which mail nobody.
+// mail.Outbox.InsertSent, performance.Store.Bulk), which mail nobody.
 type ActivityDeps struct {
 	Collaborators *collaborators.Service
 	Accounts      *accounts.Service
@@ -46,6 +52,12 @@ type ActivityDeps struct {
 	Scheduling    *scheduling.Service
 	Quizzes       *quizzes.Store
 	Outbox        *mail.Outbox
+	// Performance is where the quarterly records go (nil: the demo holds
+	// none).
+	Performance *performance.Store
+	// Weights are content/standing.yaml's performance weights, which score
+	// the records.
+	Weights map[standing.KPI]float64
 	// MailFiles holds the mail templates (a `mail/` folder) the delivered
 	// invitations are composed with; MailFrom and BaseURL are the sender
 	// and the address of the RSVP links in them.
@@ -59,9 +71,12 @@ type ActivityDeps struct {
 // sessions that are over, in different district units, with every invitee's
 // answer and attendance mark, and one or two to come with invitations
 // (recorded as delivered) and some answers; a network-wide session for the
-// team leaders; and for about half of the people each required course's
-// quiz taken one to max_attempts times until passed, graded by the quiz
-// engine. coordinatorID marks the attendance not taken by check-in.
+// team leaders; a province-wide class months ago for each course that
+// requires attendance; and for most people (see profiles) each required
+// course's quiz taken one to max_attempts times until passed in the last
+// eleven months, graded by the quiz engine, so that most hold their
+// certificates once reconciled. coordinatorID marks the attendance not
+// taken by check-in.
 func Sample(people []collaborators.Collaborator, areas []collaborators.Area, cat []courses.Course, coordinatorID string, now time.Time, seed uint64) ([]scheduling.Session, []quizzes.Attempt) {
 	r := rand.New(rand.NewPCG(seed, 0x64656d6f))
 	people = slices.Clone(people)
@@ -135,8 +150,96 @@ func Sample(people []collaborators.Collaborator, areas []collaborators.Area, cat
 		}
 		sessions = append(sessions, x)
 	}
+	// The province-wide classes the network was trained in, months ago:
+	// one per course that requires attendance, for everyone it is required of.
+	prof := profiles(people, now, seed)
+	for _, c := range cat {
+		if !c.Certification.RequiresAttendance {
+			continue
+		}
+		var invitees []collaborators.Collaborator
+		for _, p := range people {
+			if c.IsRequiredFor(p.Role) {
+				invitees = append(invitees, p)
+			}
+		}
+		if len(invitees) == 0 {
+			continue
+		}
+		x := newSession(r, c.Code, "Lớp bồi dưỡng toàn tỉnh: "+c.Title.In("vi"), classTime(r, now.AddDate(0, 0, -(150+r.IntN(90)))), "", "")
+		x.Location = "Hội trường Trung tâm Khuyến công, Biên Hòa"
+		trained(r, &x, invitees, prof, coordinatorID)
+		sessions = append(sessions, x)
+	}
 	sort.SliceStable(sessions, func(i, j int) bool { return sessions[i].StartsAt.Before(sessions[j].StartsAt) })
-	return sessions, attempts(r, people, cat, now)
+	return sessions, attempts(r, people, cat, prof, now)
+}
+
+// profile is how a person of the demo works: their level (about the share
+// of their targets they reach), the chance their quarterly report is on
+// time, whether they keep up with training, and whether they surely pass
+// and attend (sure: the contracts under review that come out eligible).
+type profile struct {
+	level, onTime float64
+	trains, sure  bool
+}
+
+// profiles draws each person's profile, deterministic for a seed: most
+// are steady (0.7 to 1.15 of their targets, who keep up with training),
+// about one in eight struggles (0.45 to 0.65) and one in twelve is weak
+// (0.25 to 0.4), those two training less often. Of the contracts that end
+// in the quarter of now or the next (by code), the first, third… belong to
+// strong people who hold every certificate, the others to weak ones, so
+// that the contract review has people eligible and not.
+func profiles(people []collaborators.Collaborator, now time.Time, seed uint64) map[string]profile {
+	r := rand.New(rand.NewPCG(seed, 0x70726f66))
+	out := make(map[string]profile, len(people))
+	q := clock.QuarterOf(now)
+	review := 0
+	for _, p := range people { // sorted by code
+		v := r.IntN(100)
+		pr := profile{level: 0.7 + 0.45*r.Float64(), onTime: 0.9, trains: r.IntN(100) < 93}
+		switch {
+		case v < 8:
+			pr = profile{level: 0.25 + 0.15*r.Float64(), onTime: 0.5, trains: r.IntN(2) == 0}
+		case v < 20:
+			pr = profile{level: 0.45 + 0.2*r.Float64(), onTime: 0.7, trains: r.IntN(100) < 70}
+		}
+		if end, err := time.ParseInLocation(time.DateOnly, p.Contract.EndsOn, clock.VN); err == nil && (q.Contains(end) || q.Next().Contains(end)) {
+			if review%2 == 0 {
+				pr = profile{level: 1.05, onTime: 1, trains: true, sure: true}
+			} else {
+				pr = profile{level: 0.35, onTime: 0.5, trains: pr.trains}
+			}
+			review++
+		}
+		out[p.ID] = pr
+	}
+	return out
+}
+
+// trained fills a province-wide class that is over: everyone invited two
+// weeks before; those who keep up with training accept and come (a few
+// late), most others too.
+func trained(r *rand.Rand, x *scheduling.Session, invitees []collaborators.Collaborator, prof map[string]profile, coordinatorID string) {
+	invited := x.StartsAt.Add(-14 * 24 * time.Hour)
+	for _, p := range invitees {
+		pr := prof[p.ID]
+		inv := invitation(r, p.ID, invited, x.StartsAt.Add(-2*time.Hour), 95, 100)
+		st := Share(r.IntN(100), 88, 12, 0)
+		if !pr.trains {
+			inv = invitation(r, p.ID, invited, x.StartsAt.Add(-2*time.Hour), 50, 80)
+			st = Share(r.IntN(100), 45, 10, 20)
+		}
+		if pr.sure {
+			inv.Response, st = scheduling.ResponseAccepted, scheduling.AttendPresent
+			inv.RespondedAt = answeredAt(r, invited, x.StartsAt.Add(-2*time.Hour))
+		}
+		x.Invitations = append(x.Invitations, inv)
+		x.Attendance = append(x.Attendance, scheduling.Mark{CollaboratorID: p.ID, Status: st, MarkedAt: x.EndsAt.Add(-10 * time.Minute), MarkedBy: coordinatorID})
+	}
+	x.ReminderSent = true
+	x.Rev = int64(2 + 2*len(invitees))
 }
 
 var (
@@ -249,22 +352,34 @@ func Share(v, p, l, e int) string {
 	return scheduling.AttendAbsent
 }
 
-// attempts has about half of the people take each course required of them
-// in the last three months: tries a few days apart until one passes or
-// max_attempts are used, answers following the person's skill.
-func attempts(r *rand.Rand, people []collaborators.Collaborator, cat []courses.Course, now time.Time) []quizzes.Attempt {
+// attempts has the people take each course required of them (nearly all
+// of those who keep up with training, about half of the others) in the
+// last eleven months, one in ten so long ago that a one-year certificate
+// is inside its renewal window: tries a few days apart until one passes or
+// max_attempts are used, answers following the person's skill (a sure
+// person answers right).
+func attempts(r *rand.Rand, people []collaborators.Collaborator, cat []courses.Course, prof map[string]profile, now time.Time) []quizzes.Attempt {
 	var out []quizzes.Attempt
 	for _, p := range people {
+		pr := prof[p.ID]
 		skill := 0.35 + 0.6*r.Float64()
+		take := 50
+		if pr.trains {
+			skill, take = min(0.97, skill+0.15), 95
+		}
 		for _, c := range cat {
-			if !c.IsRequiredFor(p.Role) || len(c.Quiz.Questions) == 0 || r.IntN(100) >= 55 {
+			if !c.IsRequiredFor(p.Role) || len(c.Quiz.Questions) == 0 || (r.IntN(100) >= take && !pr.sure) {
 				continue
 			}
-			at := now.Add(-time.Duration(20+r.IntN(70)) * 24 * time.Hour).Add(time.Duration(r.IntN(8*3600)) * time.Second).Truncate(time.Second)
+			days := 20 + r.IntN(280)
+			if r.IntN(10) == 0 && !pr.sure {
+				days = 325 + r.IntN(20)
+			}
+			at := now.Add(-time.Duration(days) * 24 * time.Hour).Add(time.Duration(r.IntN(8*3600)) * time.Second).Truncate(time.Second)
 			for n := 1; n <= c.Quiz.MaxAttempts && at.Before(now.Add(-24*time.Hour)); n++ {
 				a := quizzes.NewAttempt(p.ID, p.AreaCode, c, n, at, r)
 				for _, q := range a.Questions {
-					a.Answers[q.ID] = answer(r, q, r.Float64() < skill)
+					a.Answers[q.ID] = answer(r, q, pr.sure || r.Float64() < skill)
 				}
 				took := time.Duration(4+r.IntN(max(1, c.Quiz.TimeLimitMinutes-5))) * time.Minute
 				a.SavedAt = at.Add(took - 20*time.Second)
@@ -307,8 +422,8 @@ func answer(r *rand.Rand, q quizzes.Question, right bool) []string {
 }
 
 // LoadActivity writes the demo's sample sessions, their delivered
-// invitation mails and graded attempts (see Sample) for the network just
-// loaded, relative to now. It sends no mail: the sessions go through
+// invitation mails and graded attempts (see Sample) and quarterly records
+// (see SampleRecords) for the network just loaded, relative to now. It sends no mail: the sessions go through
 // scheduling's history path with every invitation already notified, their
 // mails straight into the sent archive (the outbox page shows them; the
 // queue stays empty). Call it only right after Load wrote the network.
@@ -334,9 +449,13 @@ func LoadActivity(ctx context.Context, n Network, d ActivityDeps, now time.Time,
 		return act, err
 	}
 	coordID := ""
+	accountOf := map[string]string{} // collaborator → account
 	for _, u := range users {
 		if coordinator != "" && strings.EqualFold(u.Email, coordinator) {
 			coordID = u.ID
+		}
+		if u.CollaboratorID != "" {
+			accountOf[u.CollaboratorID] = u.ID
 		}
 	}
 	cat := d.Catalog.Courses()
@@ -359,6 +478,22 @@ func LoadActivity(ctx context.Context, n Network, d ActivityDeps, now time.Time,
 	if err := d.Outbox.InsertSent(ctx, mails); err != nil {
 		return act, fmt.Errorf("demo: invitation mails: %w", err)
 	}
+	var qs []performance.Quarter
+	if d.Performance != nil {
+		qs = SampleRecords(people, accountOf, coordID, d.Weights, now, seed)
+		if err := d.Performance.Bulk(ctx, qs); err != nil {
+			return act, fmt.Errorf("demo: quarterly records: %w", err)
+		}
+	}
+	for _, q := range qs {
+		act.Records += len(q.Records)
+		for _, r := range q.Records {
+			if r.Status == performance.Approved {
+				act.Approved++
+			}
+		}
+	}
+	act.Quarters = len(qs)
 	for _, x := range sessions {
 		if x.EndsAt.Before(now) {
 			act.Past++
