@@ -1,7 +1,6 @@
 package accounts
 
 import (
-	"context"
 	_ "embed"
 	"strconv"
 	"time"
@@ -18,6 +17,7 @@ var policy string
 
 // Module is the accounts module's HTTP side.
 type Module struct {
+	module.Base
 	svc      *Service
 	platform *web.Platform
 	tr       *i18n.Translator
@@ -33,30 +33,19 @@ type ModuleDeps struct {
 
 // NewModule returns the module.
 func NewModule(d ModuleDeps) *Module {
-	return &Module{svc: d.Service, tr: d.Translator, secure: d.SecureCookies}
+	return &Module{Base: module.Named("accounts", policy), svc: d.Service, tr: d.Translator, secure: d.SecureCookies}
 }
-
-// Name names the module.
-func (m *Module) Name() string { return "accounts" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
 
 // Indexes are the accounts' indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }
 
 // Jobs purge stale login throttles.
 func (m *Module) Jobs() []module.Job {
-	return []module.Job{{Name: "accounts.throttle-purge", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
-		_, err := m.svc.PurgeThrottles(ctx)
-		return err
-	}}, {Name: "accounts.links-expire", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
-		_, err := m.svc.ExpireLinks(ctx)
-		return err
-	}}, {Name: "accounts.repair", Every: 10 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-		_, err := m.svc.Repair(ctx)
-		return err
-	}}}
+	return []module.Job{
+		module.Counted("accounts.throttle-purge", time.Hour, m.svc.PurgeThrottles),
+		module.Counted("accounts.links-expire", time.Hour, m.svc.ExpireLinks),
+		module.Counted("accounts.repair", 10*time.Minute, m.svc.Repair),
+	}
 }
 
 // Register adds the module's templates and routes.

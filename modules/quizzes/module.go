@@ -1,7 +1,6 @@
 package quizzes
 
 import (
-	"context"
 	_ "embed"
 	"html/template"
 	"time"
@@ -16,6 +15,7 @@ var policy string
 
 // Module is the quiz engine's HTTP side: the JSON API and the quiz pages.
 type Module struct {
+	module.Base
 	svc      *Service // the handlers' one dependency: courses and time too
 	platform *web.Platform
 	script   template.JS // quiz.js, allowed inline by the CSP
@@ -23,14 +23,8 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(svc *Service) *Module {
-	return &Module{svc: svc}
+	return &Module{Base: module.Named("quizzes", policy), svc: svc}
 }
-
-// Name names the module.
-func (m *Module) Name() string { return "quizzes" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
 
 // Indexes are the quiz engine's indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }
@@ -38,14 +32,11 @@ func (m *Module) Indexes() []store.Index { return Indexes() }
 // Jobs grade the attempts whose time ran out, backfill the attempts book
 // and fill the units' results cache (staff lists).
 func (m *Module) Jobs() []module.Job {
-	return []module.Job{{Name: "quizzes.sweep", Every: time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-		_, err := m.svc.Sweep(ctx)
-		return err
-	}}, {Name: "quizzes.attempts-book", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-		return m.svc.KeepBook(ctx)
-	}}, {Name: "quizzes.results-cache", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-		return m.svc.WarmResults(ctx)
-	}}}
+	return []module.Job{
+		module.Counted("quizzes.sweep", time.Minute, m.svc.Sweep),
+		module.Every("quizzes.attempts-book", 5*time.Minute, m.svc.KeepBook),
+		module.Every("quizzes.results-cache", 5*time.Minute, m.svc.WarmResults),
+	}
 }
 
 // Register adds the quiz pages' templates and script and the routes.

@@ -1,7 +1,6 @@
 package scheduling
 
 import (
-	"context"
 	_ "embed"
 	"fmt"
 	"html/template"
@@ -24,6 +23,7 @@ type Choice struct {
 
 // Module is scheduling's HTTP side.
 type Module struct {
+	module.Base
 	svc      *Service
 	platform *web.Platform
 	tr       *i18n.Translator
@@ -34,14 +34,8 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(svc *Service, tr *i18n.Translator) *Module {
-	return &Module{svc: svc, tr: tr}
+	return &Module{Base: module.Named("scheduling", policy), svc: svc, tr: tr}
 }
-
-// Name names the module.
-func (m *Module) Name() string { return "scheduling" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
 
 // Indexes are scheduling's indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }
@@ -50,20 +44,10 @@ func (m *Module) Indexes() []store.Index { return Indexes() }
 // ended sessions to the archive and keep the attendance book.
 func (m *Module) Jobs() []module.Job {
 	return []module.Job{
-		{Name: "scheduling.reminders", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-			_, err := m.svc.SendReminders(ctx)
-			return err
-		}},
-		{Name: "scheduling.catch-up", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-			return m.svc.CatchUp(ctx)
-		}},
-		{Name: "scheduling.archive", Every: time.Hour, Run: func(ctx context.Context, _ time.Time) error {
-			_, err := m.svc.ArchiveSessions(ctx)
-			return err
-		}},
-		{Name: "scheduling.attendance-book", Every: 5 * time.Minute, Run: func(ctx context.Context, _ time.Time) error {
-			return m.svc.KeepBook(ctx)
-		}},
+		module.Counted("scheduling.reminders", 5*time.Minute, m.svc.SendReminders),
+		module.Every("scheduling.catch-up", 5*time.Minute, m.svc.CatchUp),
+		module.Counted("scheduling.archive", time.Hour, m.svc.ArchiveSessions),
+		module.Every("scheduling.attendance-book", 5*time.Minute, m.svc.KeepBook),
 	}
 }
 

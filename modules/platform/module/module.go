@@ -39,6 +39,22 @@ type Job struct {
 	Run   func(ctx context.Context, now time.Time) error
 }
 
+// Counted is the Job named name that runs work every every, work being a
+// use case that also says how many things it did (sent, purged, graded):
+// the job keeps only its error.
+func Counted[N any](name string, every time.Duration, work func(context.Context) (N, error)) Job {
+	return Job{Name: name, Every: every, Run: func(ctx context.Context, _ time.Time) error {
+		_, err := work(ctx)
+		return err
+	}}
+}
+
+// Every is the Job named name that runs work every every, work not
+// needing the time of the tick.
+func Every(name string, every time.Duration, work func(context.Context) error) Job {
+	return Job{Name: name, Every: every, Run: func(ctx context.Context, _ time.Time) error { return work(ctx) }}
+}
+
 // Base gives a module its name and its policy lines, and the parts it
 // has none of: no indexes, no jobs. Embed Named(name, policy) and
 // override what the module has.
