@@ -42,7 +42,7 @@ func TestPagesAreAccessible(t *testing.T) {
 	// Leadership's pages: the matrix (their home) and the reports.
 	lead := NewBrowser(t, phoneWidth, phoneHeight)
 	login(t, lead, srv, apptest.Leadership, apptest.DemoPassword)
-	for _, path := range []string{"/", "/reports/coverage", "/reports/quarters", "/reports/contracts"} {
+	for _, path := range []string{"/", "/reports/coverage", "/reports/quarters", "/reports/courses", "/reports/contracts"} {
 		Open(t, lead, srv.URL+path)
 		AssertAccessible(t, lead)
 	}
