@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
+	"github.com/ctvacademy/academy/bench/fixture"
 	"github.com/ctvacademy/academy/modules/app"
 	"github.com/ctvacademy/academy/modules/platform/ledger"
 	"github.com/ctvacademy/academy/modules/platform/mail"
@@ -43,6 +45,29 @@ func MainOn(name, data, from string, run func(ctx context.Context, rn Run) error
 		defer rn.Cleanup()
 		return run(context.Background(), rn)
 	})
+}
+
+// RunFlags registers the flags of a run on a fixture: -data and -from (see
+// Start), and -cpuprofile, a CPU profile of what (see Profile).
+func RunFlags(data, from, cpuprofile *string, what string) {
+	flag.StringVar(data, "data", "", "data directory to run on in place (changed by the run: what it writes, e.g. the per-person books' backfills, stays for the next run; default: a fresh temporary directory, removed at the end)")
+	flag.StringVar(from, "from", "", "data directory of a loaded fixture (go run ./bench/cmd/fixture -data DIR), copied into the run's data directory first")
+	flag.StringVar(cpuprofile, "cpuprofile", "", "write a CPU profile of "+what+" to this file")
+}
+
+// LoadFixture loads the default fixture into db (its progress on stdout)
+// unless db holds it already, and says how long the load took.
+func LoadFixture(ctx context.Context, db *mongo.Database) error {
+	fx := fixture.Default()
+	fx.Log = os.Stdout
+	rep, err := fixture.Load(ctx, db, fx)
+	if err != nil {
+		return err
+	}
+	if !rep.AlreadyLoaded {
+		fmt.Printf("fixture loaded in %s\n", rep.Took.Round(time.Millisecond))
+	}
+	return nil
 }
 
 // Run is what a benchmark's run stands on.

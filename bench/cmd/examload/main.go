@@ -59,15 +59,13 @@ type flags struct {
 
 func main() {
 	var f flags
-	flag.StringVar(&f.data, "data", "", "data directory of the embedded store holding the fixture (changed by the run)")
-	flag.StringVar(&f.from, "from", "", "copy the store of this data directory (a loaded fixture) into a fresh temporary one first")
+	cli.RunFlags(&f.data, &f.from, &f.cpuprofile, "the timeline")
 	flag.IntVar(&f.users, "users", 1000, "CTVs taking the exam")
 	flag.Float64Var(&f.factor, "factor", 10, "time compression: exam time ÷ real time")
 	flag.DurationVar(&f.span, "span", 0, "stop after this much real time (0: the whole timeline)")
 	flag.IntVar(&f.browsers, "browsers", 4, "staff browsing pages beside the exam (half coordinators, half leadership)")
 	flag.DurationVar(&f.think, "think", 10*time.Second, "exam time a browser spends on a page before the next")
 	flag.Uint64Var(&f.seed, "seed", 8, "seed of the timeline and the answers")
-	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the timeline to this file")
 	flag.Parse()
 	if f.data == "" && f.from == "" {
 		fmt.Fprintln(os.Stderr, "examload: give -from <fixture data dir> (or -data); load the fixture with go run ./bench/cmd/fixture")

@@ -83,8 +83,7 @@ func main() {
 	var f flags
 	flag.IntVar(&f.n, "n", 500, "invitations of the fan-out, in all")
 	flag.IntVar(&f.sessions, "sessions", 2, "upcoming sessions they are spread over (one invitation request each; at most 500 invitees a session)")
-	flag.StringVar(&f.data, "data", "", "data directory of the embedded store (default: a fresh temporary directory, removed at the end)")
-	flag.StringVar(&f.from, "from", "", "copy the store of this data directory (a loaded fixture) into a fresh temporary one first")
+	cli.RunFlags(&f.data, &f.from, &f.cpuprofile, "the fan-out window")
 	flag.BoolVar(&f.loadFix, "fixture", true, "load the fixture first (skipped when the store holds it already)")
 	flag.BoolVar(&f.idIndex, "id-index", true, "add the embedded store's _id lookup indexes (store.IndexIDs) after Setup and the fixture load (false measures without them only on a store this command loads: one loaded by bench/cmd/fixture has them already)")
 	flag.IntVar(&f.rsvpClients, "rsvp-clients", 4, "concurrent RSVP clients")
@@ -97,7 +96,6 @@ func main() {
 	flag.DurationVar(&f.mailLinger, "mail-linger", 0, "mail worker's wait before leasing again after a short batch (0: the service's default, mail.DefaultLinger; negative: none)")
 	flag.DurationVar(&f.timeout, "timeout", 2*time.Minute, "bound on the fan-out: invitations not received by then count as undelivered")
 	flag.Uint64Var(&f.seed, "seed", 4, "seed of the choice of invitees, answers and marks")
-	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the fan-out window to this file")
 	flag.Parse()
 	if f.marksOn != "ongoing" && f.marksOn != "fanout" {
 		fmt.Fprintln(os.Stderr, "fanout: -marks-on must be ongoing or fanout")
@@ -478,14 +476,8 @@ func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.L
 	loaded := func(ctx context.Context, b *burst.Stack) error {
 		fmt.Printf("embedded store in %s (driver pool of %d connection)\n", dir, store.EmbeddedPoolSize)
 		if f.loadFix {
-			fx := fixture.Default()
-			fx.Log = os.Stdout
-			rep, err := fixture.Load(ctx, b.DB, fx)
-			if err != nil {
+			if err := cli.LoadFixture(ctx, b.DB); err != nil {
 				return err
-			}
-			if !rep.AlreadyLoaded {
-				fmt.Printf("fixture loaded in %s\n", rep.Took.Round(time.Millisecond))
 			}
 		}
 		if !f.idIndex && (f.from != "" || !f.loadFix) {

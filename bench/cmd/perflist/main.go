@@ -13,10 +13,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"runtime/pprof"
 	"slices"
 	"time"
 
+	"github.com/ctvacademy/academy/bench/cli"
 	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/performance"
@@ -33,22 +33,14 @@ func main() {
 	sheet := flag.String("stipends", "", "also write the quarter's stipend sheet (XLSX) to this file, timing it")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the timed runs to this file")
 	flag.Parse()
-	if *prof != "" {
-		f, err := os.Create(*prof)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
+	cli.Main("perflist", func() error {
+		stop, err := cli.Profile(*prof)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "perflist:", err)
-			os.Exit(1)
+			return err
 		}
-		defer pprof.StopCPUProfile()
-	}
-	if err := run(*data, *quarter, *n, *sheet); err != nil {
-		pprof.StopCPUProfile()
-		fmt.Fprintln(os.Stderr, "perflist:", err)
-		os.Exit(1)
-	}
+		defer stop()
+		return run(*data, *quarter, *n, *sheet)
+	})
 }
 
 func run(data, quarter string, n int, sheet string) error {

@@ -72,14 +72,12 @@ func main() {
 	var f flags
 	flag.IntVar(&f.users, "users", 200, "simulated CTVs per phase")
 	flag.IntVar(&f.commands, "commands", 8, "kinds of store command listed per phase, the costliest first")
-	flag.StringVar(&f.data, "data", "", "data directory of the embedded store (default: a fresh temporary directory, removed at the end)")
-	flag.StringVar(&f.from, "from", "", "copy the store of this data directory (a loaded fixture) into a fresh temporary one first")
+	cli.RunFlags(&f.data, &f.from, &f.cpuprofile, "the app's scheduled phase")
 	flag.BoolVar(&f.loadFix, "fixture", true, "load the fixture first (skipped when the store holds it already)")
 	flag.StringVar(&f.course, "course", "", "course of the exam (default: the catalog's newest, where the fixture leaves attempts)")
 	flag.StringVar(&f.mix, "mix", "realistic", "who sits the exam: realistic (CTVs with attempts left, retakers included, as the fixture has them) or first (first attempts only)")
 	flag.BoolVar(&f.closed, "closed", true, "also run the closed-loop phases")
 	flag.Uint64Var(&f.seed, "seed", 7, "seed of the schedule, the selection and the answers")
-	flag.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the app's scheduled phase to this file")
 	flag.DurationVar(&f.phase, "phase-timeout", 150*time.Second, "bound on each phase: requests not done by then count as errors")
 	flag.BoolVar(&f.app, "app", true, "run the app's phases (false: the raw baseline only)")
 	flag.StringVar(&f.rawDoc, "raw-doc", "slim", "raw baseline's document: slim (question ids and option order, as the quiz engine stores an attempt) or full (with the question texts and key, as it did before quiz_banks)")
@@ -103,14 +101,8 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	defer func() { s.Close() }()
 	fmt.Printf("embedded store in %s (driver pool of %d connection; _id lookup indexes: %v)\n", dir, store.EmbeddedPoolSize, f.idIndex)
 	if f.loadFix {
-		fx := fixture.Default()
-		fx.Log = os.Stdout
-		rep, err := fixture.Load(ctx, s.DB, fx)
-		if err != nil {
+		if err := cli.LoadFixture(ctx, s.DB); err != nil {
 			return err
-		}
-		if !rep.AlreadyLoaded {
-			fmt.Printf("fixture loaded in %s\n", rep.Took.Round(time.Millisecond))
 		}
 	}
 
