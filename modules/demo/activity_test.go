@@ -20,18 +20,10 @@ import (
 // session's accepts fit its capacity.
 func TestSampleIsDeterministicAndKeepsTheRules(t *testing.T) {
 	t.Parallel()
-	n, err := demo.Read(content.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	n, people := network(t)
 	cat, probs := courses.Load(content.FS)
 	if len(probs) > 0 {
 		t.Fatal(probs)
-	}
-	people := make([]collaborators.Collaborator, len(n.Collaborators))
-	for i, p := range n.Collaborators {
-		people[i] = collaborators.Collaborator{ID: fmt.Sprintf("c%03d", i), Code: p.Code, FullName: p.FullName, Email: p.Email,
-			Role: p.Role, AreaCode: p.AreaCode}
 	}
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	sessions, attempts := demo.Sample(people, n.Areas, cat.Courses(), "u-coord", now, demo.Seed)
@@ -93,4 +85,20 @@ func TestSampleIsDeterministicAndKeepsTheRules(t *testing.T) {
 	if len(attempts) < 30 {
 		t.Errorf("only %d attempts", len(attempts))
 	}
+}
+
+// network is the demo network and its people as the registry holds them
+// (ids c000, c001… in the file's order).
+func network(t *testing.T) (demo.Network, []collaborators.Collaborator) {
+	t.Helper()
+	n, err := demo.Read(content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := make([]collaborators.Collaborator, len(n.Collaborators))
+	for i, p := range n.Collaborators {
+		people[i] = collaborators.Collaborator{ID: fmt.Sprintf("c%03d", i), Code: p.Code, FullName: p.FullName, Email: p.Email,
+			Role: p.Role, AreaCode: p.AreaCode, Contract: collaborators.Contract(p.Contract)}
+	}
+	return n, people
 }

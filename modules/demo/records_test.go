@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/content"
-	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/demo"
 	"github.com/ctvacademy/academy/modules/performance"
 	"github.com/ctvacademy/academy/modules/standing"
@@ -25,20 +24,14 @@ import (
 // quarter.
 func TestSampleRecordsAreDeterministicAndKeepTheRules(t *testing.T) {
 	t.Parallel()
-	n, err := demo.Read(content.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
+	n, people := network(t)
 	rules, err := standing.Load(content.FS, standing.File)
 	if err != nil {
 		t.Fatal(err)
 	}
-	people := make([]collaborators.Collaborator, len(n.Collaborators))
 	users := map[string]string{}
-	for i, p := range n.Collaborators {
-		people[i] = collaborators.Collaborator{ID: fmt.Sprintf("c%03d", i), Code: p.Code, FullName: p.FullName, Email: p.Email,
-			Role: p.Role, AreaCode: p.AreaCode, Contract: collaborators.Contract(p.Contract)}
-		users[people[i].ID] = fmt.Sprintf("u%03d", i)
+	for i, p := range people {
+		users[p.ID] = fmt.Sprintf("u%03d", i)
 	}
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	w := rules.Performance.Weights
