@@ -6,9 +6,20 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/reports"
 )
+
+// reportsDemo starts the demo service on a manual clock (20 Nov 2026)
+// and signs in its coordinator and leadership user: with an NT
+// collaborator, what the reports' tests change and read.
+func reportsDemo(t *testing.T) (s *apptest.Server, clk *clock.Manual, coord, lead string, ctv collaborators.Collaborator) {
+	t.Helper()
+	clk = clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
+	s = apptest.Start(t, apptest.Options{Clock: clk})
+	return s, clk, s.LoginDemo(t, apptest.Coordinator), s.LoginDemo(t, apptest.Leadership), s.Find(t, "ctv", "NT")
+}
 
 // cellOf is a person's cell of a course in the matrix ("" when the
 // person or the column is not in it).
@@ -29,11 +40,7 @@ func cellOf(c reports.Competency, id, course string) string {
 // LastAttainment changes a record).
 func TestReportsCacheFollowsEachInput(t *testing.T) {
 	t.Parallel()
-	clk := clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	lead := s.LoginDemo(t, apptest.Leadership)
-	ctv := s.Find(t, "ctv", "NT")
+	s, clk, coord, lead, ctv := reportsDemo(t)
 	const course = "KC-102"
 
 	// Twice, so that the second is the cached copy's.

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
-	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/reports"
 	"github.com/ctvacademy/academy/modules/standing"
 )
@@ -38,11 +37,7 @@ func rowOf(c reports.Competency, id string) (reports.Row, bool) {
 // new day both show in the next report.
 func TestCompetencyMatrixShowsStandingAndLastAttainment(t *testing.T) {
 	t.Parallel()
-	clk := clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	coord := s.LoginDemo(t, apptest.Coordinator)
-	lead := s.LoginDemo(t, apptest.Leadership)
-	ctv := s.Find(t, "ctv", "NT")
+	s, clk, coord, lead, ctv := reportsDemo(t)
 
 	before := competency(t, s, lead, "area_code=NT")
 	row, ok := rowOf(before, ctv.ID)
