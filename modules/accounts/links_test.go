@@ -87,9 +87,7 @@ func setPassword(t *testing.T, s *apptest.Server, path, pw string) apptest.Shown
 
 func TestActivationMailSetPasswordSignIn(t *testing.T) {
 	t.Parallel()
-	srv := mailtest.New(t)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	srv, s, coord := startWithMail(t)
 	c := create(t, s, coord, "NT-91", "tuyet.tran@example.vn")
 
 	msgs := srv.Wait(t, 1)
@@ -147,9 +145,7 @@ func TestActivationMailSetPasswordSignIn(t *testing.T) {
 
 func TestImportGivesEveryRowAnAccountAndMail(t *testing.T) {
 	t.Parallel()
-	srv := mailtest.New(t)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	srv, s, coord := startWithMail(t)
 	file := "STT,Mã CTV,Họ và tên,Email,Số điện thoại,Vai trò,Mã đơn vị,Xã/Phường,Chức vụ,Số hợp đồng,Ngày bắt đầu,Ngày kết thúc,Trạng thái HĐ,Thù lao quý\n" +
 		"1,CM-71,Phạm Thị Lan,lan.pham@example.vn,0911000001,CTV,CM,Xã Xuân Đông,Công chức,201/2026,01/01/2026,31/12/2027,Đang hiệu lực,1.500.000\n" +
 		"2,CM-72,Võ Văn Tâm,tam.vo@example.vn,0911000002,Tổ trưởng,CM,Xã Xuân Tây,Công chức,202/2026,01/01/2026,31/12/2027,Đang hiệu lực,1.500.000\n" +
@@ -307,9 +303,7 @@ func sentPart(body string) string {
 
 func TestRepairJobMakesMissingAccount(t *testing.T) {
 	t.Parallel()
-	srv := mailtest.New(t)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	srv, s, coord := startWithMail(t)
 	// A crash between the registry write and the account: the inline path
 	// does not run.
 	s.App.Collaborators.OnCreate(nil)
@@ -344,9 +338,7 @@ func principalOf(userID string) authz.Principal { return authz.Principal{UserID:
 // carries a new link. The person themself sees no such button.
 func TestResendFromThePersonsPage(t *testing.T) {
 	t.Parallel()
-	srv := mailtest.New(t)
-	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	srv, s, coord := startWithMail(t)
 	c := create(t, s, coord, "NT-93", "minh.tran@example.vn")
 	first := linkIn(t, srv.Wait(t, 1)[0])
 
@@ -373,4 +365,13 @@ func TestResendFromThePersonsPage(t *testing.T) {
 	if own.Status != 200 || strings.Contains(own.Body, "/activation") {
 		t.Errorf("a CTV's own page: %d, re-send button shown: %v", own.Status, strings.Contains(own.Body, "/activation"))
 	}
+}
+
+// startWithMail starts the app sending its mail to a test SMTP server and
+// signs the demo coordinator in.
+func startWithMail(t *testing.T) (*mailtest.Server, *apptest.Server, string) {
+	t.Helper()
+	srv := mailtest.New(t)
+	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
+	return srv, s, s.LoginDemo(t, apptest.Coordinator)
 }

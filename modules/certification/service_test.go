@@ -121,6 +121,18 @@ type rig struct {
 	db    *mongo.Database
 }
 
+// issueFromAPass records person's pass of AT an hour before t0 and
+// reconciles them, failing the test unless that issues one certificate.
+func (r rig) issueFromAPass(t *testing.T, person string) []certification.Certificate {
+	t.Helper()
+	r.rec.pass(person, "AT", "a1", t0.Add(-time.Hour))
+	issued, err := r.svc.Reconcile(context.Background(), person)
+	if err != nil || len(issued) != 1 {
+		t.Fatalf("Reconcile(%s) = %+v, %v, want one certificate issued", person, issued, err)
+	}
+	return issued
+}
+
 func newRig(t *testing.T, db *mongo.Database) rig {
 	r := rig{rec: newRecords(), clk: clock.NewManual(t0), audit: &auditLog{}, db: db}
 	r.svc = certification.NewService(certification.Deps{Store: certification.NewStore(db), Records: r.rec, Courses: courses,
@@ -184,11 +196,7 @@ func TestReconcileIssuesOnceFromAPass(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := newRig(t, storetest.New(t))
-	r.rec.pass("p1", "AT", "a1", t0.Add(-time.Hour))
-	issued, err := r.svc.Reconcile(ctx, "p1")
-	if err != nil || len(issued) != 1 {
-		t.Fatalf("Reconcile = %+v, %v", issued, err)
-	}
+	issued := r.issueFromAPass(t, "p1")
 	again, err := r.svc.Reconcile(ctx, "p1")
 	if err != nil || len(again) != 0 {
 		t.Fatalf("second Reconcile = %+v, %v", again, err)
@@ -269,11 +277,7 @@ func TestRevokeIsFinalAndALaterPassIssuesANewCertificate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	r := newRig(t, storetest.New(t))
-	r.rec.pass("p3", "AT", "a1", t0.Add(-time.Hour))
-	issued, err := r.svc.Reconcile(ctx, "p3")
-	if err != nil || len(issued) != 1 {
-		t.Fatal(issued, err)
-	}
+	issued := r.issueFromAPass(t, "p3")
 	id := issued[0].ID
 	coord := authz.Principal{UserID: "u-coord", Role: "coordinator"}
 	for reason, field := range map[string]string{"": "reason", "  ": "reason", string(make([]rune, 501)): "reason"} {

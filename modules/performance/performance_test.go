@@ -53,6 +53,15 @@ func newWorld(t *testing.T) *world {
 }
 
 // newWorldOn is newWorld with the content (standing.yaml) of fsys.
+// ctvDefaults sets, as the coordinator coord, the quarter's default
+// targets of NT's CTVs.
+func (w *world) ctvDefaults(t *testing.T, coord context.Context, quarter string, tg performance.Targets) {
+	t.Helper()
+	if _, err := w.svc.SetDefaults(coord, quarter, []performance.Default{{Role: "ctv", AreaCode: "NT", Targets: tg}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func newWorldOn(t *testing.T, fsys fs.FS) *world {
 	t.Helper()
 	ctx := context.Background()
@@ -119,9 +128,7 @@ func TestDraftSubmitApprove(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	coord, all := as("coordinator", collaborators.Collaborator{})
-	if _, err := w.svc.SetDefaults(coord, "2026-Q3", []performance.Default{{Role: "ctv", AreaCode: "NT", Targets: performance.Targets{Profiles: 12, Surveys: 6, Referrals: 1}}}); err != nil {
-		t.Fatal(err)
-	}
+	w.ctvDefaults(t, coord, "2026-Q3", performance.Targets{Profiles: 12, Surveys: 6, Referrals: 1})
 	ctx, own := as("ctv", w.ctv)
 	r, err := w.svc.Get(ctx, own, w.ctv.ID, "2026-Q3")
 	if err != nil {
@@ -166,9 +173,7 @@ func TestDraftSubmitApprove(t *testing.T) {
 	_, err = w.svc.Approve(coord, all, w.ctv.ID, "2026-Q3")
 	wantKind(t, err, errs.Conflict, "", "approving twice")
 	// Approval keeps the targets: a new default does not reach it.
-	if _, err := w.svc.SetDefaults(coord, "2026-Q3", []performance.Default{{Role: "ctv", AreaCode: "NT", Targets: performance.Targets{Profiles: 50}}}); err != nil {
-		t.Fatal(err)
-	}
+	w.ctvDefaults(t, coord, "2026-Q3", performance.Targets{Profiles: 50})
 	if r, err = w.svc.Get(ctx, own, w.ctv.ID, "2026-Q3"); err != nil || r.Targets.Profiles != 6 || r.Status != "approved" {
 		t.Fatalf("the approved record later: %+v, %v", r, err)
 	}
@@ -308,9 +313,7 @@ func TestListRanked(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	coord, all := as("coordinator", collaborators.Collaborator{})
-	if _, err := w.svc.SetDefaults(coord, "2026-Q1", []performance.Default{{Role: "ctv", AreaCode: "NT", Targets: performance.Targets{Profiles: 10, Surveys: 10, Referrals: 1}}}); err != nil {
-		t.Fatal(err)
-	}
+	w.ctvDefaults(t, coord, "2026-Q1", performance.Targets{Profiles: 10, Surveys: 10, Referrals: 1})
 	for id, n := range map[string]int{w.ctv.ID: 5, w.ctv2.ID: 10} {
 		if _, err := w.svc.Put(coord, all, id, "2026-Q1", performance.Change{Actuals: &performance.Actuals{Profiles: n, Surveys: n}}); err != nil {
 			t.Fatal(err)

@@ -123,6 +123,18 @@ func get(t testing.TB, url, client, token string, h ...string) (*http.Response, 
 	return webtest.Get(t, url, token, append([]string{"X-Forwarded-For", client}, h...)...)
 }
 
+// pdfOK fetches v's PDF with token from a server of its own, failing the
+// test unless it answers 200.
+func pdfOK(t *testing.T, v certpdf.View, token string) (*http.Response, []byte) {
+	t.Helper()
+	url := server(t, 100, &fakeClock{t: time.Now()})
+	res, body := get(t, url+"/api/v1/certifications/"+v.ID+"/pdf", "10.0.0.1", token)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	return res, body
+}
+
 // pdfText is the text pdftotext (poppler-utils) reads from pdf.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
@@ -139,11 +151,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 
 func TestPDFInVietnamese(t *testing.T) {
 	t.Parallel()
-	url := server(t, 100, &fakeClock{t: time.Now()})
-	res, body := get(t, url+"/api/v1/certifications/"+valid.ID+"/pdf", "10.0.0.1", "ctv-own")
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("status %d: %s", res.StatusCode, body)
-	}
+	res, body := pdfOK(t, valid, "ctv-own")
 	if ct := res.Header.Get("Content-Type"); ct != "application/pdf" {
 		t.Errorf("Content-Type %q", ct)
 	}
@@ -174,11 +182,7 @@ func TestPDFInVietnamese(t *testing.T) {
 
 func TestPDFInEnglishAndRevoked(t *testing.T) {
 	t.Parallel()
-	url := server(t, 100, &fakeClock{t: time.Now()})
-	res, body := get(t, url+"/api/v1/certifications/"+revoked.ID+"/pdf", "10.0.0.1", "coord-en")
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("status %d: %s", res.StatusCode, body)
-	}
+	res, body := pdfOK(t, revoked, "coord-en")
 	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="Certificate-KNKS-01-Pham-Quoc-Bao.pdf"`) {
 		t.Errorf("Content-Disposition %s", cd)
 	}
