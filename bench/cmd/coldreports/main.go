@@ -43,12 +43,13 @@ const (
 func main() {
 	from := flag.String("from", "", "data directory of a loaded fixture (bench/cmd/fixture -data DIR); it is copied first")
 	n := flag.Int("n", 20, "warm requests measured (matrix, and XLSX)")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the cold request (the whole process: start-up jobs beside it included) to this file")
 	flag.Parse()
 	if *from == "" {
 		flag.Usage()
 		return
 	}
-	cli.MainOn("coldreports", "", *from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, *n) })
+	cli.MainOn("coldreports", "", *from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, *n, *profile) })
 }
 
 // cpu is the process's CPU time so far (user and system).
@@ -60,7 +61,7 @@ func cpu() time.Duration {
 
 type sample struct{ wall, cpu time.Duration }
 
-func run(ctx context.Context, rn cli.Run, n int) error {
+func run(ctx context.Context, rn cli.Run, n int, profile string) error {
 	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: rn.Dir, Monitor: rn.Monitor, Log: rn.Log, IDIndex: true})
 	if err != nil {
 		return err
@@ -100,7 +101,12 @@ func run(ctx context.Context, rn cli.Run, n int) error {
 	const matrix = "/api/v1/reports/competency"
 	fmt.Printf("load average %s\n", burst.LoadAvg())
 	commands()
+	stop, err := cli.Profile(profile)
+	if err != nil {
+		return err
+	}
 	cold, err := get(matrix)
+	stop()
 	if err != nil {
 		return err
 	}
