@@ -162,14 +162,13 @@ func (m *Module) page(c *fiber.Ctx) error {
 		Items   []mail.Delivery
 		Total   int
 		Retried bool
-		Prev    string
-		Next    string
+		Pager   web.Pager
 	}{Status: string(st), Tabs: tabs, Items: items, Total: total, Retried: c.Query("retried") != ""}
 	if offset > 0 {
-		d.Prev = link(st, max(0, offset-pageSize))
+		d.Pager.Prev = link(st, max(0, offset-pageSize))
 	}
 	if offset+pageSize < total {
-		d.Next = link(st, offset+pageSize)
+		d.Pager.Next = link(st, offset+pageSize)
 	}
 	return m.platform.Render(c, fiber.StatusOK, "outbox", d)
 }

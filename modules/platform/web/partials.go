@@ -99,3 +99,23 @@ func (d PageData) Label(o Option) string {
 	}
 	return d.T(o.Key, o.Args...)
 }
+
+// ListEnd is the end of a list ("list_end"): the item saying that it is
+// empty (None, translated) when Empty, the list's closing tag and, when
+// the list has one, its pager.
+type ListEnd struct {
+	None  string
+	Empty bool
+	Pager *Pager
+}
+
+// End is the page's data for "list_end", e.g.
+//
+//	{{template "list_end" .End "cert.none" (not .Data.Items) .Data.Pager}}
+func (d PageData) End(none string, empty bool, pager ...Pager) PageData {
+	e := ListEnd{None: none, Empty: empty}
+	if len(pager) > 0 {
+		e.Pager = &pager[0]
+	}
+	return d.With(e)
+}
