@@ -16,13 +16,13 @@ func (m *Module) apiRoutes(r *web.Router) {
 	// The stipend, targets and import routes before /performance/:collaborator_id/:quarter.
 	r.Get("/performance/stipends/:quarter.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX (every row: contract, quarterly stipend, the amount due and why; Vietnamese headers, amounts in VND as numbers, dates as dates, a total)", Content: web.XLSX}, m.apiStipendsXLSX)
 	r.Get("/performance/stipends/:quarter", web.Doc{Summary: "A quarter's stipend sheet for the people in scope: contract, quarterly stipend, the amount due and why (withheld without an approved record or while the contract is suspended or ended; prorated by the contract's days in the quarter)",
-		Query: []string{"limit", "offset"}, Response: web.List[Stipend]{}}, m.apiStipends)
+		Query: []string{"limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
 	r.Get("/performance/targets/:quarter", web.Doc{Summary: "A quarter's default targets per role and district (a team leader: their district's)", Response: Defaults{}}, m.apiDefaults)
 	r.Put("/performance/targets/:quarter", web.Doc{Summary: "Replace a quarter's default targets per role and district (coordinator)", Request: []Default{}, Response: Defaults{}}, m.apiSetDefaults)
 	r.Post("/performance/import", web.Doc{Summary: "Import a quarter's actuals (and, for coordinators, targets) from CSV or XLSX: all rows or none, problems per row and field",
 		Query: []string{"quarter"}, Upload: true, Response: ImportResult{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiImport)
 	r.Get("/performance", web.Doc{Summary: "A quarter's (default: the current one) records of the people in the caller's scope, by attainment (those not yet written as their GET answers)",
-		Query: []string{"quarter", "area_code", "status=performance_status", "limit", "offset"}, Response: web.List[Record]{}}, m.apiList)
+		Query: []string{"quarter", "area_code", "status=performance_status", "limit", "offset"}, Response: web.List[Record]{}}, web.Paged(m.apiList))
 	r.Get("/performance/:collaborator_id/:quarter", web.Doc{Summary: "A collaborator's quarter (not yet written: the targets that apply, zero actuals, draft)", Response: Record{}}, m.apiGet)
 	r.Put("/performance/:collaborator_id/:quarter", web.Doc{Summary: "Change a quarter's actuals, or (coordinator) the person's own targets; refused once approved",
 		Request: Change{}, Response: Record{}, Errors: []errs.Kind{errs.Conflict, errs.Forbidden}}, m.apiPut)
@@ -66,18 +66,9 @@ func (m *Module) apiApprove(c *fiber.Ctx) error {
 	return c.JSON(r)
 }
 
-func (m *Module) apiList(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
-	}
-	quarter := c.Query("quarter")
+func (m *Module) apiList(c *fiber.Ctx) ([]Record, error) {
 	f := Filter{AreaCode: strings.ToUpper(strings.TrimSpace(c.Query("area_code"))), Status: c.Query("status")}
-	items, err := m.svc.List(c.UserContext(), web.ScopeOf(c), quarter, f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(web.Slice(items, limit, offset))
+	return m.svc.List(c.UserContext(), web.ScopeOf(c), c.Query("quarter"), f)
 }
 
 func (m *Module) apiDefaults(c *fiber.Ctx) error {
@@ -119,16 +110,8 @@ func (m *Module) apiImport(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func (m *Module) apiStipends(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
-	}
-	items, err := m.svc.Stipends(c.UserContext(), web.ScopeOf(c), c.Params("quarter"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(web.Slice(items, limit, offset))
+func (m *Module) apiStipends(c *fiber.Ctx) ([]Stipend, error) {
+	return m.svc.Stipends(c.UserContext(), web.ScopeOf(c), c.Params("quarter"))
 }
 
 func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {

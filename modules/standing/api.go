@@ -16,7 +16,7 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Get("/collaborators/:id/standing", web.Doc{Summary: "A collaborator's standing (good, attention, at_risk) with its reasons, renewal eligibility, the certificates of the courses required for their role, the last four quarters, the contract, the recommended courses with their next session and their rank in their district (a CTV: their own; a team leader: their district)",
 		Response: View{}}, m.apiStanding)
 	r.Get("/contracts/review", web.Doc{Summary: "The contracts ending in a quarter (default: the current one) inside the caller's scope, with standing, renewal eligibility, reasons and the decision taken",
-		Query: []string{"quarter", "limit", "offset"}, Response: web.List[ReviewItem]{}}, m.apiReview)
+		Query: []string{"quarter", "limit", "offset"}, Response: web.List[ReviewItem]{}}, web.Paged(m.apiReview))
 	r.Post("/contracts/review/:quarter/decisions", web.Doc{Summary: "Decide contracts of a quarter's review, all or none (coordinator): renew (the next term of contract_term_months; an ineligible renewal needs a reason, audited as an override) or end (with a reason); a decision already taken is answered as it is",
 		Request: []DecisionInput{}, Response: DecideResult{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiDecide)
 	r.Get("/recognition", web.Doc{Summary: "Recognition: per district in scope (or area_code), the top performers of a quarter (default: the last closed one) by approved attainment among those in good standing",
@@ -42,16 +42,8 @@ func (m *Module) quarter(c *fiber.Ctx, closed bool) string {
 	return q.String()
 }
 
-func (m *Module) apiReview(c *fiber.Ctx) error {
-	limit, offset, err := web.Page(c)
-	if err != nil {
-		return err
-	}
-	items, err := m.svc.Review(c.UserContext(), web.ScopeOf(c), m.quarter(c, false))
-	if err != nil {
-		return err
-	}
-	return c.JSON(web.Slice(items, limit, offset))
+func (m *Module) apiReview(c *fiber.Ctx) ([]ReviewItem, error) {
+	return m.svc.Review(c.UserContext(), web.ScopeOf(c), m.quarter(c, false))
 }
 
 func (m *Module) apiDecide(c *fiber.Ctx) error {
