@@ -977,28 +977,11 @@ func setupMatrix(t *testing.T, s *apptest.Server, start time.Time) *matrixWorld 
 			t.Fatalf("%s starts %s: %d %s", who, course, r.Status, r.Body)
 		}
 		w.checkTaker(t, "the start of "+who+"'s "+course+" attempt", r.Header, r.Body, keyOpen)
-		var a struct {
-			ID        string `json:"id"`
-			Questions []struct {
-				ID string `json:"id"`
-			} `json:"questions"`
-		}
-		r.JSON(t, &a)
-		c, ok := s.App.Courses.Course(course)
-		if !ok {
-			t.Fatalf("no course %s", course)
-		}
-		w.right[a.ID] = map[string][]string{}
-		for _, q := range a.Questions {
-			for _, bq := range c.Quiz.Questions {
-				if bq.ID == q.ID {
-					w.right[a.ID][q.ID] = bq.CorrectIDs()
-				}
-			}
-		}
-		got := s.Do(t, "GET", "/api/v1/attempts/"+a.ID, token, nil)
+		id, right := rightAnswers(t, s, r, course)
+		w.right[id] = right
+		got := s.Do(t, "GET", "/api/v1/attempts/"+id, token, nil)
 		w.checkTaker(t, "GET of "+who+"'s open "+course+" attempt", got.Header, got.Body, keyOpen)
-		return a.ID
+		return id
 	}
 	sameTok, otherTok := s.LoginDemo(t, w.same.Email), s.LoginDemo(t, w.other.Email)
 	w.attempts["self"] = start1("the NT CTV", w.tokens["ctv"], "KC-103")

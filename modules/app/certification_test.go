@@ -33,14 +33,27 @@ func passQuiz(t *testing.T, s *apptest.Server, token, course string) {
 	if r.Status != 201 {
 		t.Fatalf("start %s: %d %s", course, r.Status, r.Body)
 	}
+	id, answers := rightAnswers(t, s, r, course)
+	if r := s.Do(t, "POST", "/api/v1/attempts/"+id+"/submit", token, map[string]any{"answers": answers}); r.Status != 200 {
+		t.Fatalf("submit %s: %d %s", course, r.Status, r.Body)
+	}
+}
+
+// rightAnswers decodes the attempt at course that started answers and
+// returns its id with the right answers to each of its questions.
+func rightAnswers(t *testing.T, s *apptest.Server, started apptest.Response, course string) (string, map[string][]string) {
+	t.Helper()
 	var a struct {
 		ID        string `json:"id"`
 		Questions []struct {
 			ID string `json:"id"`
 		} `json:"questions"`
 	}
-	r.JSON(t, &a)
-	c, _ := s.App.Courses.Course(course)
+	started.JSON(t, &a)
+	c, ok := s.App.Courses.Course(course)
+	if !ok {
+		t.Fatalf("no course %s", course)
+	}
 	answers := map[string][]string{}
 	for _, q := range a.Questions {
 		for _, bq := range c.Quiz.Questions {
@@ -49,9 +62,7 @@ func passQuiz(t *testing.T, s *apptest.Server, token, course string) {
 			}
 		}
 	}
-	if r := s.Do(t, "POST", "/api/v1/attempts/"+a.ID+"/submit", token, map[string]any{"answers": answers}); r.Status != 200 {
-		t.Fatalf("submit %s: %d %s", course, r.Status, r.Body)
-	}
+	return a.ID, answers
 }
 
 func certs(t *testing.T, s *apptest.Server, token, path string) web.List[certification.View] {
