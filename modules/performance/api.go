@@ -1,9 +1,11 @@
 package performance
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
+	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
@@ -23,19 +25,24 @@ func (m *Module) apiRoutes(r *web.Router) {
 		Query: []string{"quarter"}, Upload: true, Response: ImportResult{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiImport)
 	r.Get("/performance", web.Doc{Summary: "A quarter's (default: the current one) records of the people in the caller's scope, by attainment (those not yet written as their GET answers)",
 		Query: []string{"quarter", "area_code", "status=performance_status", "limit", "offset"}, Response: web.List[Record]{}}, web.Paged(m.apiList))
-	r.Get("/performance/:collaborator_id/:quarter", web.Doc{Summary: "A collaborator's quarter (not yet written: the targets that apply, zero actuals, draft)", Response: Record{}}, m.apiGet)
+	r.Get("/performance/:collaborator_id/:quarter", web.Doc{Summary: "A collaborator's quarter (not yet written: the targets that apply, zero actuals, draft)", Response: Record{}}, m.onRecord(m.svc.Get))
 	r.Put("/performance/:collaborator_id/:quarter", web.Doc{Summary: "Change a quarter's actuals, or (coordinator) the person's own targets; refused once approved",
 		Request: Change{}, Response: Record{}, Errors: []errs.Kind{errs.Conflict, errs.Forbidden}}, m.apiPut)
-	r.Post("/performance/:collaborator_id/:quarter/submit", web.Doc{Summary: "Submit a draft for approval", Response: Record{}, Errors: []errs.Kind{errs.Conflict}}, m.apiSubmit)
-	r.Post("/performance/:collaborator_id/:quarter/approve", web.Doc{Summary: "Approve a submitted record (coordinator; never one's own)", Response: Record{}, Errors: []errs.Kind{errs.Conflict, errs.Forbidden}}, m.apiApprove)
+	r.Post("/performance/:collaborator_id/:quarter/submit", web.Doc{Summary: "Submit a draft for approval", Response: Record{}, Errors: []errs.Kind{errs.Conflict}}, m.onRecord(m.svc.Submit))
+	r.Post("/performance/:collaborator_id/:quarter/approve", web.Doc{Summary: "Approve a submitted record (coordinator; never one's own)", Response: Record{}, Errors: []errs.Kind{errs.Conflict, errs.Forbidden}}, m.onRecord(m.svc.Approve))
 }
 
-func (m *Module) apiGet(c *fiber.Ctx) error {
-	r, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"))
-	if err != nil {
-		return err
+// onRecord is the handler of a route on one collaborator's quarter: it
+// answers the record that use (the service's Get, Submit or Approve)
+// returns for the route's collaborator_id and quarter in the caller's scope.
+func (m *Module) onRecord(use func(ctx context.Context, scope authz.Scope, id, quarter string) (Record, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		r, err := use(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"))
+		if err != nil {
+			return err
+		}
+		return c.JSON(r)
 	}
-	return c.JSON(r)
 }
 
 func (m *Module) apiPut(c *fiber.Ctx) error {
@@ -44,22 +51,6 @@ func (m *Module) apiPut(c *fiber.Ctx) error {
 		return err
 	}
 	r, err := m.svc.Put(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"), ch)
-	if err != nil {
-		return err
-	}
-	return c.JSON(r)
-}
-
-func (m *Module) apiSubmit(c *fiber.Ctx) error {
-	r, err := m.svc.Submit(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(r)
-}
-
-func (m *Module) apiApprove(c *fiber.Ctx) error {
-	r, err := m.svc.Approve(c.UserContext(), web.ScopeOf(c), c.Params("collaborator_id"), c.Params("quarter"))
 	if err != nil {
 		return err
 	}
