@@ -23,6 +23,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
+	"github.com/ctvacademy/academy/modules/platform/web/webtest"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
@@ -207,12 +208,7 @@ func (c client) do(method, path, token string, body any, hdr ...string) (int, []
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
+	webtest.SetHeaders(req, token, hdr...)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return 0, nil, err
