@@ -119,3 +119,18 @@ func (d PageData) End(none string, empty bool, pager ...Pager) PageData {
 	}
 	return d.With(e)
 }
+
+// NoRows is the end of a table's rows ("rows_end"): a row saying that
+// there is none (None, translated, across columns) when Empty.
+type NoRows struct {
+	None    string
+	Columns int
+	Empty   bool
+}
+
+// RowsEnd is the page's data for "rows_end", e.g.
+//
+//	{{template "rows_end" .RowsEnd "perf.none" 7 (not .Data.Items)}}
+func (d PageData) RowsEnd(none string, columns int, empty bool) PageData {
+	return d.With(NoRows{None: none, Columns: columns, Empty: empty})
+}
