@@ -17,7 +17,6 @@ var policy string
 
 // Module is the accounts module's HTTP side.
 type Module struct {
-	module.Base
 	svc      *Service
 	platform *web.Platform
 	tr       *i18n.Translator
@@ -33,8 +32,14 @@ type ModuleDeps struct {
 
 // NewModule returns the module.
 func NewModule(d ModuleDeps) *Module {
-	return &Module{Base: module.Named("accounts", policy), svc: d.Service, tr: d.Translator, secure: d.SecureCookies}
+	return &Module{svc: d.Service, tr: d.Translator, secure: d.SecureCookies}
 }
+
+// Name names the module.
+func (m *Module) Name() string { return "accounts" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
 
 // Indexes are the accounts' indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }

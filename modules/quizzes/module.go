@@ -15,7 +15,6 @@ var policy string
 
 // Module is the quiz engine's HTTP side: the JSON API and the quiz pages.
 type Module struct {
-	module.Base
 	svc      *Service // the handlers' one dependency: courses and time too
 	platform *web.Platform
 	script   template.JS // quiz.js, allowed inline by the CSP
@@ -23,8 +22,14 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(svc *Service) *Module {
-	return &Module{Base: module.Named("quizzes", policy), svc: svc}
+	return &Module{svc: svc}
 }
+
+// Name names the module.
+func (m *Module) Name() string { return "quizzes" }
+
+// Policy is the module's lines of the authorization policy.
+func (m *Module) Policy() string { return policy }
 
 // Indexes are the quiz engine's indexes.
 func (m *Module) Indexes() []store.Index { return Indexes() }
