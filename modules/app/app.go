@@ -256,8 +256,8 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		scheduling.NewModule(a.Scheduling, tr),
 		outbox.NewModule(a.Outbox),
 		performance.NewModule(perf),
-		reports.NewModule(reportsSource{reg: a.Collaborators, certs: a.Certification, records: perf.Everyone(),
-			standing: standingSvc, sched: a.Scheduling, cat: cat, clock: opts.Clock}),
+		reports.NewModule(withLedgers{reportsSource{reg: a.Collaborators, certs: a.Certification, records: perf.Everyone(), cache: &reportsCache{},
+			standing: standingSvc, sched: a.Scheduling, cat: cat, clock: opts.Clock}, a.Scheduling, a.Quizzes}),
 		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
 		standingMod,
 		certpdf.NewModule(certpdf.FromService(a.Certification), certpdf.Options{BaseURL: a.Config.BaseURL, Now: opts.Clock.Now}),
@@ -440,18 +440,24 @@ func (a *App) LoadDemo(ctx context.Context) error {
 }
 
 // loadDemoActivity writes the demo's sample sessions, their delivered
-// invitations and graded attempts beside the network just loaded (see
+// invitations, graded attempts and quarterly records beside the network just loaded (see
 // demo.LoadActivity): no mail is sent.
 func (a *App) loadDemoActivity(ctx context.Context, n demo.Network) error {
+	rules, err := standing.Load(content.FS, standing.File)
+	if err != nil {
+		return fmt.Errorf("content/%s: %w", standing.File, err)
+	}
 	act, err := demo.LoadActivity(ctx, n, demo.ActivityDeps{Collaborators: a.Collaborators, Accounts: a.Accounts,
 		Catalog: a.Courses, Scheduling: a.Scheduling, Quizzes: quizzes.NewStore(a.DB), Outbox: a.Outbox,
+		Performance: performance.NewStore(a.DB), Weights: rules.Performance.Weights,
 		MailFiles: content.FS, MailFrom: a.Config.MailFrom, BaseURL: a.Config.BaseURL}, a.clock.Now(), demo.Seed)
 	if err != nil {
 		return err
 	}
 	a.DemoActivity = &act
-	a.Logger.Info("demo sessions and results loaded", "past_sessions", act.Past, "upcoming_sessions", act.Upcoming,
-		"invitations", act.Invitations, "attendance_marks", act.Marks, "attempts", act.Attempts, "passed", act.Passed)
+	a.Logger.Info("demo sessions, results and quarterly records loaded", "past_sessions", act.Past, "upcoming_sessions", act.Upcoming,
+		"invitations", act.Invitations, "attendance_marks", act.Marks, "attempts", act.Attempts, "passed", act.Passed,
+		"records", act.Records, "approved", act.Approved, "quarters", act.Quarters)
 	return nil
 }
 
