@@ -2,9 +2,11 @@ package standing_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/standing"
 )
 
@@ -33,9 +35,12 @@ func TestPageOf(t *testing.T) {
 		en.Recognition.AreaName != "Nhơn Trạch" || en.Recognition.Of != 1 {
 		t.Errorf("good, in English: %+v", en)
 	}
-	if len(en.Quarters) != 4 || en.Quarters[0] != (standing.PageQuarter{Label: "Q3 2026", Status: "approved", Percent: "90%"}) ||
-		en.Quarters[2] != (standing.PageQuarter{Label: "Q1 2026", Status: "none"}) {
+	if len(en.Quarters) != 4 || en.Quarters[0] != (standing.PageQuarter{Label: "Q3 2026", Status: "approved", Percent: "90%", Link: "/performance/good/2026-Q3"}) ||
+		en.Quarters[2] != (standing.PageQuarter{Label: "Q1 2026", Status: "none", Link: "/performance/good/2026-Q1"}) {
 		t.Errorf("good's quarters: %+v", en.Quarters)
+	}
+	if q := clock.QuarterOf(en.At); en.ThisQuarter != (standing.PageQuarter{Label: fmt.Sprintf("Q%d %d", q.Q, q.Year), Link: "/performance/good/" + q.String()}) {
+		t.Errorf("good's quarter under way (%s): %+v", q, en.ThisQuarter)
 	}
 	if len(en.Certs) != 1 || en.Certs[0].Title != "KC-101 (en)" || en.Certs[0].ID != "c1" {
 		t.Errorf("good's certificates: %+v", en.Certs)
