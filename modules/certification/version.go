@@ -7,3 +7,9 @@ import "context"
 // Fresh ago): a cache of something computed from List is kept by it,
 // together with the registry's (List joins each holder's district).
 func (s *Service) Version(ctx context.Context) (int64, error) { return s.snap.Version(ctx) }
+
+// StoredVersion is the certificates' version document's count as stored
+// now (one read by _id), without building this process's copy: something
+// computed from the certificates and kept in the store under the version
+// it was computed at is current while the two are equal.
+func (s *Service) StoredVersion(ctx context.Context) (int64, error) { return s.d.Store.Version(ctx) }

@@ -92,3 +92,9 @@ func (e *Everyone) Records(ctx context.Context) ([]Record, int64, error) {
 	}
 	return out, v, nil
 }
+
+// StoredVersion is the records' version document's count as stored now
+// (one read by _id), without reading any summary: something computed
+// from Records at a version and kept in the store is current while the
+// two are equal (a pending mark bumps it too).
+func (e *Everyone) StoredVersion(ctx context.Context) (int64, error) { return e.st.Version(ctx) }
