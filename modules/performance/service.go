@@ -96,6 +96,17 @@ func (s *Service) quarter(ctx context.Context, q string) (quarterDoc, error) {
 	return d, d.unpack()
 }
 
+// parsedQuarter checks quarter (errs.Invalid naming "quarter") and reads
+// its document, as quarter does.
+func (s *Service) parsedQuarter(ctx context.Context, quarter string) (clock.Quarter, quarterDoc, error) {
+	q, err := ParseQuarter("quarter", quarter)
+	if err != nil {
+		return q, quarterDoc{}, err
+	}
+	qd, err := s.quarter(ctx, q.String())
+	return q, qd, err
+}
+
 // fill completes a record for person as of the quarter's defaults:
 // registry fields and default targets while not approved, attainment.
 func (s *Service) fill(r *Record, p collaborators.Collaborator, qd quarterDoc) {
@@ -142,11 +153,7 @@ func (s *Service) load(ctx context.Context, scope authz.Scope, id, quarter strin
 	if err != nil {
 		return loaded{}, err
 	}
-	q, err := ParseQuarter("quarter", quarter)
-	if err != nil {
-		return loaded{}, err
-	}
-	qd, err := s.quarter(ctx, q.String())
+	q, qd, err := s.parsedQuarter(ctx, quarter)
 	if err != nil {
 		return loaded{}, err
 	}
@@ -414,11 +421,7 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, quarter string, f
 // Defaults returns a quarter's default targets inside scope (a team
 // leader sees their district's).
 func (s *Service) Defaults(ctx context.Context, scope authz.Scope, quarter string) (Defaults, error) {
-	q, err := ParseQuarter("quarter", quarter)
-	if err != nil {
-		return Defaults{}, err
-	}
-	qd, err := s.quarter(ctx, q.String())
+	q, qd, err := s.parsedQuarter(ctx, quarter)
 	if err != nil {
 		return Defaults{}, err
 	}

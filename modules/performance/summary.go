@@ -48,12 +48,8 @@ func (d *summaryDoc) decode() error {
 	if len(d.Data) == 0 {
 		return nil
 	}
-	z, err := gzip.NewReader(bytes.NewReader(d.Data))
-	if err != nil {
-		return fmt.Errorf("performance: summary %s: %w", d.ID, err)
-	}
 	var rows []summaryRow
-	if err := json.NewDecoder(z).Decode(&rows); err != nil {
+	if err := ungzipJSON(d.Data, &rows); err != nil {
 		return fmt.Errorf("performance: summary %s: %w", d.ID, err)
 	}
 	d.Rows = make([]Record, len(rows))
@@ -69,16 +65,35 @@ func (d *summaryDoc) encode() error {
 	for i, r := range d.Rows {
 		rows[i] = summaryRow{ID: r.ID, Record: r}
 	}
+	b, err := gzipJSON(rows)
+	if err != nil {
+		return err
+	}
+	d.Data = b
+	return nil
+}
+
+// gzipJSON is v as gzipped JSON: how the summary's rows and a quarter's
+// defaults are stored (one binary field).
+func gzipJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
 	z := gzip.NewWriter(&b)
-	if err := json.NewEncoder(z).Encode(rows); err != nil {
-		return err
+	if err := json.NewEncoder(z).Encode(v); err != nil {
+		return nil, err
 	}
 	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// ungzipJSON decodes gzipped JSON written by gzipJSON into v.
+func ungzipJSON(data []byte, v any) error {
+	z, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
 		return err
 	}
-	d.Data = b.Bytes()
-	return nil
+	return json.NewDecoder(z).Decode(v)
 }
 
 // row returns the copy of record id, if any.
@@ -220,15 +235,11 @@ func (st *Store) Bulk(ctx context.Context, qs []Quarter) error {
 
 // pack stores defaults in Packed.
 func (d *quarterDoc) pack(defaults []Default) error {
-	var b bytes.Buffer
-	z := gzip.NewWriter(&b)
-	if err := json.NewEncoder(z).Encode(defaults); err != nil {
+	b, err := gzipJSON(defaults)
+	if err != nil {
 		return err
 	}
-	if err := z.Close(); err != nil {
-		return err
-	}
-	d.Packed, d.Defaults = b.Bytes(), nil
+	d.Packed, d.Defaults = b, nil
 	return nil
 }
 
@@ -237,12 +248,8 @@ func (d *quarterDoc) unpack() error {
 	if len(d.Packed) == 0 {
 		return nil
 	}
-	z, err := gzip.NewReader(bytes.NewReader(d.Packed))
-	if err != nil {
-		return fmt.Errorf("performance: quarter %s: %w", d.ID, err)
-	}
 	d.Defaults = nil
-	if err := json.NewDecoder(z).Decode(&d.Defaults); err != nil {
+	if err := ungzipJSON(d.Packed, &d.Defaults); err != nil {
 		return fmt.Errorf("performance: quarter %s: %w", d.ID, err)
 	}
 	return nil
