@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/ctvacademy/academy/modules/certification"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/mail"
+	"github.com/ctvacademy/academy/modules/platform/received"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 )
 
@@ -81,20 +81,20 @@ func TestRemindersAreSentOnceToTheHolderAndTheirTeamLeader(t *testing.T) {
 	if err := mail.NewWorker(box, got, clk, mail.WorkerOptions{}).RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.ms) != 2 {
-		t.Fatalf("the worker sent %d window reminders", len(got.ms))
+	if ms := got.All(); len(ms) != 2 {
+		t.Fatalf("the worker sent %d window reminders", len(ms))
 	}
-	checkWindowMails(t, got.ms)
+	checkWindowMails(t, got.All())
 	run(time.Date(2027, 2, 25, 8, 0, 0, 0, clock.VN)) // 7 days before the last valid day ends
 	run(time.Date(2027, 3, 4, 8, 0, 0, 0, clock.VN))  // expired
 	if err := mail.NewWorker(box, got, clk, mail.WorkerOptions{}).RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(got.ms) != 6 {
-		t.Fatalf("after three stages, %d reminders sent", len(got.ms))
+	if ms := got.All(); len(ms) != 6 {
+		t.Fatalf("after three stages, %d reminders sent", len(ms))
 	}
 	kinds := map[string]int{}
-	for _, m := range got.ms {
+	for _, m := range got.All() {
 		for _, k := range []string{certification.ReminderWindowOpen, certification.ReminderWeekBefore, certification.ReminderExpired} {
 			if strings.Contains(m.ID, ":"+k+":") {
 				kinds[k]++
@@ -153,14 +153,6 @@ func checkWindowMails(t *testing.T, ds []mail.Message) {
 }
 
 // sent records what the mail worker sends.
-type sent struct {
-	mu sync.Mutex
-	ms []mail.Message
-}
+type sent struct{ received.List[mail.Message] }
 
-func (s *sent) Send(_ context.Context, m mail.Message) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.ms = append(s.ms, m)
-	return nil
-}
+func (s *sent) Send(_ context.Context, m mail.Message) error { s.Add(m); return nil }

@@ -13,6 +13,7 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/received"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -70,23 +71,10 @@ func noKey(t *testing.T, what string, body []byte) {
 	}
 }
 
-type recorder struct {
-	mu     sync.Mutex
-	passed []quizzes.Passed
-}
+// recorder keeps the quiz-passed events the service publishes.
+type recorder struct{ received.List[quizzes.Passed] }
 
-func (r *recorder) QuizPassed(_ context.Context, p quizzes.Passed) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.passed = append(r.passed, p)
-	return nil
-}
-
-func (r *recorder) count() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.passed)
-}
+func (r *recorder) QuizPassed(_ context.Context, p quizzes.Passed) error { r.Add(p); return nil }
 
 func TestTakeAQuiz(t *testing.T) {
 	t.Parallel()
@@ -147,8 +135,8 @@ func TestTakeAQuiz(t *testing.T) {
 	if res.Score != 1 || !res.Passed || res.Correct != len(v.Questions) || len(res.Review) != len(v.Questions) || len(res.Review[0].Correct) == 0 {
 		t.Fatalf("result %+v", res)
 	}
-	if events.count() != 1 || events.passed[0].AttemptID != v.ID || events.passed[0].CourseCode != course {
-		t.Errorf("quiz passed events: %+v", events.passed)
+	if passed := events.All(); len(passed) != 1 || passed[0].AttemptID != v.ID || passed[0].CourseCode != course {
+		t.Errorf("quiz passed events: %+v", passed)
 	}
 	// Autosave after submit changes nothing.
 	r = s.Do(t, "PUT", "/api/v1/attempts/"+v.ID+"/answers", tok, map[string]any{"answers": key(t, s, v, false)})
@@ -310,8 +298,8 @@ func TestParallelSubmitsGradeOnce(t *testing.T) {
 	if scores[0] == 1 {
 		wantEvents = 1
 	}
-	if events.count() != wantEvents {
-		t.Errorf("%d quiz passed events for score %v", events.count(), scores[0])
+	if n := len(events.All()); n != wantEvents {
+		t.Errorf("%d quiz passed events for score %v", n, scores[0])
 	}
 }
 
