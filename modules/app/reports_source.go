@@ -41,11 +41,13 @@ type reportsSource struct {
 	cache    *reportsCache // nil: computed for each request
 }
 
-// reportsCache is the network's inputs computed at key.
+// reportsCache is the network's inputs computed at key, and where they
+// are kept in the store for the next process (snaps; nil: not kept).
 type reportsCache struct {
-	mu  sync.Mutex
-	key reportsKey
-	in  *reports.Inputs // People, Certificates and Records of everyone
+	mu    sync.Mutex
+	key   reportsKey
+	in    *reports.Inputs // People, Certificates and Records of everyone
+	snaps *snapshots
 }
 
 // reportsKey is what the cached inputs were computed from: the versions
@@ -103,11 +105,49 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need repor
 }
 
 // network is every person, certificate and record of the network with
-// each person's standing at now: the cached copy when its key still
-// holds, else computed again.
+// each person's standing at now. The three version documents are read by
+// _id (the current key); the copy kept in process, else the one kept in
+// the store, answers when computed at that key; otherwise the inputs are
+// computed again from the copies and kept at the key those stood for.
 func (s reportsSource) network(ctx context.Context, now time.Time) (*reports.Inputs, error) {
-	var k reportsKey
+	day := now.In(clock.VN).Format(time.DateOnly)
+	if s.cache == nil {
+		records, _, err := s.records.Records(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return s.compute(ctx, records, now)
+	}
+	s.cache.mu.Lock()
+	defer s.cache.mu.Unlock()
+	cur := reportsKey{day: day}
 	var err error
+	if cur.reg, err = s.reg.StoredVersion(ctx); err != nil {
+		return nil, err
+	}
+	if cur.certs, err = s.certs.StoredVersion(ctx); err != nil {
+		return nil, err
+	}
+	if cur.records, err = s.records.StoredVersion(ctx); err != nil {
+		return nil, err
+	}
+	if s.cache.in != nil && s.cache.key == cur {
+		return s.cache.in, nil
+	}
+	if s.cache.snaps != nil {
+		in, err := s.cache.snaps.load(ctx, cur)
+		if err != nil {
+			return nil, err
+		}
+		if in != nil {
+			s.cache.in, s.cache.key = in, cur
+			return in, nil
+		}
+	}
+	// The copies stand for versions at most Fresh old (equal to cur, or
+	// older while a change by another process is not yet seen): what is
+	// computed from them is kept at theirs, never at cur.
+	k := reportsKey{day: day}
 	if k.reg, err = s.reg.Version(ctx); err != nil {
 		return nil, err
 	}
@@ -118,24 +158,23 @@ func (s reportsSource) network(ctx context.Context, now time.Time) (*reports.Inp
 	if err != nil {
 		return nil, err
 	}
-	k.records, k.day = v, now.In(clock.VN).Format(time.DateOnly)
-	if s.cache == nil {
-		return s.compute(ctx, records, now)
-	}
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
-	if s.cache.in != nil && s.cache.key == k {
-		return s.cache.in, nil
-	}
+	k.records = v
 	in, err := s.compute(ctx, records, now)
 	if err != nil {
 		return nil, err
 	}
 	// The copies read after the versions are as new or newer: kept under
-	// the older key, the next call only computes again.
+	// the older key, the next call only computes again. A pending record
+	// (-1) is never kept.
 	s.cache.in, s.cache.key = in, k
 	if k.records < 0 {
 		s.cache.in = nil
+		return in, nil
+	}
+	if s.cache.snaps != nil {
+		if err := s.cache.snaps.save(ctx, k, in); err != nil {
+			return nil, err
+		}
 	}
 	return in, nil
 }
