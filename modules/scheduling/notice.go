@@ -1,13 +1,10 @@
 package scheduling
 
 import (
-	"bytes"
 	"fmt"
-	htmltemplate "html/template"
 	"io/fs"
 	"strconv"
 	"strings"
-	"text/template"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/ical"
@@ -18,16 +15,11 @@ import (
 // Kinds lists every notice kind; each language's templates must have them all.
 var Kinds = []string{NoticeInvite, NoticeReschedule, NoticeUpdate, NoticeCancel, NoticeReminder, NoticePromoted}
 
-type noticeTemplates struct {
-	subject, text *template.Template
-	html          *htmltemplate.Template
-}
-
 // Notices composes the mails of content/mail/<lang>.yaml, with an
 // iCalendar part (REQUEST, or CANCEL) for invitations, updates and
 // cancellations.
 type Notices struct {
-	tpl       map[string]map[string]noticeTemplates // lang → kind
+	tpl       map[string]map[string]mail.Parts // lang → kind
 	from      string
 	fromName  string
 	now       func() time.Time
@@ -37,7 +29,7 @@ type Notices struct {
 // LoadNotices reads the mail templates from fsys (content.FS) and writes
 // each notice once with sample data (rehearseAll).
 func LoadNotices(fsys fs.FS, from, fromName string, now func() time.Time, courseTitle func(code, lang string) string) (*Notices, error) {
-	n := &Notices{tpl: map[string]map[string]noticeTemplates{}, from: from, fromName: fromName, now: now, courseFor: courseTitle}
+	n := &Notices{tpl: map[string]map[string]mail.Parts{}, from: from, fromName: fromName, now: now, courseFor: courseTitle}
 	for _, lang := range []string{"vi", "en"} {
 		b, err := fs.ReadFile(fsys, "mail/"+lang+".yaml")
 		if err != nil {
@@ -47,18 +39,13 @@ func LoadNotices(fsys fs.FS, from, fromName string, now func() time.Time, course
 		if err := yaml.Unmarshal(b, &raw); err != nil {
 			return nil, fmt.Errorf("mail/%s.yaml: %w", lang, err)
 		}
-		n.tpl[lang] = map[string]noticeTemplates{}
+		n.tpl[lang] = map[string]mail.Parts{}
 		for _, kind := range Kinds {
 			r, ok := raw[kind]
 			if !ok || r.Subject == "" || r.Text == "" || r.HTML == "" {
 				return nil, fmt.Errorf("mail/%s.yaml: %s needs subject, text and html", lang, kind)
 			}
-			var t noticeTemplates
-			if t.subject, err = template.New("subject").Option("missingkey=error").Parse(r.Subject); err == nil {
-				if t.text, err = template.New("text").Option("missingkey=error").Parse(r.Text); err == nil {
-					t.html, err = htmltemplate.New("html").Option("missingkey=error").Parse(r.HTML)
-				}
-			}
+			t, err := mail.ParseParts(r.Subject, r.Text, r.HTML)
 			if err != nil {
 				return nil, fmt.Errorf("mail/%s.yaml %s: %w", lang, kind, err)
 			}
@@ -122,22 +109,16 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 	if s.CourseCode != "" && n.courseFor != nil {
 		d.Course = n.courseFor(s.CourseCode, lang)
 	}
-	var subj, text, html bytes.Buffer
-	if err := t.subject.Execute(&subj, d); err != nil {
+	subj, text, html, err := t.Execute(d)
+	if err != nil {
 		return Mail{}, err
 	}
-	if err := t.text.Execute(&text, d); err != nil {
-		return Mail{}, err
-	}
-	if err := t.html.Execute(&html, d); err != nil {
-		return Mail{}, err
-	}
-	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj.String()), Text: text.String(), HTML: html.String()}
+	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj), Text: text, HTML: html}
 	switch kind {
 	case NoticeInvite, NoticeReschedule, NoticeUpdate, NoticePromoted:
-		m.Calendar, m.CalendarMethod = n.calendar(s, p, "REQUEST", text.String()), "REQUEST"
+		m.Calendar, m.CalendarMethod = n.calendar(s, p, "REQUEST", text), "REQUEST"
 	case NoticeCancel:
-		m.Calendar, m.CalendarMethod = n.calendar(s, p, "CANCEL", text.String()), "CANCEL"
+		m.Calendar, m.CalendarMethod = n.calendar(s, p, "CANCEL", text), "CANCEL"
 	}
 	return m, nil
 }
