@@ -3,6 +3,12 @@
 //
 //	go build -o /tmp/bin/ ./bench/cmd/coldreports
 //	/tmp/bin/coldreports -from /path/to/fixture-data   # made by bench/cmd/fixture
+//	/tmp/bin/coldreports -data DIR -from /path/to/fixture-data; /tmp/bin/coldreports -data DIR
+//
+// The second form runs in place: the first run leaves what the service
+// stores (the reports' snapshot of the network's inputs, the books'
+// backfills) for the next, whose cold request is a fresh process's first
+// on a store a previous process has served, as after a restart.
 //
 // It starts the whole service in-process on a fresh copy of the store (a
 // fresh process: nothing in memory; what the store keeps, e.g.
@@ -41,15 +47,15 @@ const (
 )
 
 func main() {
-	from := flag.String("from", "", "data directory of a loaded fixture (bench/cmd/fixture -data DIR); it is copied first")
+	var data, from, profile string
+	cli.RunFlags(&data, &from, &profile, "the cold request (the whole process: start-up jobs beside it included)")
 	n := flag.Int("n", 20, "warm requests measured (matrix, and XLSX)")
-	profile := flag.String("cpuprofile", "", "write a CPU profile of the cold request (the whole process: start-up jobs beside it included) to this file")
 	flag.Parse()
-	if *from == "" {
+	if from == "" && data == "" {
 		flag.Usage()
 		return
 	}
-	cli.MainOn("coldreports", "", *from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, *n, *profile) })
+	cli.MainOn("coldreports", data, from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, *n, profile) })
 }
 
 // cpu is the process's CPU time so far (user and system).
