@@ -112,6 +112,18 @@ func (s *Store) AttemptsOf(ctx context.Context, collaboratorID string, courses [
 	return out, nil
 }
 
+// AttemptsVersion is the attempts book's write count (the book is
+// counted: every entry written moves it) and whether its backfill has
+// finished, two reads by `_id` at most (one once it has).
+func (s *Store) AttemptsVersion(ctx context.Context) (int64, bool, error) {
+	done, err := s.attempts.Complete(ctx)
+	if err != nil || !done {
+		return 0, false, err
+	}
+	v, err := s.attempts.Version(ctx)
+	return v, err == nil, err
+}
+
 // EveryonesAttempts calls fn with each collaborator's graded attempts,
 // oldest first, reading everyone's at once (for reports): the whole
 // book in one find once its backfill has finished, every summary in one
@@ -222,6 +234,15 @@ func (s *Service) AttemptsOf(ctx context.Context, collaboratorID string) ([]Atte
 // quarter.
 func (s *Service) EveryonesAttempts(ctx context.Context, fn func(collaboratorID string, es []AttemptEntry) error) error {
 	return s.d.Store.EveryonesAttempts(ctx, fn)
+}
+
+// AttemptsVersion is the attempts book's write count and whether the
+// book answers EveryonesAttempts alone (its backfill has finished): only
+// then does a copy of EveryonesAttempts read after it stand for that
+// count, every grading from any process sharing the store moving it
+// (Store.AttemptsVersion).
+func (s *Service) AttemptsVersion(ctx context.Context) (int64, bool, error) {
+	return s.d.Store.AttemptsVersion(ctx)
 }
 
 // KeepBook is the attempts book's job: it backfills the book until done.

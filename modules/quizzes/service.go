@@ -66,6 +66,7 @@ type AttemptStore interface {
 	AddProgress(ctx context.Context, a Attempt) ([]Attempt, error)
 	AttemptsOf(ctx context.Context, collaboratorID string, courses []string) ([]AttemptEntry, error)
 	EveryonesAttempts(ctx context.Context, fn func(collaboratorID string, es []AttemptEntry) error) error
+	AttemptsVersion(ctx context.Context) (int64, bool, error)
 	Booked(ctx context.Context, collaboratorID string) ([]Attempt, bool, error)
 	BackfillBook(ctx context.Context, now func() time.Time) error
 	PutBank(ctx context.Context, course, version string, qs []courses.Question) error

@@ -77,6 +77,21 @@ func (s *Service) entriesOf(ctx context.Context, collaboratorID string, until ti
 	return out, nil
 }
 
+// EntriesVersion is the attendance book's write count and whether the
+// book answers EveryonesEntries alone (its backfill has finished): only
+// then does a copy of EveryonesEntries read after it stand for that
+// count, every entry written to the book, by any process sharing the
+// store, moving it (the book is kept, so counted). One read by `_id`
+// once the backfill is known finished.
+func (s *Service) EntriesVersion(ctx context.Context) (int64, bool, error) {
+	done, err := s.d.Store.book.Complete(ctx)
+	if err != nil || !done {
+		return 0, false, err
+	}
+	v, err := s.d.Store.book.Version(ctx)
+	return v, err == nil, err
+}
+
 // EveryonesEntries calls fn with each collaborator's entries (sessions
 // they were invited to or marked at, cancelled ones included), oldest
 // first, reading everyone's at once (for reports): the whole book in one

@@ -41,8 +41,10 @@ type Book[E Entry] struct {
 	people    *store.Coll[page[E]]
 	backfills *store.Coll[progress]
 	complete  atomic.Bool
-	// versions and kept serve Keep (nil: every Of reads the store).
+	// versions counts the writes of a counted book (Counted, Keep); kept
+	// serves Keep (nil: every Of reads the store).
 	versions *store.Coll[versionDoc]
+	counted  bool
 	kept     *versioned.Cache[*kept[E]]
 }
 
@@ -64,7 +66,7 @@ type progress struct {
 // BackfillsColl holds every book's backfill progress.
 const BackfillsColl = "ledger_backfills"
 
-// VersionsColl holds the write count of each book kept in process (Keep),
+// VersionsColl holds the write count of each counted book (Counted, Keep),
 // one document per book (`_id`: its collection).
 const VersionsColl = "ledger_versions"
 
@@ -129,10 +131,29 @@ func New[E Entry](db *mongo.Database, name string, max int) *Book[E] {
 // within fresh. Each write costs one more command. Call it before the
 // book is used.
 func (b *Book[E]) Keep(people int, fresh time.Duration) *Book[E] {
+	b.counted = true
 	b.kept = versioned.New(b.version, func(context.Context) (*kept[E], error) {
 		return &kept[E]{people: map[string][]E{}, max: people}, nil
 	}, fresh)
 	return b
+}
+
+// Counted makes every write of the book by Put, Add or Remove count in
+// the book's version document after it (one more command per write), as
+// Keep does, without keeping a copy: Version then moves with each write,
+// from this process or another sharing the store, so a reader of All can
+// keep what it computed by it. Call it before the book is used.
+func (b *Book[E]) Counted() *Book[E] {
+	b.counted = true
+	return b
+}
+
+// Version is the book's write count (0 before the first), one read by
+// `_id`; it moves only for a counted book (Counted, Keep). A copy of All
+// read after a Version stands for at least that version: kept by it, a
+// write counted later moves the number and the copy is read again.
+func (b *Book[E]) Version(ctx context.Context) (int64, error) {
+	return b.version(ctx)
 }
 
 // version is the book's write count (0 before the first).
@@ -144,15 +165,19 @@ func (b *Book[E]) version(ctx context.Context) (int64, error) {
 	return d.V, err
 }
 
-// wrote counts a write of person's entries, when the book is kept.
+// wrote counts a write of person's entries, when the book is counted,
+// and brings a kept copy along.
 func (b *Book[E]) wrote(ctx context.Context, person string) error {
-	if b.kept == nil {
+	if !b.counted {
 		return nil
 	}
 	var d versionDoc
 	err := b.versions.Raw().FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: b.name}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "v", Value: int64(1)}}}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
+	if b.kept == nil {
+		return err
+	}
 	if err != nil {
 		b.kept.Invalidate()
 		return err

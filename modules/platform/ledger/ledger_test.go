@@ -242,3 +242,42 @@ func TestAllReadsEveryPersonsEntriesAsOfDoes(t *testing.T) {
 		}
 	})
 }
+
+// TestCountedBooksVersionMovesWithEveryWriteOfEitherProcess: a counted
+// book's version moves with each Put, Add and Remove that changes it,
+// whichever of two processes on one store wrote; a write that changes
+// nothing leaves it; an uncounted book's stays 0.
+func TestCountedBooksVersionMovesWithEveryWriteOfEitherProcess(t *testing.T) {
+	t.Parallel()
+	storetest.EachMode(t, func(t *testing.T, db *mongo.Database) {
+		ctx := context.Background()
+		a, b := ledger.New[mark](db, "counted", 10).Counted(), ledger.New[mark](db, "counted", 10).Counted()
+		version := func(x *ledger.Book[mark], want int64) {
+			t.Helper()
+			v, err := x.Version(ctx)
+			must(t, err)
+			if v != want {
+				t.Fatalf("version %d, want %d", v, want)
+			}
+		}
+		version(b, 0)
+		must(t, a.Put(ctx, "p1", mark{"s1", day(1), "present"}))
+		version(b, 1)
+		must(t, a.Put(ctx, "p1", mark{"s1", day(1), "present"})) // unchanged
+		version(b, 1)
+		must(t, b.Add(ctx, "p2", mark{"s1", day(1), "late"}))
+		version(a, 2)
+		must(t, a.Remove(ctx, "p2", "s1"))
+		must(t, a.Remove(ctx, "p2", "s1")) // gone already
+		version(b, 3)
+		got, err := a.Of(ctx, "p1")
+		must(t, err)
+		if s := sessions(got); s != "s1=present " {
+			t.Fatalf("p1 = %q", s)
+		}
+
+		plain := ledger.New[mark](db, "plain", 10)
+		must(t, plain.Put(ctx, "p1", mark{"s1", day(1), "present"}))
+		version(plain, 0)
+	})
+}
