@@ -22,14 +22,16 @@ import (
 // quarter's records, and the catalog; each person's standing is computed
 // from them with standing's rules. What is computed from those copies
 // (every person, certificate and record of the network, and each
-// person's standing on the local day) is kept in cache, by the versions
-// the copies stand for and the day, so a report costs three reads by _id
-// (performance's version document, and the registry's and
-// certification's at most once a second) plus its grouping; a changed
-// certificate, attendance mark (it moves a certificate), record or
-// contract, from this process or another sharing the store, or a new
-// day, builds it again (content/standing.yaml is read at start-up). The
-// sessions are read only for the reports that need them.
+// person's standing on the local day) is kept in process and in the store
+// (reports_snapshots), by the versions the copies stand for, the day and
+// the standing rules, so a report costs three reads by _id (the three
+// version documents) plus its grouping, and a fresh process's first one
+// or two more (the stored snapshot) instead of reading the registry,
+// every certificate and every summary whole; a changed certificate,
+// attendance mark (it moves a certificate), record or contract, from this
+// process or another sharing the store, or a new day, builds it again
+// (content/standing.yaml is read at start-up; its fingerprint is in the
+// stored key). The sessions are read only for the reports that need them.
 type reportsSource struct {
 	reg      *collaborators.Service
 	certs    *certification.Service
