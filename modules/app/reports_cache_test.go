@@ -32,6 +32,28 @@ func cellOf(c reports.Competency, id, course string) string {
 	return row.Cells[j].Status
 }
 
+// revokeCourse revokes a person's certificate of course as the
+// coordinator.
+func revokeCourse(t *testing.T, s *apptest.Server, coord, id, course string) {
+	t.Helper()
+	var mine struct {
+		Items []struct {
+			ID         string `json:"id"`
+			CourseCode string `json:"course_code"`
+		} `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/certifications?collaborator_id="+id, coord, nil).JSON(t, &mine)
+	for _, c := range mine.Items {
+		if c.CourseCode == course {
+			if r := s.Do(t, "POST", "/api/v1/certifications/"+c.ID+"/revoke", coord, map[string]string{"reason": "Cấp nhầm"}); r.Status != 200 {
+				t.Fatalf("revoke: %d %s", r.Status, r.Body)
+			}
+			return
+		}
+	}
+	t.Fatalf("no %s certificate listed: %+v", course, mine)
+}
+
 // TestReportsCacheFollowsEachInput: the reports' inputs are kept in
 // process between requests (by the registry's, certification's and
 // performance's versions and the day); each change of an input shows in
@@ -56,25 +78,7 @@ func TestReportsCacheFollowsEachInput(t *testing.T) {
 		t.Fatalf("after the pass: cell %q, want valid", got)
 	}
 	// The same certificate revoked.
-	var mine struct {
-		Items []struct {
-			ID         string `json:"id"`
-			CourseCode string `json:"course_code"`
-		} `json:"items"`
-	}
-	s.Do(t, "GET", "/api/v1/certifications?collaborator_id="+ctv.ID, coord, nil).JSON(t, &mine)
-	i := slices.IndexFunc(mine.Items, func(c struct {
-		ID         string `json:"id"`
-		CourseCode string `json:"course_code"`
-	}) bool {
-		return c.CourseCode == course
-	})
-	if i < 0 {
-		t.Fatalf("no %s certificate listed: %+v", course, mine)
-	}
-	if r := s.Do(t, "POST", "/api/v1/certifications/"+mine.Items[i].ID+"/revoke", coord, map[string]string{"reason": "Cấp nhầm"}); r.Status != 200 {
-		t.Fatalf("revoke: %d %s", r.Status, r.Body)
-	}
+	revokeCourse(t, s, coord, ctv.ID, course)
 	if got := cellOf(competency(t, s, lead, "area_code=NT"), ctv.ID, course); got != "revoked" {
 		t.Fatalf("after the revocation: cell %q, want revoked", got)
 	}

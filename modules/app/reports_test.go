@@ -29,6 +29,33 @@ func rowOf(c reports.Competency, id string) (reports.Row, bool) {
 	return reports.Row{}, false
 }
 
+// approveQuarter writes a person's quarter (profiles of 10, the other
+// targets met), submits and approves it as the coordinator: its
+// attainment.
+func approveQuarter(t *testing.T, s *apptest.Server, coord, id, q string, profiles int) (attainment float64) {
+	t.Helper()
+	body := map[string]any{"targets": map[string]int{"profiles": 10, "surveys": 10, "referrals": 2},
+		"actuals": map[string]any{"profiles": profiles, "surveys": 10, "referrals": 2, "report_on_time": true}}
+	for _, step := range []struct{ method, path string }{
+		{"PUT", ""}, {"POST", "/submit"}, {"POST", "/approve"},
+	} {
+		var b any
+		if step.method == "PUT" {
+			b = body
+		}
+		r := s.Do(t, step.method, "/api/v1/performance/"+id+"/"+q+step.path, coord, b)
+		if r.Status != 200 {
+			t.Fatalf("%s %s%s: %d %s", step.method, q, step.path, r.Status, r.Body)
+		}
+		var rec struct {
+			Attainment float64 `json:"attainment"`
+		}
+		r.JSON(t, &rec)
+		attainment = rec.Attainment
+	}
+	return attainment
+}
+
 // TestCompetencyMatrixShowsStandingAndLastAttainment: on the real store,
 // a person's approved quarter shows in the matrix as their last
 // attainment, their standing is the one standing's own route answers, the
@@ -45,31 +72,8 @@ func TestCompetencyMatrixShowsStandingAndLastAttainment(t *testing.T) {
 		t.Fatalf("before any record: %+v (found %v), want a standing and no attainment", row, ok)
 	}
 
-	approve := func(q string, profiles int) (attainment float64) {
-		t.Helper()
-		body := map[string]any{"targets": map[string]int{"profiles": 10, "surveys": 10, "referrals": 2},
-			"actuals": map[string]any{"profiles": profiles, "surveys": 10, "referrals": 2, "report_on_time": true}}
-		for _, step := range []struct{ method, path string }{
-			{"PUT", ""}, {"POST", "/submit"}, {"POST", "/approve"},
-		} {
-			var b any
-			if step.method == "PUT" {
-				b = body
-			}
-			r := s.Do(t, step.method, "/api/v1/performance/"+ctv.ID+"/"+q+step.path, coord, b)
-			if r.Status != 200 {
-				t.Fatalf("%s %s%s: %d %s", step.method, q, step.path, r.Status, r.Body)
-			}
-			var rec struct {
-				Attainment float64 `json:"attainment"`
-			}
-			r.JSON(t, &rec)
-			attainment = rec.Attainment
-		}
-		return attainment
-	}
-	approve("2026-Q2", 10)
-	wantQ3 := approve("2026-Q3", 5)
+	approveQuarter(t, s, coord, ctv.ID, "2026-Q2", 10)
+	wantQ3 := approveQuarter(t, s, coord, ctv.ID, "2026-Q3", 5)
 
 	standingOf := func(token string) standing.View {
 		t.Helper()
