@@ -21,8 +21,7 @@ func TestCTVTakesAQuizOnAPhone(t *testing.T) {
 	t.Parallel()
 	const course = "KC-101"
 	srv, ctx := Start(t, phoneWidth, phoneHeight)
-	ctv := srv.Find(t, "ctv", "NT")
-	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
+	loginCTV(t, ctx, srv, "NT")
 
 	Open(t, ctx, srv.URL+"/courses/"+course)
 	Load(t, ctx, "open the quiz", chromedp.Click(chromedp.ID("take-quiz")))
@@ -122,8 +121,7 @@ func savedAnswers(t *testing.T, srv *apptest.Server, id string) map[string][]str
 func TestQuizSubmitsItselfWhenTimeRunsOut(t *testing.T) {
 	t.Parallel()
 	srv, ctx, clk := StartAt(t, phoneWidth, phoneHeight, time.Now())
-	ctv := srv.Find(t, "ctv", "LK")
-	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
+	loginCTV(t, ctx, srv, "LK")
 
 	Open(t, ctx, srv.URL+"/courses/KC-101/quiz")
 	Load(t, ctx, "start the quiz", chromedp.Click(chromedp.CSS(`#start button[type=submit]`)))

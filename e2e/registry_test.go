@@ -146,6 +146,13 @@ func login(t *testing.T, ctx context.Context, srv *apptest.Server, email, passwo
 	)
 }
 
+// loginCTV signs in, through the login form, a demo CTV of area with the
+// demo password.
+func loginCTV(t *testing.T, ctx context.Context, srv *apptest.Server, area string) {
+	t.Helper()
+	login(t, ctx, srv, srv.Find(t, "ctv", area).Email, apptest.DemoPassword)
+}
+
 // assertContract checks the page language and the contract section's
 // heading and status badge.
 func assertContract(t *testing.T, ctx context.Context, lang, title, status string) {

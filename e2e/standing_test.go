@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/ctvacademy/academy/modules/app/apptest"
 )
 
 // A CTV on a phone signs in, opens "Tình hình của tôi" from the menu,
@@ -14,8 +13,7 @@ import (
 func TestCTVFollowsARecommendedCourseToItsQuiz(t *testing.T) {
 	t.Parallel()
 	srv, ctx := Start(t, phoneWidth, phoneHeight)
-	ctv := srv.Find(t, "ctv", "NT")
-	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
+	loginCTV(t, ctx, srv, "NT")
 
 	Load(t, ctx, "open my standing from the menu", chromedp.Click(chromedp.CSS(`nav a[href="/me/standing"]`)))
 	if loc := Run(t, ctx, "read the location", chromedp.Location()); loc != srv.URL+"/me/standing" {
