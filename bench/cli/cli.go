@@ -99,18 +99,32 @@ func Start(name, data, from string) (Run, error) {
 // Profile writes a CPU profile to path from now until the returned stop
 // is called; with no path it profiles nothing and stop does nothing.
 func Profile(path string) (stop func(), err error) {
+	start, err := OpenProfile(path)
+	if err != nil {
+		return nil, err
+	}
+	return start()
+}
+
+// OpenProfile creates the CPU profile's file at path now, so that a bad
+// path fails before the run, and returns start, which begins the profile
+// and returns its stop (which closes the file). With no path, start and
+// stop do nothing.
+func OpenProfile(path string) (start func() (stop func(), err error), err error) {
 	if path == "" {
-		return func() {}, nil
+		return func() (func(), error) { return func() {}, nil }, nil
 	}
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() (func(), error) {
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	}, nil
 }
 
 // Backfill is one per-person book's backfill as ledger_backfills records
@@ -176,6 +190,18 @@ func FillBooks(ctx context.Context, a *app.App, db *mongo.Database, dir string, 
 		}
 	}
 	return nil
+}
+
+// FillBooksThenProfile runs FillBooks, says how long the books took, and
+// starts a CPU profile to path (Profile): what the caller measures next
+// is profiled, the books' backfills not.
+func FillBooksThenProfile(ctx context.Context, a *app.App, db *mongo.Database, dir string, runs int, path string) (stop func(), err error) {
+	t := time.Now()
+	if err := FillBooks(ctx, a, db, dir, runs); err != nil {
+		return nil, err
+	}
+	fmt.Printf("per-person books complete after %s\n", time.Since(t).Round(time.Millisecond))
+	return Profile(path)
 }
 
 // Queued is how many mails wait in the outbox, or wait for their bodies

@@ -66,12 +66,7 @@ func run(from, prof string) error {
 	if err := a.Setup(ctx); err != nil {
 		return err
 	}
-	t := time.Now()
-	if err := cli.FillBooks(ctx, a, db, dir, 1000); err != nil {
-		return err
-	}
-	fmt.Printf("books complete after %s\n", time.Since(t).Round(time.Millisecond))
-	stop, err := cli.Profile(prof)
+	stop, err := cli.FillBooksThenProfile(ctx, a, db, dir, 1000, prof)
 	if err != nil {
 		return err
 	}

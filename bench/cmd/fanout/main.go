@@ -39,7 +39,6 @@ import (
 	"net/url"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"sync"
 	"time"
 
@@ -296,17 +295,16 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 		}
 	}
 
-	var prof *os.File
-	if f.cpuprofile != "" {
-		if prof, err = os.Create(f.cpuprofile); err != nil {
-			return err
-		}
+	startProfile, err := cli.OpenProfile(f.cpuprofile)
+	if err != nil {
+		return err
 	}
 	mon.Take()
 	load0 := burst.LoadAvg()
 	fmt.Printf("\nrunning the fan-out … (load average %s)\n", load0)
-	if prof != nil {
-		_ = pprof.StartCPUProfile(prof)
+	stopProfile, err := startProfile()
+	if err != nil {
+		return err
 	}
 	sideCtx, stopSide := context.WithCancel(ctx)
 	reqCtx, stopReqs := context.WithTimeout(ctx, f.timeout+time.Minute)
@@ -331,10 +329,7 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	werr := waitFor(ctx, catcher, func() bool { return delivered() >= f.n }, f.timeout-time.Since(t0))
 	tEnd := time.Now()
 	stopSide()
-	if prof != nil {
-		pprof.StopCPUProfile()
-		prof.Close()
-	}
+	stopProfile()
 	side.Wait()
 	where := mon.Take()
 	load1 := burst.LoadAvg()

@@ -32,7 +32,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,18 +180,15 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 		where[name] = mon.Take()
 		return res
 	}
-	var prof *os.File
-	if f.cpuprofile != "" {
-		if prof, err = os.Create(f.cpuprofile); err != nil {
-			return err
-		}
+	startProfile, err := cli.OpenProfile(f.cpuprofile)
+	if err != nil {
+		return err
 	}
 	var appBurst, rawB, appClosed, rawC burst.Result
 	if f.app {
 		appBurst = phase("app, synchronized exam", func(ctx context.Context) burst.Result {
-			if prof != nil {
-				_ = pprof.StartCPUProfile(prof)
-				defer func() { pprof.StopCPUProfile(); prof.Close() }()
+			if stop, err := startProfile(); err == nil {
+				defer stop()
 			}
 			return burst.RunScheduled(ctx, "app", appTakers(burstSet), burst.Exam, f.seed)
 		})
