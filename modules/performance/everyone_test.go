@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/performance"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -19,7 +18,7 @@ func TestEveryoneFollowsTheVersionDocument(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	other, err := performance.NewService(w.deps)
 	if err != nil {
 		t.Fatal(err)

@@ -97,6 +97,11 @@ func as(role string, c collaborators.Collaborator) (context.Context, authz.Scope
 	return authz.WithPrincipal(context.Background(), p), authz.ScopeFor(kind, p)
 }
 
+// asCoordinator is as for the coordinator: every record in scope.
+func asCoordinator() (context.Context, authz.Scope) {
+	return as("coordinator", collaborators.Collaborator{})
+}
+
 func wantKind(t *testing.T, err error, kind errs.Kind, field, what string) {
 	t.Helper()
 	var e *errs.Error
@@ -127,7 +132,7 @@ func weights(t *testing.T) map[standing.KPI]float64 {
 func TestDraftSubmitApprove(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	w.ctvDefaults(t, coord, "2026-Q3", performance.Targets{Profiles: 12, Surveys: 6, Referrals: 1})
 	ctx, own := as("ctv", w.ctv)
 	r, err := w.svc.Get(ctx, own, w.ctv.ID, "2026-Q3")
@@ -227,7 +232,7 @@ func TestSelfApprovalAndScope(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	for _, q := range []string{"2026-Q5", "2026Q3", "26-Q1", ""} {
 		_, err := w.svc.Get(coord, all, w.ctv.ID, q)
 		wantKind(t, err, errs.Invalid, "quarter", "quarter "+q)
@@ -301,7 +306,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	if res, err = w.svc.Import(coord, all, "2026-Q3", "q3.xlsx", buf.Bytes()); err != nil || res.Imported != 1 || res.Items[0].Targets.Profiles != 8 || res.Items[0].TargetsSource != "person" {
 		t.Fatalf("xlsx import: %+v, %v", res, err)
 	}
@@ -312,7 +317,7 @@ func TestImport(t *testing.T) {
 func TestListRanked(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	w.ctvDefaults(t, coord, "2026-Q1", performance.Targets{Profiles: 10, Surveys: 10, Referrals: 1})
 	for id, n := range map[string]int{w.ctv.ID: 5, w.ctv2.ID: 10} {
 		if _, err := w.svc.Put(coord, all, id, "2026-Q1", performance.Change{Actuals: &performance.Actuals{Profiles: n, Surveys: n}}); err != nil {
@@ -351,7 +356,7 @@ func TestListFromSummary(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	for id, n := range map[string]int{w.ctv.ID: 5, w.ctv2.ID: 10, w.other.ID: 7} {
 		if _, err := w.svc.Put(coord, all, id, "2026-Q1", performance.Change{Actuals: &performance.Actuals{Profiles: n}}); err != nil {
 			t.Fatal(err)
@@ -427,7 +432,7 @@ func TestListFromSummary(t *testing.T) {
 func TestStipends(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	// c1: approved, whole quarter. c2: approved, contract from 2026-02-15
 	// (45 of Q1's 90 days). o1: submitted only. tl: suspended.
 	w.sheetContracts(t, nil)
@@ -518,7 +523,7 @@ func (w *world) contracts(t *testing.T, set map[string]func(*collaborators.Colla
 // submits it and approves it, except for those left submitted.
 func (w *world) review(t *testing.T, quarter string, changes map[string]performance.Change, submittedOnly ...string) {
 	t.Helper()
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	for id, ch := range changes {
 		if _, err := w.svc.Put(coord, all, id, quarter, ch); err != nil {
 			t.Fatal(err)
@@ -559,7 +564,7 @@ func (w *world) sheetContracts(t *testing.T, more map[string]func(*collaborators
 // lines by person.
 func (w *world) sheet(t *testing.T, quarter string) ([]performance.Stipend, map[string]performance.Stipend) {
 	t.Helper()
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	got, err := w.svc.Stipends(coord, all, quarter)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/performance"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -18,7 +17,7 @@ func TestStoredIsTheListsRecords(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
-	coord, all := as("coordinator", collaborators.Collaborator{})
+	coord, all := asCoordinator()
 	q := clock.Quarter{Year: 2026, Q: 1}
 	for id, n := range map[string]int{w.ctv.ID: 5, w.ctv2.ID: 10, w.other.ID: 7} {
 		if _, err := w.svc.Put(coord, all, id, q.String(), performance.Change{Targets: &performance.Targets{Profiles: 10}, Actuals: &performance.Actuals{Profiles: n}}); err != nil {
