@@ -33,6 +33,13 @@ func Main(name string, run func() error) {
 	}
 }
 
+// Usage ends the process with status 2 and "name: message" on stderr:
+// flags that do not make a run.
+func Usage(name, format string, args ...any) {
+	fmt.Fprintf(os.Stderr, name+": "+format+"\n", args...)
+	os.Exit(2)
+}
+
 // MainOn is Main for a run on a fixture: it starts the run named name on
 // data or a fresh copy of from (Start), calls run with a background
 // context, and removes the copy after.

@@ -68,8 +68,7 @@ func main() {
 	flag.Uint64Var(&f.seed, "seed", 8, "seed of the timeline and the answers")
 	flag.Parse()
 	if f.data == "" && f.from == "" {
-		fmt.Fprintln(os.Stderr, "examload: give -from <fixture data dir> (or -data); load the fixture with go run ./bench/cmd/fixture")
-		os.Exit(2)
+		cli.Usage("examload", "give -from <fixture data dir> (or -data); load the fixture with go run ./bench/cmd/fixture")
 	}
 	cli.MainOn("examload", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }

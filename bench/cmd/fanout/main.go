@@ -37,7 +37,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -97,12 +96,10 @@ func main() {
 	flag.Uint64Var(&f.seed, "seed", 4, "seed of the choice of invitees, answers and marks")
 	flag.Parse()
 	if f.marksOn != "ongoing" && f.marksOn != "fanout" {
-		fmt.Fprintln(os.Stderr, "fanout: -marks-on must be ongoing or fanout")
-		os.Exit(2)
+		cli.Usage("fanout", "-marks-on must be ongoing or fanout")
 	}
 	if f.sessions < 1 || f.n < f.sessions || (f.n+f.sessions-1)/f.sessions > scheduling.MaxInvitations {
-		fmt.Fprintf(os.Stderr, "fanout: -n %d over -sessions %d: each session holds 1 to %d invitees\n", f.n, f.sessions, scheduling.MaxInvitations)
-		os.Exit(2)
+		cli.Usage("fanout", "-n %d over -sessions %d: each session holds 1 to %d invitees", f.n, f.sessions, scheduling.MaxInvitations)
 	}
 	cli.MainOn("fanout", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }

@@ -42,7 +42,6 @@ import (
 	"net/http/cookiejar"
 	"net/netip"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -93,8 +92,7 @@ func main() {
 	flag.BoolVar(&f.commands, "commands", false, "print, per URL, the store commands sent while it was measured (by command and collection, per request; background jobs' commands included)")
 	flag.Parse()
 	if (f.from == "") == (f.data == "") {
-		fmt.Fprintln(os.Stderr, "routes: give -from (a data directory made by go run ./bench/cmd/fixture -data DIR, copied first) or -data (a copy, used in place)")
-		os.Exit(2)
+		cli.Usage("routes", "give -from (a data directory made by go run ./bench/cmd/fixture -data DIR, copied first) or -data (a copy, used in place)")
 	}
 	cli.MainOn("routes", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
