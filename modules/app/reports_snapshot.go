@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 
 	"github.com/ctvacademy/academy/modules/certification"
@@ -66,10 +67,11 @@ type snapshots struct {
 	coll  *store.Coll[snapshotDoc]
 	rules string // the standing rules' fingerprint, part of every key
 	part  int    // bytes a part holds at most (snapshotPart when 0)
+	log   *slog.Logger
 }
 
-func newSnapshots(db *mongo.Database, rules standing.Config) *snapshots {
-	return &snapshots{coll: store.NewColl[snapshotDoc](db, "reports_snapshots", "reports snapshot"), rules: rulesPrint(rules)}
+func newSnapshots(db *mongo.Database, rules standing.Config, log *slog.Logger) *snapshots {
+	return &snapshots{coll: store.NewColl[snapshotDoc](db, "reports_snapshots", "reports snapshot"), rules: rulesPrint(rules), log: log}
 }
 
 // rulesPrint fingerprints the standing rules: a process started with

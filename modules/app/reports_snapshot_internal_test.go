@@ -1,6 +1,7 @@
 package app
 
 import (
+	"log/slog"
 	"reflect"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestSnapshotsPagedAndKeyed(t *testing.T) {
 	t.Parallel()
 	db := storetest.New(t)
 	rules := standing.Config{ContractTermMonths: 12}
-	s := newSnapshots(db, rules)
+	s := newSnapshots(db, rules, slog.Default())
 	s.part = 512
 	at := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
 	in := &reports.Inputs{}
@@ -69,7 +70,7 @@ func TestSnapshotsPagedAndKeyed(t *testing.T) {
 			t.Fatalf("another %s version: %v, %v; want nothing", name, got, err)
 		}
 	}
-	if got, err := newSnapshots(db, standing.Config{ContractTermMonths: 24}).load(ctx, k); err != nil || got != nil {
+	if got, err := newSnapshots(db, standing.Config{ContractTermMonths: 24}, slog.Default()).load(ctx, k); err != nil || got != nil {
 		t.Fatalf("other standing rules: %v, %v; want nothing", got, err)
 	}
 	// A second write's later part beside the first's head.

@@ -137,11 +137,13 @@ func (s reportsSource) network(ctx context.Context, now time.Time) (*reports.Inp
 		return s.cache.in, nil
 	}
 	if s.cache.snaps != nil {
+		// The stored copy only saves work: when it cannot be read, the
+		// inputs are computed as if there were none.
 		in, err := s.cache.snaps.load(ctx, cur)
 		if err != nil {
-			return nil, err
+			s.cache.snaps.log.Warn("reports snapshot: read failed, computing", "err", err)
 		}
-		if in != nil {
+		if err == nil && in != nil {
 			s.cache.in, s.cache.key = in, cur
 			return in, nil
 		}
@@ -175,7 +177,7 @@ func (s reportsSource) network(ctx context.Context, now time.Time) (*reports.Inp
 	}
 	if s.cache.snaps != nil {
 		if err := s.cache.snaps.save(ctx, k, in); err != nil {
-			return nil, err
+			s.cache.snaps.log.Warn("reports snapshot: not stored (the next fresh process computes again)", "err", err)
 		}
 	}
 	return in, nil
