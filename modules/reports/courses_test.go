@@ -233,3 +233,19 @@ func TestCoursesPage(t *testing.T) {
 		t.Errorf("the team leader's page:\n%s", page)
 	}
 }
+
+// A quarter without a session of the course has no attendance rate, and
+// one without a graded attempt no pass rate: the page (its tables and its
+// charts' bars) says "–", never "0%".
+func TestCourseRowWithoutSessionsOrAttempts(t *testing.T) {
+	t.Parallel()
+	if r := courseRowOf(CourseQuarter{Quarter: "2025-Q4", Course: "KC-101", Attempts: 8, Passed: 6, PassRate: 0.75}); r.Rate != "–" || r.Pass != "75%" {
+		t.Errorf("no session, 6 of 8 passed: attendance %q, pass %q; want – and 75%%", r.Rate, r.Pass)
+	}
+	if r := courseRowOf(CourseQuarter{Quarter: "2026-Q1", Course: "KC-101", Sessions: 1, Invited: 5, Present: 2, AttendanceRate: 0.4}); r.Rate != "40%" || r.Pass != "–" {
+		t.Errorf("2 of 5 came, no attempt: attendance %q, pass %q; want 40%% and –", r.Rate, r.Pass)
+	}
+	if r := courseRowOf(CourseQuarter{Quarter: "2026-Q2", Course: "KC-101", Sessions: 1, Invited: 4, Absent: 4, Attempts: 3}); r.Rate != "0%" || r.Pass != "0%" {
+		t.Errorf("nobody came, nobody passed: attendance %q, pass %q; want 0%% and 0%%", r.Rate, r.Pass)
+	}
+}

@@ -20,8 +20,17 @@ type courseRow struct {
 	Rate, Pass string // "75%"
 }
 
+// A rate with nothing to divide (no session held, no attempt graded) is
+// "–", not "0%": a quarter without a class is not a quarter nobody came to.
 func courseRowOf(r CourseQuarter) courseRow {
-	return courseRow{CourseQuarter: r, Rate: pct(r.AttendanceRate), Pass: pct(r.PassRate)}
+	row := courseRow{CourseQuarter: r, Rate: "–", Pass: "–"}
+	if r.Expected() > 0 {
+		row.Rate = pct(r.AttendanceRate)
+	}
+	if r.Attempts > 0 {
+		row.Pass = pct(r.PassRate)
+	}
+	return row
 }
 
 // courseGroup is one course's table on the page.
