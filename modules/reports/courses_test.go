@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -247,5 +248,35 @@ func TestCourseRowWithoutSessionsOrAttempts(t *testing.T) {
 	}
 	if r := courseRowOf(CourseQuarter{Quarter: "2026-Q2", Course: "KC-101", Sessions: 1, Invited: 4, Absent: 4, Attempts: 3}); r.Rate != "0%" || r.Pass != "0%" {
 		t.Errorf("nobody came, nobody passed: attendance %q, pass %q; want 0%% and 0%%", r.Rate, r.Pass)
+	}
+}
+
+// In the exports, such a rate is an empty cell (CSV: nothing between the
+// commas; XLSX: no value), not 0.
+func TestCoursesExportLeavesRatesWithNothingToDivideEmpty(t *testing.T) {
+	t.Parallel()
+	tb := coursesTable([]CourseQuarter{
+		{Quarter: "2025-Q4", Course: "KC-101", Attempts: 8, Passed: 6, PassRate: 0.75},
+		{Quarter: "2026-Q1", Course: "KC-101", Sessions: 1, Invited: 5, Present: 2, AttendanceRate: 0.4},
+	})
+	var got []string
+	for _, row := range tb.Rows {
+		got = append(got, csvValue(colPercent, row[9])+"|"+csvValue(colPercent, row[13]))
+	}
+	if want := []string{"|75.0", "40.0|"}; !slices.Equal(got, want) {
+		t.Errorf("attendance|pass cells: %q, want %q", got, want)
+	}
+	b, err := workbook(tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cell, want := range map[string]string{"J2": "", "N2": "75", "J3": "40", "N3": ""} {
+		if v, err := f.GetCellValue(tb.Sheet, cell, excelize.Options{RawCellValue: true}); err != nil || v != want {
+			t.Errorf("%s = %q (%v), want %q", cell, v, err, want)
+		}
 	}
 }

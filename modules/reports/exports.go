@@ -268,8 +268,16 @@ func coursesTable(rs []CourseQuarter) table {
 		{"Chưa điểm danh", 10, colNumber}, {"Tỷ lệ tham dự (%)", 11, colPercent}, {"Lượt thi", 9, colNumber},
 		{"Lượt đạt", 9, colNumber}, {"Người đạt", 9, colNumber}, {"Tỷ lệ đạt (%)", 11, colPercent}}}
 	for _, r := range rs {
+		// A rate with nothing to divide is an empty cell, not 0.
+		attendance, pass := any(r.AttendanceRate), any(r.PassRate)
+		if r.Expected() == 0 {
+			attendance = nil
+		}
+		if r.Attempts == 0 {
+			pass = nil
+		}
 		t.Rows = append(t.Rows, []any{r.Course, r.Quarter, r.Sessions, r.Invited, r.Present, r.Late, r.Excused, r.Absent,
-			r.Unmarked, r.AttendanceRate, r.Attempts, r.Passed, r.PassedPeople, r.PassRate})
+			r.Unmarked, attendance, r.Attempts, r.Passed, r.PassedPeople, pass})
 	}
 	return t
 }
