@@ -26,7 +26,7 @@ type withLedgers struct {
 	reports.Source
 	sched   *scheduling.Service
 	quizzes *quizzes.Service
-	cache   *ledgersCache // nil: both books read for each request
+	cache   *ledgersCache
 }
 
 // ledgersCache is everyone's marks and graded attempts as read at key;
@@ -73,9 +73,6 @@ func (s withLedgers) Inputs(ctx context.Context, scope authz.Scope, need reports
 // kept when both books' backfills have finished: until then what the
 // reads return does not move with the counts).
 func (s withLedgers) everyones(ctx context.Context) ([]reports.Mark, []reports.Graded, error) {
-	if s.cache == nil {
-		return s.read(ctx)
-	}
 	var k ledgersKey
 	entriesDone, attemptsDone := false, false
 	var err error

@@ -40,7 +40,7 @@ type reportsSource struct {
 	sched    *scheduling.Service
 	cat      *courses.Catalog
 	clock    clock.Clock
-	cache    *reportsCache // nil: computed for each request
+	cache    *reportsCache
 }
 
 // reportsCache is the network's inputs computed at key, and where they
@@ -113,13 +113,6 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need repor
 // computed again from the copies and kept at the key those stood for.
 func (s reportsSource) network(ctx context.Context, now time.Time) (*reports.Inputs, error) {
 	day := now.In(clock.VN).Format(time.DateOnly)
-	if s.cache == nil {
-		records, _, err := s.records.Records(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return s.compute(ctx, records, now)
-	}
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	cur := reportsKey{day: day}
