@@ -10,7 +10,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Collections. A person's certificates are one document (`_id`: the
@@ -52,11 +51,6 @@ type codeDoc struct {
 	Cert         string `bson:"cert"`
 }
 
-type versionDoc struct {
-	ID string `bson:"_id"`
-	V  int64  `bson:"v"`
-}
-
 // jobDoc remembers the last Vietnam day a daily job did its work.
 type jobDoc struct {
 	ID  string `bson:"_id"`
@@ -70,7 +64,7 @@ type jobDoc struct {
 type Store struct {
 	people  *store.Coll[Person]
 	codes   *store.Coll[codeDoc]
-	version *store.Coll[versionDoc]
+	version *store.Counter
 	jobs    *store.Coll[jobDoc]
 	dirty   *store.Coll[dirtyDoc]
 }
@@ -80,7 +74,7 @@ func NewStore(db *mongo.Database) *Store {
 	return &Store{
 		people:  store.NewColl[Person](db, peopleColl, "person's certificates"),
 		codes:   store.NewColl[codeDoc](db, codesColl, "certificate"),
-		version: store.NewColl[versionDoc](db, versionColl, "certification version"),
+		version: store.NewCounter(db, versionColl, versionID),
 		jobs:    store.NewColl[jobDoc](db, jobsColl, "certification job"),
 		dirty:   store.NewColl[dirtyDoc](db, dirtyColl, "certification mark"),
 	}
@@ -129,22 +123,10 @@ func (s *Store) All(ctx context.Context) ([]Person, error) {
 }
 
 // Version is the version document's count (0 before the first change).
-func (s *Store) Version(ctx context.Context) (int64, error) {
-	d, err := s.version.Get(ctx, versionID)
-	if errs.Is(err, errs.NotFound) {
-		return 0, nil
-	}
-	return d.V, err
-}
+func (s *Store) Version(ctx context.Context) (int64, error) { return s.version.Value(ctx) }
 
 // Bump counts a change and returns the count it made.
-func (s *Store) Bump(ctx context.Context) (int64, error) {
-	var d versionDoc
-	err := s.version.Raw().FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: versionID}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "v", Value: int64(1)}}}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
-	return d.V, err
-}
+func (s *Store) Bump(ctx context.Context) (int64, error) { return s.version.Bump(ctx) }
 
 // ClaimDay records that the job name does its work on day; false when it
 // already did (or another process claims it meanwhile).

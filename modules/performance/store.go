@@ -16,7 +16,7 @@ type Store struct {
 	records   *store.Coll[Record]
 	quarters  *store.Coll[quarterDoc]
 	summaries *store.Coll[summaryDoc]
-	version   *store.Coll[versionDoc]
+	version   *store.Counter
 }
 
 // NewStore returns the store on db.
@@ -25,7 +25,7 @@ func NewStore(db *mongo.Database) *Store {
 		records:   store.NewColl[Record](db, "performance_records", "performance record"),
 		quarters:  store.NewColl[quarterDoc](db, "performance_quarters", "quarter"),
 		summaries: store.NewColl[summaryDoc](db, "performance_summaries", "quarter summary"),
-		version:   store.NewColl[versionDoc](db, "performance_version", "performance version"),
+		version:   store.NewCounter(db, "performance_version", "all"),
 	}
 }
 

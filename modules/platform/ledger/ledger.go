@@ -24,7 +24,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/versioned"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Entry is one dated record about a person. Key identifies it within the
@@ -43,7 +42,7 @@ type Book[E Entry] struct {
 	complete  atomic.Bool
 	// versions counts the writes of a counted book (Counted, Keep); kept
 	// serves Keep (nil: every Of reads the store).
-	versions *store.Coll[versionDoc]
+	versions *store.Counter
 	counted  bool
 	kept     *versioned.Cache[*kept[E]]
 }
@@ -69,11 +68,6 @@ const BackfillsColl = "ledger_backfills"
 // VersionsColl holds the write count of each counted book (Counted, Keep),
 // one document per book (`_id`: its collection).
 const VersionsColl = "ledger_versions"
-
-type versionDoc struct {
-	ID string `bson:"_id"`
-	V  int64  `bson:"v"`
-}
 
 // kept is the copy of people's entries a kept book holds.
 type kept[E Entry] struct {
@@ -118,7 +112,7 @@ func New[E Entry](db *mongo.Database, name string, max int) *Book[E] {
 	return &Book[E]{name: name, max: max,
 		people:    store.NewColl[page[E]](db, name, "person's record"),
 		backfills: store.NewColl[progress](db, BackfillsColl, "backfill"),
-		versions:  store.NewColl[versionDoc](db, VersionsColl, "book version")}
+		versions:  store.NewCounter(db, VersionsColl, name)}
 }
 
 // Keep makes Of answer from a copy, held in the process, of the entries
@@ -157,13 +151,7 @@ func (b *Book[E]) Version(ctx context.Context) (int64, error) {
 }
 
 // version is the book's write count (0 before the first).
-func (b *Book[E]) version(ctx context.Context) (int64, error) {
-	d, err := b.versions.Get(ctx, b.name)
-	if isNotFound(err) {
-		return 0, nil
-	}
-	return d.V, err
-}
+func (b *Book[E]) version(ctx context.Context) (int64, error) { return b.versions.Value(ctx) }
 
 // wrote counts a write of person's entries, when the book is counted,
 // and brings a kept copy along.
@@ -171,10 +159,7 @@ func (b *Book[E]) wrote(ctx context.Context, person string) error {
 	if !b.counted {
 		return nil
 	}
-	var d versionDoc
-	err := b.versions.Raw().FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: b.name}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "v", Value: int64(1)}}}},
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
+	v, err := b.versions.Bump(ctx)
 	if b.kept == nil {
 		return err
 	}
@@ -182,7 +167,7 @@ func (b *Book[E]) wrote(ctx context.Context, person string) error {
 		b.kept.Invalidate()
 		return err
 	}
-	b.kept.Changed(d.V, func(k *kept[E]) *kept[E] { return k.forget(person) })
+	b.kept.Changed(v, func(k *kept[E]) *kept[E] { return k.forget(person) })
 	return nil
 }
 
