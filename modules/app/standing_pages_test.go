@@ -126,7 +126,7 @@ func TestMyStandingPage(t *testing.T) {
 	report := "/performance/" + ctv.ID + "/" + q.String()
 	mustContain(t, "this quarter's report", page.Body,
 		`<a href="`+report+`" id="this-quarter">`+fmt.Sprintf("Báo cáo kết quả Quý %d/%d của tôi", q.Q, q.Year)+`</a>`)
-	if draft := s.Forms(t, token).Get(report); draft.Status != 200 || !strings.Contains(draft.Body, `method="post"`) {
+	if draft := s.Forms(t, token).Get(report); draft.Status != 200 || !strings.Contains(draft.Body, `<form method="post" action="`+report+`" id="record-form">`) {
 		t.Errorf("GET %s: %d, want the CTV's draft form:\n%s", report, draft.Status, draft.Body)
 	}
 	// The quarter's list is in the staff's menu, not in a CTV's.
