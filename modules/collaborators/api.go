@@ -24,7 +24,7 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Post("/collaborators", web.Doc{Summary: "Register a collaborator", Request: Input{}, Response: Collaborator{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiCreate)
 	r.Post("/collaborators/import", web.Doc{Summary: "Import collaborators from CSV or XLSX (all or nothing)", Upload: true, Response: ImportResult{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, m.apiImport)
 	r.Get("/collaborators/:id", web.Doc{Summary: "One collaborator", Response: Collaborator{}}, m.apiGet)
-	r.Patch("/collaborators/:id", web.Doc{Summary: "Change a collaborator (a collaborator or team leader: phone, commune, position; name, code, email, role, area, contract, archive: coordinator/admin only)", Request: Patch{}, Response: Collaborator{}, Errors: []errs.Kind{errs.Conflict}}, m.apiPatch)
+	r.Patch("/collaborators/:id", web.Doc{Summary: "Change a collaborator (a collaborator or team leader: phone, commune, position; name, code, email, role, area, contract, archive: coordinator/admin only); moving contract.ends_on later is a renewal, refused (422, the reasons on contract.ends_on) unless the person is eligible or override_reason is given (audited)", Request: Patch{}, Response: Collaborator{}, Errors: []errs.Kind{errs.Conflict, errs.Unprocessable}}, m.apiPatch)
 }
 
 func (m *Module) apiAreas(c *fiber.Ctx) error {
