@@ -1,0 +1,69 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/certification"
+	"github.com/ctvacademy/academy/modules/platform/clock"
+)
+
+// At a course that requires attendance (KC-101) a pass alone issues
+// nothing; an absent mark at a class of the course does not count; when
+// the mark is corrected to present, the attendance event issues the
+// certificate at once (no nightly job runs): completed at the class, the
+// later of the two, and valid for the course's 24 months from that day.
+func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 10, 5, 2, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk})
+	ctv := s.Find(t, "ctv", "NT")
+	token := s.LoginDemo(t, ctv.Email)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	kc101 := func() []certification.View {
+		t.Helper()
+		var out []certification.View
+		for _, v := range certs(t, s, token, "/api/v1/me/certifications").Items {
+			if v.CourseCode == "KC-101" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	if got := kc101(); len(got) != 0 {
+		t.Fatalf("%s holds a KC-101 certificate before the test: %+v", ctv.Code, got)
+	}
+
+	passQuiz(t, s, token, "KC-101")
+	if got := kc101(); len(got) != 0 {
+		t.Fatalf("a pass without attendance issued %+v", got)
+	}
+
+	// The class the same day in Vietnam, so that the day's nightly job
+	// (run at start) has nothing to do with what follows.
+	start := clk.Now().Add(2 * time.Hour)
+	session := s.CreateSession(t, coord, "KC-101", "NT", "Tập huấn chính sách khuyến công", start)
+	clk.Set(start.Add(30 * time.Minute))
+	mark := func(status string) {
+		t.Helper()
+		r := s.Do(t, "PUT", "/api/v1/sessions/"+session+"/attendance", coord, []map[string]string{{"collaborator_id": ctv.ID, "status": status}})
+		if r.Status != 200 {
+			t.Fatalf("mark %s: %d %s", status, r.Status, r.Body)
+		}
+	}
+	mark("absent")
+	if got := kc101(); len(got) != 0 {
+		t.Fatalf("an absent mark issued %+v", got)
+	}
+	mark("present")
+	got := kc101()
+	if len(got) != 1 || got[0].Status != certification.StatusValid || len(got[0].Cycles) != 1 {
+		t.Fatalf("after the present mark: %+v", got)
+	}
+	c := got[0].Cycles[0]
+	wantUntil := start.In(clock.VN).AddDate(2, 0, 0).Format(time.DateOnly)
+	if !c.CompletedAt.Equal(start) || got[0].ValidUntil != wantUntil {
+		t.Errorf("completed %s, valid until %s; want the class's start %s and %s", c.CompletedAt, got[0].ValidUntil, start, wantUntil)
+	}
+}
