@@ -9,8 +9,8 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
-// At a course that requires attendance (KC-101) a pass alone issues
-// nothing; an absent mark at a class of the course does not count; when
+// At a course that requires attendance (KC-101) a failed attempt, then a
+// pass alone, issue nothing; an absent mark at a class of the course does not count; when
 // the mark is corrected to present, the attendance event issues the
 // certificate at once (no nightly job runs): completed at the class, the
 // later of the two, and valid for the course's 24 months from that day.
@@ -35,6 +35,12 @@ func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 		t.Fatalf("%s holds a KC-101 certificate before the test: %+v", ctv.Code, got)
 	}
 
+	// A failed attempt first, then (after the retake wait) a pass.
+	failQuiz(t, s, token, "KC-101")
+	if got := kc101(); len(got) != 0 {
+		t.Fatalf("a failed attempt issued %+v", got)
+	}
+	clk.Advance(61 * time.Minute)
 	passQuiz(t, s, token, "KC-101")
 	if got := kc101(); len(got) != 0 {
 		t.Fatalf("a pass without attendance issued %+v", got)
@@ -65,5 +71,40 @@ func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 	wantUntil := start.In(clock.VN).AddDate(2, 0, 0).Format(time.DateOnly)
 	if !c.CompletedAt.Equal(start) || got[0].ValidUntil != wantUntil {
 		t.Errorf("completed %s, valid until %s; want the class's start %s and %s", c.CompletedAt, got[0].ValidUntil, start, wantUntil)
+	}
+}
+
+// failQuiz starts and submits an attempt at course with a wrong option to
+// every question, failing the test unless it is graded as failed.
+func failQuiz(t *testing.T, s *apptest.Server, token, course string) {
+	t.Helper()
+	r := s.Do(t, "POST", "/api/v1/courses/"+course+"/attempts", token, nil)
+	if r.Status != 201 {
+		t.Fatalf("start %s: %d %s", course, r.Status, r.Body)
+	}
+	id, right := rightAnswers(t, s, r, course)
+	c, _ := s.App.Courses.Course(course)
+	wrong := map[string][]string{}
+	for _, q := range c.Quiz.Questions {
+		if _, asked := right[q.ID]; !asked {
+			continue
+		}
+		for _, o := range q.Options {
+			if !o.Correct {
+				wrong[q.ID] = []string{o.ID}
+				break
+			}
+		}
+	}
+	r = s.Do(t, "POST", "/api/v1/attempts/"+id+"/submit", token, map[string]any{"answers": wrong})
+	var graded struct {
+		Passed bool `json:"passed"`
+	}
+	if r.Status != 200 {
+		t.Fatalf("submit %s: %d %s", course, r.Status, r.Body)
+	}
+	r.JSON(t, &graded)
+	if graded.Passed {
+		t.Fatalf("the wrong answers passed %s: %s", course, r.Body)
 	}
 }
