@@ -14,13 +14,14 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 )
 
-// step is one thing that happens to p1: a pass or a present mark at a
-// course, or a coordinator revoking the course's newest certificate.
+// step is one thing that happens to p1: a pass or a mark (present, late,
+// or the excused and absent ones that do not count) at a course, or a
+// coordinator revoking the course's newest certificate.
 type step struct {
 	at      time.Time
 	course  string
 	pass    bool
-	mark    bool
+	mark    string // the mark's status; "" for no mark
 	revoke  bool
 	fail    bool // the event's handler cannot read the records
 	nightly bool // the nightly job runs after the step
@@ -35,7 +36,7 @@ func serviceHistory(r *rand.Rand) []step {
 		case k < 9:
 			s.pass = true
 		case k < 19:
-			s.mark = true
+			s.mark = []string{"present", "late", "excused", "absent"}[r.IntN(4)]
 		default:
 			s.revoke = true
 		}
@@ -46,8 +47,9 @@ func serviceHistory(r *rand.Rand) []step {
 }
 
 // TestServiceLifecycle replays random five-year histories through the
-// service on the store: every pass and mark is an event (Changed), some of
-// whose handlers fail (the records cannot be read) and are repaired by the
+// service on the store: every pass and mark (of any status: excused and
+// absent ones count for nothing) is an event (Changed), some of whose
+// handlers fail (the records cannot be read) and are repaired by the
 // nightly job at random moments and before any revocation; the clock moves
 // to each step. After every step: at most one valid or expiring
 // certificate per course, every cycle expires after it was completed and
@@ -71,12 +73,12 @@ func TestServiceLifecycle(t *testing.T) {
 				ev.clk.Set(s.at)
 				rp.clk.Set(s.at)
 				switch {
-				case s.pass, s.mark:
+				case s.pass, s.mark != "":
 					for _, r := range []*records{ev.rec, rp.rec} {
 						if s.pass {
 							r.pass("p1", s.course, fmt.Sprintf("a%d", i), s.at)
 						} else {
-							r.mark("p1", s.course, fmt.Sprintf("s%d", i), s.at)
+							r.markAs("p1", s.course, fmt.Sprintf("s%d", i), s.mark, s.at)
 						}
 					}
 					ev.rec.failing("p1", s.fail)

@@ -182,6 +182,7 @@ func (s *Service) reconcile(ctx context.Context, collaboratorID string, codes ma
 	if err != nil {
 		return nil, err
 	}
+	passes, marks = toStorePrecision(passes, marks)
 	now := s.d.Clock.Now()
 	courses := make([]string, 0, len(passes))
 	for c := range passes {
@@ -240,6 +241,32 @@ func (s *Service) reconcile(ctx context.Context, collaboratorID string, codes ma
 		return nil, nil
 	}
 	return issued, s.changed(ctx, p)
+}
+
+// toStorePrecision returns copies of the records with their instants cut
+// to the millisecond, as the store keeps a cycle's: the rule compares a
+// mark with the previous cycle's CompletedAt, and a mark read with more
+// precision than the stored completion it made would count again, after
+// its own cycle (so an event's reconcile, which reads a cycle back from
+// the store, would renew where a reconcile from the records does not).
+func toStorePrecision(passes map[string][]Pass, marks map[string][]Attendance) (map[string][]Pass, map[string][]Attendance) {
+	ps := make(map[string][]Pass, len(passes))
+	for c, xs := range passes {
+		ps[c] = make([]Pass, len(xs))
+		for i, x := range xs {
+			x.At = x.At.Truncate(time.Millisecond)
+			ps[c][i] = x
+		}
+	}
+	ms := make(map[string][]Attendance, len(marks))
+	for c, xs := range marks {
+		ms[c] = make([]Attendance, len(xs))
+		for i, x := range xs {
+			x.At = x.At.Truncate(time.Millisecond)
+			ms[c][i] = x
+		}
+	}
+	return ps, ms
 }
 
 // SetMailer sets the reminders' mailer (the outbox is built after the

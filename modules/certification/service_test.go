@@ -41,12 +41,17 @@ func (r *records) pass(who, course, attempt string, at time.Time) {
 }
 
 func (r *records) mark(who, course, session string, at time.Time) {
+	r.markAs(who, course, session, "present", at)
+}
+
+// markAs records a mark of status (present, late, excused or absent).
+func (r *records) markAs(who, course, session, status string, at time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.marks[who] == nil {
 		r.marks[who] = map[string][]certification.Attendance{}
 	}
-	r.marks[who][course] = append(r.marks[who][course], certification.Attendance{Session: session, At: at, Status: "present"})
+	r.marks[who][course] = append(r.marks[who][course], certification.Attendance{Session: session, At: at, Status: status})
 }
 
 func (r *records) Passes(_ context.Context, who string) (map[string][]certification.Pass, error) {
@@ -270,6 +275,42 @@ func TestAttendanceRule(t *testing.T) {
 	issued, err = r.svc.Reconcile(ctx, "p2")
 	if err != nil || len(issued) != 1 || !issued[0].Cycles[0].CompletedAt.Equal(t0.Add(-2*time.Hour)) {
 		t.Fatalf("with attendance before the pass = %+v, %v", issued, err)
+	}
+}
+
+// A mark counts for one cycle only, also when it is read with more
+// precision than the store keeps (an instant within a millisecond): the
+// cycle it completed is read back from the store, and a pass in the
+// renewal window without a later mark renews nothing.
+func TestAMarkCountsForOneCycleOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRig(t, storetest.New(t))
+	mark := t0.Add(-time.Hour + 123456789*time.Nanosecond)
+	r.rec.pass("p1", "KN", "a1", t0.Add(-2*time.Hour))
+	r.rec.mark("p1", "KN", "s1", mark)
+	if issued, err := r.svc.Reconcile(ctx, "p1"); err != nil || len(issued) != 1 {
+		t.Fatalf("the first cycle: %+v, %v", issued, err)
+	}
+	cycles := func() int {
+		t.Helper()
+		vs, err := r.svc.List(ctx, authz.All, certification.Filter{CollaboratorID: "p1"})
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("p1's certificates: %+v, %v", vs, err)
+		}
+		return len(vs[0].Cycles)
+	}
+	// Inside the renewal window (KN: 24 months, 60 days), a pass alone.
+	r.clk.Set(t0.AddDate(2, 0, -10))
+	r.rec.pass("p1", "KN", "a2", r.clk.Now().Add(-time.Minute))
+	if _, err := r.svc.Reconcile(ctx, "p1"); err != nil || cycles() != 1 {
+		t.Fatalf("a pass in the window with only the first cycle's mark: %d cycles, %v", cycles(), err)
+	}
+	// A new mark completes the renewal.
+	r.rec.mark("p1", "KN", "s2", r.clk.Now())
+	r.clk.Advance(time.Hour)
+	if _, err := r.svc.Reconcile(ctx, "p1"); err != nil || cycles() != 2 {
+		t.Fatalf("with a new mark: %d cycles, %v", cycles(), err)
 	}
 }
 
