@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/ctvacademy/academy/modules/app/apptest"
 )
 
 // A CTV on a phone signs in, opens "Tình hình của tôi" from the menu,
@@ -43,4 +46,39 @@ func TestCTVFollowsARecommendedCourseToItsQuiz(t *testing.T) {
 	}
 	Do(t, ctx, "find the start button", chromedp.WaitVisible(chromedp.CSS(`#start button[type=submit]`)))
 	assertFits(t, ctx, phoneWidth)
+}
+
+// The pages of certification, quarterly records, standing, the contract
+// review and recognition fit a 360 px phone without sideways scrolling,
+// for a CTV and for a coordinator, with the page's JavaScript turned off
+// after signing in (they have none to need).
+func TestStandingPagesFitAPhone(t *testing.T) {
+	t.Parallel()
+	srv, ctx := Start(t, phoneWidth, phoneHeight)
+	ctv := srv.Find(t, "ctv", "NT")
+	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
+	noScript(t, ctx)
+	for _, path := range []string{"/me/standing", "/certifications", "/recognition", "/collaborators/" + ctv.ID + "/standing",
+		"/performance/" + ctv.ID + "/2026-Q3"} {
+		Open(t, ctx, srv.URL+path)
+		assertFits(t, ctx, phoneWidth)
+	}
+	staff := NewBrowser(t, phoneWidth, phoneHeight)
+	login(t, staff, srv, apptest.Coordinator, apptest.DemoPassword)
+	noScript(t, staff)
+	for _, path := range []string{"/collaborators/" + ctv.ID, "/collaborators/" + ctv.ID + "/standing", "/certifications",
+		"/contracts/review", "/recognition", "/performance?quarter=2026-Q3", "/performance/" + ctv.ID + "/2026-Q3",
+		"/performance/stipends/2026-Q3"} {
+		Open(t, staff, srv.URL+path)
+		assertFits(t, staff, phoneWidth)
+	}
+}
+
+// noScript turns the page's JavaScript off in the browser ctx.
+func noScript(t *testing.T, ctx context.Context) {
+	t.Helper()
+	Do(t, ctx, "turn JavaScript off", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		return err
+	}))
 }
