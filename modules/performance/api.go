@@ -2,7 +2,6 @@ package performance
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
@@ -114,7 +113,5 @@ func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, web.XLSX)
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="phu-cap-%s.xlsx"`, c.Params("quarter")))
-	return c.Send(b)
+	return web.SendFile(c, web.XLSX, "phu-cap-"+c.Params("quarter")+".xlsx", b)
 }

@@ -108,10 +108,8 @@ func (m *Module) apiCompetencyCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf") // a BOM, so spreadsheet programs read UTF-8
-	w := csvx.NewWriter(&buf)       // names typed by users never run as formulas
-	_ = w.Write(append(append([]string{}, baseHeader...), mx.Courses...))
+	// csvx: names typed by users never run as formulas.
+	records := [][]string{append(append([]string{}, baseHeader...), mx.Courses...)}
 	for _, r := range mx.Rows {
 		q, pct, ok := attainmentCells(r)
 		line := []string{r.Code, r.Name, roleVI[r.Role], r.Area, standingVI[string(r.Standing)], q, ""}
@@ -121,14 +119,13 @@ func (m *Module) apiCompetencyCSV(c *fiber.Ctx) error {
 		for _, cell := range r.Cells {
 			line = append(line, CellText(cell))
 		}
-		_ = w.Write(line)
+		records = append(records, line)
 	}
-	if err := w.Flush(); err != nil {
+	b, err := csvx.Encode(records)
+	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="ma-tran-nang-luc.csv"`)
-	return c.Send(buf.Bytes())
+	return web.SendFile(c, web.CSV, "ma-tran-nang-luc.csv", b)
 }
 
 // excelEpoch is day 0 of Excel's date numbers (1900 date system).
@@ -280,9 +277,7 @@ func (m *Module) apiCompetencyXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, web.XLSX)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="ma-tran-nang-luc.xlsx"`)
-	return c.Send(b)
+	return web.SendFile(c, web.XLSX, "ma-tran-nang-luc.xlsx", b)
 }
 
 func (m *Module) apiCoverage(c *fiber.Ctx) ([]DistrictCoverage, error) {

@@ -42,25 +42,19 @@ type table struct {
 // programs read Vietnamese), the header row first, nothing a user typed
 // run as a formula.
 func (t table) CSV() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf")
-	w := csvx.NewWriter(&buf)
 	head := make([]string, len(t.Cols))
 	for i, c := range t.Cols {
 		head[i] = c.Head
 	}
-	_ = w.Write(head)
+	records := [][]string{head}
 	for _, row := range t.Rows {
 		line := make([]string, len(row))
 		for i, v := range row {
 			line[i] = csvValue(t.Cols[i].Kind, v)
 		}
-		_ = w.Write(line)
+		records = append(records, line)
 	}
-	if err := w.Flush(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return csvx.Encode(records)
 }
 
 func csvValue(kind int, v any) string {
@@ -190,9 +184,7 @@ func sendCSV(c *fiber.Ctx, name string, t table) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
-	return c.Send(b)
+	return web.SendFile(c, web.CSV, name+".csv", b)
 }
 
 func sendXLSX(c *fiber.Ctx, name string, ts ...table) error {
@@ -200,9 +192,7 @@ func sendXLSX(c *fiber.Ctx, name string, ts ...table) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, web.XLSX)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.xlsx"`)
-	return c.Send(b)
+	return web.SendFile(c, web.XLSX, name+".xlsx", b)
 }
 
 // coverageTable is the coverage per district and course; expiringTable

@@ -385,19 +385,15 @@ func (m *Module) apiExportCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf") // a BOM, so spreadsheet programs read UTF-8
-	w := csvx.NewWriter(&buf)       // cells a user typed can never run as formulas
-	_ = w.Write(exportHeader)
+	records := [][]string{exportHeader} // csvx: cells a user typed can never run as formulas
 	for _, r := range rows {
-		_ = w.Write(r.cells(m.statusLabel(web.Lang(c))))
+		records = append(records, r.cells(m.statusLabel(web.Lang(c))))
 	}
-	if err := w.Flush(); err != nil {
+	b, err := csvx.Encode(records)
+	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diem-danh.csv"`)
-	return c.Send(buf.Bytes())
+	return web.SendFile(c, web.CSV, "diem-danh.csv", b)
 }
 
 // excelEpoch is day 0 of Excel's date numbers (1900 date system, after
@@ -503,7 +499,5 @@ func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
 	if err := f.Write(&buf); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	c.Set(fiber.HeaderContentType, web.XLSX)
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="diem-danh.xlsx"`)
-	return c.Send(buf.Bytes())
+	return web.SendFile(c, web.XLSX, "diem-danh.xlsx", buf.Bytes())
 }

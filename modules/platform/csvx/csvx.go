@@ -4,6 +4,7 @@
 package csvx
 
 import (
+	"bytes"
 	"encoding/csv"
 	"io"
 )
@@ -37,6 +38,23 @@ func (w *Writer) Write(record []string) error {
 		safe[i] = Cell(s)
 	}
 	return w.w.Write(safe)
+}
+
+// Encode is records as a CSV file: UTF-8 with a BOM (so that spreadsheet
+// programs read Vietnamese), every cell through Cell.
+func Encode(records [][]string) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\xef\xbb\xbf")
+	w := NewWriter(&buf)
+	for _, r := range records {
+		if err := w.Write(r); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // Flush writes any buffered data and returns the first write error.
