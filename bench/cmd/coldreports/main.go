@@ -50,12 +50,14 @@ func main() {
 	var data, from, profile string
 	cli.RunFlags(&data, &from, &profile, "the cold request (the whole process: start-up jobs beside it included)")
 	n := flag.Int("n", 20, "warm requests measured (matrix, and XLSX)")
+	warmProfile := flag.String("warmprofile", "", "write a CPU profile of the warm matrix requests to this file")
+	showCommands := flag.Bool("commands", false, "list the store commands of the warm matrix requests by kind")
 	flag.Parse()
 	if from == "" && data == "" {
 		flag.Usage()
 		return
 	}
-	cli.MainOn("coldreports", data, from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, *n, profile) })
+	cli.MainOn("coldreports", data, from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, *n, profile, *warmProfile, *showCommands) })
 }
 
 // cpu is the process's CPU time so far (user and system).
@@ -67,7 +69,7 @@ func cpu() time.Duration {
 
 type sample struct{ wall, cpu time.Duration }
 
-func run(ctx context.Context, rn cli.Run, n int, profile string) error {
+func run(ctx context.Context, rn cli.Run, n int, profile, warmProfile string, showCommands bool) error {
 	s, err := burst.StartStack(ctx, burst.StackConfig{Dir: rn.Dir, Monitor: rn.Monitor, Log: rn.Log, IDIndex: true})
 	if err != nil {
 		return err
@@ -97,9 +99,11 @@ func run(ctx context.Context, rn cli.Run, n int, profile string) error {
 		}
 		return d, err
 	}
+	var kinds []burst.CommandStats // the last Take's, by kind
 	commands := func() int {
 		k := 0
-		for _, st := range rn.Monitor.Take() {
+		kinds = rn.Monitor.Take()
+		for _, st := range kinds {
 			k += st.N
 		}
 		return k
@@ -130,11 +134,33 @@ func run(ctx context.Context, rn cli.Run, n int, profile string) error {
 		slices.Sort(cpus)
 		return burst.Percentile(walls, 0.5), burst.Percentile(walls, 0.99), burst.Percentile(cpus, 0.5), nil
 	}
+	// Warm is the steady state: the start-up jobs (the books' backfills,
+	// the quiz results' warm-up) run beside the cold request and for some
+	// seconds after; the warm series waits until the store has been idle
+	// for 500 ms (at most a minute) so it measures requests, not them.
+	idle := time.Now()
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
+		time.Sleep(500 * time.Millisecond)
+		if commands() == 0 {
+			break
+		}
+	}
+	fmt.Printf("start-up jobs: the store was idle %s after the cold request\n", burst.Ms(time.Since(idle)))
+	stop, err = cli.Profile(warmProfile)
+	if err != nil {
+		return err
+	}
 	w50, w99, wc, err := series(matrix)
+	stop()
 	if err != nil {
 		return err
 	}
 	fmt.Printf("warm  %s: p50 %s p99 %s wall, p50 %s CPU, %.1f store commands/request\n", matrix, burst.Ms(w50), burst.Ms(w99), burst.Ms(wc), float64(commands())/float64(n))
+	if showCommands {
+		for _, st := range kinds {
+			fmt.Printf("      %-60v n %d total %s max %s\n", st.CommandKey, st.N, burst.Ms(st.Total), burst.Ms(st.Max))
+		}
+	}
 	x50, x99, xc, err := series(matrix + ".xlsx")
 	if err != nil {
 		return err
