@@ -57,7 +57,9 @@ func main() {
 		flag.Usage()
 		return
 	}
-	cli.MainOn("coldreports", data, from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, *n, profile, *warmProfile, *showCommands) })
+	cli.MainOn("coldreports", data, from, func(ctx context.Context, rn cli.Run) error {
+		return run(ctx, rn, *n, profile, *warmProfile, *showCommands)
+	})
 }
 
 // cpu is the process's CPU time so far (user and system).
