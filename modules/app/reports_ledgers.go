@@ -42,6 +42,15 @@ type ledgersCache struct {
 // ledgersKey is the attendance book's and the attempts book's write counts.
 type ledgersKey struct{ entries, attempts int64 }
 
+// Warm keeps the network's inputs current (reports.Warmer); the books
+// are read by the first report that needs them.
+func (s withLedgers) Warm(ctx context.Context) error {
+	if w, ok := s.Source.(reports.Warmer); ok {
+		return w.Warm(ctx)
+	}
+	return nil
+}
+
 func (s withLedgers) Inputs(ctx context.Context, scope authz.Scope, need reports.Need) (reports.Inputs, error) {
 	in, err := s.Source.Inputs(ctx, scope, need)
 	if err != nil || !need.Ledgers {

@@ -105,3 +105,50 @@ func TestReportsSnapshotServesAColdProcessUntilAnInputMoves(t *testing.T) {
 		t.Fatalf("a fresh process a day on: snapshot %s %s, want one computed on 2026-11-21 (was %s)", key, gen, gen1)
 	}
 }
+
+// TestReportsSnapshotJobKeepsTheStoredSnapshotCurrent: after an input
+// moves, the reports.snapshot job computes the network's inputs again and
+// stores them, so a process started afterwards answers its first matrix
+// from the store with the change in it, and does not compute (nor store)
+// them again.
+func TestReportsSnapshotJobKeepsTheStoredSnapshotCurrent(t *testing.T) {
+	t.Parallel()
+	s, clk, coord, lead, ctv := reportsDemo(t)
+	head := func() (key, gen string) {
+		t.Helper()
+		var d struct {
+			Key string `bson:"key"`
+			Gen string `bson:"gen"`
+		}
+		if err := s.App.DB.Collection("reports_snapshots").FindOne(t.Context(), bson.D{{Key: "_id", Value: "network"}}).Decode(&d); err != nil {
+			t.Fatalf("the stored snapshot: %v", err)
+		}
+		return d.Key, d.Gen
+	}
+	if row, _ := rowOf(competency(t, s, lead, "area_code=NT"), ctv.ID); row.LastAttainment != nil {
+		t.Fatalf("before the approval: last attainment %+v", row.LastAttainment)
+	}
+	key0, _ := head()
+	approveQuarter(t, s, coord, ctv.ID, "2026-Q3", 5)
+	if key, _ := head(); key != key0 {
+		t.Fatalf("the approval alone stored a snapshot (%s); the test wants the job to", key)
+	}
+
+	clk.Advance(reports.SnapshotEvery + time.Second)
+	if err := s.App.Jobs.RunDue(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	key1, gen1 := head()
+	if key1 == key0 {
+		t.Fatalf("after the job the stored snapshot is still at %s", key0)
+	}
+
+	tw := s.Twin(t)
+	row, ok := rowOf(competency(t, tw, tw.LoginDemo(t, apptest.Leadership), "area_code=NT"), ctv.ID)
+	if !ok || row.LastAttainment == nil || row.LastAttainment.Quarter != "2026-Q3" {
+		t.Fatalf("a fresh process after the job: %+v, want the approved 2026-Q3", row)
+	}
+	if key, gen := head(); key != key1 || gen != gen1 {
+		t.Fatalf("the fresh process computed the inputs again: snapshot %s %s, the job's %s %s", key, gen, key1, gen1)
+	}
+}

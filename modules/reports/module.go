@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -28,6 +29,18 @@ type Source interface {
 	Inputs(ctx context.Context, scope authz.Scope, need Need) (Inputs, error)
 }
 
+// Warmer is a Source that can compute the network's inputs ahead of a
+// request and keep them where a fresh process finds them (Warm: nothing
+// to do when what is kept is current).
+type Warmer interface {
+	Warm(ctx context.Context) error
+}
+
+// SnapshotEvery is how often the reports.snapshot job runs when the
+// source is a Warmer: a fresh process's first report reads the inputs
+// the job kept, unless an input moved within the last interval.
+const SnapshotEvery = time.Minute
+
 // Module serves the leadership reports.
 type Module struct {
 	module.Base
@@ -38,6 +51,18 @@ type Module struct {
 // NewModule returns the module reading its inputs from src.
 func NewModule(src Source) *Module {
 	return &Module{Base: module.Named("reports", policy), src: src}
+}
+
+// Jobs: when the source is a Warmer, reports.snapshot keeps the
+// network's inputs current in the store every SnapshotEvery, so that the
+// first report of a process started after a change does not compute them.
+func (m *Module) Jobs() []module.Job {
+	w, ok := m.src.(Warmer)
+	if !ok {
+		return nil
+	}
+	return []module.Job{{Name: "reports.snapshot", Every: SnapshotEvery,
+		Run: func(ctx context.Context, _ time.Time) error { return w.Warm(ctx) }}}
 }
 
 // Register adds the module's routes.
