@@ -13,15 +13,17 @@ import (
 // withLedgers is the reports' source that also reads, for the reports
 // that need them (Need.Ledgers), the attendance entries (cancelled
 // sessions and sessions of no course left out) and the graded attempts
-// of the people in scope, from scheduling's and quizzes' per-person
-// books: each book read whole at once (one find apiece once backfilled),
-// never once per person. What they hold for everyone is kept in cache by
-// the two books' write counts (each book counts every write, from this
-// process or another sharing the store, in its version document), so a
-// warm report costs two reads by `_id` more than the source's, and a
-// mark or a grading shows in the next report; the people in scope (and
-// their districts) come from the source, by the registry's version, and
-// the report counts against the request's moment.
+// of the people in scope: the entries from scheduling's per-person book,
+// read whole at once (one find once backfilled), never once per person;
+// the graded attempts from quizzes' units' results (what staff lists
+// read), kept in quizzes' process by each unit's stamp. What they hold
+// for everyone is kept here by the attendance book's write count and the
+// units' stamps (each moves with every write, from this process or
+// another sharing the store), so a warm report costs a read by `_id` and
+// a read of the stamps more than the source's, a mark or a grading shows
+// in the next report, and after a grading only its unit is read again;
+// the people in scope (and their districts) come from the source, by the
+// registry's version, and the report counts against the request's moment.
 type withLedgers struct {
 	reports.Source
 	sched   *scheduling.Service
@@ -29,21 +31,21 @@ type withLedgers struct {
 	cache   *ledgersCache
 }
 
-// ledgersCache is everyone's marks and graded attempts as read at key;
-// shared by the requests, never modified.
+// ledgersCache is everyone's marks, as read at the attendance book's
+// write count, and graded attempts, as read at the sum of the units'
+// stamps; shared by the requests, never modified.
 type ledgersCache struct {
-	mu       sync.Mutex
-	key      ledgersKey
-	have     bool
-	marks    []reports.Mark
-	attempts []reports.Graded
+	mu           sync.Mutex
+	marksAt      int64
+	haveMarks    bool
+	marks        []reports.Mark
+	attemptsAt   int64
+	haveAttempts bool
+	attempts     []reports.Graded
 }
 
-// ledgersKey is the attendance book's and the attempts book's write counts.
-type ledgersKey struct{ entries, attempts int64 }
-
-// Warm keeps the network's inputs current (reports.Warmer); the books
-// are read by the first report that needs them.
+// Warm keeps the network's inputs current (reports.Warmer); the marks
+// and attempts are read by the first report that needs them.
 func (s withLedgers) Warm(ctx context.Context) error {
 	if w, ok := s.Source.(reports.Warmer); ok {
 		return w.Warm(ctx)
@@ -77,38 +79,47 @@ func (s withLedgers) Inputs(ctx context.Context, scope authz.Scope, need reports
 	return in, nil
 }
 
-// everyones is every person's marks and graded attempts: the cached copy
-// while both books' write counts stand, else both books read again (and
-// kept when both books' backfills have finished: until then what the
-// reads return does not move with the counts).
+// everyones is every person's marks and graded attempts: each the cached
+// copy while its version stands (the book's write count; the units'
+// stamps), else read again, and kept when it came with a version that
+// moves with it (the book's backfill has finished; quizzes knows the
+// units).
 func (s withLedgers) everyones(ctx context.Context) ([]reports.Mark, []reports.Graded, error) {
-	var k ledgersKey
-	entriesDone, attemptsDone := false, false
-	var err error
-	if k.entries, entriesDone, err = s.sched.EntriesVersion(ctx); err != nil {
-		return nil, nil, err
-	}
-	if k.attempts, attemptsDone, err = s.quizzes.AttemptsVersion(ctx); err != nil {
-		return nil, nil, err
-	}
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
-	if s.cache.have && s.cache.key == k {
-		return s.cache.marks, s.cache.attempts, nil
-	}
-	marks, attempts, err := s.read(ctx)
+	entries, entriesDone, err := s.sched.EntriesVersion(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	// Read after the counts, the copies are as new or newer: kept under
-	// the older key, the next call only reads again.
-	s.cache.have = entriesDone && attemptsDone
-	s.cache.key, s.cache.marks, s.cache.attempts = k, marks, attempts
-	return marks, attempts, nil
+	// The units' results are kept by quizzes, read again there only for
+	// the units whose stamp moved: asked every time, they answer with the
+	// version compared here.
+	graded, v, err := s.quizzes.EveryonesGraded(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := s.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.haveMarks || c.marksAt != entries {
+		marks, err := s.marks(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		// Read after the count, the entries are as new or newer: kept
+		// under the older count, the next call only reads again.
+		c.marks, c.marksAt, c.haveMarks = marks, entries, entriesDone
+	}
+	if !c.haveAttempts || c.attemptsAt != v {
+		attempts := make([]reports.Graded, len(graded))
+		for i, a := range graded {
+			attempts[i] = reports.Graded{Person: a.CollaboratorID, Course: a.CourseCode, Date: a.SubmittedAt, Passed: a.Passed}
+		}
+		c.attempts, c.attemptsAt, c.haveAttempts = attempts, v, v >= 0
+	}
+	return c.marks, c.attempts, nil
 }
 
-// read reads both books whole.
-func (s withLedgers) read(ctx context.Context) (marks []reports.Mark, attempts []reports.Graded, err error) {
+// marks reads the attendance book whole.
+func (s withLedgers) marks(ctx context.Context) (marks []reports.Mark, err error) {
 	err = s.sched.EveryonesEntries(ctx, func(id string, es []scheduling.AttendanceEntry) error {
 		for _, e := range es {
 			if !e.Cancelled && e.Course != "" {
@@ -117,14 +128,5 @@ func (s withLedgers) read(ctx context.Context) (marks []reports.Mark, attempts [
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, nil, err
-	}
-	err = s.quizzes.EveryonesAttempts(ctx, func(id string, es []quizzes.AttemptEntry) error {
-		for _, e := range es {
-			attempts = append(attempts, reports.Graded{Person: id, Course: e.Course, Date: e.Date, Passed: e.Passed})
-		}
-		return nil
-	})
-	return marks, attempts, err
+	return marks, err
 }

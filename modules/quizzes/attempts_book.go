@@ -112,49 +112,6 @@ func (s *Store) AttemptsOf(ctx context.Context, collaboratorID string, courses [
 	return out, nil
 }
 
-// AttemptsVersion is the attempts book's write count (the book is
-// counted: every entry written moves it) and whether its backfill has
-// finished, two reads by `_id` at most (one once it has).
-func (s *Store) AttemptsVersion(ctx context.Context) (int64, bool, error) {
-	done, err := s.attempts.Complete(ctx)
-	if err != nil || !done {
-		return 0, false, err
-	}
-	v, err := s.attempts.Version(ctx)
-	return v, err == nil, err
-}
-
-// EveryonesAttempts calls fn with each collaborator's graded attempts,
-// oldest first, reading everyone's at once (for reports): the whole
-// book in one find once its backfill has finished, every summary in one
-// find until then.
-func (s *Store) EveryonesAttempts(ctx context.Context, fn func(collaboratorID string, es []AttemptEntry) error) error {
-	done, err := s.attempts.Complete(ctx)
-	if err != nil {
-		return err
-	}
-	if done {
-		return s.attempts.All(ctx, fn)
-	}
-	by := map[string][]AttemptEntry{}
-	err = s.summaries.Each(ctx, nil, store.Find{}, func(d progressDoc) error {
-		for _, a := range d.attempts() {
-			by[d.CollaboratorID] = append(by[d.CollaboratorID], entryOf(a))
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for id, es := range by {
-		sort.SliceStable(es, func(i, j int) bool { return es[i].Date.Before(es[j].Date) })
-		if err := fn(id, es); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // BackfillBook writes the graded attempts recorded before the book
 // existed, from the per-person summaries in `_id` order, a page at a
 // time, resuming where an earlier run stopped; a no-op once complete.
@@ -226,23 +183,6 @@ func (s *Service) AttemptsOf(ctx context.Context, collaboratorID string) ([]Atte
 		codes = append(codes, c.Code)
 	}
 	return s.d.Store.AttemptsOf(ctx, collaboratorID, codes)
-}
-
-// EveryonesAttempts calls fn with each collaborator's graded attempts,
-// oldest first, in a bounded number of store reads whatever the number of
-// people (Store.EveryonesAttempts): what the reports count per course and
-// quarter.
-func (s *Service) EveryonesAttempts(ctx context.Context, fn func(collaboratorID string, es []AttemptEntry) error) error {
-	return s.d.Store.EveryonesAttempts(ctx, fn)
-}
-
-// AttemptsVersion is the attempts book's write count and whether the
-// book answers EveryonesAttempts alone (its backfill has finished): only
-// then does a copy of EveryonesAttempts read after it stand for that
-// count, every grading from any process sharing the store moving it
-// (Store.AttemptsVersion).
-func (s *Service) AttemptsVersion(ctx context.Context) (int64, bool, error) {
-	return s.d.Store.AttemptsVersion(ctx)
 }
 
 // KeepBook is the attempts book's job: it backfills the book until done.

@@ -65,8 +65,6 @@ type AttemptStore interface {
 	Progress(ctx context.Context, collaboratorID, course string) ([]Attempt, error)
 	AddProgress(ctx context.Context, a Attempt) ([]Attempt, error)
 	AttemptsOf(ctx context.Context, collaboratorID string, courses []string) ([]AttemptEntry, error)
-	EveryonesAttempts(ctx context.Context, fn func(collaboratorID string, es []AttemptEntry) error) error
-	AttemptsVersion(ctx context.Context) (int64, bool, error)
 	Booked(ctx context.Context, collaboratorID string) ([]Attempt, bool, error)
 	BackfillBook(ctx context.Context, now func() time.Time) error
 	PutBank(ctx context.Context, course, version string, qs []courses.Question) error
@@ -842,6 +840,35 @@ func (s *Service) unitResults(ctx context.Context, f Filter) ([]Attempt, error) 
 	if s.d.Areas == nil {
 		return s.d.Store.Results(ctx, f)
 	}
+	keys, err := s.unitKeys(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	return s.units.read(ctx, s.d.Store, keys)
+}
+
+// EveryonesGraded returns every graded attempt at the catalog's courses,
+// in every unit, newest first and in summary form, with a version that
+// moves whenever any of them changes, from any process (the sum of the
+// units' stamps): the units' results a staff list reads, kept in process
+// by their stamps, so a call costs one read of the stamps and the units
+// whose stamp moved, whatever the number of people. What reports count
+// per course and quarter; the slice is shared, callers do not change it.
+func (s *Service) EveryonesGraded(ctx context.Context) ([]Attempt, int64, error) {
+	if s.d.Areas == nil {
+		as, err := s.d.Store.Results(ctx, Filter{})
+		return as, -1, err
+	}
+	keys, err := s.unitKeys(ctx, Filter{})
+	if err != nil {
+		return nil, 0, err
+	}
+	return s.units.readAt(ctx, s.d.Store, keys)
+}
+
+// unitKeys are the units f reads: its course (else the catalog's) in its
+// area (else every district unit).
+func (s *Service) unitKeys(ctx context.Context, f Filter) ([]string, error) {
 	areas := []string{f.AreaCode}
 	if f.AreaCode == "" {
 		var err error
@@ -863,7 +890,7 @@ func (s *Service) unitResults(ctx context.Context, f Filter) ([]Attempt, error) 
 			keys = append(keys, UnitKey(f.CourseCode, a))
 		}
 	}
-	return s.units.read(ctx, s.d.Store, keys)
+	return keys, nil
 }
 
 // WarmResults reads every unit's results the cache lacks or holds stale,

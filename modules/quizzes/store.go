@@ -54,7 +54,7 @@ func NewStore(db *mongo.Database) *Store {
 		summaries: store.NewColl[progressDoc](db, summariesColl, "summary"),
 		units:     store.NewColl[unitResultsDoc](db, unitResultsColl, "unit results"),
 		stamps:    store.NewColl[unitStampDoc](db, unitStampsColl, "unit stamp"),
-		attempts:  ledger.New[AttemptEntry](db, attemptsBook, bookMax).Counted(),
+		attempts:  ledger.New[AttemptEntry](db, attemptsBook, bookMax),
 		bookPage:  bookPage,
 	}
 }

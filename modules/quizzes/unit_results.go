@@ -262,9 +262,23 @@ type cachedUnit struct {
 
 // read returns the graded attempts in the units of keys, newest first.
 func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([]Attempt, error) {
+	as, _, err := c.readAt(ctx, st, keys)
+	return as, err
+}
+
+// readAt is read, also returning the sum of the units' stamps it read
+// first: every change of a unit moves its stamp up, so the sum moves with
+// any change of the answer, from any process, and an answer kept by it is
+// read again once it moves (what is read after the stamps is as new or
+// newer: kept under the older sum, it is only read again).
+func (c *unitCache) readAt(ctx context.Context, st AttemptStore, keys []string) ([]Attempt, int64, error) {
 	stamps, err := st.UnitStamps(ctx, keys)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	var sum int64
+	for _, v := range stamps {
+		sum += v
 	}
 	var stale []string
 	c.mu.Lock()
@@ -277,7 +291,7 @@ func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([
 		as, ok := c.mergedOf(keys, stamps)
 		c.mu.Unlock()
 		if ok {
-			return as, nil
+			return as, sum, nil
 		}
 		c.mu.Lock()
 	}
@@ -290,7 +304,7 @@ func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([
 		part := stale[i:min(i+unitsPerRead, len(stale))]
 		some, err := st.UnitResultsOf(ctx, part)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		c.mu.Lock()
 		for _, k := range part {
@@ -322,7 +336,7 @@ func (c *unitCache) read(ctx context.Context, st AttemptStore, keys []string) ([
 		c.keepMerged(keys, stamps, out)
 		c.mu.Unlock()
 	}
-	return out, nil
+	return out, sum, nil
 }
 
 // mergedOf returns the merged answer kept for keys if it was made of the
