@@ -88,3 +88,23 @@ func (m *Monitor) Take() []CommandStats {
 	sort.Slice(out, func(i, j int) bool { return out[i].Total > out[j].Total })
 	return out
 }
+
+// WaitIdle waits until no store command has been sent for quiet (the
+// start-up jobs — books' backfills, caches' warm-ups, mails queued at
+// start — done), at most within, and returns how long it waited and
+// whether the store did go quiet. It takes the monitor's figures.
+func (m *Monitor) WaitIdle(quiet, within time.Duration) (time.Duration, bool) {
+	began := time.Now()
+	for time.Since(began) < within {
+		m.Take()
+		time.Sleep(quiet)
+		n := 0
+		for _, st := range m.Take() {
+			n += st.N
+		}
+		if n == 0 {
+			return time.Since(began), true
+		}
+	}
+	return time.Since(began), false
+}

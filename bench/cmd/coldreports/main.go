@@ -140,14 +140,9 @@ func run(ctx context.Context, rn cli.Run, n int, profile, warmProfile string, sh
 	// the quiz results' warm-up) run beside the cold request and for some
 	// seconds after; the warm series waits until the store has been idle
 	// for 500 ms (at most a minute) so it measures requests, not them.
-	idle := time.Now()
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
-		time.Sleep(500 * time.Millisecond)
-		if commands() == 0 {
-			break
-		}
-	}
-	fmt.Printf("start-up jobs: the store was idle %s after the cold request\n", burst.Ms(time.Since(idle)))
+	waited, _ := rn.Monitor.WaitIdle(500*time.Millisecond, time.Minute)
+	commands()
+	fmt.Printf("start-up jobs: the store was idle %s after the cold request\n", burst.Ms(waited))
 	stop, err = cli.Profile(warmProfile)
 	if err != nil {
 		return err

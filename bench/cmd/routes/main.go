@@ -206,6 +206,10 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 			urls[i] = append(urls[i], "/verify/"+c, "/verify/"+c+jsonMark)
 		}
 	}
+	// Requests are measured once the start-up work is done (a fresh
+	// process warms its caches and sends what its jobs queued).
+	waited, idle := mon.WaitIdle(500*time.Millisecond, 3*time.Minute)
+	fmt.Printf("store idle: %v, after %s (load average %s)\n\n", idle, waited.Round(100*time.Millisecond), burst.LoadAvg())
 	stop, err := cli.Profile(f.cpuprofile)
 	if err != nil {
 		return err
