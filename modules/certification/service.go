@@ -250,23 +250,21 @@ func (s *Service) reconcile(ctx context.Context, collaboratorID string, codes ma
 // its own cycle (so an event's reconcile, which reads a cycle back from
 // the store, would renew where a reconcile from the records does not).
 func toStorePrecision(passes map[string][]Pass, marks map[string][]Attendance) (map[string][]Pass, map[string][]Attendance) {
-	ps := make(map[string][]Pass, len(passes))
-	for c, xs := range passes {
-		ps[c] = make([]Pass, len(xs))
+	return toMillis(passes, func(p *Pass) *time.Time { return &p.At }), toMillis(marks, func(a *Attendance) *time.Time { return &a.At })
+}
+
+// toMillis returns a copy of m with each record's instant (at) cut to the
+// millisecond.
+func toMillis[R any](m map[string][]R, at func(*R) *time.Time) map[string][]R {
+	out := make(map[string][]R, len(m))
+	for c, xs := range m {
+		out[c] = make([]R, len(xs))
 		for i, x := range xs {
-			x.At = x.At.Truncate(time.Millisecond)
-			ps[c][i] = x
+			*at(&x) = at(&x).Truncate(time.Millisecond)
+			out[c][i] = x
 		}
 	}
-	ms := make(map[string][]Attendance, len(marks))
-	for c, xs := range marks {
-		ms[c] = make([]Attendance, len(xs))
-		for i, x := range xs {
-			x.At = x.At.Truncate(time.Millisecond)
-			ms[c][i] = x
-		}
-	}
-	return ps, ms
+	return out
 }
 
 // SetMailer sets the reminders' mailer (the outbox is built after the
