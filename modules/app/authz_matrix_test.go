@@ -403,6 +403,11 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /reports/courses":                none(page("GET", "/reports/courses", nil)),
 		"GET /reports/quarters":               none(page("GET", "/reports/quarters", nil)),
 		"GET /reports/contracts":              none(page("GET", "/reports/contracts", nil)),
+		// The expiring certificates and the matrix's totals downloads.
+		"GET /api/v1/reports/expiring.csv":          none(api("GET", "/api/v1/reports/expiring.csv", nil)),
+		"GET /api/v1/reports/expiring.xlsx":         none(api("GET", "/api/v1/reports/expiring.xlsx", nil)),
+		"GET /api/v1/reports/competency-totals.csv": none(api("GET", "/api/v1/reports/competency-totals.csv", nil)),
+
 		// Standing, the contract review (a decision for nobody: the
 		// coordinator passes the guard and is refused for what it said)
 		// and recognition.

@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,6 +38,11 @@ func (m *Module) apiRoutes(r *web.Router) {
 		Query: []string{"area_code", "limit", "offset"}, Response: web.List[DistrictCoverage]{}}, web.Paged(m.apiCoverage))
 	r.Get("/reports/coverage.csv", web.Doc{Summary: "District coverage as CSV (UTF-8 with a BOM): a row per district and course", Query: []string{"area_code"}, Content: "text/csv"}, exportCSV("do-bao-phu", m.apiCoverage, coverageTable))
 	r.Get("/reports/coverage.xlsx", web.Doc{Summary: "District coverage as XLSX: a sheet per district and course, and one of the certificates ending within 90 days with the next session", Query: []string{"area_code"}, Content: web.XLSX}, exportXLSX("do-bao-phu", m.apiCoverage, coverageTable, expiringTable))
+	r.Enum("report_within", "30", "60", "90")
+	r.Get("/reports/expiring.csv", web.Doc{Summary: "The certificates in scope ending within 30, 60 or 90 days (within; 90 unless given) as CSV (UTF-8 with a BOM): a row per certificate, by district and soonest first, with the person's code and name, the last valid day, the days left and the day of the next session that would renew it",
+		Query: []string{"area_code", "within=report_within"}, Content: "text/csv"}, exportCSV("sap-het-han", m.apiExpiring, expiringTable))
+	r.Get("/reports/expiring.xlsx", web.Doc{Summary: "The certificates in scope ending within 30, 60 or 90 days (within; 90 unless given) as XLSX, with the next session that would renew each",
+		Query: []string{"area_code", "within=report_within"}, Content: web.XLSX}, exportXLSX("sap-het-han", m.apiExpiring, expiringTable))
 	r.Get("/reports/quarters", web.Doc{Summary: "The network's quarters in scope, oldest first: records kept and approved, the attainment distribution, the KPI totals against their targets",
 		Query: []string{"area_code", "limit", "offset"}, Response: web.List[Quarter]{}}, web.Paged(m.apiQuarters))
 	r.Get("/reports/quarters.csv", web.Doc{Summary: "The quarters as CSV (UTF-8 with a BOM)", Query: []string{"area_code"}, Content: "text/csv"}, exportCSV("theo-quy", m.apiQuarters, quartersTable))
@@ -51,6 +57,8 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Get("/reports/courses.xlsx", web.Doc{Summary: "Attendance and quiz pass rates per course and quarter as XLSX", Query: []string{"area_code", "course"}, Content: web.XLSX}, exportXLSX("theo-khoa-hoc", m.apiCourses, coursesTable))
 	r.Get("/reports/competency.csv", web.Doc{Summary: "The competency matrix as CSV (UTF-8 with a BOM, every row)", Query: competencyQuery, Content: "text/csv"}, m.apiCompetencyCSV)
 	r.Get("/reports/competency.xlsx", web.Doc{Summary: "The competency matrix as XLSX (every row; dates as dates, attainment as a number)", Query: competencyQuery, Content: web.XLSX}, m.apiCompetencyXLSX)
+	r.Get("/reports/competency-totals.csv", web.Doc{Summary: "The competency matrix's totals as CSV (UTF-8 with a BOM), as its workbook's Tổng hợp sheet: a row per district and course, then the network's per course; the people required to hold the course, and how many of them hold it valid, expiring, expired, revoked or not at all",
+		Query: competencyQuery, Content: "text/csv"}, m.apiCompetencyTotalsCSV)
 }
 
 func (m *Module) matrix(c *fiber.Ctx) (Matrix, error) {
@@ -222,7 +230,7 @@ func XLSX(mx Matrix) ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := totalsSheet(f, mx); err != nil {
+	if err := totalsSheet(f, mx, headStyle); err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
@@ -232,40 +240,41 @@ func XLSX(mx Matrix) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// totalsSheet adds the counts per district and course (and the network's
-// in a last row): one row per district and course.
-func totalsSheet(f *excelize.File, mx Matrix) error {
-	sheet := "Tổng hợp"
-	if _, err := f.NewSheet(sheet); err != nil {
-		return err
-	}
-	head := []any{"Đơn vị cấp huyện", "Khóa học", "Phải có", "Còn hiệu lực", "Sắp hết hạn", "Hết hạn", "Bị thu hồi", "Chưa có"}
-	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
-		return err
-	}
-	row := 2
-	put := func(area string, j int, n Counts) error {
-		at, _ := excelize.CoordinatesToCellName(1, row)
-		row++
-		vals := []any{area, mx.Courses[j], n.Required(), n.Valid, n.Expiring, n.Expired, n.Revoked, n.Missing}
-		return f.SetSheetRow(sheet, at, &vals)
+// totalsTable is the matrix's counts per district and course (and the
+// network's in the last rows): one row per district and course.
+func totalsTable(mx Matrix) table {
+	t := table{Sheet: "Tổng hợp", Cols: []column{
+		{"Đơn vị cấp huyện", 14, colText}, {"Khóa học", 14, colText}, {"Phải có", 14, colNumber}, {"Còn hiệu lực", 14, colNumber},
+		{"Sắp hết hạn", 14, colNumber}, {"Hết hạn", 14, colNumber}, {"Bị thu hồi", 14, colNumber}, {"Chưa có", 14, colNumber}}}
+	add := func(area string, j int, n Counts) {
+		t.Rows = append(t.Rows, []any{area, mx.Courses[j], n.Required(), n.Valid, n.Expiring, n.Expired, n.Revoked, n.Missing})
 	}
 	for _, d := range mx.Districts {
 		for j, n := range d.Columns {
-			if err := put(d.Area, j, n); err != nil {
-				return err
-			}
+			add(d.Area, j, n)
 		}
 	}
 	for j, n := range mx.Totals {
-		if err := put("Toàn mạng lưới", j, n); err != nil {
-			return err
-		}
+		add("Toàn mạng lưới", j, n)
 	}
-	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	return t
+}
+
+// totalsSheet adds totalsTable as the workbook's second sheet.
+func totalsSheet(f *excelize.File, mx Matrix, head int) error {
+	t := totalsTable(mx)
+	if _, err := f.NewSheet(t.Sheet); err != nil {
 		return err
 	}
-	return f.SetColWidth(sheet, "A", "H", 14)
+	return sheet(f, t, head, nil)
+}
+
+func (m *Module) apiCompetencyTotalsCSV(c *fiber.Ctx) error {
+	mx, err := m.matrix(c)
+	if err != nil {
+		return err
+	}
+	return sendCSV(c, "ma-tran-nang-luc-tong-hop", totalsTable(mx))
 }
 
 func (m *Module) apiCompetencyXLSX(c *fiber.Ctx) error {
@@ -282,6 +291,23 @@ func (m *Module) apiCompetencyXLSX(c *fiber.Ctx) error {
 
 func (m *Module) apiCoverage(c *fiber.Ctx) ([]DistrictCoverage, error) {
 	return m.Coverage(c.UserContext(), web.ScopeOf(c), c.Query("area_code"))
+}
+
+// apiExpiring is the coverage with only the certificates ending within
+// the within query's days.
+func (m *Module) apiExpiring(c *fiber.Ctx) ([]DistrictCoverage, error) {
+	within, err := ParseWithin(c.Query("within"))
+	if err != nil {
+		return nil, err
+	}
+	ds, err := m.apiCoverage(c)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ds {
+		ds[i].Expiring = slices.DeleteFunc(slices.Clone(ds[i].Expiring), func(e Expiring) bool { return e.Days > within })
+	}
+	return ds, nil
 }
 
 func (m *Module) apiQuarters(c *fiber.Ctx) ([]Quarter, error) {

@@ -124,7 +124,7 @@ func TestCompetencyScopeAndFilters(t *testing.T) {
 	if c := competency(t, base, "tl-bd", ""); len(c.Districts) != 1 || c.Districts[0].Area != "HN-BD" {
 		t.Errorf("a team leader's districts %+v, want HN-BD only", c.Districts)
 	}
-	for _, path := range []string{"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/competency.xlsx"} {
+	for _, path := range []string{"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/competency.xlsx", "/api/v1/reports/competency-totals.csv"} {
 		if res, body := get(t, base+path, "ctv"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("a CTV at %s: %d %s, want 403", path, res.StatusCode, body)
 		}
@@ -141,7 +141,7 @@ func TestCompetencyBadInput(t *testing.T) {
 		"?role=admin": "role", "?standing=bad": "standing", "?role=ctv%0A": "role", "?standing=good%20": "standing", "?course=KC-999": "course",
 		"?limit=0": "limit", "?offset=-1": "offset",
 	} {
-		for _, path := range []string{"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/competency.xlsx"} {
+		for _, path := range []string{"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/competency.xlsx", "/api/v1/reports/competency-totals.csv"} {
 			if strings.HasPrefix(query, "?limit") || strings.HasPrefix(query, "?offset") {
 				if path != "/api/v1/reports/competency" {
 					continue

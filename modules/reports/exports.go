@@ -196,7 +196,8 @@ func sendXLSX(c *fiber.Ctx, name string, ts ...table) error {
 }
 
 // coverageTable is the coverage per district and course; expiringTable
-// the certificates ending within 90 days with their next session.
+// the certificates ending soon (within 90 days, or the horizon the
+// expiring downloads were asked for) with their next session.
 func coverageTable(ds []DistrictCoverage) table {
 	t := table{Sheet: "Độ bao phủ", Freeze: 2, Cols: []column{
 		{"Đơn vị cấp huyện", 14, colText}, {"Khóa học", 10, colText}, {"Phải có", 9, colNumber}, {"Đang có", 9, colNumber},

@@ -185,6 +185,20 @@ func ParseDays(s string) (int, error) {
 	return n, nil
 }
 
+// ParseWithin checks a within query, the expiry horizon of the coverage
+// page and the expiring downloads: empty is the last of Horizons, else one
+// of them (400 naming within).
+func ParseWithin(s string) (int, error) {
+	if s == "" {
+		return Horizons[len(Horizons)-1], nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || !slices.Contains(Horizons[:], n) {
+		return 0, errs.Field("within", "must be 30, 60 or 90")
+	}
+	return n, nil
+}
+
 // Contracts are the contracts inside scope (of one district when area is
 // not empty) ending within days, with each person's standing and renewal
 // eligibility.

@@ -44,6 +44,7 @@ type pageData struct {
 	Total, Offset     int
 	Pager             web.Pager
 	CSV, XLSX         string
+	TotalsCSV         string    // the totals per course and district
 	People, Districts web.Table // the matrix and its totals by district
 }
 
@@ -142,6 +143,7 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 		d.Pager.Next = link("/reports/competency", offset+pageSize)
 	}
 	d.CSV, d.XLSX = link("/api/v1/reports/competency.csv", -1), link("/api/v1/reports/competency.xlsx", -1)
+	d.TotalsCSV = link("/api/v1/reports/competency-totals.csv", -1)
 	return m.platform.Render(c, fiber.StatusOK, "competency", d)
 }
 

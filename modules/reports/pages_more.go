@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
-	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -93,13 +92,9 @@ type expiringRow struct {
 // certificates ending within the chosen horizon (30, 60 or 90 days) with
 // the next session that would renew each.
 func (m *Module) coveragePage(c *fiber.Ctx) error {
-	horizon := Horizons[len(Horizons)-1]
-	if h := c.Query("within"); h != "" {
-		n, err := strconv.Atoi(h)
-		if err != nil || !slices.Contains(Horizons[:], n) {
-			return errs.Field("within", "must be 30, 60 or 90")
-		}
-		horizon = n
+	horizon, err := ParseWithin(c.Query("within"))
+	if err != nil {
+		return err
 	}
 	rp, x, err := m.pageOf(c, "coverage", Need{Sessions: true}, choice{Name: "within", LabelKey: "report.expiring.horizon", Days: Horizons[:], Value: horizon})
 	if err != nil {
@@ -112,7 +107,22 @@ func (m *Module) coveragePage(c *fiber.Ctx) error {
 		Chart    Chart
 		Rows     []coverageRow
 		Expiring []expiringRow
-	}{reportPage: rp, Within: horizon, Horizons: Horizons[:], Chart: Chart{ID: "coverage-chart", Max: 1, AxisPercent: true}}
+		// The downloads of the expiring certificates, keeping the
+		// district and the horizon.
+		ExpiringCSV, ExpiringXLSX string
+	}{reportPage: rp, Within: horizon, Horizons: Horizons[:], Chart: Chart{ID: "coverage-chart", Max: 1, AxisPercent: true},
+		ExpiringCSV: "/api/v1/reports/expiring.csv", ExpiringXLSX: "/api/v1/reports/expiring.xlsx"}
+	q := url.Values{}
+	if rp.Area != "" {
+		q.Set("area_code", rp.Area)
+	}
+	if c.Query("within") != "" {
+		q.Set("within", strconv.Itoa(horizon))
+	}
+	if len(q) > 0 {
+		d.ExpiringCSV += "?" + q.Encode()
+		d.ExpiringXLSX += "?" + q.Encode()
+	}
 	for _, dc := range x.Coverage(rp.Area) {
 		row := coverageRow{DistrictCoverage: dc}
 		for _, cc := range dc.Courses {

@@ -164,7 +164,8 @@ func TestNewReportsAccess(t *testing.T) {
 	base := server(t)
 	for _, path := range []string{"/api/v1/reports/coverage.csv", "/api/v1/reports/coverage.xlsx", "/api/v1/reports/quarters",
 		"/api/v1/reports/quarters.csv", "/api/v1/reports/quarters.xlsx", "/api/v1/reports/contracts", "/api/v1/reports/contracts.csv",
-		"/api/v1/reports/contracts.xlsx", "/reports/coverage", "/reports/quarters", "/reports/contracts"} {
+		"/api/v1/reports/contracts.xlsx", "/reports/coverage", "/reports/quarters", "/reports/contracts",
+		"/api/v1/reports/expiring.csv", "/api/v1/reports/expiring.xlsx", "/api/v1/reports/competency-totals.csv"} {
 		if res, body := get(t, base+path, "ctv"); res.StatusCode != http.StatusForbidden {
 			t.Errorf("a CTV at %s: %d %s, want 403", path, res.StatusCode, body)
 		}

@@ -14,7 +14,9 @@ import (
 // downloads, and the pages.
 var reportPaths = []string{
 	"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/competency.xlsx",
+	"/api/v1/reports/competency-totals.csv",
 	"/api/v1/reports/coverage", "/api/v1/reports/coverage.csv", "/api/v1/reports/coverage.xlsx",
+	"/api/v1/reports/expiring.csv", "/api/v1/reports/expiring.xlsx",
 	"/api/v1/reports/quarters", "/api/v1/reports/quarters.csv", "/api/v1/reports/quarters.xlsx",
 	"/api/v1/reports/contracts", "/api/v1/reports/contracts.csv", "/api/v1/reports/contracts.xlsx",
 	"/api/v1/reports/courses", "/api/v1/reports/courses.csv", "/api/v1/reports/courses.xlsx",

@@ -6,9 +6,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestEveryReportWorkbookIsLaidOut: each sheet of the coverage, quarters,
-// contracts and courses downloads has its Vietnamese header row, the
-// header and its first columns frozen, each column's width, and its
+// TestEveryReportWorkbookIsLaidOut: each sheet of the coverage, expiring,
+// quarters, contracts and courses downloads has its Vietnamese header
+// row, the header and its first columns frozen, each column's width, and its
 // percentages and dates as numbers shown in their format (0.0,
 // dd/mm/yyyy).
 func TestEveryReportWorkbookIsLaidOut(t *testing.T) {
@@ -19,6 +19,7 @@ func TestEveryReportWorkbookIsLaidOut(t *testing.T) {
 	rates, _ := x.CourseRates("", "")
 	for path, tables := range map[string][]table{
 		"/api/v1/reports/coverage.xlsx":           {coverageTable(x.Coverage("")), expiringTable(x.Coverage(""))},
+		"/api/v1/reports/expiring.xlsx":           {expiringTable(x.Coverage(""))},
 		"/api/v1/reports/quarters.xlsx":           {quartersTable(x.Quarters(""))},
 		"/api/v1/reports/contracts.xlsx?days=120": {contractsTable(x.Contracts("", 120))},
 		"/api/v1/reports/courses.xlsx":            {coursesTable(rates)},
