@@ -240,8 +240,9 @@ func XLSX(mx Matrix) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// totalsTable is the matrix's counts per district and course (and the
-// network's in the last rows): one row per district and course.
+// totalsTable is the matrix's counts per district and course, and in the
+// last rows ("Tổng cộng") the totals of everyone the matrix holds: the
+// network's, or the filter's or the team leader's district's.
 func totalsTable(mx Matrix) table {
 	t := table{Sheet: "Tổng hợp", Cols: []column{
 		{"Đơn vị cấp huyện", 14, colText}, {"Khóa học", 14, colText}, {"Phải có", 14, colNumber}, {"Còn hiệu lực", 14, colNumber},
@@ -255,7 +256,7 @@ func totalsTable(mx Matrix) table {
 		}
 	}
 	for j, n := range mx.Totals {
-		add("Toàn mạng lưới", j, n)
+		add("Tổng cộng", j, n)
 	}
 	return t
 }

@@ -227,7 +227,7 @@ func TestCompetencyXLSX(t *testing.T) {
 		t.Errorf("name column width %v", w)
 	}
 	rows, err := f.GetRows("Tổng hợp")
-	if err != nil || len(rows) < 2 || strings.Join(rows[len(rows)-4], "|") != "Toàn mạng lưới|KC-101|4|2|0|1|0|1" {
+	if err != nil || len(rows) < 2 || strings.Join(rows[len(rows)-4], "|") != "Tổng cộng|KC-101|4|2|0|1|0|1" {
 		t.Errorf("totals sheet %q (%v)", rows, err)
 	}
 }

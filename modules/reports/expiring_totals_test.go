@@ -92,10 +92,10 @@ func TestCompetencyTotalsCSV(t *testing.T) {
 	}
 	wantRows(t, "competency-totals.csv", rows[:4], append([][]string{head}, hnbd...))
 	wantRows(t, "competency-totals.csv, the network's", rows[13:], [][]string{
-		{"Toàn mạng lưới", "KC-101", "4", "2", "0", "1", "0", "1"},
-		{"Toàn mạng lưới", "KC-102", "4", "1", "1", "0", "1", "1"},
-		{"Toàn mạng lưới", "KC-103", "3", "0", "1", "0", "0", "2"},
-		{"Toàn mạng lưới", "KC-104", "1", "0", "1", "0", "0", "0"},
+		{"Tổng cộng", "KC-101", "4", "2", "0", "1", "0", "1"},
+		{"Tổng cộng", "KC-102", "4", "1", "1", "0", "1", "1"},
+		{"Tổng cộng", "KC-103", "3", "0", "1", "0", "0", "2"},
+		{"Tổng cộng", "KC-104", "1", "0", "1", "0", "0", "0"},
 	})
 	res, _ := get(t, base+"/api/v1/reports/competency-totals.csv", "lead")
 	if got := res.Header.Get("Content-Disposition"); got != `attachment; filename="ma-tran-nang-luc-tong-hop.csv"` {
@@ -122,7 +122,7 @@ func TestCompetencyTotalsCSV(t *testing.T) {
 	}
 	// The sheet's counts are numbers, its header frozen.
 	f := openXLSX(t, base, "/api/v1/reports/competency.xlsx", "lead")
-	cellsOf(t, f, "Tổng hợp", map[string]string{"A1": "Đơn vị cấp huyện", "A14": "Toàn mạng lưới"},
+	cellsOf(t, f, "Tổng hợp", map[string]string{"A1": "Đơn vị cấp huyện", "A14": "Tổng cộng"},
 		map[string]string{"C2": "2", "D2": "1", "F2": "1", "C14": "4", "H15": "1"})
 }
 
