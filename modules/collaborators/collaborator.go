@@ -380,6 +380,9 @@ func (f Filter) Matches(c Collaborator) bool {
 	if f.ContractStatus != "" && c.Contract.Status != f.ContractStatus {
 		return false
 	}
+	if strings.TrimSpace(f.Query) == "" {
+		return true // no query: nothing to fold (Fold builds a transformer each call)
+	}
 	if q := Fold(strings.TrimSpace(f.Query)); q != "" {
 		hay := Fold(strings.Join([]string{c.FullName, c.Code, c.Email, c.Phone, c.Commune}, " "))
 		for _, w := range strings.Fields(q) {
