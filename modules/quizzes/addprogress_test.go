@@ -40,6 +40,9 @@ func TestAddProgressTwiceRecordsTheAttemptOnce(t *testing.T) {
 // read one `_id` at a time.
 func TestUnitStampsOfManyUnitsAsOfFew(t *testing.T) {
 	eachRig(t, 0, func(t *testing.T, ctx context.Context, r *rig) {
+		if total, err := r.st.UnitStampsTotal(ctx); err != nil || total != 0 {
+			t.Fatalf("total with no stamp = %d, %v", total, err)
+		}
 		var keys []string
 		for i := range stampsByID + 4 {
 			keys = append(keys, UnitKey("KC-900", fmt.Sprintf("U%02d", i)))
@@ -49,6 +52,10 @@ func TestUnitStampsOfManyUnitsAsOfFew(t *testing.T) {
 		}
 		if err := r.st.stamp(ctx, UnitKey("KC-901", "U00")); err != nil { // not asked for
 			t.Fatal(err)
+		}
+		// The total counts every unit's stamp, asked for or not.
+		if total, err := r.st.UnitStampsTotal(ctx); err != nil || total != 5 {
+			t.Fatalf("total = %d, %v; want 5", total, err)
 		}
 		many, err := r.st.UnitStamps(ctx, keys)
 		if err != nil {

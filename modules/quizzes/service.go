@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,6 +58,7 @@ type AttemptStore interface {
 	NextDeadline(ctx context.Context, now time.Time) (time.Time, error)
 	Results(ctx context.Context, f Filter) ([]Attempt, error)
 	UnitStamps(ctx context.Context, keys []string) (map[string]int64, error)
+	UnitStampsTotal(ctx context.Context) (int64, error)
 	UnitResultsOf(ctx context.Context, keys []string) (map[string][]Attempt, error)
 	BackfillUnitResults(ctx context.Context) (int, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
@@ -851,9 +853,10 @@ func (s *Service) unitResults(ctx context.Context, f Filter) ([]Attempt, error) 
 // in every unit, newest first and in summary form, with a version that
 // moves whenever any of them changes, from any process (the sum of the
 // units' stamps): the units' results a staff list reads, kept in process
-// by their stamps, so a call costs one read of the stamps and the units
-// whose stamp moved, whatever the number of people. What reports count
-// per course and quarter; the slice is shared, callers do not change it.
+// by their stamps. A call costs one command (the stamps' sum) while
+// nothing changed; otherwise the stamps and the units whose stamp moved,
+// whatever the number of people. What reports count per course and
+// quarter; the slice is shared, callers do not change it.
 func (s *Service) EveryonesGraded(ctx context.Context) ([]Attempt, int64, error) {
 	if s.d.Areas == nil {
 		as, err := s.d.Store.Results(ctx, Filter{})
@@ -863,7 +866,28 @@ func (s *Service) EveryonesGraded(ctx context.Context) ([]Attempt, int64, error)
 	if err != nil {
 		return nil, 0, err
 	}
-	return s.units.readAt(ctx, s.d.Store, keys)
+	// The sum is read before the units: what is read after is as new or
+	// newer, and kept under the older sum it is only read again.
+	total, err := s.d.Store.UnitStampsTotal(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	joined := strings.Join(keys, "\x00")
+	u := &s.units
+	u.mu.Lock()
+	e := u.everyone
+	u.mu.Unlock()
+	if e.have && e.total == total && e.keys == joined {
+		return e.as, total, nil
+	}
+	as, _, err := u.readAt(ctx, s.d.Store, keys)
+	if err != nil {
+		return nil, 0, err
+	}
+	u.mu.Lock()
+	u.everyone.have, u.everyone.total, u.everyone.keys, u.everyone.as = true, total, joined, as
+	u.mu.Unlock()
+	return as, total, nil
 }
 
 // unitKeys are the units f reads: its course (else the catalog's) in its

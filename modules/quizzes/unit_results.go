@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -96,6 +97,25 @@ func (s *Store) stamp(ctx context.Context, keys ...string) error {
 // command each; for more it reads the whole stamps collection in one
 // command (a tiny document per unit: a province's list asks for most).
 const stampsByID = 16
+
+// UnitStampsTotal is the sum of every unit's stamp, in one command (a
+// $group over the tiny stamp documents, where reading them all takes a
+// find and its getMores): it moves with any change of any unit's results.
+func (s *Store) UnitStampsTotal(ctx context.Context) (int64, error) {
+	cur, err := s.stamps.Raw().Aggregate(ctx, mongo.Pipeline{
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: nil}, {Key: "v", Value: bson.D{{Key: "$sum", Value: "$v"}}}}}},
+	})
+	if err != nil {
+		return 0, err
+	}
+	var out []struct {
+		V int64 `bson:"v"`
+	}
+	if err := cur.All(ctx, &out); err != nil || len(out) == 0 {
+		return 0, err
+	}
+	return out[0].V, nil
+}
 
 // UnitStamps returns the stamps of the units of keys (absent: 0).
 func (s *Store) UnitStamps(ctx context.Context, keys []string) (map[string]int64, error) {
@@ -238,6 +258,14 @@ func pushEach[D, V any](ctx context.Context, c *store.Coll[D], id, field string,
 type unitCache struct {
 	mu sync.Mutex
 	m  map[string]cachedUnit
+	// everyone is the last answer for every unit (EveryonesGraded), kept
+	// by the sum of all stamps it was read at and its list of units.
+	everyone struct {
+		have  bool
+		total int64
+		keys  string
+		as    []Attempt
+	}
 	// merged keeps, per list of keys, the last answer read wholly from
 	// the cache with the stamps it was made of, so that a list of many
 	// units no unit of which changed is not merged and sorted again.
