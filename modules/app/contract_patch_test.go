@@ -22,13 +22,8 @@ import (
 // earlier is no renewal.
 func TestContractPatchMovingEndsOnLaterIsARenewal(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{NoDemo: true, Clock: clock.NewManual(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC))})
-	s.App.Config.DemoActivity = true
-	s.App.Config.DemoPassword = apptest.DemoPassword
+	s := startWithActivity(t, clock.NewManual(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)))
 	ctx := context.Background()
-	if err := s.App.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if _, _, err := s.App.Certification.ReconcileAll(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
@@ -22,13 +23,8 @@ import (
 // queued, results hold passes and failures, and the pages show them.
 func TestDemoHoldsSessionsAndResults(t *testing.T) {
 	t.Parallel()
-	s := apptest.Start(t, apptest.Options{NoDemo: true})
-	s.App.Config.DemoActivity = true
-	s.App.Config.DemoPassword = apptest.DemoPassword
+	s := startWithActivity(t, nil)
 	ctx := context.Background()
-	if err := s.App.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if !s.App.DemoLoaded || s.App.DemoActivity == nil {
 		t.Fatalf("demo loaded %v, activity %+v", s.App.DemoLoaded, s.App.DemoActivity)
 	}
@@ -263,4 +259,22 @@ func TestDemoHoldsSessionsAndResults(t *testing.T) {
 	if again.Total != sessions.Total {
 		t.Errorf("sessions after a second load: %d, want %d", again.Total, sessions.Total)
 	}
+}
+
+// startWithActivity starts the service without the demo, then loads it
+// with its sample activity (sessions, attempts, quarterly records) as
+// academy's first start does; clk nil: the real clock.
+func startWithActivity(t *testing.T, clk *clock.Manual) *apptest.Server {
+	t.Helper()
+	opts := apptest.Options{NoDemo: true}
+	if clk != nil {
+		opts.Clock = clk
+	}
+	s := apptest.Start(t, opts)
+	s.App.Config.DemoActivity = true
+	s.App.Config.DemoPassword = apptest.DemoPassword
+	if err := s.App.LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

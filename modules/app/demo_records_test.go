@@ -25,13 +25,8 @@ import (
 func TestDemoHoldsQuarterlyRecords(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	s := apptest.Start(t, apptest.Options{NoDemo: true, Clock: clock.NewManual(now)})
-	s.App.Config.DemoActivity = true
-	s.App.Config.DemoPassword = apptest.DemoPassword
+	s := startWithActivity(t, clock.NewManual(now))
 	ctx := context.Background()
-	if err := s.App.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
 	act := s.App.DemoActivity
 	if act == nil || act.Quarters != 5 || act.Approved == 0 || act.Records <= act.Approved {
 		t.Fatalf("demo activity %+v: want records in five quarters, some approved, some not", act)

@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"context"
 	"reflect"
 	"testing"
 	"time"
@@ -40,12 +39,7 @@ func courseRates(t *testing.T, s *apptest.Server, token, query string) []reports
 func TestCourseRatesCountTheDemosAttemptsAndNewMarks(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{NoDemo: true, Clock: clk})
-	s.App.Config.DemoActivity = true
-	s.App.Config.DemoPassword = apptest.DemoPassword
-	if err := s.App.LoadDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := startWithActivity(t, clk)
 	act := s.App.DemoActivity
 	if act == nil || act.Attempts == 0 {
 		t.Fatalf("the demo's activity: %+v", act)
