@@ -8,7 +8,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/module"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
@@ -17,6 +16,7 @@ var policy string
 
 // Module is the accounts module's HTTP side.
 type Module struct {
+	module.Base
 	svc      *Service
 	platform *web.Platform
 	tr       *i18n.Translator
@@ -32,17 +32,8 @@ type ModuleDeps struct {
 
 // NewModule returns the module.
 func NewModule(d ModuleDeps) *Module {
-	return &Module{svc: d.Service, tr: d.Translator, secure: d.SecureCookies}
+	return &Module{Base: module.Named("accounts", policy, Indexes()...), svc: d.Service, tr: d.Translator, secure: d.SecureCookies}
 }
-
-// Name names the module.
-func (m *Module) Name() string { return "accounts" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
-
-// Indexes are the accounts' indexes.
-func (m *Module) Indexes() []store.Index { return Indexes() }
 
 // Jobs purge stale login throttles.
 func (m *Module) Jobs() []module.Job {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/module"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -25,9 +24,6 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(s *Service) *Module { return &Module{Base: module.Named("certification", policy), s: s} }
-
-// Indexes: every read is by `_id`.
-func (m *Module) Indexes() []store.Index { return nil }
 
 // Jobs: the daily reconcile (hourly ticks, the work once per Vietnam day).
 func (m *Module) Jobs() []module.Job {

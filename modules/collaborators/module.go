@@ -4,7 +4,6 @@ import (
 	_ "embed"
 
 	"github.com/ctvacademy/academy/modules/platform/module"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
@@ -20,11 +19,8 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(svc *Service) *Module {
-	return &Module{Base: module.Named("collaborators", policy), svc: svc}
+	return &Module{Base: module.Named("collaborators", policy, Indexes()...), svc: svc}
 }
-
-// Indexes are the registry's indexes.
-func (m *Module) Indexes() []store.Index { return Indexes() }
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {

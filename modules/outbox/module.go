@@ -12,7 +12,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/module"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -43,10 +42,9 @@ type Module struct {
 }
 
 // NewModule returns the module.
-func NewModule(box Box) *Module { return &Module{Base: module.Named("outbox", policy), box: box} }
-
-// Indexes are the outbox's indexes.
-func (m *Module) Indexes() []store.Index { return mail.Indexes() }
+func NewModule(box Box) *Module {
+	return &Module{Base: module.Named("outbox", policy, mail.Indexes()...), box: box}
+}
 
 // Register adds the outbox page's template and the API and page routes.
 func (m *Module) Register(p *web.Platform) error {

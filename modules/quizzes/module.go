@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/module"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
@@ -15,6 +14,7 @@ var policy string
 
 // Module is the quiz engine's HTTP side: the JSON API and the quiz pages.
 type Module struct {
+	module.Base
 	svc      *Service // the handlers' one dependency: courses and time too
 	platform *web.Platform
 	script   template.JS // quiz.js, allowed inline by the CSP
@@ -22,17 +22,8 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(svc *Service) *Module {
-	return &Module{svc: svc}
+	return &Module{Base: module.Named("quizzes", policy, Indexes()...), svc: svc}
 }
-
-// Name names the module.
-func (m *Module) Name() string { return "quizzes" }
-
-// Policy is the module's lines of the authorization policy.
-func (m *Module) Policy() string { return policy }
-
-// Indexes are the quiz engine's indexes.
-func (m *Module) Indexes() []store.Index { return Indexes() }
 
 // Jobs grade the attempts whose time ran out, backfill the attempts book
 // and fill the units' results cache (staff lists).

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/module"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
@@ -34,11 +33,8 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(svc *Service, tr *i18n.Translator) *Module {
-	return &Module{Base: module.Named("scheduling", policy), svc: svc, tr: tr}
+	return &Module{Base: module.Named("scheduling", policy, Indexes()...), svc: svc, tr: tr}
 }
-
-// Indexes are scheduling's indexes.
-func (m *Module) Indexes() []store.Index { return Indexes() }
 
 // Jobs send reminders, catch up on notices a crash left unsent, move
 // ended sessions to the archive and keep the attendance book.

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 
 	"github.com/ctvacademy/academy/modules/platform/module"
-	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
 
@@ -22,11 +21,8 @@ type Module struct {
 
 // NewModule returns the module.
 func NewModule(svc *Service) *Module {
-	return &Module{Base: module.Named("standing", policy), svc: svc}
+	return &Module{Base: module.Named("standing", policy, Indexes()...), svc: svc}
 }
-
-// Indexes are the module's indexes.
-func (m *Module) Indexes() []store.Index { return Indexes() }
 
 // Register adds the module's routes.
 func (m *Module) Register(p *web.Platform) error {

@@ -55,14 +55,19 @@ func Every(name string, every time.Duration, work func(context.Context) error) J
 	return Job{Name: name, Every: every, Run: func(ctx context.Context, _ time.Time) error { return work(ctx) }}
 }
 
-// Base gives a module its name and its policy lines, and the parts it
-// has none of: no indexes, no jobs. Embed Named(name, policy) and
-// override what the module has.
-type Base struct{ name, policy string }
+// Base gives a module its name, its policy lines and its indexes, and
+// no jobs. Embed Named(name, policy, indexes...) and override Jobs where
+// the module has some.
+type Base struct {
+	name, policy string
+	indexes      []store.Index
+}
 
 // Named is the Base of the module called name with the policy lines
-// policy (its policy.csv).
-func Named(name, policy string) Base { return Base{name: name, policy: policy} }
+// policy (its policy.csv) and the indexes of its collections.
+func Named(name, policy string, indexes ...store.Index) Base {
+	return Base{name: name, policy: policy, indexes: indexes}
+}
 
 // Name names the module.
 func (b Base) Name() string { return b.name }
@@ -70,8 +75,8 @@ func (b Base) Name() string { return b.name }
 // Policy is the module's lines of the authorization policy.
 func (b Base) Policy() string { return b.policy }
 
-// Indexes returns none.
-func (Base) Indexes() []store.Index { return nil }
+// Indexes are the indexes of the module's collections.
+func (b Base) Indexes() []store.Index { return b.indexes }
 
 // Jobs returns none.
 func (Base) Jobs() []Job { return nil }
