@@ -74,37 +74,3 @@ func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 	}
 }
 
-// failQuiz starts and submits an attempt at course with a wrong option to
-// every question, failing the test unless it is graded as failed.
-func failQuiz(t *testing.T, s *apptest.Server, token, course string) {
-	t.Helper()
-	r := s.Do(t, "POST", "/api/v1/courses/"+course+"/attempts", token, nil)
-	if r.Status != 201 {
-		t.Fatalf("start %s: %d %s", course, r.Status, r.Body)
-	}
-	id, right := rightAnswers(t, s, r, course)
-	c, _ := s.App.Courses.Course(course)
-	wrong := map[string][]string{}
-	for _, q := range c.Quiz.Questions {
-		if _, asked := right[q.ID]; !asked {
-			continue
-		}
-		for _, o := range q.Options {
-			if !o.Correct {
-				wrong[q.ID] = []string{o.ID}
-				break
-			}
-		}
-	}
-	r = s.Do(t, "POST", "/api/v1/attempts/"+id+"/submit", token, map[string]any{"answers": wrong})
-	var graded struct {
-		Passed bool `json:"passed"`
-	}
-	if r.Status != 200 {
-		t.Fatalf("submit %s: %d %s", course, r.Status, r.Body)
-	}
-	r.JSON(t, &graded)
-	if graded.Passed {
-		t.Fatalf("the wrong answers passed %s: %s", course, r.Body)
-	}
-}

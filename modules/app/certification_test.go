@@ -3,11 +3,13 @@ package app_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/certification"
+	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/quizzes"
 )
@@ -26,17 +28,51 @@ func (e *flakyEvents) QuizPassed(ctx context.Context, p quizzes.Passed) error {
 	return e.s.Load().App.Certification.QuizPassed(ctx, p.CollaboratorID)
 }
 
-// passQuiz starts and submits an attempt at course with the right answers.
+// passQuiz starts and submits an attempt at course with the right answers,
+// failing the test unless it is graded as passed.
 func passQuiz(t *testing.T, s *apptest.Server, token, course string) {
+	t.Helper()
+	if !sitQuiz(t, s, token, course, false) {
+		t.Fatalf("the right answers failed %s", course)
+	}
+}
+
+// failQuiz starts and submits an attempt at course with a wrong option to
+// every question, failing the test unless it is graded as failed.
+func failQuiz(t *testing.T, s *apptest.Server, token, course string) {
+	t.Helper()
+	if sitQuiz(t, s, token, course, true) {
+		t.Fatalf("the wrong answers passed %s", course)
+	}
+}
+
+// sitQuiz starts an attempt at course, submits the right answers (a wrong
+// option to every question when wrong) and says whether it passed.
+func sitQuiz(t *testing.T, s *apptest.Server, token, course string, wrong bool) bool {
 	t.Helper()
 	r := s.Do(t, "POST", "/api/v1/courses/"+course+"/attempts", token, nil)
 	if r.Status != 201 {
 		t.Fatalf("start %s: %d %s", course, r.Status, r.Body)
 	}
 	id, answers := rightAnswers(t, s, r, course)
-	if r := s.Do(t, "POST", "/api/v1/attempts/"+id+"/submit", token, map[string]any{"answers": answers}); r.Status != 200 {
+	if wrong {
+		c, _ := s.App.Courses.Course(course)
+		for _, q := range c.Quiz.Questions {
+			if _, asked := answers[q.ID]; asked {
+				i := slices.IndexFunc(q.Options, func(o courses.Option) bool { return !o.Correct })
+				answers[q.ID] = []string{q.Options[i].ID}
+			}
+		}
+	}
+	r = s.Do(t, "POST", "/api/v1/attempts/"+id+"/submit", token, map[string]any{"answers": answers})
+	if r.Status != 200 {
 		t.Fatalf("submit %s: %d %s", course, r.Status, r.Body)
 	}
+	var graded struct {
+		Passed bool `json:"passed"`
+	}
+	r.JSON(t, &graded)
+	return graded.Passed
 }
 
 // rightAnswers decodes the attempt at course that started answers and

@@ -22,12 +22,8 @@ import (
 // earlier is no renewal.
 func TestContractPatchMovingEndsOnLaterIsARenewal(t *testing.T) {
 	t.Parallel()
-	s := startWithActivity(t, clock.NewManual(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)))
+	s, coord := startReconciled(t, clock.NewManual(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)))
 	ctx := context.Background()
-	if _, _, err := s.App.Certification.ReconcileAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	coord := s.LoginDemo(t, apptest.Coordinator)
 
 	var review struct {
 		Items []struct {

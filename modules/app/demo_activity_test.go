@@ -278,3 +278,14 @@ func startWithActivity(t *testing.T, clk *clock.Manual) *apptest.Server {
 	}
 	return s
 }
+
+// startReconciled is startWithActivity with every certificate reconciled
+// from the demo's records, and returns a coordinator's token beside it.
+func startReconciled(t *testing.T, clk *clock.Manual) (*apptest.Server, string) {
+	t.Helper()
+	s := startWithActivity(t, clk)
+	if _, _, err := s.App.Certification.ReconcileAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s, s.LoginDemo(t, apptest.Coordinator)
+}

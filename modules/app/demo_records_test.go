@@ -25,16 +25,12 @@ import (
 func TestDemoHoldsQuarterlyRecords(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
-	s := startWithActivity(t, clock.NewManual(now))
+	s, coord := startReconciled(t, clock.NewManual(now))
 	ctx := context.Background()
 	act := s.App.DemoActivity
 	if act == nil || act.Quarters != 5 || act.Approved == 0 || act.Records <= act.Approved {
 		t.Fatalf("demo activity %+v: want records in five quarters, some approved, some not", act)
 	}
-	if _, _, err := s.App.Certification.ReconcileAll(ctx); err != nil {
-		t.Fatal(err)
-	}
-	coord := s.LoginDemo(t, apptest.Coordinator)
 
 	// Recognition of the last closed quarter, district by district.
 	var ranked struct {
