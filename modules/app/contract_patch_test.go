@@ -25,16 +25,7 @@ func TestContractPatchMovingEndsOnLaterIsARenewal(t *testing.T) {
 	s, coord := startReconciled(t, clock.NewManual(time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)))
 	ctx := context.Background()
 
-	var review struct {
-		Items []struct {
-			CollaboratorID  string `json:"collaborator_id"`
-			RenewalEligible bool   `json:"renewal_eligible"`
-			Reasons         []struct {
-				Code string `json:"code"`
-			} `json:"reasons"`
-		} `json:"items"`
-	}
-	getJSON(t, s, "/api/v1/contracts/review?quarter=2026-Q4", coord, &review)
+	review := contractReview(t, s, coord, "2026-Q4")
 	var eligible, ineligible string
 	reasons := map[string]bool{} // the ineligible person's reason codes
 	for _, it := range review.Items {
@@ -141,4 +132,24 @@ func TestContractPatchMovingEndsOnLaterIsARenewal(t *testing.T) {
 	if got := stored(eligible); got.EndsOn != later(ebefore, 1) || len(overrides(eligible)) != 0 {
 		t.Fatalf("the eligible renewal: %+v, overrides %v", got, overrides(eligible))
 	}
+}
+
+// reviewRows is the contract review as these tests read it.
+type reviewRows struct {
+	Items []struct {
+		CollaboratorID  string `json:"collaborator_id"`
+		Code            string `json:"code"`
+		RenewalEligible bool   `json:"renewal_eligible"`
+		Reasons         []struct {
+			Code string `json:"code"`
+		} `json:"reasons"`
+	} `json:"items"`
+}
+
+// contractReview reads the contract review of quarter as token sees it.
+func contractReview(t *testing.T, s *apptest.Server, token, quarter string) reviewRows {
+	t.Helper()
+	var r reviewRows
+	getJSON(t, s, "/api/v1/contracts/review?quarter="+quarter, token, &r)
+	return r
 }

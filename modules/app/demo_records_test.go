@@ -61,16 +61,7 @@ func TestDemoHoldsQuarterlyRecords(t *testing.T) {
 	}
 
 	// The contract review of the quarter under way.
-	var review struct {
-		Items []struct {
-			Code            string `json:"code"`
-			RenewalEligible bool   `json:"renewal_eligible"`
-			Reasons         []struct {
-				Code string `json:"code"`
-			} `json:"reasons"`
-		} `json:"items"`
-	}
-	getJSON(t, s, "/api/v1/contracts/review?quarter=2026-Q4", coord, &review)
+	review := contractReview(t, s, coord, "2026-Q4")
 	eligible := map[bool][]string{}
 	for _, it := range review.Items {
 		eligible[it.RenewalEligible] = append(eligible[it.RenewalEligible], it.Code)
