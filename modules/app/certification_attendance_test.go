@@ -73,4 +73,3 @@ func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 		t.Errorf("completed %s, valid until %s; want the class's start %s and %s", c.CompletedAt, got[0].ValidUntil, start, wantUntil)
 	}
 }
-
