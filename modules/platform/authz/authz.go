@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -88,15 +89,50 @@ func (s Scope) Allows(areaCode, collaboratorID string) bool {
 	return false
 }
 
-// Enforcer answers authorization questions from the policy.
+// Enforcer answers authorization questions from the policy. The policy
+// does not change once loaded, so each answer is kept: a request asks about
+// its registered route pattern, never its path, and the patterns, roles and
+// methods are few (maxDecisions bounds the memo all the same).
 type Enforcer struct {
 	e *casbin.Enforcer
+
+	mu        sync.RWMutex
+	decisions map[question]decision
 }
+
+type question struct{ role, route, method string }
+
+type decision struct {
+	ok    bool
+	scope ScopeKind
+}
+
+// maxDecisions bounds the memo of answers; past it Decide asks Casbin.
+const maxDecisions = 1 << 14
+
+// loaded keeps the enforcers made so far by their model and policy text:
+// every App of a process (a test binary starts hundreds) loads the same
+// policy, and a second New answers with the first's enforcer and its memo.
+var loaded sync.Map // [2]string{model, policy} → *Enforcer
 
 // New loads the model and the policy. Every non-comment policy line must
 // load: Casbin's string adapter skips lines it cannot parse, so New counts
-// them and fails on a mismatch.
+// them and fails on a mismatch. The same model and policy give the same
+// enforcer.
 func New(modelText, policyText string) (*Enforcer, error) {
+	key := [2]string{modelText, policyText}
+	if en, ok := loaded.Load(key); ok {
+		return en.(*Enforcer), nil
+	}
+	en, err := load(modelText, policyText)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := loaded.LoadOrStore(key, en)
+	return actual.(*Enforcer), nil
+}
+
+func load(modelText, policyText string) (*Enforcer, error) {
 	m, err := model.NewModelFromString(modelText)
 	if err != nil {
 		return nil, fmt.Errorf("authz: model: %w", err)
@@ -121,7 +157,7 @@ func New(modelText, policyText string) (*Enforcer, error) {
 			return nil, fmt.Errorf("authz: policy %v: unknown scope %q", p, p[3])
 		}
 	}
-	return &Enforcer{e: e}, nil
+	return &Enforcer{e: e, decisions: map[question]decision{}}, nil
 }
 
 func countLines(text string) (p, g int, err error) {
@@ -158,11 +194,26 @@ func (en *Enforcer) Decide(role, route, method string) (bool, ScopeKind) {
 	if role == "" {
 		role = RoleAnonymous
 	}
-	ok, rule, err := en.e.EnforceEx(role, route, method)
-	if err != nil || !ok || len(rule) < 4 {
-		return false, ""
+	q := question{role, route, method}
+	en.mu.RLock()
+	d, ok := en.decisions[q]
+	en.mu.RUnlock()
+	if ok {
+		return d.ok, d.scope
 	}
-	return true, ScopeKind(rule[3])
+	ok, rule, err := en.e.EnforceEx(role, route, method)
+	if err != nil {
+		return false, "" // not kept: Casbin may answer the next time
+	}
+	if ok && len(rule) >= 4 {
+		d = decision{ok: true, scope: ScopeKind(rule[3])}
+	}
+	en.mu.Lock()
+	if len(en.decisions) < maxDecisions {
+		en.decisions[q] = d
+	}
+	en.mu.Unlock()
+	return d.ok, d.scope
 }
 
 // Public reports whether anyone may call method on route without signing in.
