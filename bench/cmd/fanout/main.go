@@ -296,6 +296,11 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	if err != nil {
 		return err
 	}
+	// The fan-out is measured once the start-up work is done (a fresh
+	// process warms its caches and sends what its jobs queued), as routes
+	// and coldreports measure.
+	waited, idle := mon.WaitIdle(500*time.Millisecond, 3*time.Minute)
+	fmt.Printf("store idle: %v, after %s\n", idle, waited.Round(100*time.Millisecond))
 	mon.Take()
 	load0 := burst.LoadAvg()
 	fmt.Printf("\nrunning the fan-out … (load average %s)\n", load0)
