@@ -27,7 +27,7 @@ func permanentFailure(t *testing.T) row {
 	victim := p.invitees[0][7]
 	srv.RefuseRcpt(victim.Email, 550)
 	m.invite(t, p)
-	waitFor(t, 30*time.Second, "49 delivered and 1 failed", func() bool {
+	waitFor(t, underLoad, "49 delivered and 1 failed", func() bool {
 		return count(srv, p.ids).delivered == 49 && m.c.outboxTotal(t, m.coord, "failed") == 1
 	})
 	failed := m.c.failedMessages(t, m.coord)
