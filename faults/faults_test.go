@@ -361,13 +361,12 @@ func count(srv *mailtest.Server, want map[string]string) tally {
 	return x
 }
 
-// waitFor polls cond every 20 ms until it holds or the deadline passes.
-// underLoad bounds a wait for progress that a loaded machine slows down:
-// CI's run beside another test run made the mail of the SIGTERM case take
-// over 30 s to reach its 40th message. The wait ends as soon as its
-// condition holds; the bound only says when to give up.
+// underLoad bounds a wait for progress that a loaded machine slows down
+// (CI beside another test run): the wait ends as soon as its condition
+// holds; the bound only says when to give up.
 const underLoad = 2 * time.Minute
 
+// waitFor polls cond every 20 ms until it holds or the deadline passes.
 func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(within)

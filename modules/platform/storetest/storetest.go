@@ -36,7 +36,7 @@ func Main(m *testing.M) {
 func run(m *testing.M) int {
 	uri = os.Getenv("ACADEMY_TEST_MONGODB_URI")
 	if uri == "" {
-		dir, err := os.MkdirTemp(storeParent(), "academy-store-")
+		dir, err := storeDir()
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
 			return 2
@@ -78,27 +78,20 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// storeParent is where the package's embedded store keeps its files:
-// ACADEMY_TEST_STORE_DIR when set, else /dev/shm where it is a writable
-// directory (Linux's RAM-backed file system), else the temporary directory.
-// The store is the same FerretDB on the same SQLite files either way; in RAM
-// its commits skip the disk's flushes, which took about a sixth of the
-// tests' time. The tests of what survives a crash or a restart run the
+// storeDir makes the directory of the package's embedded store: under
+// ACADEMY_TEST_STORE_DIR when set, else under /dev/shm (RAM) where one can
+// be made there, else under the temporary directory. The store is the same
+// FerretDB on the same SQLite files either way; in RAM its commits skip the
+// disk's flushes. The tests of what survives a crash or a restart run the
 // service on a data directory of their own (t.TempDir), on disk.
-func storeParent() string {
+func storeDir() (string, error) {
 	if dir := os.Getenv("ACADEMY_TEST_STORE_DIR"); dir != "" {
-		return dir
+		return os.MkdirTemp(dir, "academy-store-")
 	}
-	const shm = "/dev/shm"
-	if fi, err := os.Stat(shm); err == nil && fi.IsDir() {
-		if f, err := os.CreateTemp(shm, "academy-probe-"); err == nil {
-			name := f.Name()
-			_ = f.Close()
-			_ = os.Remove(name)
-			return shm
-		}
+	if dir, err := os.MkdirTemp("/dev/shm", "academy-store-"); err == nil {
+		return dir, nil
 	}
-	return ""
+	return os.MkdirTemp("", "academy-store-")
 }
 
 // Open opens an embedded store of the test's own, in a temporary
