@@ -665,8 +665,10 @@ func TestEndedSessionsMoveToTheArchive(t *testing.T) {
 		t.Fatalf("archive before its time: %d, %v", n, err)
 	}
 	clk.Set(start.Add(scheduling.ArchiveAfter + 4*time.Hour))
-	if n, err := svc.ArchiveSessions(ctx); err != nil || n != 1 {
-		t.Fatalf("archive: %d, %v; want 1", n, err)
+	// The service's own hourly job sees the same clock and may move it
+	// first: between them it moves once (the live list below shows it).
+	if n, err := svc.ArchiveSessions(ctx); err != nil || n > 1 {
+		t.Fatalf("archive: %d, %v; want 1 or 0 (the job moved it)", n, err)
 	}
 	if n, err := svc.ArchiveSessions(ctx); err != nil || n != 0 {
 		t.Fatalf("second run: %d, %v", n, err)

@@ -233,9 +233,14 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	client := fanout.NewClient(f.rsvpClients+f.markClients+2, 30*time.Second)
 	// RSVP clients are browsers: they open the link (GET, which also sets
 	// the form's CSRF cookie) and post the answer with the page's token.
-	jar, _ := cookiejar.New(nil)
-	browser := fanout.NewClient(f.rsvpClients, 30*time.Second)
-	browser.Jar = jar
+	// Each has its cookies of its own: with one jar, two first visits at
+	// once each got a CSRF cookie, the jar kept one, and the other's answer
+	// was refused (403).
+	browsers := make([]*http.Client, f.rsvpClients)
+	for i := range browsers {
+		browsers[i] = fanout.NewClient(1, 30*time.Second)
+		browsers[i].Jar, _ = cookiejar.New(nil)
+	}
 	// The lane paces the clients (page + answer); each request is recorded
 	// on its own.
 	rsvp := &fanout.Lane{Name: "RSVP", Clients: f.rsvpClients, Rate: f.rsvpRate}
@@ -244,7 +249,8 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	rr := rand.New(rand.NewPCG(f.seed, 0x72737670))
 	var rmu sync.Mutex
 	answers := map[string]int{}
-	rsvp.Next = func(ctx context.Context, _ int) func(context.Context) error {
+	rsvp.Next = func(ctx context.Context, i int) func(context.Context) error {
+		browser := browsers[i]
 		var tok string
 		select {
 		case tok = <-tokens:

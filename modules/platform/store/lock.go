@@ -9,7 +9,7 @@ import (
 
 var (
 	exclusiveMu      sync.RWMutex
-	exclusiveClients = map[*mongo.Client]bool{}
+	exclusiveClients = map[*mongo.Client]*gate{}
 	lockSeed         = maphash.MakeSeed()
 	docLocks         [256]sync.Mutex
 )
@@ -20,13 +20,19 @@ var (
 func MarkExclusive(c *mongo.Client) {
 	exclusiveMu.Lock()
 	defer exclusiveMu.Unlock()
-	exclusiveClients[c] = true
+	if exclusiveClients[c] == nil {
+		exclusiveClients[c] = newGate()
+	}
 }
 
 // exclusive reports whether c is the only client of its store (the
 // embedded store): a lock in the process then makes a read-modify-write of
 // one document atomic. Only the handles (coll.go) ask.
-func exclusive(c *mongo.Client) bool {
+func exclusive(c *mongo.Client) bool { return gateOf(c) != nil }
+
+// gateOf is the gate of c's store when c is its only client (the embedded
+// store), else nil.
+func gateOf(c *mongo.Client) *gate {
 	exclusiveMu.RLock()
 	defer exclusiveMu.RUnlock()
 	return exclusiveClients[c]
