@@ -356,10 +356,11 @@ func (a *App) buildMail(opts Options) error {
 	return nil
 }
 
-// reconcileCerts has certification mark and reconcile the people whose
-// attendance was just marked (a failure leaves them to the nightly job).
+// reconcileCerts has certification mark the people whose attendance was
+// just marked; its background run reconciles them soon after (a failure
+// leaves them to the next run or the nightly job).
 func (a *App) reconcileCerts(ctx context.Context, ids []string) error {
-	return a.Certification.Changed(ctx, ids...)
+	return a.Certification.Noted(ctx, ids...)
 }
 
 // Setup creates indexes, the first admin and, when configured, the demo
@@ -534,5 +535,6 @@ func (a *App) startWorkers() {
 	ctx := context.Background()
 	a.MailWorker.Start(ctx)
 	a.Jobs.Start(ctx)
-	a.stopWorkers = append(a.stopWorkers, a.Jobs.Stop, a.MailWorker.Stop)
+	a.Certification.Start(ctx)
+	a.stopWorkers = append(a.stopWorkers, a.Jobs.Stop, a.MailWorker.Stop, a.Certification.Stop)
 }

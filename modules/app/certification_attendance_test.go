@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 // At a course that requires attendance (KC-101) a failed attempt, then a
 // pass alone, issue nothing; an absent mark at a class of the course does not count; when
 // the mark is corrected to present, the attendance event issues the
-// certificate at once (no nightly job runs): completed at the class, the
+// certificate moments later, in the background (no nightly job runs), and the
+// sheet's answer did not wait for it: completed at the class, the
 // later of the two, and valid for the course's 24 months from that day.
 func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 	t.Parallel()
@@ -59,10 +61,12 @@ func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 		}
 	}
 	mark("absent")
+	reconciled(t, s)
 	if got := kc101(); len(got) != 0 {
 		t.Fatalf("an absent mark issued %+v", got)
 	}
 	mark("present")
+	reconciled(t, s)
 	got := kc101()
 	if len(got) != 1 || got[0].Status != certification.StatusValid || len(got[0].Cycles) != 1 {
 		t.Fatalf("after the present mark: %+v", got)
@@ -71,5 +75,25 @@ func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 	wantUntil := start.In(clock.VN).AddDate(2, 0, 0).Format(time.DateOnly)
 	if !c.CompletedAt.Equal(start) || got[0].ValidUntil != wantUntil {
 		t.Errorf("completed %s, valid until %s; want the class's start %s and %s", c.CompletedAt, got[0].ValidUntil, start, wantUntil)
+	}
+}
+
+// reconciled waits until certification's background run has reconciled
+// every person an attendance mark left to it.
+func reconciled(t *testing.T, s *apptest.Server) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		n, err := s.App.Certification.Pending(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d people still wait for a reconcile after a minute", n)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

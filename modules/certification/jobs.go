@@ -85,7 +85,44 @@ func (s *Service) Changed(ctx context.Context, ids ...string) error {
 	return errors.Join(failed...)
 }
 
-// ReconcileMarked reconciles the people marked by Changed (or by a failed
+// MarkedEvery is how often the background reconcile (Start) looks for
+// marked people when no Noted woke it.
+const MarkedEvery = time.Minute
+
+// Noted records that the people's attendance changed and leaves their
+// reconcile to the background (Start), which it wakes: an attendance
+// sheet's answer does not wait for certificates (a sheet of thirty
+// people would wait for thirty reconciles). Each mark is written before
+// Noted returns and removed only after a successful reconcile, so a
+// crash leaves the people to the next run or the nightly job.
+func (s *Service) Noted(ctx context.Context, ids ...string) error {
+	var failed []error
+	for _, id := range ids {
+		if _, err := s.d.Store.Mark(ctx, id, s.d.Clock.Now()); err != nil {
+			failed = append(failed, err)
+		}
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return errors.Join(failed...)
+}
+
+// Start reconciles the people Noted marks in the background, soon after
+// each Noted and every MarkedEvery, until Stop or the end of ctx.
+func (s *Service) Start(ctx context.Context) { s.later.Start(ctx) }
+
+// Stop stops the background reconcile and waits for its run in progress.
+func (s *Service) Stop() { s.later.Stop() }
+
+// Pending is how many people are marked for a reconcile.
+func (s *Service) Pending(ctx context.Context) (int, error) {
+	m, err := s.d.Store.Marked(ctx)
+	return len(m), err
+}
+
+// ReconcileMarked reconciles the people marked by Changed, Noted (or by a failed
 // run) and removes each one's mark after its success.
 func (s *Service) ReconcileMarked(ctx context.Context) (people, issued int, err error) {
 	marked, err := s.d.Store.Marked(ctx)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/loop"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/versioned"
 	"log/slog"
@@ -76,6 +77,9 @@ type Deps struct {
 type Service struct {
 	d    Deps
 	snap *versioned.Cache[*snapshot]
+	// later reconciles the people Noted marked, in the background.
+	later *loop.Loop
+	wake  chan struct{}
 }
 
 type snapshot struct {
@@ -114,8 +118,13 @@ func NewService(d Deps) *Service {
 	if d.Fresh == 0 {
 		d.Fresh = time.Second
 	}
-	s := &Service{d: d}
+	s := &Service{d: d, wake: make(chan struct{}, 1)}
 	s.snap = versioned.New(d.Store.Version, s.load, d.Fresh)
+	s.later = loop.New(func(ctx context.Context, _ <-chan struct{}) {
+		if _, _, err := s.ReconcileMarked(ctx); err != nil && ctx.Err() == nil {
+			s.d.Logger.WarnContext(ctx, "certification: reconciling the marked people", "error", err)
+		}
+	}, loop.Options{Every: MarkedEvery, Wake: s.wake, Later: true, Logger: d.Logger})
 	return s
 }
 
