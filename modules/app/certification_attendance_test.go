@@ -78,6 +78,48 @@ func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 	}
 }
 
+// A mark acknowledged just before the process stops is not lost: the
+// person stays marked for a reconcile in the store, and the next process
+// issues the certificate as it starts.
+func TestAttendanceMarkedBeforeAStopIssuesAfterTheRestart(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 10, 5, 2, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk})
+	ctv := s.Find(t, "ctv", "NT")
+	token := s.LoginDemo(t, ctv.Email)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	passQuiz(t, s, token, "KC-101")
+	start := clk.Now().Add(2 * time.Hour)
+	session := s.CreateSession(t, coord, "KC-101", "NT", "Tập huấn chính sách khuyến công", start)
+	clk.Set(start.Add(30 * time.Minute))
+	reconciled(t, s)
+	s.App.Certification.Stop() // as if the process stopped before its background run
+	if r := s.Do(t, "PUT", "/api/v1/sessions/"+session+"/attendance", coord, []map[string]string{{"collaborator_id": ctv.ID, "status": "present"}}); r.Status != 200 {
+		t.Fatalf("mark present: %d %s", r.Status, r.Body)
+	}
+	if n, err := s.App.Certification.Pending(context.Background()); err != nil || n != 1 {
+		t.Fatalf("people marked for a reconcile after the sheet's answer: %d, %v; want 1", n, err)
+	}
+	if got := certs(t, s, token, "/api/v1/me/certifications").Items; hasCourse(got, "KC-101") {
+		t.Fatalf("issued with the background run stopped: %+v", got)
+	}
+	s.Restart(t)
+	reconciled(t, s)
+	token = s.LoginDemo(t, ctv.Email)
+	if got := certs(t, s, token, "/api/v1/me/certifications").Items; !hasCourse(got, "KC-101") {
+		t.Fatalf("after the restart: %+v; want the KC-101 certificate", got)
+	}
+}
+
+func hasCourse(vs []certification.View, course string) bool {
+	for _, v := range vs {
+		if v.CourseCode == course {
+			return true
+		}
+	}
+	return false
+}
+
 // reconciled waits until certification's background run has reconciled
 // every person an attendance mark left to it.
 func reconciled(t *testing.T, s *apptest.Server) {

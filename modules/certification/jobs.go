@@ -109,8 +109,9 @@ func (s *Service) Noted(ctx context.Context, ids ...string) error {
 	return errors.Join(failed...)
 }
 
-// Start reconciles the people Noted marks in the background, soon after
-// each Noted and every MarkedEvery, until Stop or the end of ctx.
+// Start reconciles the people Noted marks in the background: at once
+// (those a previous process left marked), soon after each Noted and every
+// MarkedEvery, until Stop or the end of ctx.
 func (s *Service) Start(ctx context.Context) { s.later.Start(ctx) }
 
 // Stop stops the background reconcile and waits for its run in progress.

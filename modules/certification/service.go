@@ -124,7 +124,7 @@ func NewService(d Deps) *Service {
 		if _, _, err := s.ReconcileMarked(ctx); err != nil && ctx.Err() == nil {
 			s.d.Logger.WarnContext(ctx, "certification: reconciling the marked people", "error", err)
 		}
-	}, loop.Options{Every: MarkedEvery, Wake: s.wake, Later: true, Logger: d.Logger})
+	}, loop.Options{Every: MarkedEvery, Wake: s.wake, Logger: d.Logger})
 	return s
 }
 
