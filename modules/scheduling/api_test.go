@@ -665,16 +665,28 @@ func TestEndedSessionsMoveToTheArchive(t *testing.T) {
 		t.Fatalf("archive before its time: %d, %v", n, err)
 	}
 	clk.Set(start.Add(scheduling.ArchiveAfter + 4*time.Hour))
-	// The service's own hourly job sees the same clock and may move it
-	// first: between them it moves once (the live list below shows it).
-	if n, err := svc.ArchiveSessions(ctx); err != nil || n > 1 {
-		t.Fatalf("archive: %d, %v; want 1 or 0 (the job moved it)", n, err)
+	// The service's own jobs see the same clock and write the session too:
+	// its hourly archive may move it first, and a write while a run moves
+	// it (the invitation's delivery noted by the mail worker, the
+	// attendance book's job) makes that run leave it live for the next.
+	// Run until it has left the live collection; then a run moves nothing.
+	st := scheduling.NewStore(s.App.DB)
+	for runs := 1; ; runs++ {
+		n, err := svc.ArchiveSessions(ctx)
+		if err != nil || n > 1 {
+			t.Fatalf("archive run %d: %d, %v; want at most the one session", runs, n, err)
+		}
+		if live, err := st.Find(ctx, scheduling.Query{}); err != nil || len(live) == 1 {
+			break
+		}
+		if runs == 10 {
+			t.Fatal("ten archive runs left the ended session live")
+		}
 	}
 	if n, err := svc.ArchiveSessions(ctx); err != nil || n != 0 {
-		t.Fatalf("second run: %d, %v", n, err)
+		t.Fatalf("a run after it moved: %d, %v", n, err)
 	}
 	coord = s.LoginDemo(t, apptest.Coordinator) // a month on: sign in again
-	st := scheduling.NewStore(s.App.DB)
 	if live, err := st.Find(ctx, scheduling.Query{}); err != nil || len(live) != 1 || live[0].ID != later.ID {
 		t.Fatalf("live sessions after archiving: %v, %v; want only the later one", live, err)
 	}
