@@ -37,7 +37,7 @@ type Coll[D any] struct {
 // NewColl returns the handle on collection name of db; what names one
 // document in the errors it returns ("session": "no such session").
 func NewColl[D any](db *mongo.Database, name, what string) *Coll[D] {
-	g := gateOf(db.Client())
+	g := gateOf(db)
 	return &Coll[D]{c: db.Collection(name), what: what, sole: g != nil, gate: g}
 }
 

@@ -6,17 +6,17 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
-// GateWaiting is how many background operations wait at c's gate.
-func GateWaiting(c *mongo.Client) int {
-	g := gateOf(c)
+// GateWaiting is how many background operations wait at db's gate.
+func GateWaiting(db *mongo.Database) int {
+	g := gateOf(db)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	return g.waiting
 }
 
-// SetYieldMax changes how long a background operation waits at c's gate.
-func SetYieldMax(c *mongo.Client, d time.Duration) {
-	g := gateOf(c)
+// SetYieldMax changes how long a background operation waits at db's gate.
+func SetYieldMax(db *mongo.Database, d time.Duration) {
+	g := gateOf(db)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.max = d

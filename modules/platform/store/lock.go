@@ -9,7 +9,7 @@ import (
 
 var (
 	exclusiveMu      sync.RWMutex
-	exclusiveClients = map[*mongo.Client]*gate{}
+	exclusiveClients = map[*mongo.Client]bool{}
 	lockSeed         = maphash.MakeSeed()
 	docLocks         [256]sync.Mutex
 )
@@ -20,19 +20,13 @@ var (
 func MarkExclusive(c *mongo.Client) {
 	exclusiveMu.Lock()
 	defer exclusiveMu.Unlock()
-	if exclusiveClients[c] == nil {
-		exclusiveClients[c] = newGate()
-	}
+	exclusiveClients[c] = true
 }
 
 // exclusive reports whether c is the only client of its store (the
 // embedded store): a lock in the process then makes a read-modify-write of
 // one document atomic. Only the handles (coll.go) ask.
-func exclusive(c *mongo.Client) bool { return gateOf(c) != nil }
-
-// gateOf is the gate of c's store when c is its only client (the embedded
-// store), else nil.
-func gateOf(c *mongo.Client) *gate {
+func exclusive(c *mongo.Client) bool {
 	exclusiveMu.RLock()
 	defer exclusiveMu.RUnlock()
 	return exclusiveClients[c]

@@ -74,19 +74,43 @@ func (g *gate) wait(ctx context.Context) {
 	g.mu.Unlock()
 }
 
-// Interactive counts a request in flight on c's store until the returned
-// function is called: meanwhile background loops' operations give way
-// (see gate). A no-op unless c is the embedded store's client.
-func Interactive(c *mongo.Client) (done func()) {
-	if g := gateOf(c); g != nil {
+// gates holds a gate per database of an embedded store's client: one in a
+// service; each test's database has its own, so that one test's requests
+// do not slow another's background work.
+var gates sync.Map // gateKey → *gate
+
+type gateKey struct {
+	c  *mongo.Client
+	db string
+}
+
+// gateOf is the gate of db when its client is the store's only one (the
+// embedded store), else nil.
+func gateOf(db *mongo.Database) *gate {
+	if !exclusive(db.Client()) {
+		return nil
+	}
+	k := gateKey{db.Client(), db.Name()}
+	if g, ok := gates.Load(k); ok {
+		return g.(*gate)
+	}
+	g, _ := gates.LoadOrStore(k, newGate())
+	return g.(*gate)
+}
+
+// Interactive counts a request in flight on db until the returned
+// function is called: meanwhile background loops' operations on db give
+// way (see gate). A no-op unless db is on the embedded store.
+func Interactive(db *mongo.Database) (done func()) {
+	if g := gateOf(db); g != nil {
 		return g.enter()
 	}
 	return func() {}
 }
 
-// Interactive is Interactive(s.Client): the web platform holds it around
-// each request.
-func (s *Store) Interactive() (done func()) { return Interactive(s.Client) }
+// Interactive is Interactive(s.DB): the web platform holds it around each
+// request.
+func (s *Store) Interactive() (done func()) { return Interactive(s.DB) }
 
 // yield makes an operation of a background loop wait for the requests in
 // flight (see gate); other operations go at once.

@@ -8,28 +8,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/loop"
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
-
-// ownClient connects to the package's embedded store with a client of the
-// test's own (one connection, as store.Open does), so that no other test's
-// requests hold its gate, marked as the store's only client (the embedded
-// store's path; a separate database keeps it clear of the package's client).
-func ownClient(t *testing.T) *mongo.Database {
-	t.Helper()
-	c, err := mongo.Connect(options.Client().ApplyURI(storetest.URI()).SetMaxPoolSize(store.EmbeddedPoolSize))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store.MarkExclusive(c)
-	db := c.Database(storetest.NewName(t))
-	t.Cleanup(func() {
-		_ = db.Drop(context.Background())
-		_ = c.Disconnect(context.Background())
-	})
-	return db
-}
 
 // inLoop runs fn once as a background loop's run and returns its result.
 func inLoop(t *testing.T, fn func(ctx context.Context) error) <-chan error {
@@ -57,18 +36,18 @@ func within(t *testing.T, got <-chan error, what string) {
 func TestBackgroundWaitsForRequestsInFlight(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := ownClient(t)
+	db := storetest.New(t) // the embedded store's path: a gate of its own
 	c := store.NewColl[item](db, "items", "item")
 	if err := c.Insert(ctx, item{ID: "a", N: 1}); err != nil {
 		t.Fatal(err)
 	}
-	store.SetYieldMax(db.Client(), time.Hour)
-	done := store.Interactive(db.Client())
+	store.SetYieldMax(db, time.Hour)
+	done := store.Interactive(db)
 	got := inLoop(t, func(ctx context.Context) error {
 		_, err := c.Update(ctx, "a", func(d *item) error { d.N = 2; return nil })
 		return err
 	})
-	for deadline := time.Now().Add(20 * time.Second); store.GateWaiting(db.Client()) != 1; time.Sleep(time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); store.GateWaiting(db) != 1; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the loop's update never came to the gate")
 		}
@@ -95,10 +74,10 @@ func TestBackgroundWaitsForRequestsInFlight(t *testing.T) {
 func TestBackgroundWaitIsBounded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := ownClient(t)
+	db := storetest.New(t) // the embedded store's path: a gate of its own
 	c := store.NewColl[item](db, "items", "item")
-	store.SetYieldMax(db.Client(), 20*time.Millisecond)
-	done := store.Interactive(db.Client())
+	store.SetYieldMax(db, 20*time.Millisecond)
+	done := store.Interactive(db)
 	defer done()
 	within(t, inLoop(t, func(ctx context.Context) error { return c.Insert(ctx, item{ID: "b"}) }), "the loop's insert while a request stays in flight")
 	if n, err := c.Count(ctx, nil); err != nil || n != 1 {
