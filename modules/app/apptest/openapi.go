@@ -3,6 +3,7 @@ package apptest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"net/http"
@@ -55,17 +56,40 @@ func (s *Server) loadDocument() (routers.Router, error) {
 			if r.Status != http.StatusOK {
 				return fmt.Errorf("GET /api/openapi.json: %d %s", r.Status, r.Body)
 			}
-			doc, err := ParseDocument(r.Body)
+			parsed, err := parsedDocument(r.Body, s.cfg.BaseURL)
 			if err != nil {
 				return fmt.Errorf("/api/openapi.json: %w", err)
 			}
 			// The document names the base URL; requests go to the listener.
+			// A copy of the document: others share the parsed one.
+			doc := *parsed
 			doc.Servers = openapi3.Servers{{URL: s.URL}}
-			s.api.router, err = gorillamux.NewRouter(doc)
+			s.api.router, err = gorillamux.NewRouter(&doc)
 			return err
 		}()
 	})
 	return s.api.router, s.api.err
+}
+
+// parsed holds the documents ParseDocument read, by their text with the
+// server's base URL taken out: every server of a test binary serves the
+// same document, and reading and validating it costs more than most tests.
+var parsed sync.Map // [sha256.Size]byte → *parsedDoc
+
+type parsedDoc struct {
+	once sync.Once
+	doc  *openapi3.T
+	err  error
+}
+
+// parsedDocument is ParseDocument(data), read once per text; the caller
+// must not change the document it returns.
+func parsedDocument(data []byte, baseURL string) (*openapi3.T, error) {
+	key := sha256.Sum256(bytes.ReplaceAll(data, []byte(baseURL), nil))
+	v, _ := parsed.LoadOrStore(key, &parsedDoc{})
+	p := v.(*parsedDoc)
+	p.once.Do(func() { p.doc, p.err = ParseDocument(data) })
+	return p.doc, p.err
 }
 
 // ParseDocument loads an OpenAPI document as a client generator does and

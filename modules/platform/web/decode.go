@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,36 +111,66 @@ func isOperator(k string) bool { return strings.HasPrefix(k, "$") }
 // key of the decoded JSON value v for which badKey is true, or of the
 // first string value for which badString is true (a string at the top is
 // "body"); badString nil checks no string values. "" when there is none.
+// The path is spelt out only once something is found: building it at
+// every level would copy a deeply nested body's path over and over.
 func findInJSON(v any, path string, badKey, badString func(string) bool) string {
+	var at []step
+	if !findIn(v, badKey, badString, &at) {
+		return ""
+	}
+	slices.Reverse(at)
+	if p := joinSteps(path, at); p != "" {
+		return p
+	}
+	return "body"
+}
+
+// step is one level of a path into JSON: an object's key or an array's index.
+type step struct {
+	key   string
+	index int
+	array bool
+}
+
+// joinSteps spells out the path of steps below path.
+func joinSteps(path string, steps []step) string {
+	var b strings.Builder
+	b.WriteString(path)
+	for _, s := range steps {
+		switch {
+		case s.array:
+			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+		case b.Len() > 0:
+			b.WriteString("." + s.key)
+		default:
+			b.WriteString(s.key)
+		}
+	}
+	return b.String()
+}
+
+// findIn is findInJSON's search: at receives the steps to what it
+// found, innermost first.
+func findIn(v any, badKey, badString func(string) bool, at *[]step) bool {
 	switch t := v.(type) {
 	case string:
-		if badString != nil && badString(t) {
-			if path == "" {
-				return "body"
-			}
-			return path
-		}
+		return badString != nil && badString(t)
 	case map[string]any:
 		for k, x := range t {
-			p := k
-			if path != "" {
-				p = path + "." + k
-			}
-			if badKey(k) {
-				return p
-			}
-			if found := findInJSON(x, p, badKey, badString); found != "" {
-				return found
+			if badKey(k) || findIn(x, badKey, badString, at) {
+				*at = append(*at, step{key: k})
+				return true
 			}
 		}
 	case []any:
 		for i, x := range t {
-			if found := findInJSON(x, path+"["+strconv.Itoa(i)+"]", badKey, badString); found != "" {
-				return found
+			if findIn(x, badKey, badString, at) {
+				*at = append(*at, step{index: i, array: true})
+				return true
 			}
 		}
 	}
-	return ""
+	return false
 }
 
 // operatorArg returns the first key of query or form arguments that looks

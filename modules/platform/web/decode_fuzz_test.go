@@ -76,6 +76,8 @@ func TestDecodeStrictRefuses(t *testing.T) {
 		{"operator value", `{"title":{"$gt":""}}`, "title.$gt"},
 		{"operator key", `{"$set":{"title":"x"}}`, "$set"},
 		{"operator in a map", `{"answers":{"$where":["1"]}}`, "answers.$where"},
+		{"operator in nested arrays", `{"marks":[{},[{"status":"a"},{"$gt":1}]]}`, "marks[1][1].$gt"},
+		{"duplicate key in nested arrays", `{"marks":[{},[{"status":"a"},{"b":1,"c":{"d":2,"d":3}}]]}`, "marks[1][1].c.d"},
 		{"string for number", `{"capacity":"30"}`, "capacity"},
 		{"huge number", `{"capacity":1e400}`, "capacity"},
 		{"2^63", `{"stipend":9223372036854775808}`, "stipend"},

@@ -18,24 +18,12 @@ func duplicateKey(body []byte) (string, bool) {
 		object    bool
 		keys      map[string]bool
 		expectKey bool
-		path      string
 		key       string // the key whose value is being read
 		index     int
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var stack []*frame
-	// valuePath names the value about to be read in the top frame.
-	valuePath := func() string {
-		if len(stack) == 0 {
-			return ""
-		}
-		top := stack[len(stack)-1]
-		if top.object {
-			return joinPath(top.path, top.key)
-		}
-		return top.path + "[" + strconv.Itoa(top.index) + "]"
-	}
 	// consumed marks the top frame's current value as read.
 	consumed := func() {
 		if len(stack) == 0 {
@@ -47,6 +35,16 @@ func duplicateKey(body []byte) (string, bool) {
 		} else {
 			top.index++
 		}
+	}
+	// pathTo spells out the path to key k of the top frame only when a
+	// duplicate is found (a path kept per frame would copy a deeply
+	// nested body's path at every level).
+	pathTo := func(k string) string {
+		steps := make([]step, 0, len(stack))
+		for _, f := range stack[:len(stack)-1] {
+			steps = append(steps, step{key: f.key, index: f.index, array: !f.object})
+		}
+		return joinSteps("", append(steps, step{key: k}))
 	}
 	for {
 		tok, err := dec.Token()
@@ -63,7 +61,7 @@ func duplicateKey(body []byte) (string, bool) {
 				}
 				k, _ := tok.(string)
 				if top.keys[k] {
-					return joinPath(top.path, k), true
+					return pathTo(k), true
 				}
 				top.keys[k] = true
 				top.key, top.expectKey = k, false
@@ -72,9 +70,9 @@ func duplicateKey(body []byte) (string, bool) {
 		}
 		switch d, _ := tok.(json.Delim); d {
 		case '{':
-			stack = append(stack, &frame{object: true, keys: map[string]bool{}, expectKey: true, path: valuePath()})
+			stack = append(stack, &frame{object: true, keys: map[string]bool{}, expectKey: true})
 		case '[':
-			stack = append(stack, &frame{path: valuePath()})
+			stack = append(stack, &frame{})
 		case ']':
 			stack = stack[:len(stack)-1]
 			consumed()
