@@ -95,6 +95,11 @@ type Options struct {
 	// MailTemplates holds the mail templates (a `mail/` folder); nil: the
 	// product's content. Tests start with broken ones.
 	MailTemplates fs.FS
+	// IndexIDs, with DB, adds the embedded store's `_id` lookup indexes
+	// (store.IndexIDs) once Setup has created the collections, as the
+	// store's own indexer does when the service opens it: whoever hands
+	// the database in knows its files (tests: storetest.IndexIDs).
+	IndexIDs func(ctx context.Context, db *mongo.Database) (int, error)
 }
 
 // App is the running service.
@@ -133,6 +138,7 @@ type App struct {
 	clock clock.Clock
 
 	stopWorkers []func()
+	indexIDs    func(ctx context.Context, db *mongo.Database) (int, error)
 }
 
 // New opens the store and builds every module. It does not write anything;
@@ -144,7 +150,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	if opts.Clock == nil {
 		opts.Clock = clock.System{}
 	}
-	a := &App{Config: cfg, Logger: opts.Logger, DB: opts.DB, clock: opts.Clock}
+	a := &App{Config: cfg, Logger: opts.Logger, DB: opts.DB, clock: opts.Clock, indexIDs: opts.IndexIDs}
 	if a.DB == nil {
 		st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir, Logger: opts.Logger})
 		if err != nil {
@@ -373,8 +379,13 @@ func (a *App) Setup(ctx context.Context) error {
 	if err := store.EnsureIndexes(ctx, a.DB, idx); err != nil {
 		return err
 	}
-	if a.Store != nil {
+	switch {
+	case a.Store != nil:
 		if _, err := a.Store.IndexIDs(ctx); err != nil {
+			return err
+		}
+	case a.indexIDs != nil:
+		if _, err := a.indexIDs(ctx, a.DB); err != nil {
 			return err
 		}
 	}

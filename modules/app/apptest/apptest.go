@@ -148,7 +148,7 @@ func TryStart(t testing.TB, opts ...Options) (*Server, error) {
 			MailFrom: "academy@example.vn", SMTPURL: o.SMTPURL, AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword,
 			TrustedProxies: o.TrustedProxies},
 		opts: app.Options{Logger: o.Logger, DB: db, Clock: o.Clock, Events: o.Events, Mail: o.Mail,
-			Argon2: CheapHashing()},
+			Argon2: CheapHashing(), IndexIDs: storetest.IndexIDs},
 	}
 	s.opts.Courses, s.opts.MailTemplates = o.Courses, o.MailTemplates
 	if o.Metrics {

@@ -25,7 +25,21 @@ var (
 	client *mongo.Client // the embedded store's path: this process is its only client
 	shared *mongo.Client // MongoDB's path: compare-and-set on rev, leases by findOneAndUpdate
 	uri    string
+	// embeddedDir holds the files of the package's embedded store ("" on
+	// MongoDB).
+	embeddedDir string
 )
+
+// IndexIDs adds the embedded store's `_id` lookup indexes to the
+// collections db has (store.IndexIDs), as a service's store does for its
+// own: without them every lookup by `_id` reads the whole collection.
+// Nothing to do on MongoDB.
+func IndexIDs(ctx context.Context, db *mongo.Database) (int, error) {
+	if embeddedDir == "" {
+		return 0, nil
+	}
+	return store.IndexIDs(ctx, embeddedDir, db.Name())
+}
 
 // Main starts the package's store, runs the tests and stops it. Call it
 // from TestMain: `func TestMain(m *testing.M) { storetest.Main(m) }`.
@@ -42,6 +56,7 @@ func run(m *testing.M) int {
 			return 2
 		}
 		defer os.RemoveAll(dir)
+		embeddedDir = dir
 		emb, err := store.StartEmbedded(dir, slog.New(slog.DiscardHandler))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
