@@ -294,9 +294,8 @@ func (a *App) assemble(ctx context.Context, tr *i18n.Translator, opts Options) e
 	a.Platform, err = web.New(web.Options{
 		Logger: a.Logger, Enforcer: enf, Authenticator: a.Accounts, Translator: tr, Registry: reg,
 		SecureCookies: strings.HasPrefix(a.Config.BaseURL, "https://"), TrustedProxies: a.Config.TrustedProxies, CSRFKey: csrfKey,
-		Ready:       func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
-		Interactive: func() func() { return store.Interactive(a.DB) },
-		BaseURL:     a.Config.BaseURL,
+		Ready:   func(ctx context.Context) error { return a.DB.Client().Ping(ctx, nil) },
+		BaseURL: a.Config.BaseURL,
 	})
 	if err != nil {
 		return err

@@ -13,8 +13,7 @@ import (
 )
 
 // Func is one run. stop is closed when Stop is called: a long run may end
-// early on it; ctx is the context given to Start, marked as a loop's
-// (Running), and is not canceled by Stop.
+// early on it; ctx is the context given to Start and is not canceled by Stop.
 type Func func(ctx context.Context, stop <-chan struct{})
 
 // Options configure a Loop.
@@ -95,17 +94,7 @@ func (l *Loop) run(ctx context.Context, stop <-chan struct{}) {
 			l.o.Logger.Error("background loop panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		}
 	}()
-	l.fn(context.WithValue(ctx, runningKey{}, true), stop)
-}
-
-type runningKey struct{}
-
-// Running reports whether ctx is (derived from) the context of a loop's
-// run: background work, which the embedded store serves after people's
-// requests (store.Interactive).
-func Running(ctx context.Context) bool {
-	v, _ := ctx.Value(runningKey{}).(bool)
-	return v
+	l.fn(ctx, stop)
 }
 
 // Stop closes the run's stop channel and waits for the loop to return,

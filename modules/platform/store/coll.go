@@ -31,14 +31,12 @@ type Coll[D any] struct {
 	// reached over one connection): a lock in the process then makes a
 	// read-modify-write of one document atomic.
 	sole bool
-	gate *gate // the embedded store's: background loops give way (yield.go)
 }
 
 // NewColl returns the handle on collection name of db; what names one
 // document in the errors it returns ("session": "no such session").
 func NewColl[D any](db *mongo.Database, name, what string) *Coll[D] {
-	g := gateOf(db)
-	return &Coll[D]{c: db.Collection(name), what: what, sole: g != nil, gate: g}
+	return &Coll[D]{c: db.Collection(name), what: what, sole: exclusive(db.Client())}
 }
 
 // Name is the collection's name.
@@ -53,7 +51,6 @@ func (c *Coll[D]) notFound() error { return errs.E(errs.NotFound, "no such %s", 
 
 // Get reads the document id. Errors: errs.NotFound.
 func (c *Coll[D]) Get(ctx context.Context, id string) (D, error) {
-	c.yield(ctx)
 	var d D
 	err := c.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
 	if IsNotFound(err) {
@@ -65,7 +62,6 @@ func (c *Coll[D]) Get(ctx context.Context, id string) (D, error) {
 // One reads the first document matching filter, for a lookup by a unique
 // key other than `_id`. Errors: errs.NotFound.
 func (c *Coll[D]) One(ctx context.Context, filter bson.D) (D, error) {
-	c.yield(ctx)
 	var d D
 	err := c.c.FindOne(ctx, filter).Decode(&d)
 	if IsNotFound(err) {
@@ -132,7 +128,6 @@ func (c *Coll[D]) List(ctx context.Context, filter any, f Find) ([]D, error) {
 // Each calls fn with each document matching filter (nil: all), as f says,
 // decoding one at a time; an error from fn stops it and is returned.
 func (c *Coll[D]) Each(ctx context.Context, filter any, f Find, fn func(D) error) error {
-	c.yield(ctx)
 	if filter == nil {
 		filter = bson.D{}
 	}
@@ -155,7 +150,6 @@ func (c *Coll[D]) Each(ctx context.Context, filter any, f Find, fn func(D) error
 
 // Count counts the documents matching filter (nil: all).
 func (c *Coll[D]) Count(ctx context.Context, filter any) (int, error) {
-	c.yield(ctx)
 	if filter == nil {
 		filter = bson.D{}
 	}
@@ -166,7 +160,6 @@ func (c *Coll[D]) Count(ctx context.Context, filter any) (int, error) {
 // Insert adds a document. A unique key refusing it gives an error that
 // IsDuplicate recognises (errors.Is ErrDuplicate).
 func (c *Coll[D]) Insert(ctx context.Context, d D) error {
-	c.yield(ctx)
 	_, err := c.c.InsertOne(ctx, d)
 	if IsDuplicate(err) {
 		return fmt.Errorf("%w: %s: %v", ErrDuplicate, c.what, err)
@@ -177,7 +170,6 @@ func (c *Coll[D]) Insert(ctx context.Context, d D) error {
 // InsertMany adds documents InsertChunk at a time, unordered, and reports
 // by index the ones a unique key refused; any other failure is an error.
 func (c *Coll[D]) InsertMany(ctx context.Context, ds []D) (dup map[int]bool, err error) {
-	c.yield(ctx)
 	docs := make([]any, len(ds))
 	for i := range ds {
 		docs[i] = ds[i]
@@ -187,14 +179,12 @@ func (c *Coll[D]) InsertMany(ctx context.Context, ds []D) (dup map[int]bool, err
 
 // Put writes d as the document id, replacing it or creating it.
 func (c *Coll[D]) Put(ctx context.Context, id string, d D) error {
-	c.yield(ctx)
 	_, err := c.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, d, options.Replace().SetUpsert(true))
 	return err
 }
 
 // Delete removes the document id and reports whether it was there.
 func (c *Coll[D]) Delete(ctx context.Context, id string) (bool, error) {
-	c.yield(ctx)
 	res, err := c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return false, err
@@ -206,7 +196,6 @@ func (c *Coll[D]) Delete(ctx context.Context, id string) (bool, error) {
 // it removed. On the embedded store any filter but `_id` alone decodes the
 // whole collection: keep it off hot paths there.
 func (c *Coll[D]) DeleteWhere(ctx context.Context, filter bson.D) (int, error) {
-	c.yield(ctx)
 	res, err := c.c.DeleteMany(ctx, filter)
 	if err != nil {
 		return 0, err
@@ -226,7 +215,6 @@ func (c *Coll[D]) DeleteIDs(ctx context.Context, ids []string) error {
 		return err
 	}
 	for _, id := range ids {
-		c.yield(ctx)
 		if _, err := c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 			return err
 		}
@@ -237,7 +225,6 @@ func (c *Coll[D]) DeleteIDs(ctx context.Context, ids []string) error {
 // DeleteUnchanged removes the document id if no Update changed it since d
 // was read (d's "rev"), and reports whether it did.
 func (c *Coll[D]) DeleteUnchanged(ctx context.Context, id string, d D) (bool, error) {
-	c.yield(ctx)
 	rev, hasRev, err := revOf(d)
 	if err != nil {
 		return false, err
@@ -251,11 +238,7 @@ func (c *Coll[D]) DeleteUnchanged(ctx context.Context, id string, d D) (bool, er
 		if r, has := rawRev(cur); r != rev || has != hasRev {
 			return false, nil
 		}
-		res, err := c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-		if err != nil {
-			return false, err
-		}
-		return res.DeletedCount == 1, nil
+		return c.Delete(ctx, id)
 	}
 	res, err := c.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, revFilter(rev, hasRev)})
 	if err != nil {
@@ -290,7 +273,6 @@ func (c *Coll[D]) Update(ctx context.Context, id string, fn func(*D) error) (D, 
 // whether it was found (d is the zero D when not) and the result is
 // inserted when it was not.
 func (c *Coll[D]) Apply(ctx context.Context, id string, fn func(d *D, found bool) error) (D, error) {
-	c.yield(ctx)
 	defer lockDoc(c.c.Name(), id)()
 	for try := 0; try < maxTries; try++ {
 		raw, found, err := c.getRaw(ctx, id)
@@ -343,7 +325,6 @@ func (c *Coll[D]) Apply(ctx context.Context, id string, fn func(d *D, found bool
 // and replace, on MongoDB their compare-and-set on "rev" fails and reads
 // again. It reports whether a document matched (or was created).
 func (c *Coll[D]) Change(ctx context.Context, id string, update bson.D, upsert bool) (bool, error) {
-	c.yield(ctx)
 	update = withRevInc(update)
 	defer lockDoc(c.c.Name(), id)()
 	res, err := c.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update, options.UpdateOne().SetUpsert(upsert))
@@ -457,7 +438,6 @@ func withRev(d any, id string, rev int64) (bson.D, error) {
 // taken by a worker that died with the previous process: at start such a
 // lease can only be an orphan where no other process shares the store.
 func (c *Coll[D]) UpdateOrphans(ctx context.Context, filter, update bson.D) (int, error) {
-	c.yield(ctx)
 	if !c.sole {
 		return 0, nil
 	}
@@ -484,7 +464,6 @@ var leaseMu sync.Mutex
 // by `_id`, under a lock that this process's takers share (it is the
 // store's only client, so nothing else takes them in between).
 func (c *Coll[D]) Lease(ctx context.Context, due, update bson.D, n int, more func() bool) ([]D, error) {
-	c.yield(ctx)
 	if c.sole {
 		leaseMu.Lock()
 		defer leaseMu.Unlock()
@@ -507,7 +486,6 @@ func (c *Coll[D]) Lease(ctx context.Context, due, update bson.D, n int, more fun
 		var d D
 		var err error
 		if c.sole {
-			c.yield(ctx)
 			// Deleted since the find (a delete whose caller gave up still
 			// runs to its end on the embedded store): nothing to take.
 			var res *mongo.UpdateResult

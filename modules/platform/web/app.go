@@ -57,9 +57,6 @@ type Options struct {
 	CSRFKey []byte
 	// Ready reports whether the store is reachable, for /readyz.
 	Ready func(ctx context.Context) error
-	// Interactive, when set, is held while a request runs: the embedded
-	// store serves background loops after requests (store.Interactive).
-	Interactive func() (done func())
 	// BaseURL is the service's public address (ACADEMY_BASE_URL): the
 	// server the OpenAPI document names.
 	BaseURL string
@@ -159,9 +156,6 @@ func (p *Platform) outer(c *fiber.Ctx) (err error) {
 	c.Locals(requestIDLocal, id)
 	c.Set(fiber.HeaderXRequestID, id)
 	c.SetUserContext(authz.WithRequestID(c.UserContext(), id))
-	if p.opts.Interactive != nil {
-		defer p.opts.Interactive()()
-	}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
