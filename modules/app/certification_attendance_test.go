@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/certification"
+	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
@@ -18,11 +19,7 @@ import (
 // later of the two, and valid for the course's 24 months from that day.
 func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 	t.Parallel()
-	clk := clock.NewManual(time.Date(2026, 10, 5, 2, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	ctv := s.Find(t, "ctv", "NT")
-	token := s.LoginDemo(t, ctv.Email)
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	s, clk, ctv, token, coord := kc101Stage(t)
 	kc101 := func() []certification.View {
 		t.Helper()
 		var out []certification.View
@@ -83,11 +80,7 @@ func TestAttendanceEventIssuesTheCertificate(t *testing.T) {
 // issues the certificate as it starts.
 func TestAttendanceMarkedBeforeAStopIssuesAfterTheRestart(t *testing.T) {
 	t.Parallel()
-	clk := clock.NewManual(time.Date(2026, 10, 5, 2, 0, 0, 0, time.UTC))
-	s := apptest.Start(t, apptest.Options{Clock: clk})
-	ctv := s.Find(t, "ctv", "NT")
-	token := s.LoginDemo(t, ctv.Email)
-	coord := s.LoginDemo(t, apptest.Coordinator)
+	s, clk, ctv, token, coord := kc101Stage(t)
 	passQuiz(t, s, token, "KC-101")
 	start := clk.Now().Add(2 * time.Hour)
 	session := s.CreateSession(t, coord, "KC-101", "NT", "Tập huấn chính sách khuyến công", start)
@@ -118,6 +111,17 @@ func hasCourse(vs []certification.View, course string) bool {
 		}
 	}
 	return false
+}
+
+// kc101Stage starts the service on a Monday morning in October and signs
+// in a CTV of Nhơn Trạch (who holds no KC-101 certificate) and the
+// coordinator.
+func kc101Stage(t *testing.T) (s *apptest.Server, clk *clock.Manual, ctv collaborators.Collaborator, token, coord string) {
+	t.Helper()
+	clk = clock.NewManual(time.Date(2026, 10, 5, 2, 0, 0, 0, time.UTC))
+	s = apptest.Start(t, apptest.Options{Clock: clk})
+	ctv = s.Find(t, "ctv", "NT")
+	return s, clk, ctv, s.LoginDemo(t, ctv.Email), s.LoginDemo(t, apptest.Coordinator)
 }
 
 // reconciled waits until certification's background run has reconciled
