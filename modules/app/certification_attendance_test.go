@@ -128,18 +128,7 @@ func kc101Stage(t *testing.T) (s *apptest.Server, clk *clock.Manual, ctv collabo
 // every person an attendance mark left to it.
 func reconciled(t *testing.T, s *apptest.Server) {
 	t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
-		n, err := s.App.Certification.Pending(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d people still wait for a reconcile after a minute", n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	apptest.Await(t, time.Minute, "people still wait for a reconcile", func() (int, error) {
+		return s.App.Certification.Pending(context.Background())
+	})
 }

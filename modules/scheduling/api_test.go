@@ -81,20 +81,10 @@ func newSession(t *testing.T, s *apptest.Server, tok string, body map[string]any
 // waitOutboxEmpty waits until no message is live in the outbox.
 func waitOutboxEmpty(t *testing.T, s *apptest.Server) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	apptest.Await(t, 30*time.Second, "messages still live", func() (int, error) {
 		n, err := s.App.DB.Collection("mail_outbox").CountDocuments(context.Background(), map[string]any{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d messages still live", n)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return int(n), err
+	})
 }
 
 func partOf(t *testing.T, r mailtest.Received, mediaType string) mailtest.Part {

@@ -499,3 +499,24 @@ func (s *Server) Routes() []Route {
 	}
 	return out
 }
+
+// Await polls count every 10 ms until it is zero, failing the test when it
+// errs or is still above zero after within; what names the count in the
+// failure ("messages still live").
+func Await(t testing.TB, within time.Duration, what string, count func() (int, error)) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		n, err := count()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after %v: %d %s", within, n, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -67,7 +67,7 @@ func DecodeStrict(body []byte, dst any) error {
 	if raw == nil {
 		return errs.Field("body", "must be a JSON %s, not null", bodyKind(reflect.TypeOf(dst)))
 	}
-	if path := findInJSON(raw, "", isOperator, nil); path != "" {
+	if path := findInJSON(raw, isOperator, nil); path != "" {
 		return errs.Field(path, "keys starting with $ are not accepted")
 	}
 	if path, dup := duplicateKey(body); dup {
@@ -107,19 +107,19 @@ func bodyKind(t reflect.Type) string {
 // isOperator reports whether an object key starts with `$`.
 func isOperator(k string) bool { return strings.HasPrefix(k, "$") }
 
-// findInJSON returns the path (`a.b[2].c`) below path of the first object
+// findInJSON returns the path (`a.b[2].c`) of the first object
 // key of the decoded JSON value v for which badKey is true, or of the
 // first string value for which badString is true (a string at the top is
 // "body"); badString nil checks no string values. "" when there is none.
 // The path is spelt out only once something is found: building it at
 // every level would copy a deeply nested body's path over and over.
-func findInJSON(v any, path string, badKey, badString func(string) bool) string {
+func findInJSON(v any, badKey, badString func(string) bool) string {
 	var at []step
 	if !findIn(v, badKey, badString, &at) {
 		return ""
 	}
 	slices.Reverse(at)
-	if p := joinSteps(path, at); p != "" {
+	if p := joinSteps(at); p != "" {
 		return p
 	}
 	return "body"
@@ -132,10 +132,9 @@ type step struct {
 	array bool
 }
 
-// joinSteps spells out the path of steps below path.
-func joinSteps(path string, steps []step) string {
+// joinSteps spells out the path of steps.
+func joinSteps(steps []step) string {
 	var b strings.Builder
-	b.WriteString(path)
 	for _, s := range steps {
 		switch {
 		case s.array:

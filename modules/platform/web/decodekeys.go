@@ -44,7 +44,7 @@ func duplicateKey(body []byte) (string, bool) {
 		for _, f := range stack[:len(stack)-1] {
 			steps = append(steps, step{key: f.key, index: f.index, array: !f.object})
 		}
-		return joinSteps("", append(steps, step{key: k}))
+		return joinSteps(append(steps, step{key: k}))
 	}
 	for {
 		tok, err := dec.Token()

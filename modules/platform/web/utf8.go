@@ -93,7 +93,7 @@ func invalidText(body []byte, raw any) (string, bool) {
 			return "", false
 		}
 	}
-	path := findInJSON(raw, "", hasReplacement, hasReplacement)
+	path := findInJSON(raw, hasReplacement, hasReplacement)
 	if path == "" {
 		if utf8.Valid(body) {
 			return "", false
