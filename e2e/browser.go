@@ -26,10 +26,9 @@ import (
 )
 
 // Timeout bounds each browser test, from the start of Chromium to the last
-// step; each step has a deadline of its own besides. The scheduling test
-// waits a whole check-in screen refresh (20 s) by design, and on a loaded
-// machine (CI beside another test run) its other steps took over 40 s: a
-// bound of 60 s failed it there without anything being wrong.
+// step; each step has a deadline of its own besides. On a loaded machine
+// (CI beside another test run) the scheduling test's steps took over 40 s:
+// a bound of 60 s failed it there without anything being wrong.
 const Timeout = 2 * time.Minute
 
 // PhoneWidth is the widest viewport that is emulated as a phone (mobile

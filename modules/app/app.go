@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -100,6 +101,9 @@ type Options struct {
 	// store's own indexer does when the service opens it: whoever hands
 	// the database in knows its files (tests: storetest.IndexIDs).
 	IndexIDs func(ctx context.Context, db *mongo.Database) (int, error)
+	// ScreenRefresh is how often the check-in screen reloads itself; 0:
+	// scheduling.ScreenRefresh. Browser tests shorten it.
+	ScreenRefresh time.Duration
 }
 
 // App is the running service.
@@ -259,7 +263,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		collaborators.NewModule(a.Collaborators),
 		courseMod,
 		quizzes.NewModule(a.Quizzes),
-		scheduling.NewModule(a.Scheduling, tr),
+		scheduling.NewModule(a.Scheduling, tr).WithScreenRefresh(cmp.Or(opts.ScreenRefresh, scheduling.ScreenRefresh)),
 		outbox.NewModule(a.Outbox),
 		performance.NewModule(perf),
 		reports.NewModule(withLedgers{reportsSource{reg: a.Collaborators, certs: a.Certification, records: perf.Everyone(), cache: &reportsCache{snaps: newSnapshots(a.DB, standingRules, a.Logger)},

@@ -26,14 +26,24 @@ type Module struct {
 	svc      *Service
 	platform *web.Platform
 	tr       *i18n.Translator
-	// screenScript reloads the check-in screen every ScreenRefresh (the
-	// meta refresh is the fallback without JavaScript only).
-	screenScript template.JS
+	// screenRefresh is how often the check-in screen reloads itself
+	// (ScreenRefresh unless WithScreenRefresh said otherwise); screenScript
+	// does it (the meta refresh is the fallback without JavaScript only).
+	screenRefresh time.Duration
+	screenScript  template.JS
 }
 
 // NewModule returns the module.
 func NewModule(svc *Service, tr *i18n.Translator) *Module {
-	return &Module{Base: module.Named("scheduling", policy, Indexes()...), svc: svc, tr: tr}
+	return &Module{Base: module.Named("scheduling", policy, Indexes()...), svc: svc, tr: tr, screenRefresh: ScreenRefresh}
+}
+
+// WithScreenRefresh has the check-in screen reload itself every d instead
+// of every ScreenRefresh (whole seconds, at least one); browser tests
+// shorten it to see a reload without waiting 20 s.
+func (m *Module) WithScreenRefresh(d time.Duration) *Module {
+	m.screenRefresh = max(d.Truncate(time.Second), time.Second)
+	return m
 }
 
 // Jobs send reminders, catch up on notices a crash left unsent, move
@@ -50,6 +60,6 @@ func (m *Module) Jobs() []module.Job {
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
 	m.platform = p
-	m.screenScript = p.InlineScript(fmt.Sprintf("setTimeout(function(){location.reload()},%d);", ScreenRefresh.Milliseconds()))
+	m.screenScript = p.InlineScript(fmt.Sprintf("setTimeout(function(){location.reload()},%d);", m.screenRefresh.Milliseconds()))
 	return module.Mount(p, viewFiles, m.apiRoutes, m.pageRoutes)
 }

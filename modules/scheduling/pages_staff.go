@@ -528,8 +528,8 @@ func (m *Module) rosterPost(c *fiber.Ctx) error {
 	return c.Redirect(fmt.Sprintf("/sessions/%s/roster?saved=%d", url.PathEscape(x.ID), len(marks)), fiber.StatusSeeOther)
 }
 
-// ScreenRefresh is how often the check-in screen reloads itself (the
-// template's meta element says the same).
+// ScreenRefresh is how often the check-in screen reloads itself by
+// default (the template's meta element says the same).
 const ScreenRefresh = 20 * time.Second
 
 // checkinScreen is what the coordinator shows the room: the current code
@@ -572,7 +572,7 @@ func (m *Module) checkinScreen(c *fiber.Ctx) error {
 		CheckedIn  int
 		Refresh    int
 		Script     template.JS
-	}{Refresh: int(ScreenRefresh / time.Second), Script: m.screenScript, S: pageOf(x, "", names), Code: code, ValidUntil: until.In(vn).Format("15:04"), Link: link,
+	}{Refresh: int(m.screenRefresh / time.Second), Script: m.screenScript, S: pageOf(x, "", names), Code: code, ValidUntil: until.In(vn).Format("15:04"), Link: link,
 		QR: template.URL(uri.String()), Cancelled: x.Status == StatusCancelled,
 		Open:  checkinOpen(x, now),
 		Opens: x.StartsAt.Add(-CheckinOpens).In(vn).Format("15:04 02/01/2006"), Over: now.After(x.EndsAt), CheckedIn: checkedIn})

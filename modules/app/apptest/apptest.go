@@ -110,6 +110,9 @@ type Options struct {
 	// NoOpenAPICheck stops checking Do's API answers against the served
 	// OpenAPI document (see openapi.go).
 	NoOpenAPICheck bool
+	// ScreenRefresh is app.Options.ScreenRefresh: how often the check-in
+	// screen reloads itself (0: every scheduling.ScreenRefresh).
+	ScreenRefresh time.Duration
 }
 
 // Start runs the service for the test and stops it at cleanup.
@@ -148,7 +151,7 @@ func TryStart(t testing.TB, opts ...Options) (*Server, error) {
 			MailFrom: "academy@example.vn", SMTPURL: o.SMTPURL, AdminEmail: Admin, AdminPassword: AdminPass, Demo: !o.NoDemo, DemoPassword: DemoPassword,
 			TrustedProxies: o.TrustedProxies},
 		opts: app.Options{Logger: o.Logger, DB: db, Clock: o.Clock, Events: o.Events, Mail: o.Mail,
-			Argon2: CheapHashing(), IndexIDs: storetest.IndexIDs},
+			Argon2: CheapHashing(), IndexIDs: storetest.IndexIDs, ScreenRefresh: o.ScreenRefresh},
 	}
 	s.opts.Courses, s.opts.MailTemplates = o.Courses, o.MailTemplates
 	if o.Metrics {
