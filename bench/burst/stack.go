@@ -49,24 +49,35 @@ type StackConfig struct {
 	TrustedProxies []netip.Prefix
 }
 
-// StartStack starts the embedded store on c.Dir as store.Open does (one
-// driver connection marked as the store's only client, a 30 s operation
-// timeout) with the command monitor, the service on it (app.New with
-// Options{DB}, Setup without the demo) and serves on a loopback listener.
-func StartStack(ctx context.Context, c StackConfig) (*Stack, error) {
-	emb, err := store.StartEmbedded(filepath.Join(c.Dir, "store"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+// OpenEmbedded starts the embedded store on dir (its files under
+// dir/store) and connects to it as store.Open does: one driver connection,
+// marked as the store's only client, with the operation timeout given and
+// mon attached to it.
+func OpenEmbedded(dir string, mon *Monitor, timeout time.Duration) (*store.Embedded, *mongo.Client, error) {
+	emb, err := store.StartEmbedded(filepath.Join(dir, "store"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	s := &Stack{Emb: emb, stop: func() {}}
-	s.Client, err = mongo.Connect(options.Client().ApplyURI(emb.URI).SetMaxPoolSize(store.EmbeddedPoolSize).
-		SetTimeout(30 * time.Second).SetMonitor(c.Monitor.CommandMonitor()))
+	client, err := mongo.Connect(options.Client().ApplyURI(emb.URI).SetMaxPoolSize(store.EmbeddedPoolSize).
+		SetTimeout(timeout).SetMonitor(mon.CommandMonitor()))
 	if err != nil {
 		emb.Stop()
+		return nil, nil, err
+	}
+	store.MarkExclusive(client)
+	return emb, client, nil
+}
+
+// StartStack starts the embedded store on c.Dir (OpenEmbedded, a 30 s
+// operation timeout) with the command monitor, the service on it (app.New
+// with Options{DB}, Setup without the demo) and serves on a loopback
+// listener.
+func StartStack(ctx context.Context, c StackConfig) (*Stack, error) {
+	emb, client, err := OpenEmbedded(c.Dir, c.Monitor, 30*time.Second)
+	if err != nil {
 		return nil, err
 	}
-	store.MarkExclusive(s.Client)
-	s.DB = s.Client.Database("academy")
+	s := &Stack{Emb: emb, Client: client, DB: client.Database("academy"), stop: func() {}}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		s.Close()

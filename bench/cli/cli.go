@@ -54,12 +54,22 @@ func MainOn(name, data, from string, run func(ctx context.Context, rn Run) error
 	})
 }
 
-// RunFlags registers the flags of a run on a fixture: -data and -from (see
-// Start), and -cpuprofile, a CPU profile of what (see Profile).
-func RunFlags(data, from, cpuprofile *string, what string) {
-	flag.StringVar(data, "data", "", "data directory to run on in place (changed by the run: what it writes, e.g. the per-person books' backfills, stays for the next run; default: a fresh temporary directory, removed at the end)")
-	flag.StringVar(from, "from", "", "data directory of a loaded fixture (go run ./bench/cmd/fixture -data DIR), copied into the run's data directory first")
-	flag.StringVar(cpuprofile, "cpuprofile", "", "write a CPU profile of "+what+" to this file")
+// Flags are the flags of a run on a fixture: -data and -from (see Start),
+// and -cpuprofile, the file of a CPU profile (see Profile).
+type Flags struct {
+	Data, From, CPUProfile string
+}
+
+// Register registers the flags; what names what -cpuprofile profiles.
+func (f *Flags) Register(what string) {
+	flag.StringVar(&f.Data, "data", "", "data directory to run on in place (changed by the run: what it writes, e.g. the per-person books' backfills, stays for the next run; default: a fresh temporary directory, removed at the end)")
+	flag.StringVar(&f.From, "from", "", "data directory of a loaded fixture (go run ./bench/cmd/fixture -data DIR), copied into the run's data directory first")
+	flag.StringVar(&f.CPUProfile, "cpuprofile", "", "write a CPU profile of "+what+" to this file")
+}
+
+// Main is MainOn on the flags' -data and -from.
+func (f Flags) Main(name string, run func(ctx context.Context, rn Run) error) {
+	MainOn(name, f.Data, f.From, run)
 }
 
 // LoadFixture loads the default fixture into db (its progress on stdout)

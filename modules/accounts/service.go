@@ -77,9 +77,7 @@ func NewService(d Deps) (*Service, error) {
 	if d.Params == nil {
 		d.Params = argon2id.DefaultParams
 	}
-	if d.Clock == nil {
-		d.Clock = clock.System{}
-	}
+	d.Clock = clock.Or(d.Clock)
 	if ls, ok := d.Store.(LinkStore); ok && d.Links == nil {
 		d.Links = ls
 	}

@@ -1,6 +1,7 @@
 package certification
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"testing"
@@ -31,16 +32,9 @@ func describe(d Decision) string {
 	fmt.Fprintf(&w, "%s %s", d.Action, d.Cert.ID)
 	for _, c := range d.New {
 		fmt.Fprintf(&w, "; c%d %s %s %s→%s", c.N, c.CompletedAt.Format("2006-01-02 15:04"),
-			c.Pass, cmp(c.Attendance, "-"), c.ValidUntil().Format("2006-01-02"))
+			c.Pass, cmp.Or(c.Attendance, "-"), c.ValidUntil().Format("2006-01-02"))
 	}
 	return w.String()
-}
-
-func cmp(s, empty string) string {
-	if s == "" {
-		return empty
-	}
-	return s
 }
 
 func TestReconcile(t *testing.T) {

@@ -1,6 +1,7 @@
 package certification
 
 import (
+	"cmp"
 	"context"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -109,12 +110,8 @@ func (sn *snapshot) with(p Person) *snapshot {
 
 // NewService returns the service.
 func NewService(d Deps) *Service {
-	if d.Clock == nil {
-		d.Clock = clock.System{}
-	}
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
+	d.Clock = clock.Or(d.Clock)
+	d.Logger = cmp.Or(d.Logger, slog.Default())
 	if d.Fresh == 0 {
 		d.Fresh = time.Second
 	}

@@ -106,9 +106,7 @@ type snapshot struct {
 
 // NewService returns the registry service.
 func NewService(d Deps) *Service {
-	if d.Clock == nil {
-		d.Clock = clock.System{}
-	}
+	d.Clock = clock.Or(d.Clock)
 	s := &Service{d: d}
 	s.snap = versioned.New(d.Store.Version, s.load, d.Fresh)
 	return s

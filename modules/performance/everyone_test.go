@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/performance"
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // TestEveryoneFollowsTheVersionDocument: two service instances on one
@@ -19,10 +18,7 @@ func TestEveryoneFollowsTheVersionDocument(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()
 	coord, all := asCoordinator()
-	other, err := performance.NewService(w.deps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := w.another(t)
 	profiles := func(e *performance.Everyone) (map[string]int, int64) {
 		t.Helper()
 		rs, v, err := e.Records(ctx)
@@ -58,17 +54,8 @@ func TestEveryoneFollowsTheVersionDocument(t *testing.T) {
 	}
 
 	// A write that stopped after its pending mark and its record.
-	if _, err := w.db.Collection("performance_records").UpdateOne(ctx, bson.D{{Key: "_id", Value: rid}}, bson.D{{Key: "$set", Value: bson.D{{Key: "actuals.profiles", Value: 11}}}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.db.Collection("performance_summaries").UpdateOne(ctx, bson.D{{Key: "_id", Value: "2026-Q3"}}, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "pending", Value: rid}}}}); err != nil {
-		t.Fatal(err)
-	}
-	fresh, err := performance.NewService(w.deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, v := profiles(fresh.Everyone()); got[rid] != 11 || v != -1 {
+	w.halfWrite(t, w.ctv.ID, "2026-Q3", 11)
+	if got, v := profiles(w.another(t).Everyone()); got[rid] != 11 || v != -1 {
 		t.Fatalf("a pending record: %v at version %d, want %s 11 at -1", got, v, rid)
 	}
 }

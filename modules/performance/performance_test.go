@@ -87,6 +87,33 @@ func newWorldOn(t *testing.T, fsys fs.FS) *world {
 	return w
 }
 
+// another is a second service instance on the world's database: another
+// process, or one that starts later.
+func (w *world) another(t *testing.T) *performance.Service {
+	t.Helper()
+	svc, err := performance.NewService(w.deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// halfWrite is a write of collaboratorID's record of quarter that stopped
+// after its pending mark and its record: the stored record's profiles
+// become profiles and the quarter's summary marks it pending, its row
+// left as it was.
+func (w *world) halfWrite(t *testing.T, collaboratorID, quarter string, profiles int) {
+	t.Helper()
+	ctx := context.Background()
+	rid := collaboratorID + ":" + quarter
+	if _, err := w.db.Collection("performance_records").UpdateOne(ctx, bson.D{{Key: "_id", Value: rid}}, bson.D{{Key: "$set", Value: bson.D{{Key: "actuals.profiles", Value: profiles}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Collection("performance_summaries").UpdateOne(ctx, bson.D{{Key: "_id", Value: quarter}}, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "pending", Value: rid}}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // as is a request context and scope for a caller.
 func as(role string, c collaborators.Collaborator) (context.Context, authz.Scope) {
 	p := authz.Principal{UserID: "u-" + role + "-" + c.ID, Role: role, CollaboratorID: c.ID, AreaCode: c.AreaCode}
@@ -395,15 +422,8 @@ func TestListFromSummary(t *testing.T) {
 	}
 	// A write that changed the record and stopped before its row: with
 	// its pending mark the list reads the record.
-	recs := w.db.Collection("performance_records")
-	rid := w.ctv2.ID + ":2026-Q1"
-	if _, err := recs.UpdateOne(ctx, bson.D{{Key: "_id", Value: rid}}, bson.D{{Key: "$set", Value: bson.D{{Key: "actuals.profiles", Value: 12}}}}); err != nil {
-		t.Fatal(err)
-	}
+	w.halfWrite(t, w.ctv2.ID, "2026-Q1", 12)
 	sums := w.db.Collection("performance_summaries")
-	if _, err := sums.UpdateOne(ctx, bson.D{{Key: "_id", Value: "2026-Q1"}}, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "pending", Value: rid}}}}); err != nil {
-		t.Fatal(err)
-	}
 	if got := profiles("pending"); got[w.ctv2.ID] != 12 {
 		t.Fatalf("a pending record: %v", got)
 	}

@@ -73,18 +73,8 @@ func TestStoredIsTheListsRecords(t *testing.T) {
 	}
 	// A write that changed a record and stopped before its row: a process
 	// reading the quarter now reads that record by _id.
-	rid := w.other.ID + ":" + q.String()
-	if _, err := w.db.Collection("performance_records").UpdateOne(ctx, bson.D{{Key: "_id", Value: rid}}, bson.D{{Key: "$set", Value: bson.D{{Key: "actuals.profiles", Value: 12}}}}); err != nil {
-		t.Fatal(err)
-	}
-	sums := w.db.Collection("performance_summaries")
-	if _, err := sums.UpdateOne(ctx, bson.D{{Key: "_id", Value: q.String()}}, bson.D{{Key: "$addToSet", Value: bson.D{{Key: "pending", Value: rid}}}}); err != nil {
-		t.Fatal(err)
-	}
-	later, err := performance.NewService(w.deps)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w.halfWrite(t, w.other.ID, q.String(), 12)
+	later := w.another(t)
 	if got := same("pending", later); got[w.other.ID].Actuals.Profiles != 12 {
 		t.Fatalf("a pending record: %+v", got[w.other.ID])
 	}
@@ -96,14 +86,10 @@ func TestStoredIsTheListsRecords(t *testing.T) {
 		t.Fatalf("repaired: %+v", got[w.other.ID])
 	}
 	// Records written before summaries existed: read by _id.
-	if _, err := sums.DeleteOne(ctx, bson.D{{Key: "_id", Value: q.String()}}); err != nil {
+	if _, err := w.db.Collection("performance_summaries").DeleteOne(ctx, bson.D{{Key: "_id", Value: q.String()}}); err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := performance.NewService(w.deps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := same("no summary", fresh); len(got) != 3 || got[w.other.ID].Actuals.Profiles != 13 {
+	if got := same("no summary", w.another(t)); len(got) != 3 || got[w.other.ID].Actuals.Profiles != 13 {
 		t.Fatalf("without a summary: %+v", got)
 	}
 }

@@ -1,6 +1,7 @@
 package quizzes
 
 import (
+	"cmp"
 	"golang.org/x/sync/singleflight"
 
 	"context"
@@ -163,12 +164,8 @@ const openedMax = 20_000
 
 // NewService returns the quiz service.
 func NewService(d Deps) *Service {
-	if d.Clock == nil {
-		d.Clock = clock.System{}
-	}
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
+	d.Clock = clock.Or(d.Clock)
+	d.Logger = cmp.Or(d.Logger, slog.Default())
 	if d.Rand == nil {
 		d.Rand = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
 	}

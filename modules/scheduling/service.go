@@ -1,6 +1,7 @@
 package scheduling
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -123,12 +124,8 @@ type Service struct {
 
 // NewService returns the scheduling service.
 func NewService(d Deps) *Service {
-	if d.Clock == nil {
-		d.Clock = clock.System{}
-	}
-	if d.Logger == nil {
-		d.Logger = slog.Default()
-	}
+	d.Clock = clock.Or(d.Clock)
+	d.Logger = cmp.Or(d.Logger, slog.Default())
 	if d.Pages.Courses == nil {
 		d.Pages.Courses = func(string) []Choice { return nil }
 	}

@@ -11,19 +11,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/ctvacademy/academy/bench/burst"
 	"github.com/ctvacademy/academy/bench/cli"
 	"github.com/ctvacademy/academy/modules/app"
-	"github.com/ctvacademy/academy/modules/platform/store"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 func main() {
@@ -31,35 +24,21 @@ func main() {
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the reconciles to this file")
 	flag.IntVar(&sample, "sample", 0, "reconcile only this many people, one by one, and stop (a quick profile)")
 	flag.Parse()
-	cli.Main("certs", func() error { return run(*from, *prof) })
+	cli.MainOn("certs", "", *from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, *prof) })
 }
 
 var sample int
 
-func run(from, prof string) error {
-	ctx := context.Background()
-	dir, cleanup, err := burst.RunDir("certs", "", from)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	emb, err := store.StartEmbedded(filepath.Join(dir, "store"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+func run(ctx context.Context, rn cli.Run, prof string) error {
+	emb, client, err := burst.OpenEmbedded(rn.Dir, rn.Monitor, 5*time.Minute)
 	if err != nil {
 		return err
 	}
 	defer emb.Stop()
-	mon := burst.NewMonitor()
-	client, err := mongo.Connect(options.Client().ApplyURI(emb.URI).SetMaxPoolSize(store.EmbeddedPoolSize).
-		SetTimeout(5 * time.Minute).SetMonitor(mon.CommandMonitor()))
-	if err != nil {
-		return err
-	}
 	defer client.Disconnect(ctx)
-	store.MarkExclusive(client)
-	db := client.Database("academy")
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	mon, dir, db := rn.Monitor, rn.Dir, client.Database("academy")
 	a, err := app.New(ctx, app.Config{HTTPAddr: "127.0.0.1:0", BaseURL: "http://localhost", DataDir: dir, MongoDB: "academy",
-		MailFrom: "academy@localhost"}, app.Options{DB: db, Logger: log})
+		MailFrom: "academy@localhost"}, app.Options{DB: db, Logger: rn.Log})
 	if err != nil {
 		return err
 	}

@@ -47,18 +47,18 @@ const (
 )
 
 func main() {
-	var data, from, profile string
-	cli.RunFlags(&data, &from, &profile, "the cold request (the whole process: start-up jobs beside it included)")
+	var f cli.Flags
+	f.Register("the cold request (the whole process: start-up jobs beside it included)")
 	n := flag.Int("n", 20, "warm requests measured (matrix, and XLSX)")
 	warmProfile := flag.String("warmprofile", "", "write a CPU profile of the warm matrix requests to this file")
 	showCommands := flag.Bool("commands", false, "list the store commands of the warm matrix requests by kind")
 	flag.Parse()
-	if from == "" && data == "" {
+	if f.From == "" && f.Data == "" {
 		flag.Usage()
 		return
 	}
-	cli.MainOn("coldreports", data, from, func(ctx context.Context, rn cli.Run) error {
-		return run(ctx, rn, *n, profile, *warmProfile, *showCommands)
+	f.Main("coldreports", func(ctx context.Context, rn cli.Run) error {
+		return run(ctx, rn, *n, f.CPUProfile, *warmProfile, *showCommands)
 	})
 }
 

@@ -47,19 +47,18 @@ import (
 )
 
 type flags struct {
-	data, from string
-	users      int
-	factor     float64
-	span       time.Duration
-	browsers   int
-	think      time.Duration
-	seed       uint64
-	cpuprofile string
+	cli.Flags
+	users    int
+	factor   float64
+	span     time.Duration
+	browsers int
+	think    time.Duration
+	seed     uint64
 }
 
 func main() {
 	var f flags
-	cli.RunFlags(&f.data, &f.from, &f.cpuprofile, "the timeline")
+	f.Register("the timeline")
 	flag.IntVar(&f.users, "users", 1000, "CTVs taking the exam")
 	flag.Float64Var(&f.factor, "factor", 10, "time compression: exam time ÷ real time")
 	flag.DurationVar(&f.span, "span", 0, "stop after this much real time (0: the whole timeline)")
@@ -67,10 +66,10 @@ func main() {
 	flag.DurationVar(&f.think, "think", 10*time.Second, "exam time a browser spends on a page before the next")
 	flag.Uint64Var(&f.seed, "seed", 8, "seed of the timeline and the answers")
 	flag.Parse()
-	if f.data == "" && f.from == "" {
+	if f.Data == "" && f.From == "" {
 		cli.Usage("examload", "give -from <fixture data dir> (or -data); load the fixture with go run ./bench/cmd/fixture")
 	}
-	cli.MainOn("examload", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
+	f.Main("examload", func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
 
 // samples holds the latencies of each route, and its errors.
@@ -161,7 +160,7 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	fmt.Printf("bench people and sign-in: %d takers in %s; %d staff pages to browse\n", f.users, burst.Ms(time.Since(t)), len(pages.coordinator))
 	mon.Take()
 
-	stop, err := cli.Profile(f.cpuprofile)
+	stop, err := cli.Profile(f.CPUProfile)
 	if err != nil {
 		return err
 	}

@@ -54,8 +54,8 @@ import (
 )
 
 type flags struct {
+	cli.Flags
 	n, sessions     int
-	data, from      string
 	loadFix         bool
 	idIndex         bool
 	rsvpClients     int
@@ -68,7 +68,6 @@ type flags struct {
 	mailLinger      time.Duration
 	timeout         time.Duration
 	seed            uint64
-	cpuprofile      string
 }
 
 // Goals of issue 4 on the embedded store.
@@ -81,7 +80,7 @@ func main() {
 	var f flags
 	flag.IntVar(&f.n, "n", 500, "invitations of the fan-out, in all")
 	flag.IntVar(&f.sessions, "sessions", 2, "upcoming sessions they are spread over (one invitation request each; at most 500 invitees a session)")
-	cli.RunFlags(&f.data, &f.from, &f.cpuprofile, "the fan-out window")
+	f.Register("the fan-out window")
 	flag.BoolVar(&f.loadFix, "fixture", true, "load the fixture first (skipped when the store holds it already)")
 	flag.BoolVar(&f.idIndex, "id-index", true, "add the embedded store's _id lookup indexes (store.IndexIDs) after Setup and the fixture load (false measures without them only on a store this command loads: one loaded by bench/cmd/fixture has them already)")
 	flag.IntVar(&f.rsvpClients, "rsvp-clients", 4, "concurrent RSVP clients")
@@ -101,7 +100,7 @@ func main() {
 	if f.sessions < 1 || f.n < f.sessions || (f.n+f.sessions-1)/f.sessions > scheduling.MaxInvitations {
 		cli.Usage("fanout", "-n %d over -sessions %d: each session holds 1 to %d invitees", f.n, f.sessions, scheduling.MaxInvitations)
 	}
-	cli.MainOn("fanout", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
+	f.Main("fanout", func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
 
 func run(ctx context.Context, rn cli.Run, f flags) error {
@@ -298,7 +297,7 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 		}
 	}
 
-	startProfile, err := cli.OpenProfile(f.cpuprofile)
+	startProfile, err := cli.OpenProfile(f.CPUProfile)
 	if err != nil {
 		return err
 	}
@@ -483,7 +482,7 @@ func startStack(ctx context.Context, dir string, mon *burst.Monitor, log *slog.L
 				return err
 			}
 		}
-		if !f.idIndex && (f.from != "" || !f.loadFix) {
+		if !f.idIndex && (f.From != "" || !f.loadFix) {
 			fmt.Println("note: -id-index=false keeps the _id lookup indexes the store's files have already (bench/cmd/fixture adds them)")
 		}
 		return nil

@@ -52,26 +52,25 @@ import (
 )
 
 type flags struct {
-	users      int
-	data, from string
-	loadFix    bool
-	course     string
-	mix        string
-	closed     bool
-	seed       uint64
-	cpuprofile string
-	phase      time.Duration
-	app        bool
-	rawDoc     string
-	idIndex    bool
-	commands   int
+	cli.Flags
+	users    int
+	loadFix  bool
+	course   string
+	mix      string
+	closed   bool
+	seed     uint64
+	phase    time.Duration
+	app      bool
+	rawDoc   string
+	idIndex  bool
+	commands int
 }
 
 func main() {
 	var f flags
 	flag.IntVar(&f.users, "users", 200, "simulated CTVs per phase")
 	flag.IntVar(&f.commands, "commands", 8, "kinds of store command listed per phase, the costliest first")
-	cli.RunFlags(&f.data, &f.from, &f.cpuprofile, "the app's scheduled phase")
+	f.Register("the app's scheduled phase")
 	flag.BoolVar(&f.loadFix, "fixture", true, "load the fixture first (skipped when the store holds it already)")
 	flag.StringVar(&f.course, "course", "", "course of the exam (default: the catalog's newest, where the fixture leaves attempts)")
 	flag.StringVar(&f.mix, "mix", "realistic", "who sits the exam: realistic (CTVs with attempts left, retakers included, as the fixture has them) or first (first attempts only)")
@@ -82,7 +81,7 @@ func main() {
 	flag.StringVar(&f.rawDoc, "raw-doc", "slim", "raw baseline's document: slim (question ids and option order, as the quiz engine stores an attempt) or full (with the question texts and key, as it did before quiz_banks)")
 	flag.BoolVar(&f.idIndex, "id-index", true, "add the embedded store's _id lookup indexes (store.IndexIDs) to the app's and the raw baseline's collections")
 	flag.Parse()
-	cli.MainOn("quizburst", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
+	f.Main("quizburst", func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
 
 func run(ctx context.Context, rn cli.Run, f flags) error {
@@ -180,7 +179,7 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 		where[name] = mon.Take()
 		return res
 	}
-	startProfile, err := cli.OpenProfile(f.cpuprofile)
+	startProfile, err := cli.OpenProfile(f.CPUProfile)
 	if err != nil {
 		return err
 	}

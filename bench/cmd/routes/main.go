@@ -59,14 +59,13 @@ import (
 )
 
 type flags struct {
-	from, data  string
+	cli.Flags
 	only        string
 	quarter     string
 	n, warm     int
 	perShape    int
 	books       bool
 	booksWithin time.Duration
-	cpuprofile  string
 	commands    bool
 }
 
@@ -81,7 +80,7 @@ const (
 
 func main() {
 	var f flags
-	cli.RunFlags(&f.data, &f.from, &f.cpuprofile, "the measured requests (the service runs in-process)")
+	f.Register("the measured requests (the service runs in-process)")
 	flag.IntVar(&f.n, "n", 12, "measured requests per URL")
 	flag.IntVar(&f.warm, "warm", 2, "unmeasured requests per URL first")
 	flag.IntVar(&f.perShape, "per-shape", 2, "pages of one shape measured (e.g. two /sessions/{id})")
@@ -91,10 +90,10 @@ func main() {
 	flag.StringVar(&f.quarter, "quarter", "2028-Q1", "quarter of the contract review (every contract of the fixture ends in 2028-Q1)")
 	flag.BoolVar(&f.commands, "commands", false, "print, per URL, the store commands sent while it was measured (by command and collection, per request; background jobs' commands included)")
 	flag.Parse()
-	if (f.from == "") == (f.data == "") {
+	if (f.From == "") == (f.Data == "") {
 		cli.Usage("routes", "give -from (a data directory made by go run ./bench/cmd/fixture -data DIR, copied first) or -data (a copy, used in place)")
 	}
-	cli.MainOn("routes", f.data, f.from, func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
+	f.Main("routes", func(ctx context.Context, rn cli.Run) error { return run(ctx, rn, f) })
 }
 
 // user is a signed-in role: a bearer token for the API and a cookie jar
@@ -210,7 +209,7 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	// process warms its caches and sends what its jobs queued).
 	waited, idle := mon.WaitIdle(500*time.Millisecond, 3*time.Minute)
 	fmt.Printf("store idle: %v, after %s (load average %s)\n\n", idle, waited.Round(100*time.Millisecond), burst.LoadAvg())
-	stop, err := cli.Profile(f.cpuprofile)
+	stop, err := cli.Profile(f.CPUProfile)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,15 @@ type System struct{}
 // Now returns the current UTC time.
 func (System) Now() time.Time { return time.Now().UTC() }
 
+// Or is c, or the System clock when c is nil: the default of a service's
+// Clock.
+func Or(c Clock) Clock {
+	if c == nil {
+		return System{}
+	}
+	return c
+}
+
 // Manual is a clock tests move by hand.
 type Manual struct {
 	mu sync.Mutex
