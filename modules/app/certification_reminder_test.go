@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,25 +104,20 @@ func TestReminderWithoutAScheduledSessionLeavesTheNextSessionOut(t *testing.T) {
 // 30 s or when more arrive.
 func reminders(t *testing.T, srv *mailtest.Server, subject string, want int) []mailtest.Received {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var got []mailtest.Received
+	var got []mailtest.Received
+	apptest.Await(t, 30*time.Second, "mails "+strconv.Quote(subject)+" yet to arrive", func() (int, error) {
+		got = nil
 		for _, m := range srv.Messages() {
 			if strings.Contains(m.Subject, subject) {
 				got = append(got, m)
 			}
 		}
 		if len(got) > want {
-			t.Fatalf("%d mails %q arrived, want %d", len(got), subject, want)
+			return 0, fmt.Errorf("%d mails %q arrived, want %d", len(got), subject, want)
 		}
-		if len(got) == want {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d mails %q arrived in 30 s, want %d", len(got), subject, want)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return want - len(got), nil
+	})
+	return got
 }
 
 // part is the body of m's MIME leaf of mediaType, decoded.

@@ -152,20 +152,11 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 
 	// The invitation list shows delivery (recorded just after the server
 	// answered) and response.
-	var invs struct {
-		Items []scheduling.InvitationView `json:"items"`
-	}
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
-		if len(invs.Items) == 2 && invs.Items[0].Delivery == "sent" && invs.Items[1].Delivery == "sent" {
-			break
+	invs := awaitSent(t, s, coord, x.ID, 2)
+	for _, inv := range invs {
+		if inv.Response != "pending" {
+			t.Fatalf("invitations %+v", invs)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("invitations %+v", invs.Items)
-		}
-	}
-	if invs.Items[0].Response != "pending" {
-		t.Fatalf("invitations %+v", invs.Items)
 	}
 	// Inviting again creates nothing new and sends nothing.
 	var again scheduling.InviteResult
@@ -187,13 +178,8 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	if r := visitor.Post(path, url.Values{"answer": {"accept"}}); r.Status != 303 {
 		t.Fatalf("rsvp post: %d", r.Status)
 	}
-	s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
-	accepted := false
-	for _, inv := range invs.Items {
-		accepted = accepted || (inv.CollaboratorID == a.ID && inv.Response == "accepted")
-	}
-	if !accepted {
-		t.Errorf("the answer was not recorded: %+v", invs.Items)
+	if invs = invitationsOf(t, s, coord, x.ID); invs[a.ID].Response != "accepted" {
+		t.Errorf("the answer was not recorded: %+v", invs)
 	}
 	if r := s.Page(t, "/rsvp/forgedforgedforgedforgedforged12", ""); r.Status != 404 {
 		t.Errorf("forged token: %d", r.Status)
@@ -617,21 +603,7 @@ func TestSlowSMTPDoesNotHoldTheAPI(t *testing.T) {
 		t.Errorf("read during delivery: %d", r.Status)
 	}
 	srv.Wait(t, len(invs.Items))
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		s.Do(t, "GET", "/api/v1/sessions/"+x.ID+"/invitations", coord, nil).JSON(t, &invs)
-		allSent := true
-		for _, inv := range invs.Items {
-			allSent = allSent && inv.Delivery == "sent"
-		}
-		if allSent {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("deliveries %+v", invs.Items)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	awaitSent(t, s, coord, x.ID, len(invs.Items))
 }
 
 // A session that ended more than ArchiveAfter ago leaves the live

@@ -85,6 +85,25 @@ func invitationsOf(t *testing.T, s *apptest.Server, tok, id string) map[string]s
 	return out
 }
 
+// awaitSent waits until the session has want invitations, each recorded
+// as sent (the mail worker notes a delivery just after the SMTP server
+// took it), and returns them by collaborator.
+func awaitSent(t *testing.T, s *apptest.Server, tok, id string, want int) map[string]scheduling.InvitationView {
+	t.Helper()
+	var invs map[string]scheduling.InvitationView
+	apptest.Await(t, 20*time.Second, "of the invitations not recorded as sent", func() (int, error) {
+		invs = invitationsOf(t, s, tok, id)
+		unsent := max(want-len(invs), 0)
+		for _, inv := range invs {
+			if inv.Delivery != "sent" {
+				unsent++
+			}
+		}
+		return unsent, nil
+	})
+	return invs
+}
+
 // One session whose notices cannot be mailed (a title with a line break,
 // stored before titles were checked) does not stop the others: after a
 // crash left the invitations of both recorded and unmailed, the catch-up
@@ -165,20 +184,7 @@ func TestPoisonedSessionDoesNotStopTheCatchUp(t *testing.T) {
 			t.Errorf("%d attendees in %q", attendees, ics)
 		}
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		all := true
-		for _, inv := range invitationsOf(t, s, coord, healthy.ID) {
-			all = all && inv.Delivery == "sent"
-		}
-		if all {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the healthy session's deliveries: %+v", invitationsOf(t, s, coord, healthy.ID))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	awaitSent(t, s, coord, healthy.ID, len(people))
 	bad := invitationsOf(t, s, coord, poisoned.ID)
 	if len(bad) != len(people) {
 		t.Fatalf("%d invitations to the poisoned session", len(bad))
