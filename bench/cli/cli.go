@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -259,4 +260,84 @@ func Drain(ctx context.Context, db *mongo.Database, within time.Duration) error 
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// knownBooks are the per-person books whose backfill the routes depend
+// on: a book whose backfill has not started yet has no document in
+// ledger_backfills and is not complete.
+var knownBooks = []string{"attendance_by_person", "attempts_by_person"}
+
+// WaitBooks waits until no job runs or is due, and the known books' backfills (ledger_backfills,
+// one document per book, done when finished), every other backfill that
+// document collection records, and the archived sessions' index (the
+// head of sessions_index, done when finished) are complete, and the mail
+// outbox is empty (a fixture's certificates queue their first reminders).
+func WaitBooks(ctx context.Context, s *burst.Stack, within time.Duration) error {
+	deadline := time.Now().Add(within)
+	for {
+		pending, err := pendingBackfills(ctx, s)
+		if err != nil {
+			return err
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("backfills not finished within %s: %v", within, pending)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// pendingBackfills names the backfills not yet complete.
+func pendingBackfills(ctx context.Context, s *burst.Stack) ([]string, error) {
+	docs, err := Backfills(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	done := map[string]bool{}
+	for _, d := range docs {
+		done[d.ID] = d.Done
+	}
+	var pending []string
+	for _, b := range knownBooks {
+		if _, ok := done[b]; !ok {
+			pending = append(pending, b+" (not started)")
+		}
+	}
+	for _, d := range docs {
+		if !d.Done {
+			pending = append(pending, d.ID)
+		}
+	}
+	// A job running or due (certification's nightly reconcile runs at
+	// start-up) would be measured with the routes.
+	states, err := s.App.Jobs.States(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	for _, j := range states {
+		if j.LeaseUntil.After(now) || !j.NextRun.After(now) {
+			pending = append(pending, "job "+j.Name)
+		}
+	}
+	if n, err := Queued(ctx, s.DB); err != nil {
+		return nil, err
+	} else if n > 0 {
+		pending = append(pending, fmt.Sprintf("mail_outbox (%d queued or bodies to delete)", n))
+	}
+	var head struct {
+		Done bool `bson:"done"`
+	}
+	err = s.DB.Collection("sessions_index").FindOne(ctx, bson.D{{Key: "_id", Value: "head"}}).Decode(&head)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		pending = append(pending, "sessions_index (not started)")
+	case err != nil:
+		return nil, err
+	case !head.Done:
+		pending = append(pending, "sessions_index")
+	}
+	return pending, nil
 }

@@ -34,7 +34,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -54,8 +53,6 @@ import (
 	"github.com/ctvacademy/academy/bench/fixture"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 type flags struct {
@@ -129,7 +126,7 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	defer s.Close()
 	if f.books {
 		began := time.Now()
-		if err := waitBooks(ctx, s, f.booksWithin); err != nil {
+		if err := cli.WaitBooks(ctx, s, f.booksWithin); err != nil {
 			return err
 		}
 		fmt.Printf("books complete after %s\n", time.Since(began).Round(100*time.Millisecond))
@@ -237,86 +234,6 @@ func run(ctx context.Context, rn cli.Run, f flags) error {
 	}
 	report(results, denied, skipped)
 	return nil
-}
-
-// knownBooks are the per-person books whose backfill the routes depend
-// on: a book whose backfill has not started yet has no document in
-// ledger_backfills and is not complete.
-var knownBooks = []string{"attendance_by_person", "attempts_by_person"}
-
-// waitBooks waits until no job runs or is due, and the known books' backfills (ledger_backfills,
-// one document per book, done when finished), every other backfill that
-// document collection records, and the archived sessions' index (the
-// head of sessions_index, done when finished) are complete, and the mail
-// outbox is empty (a fixture's certificates queue their first reminders).
-func waitBooks(ctx context.Context, s *burst.Stack, within time.Duration) error {
-	deadline := time.Now().Add(within)
-	for {
-		pending, err := pendingBackfills(ctx, s)
-		if err != nil {
-			return err
-		}
-		if len(pending) == 0 {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("backfills not finished within %s: %v", within, pending)
-		}
-		time.Sleep(time.Second)
-	}
-}
-
-// pendingBackfills names the backfills not yet complete.
-func pendingBackfills(ctx context.Context, s *burst.Stack) ([]string, error) {
-	docs, err := cli.Backfills(ctx, s.DB)
-	if err != nil {
-		return nil, err
-	}
-	done := map[string]bool{}
-	for _, d := range docs {
-		done[d.ID] = d.Done
-	}
-	var pending []string
-	for _, b := range knownBooks {
-		if _, ok := done[b]; !ok {
-			pending = append(pending, b+" (not started)")
-		}
-	}
-	for _, d := range docs {
-		if !d.Done {
-			pending = append(pending, d.ID)
-		}
-	}
-	// A job running or due (certification's nightly reconcile runs at
-	// start-up) would be measured with the routes.
-	states, err := s.App.Jobs.States(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	for _, j := range states {
-		if j.LeaseUntil.After(now) || !j.NextRun.After(now) {
-			pending = append(pending, "job "+j.Name)
-		}
-	}
-	if n, err := cli.Queued(ctx, s.DB); err != nil {
-		return nil, err
-	} else if n > 0 {
-		pending = append(pending, fmt.Sprintf("mail_outbox (%d queued or bodies to delete)", n))
-	}
-	var head struct {
-		Done bool `bson:"done"`
-	}
-	err = s.DB.Collection("sessions_index").FindOne(ctx, bson.D{{Key: "_id", Value: "head"}}).Decode(&head)
-	switch {
-	case errors.Is(err, mongo.ErrNoDocuments):
-		pending = append(pending, "sessions_index (not started)")
-	case err != nil:
-		return nil, err
-	case !head.Done:
-		pending = append(pending, "sessions_index")
-	}
-	return pending, nil
 }
 
 func signIn(ctx context.Context, base, role, email string) (*user, error) {
