@@ -43,26 +43,12 @@ func (v Violation) String() string {
 // the page the tab shows and returns the violations.
 func Axe(t testing.TB, ctx context.Context) []Violation {
 	t.Helper()
-	vs, err := runAxe(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return vs
-}
-
-// runAxe is Axe that returns its error, for a tab driven from a goroutine
-// of its own (which may not end the test).
-func runAxe(ctx context.Context) ([]Violation, error) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined" || (function(){`+axeSource+`; return true})()`)); err != nil {
-		return nil, fmt.Errorf("injecting axe-core: %w", err)
+		t.Fatalf("injecting axe-core: %v", err)
 	}
-	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]Violation](
+	return Run(t, ctx, "run axe-core", chromedp.Evaluate[[]Violation](
 		`axe.run(document, {resultTypes: ["violations"], runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}).then(r => r.violations)`,
 		chromedp.EvalAwaitPromise))
-	if err != nil {
-		return nil, fmt.Errorf("run axe-core: %w", err)
-	}
-	return vs, nil
 }
 
 // AssertAccessible fails the test for each serious or critical violation
@@ -70,13 +56,7 @@ func runAxe(ctx context.Context) ([]Violation, error) {
 func AssertAccessible(t testing.TB, ctx context.Context) {
 	t.Helper()
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
-	reportViolations(t, loc, Axe(t, ctx))
-}
-
-// reportViolations fails the test for each serious or critical violation
-// of the page at loc and logs the others.
-func reportViolations(t testing.TB, loc string, vs []Violation) {
-	t.Helper()
+	vs := Axe(t, ctx)
 	t.Logf("%s: %d violations", loc, len(vs))
 	for _, v := range vs {
 		if v.Impact == "serious" || v.Impact == "critical" {
