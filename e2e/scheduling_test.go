@@ -23,8 +23,8 @@ func TestCoordinatorSchedulesAndCTVChecksIn(t *testing.T) {
 	vn := time.FixedZone("ICT", 7*3600)
 	day := time.Now().In(vn).AddDate(0, 0, 1)
 	now := time.Date(day.Year(), day.Month(), day.Day(), 9, 50, 0, 0, vn)
-	// The check-in screen reloads itself every 2 s instead of 20 s.
-	const refresh = 2 * time.Second
+	// The check-in screen reloads itself every 5 s instead of 20 s.
+	const refresh = 5 * time.Second
 	srv, desk := Start(t, 1280, 800, apptest.Options{Clock: clock.NewManual(now), ScreenRefresh: refresh})
 	ctv := srv.Find(t, "ctv", "NT")
 
@@ -77,30 +77,46 @@ func TestCoordinatorSchedulesAndCTVChecksIn(t *testing.T) {
 		t.Errorf("after accepting the page shows %q", got)
 	}
 
-	// The coordinator puts up the check-in screen.
-	Open(t, desk, srv.URL+"/sessions/"+id+"/checkin-screen")
-	code := Run(t, desk, "read the code", chromedp.Text(chromedp.ID("code")))
+	// The coordinator puts up the check-in screen in a window of its own
+	// (the room's projector), closed once it has been seen to reload.
+	screen, closeScreen := chromedp.NewContext(desk)
+	defer closeScreen()
+	Open(t, screen, srv.URL+"/sessions/"+id+"/checkin-screen")
+	// One step reads the screen and leaves a mark on the page: it reloads
+	// itself every few seconds, and a reload between two steps would fail
+	// the second.
+	type shown struct {
+		Code string `json:"code"`
+		QR   bool   `json:"qr"`
+		Link string `json:"link"`
+	}
+	sc := Run(t, screen, "read the screen", chromedp.Evaluate[shown](`(() => {
+		window.__beforeReload = true;
+		const i = document.getElementById("qr");
+		return {code: document.getElementById("code").textContent.trim(),
+			qr: i.complete && i.naturalWidth > 0 && i.src.startsWith("data:image/png;base64,"),
+			link: document.getElementById("checkin-link").href};
+	})()`))
+	code, link := sc.Code, sc.Link
 	if len(code) != 6 {
 		t.Fatalf("the screen shows %q, want a 6-digit code", code)
 	}
-	if !Run(t, desk, "look at the QR code", chromedp.Evaluate[bool](
-		`(() => { const i = document.getElementById("qr"); return i.complete && i.naturalWidth > 0 && i.src.startsWith("data:image/png;base64,") })()`)) {
+	if !sc.QR {
 		t.Error("the QR code image is not shown")
 	}
-	link := Run(t, desk, "read the check-in link", chromedp.Evaluate[string](`document.getElementById("checkin-link").href`))
 	// It reloads itself by its script, which the CSP lets run (the meta
-	// refresh is only for browsers without JavaScript): a mark left on the
-	// page is gone within the refresh period.
-	Run(t, desk, "mark the screen", chromedp.Evaluate[bool](`window.__beforeReload = true`))
+	// refresh is only for browsers without JavaScript): the mark is gone
+	// within the refresh period.
 	reloaded := false
 	for deadline := time.Now().Add(refresh + 10*time.Second); !reloaded && time.Now().Before(deadline); {
 		time.Sleep(200 * time.Millisecond)
-		v, err := chromedp.Run(desk, chromedp.Evaluate[bool](`window.__beforeReload === undefined && document.getElementById("code") !== null`))
+		v, err := chromedp.Run(screen, chromedp.Evaluate[bool](`window.__beforeReload === undefined && document.getElementById("code") !== null`))
 		reloaded = err == nil && v
 	}
 	if !reloaded {
 		t.Errorf("the check-in screen did not reload itself within %s", refresh+10*time.Second)
 	}
+	closeScreen()
 
 	// The CTV signs in on the phone, opens the link of the QR code and types the code.
 	login(t, phone, srv, ctv.Email, apptest.DemoPassword)
