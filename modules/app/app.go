@@ -5,7 +5,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -263,7 +262,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		collaborators.NewModule(a.Collaborators),
 		courseMod,
 		quizzes.NewModule(a.Quizzes),
-		scheduling.NewModule(a.Scheduling, tr).WithScreenRefresh(cmp.Or(opts.ScreenRefresh, scheduling.ScreenRefresh)),
+		scheduling.NewModule(a.Scheduling, tr).WithScreenRefresh(opts.ScreenRefresh),
 		outbox.NewModule(a.Outbox),
 		performance.NewModule(perf),
 		reports.NewModule(withLedgers{reportsSource{reg: a.Collaborators, certs: a.Certification, records: perf.Everyone(), cache: &reportsCache{snaps: newSnapshots(a.DB, standingRules, a.Logger)},

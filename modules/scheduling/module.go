@@ -39,10 +39,13 @@ func NewModule(svc *Service, tr *i18n.Translator) *Module {
 }
 
 // WithScreenRefresh has the check-in screen reload itself every d instead
-// of every ScreenRefresh (whole seconds, at least one); browser tests
-// shorten it to see a reload without waiting 20 s.
+// of every ScreenRefresh (whole seconds, at least one; 0 keeps
+// ScreenRefresh); browser tests shorten it to see a reload without
+// waiting 20 s.
 func (m *Module) WithScreenRefresh(d time.Duration) *Module {
-	m.screenRefresh = max(d.Truncate(time.Second), time.Second)
+	if d > 0 {
+		m.screenRefresh = max(d.Truncate(time.Second), time.Second)
+	}
 	return m
 }
 
