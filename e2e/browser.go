@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,56 +56,38 @@ func StartAt(t testing.TB, width, height int, now time.Time) (*apptest.Server, c
 	return srv, ctx, clk
 }
 
-// NewBrowser starts a fresh headless Chromium for the test with a
-// width×height viewport and returns the context its actions run in; the
-// context ends after Timeout. The browser is closed at cleanup, after a
-// screenshot is saved when the test failed.
+// NewBrowser opens a fresh browser for the test with a width×height
+// viewport and returns the context its actions run in; the context ends
+// after Timeout. The browser is a browser context of its own (cookies,
+// storage and cache apart, like a private window) in the one Chromium the
+// package's tests share: a context costs a tab, a Chromium a process start
+// (about 2.5 s of CPU each). It is closed at cleanup, after a screenshot is
+// saved when the test failed.
 //
 // Call it after apptest.Start: cleanups run last-first, and the server's
 // graceful stop waits for the browser's keep-alive connections, so the
 // browser has to close first.
 func NewBrowser(t testing.TB, width, height int) context.Context {
 	t.Helper()
-	exe := chromium(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(width, height),
-		// No UserDataDir: the allocator makes a fresh temporary profile for
-		// each browser and removes it once Chromium and its helper processes
-		// are gone. A t.TempDir could still be written to when the test's
-		// cleanup removes it.
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	root, err := sharedChromium(chromium(t))
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The browser lives as long as ctx, which has no deadline, so that a
 	// screenshot can still be taken after the test's own deadline passed.
-	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
+	ctx, closeBrowser := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	deadline := time.Now().Add(Timeout)
-	closeBrowser := func() {
-		if err := chromedp.Cancel(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			t.Logf("closing Chromium: %v", err)
-		}
-		cancelBrowser()
-		cancelAlloc()
-	}
-
-	// The first action starts Chromium. Its context would also bound the
-	// browser's life, so the start is bounded by a timer instead.
-	timer := time.AfterFunc(Timeout, cancelBrowser)
-	err := chromedp.Do(ctx, viewport(width, height))
+	// The first action opens the tab, whose events are read for as long as
+	// that action's context lives: it is bounded by a timer, not by a
+	// context with a deadline.
+	timer := time.AfterFunc(Timeout, closeBrowser)
+	err = chromedp.Do(ctx, viewport(width, height))
 	if !timer.Stop() {
-		err = fmt.Errorf("not started within %v (%v)", Timeout, err)
+		err = fmt.Errorf("not opened within %v (%v)", Timeout, err)
 	}
 	if err != nil {
 		closeBrowser()
-		t.Fatalf("starting Chromium %s: %v", exe, err)
+		t.Fatalf("opening a browser: %v", err)
 	}
 
 	tctx, cancelTest := context.WithDeadline(ctx, deadline)
@@ -116,6 +99,66 @@ func NewBrowser(t testing.TB, width, height int) context.Context {
 		closeBrowser()
 	})
 	return tctx
+}
+
+// shared is the package's one Chromium, started by the first NewBrowser
+// and stopped by StopChromium.
+var shared struct {
+	once sync.Once
+	ctx  context.Context
+	stop func()
+	err  error
+}
+
+// sharedChromium starts exe headless once and returns the context of its
+// first tab, from which NewBrowser opens each test's browser context.
+func sharedChromium(exe string) (context.Context, error) {
+	shared.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(exe),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			// No UserDataDir: the allocator makes a temporary profile and
+			// removes it once Chromium and its helper processes are gone.
+		)
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelBrowser := chromedp.NewContext(allocCtx)
+		shared.ctx = ctx
+		shared.stop = func() {
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			_ = chromedp.Cancel(sctx)
+			cancelBrowser()
+			cancelAlloc()
+		}
+		// The first action starts Chromium. Its context would also bound
+		// the browser's life, so the start is bounded by a timer instead.
+		timer := time.AfterFunc(Timeout, cancelBrowser)
+		err := chromedp.Do(ctx)
+		if !timer.Stop() {
+			err = fmt.Errorf("not started within %v (%v)", Timeout, err)
+		}
+		if err != nil {
+			shared.stop()
+			shared.err = fmt.Errorf("starting Chromium %s: %w", exe, err)
+		}
+	})
+	return shared.ctx, shared.err
+}
+
+// StopChromium stops the shared Chromium, if it was started; TestMain
+// calls it once the tests have run.
+func StopChromium() {
+	shared.once.Do(func() {}) // none starts after this
+	if shared.stop != nil && shared.err == nil {
+		shared.stop()
+	}
 }
 
 // chromium returns the browser to run, skipping or failing the test when

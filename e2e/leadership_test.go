@@ -85,8 +85,10 @@ func TestLeadershipMatrixFilterPersonAndDownload(t *testing.T) {
 	progress := chromedp.Events(ctx, browser.DownloadProgress)
 	Do(t, ctx, "download the XLSX",
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			// Downloads are allowed in the test's own browser context.
 			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true)})
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true),
+				BrowserContextID: chromedp.FromContext(ctx).BrowserContextID})
 			return err
 		}),
 		chromedp.Click(chromedp.ID("xlsx")))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +17,11 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 )
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) {
+	code := storetest.Run(m)
+	StopChromium()
+	os.Exit(code)
+}
 
 // The phone the registry tests run on: a common Android viewport.
 const phoneWidth, phoneHeight = 360, 740

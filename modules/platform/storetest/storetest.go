@@ -44,10 +44,12 @@ func IndexIDs(ctx context.Context, db *mongo.Database) (int, error) {
 // Main starts the package's store, runs the tests and stops it. Call it
 // from TestMain: `func TestMain(m *testing.M) { storetest.Main(m) }`.
 func Main(m *testing.M) {
-	os.Exit(run(m))
+	os.Exit(Run(m))
 }
 
-func run(m *testing.M) int {
+// Run is Main for a TestMain with work of its own after the tests: it
+// runs them on the package's store and returns their exit code.
+func Run(m *testing.M) int {
 	uri = os.Getenv("ACADEMY_TEST_MONGODB_URI")
 	if uri == "" {
 		dir, err := storeDir()
