@@ -26,8 +26,8 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
-// Timeout bounds each browser test, from the start of Chromium to the last
-// step; each step has a deadline of its own besides. On a loaded machine
+// Timeout bounds each browser, from its opening to its last step; each
+// step has a deadline of its own besides. On a loaded machine
 // (CI beside another test run) the scheduling test's steps took over 40 s:
 // a bound of 60 s failed it there without anything being wrong.
 const Timeout = 2 * time.Minute
