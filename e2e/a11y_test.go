@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -18,17 +19,11 @@ func TestPagesAreAccessible(t *testing.T) {
 	coord := srv.LoginDemo(t, apptest.Coordinator)
 	session := newSession(t, srv, coord, "Hội trường UBND huyện Nhơn Trạch", time.Date(2030, 3, 4, 1, 0, 0, 0, time.UTC))
 
-	Open(t, ctx, srv.URL+"/login")
-	AssertAccessible(t, ctx)
-	Open(t, ctx, srv.URL+"/forgot")
-	AssertAccessible(t, ctx)
+	assertPagesAccessible(t, ctx, srv.URL, "/login", "/forgot")
 
 	login(t, ctx, srv, ctv.Email, apptest.DemoPassword)
-	for _, path := range []string{"/", "/courses", "/courses/KC-101", "/me/sessions", "/me/attempts", "/me/standing", "/certifications",
-		"/collaborators/" + ctv.ID, "/recognition", "/performance/" + ctv.ID + "/2026-Q3"} {
-		Open(t, ctx, srv.URL+path)
-		AssertAccessible(t, ctx)
-	}
+	assertPagesAccessible(t, ctx, srv.URL, "/", "/courses", "/courses/KC-101", "/me/sessions", "/me/attempts", "/me/standing", "/certifications",
+		"/collaborators/"+ctv.ID, "/recognition", "/performance/"+ctv.ID+"/2026-Q3")
 
 	// The coordinator's pages, in two browsers: each browser's bound
 	// (Timeout) covers its walk, and under load (CI beside another test
@@ -40,18 +35,22 @@ func TestPagesAreAccessible(t *testing.T) {
 	} {
 		staff := NewBrowser(t, phoneWidth, phoneHeight)
 		login(t, staff, srv, apptest.Coordinator, apptest.DemoPassword)
-		for _, path := range paths {
-			Open(t, staff, srv.URL+path)
-			AssertAccessible(t, staff)
-		}
+		assertPagesAccessible(t, staff, srv.URL, paths...)
 	}
 
 	// Leadership's pages: the matrix (their home) and the reports.
 	lead := NewBrowser(t, phoneWidth, phoneHeight)
 	login(t, lead, srv, apptest.Leadership, apptest.DemoPassword)
-	for _, path := range []string{"/", "/reports/coverage", "/reports/quarters", "/reports/courses", "/reports/contracts"} {
-		Open(t, lead, srv.URL+path)
-		AssertAccessible(t, lead)
+	assertPagesAccessible(t, lead, srv.URL, "/", "/reports/coverage", "/reports/quarters", "/reports/courses", "/reports/contracts")
+}
+
+// assertPagesAccessible opens each path of base in the tab, one after
+// another, and checks the page with AssertAccessible.
+func assertPagesAccessible(t *testing.T, tab context.Context, base string, paths ...string) {
+	t.Helper()
+	for _, path := range paths {
+		Open(t, tab, base+path)
+		AssertAccessible(t, tab)
 	}
 }
 

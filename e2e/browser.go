@@ -75,17 +75,15 @@ func NewBrowser(t testing.TB, width, height int) context.Context {
 	}
 	// The browser lives as long as ctx, which has no deadline, so that a
 	// screenshot can still be taken after the test's own deadline passed.
-	ctx, closeBrowser := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	ctx, cancelBrowser := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
 	deadline := time.Now().Add(Timeout)
-	// The first action opens the tab, whose events are read for as long as
-	// that action's context lives: it is bounded by a timer, not by a
-	// context with a deadline.
-	timer := time.AfterFunc(Timeout, closeBrowser)
-	err = chromedp.Do(ctx, viewport(width, height))
-	if !timer.Stop() {
-		err = fmt.Errorf("not opened within %v (%v)", Timeout, err)
+	closeBrowser := func() {
+		if err := chromedp.Cancel(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			t.Logf("closing the browser: %v", err)
+		}
+		cancelBrowser()
 	}
-	if err != nil {
+	if err := first(ctx, cancelBrowser, viewport(width, height)); err != nil {
 		closeBrowser()
 		t.Fatalf("opening a browser: %v", err)
 	}
@@ -133,23 +131,31 @@ func sharedChromium(exe string) (context.Context, error) {
 		shared.stop = func() {
 			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
-			_ = chromedp.Cancel(sctx)
+			if err := chromedp.Cancel(sctx); err != nil && !errors.Is(err, context.Canceled) {
+				fmt.Fprintf(os.Stderr, "closing Chromium: %v\n", err)
+			}
 			cancelBrowser()
 			cancelAlloc()
 		}
-		// The first action starts Chromium. Its context would also bound
-		// the browser's life, so the start is bounded by a timer instead.
-		timer := time.AfterFunc(Timeout, cancelBrowser)
-		err := chromedp.Do(ctx)
-		if !timer.Stop() {
-			err = fmt.Errorf("not started within %v (%v)", Timeout, err)
-		}
-		if err != nil {
+		if err := first(ctx, cancelBrowser); err != nil {
 			shared.stop()
 			shared.err = fmt.Errorf("starting Chromium %s: %w", exe, err)
 		}
 	})
 	return shared.ctx, shared.err
+}
+
+// first runs a chromedp context's first steps, which start its Chromium or
+// open its tab, within Timeout. That first run's context also bounds the
+// browser's (or the tab's) life, so it has no deadline: a timer cancels the
+// context instead.
+func first(ctx context.Context, cancel func(), steps ...chromedp.Action[chromedp.Void]) error {
+	timer := time.AfterFunc(Timeout, cancel)
+	err := chromedp.Do(ctx, steps...)
+	if !timer.Stop() {
+		return fmt.Errorf("not ready within %v (%v)", Timeout, err)
+	}
+	return err
 }
 
 // StopChromium stops the shared Chromium, if it was started; TestMain
