@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/performance"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestPerformancePages: the quarter's pages without JavaScript, role by
@@ -137,6 +139,29 @@ func TestPerformancePages(t *testing.T) {
 	x := s.Do(t, "GET", "/api/v1/performance/stipends/"+q+".xlsx", s.LoginDemo(t, apptest.Leadership), nil)
 	if x.Status != 200 || !strings.HasPrefix(string(x.Body), "PK") {
 		t.Fatalf("the sheet's XLSX: %d", x.Status)
+	}
+	// The workbook in Vietnamese words: its sheet's name, and the paid
+	// person's role, contract status, record status and reason.
+	wb, err := excelize.OpenReader(bytes.NewReader(x.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	if name := wb.GetSheetName(0); name != "Phụ cấp "+q {
+		t.Errorf("the XLSX's sheet is %q, want %q", name, "Phụ cấp "+q)
+	}
+	rows, err := wb.GetRows(wb.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paid []string
+	for _, r := range rows {
+		if len(r) > 14 && r[0] == ctv.Code {
+			paid = r
+		}
+	}
+	if paid == nil || paid[3] != "Cộng tác viên" || paid[5] != "Đang hiệu lực" || paid[11] != "Đã duyệt" || paid[14] != "Chi đủ" {
+		t.Errorf("the paid person's row in the XLSX: %q", paid)
 	}
 	has("the NT leader's sheet", leader.Get("/performance/stipends/"+q), 200, `data-id="`+ctv.ID+`"`)
 	hasNot("the NT leader's sheet", leader.Get("/performance/stipends/"+q), `data-id="`+other.ID+`"`)

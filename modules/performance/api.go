@@ -6,6 +6,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -109,7 +110,7 @@ func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := StipendsXLSX(c.Params("quarter"), items)
+	b, err := StipendsXLSX(c.Params("quarter"), items, func(key string) string { return m.tr.T(i18n.Default, key) })
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"github.com/ctvacademy/academy/modules/standing"
 	"github.com/xuri/excelize/v2"
@@ -488,7 +489,15 @@ func TestStipends(t *testing.T) {
 	if err != nil || len(mine) != 3 {
 		t.Fatalf("NT's sheet: %+v, %v", mine, err)
 	}
-	b, err := performance.StipendsXLSX("2026-Q1", got)
+	sub, err := fs.Sub(content.FS, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := i18n.Load(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := performance.StipendsXLSX("2026-Q1", got, func(key string) string { return tr.T(i18n.Default, key) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -498,12 +507,33 @@ func TestStipends(t *testing.T) {
 	}
 	defer f.Close()
 	sheet := f.GetSheetName(0)
+	if sheet != "Phụ cấp 2026-Q1" {
+		t.Errorf("sheet name %q, want Phụ cấp 2026-Q1", sheet)
+	}
 	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil || len(rows) != len(got)+2 {
 		t.Fatalf("rows: %d, %v", len(rows), err)
 	}
 	if rows[0][0] != "Mã CTV" || rows[0][13] != "Phụ cấp được chi (VND)" {
 		t.Fatalf("headers: %q", rows[0])
+	}
+	// Role, contract status, record status and reason in words, as the
+	// stipends page shows them, never the API's codes.
+	words := map[string]map[string]bool{
+		"role":            {"Cộng tác viên": true, "Tổ trưởng": true},
+		"contract status": {"Đang hiệu lực": true, "Thử thách": true, "Tạm dừng": true, "Đã kết thúc": true},
+		"record status":   {"Bản nháp": true, "Đã gửi duyệt": true, "Đã duyệt": true},
+	}
+	for i, row := range rows[1 : len(got)+1] {
+		s := got[i]
+		for col, c := range map[string]int{"role": 3, "contract status": 5, "record status": 11} {
+			if !words[col][row[c]] {
+				t.Errorf("%s: %s %q is not in words", s.Code, col, row[c])
+			}
+		}
+		if want := tr.T("vi", "perf.reason."+s.Reason); row[14] != want || strings.HasPrefix(want, "perf.") {
+			t.Errorf("%s: reason %q, want %q", s.Code, row[14], want)
+		}
 	}
 	typ, err := f.GetCellType(sheet, "N2")
 	if err != nil || typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {

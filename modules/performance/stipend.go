@@ -150,26 +150,15 @@ func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Reco
 	return out
 }
 
-// stipendReasonVI names each reason in the sheet.
-var stipendReasonVI = map[string]string{
-	StipendPaid:          "Chi đủ",
-	StipendProrated:      "Chi theo số ngày hợp đồng trong quý",
-	StipendNoReport:      "Chưa chi: chưa có báo cáo quý được duyệt",
-	StipendSuspended:     "Chưa chi: hợp đồng đang tạm dừng",
-	StipendEnded:         "Không chi: hợp đồng đã kết thúc",
-	StipendOutside:       "Không chi: hợp đồng không thuộc quý",
-	StipendNoContractSum: "Hợp đồng không quy định phụ cấp",
-	StipendReduced:       "Chi một phần: mức hoàn thành dưới ngưỡng",
-	StipendUnpaidStatus:  "Không chi: trạng thái hợp đồng không được chi",
-}
-
 // StipendsXLSX is the sheet as a workbook: Vietnamese headers, the header
 // row and the code/name columns frozen, amounts as numbers (VND), dates
-// as dates, a total row.
-func StipendsXLSX(quarter string, items []Stipend) ([]byte, error) {
+// as dates, a total row. text gives the words of the sheet's name and of
+// each role, contract status, record status and reason from their i18n
+// keys (the catalog's Vietnamese), as the stipends page shows them.
+func StipendsXLSX(quarter string, items []Stipend, text func(key string) string) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := "Phu cap " + quarter
+	sheet := fmt.Sprintf(text("perf.stipends_sheet"), quarter)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
@@ -208,8 +197,8 @@ func StipendsXLSX(quarter string, items []Stipend) ([]byte, error) {
 			cell, _ := excelize.CoordinatesToCellName(col, row)
 			return f.SetCellValue(sheet, cell, v)
 		}
-		vals := []any{s.Code, s.FullName, s.AreaCode, s.Role, s.ContractNumber, s.ContractStatus, nil, nil,
-			s.QuarterlyStipend, s.ContractDays, s.QuarterDays, s.RecordStatus, s.Attainment, s.Due, stipendReasonVI[s.Reason]}
+		vals := []any{s.Code, s.FullName, s.AreaCode, text("role." + s.Role), s.ContractNumber, text("contract.status." + s.ContractStatus), nil, nil,
+			s.QuarterlyStipend, s.ContractDays, s.QuarterDays, text("perf.status." + s.RecordStatus), s.Attainment, s.Due, text("perf.reason." + s.Reason)}
 		if t, ok := day(s.StartsOn); ok {
 			vals[6] = t
 		}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"slices"
@@ -23,6 +24,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/audit"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/store"
 )
 
@@ -113,7 +115,15 @@ func run(data, quarter string, n int, sheet string) error {
 	if err != nil {
 		return err
 	}
-	b, err := performance.StipendsXLSX(quarter, items)
+	sub, err := fs.Sub(content.FS, "i18n")
+	if err != nil {
+		return err
+	}
+	tr, err := i18n.Load(sub)
+	if err != nil {
+		return err
+	}
+	b, err := performance.StipendsXLSX(quarter, items, func(key string) string { return tr.T(i18n.Default, key) })
 	if err != nil {
 		return err
 	}
