@@ -130,6 +130,12 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	if !strings.Contains(text, "Kính gửi "+a.FullName) || !strings.Contains(html, "<strong>Tập huấn chính sách khuyến công</strong>") {
 		t.Errorf("bodies:\n%s\n%s", text, html)
 	}
+	// Nothing reads the replies a calendar app mails to the organizer:
+	// the mail says that only the link records an answer.
+	const onlyLink = "Trung tâm chỉ ghi nhận câu trả lời qua liên kết này"
+	if !strings.Contains(text, onlyLink) || !strings.Contains(html, onlyLink) {
+		t.Errorf("the mail does not say that only its link records an answer:\n%s\n%s", text, html)
+	}
 	cal := partOf(t, m, "text/calendar")
 	if cal.Params["method"] != "REQUEST" {
 		t.Errorf("calendar part params %v", cal.Params)
@@ -137,7 +143,8 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	ics := unfold(cal.Body)
 	for _, want := range []string{"METHOD:REQUEST", "UID:" + x.ID + "@ctv-academy", "SEQUENCE:0",
 		"DTSTART:" + start.UTC().Format("20060102T150405Z"), "DTEND:" + start.Add(3*time.Hour).UTC().Format("20060102T150405Z"),
-		"LOCATION:Hội trường UBND huyện Nhơn Trạch", "ORGANIZER;CN=", "mailto:academy@example.vn", "ATTENDEE;", "mailto:" + a.Email, "DESCRIPTION:"} {
+		"LOCATION:Hội trường UBND huyện Nhơn Trạch", "ORGANIZER;CN=", "mailto:academy@example.vn", "ATTENDEE;", "mailto:" + a.Email, "DESCRIPTION:",
+		onlyLink} {
 		if !strings.Contains(ics, want) {
 			t.Errorf("iCalendar lacks %q:\n%s", want, ics)
 		}
@@ -195,6 +202,9 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	update := got[len(got)-1]
 	if !strings.HasPrefix(update.Subject, "Đổi lịch tập huấn") {
 		t.Errorf("update subject %q", update.Subject)
+	}
+	if body := partOf(t, update, "text/plain").Body; !strings.Contains(body, onlyLink) {
+		t.Errorf("the reschedule notice does not say that only its link records an answer:\n%s", body)
 	}
 	uics := unfold(partOf(t, update, "text/calendar").Body)
 	if !strings.Contains(uics, "SEQUENCE:1") || !strings.Contains(uics, "DTSTART:"+later.UTC().Format("20060102T150405Z")) || !strings.Contains(uics, "UID:"+x.ID+"@ctv-academy") {
