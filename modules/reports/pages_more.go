@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/web"
+	"github.com/ctvacademy/academy/modules/standing"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -174,8 +175,15 @@ func (m *Module) quartersPage(c *fiber.Ctx) error {
 		KPIs        []string
 		Trend, Dist Chart
 		Latest      string
-	}{reportPage: rp, Bands: bandNames[:], KPIs: kpiNames,
-		Trend: Chart{ID: "trend-chart", Max: 1, AxisPercent: true}, Dist: Chart{ID: "distribution-chart"}}
+	}{reportPage: rp, Trend: Chart{ID: "trend-chart", Max: 1, AxisPercent: true}, Dist: Chart{ID: "distribution-chart"}}
+	// The bands and KPIs in the page's language (the exports keep
+	// bandNames and kpiNames, in Vietnamese).
+	for b := range Bands {
+		d.Bands = append(d.Bands, m.platform.T(c, "report.band."+strconv.Itoa(b)))
+	}
+	for _, k := range standing.KPIList {
+		d.KPIs = append(d.KPIs, m.platform.T(c, "perf."+string(k)))
+	}
 	qs := x.Quarters(rp.Area)
 	for _, q := range qs {
 		row := quarterRow{Quarter: q, Mean: pct(q.MeanAttainment)}
@@ -192,7 +200,7 @@ func (m *Module) quartersPage(c *fiber.Ctx) error {
 		}
 		d.Latest = qs[i].Quarter
 		for b, n := range qs[i].Distribution {
-			d.Dist.Bars = append(d.Dist.Bars, Bar{Label: bandNames[b], Value: float64(n), Text: strconv.Itoa(n)})
+			d.Dist.Bars = append(d.Dist.Bars, Bar{Label: d.Bands[b], Value: float64(n), Text: strconv.Itoa(n)})
 		}
 		break
 	}

@@ -230,4 +230,14 @@ func TestReportPages(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), "Results by quarter") {
 		t.Errorf("English quarters page: %d", res.StatusCode)
 	}
+	// The attainment bands and the KPIs, in the table heads and the chart,
+	// in the page's language.
+	contains("the quarters page's bands and KPIs", q, ">dưới 20%<", ">từ 80%<", ">Hồ sơ cơ sở thu thập<", ">Báo cáo đúng hạn<")
+	en := string(body)
+	contains("the English quarters page's bands and KPIs", en, ">under 20%<", ">80% and over<", ">Establishment profiles<", ">Report filed on time<")
+	for _, vi := range []string{"dưới 20%", "từ 80%", "Hồ sơ cơ sở", "Khảo sát nhu cầu", "Giới thiệu", "Nộp báo cáo"} {
+		if strings.Contains(en, vi) {
+			t.Errorf("the English quarters page shows %q", vi)
+		}
+	}
 }

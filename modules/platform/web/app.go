@@ -318,6 +318,12 @@ func rejectOperatorQueries(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// T translates key into the request's language (Lang), for the words a
+// handler puts into a page's data rather than its template.
+func (p *Platform) T(c *fiber.Ctx, key string, args ...any) string {
+	return p.opts.Translator.T(Lang(c), key, args...)
+}
+
 // Lang returns the language the page should be shown in.
 func Lang(c *fiber.Ctx) string {
 	l, _ := c.Locals(langLocal).(string)
