@@ -291,7 +291,7 @@ func (c certCourses) Course(code string) (certification.Course, bool) {
 	if !ok {
 		return certification.Course{}, false
 	}
-	return certification.Course{Code: x.Code, Title: x.Title.In("vi"), Rule: certification.Rule{
+	return certification.Course{Code: x.Code, Title: x.Title.In("vi"), TitleEN: x.Title.In("en"), Rule: certification.Rule{
 		ValidityMonths: x.Certification.ValidityMonths, RenewalWindowDays: x.Certification.RenewalWindowDays,
 		RequiresAttendance: x.Certification.RequiresAttendance}}, true
 }

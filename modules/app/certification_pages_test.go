@@ -35,6 +35,18 @@ func TestCertificatesPage(t *testing.T) {
 	if strings.Contains(own.Body, "/revoke") {
 		t.Error("a CTV is offered to revoke")
 	}
+	// The course's title in the page's language, on the page and in its
+	// course filter; the certificate's verification page likewise.
+	if !strings.Contains(own.Body, "Quy chế cộng tác viên khuyến công") {
+		t.Errorf("the certificates page lacks the course's title: %s", own.Body)
+	}
+	ownEN := s.Forms(t, ctvToken).Get("/certifications?lang=en")
+	if !strings.Contains(ownEN.Body, "The CTV regulation") || strings.Contains(ownEN.Body, "Quy chế cộng tác viên") {
+		t.Errorf("the certificates page in English does not show the course's English title: %s", ownEN.Body)
+	}
+	if v := s.Page(t, "/verify/"+string(cert.VerificationCode)+"?lang=en", ""); !strings.Contains(string(v.Body), "The CTV regulation (KC-102)") {
+		t.Errorf("the verification page in English does not show the course's English title: %s", v.Body)
+	}
 	if pdf := s.Do(t, "GET", "/api/v1/certifications/"+cert.ID+"/pdf", ctvToken, nil); pdf.Status != 200 ||
 		pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdf.Body), "%PDF-") {
 		t.Errorf("the page's PDF link: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))

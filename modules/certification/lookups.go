@@ -20,6 +20,7 @@ type View struct {
 	AreaCode         string      `json:"area_code"`
 	CourseCode       string      `json:"course_code"`
 	CourseTitle      string      `json:"course_title"`
+	CourseTitleEN    string      `json:"course_title_en,omitempty"` // the course's title in English
 	Status           Status      `json:"status" api:"enum=certificate_status"`
 	IssuedAt         time.Time   `json:"issued_at"`   // the certificate's first cycle
 	RenewedAt        time.Time   `json:"renewed_at"`  // its current cycle
@@ -29,6 +30,21 @@ type View struct {
 	Cycles           []CycleView `json:"cycles"`
 	RevokedAt        *time.Time  `json:"revoked_at,omitempty"`
 	RevokeReason     string      `json:"revoke_reason,omitempty"`
+}
+
+// TitleIn is the course's title in lang: English for "en" when the course
+// has one, else Vietnamese.
+func (v View) TitleIn(lang string) string {
+	return CourseTitleIn(v.CourseTitle, v.CourseTitleEN, lang)
+}
+
+// CourseTitleIn picks a course title by language: en for "en" when there
+// is one, else vi.
+func CourseTitleIn(vi, en, lang string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return vi
 }
 
 // CycleView is one cycle of a certificate.
@@ -44,7 +60,7 @@ func (s *Service) view(c Certificate, h Holder, now time.Time) View {
 	course, _ := s.d.Courses.Course(c.Course)
 	cur := c.Current()
 	v := View{ID: c.ID, CollaboratorID: c.Collaborator, FullName: h.FullName, AreaCode: h.AreaCode,
-		CourseCode: c.Course, CourseTitle: course.Title, Status: StatusAt(c, course.Rule, now),
+		CourseCode: c.Course, CourseTitle: course.Title, CourseTitleEN: course.TitleEN, Status: StatusAt(c, course.Rule, now),
 		IssuedAt: c.Cycles[0].IssuedAt, RenewedAt: cur.IssuedAt, ExpiresAt: cur.ExpiresAt,
 		ValidUntil: cur.ValidUntil().Format(time.DateOnly), VerificationCode: c.Code}
 	for _, cy := range c.Cycles {

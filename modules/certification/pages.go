@@ -86,7 +86,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		}
 		if !seenCourse[v.CourseCode] {
 			seenCourse[v.CourseCode] = true
-			courses = append(courses, web.Option{Value: v.CourseCode, Label: v.CourseCode + " · " + v.CourseTitle})
+			courses = append(courses, web.Option{Value: v.CourseCode, Label: v.CourseCode + " · " + v.TitleIn(web.Lang(c))})
 		}
 	}
 	sort.Slice(areas, func(i, j int) bool { return areas[i].Label < areas[j].Label })

@@ -23,9 +23,10 @@ type Records interface {
 
 // Course is what certification needs of a course.
 type Course struct {
-	Code  string
-	Title string // in Vietnamese
-	Rule  Rule
+	Code    string
+	Title   string // in Vietnamese
+	TitleEN string // in English, for pages and PDFs in English ("" when it has none)
+	Rule    Rule
 }
 
 // Courses gives the courses that certify.

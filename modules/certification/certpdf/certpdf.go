@@ -31,6 +31,8 @@ type View struct {
 	FullName    string
 	CourseCode  string
 	CourseTitle string
+	// CourseTitleEN is the course's title in English ("" when it has none).
+	CourseTitleEN string
 	// IssuedAt is when the current cycle was issued.
 	IssuedAt time.Time
 	// ExpiresAt is the current cycle's ExpiresAt: the first instant it no
@@ -167,6 +169,12 @@ func asciiName(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// TitleIn is the course's title in lang: English for "en" when the
+// course has one, else Vietnamese.
+func (v View) TitleIn(lang string) string {
+	return certification.CourseTitleIn(v.CourseTitle, v.CourseTitleEN, lang)
 }
 
 // verifyJSON is the public JSON of a certificate: no more than the page

@@ -37,7 +37,7 @@ var certs = map[string]certpdf.View{}
 func add(status certification.Status, name string) certpdf.View {
 	id, code := certification.NewID()
 	v := certpdf.View{ID: id, Code: code, FullName: name, CourseCode: "KNKS-01", CourseTitle: "Kỹ năng khảo sát nhu cầu",
-		IssuedAt: day(2026, 3, 14).Add(9 * time.Hour), ExpiresAt: day(2027, 3, 15), Status: status}
+		CourseTitleEN: "Needs survey skills", IssuedAt: day(2026, 3, 14).Add(9 * time.Hour), ExpiresAt: day(2027, 3, 15), Status: status}
 	if status == certification.StatusRevoked {
 		v.RevokedAt = day(2026, 11, 2).Add(15 * time.Hour)
 	}
@@ -187,10 +187,13 @@ func TestPDFInEnglishAndRevoked(t *testing.T) {
 		t.Errorf("Content-Disposition %s", cd)
 	}
 	text := pdfText(t, body)
-	for _, want := range []string{"CERTIFICATE", "Phạm Quốc Bảo", "Issued: 14/03/2026", "Valid until the end of: 14/03/2027", "Status: Revoked", string(revoked.Code)} {
+	for _, want := range []string{"CERTIFICATE", "Phạm Quốc Bảo", "Needs survey skills", "Issued: 14/03/2026", "Valid until the end of: 14/03/2027", "Status: Revoked", string(revoked.Code)} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "Kỹ năng khảo sát") {
+		t.Errorf("the English PDF shows the course's Vietnamese title:\n%s", text)
 	}
 }
 
@@ -322,7 +325,8 @@ func TestVerifyPage(t *testing.T) {
 	// English on request; a code typed in lower case with spaces.
 	typed := strings.ToLower(strings.ReplaceAll(string(valid.Code), "-", " "))
 	res, body := get(t, url+"/verify/"+strings.ReplaceAll(typed, " ", "%20")+"?lang=en", "10.0.0.2", "")
-	if res.StatusCode != 200 || !strings.Contains(string(body), `<span class="badge valid">Valid</span>`) || !strings.Contains(string(body), "Nguyễn Thị Hồng Nhung") {
+	if res.StatusCode != 200 || !strings.Contains(string(body), `<span class="badge valid">Valid</span>`) || !strings.Contains(string(body), "Nguyễn Thị Hồng Nhung") ||
+		!strings.Contains(string(body), "Needs survey skills (KNKS-01)") || strings.Contains(string(body), "Kỹ năng khảo sát") {
 		t.Errorf("typed code, English: %d %s", res.StatusCode, body)
 	}
 	for name, path := range map[string]string{
@@ -540,10 +544,10 @@ func TestFromService(t *testing.T) {
 	t.Parallel()
 	revokedAt := day(2027, 5, 2)
 	cv := certification.View{ID: "c1", CollaboratorID: "c-nhung", FullName: "Nguyễn Thị Hồng Nhung", AreaCode: "NT",
-		CourseCode: "KNKS-01", CourseTitle: "Kỹ năng khảo sát nhu cầu", Status: certification.StatusRevoked,
+		CourseCode: "KNKS-01", CourseTitle: "Kỹ năng khảo sát nhu cầu", CourseTitleEN: "Needs survey skills", Status: certification.StatusRevoked,
 		IssuedAt: day(2025, 3, 14), RenewedAt: day(2026, 3, 1), ExpiresAt: day(2027, 3, 15), ValidUntil: "2027-03-14",
 		VerificationCode: valid.Code, RevokedAt: &revokedAt, RevokeReason: "không trung thực"}
-	want := certpdf.View{ID: "c1", Code: valid.Code, FullName: cv.FullName, CourseCode: "KNKS-01", CourseTitle: cv.CourseTitle,
+	want := certpdf.View{ID: "c1", Code: valid.Code, FullName: cv.FullName, CourseCode: "KNKS-01", CourseTitle: cv.CourseTitle, CourseTitleEN: cv.CourseTitleEN,
 		IssuedAt: day(2026, 3, 1), ExpiresAt: day(2027, 3, 15), Status: certification.StatusRevoked, RevokedAt: revokedAt}
 	src := certpdf.FromService(service{cv})
 	if got, err := src.Verify(context.Background(), string(valid.Code)); err != nil || got != want {

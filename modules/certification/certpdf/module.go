@@ -64,7 +64,7 @@ func (s serviceSource) Verify(ctx context.Context, code string) (View, error) {
 // current cycle (issued when it was last renewed; the first issue when
 // never renewed), so a printout's two dates belong together.
 func fromView(v certification.View) View {
-	out := View{ID: v.ID, Code: v.VerificationCode, FullName: v.FullName, CourseCode: v.CourseCode, CourseTitle: v.CourseTitle,
+	out := View{ID: v.ID, Code: v.VerificationCode, FullName: v.FullName, CourseCode: v.CourseCode, CourseTitle: v.CourseTitle, CourseTitleEN: v.CourseTitleEN,
 		IssuedAt: v.RenewedAt, ExpiresAt: v.ExpiresAt, Status: v.Status}
 	if out.IssuedAt.IsZero() {
 		out.IssuedAt = v.IssuedAt

@@ -91,7 +91,7 @@ func Render(v View, lang, baseURL, center string) ([]byte, error) {
 	pdf.SetFont(family, "B", 16)
 	pdf.SetTextColor(20, 60, 110)
 	pdf.SetXY(20, 96)
-	pdf.MultiCell(text, 8, v.CourseTitle, "", "C", false)
+	pdf.MultiCell(text, 8, v.TitleIn(lang), "", "C", false)
 	pdf.SetFont(family, "", 12)
 	pdf.SetTextColor(40, 40, 40)
 	pdf.SetX(20)
