@@ -489,11 +489,7 @@ func TestStipends(t *testing.T) {
 	if err != nil || len(mine) != 3 {
 		t.Fatalf("NT's sheet: %+v, %v", mine, err)
 	}
-	sub, err := fs.Sub(content.FS, "i18n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := i18n.Load(sub)
+	tr, err := i18n.LoadDir(content.FS, "i18n")
 	if err != nil {
 		t.Fatal(err)
 	}

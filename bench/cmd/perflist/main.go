@@ -11,7 +11,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"os"
 	"slices"
@@ -115,11 +114,7 @@ func run(data, quarter string, n int, sheet string) error {
 	if err != nil {
 		return err
 	}
-	sub, err := fs.Sub(content.FS, "i18n")
-	if err != nil {
-		return err
-	}
-	tr, err := i18n.Load(sub)
+	tr, err := i18n.LoadDir(content.FS, "i18n")
 	if err != nil {
 		return err
 	}

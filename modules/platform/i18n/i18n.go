@@ -46,6 +46,16 @@ func Load(fsys fs.FS) (*Translator, error) {
 	return tr, nil
 }
 
+// LoadDir is Load on the directory dir of fsys (content.FS keeps the
+// translations under "i18n").
+func LoadDir(fsys fs.FS, dir string) (*Translator, error) {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %w", err)
+	}
+	return Load(sub)
+}
+
 // Missing lists "lang:key" for keys some language lacks.
 func (tr *Translator) Missing() []string {
 	var out []string

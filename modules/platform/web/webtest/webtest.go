@@ -5,7 +5,6 @@ package webtest
 
 import (
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -31,11 +30,7 @@ type Module interface {
 // options before it is built (e.g. trusted proxies).
 func Serve(t testing.TB, m Module, auth web.Authenticator, tune ...func(*web.Options)) string {
 	t.Helper()
-	sub, err := fs.Sub(content.FS, "i18n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := i18n.Load(sub)
+	tr, err := i18n.LoadDir(content.FS, "i18n")
 	if err != nil {
 		t.Fatal(err)
 	}
