@@ -32,7 +32,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	srv       *smtp.Server
-	listener  net.Listener
+	listener  *gate           // the running server's connections; nil while stopped
 	accepted  []Received      // messages answered 250
 	seen      []string        // Message-ID of every DATA Received, accepted or not
 	failures  []failure       // answers for the next messages, in order
@@ -79,10 +79,82 @@ func NewTLS(t testing.TB, cfg *tls.Config) *Server {
 		t.Fatal(err)
 	}
 	s.addr = l.Addr().String()
-	s.serve(l)
-	t.Cleanup(s.Stop)
+	go s.dispatch(l)
+	s.serve()
+	t.Cleanup(func() {
+		s.Stop()
+		_ = l.Close()
+	})
 	return s
 }
+
+// dispatch accepts every connection on the server's address for as long
+// as the test runs: it hands each to the running server, or, while the
+// server is stopped, resets it at once (a dead server, to the client).
+// The address is never released, so no other test's server can take it
+// while this one is down and receive its mail.
+func (s *Server) dispatch(l net.Listener) {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		g := s.listener
+		s.mu.Unlock()
+		if g == nil || !g.hand(c) {
+			refuse(c)
+		}
+	}
+}
+
+// refuse closes c with a reset, as close as an open port comes to a
+// refused connection.
+func refuse(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = c.Close()
+}
+
+// gate is the running server's listener: the connections dispatch hands
+// it, until it is closed.
+type gate struct {
+	addr  net.Addr
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+func newGate(addr net.Addr) *gate {
+	return &gate{addr: addr, conns: make(chan net.Conn), done: make(chan struct{})}
+}
+
+// hand gives c to the server; false once the gate is closed.
+func (g *gate) hand(c net.Conn) bool {
+	select {
+	case g.conns <- c:
+		return true
+	case <-g.done:
+		return false
+	}
+}
+
+func (g *gate) Accept() (net.Conn, error) {
+	select {
+	case c := <-g.conns:
+		return c, nil
+	case <-g.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (g *gate) Close() error {
+	g.once.Do(func() { close(g.done) })
+	return nil
+}
+
+func (g *gate) Addr() net.Addr { return g.addr }
 
 // Addr is the server's host:port.
 func (s *Server) Addr() string { return s.addr }
@@ -90,7 +162,13 @@ func (s *Server) Addr() string { return s.addr }
 // URL is the smtp:// URL of the server.
 func (s *Server) URL() string { return "smtp://" + s.addr }
 
-func (s *Server) serve(l net.Listener) {
+// serve runs a fresh SMTP server behind a new gate.
+func (s *Server) serve() {
+	addr, err := net.ResolveTCPAddr("tcp", s.addr)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	l := newGate(addr)
 	srv := smtp.NewServer(s)
 	srv.Domain = "catcher.test"
 	srv.AllowInsecureAuth = true
@@ -104,7 +182,8 @@ func (s *Server) serve(l net.Listener) {
 	go func() { _ = srv.Serve(l) }()
 }
 
-// stop closes the listener and every connection: the server is down.
+// Stop takes the server down: it closes every connection, and from then
+// on each new one is reset (the address stays this server's).
 func (s *Server) Stop() {
 	s.mu.Lock()
 	srv, l := s.srv, s.listener
@@ -117,21 +196,10 @@ func (s *Server) Stop() {
 	}
 }
 
-// start brings a stopped server back on the same address.
+// Start brings a stopped server back on the same address.
 func (s *Server) Start() {
 	s.t.Helper()
-	var l net.Listener
-	var err error
-	for i := 0; i < 50; i++ {
-		if l, err = net.Listen("tcp", s.addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		s.t.Fatalf("restart SMTP server on %s: %v", s.addr, err)
-	}
-	s.serve(l)
+	s.serve()
 }
 
 // FailNext makes the next n messages fail with code at the given stage.
