@@ -264,7 +264,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		quizzes.NewModule(a.Quizzes),
 		scheduling.NewModule(a.Scheduling, tr).WithScreenRefresh(opts.ScreenRefresh),
 		outbox.NewModule(a.Outbox),
-		performance.NewModule(perf, tr),
+		performance.NewModule(perf),
 		reports.NewModule(withLedgers{reportsSource{reg: a.Collaborators, certs: a.Certification, records: perf.Everyone(), cache: &reportsCache{snaps: newSnapshots(a.DB, standingRules, a.Logger)},
 			standing: standingSvc, sched: a.Scheduling, cat: cat, clock: opts.Clock}, a.Scheduling, a.Quizzes, &ledgersCache{}}),
 		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),

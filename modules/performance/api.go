@@ -6,7 +6,6 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
-	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -110,7 +109,7 @@ func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := StipendsXLSX(c.Params("quarter"), items, func(key string) string { return m.tr.T(i18n.Default, key) })
+	b, err := StipendsXLSX(c.Params("quarter"), items, m.platform.Translator())
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package performance
 import (
 	_ "embed"
 
-	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
@@ -16,12 +15,11 @@ type Module struct {
 	module.Base
 	svc      *Service
 	platform *web.Platform
-	tr       *i18n.Translator // the stipend workbook's words
 }
 
 // NewModule returns the module.
-func NewModule(svc *Service, tr *i18n.Translator) *Module {
-	return &Module{Base: module.Named("performance", policy, Indexes()...), svc: svc, tr: tr}
+func NewModule(svc *Service) *Module {
+	return &Module{Base: module.Named("performance", policy, Indexes()...), svc: svc}
 }
 
 // Register adds the module's routes.

@@ -493,7 +493,7 @@ func TestStipends(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := performance.StipendsXLSX("2026-Q1", got, func(key string) string { return tr.T(i18n.Default, key) })
+	b, err := performance.StipendsXLSX("2026-Q1", got, tr)
 	if err != nil {
 		t.Fatal(err)
 	}

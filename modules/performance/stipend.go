@@ -10,6 +10,7 @@ import (
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/standing"
 	"github.com/xuri/excelize/v2"
 )
@@ -152,10 +153,11 @@ func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Reco
 
 // StipendsXLSX is the sheet as a workbook: Vietnamese headers, the header
 // row and the code/name columns frozen, amounts as numbers (VND), dates
-// as dates, a total row. text gives the words of the sheet's name and of
-// each role, contract status, record status and reason from their i18n
-// keys (the catalog's Vietnamese), as the stipends page shows them.
-func StipendsXLSX(quarter string, items []Stipend, text func(key string) string) ([]byte, error) {
+// as dates, a total row. The sheet's name and each role, contract status,
+// record status and reason are tr's Vietnamese, as the stipends page
+// shows them.
+func StipendsXLSX(quarter string, items []Stipend, tr *i18n.Translator) ([]byte, error) {
+	text := func(key string) string { return tr.T(i18n.Default, key) }
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := fmt.Sprintf(text("perf.stipends_sheet"), quarter)

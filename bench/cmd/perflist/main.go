@@ -118,7 +118,7 @@ func run(data, quarter string, n int, sheet string) error {
 	if err != nil {
 		return err
 	}
-	b, err := performance.StipendsXLSX(quarter, items, func(key string) string { return tr.T(i18n.Default, key) })
+	b, err := performance.StipendsXLSX(quarter, items, tr)
 	if err != nil {
 		return err
 	}

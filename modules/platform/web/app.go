@@ -324,6 +324,10 @@ func (p *Platform) T(c *fiber.Ctx, key string, args ...any) string {
 	return p.opts.Translator.T(Lang(c), key, args...)
 }
 
+// Translator is the platform's translations, for words in a language the
+// request did not choose (a workbook in Vietnamese).
+func (p *Platform) Translator() *i18n.Translator { return p.opts.Translator }
+
 // Lang returns the language the page should be shown in.
 func Lang(c *fiber.Ctx) string {
 	l, _ := c.Locals(langLocal).(string)

@@ -26,9 +26,10 @@ import (
 // It can be stopped and started again on the same address, answer 4xx or 5xx
 // to the next messages, and be slow.
 type Server struct {
-	t    testing.TB
-	addr string
-	tls  *tls.Config
+	t     testing.TB
+	addr  string
+	laddr net.Addr // addr, as the listener that holds it for the test's life
+	tls   *tls.Config
 
 	mu        sync.Mutex
 	srv       *smtp.Server
@@ -78,7 +79,7 @@ func NewTLS(t testing.TB, cfg *tls.Config) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.addr = l.Addr().String()
+	s.addr, s.laddr = l.Addr().String(), l.Addr()
 	go s.dispatch(l)
 	s.serve()
 	t.Cleanup(func() {
@@ -164,11 +165,7 @@ func (s *Server) URL() string { return "smtp://" + s.addr }
 
 // serve runs a fresh SMTP server behind a new gate.
 func (s *Server) serve() {
-	addr, err := net.ResolveTCPAddr("tcp", s.addr)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	l := newGate(addr)
+	l := newGate(s.laddr)
 	srv := smtp.NewServer(s)
 	srv.Domain = "catcher.test"
 	srv.AllowInsecureAuth = true
