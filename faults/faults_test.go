@@ -65,12 +65,20 @@ func child() int {
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	addr := os.Getenv("ACADEMY_HTTP_ADDR")
+	// The child binds a port of its own before anything else and logs it
+	// once it is ready to serve ("listening"): a port picked by the parent
+	// and bound later could be taken by another test in between.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "academy:", err)
+		return 1
+	}
+	addr := ln.Addr().String()
 	cfg := app.Config{HTTPAddr: addr, BaseURL: "http://" + addr, DataDir: os.Getenv("ACADEMY_DATA_DIR"), MongoDB: "academy",
 		SMTPURL: os.Getenv("ACADEMY_SMTP_URL"), MailFrom: mailFrom, Demo: true, DemoPassword: apptest.DemoPassword}
 	opts := app.Options{Logger: logger, Mail: workerOptions(),
 		Argon2: apptest.CheapHashing()}
-	err := func() error {
+	err = func() error {
 		a, err := app.New(ctx, cfg, opts)
 		if err != nil {
 			return err
@@ -79,10 +87,7 @@ func child() int {
 		if err := a.Setup(ctx); err != nil {
 			return err
 		}
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
-		if err != nil {
-			return err
-		}
+		logger.Info("listening", "addr", addr)
 		return a.Serve(ctx, ln)
 	}()
 	if err != nil {

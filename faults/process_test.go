@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
 	"reflect"
@@ -42,29 +41,18 @@ func (p *proc) log() string {
 	return string(b)
 }
 
-// freeAddr is a loopback address nobody listens on now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// startProc starts the service in a child process and waits until it is
-// ready. smtpURL "" delivers mail to files.
-func startProc(t *testing.T, dir, addr, smtpURL string) *proc {
+// startProc starts the service in a child process on a port of its own and
+// waits until it is ready. smtpURL "" delivers mail to files.
+func startProc(t *testing.T, dir, smtpURL string) *proc {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), childEnv+"=1", "ACADEMY_HTTP_ADDR="+addr, "ACADEMY_DATA_DIR="+dir, "ACADEMY_SMTP_URL="+smtpURL)
+	cmd.Env = append(os.Environ(), childEnv+"=1", "ACADEMY_DATA_DIR="+dir, "ACADEMY_SMTP_URL="+smtpURL)
 	logs, err := os.CreateTemp(t.TempDir(), "child-*.log")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer logs.Close()
-	p := &proc{t: t, cmd: cmd, logs: logs.Name(), exited: make(chan struct{}), c: newClient("http://" + addr)}
+	p := &proc{t: t, cmd: cmd, logs: logs.Name(), exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -89,8 +77,15 @@ func startProc(t *testing.T, dir, addr, smtpURL string) *proc {
 	})
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		if status, _, err := p.c.do("GET", "/readyz", "", nil); err == nil && status == 200 {
-			return p
+		if p.c.base == "" {
+			if addr := p.listening(); addr != "" {
+				p.c = newClient("http://" + addr)
+			}
+		}
+		if p.c.base != "" {
+			if status, _, err := p.c.do("GET", "/readyz", "", nil); err == nil && status == 200 {
+				return p
+			}
 		}
 		select {
 		case <-p.exited:
@@ -102,6 +97,16 @@ func startProc(t *testing.T, dir, addr, smtpURL string) *proc {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// listening is the address the child logged it serves on, "" before then.
+func (p *proc) listening() string {
+	for _, l := range p.lines() {
+		if l.Msg == "listening" {
+			return l.Addr
+		}
+	}
+	return ""
 }
 
 func tail(s string, n int) string {
@@ -141,6 +146,7 @@ type logLine struct {
 	RequestID string `json:"request_id"`
 	Status    int    `json:"status"`
 	Attempt   string `json:"attempt"`
+	Addr      string `json:"addr"`
 }
 
 // lines parses the child's log (lines that are not JSON are skipped).
@@ -160,19 +166,19 @@ func (p *proc) lines() []logLine {
 // fanOut is a service in a child process that mails to an SMTP server,
 // with sessions to invite the first 50 collaborators to.
 type fanOut struct {
-	p         *proc
-	dir, addr string
-	coord     string // the coordinator's token
-	people    []person
-	pl        plan
+	p      *proc
+	dir    string
+	coord  string // the coordinator's token
+	people []person
+	pl     plan
 }
 
 // startFanOut starts the service on a data directory of its own and
 // schedules n sessions, each to invite the same 50 collaborators.
 func startFanOut(t *testing.T, srv *mailtest.Server, n int) fanOut {
 	t.Helper()
-	f := fanOut{dir: t.TempDir(), addr: freeAddr(t)}
-	f.p = startProc(t, f.dir, f.addr, srv.URL())
+	f := fanOut{dir: t.TempDir()}
+	f.p = startProc(t, f.dir, srv.URL())
 	f.coord = f.p.c.login(t, apptest.Coordinator)
 	f.people = f.p.c.people(t, f.coord)
 	f.pl = f.p.c.planSame(t, f.coord, f.people, n, 50)
@@ -184,7 +190,7 @@ func startFanOut(t *testing.T, srv *mailtest.Server, n int) fanOut {
 // waits until every invitation is delivered and the outbox is drained.
 func (f fanOut) restart(t *testing.T, srv *mailtest.Server, acked []bool) *proc {
 	t.Helper()
-	p := startProc(t, f.dir, f.addr, srv.URL())
+	p := startProc(t, f.dir, srv.URL())
 	for i, id := range f.pl.sessions {
 		if !acked[i] {
 			p.c.must(t, "POST", "/api/v1/sessions/"+id+"/invitations", f.coord, f.pl.body(i), 200, nil)
@@ -473,8 +479,8 @@ func startAttempts(t *testing.T, c client, people []person, n int) []taker {
 // submitted twice at once: both answers carry the one result, and each
 // attempt is graded once ("quiz passed" once, one result in the list).
 func quizRestart(t *testing.T) row {
-	dir, addr := t.TempDir(), freeAddr(t)
-	p := startProc(t, dir, addr, "")
+	dir := t.TempDir()
+	p := startProc(t, dir, "")
 	c := p.c
 	coord := c.login(t, apptest.Coordinator)
 	takers := startAttempts(t, c, c.people(t, coord), 50)
@@ -505,7 +511,7 @@ func quizRestart(t *testing.T) row {
 	p.kill()
 	wg.Wait()
 	nAcked := saves.Load()
-	p2 := startProc(t, dir, addr, "")
+	p2 := startProc(t, dir, "")
 	c2 := p2.c
 	lostSaves := 0
 	for i, tk := range takers {

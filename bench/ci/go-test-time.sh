@@ -40,7 +40,9 @@ timed() { # timed LABEL DIR ARGS...: one go test run, a line in times.txt
 	(cd "$dir" && /usr/bin/time -f "%e %U %S" -o "$out/time.tmp" env ACADEMY_E2E=required go test -count=1 "$@" ./... >"$out/$label.log" 2>&1)
 	local rc=$?
 	b1=$(busy)
-	read -r wall user sys <"$out/time.tmp"
+	# time writes "Command exited with non-zero status N" first when the
+	# run fails: the figures are on the last line.
+	read -r wall user sys < <(tail -n 1 "$out/time.tmp")
 	t=$(awk -v w="$wall" -v u="$user" -v s="$sys" -v b0="$b0" -v b1="$b1" \
 		'BEGIN{printf "wall %.1f s, go test CPU %.1f s, machine busy %.1f CPU-s", w, u+s, b1-b0}')
 	echo "$label rc=$rc: $t" | tee -a "$out/times.txt"

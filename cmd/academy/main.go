@@ -172,19 +172,28 @@ func withApp(ctx context.Context, cfg app.Config, logger *slog.Logger, fn func(*
 	return fn(a)
 }
 
+// serve binds its addresses before it opens the store, so that an address
+// in use fails at once, and an address with port 0 gets a free port of its
+// own that the banner (and, with ACADEMY_BASE_URL unset, every link) names.
 func serve(ctx context.Context, cfg app.Config, out io.Writer, logger *slog.Logger) error {
-	return withApp(ctx, cfg, logger, func(a *app.App) error {
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
-		if err != nil {
-			return err
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("ACADEMY_HTTP_ADDR: %w", err)
+	}
+	defer ln.Close()
+	var mln net.Listener
+	if cfg.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("ACADEMY_METRICS_ADDR: %w", err)
 		}
+		defer mln.Close()
+	}
+	if _, port, _ := net.SplitHostPort(cfg.HTTPAddr); port == "0" && cfg.BaseURL == "http://"+cfg.HTTPAddr {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	return withApp(ctx, cfg, logger, func(a *app.App) error {
 		printBanner(out, a, ln.Addr().String())
-		if cfg.MetricsAddr != "" {
-			mln, err := net.Listen("tcp", cfg.MetricsAddr)
-			if err != nil {
-				_ = ln.Close()
-				return fmt.Errorf("ACADEMY_METRICS_ADDR: %w", err)
-			}
+		if mln != nil {
 			fmt.Fprintf(out, "  metrics: http://%s/metrics\n", mln.Addr())
 			mctx, stopMetrics := context.WithCancel(ctx)
 			mdone := make(chan error, 1)
@@ -196,7 +205,7 @@ func serve(ctx context.Context, cfg app.Config, out io.Writer, logger *slog.Logg
 				}
 			}()
 		}
-		err = a.Serve(ctx, ln)
+		err := a.Serve(ctx, ln)
 		logger.Info("stopped", "at", time.Now().UTC())
 		return err
 	})

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -51,28 +52,18 @@ func TestContentCheckPassesOnShippedContent(t *testing.T) {
 // ./cmd/academy` does: embedded store in a fresh data directory, demo
 // network loaded, banner printed; then a signal stops it in order.
 func TestServeOnTheEmbeddedStore(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	mln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	metricsAddr := mln.Addr().String()
-	mln.Close()
+	// Port 0 on both: serve binds them itself and names them in the banner,
+	// so no other test can take a port between a pick and its bind.
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &storetest.LogBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, nil, env(map[string]string{"ACADEMY_HTTP_ADDR": addr, "ACADEMY_DATA_DIR": dir, "ACADEMY_METRICS_ADDR": metricsAddr}), out,
+		done <- run(ctx, nil, env(map[string]string{"ACADEMY_HTTP_ADDR": "127.0.0.1:0", "ACADEMY_DATA_DIR": dir, "ACADEMY_METRICS_ADDR": "127.0.0.1:0"}), out,
 			slog.New(slog.DiscardHandler))
 	}()
 	deadline := time.Now().Add(90 * time.Second)
-	for !strings.Contains(out.String(), "CTV Academy is running") {
+	for !strings.Contains(out.String(), "every demo password is: ") || !strings.Contains(out.String(), "/metrics\n") {
 		if time.Now().After(deadline) {
 			cancel()
 			t.Fatalf("no banner; output so far: %s", out.String())
@@ -83,8 +74,14 @@ func TestServeOnTheEmbeddedStore(t *testing.T) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+	addr := bannerField(t, out.String(), "(listening on ", ")")
+	metricsAddr := bannerField(t, out.String(), "metrics: http://", "/metrics")
+	if strings.HasSuffix(addr, ":0") || strings.HasSuffix(metricsAddr, ":0") {
+		t.Fatalf("banner names port 0: %s, %s", addr, metricsAddr)
+	}
 	banner := out.String()
-	for _, want := range []string{"http://" + addr, "embedded FerretDB", "mail drop", "dieuphoi@example.vn", "every demo password is: "} {
+	// With ACADEMY_BASE_URL unset, the link to open is the bound address.
+	for _, want := range []string{"open http://" + addr + " (listening", "embedded FerretDB", "mail drop", "dieuphoi@example.vn", "every demo password is: "} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
@@ -183,5 +180,37 @@ func TestTrustedProxiesAndMetricsAddr(t *testing.T) {
 	}
 	if _, err := configFrom(env(map[string]string{"ACADEMY_TRUSTED_PROXIES": "10.0.0.0/33"})); err == nil || !strings.Contains(err.Error(), "ACADEMY_TRUSTED_PROXIES") {
 		t.Errorf("a bad CIDR: %v", err)
+	}
+}
+
+// bannerField is the text between before and after on the banner's first
+// line that holds before.
+func bannerField(t *testing.T, banner, before, after string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(banner, before)
+	field, _, ok2 := strings.Cut(rest, after)
+	if !ok || !ok2 || strings.Contains(field, "\n") {
+		t.Fatalf("banner lacks %q…%q:\n%s", before, after, banner)
+	}
+	return field
+}
+
+// TestServeRefusesABusyAddressAtOnce: the address is bound before the store
+// opens, so a port in use is reported, naming the setting, before any work.
+func TestServeRefusesABusyAddressAtOnce(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	dir := t.TempDir()
+	err = run(context.Background(), nil, env(map[string]string{"ACADEMY_HTTP_ADDR": ln.Addr().String(), "ACADEMY_DATA_DIR": dir}), io.Discard,
+		slog.New(slog.DiscardHandler))
+	if err == nil || !strings.Contains(err.Error(), "ACADEMY_HTTP_ADDR") || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("serve on a busy address: %v", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("the data directory was written before the address failed: %v", entries)
 	}
 }
