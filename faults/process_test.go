@@ -21,6 +21,7 @@ import (
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/store/embedded"
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -395,7 +396,7 @@ func sigtermUnderLoad(t *testing.T) row {
 func leasesLeft(t *testing.T, dir string) (sending, jobs int64) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{Database: "academy", DataDir: dir, Logger: slog.New(slog.DiscardHandler)})
+	st, err := store.Open(ctx, store.Config{Database: "academy", DataDir: dir, Logger: slog.New(slog.DiscardHandler), Embedded: embedded.Start})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/app"
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/store/embedded"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -19,7 +20,7 @@ import (
 // Stack is the embedded store and the whole service on it, as the
 // benchmark commands run them.
 type Stack struct {
-	Emb    *store.Embedded
+	Emb    store.Embedded
 	Client *mongo.Client
 	DB     *mongo.Database
 	App    *app.App
@@ -53,12 +54,12 @@ type StackConfig struct {
 // dir/store) and connects to it as store.Open does: one driver connection,
 // marked as the store's only client, with the operation timeout given and
 // mon attached to it.
-func OpenEmbedded(dir string, mon *Monitor, timeout time.Duration) (*store.Embedded, *mongo.Client, error) {
-	emb, err := store.StartEmbedded(filepath.Join(dir, "store"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+func OpenEmbedded(dir string, mon *Monitor, timeout time.Duration) (store.Embedded, *mongo.Client, error) {
+	emb, err := embedded.Start(filepath.Join(dir, "store"), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		return nil, nil, err
 	}
-	client, err := mongo.Connect(options.Client().ApplyURI(emb.URI).SetMaxPoolSize(store.EmbeddedPoolSize).
+	client, err := mongo.Connect(options.Client().ApplyURI(emb.URI()).SetMaxPoolSize(store.EmbeddedPoolSize).
 		SetTimeout(timeout).SetMonitor(mon.CommandMonitor()))
 	if err != nil {
 		emb.Stop()
@@ -103,7 +104,7 @@ func StartStack(ctx context.Context, c StackConfig) (*Stack, error) {
 		for _, name := range c.Extra {
 			_ = s.DB.CreateCollection(ctx, name) // exists already: fine
 		}
-		_, err = store.IndexIDs(ctx, filepath.Join(c.Dir, "store"), "academy")
+		_, err = embedded.IndexIDs(ctx, filepath.Join(c.Dir, "store"), "academy")
 	}
 	if err != nil {
 		_ = ln.Close()

@@ -21,7 +21,7 @@ import (
 	"github.com/ctvacademy/academy/modules/app"
 	"github.com/ctvacademy/academy/modules/platform/ledger"
 	"github.com/ctvacademy/academy/modules/platform/mail"
-	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/store/embedded"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -185,7 +185,7 @@ func FillBooks(ctx context.Context, a *app.App, db *mongo.Database, dir string, 
 	for _, name := range []string{"certificates", "certificate_codes", "certification_version", "certification_jobs", "certification_dirty"} {
 		_ = db.CreateCollection(ctx, name) // exists already: fine
 	}
-	if _, err := store.IndexIDs(ctx, filepath.Join(dir, "store"), db.Name()); err != nil {
+	if _, err := embedded.IndexIDs(ctx, filepath.Join(dir, "store"), db.Name()); err != nil {
 		return err
 	}
 	for _, m := range a.Modules {

@@ -38,6 +38,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/store/embedded"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/modules/quizzes"
 	"github.com/ctvacademy/academy/modules/reports"
@@ -155,7 +156,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*App, error) {
 	}
 	a := &App{Config: cfg, Logger: opts.Logger, DB: opts.DB, clock: opts.Clock, indexIDs: opts.IndexIDs}
 	if a.DB == nil {
-		st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir, Logger: opts.Logger})
+		st, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.MongoDB, DataDir: cfg.DataDir, Logger: opts.Logger, Embedded: embedded.Start})
 		if err != nil {
 			return nil, err
 		}

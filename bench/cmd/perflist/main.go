@@ -25,6 +25,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/store/embedded"
 )
 
 func main() {
@@ -46,7 +47,7 @@ func main() {
 
 func run(data, quarter string, n int, sheet string) error {
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{DataDir: data, Database: "academy", Logger: slog.New(slog.DiscardHandler)})
+	st, err := store.Open(ctx, store.Config{DataDir: data, Database: "academy", Logger: slog.New(slog.DiscardHandler), Embedded: embedded.Start})
 	if err != nil {
 		return err
 	}

@@ -3,35 +3,12 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"strings"
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/platform/store"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
-
-// One process per embedded data directory: a second store on the same
-// directory is refused with a message that says why.
-func TestEmbeddedStoreLocksItsDirectory(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	quiet := slog.New(slog.DiscardHandler)
-	first, err := store.StartEmbedded(dir, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.StartEmbedded(dir, quiet); err == nil || !strings.Contains(err.Error(), "in use by another process") {
-		t.Fatalf("second store on the same directory: %v", err)
-	}
-	first.Stop()
-	again, err := store.StartEmbedded(dir, quiet)
-	if err != nil {
-		t.Fatalf("after the first stopped: %v", err)
-	}
-	again.Stop()
-}
 
 // InsertAll inserts in chunks and names, by index across the chunks, the
 // documents refused as duplicates; the others are all stored.

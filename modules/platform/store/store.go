@@ -1,6 +1,7 @@
 // Package store opens the MongoDB database every module keeps its
 // collections in: an external MongoDB when a URI is configured, otherwise an
-// embedded FerretDB (SQLite handler) started in-process on loopback.
+// embedded FerretDB (SQLite handler) started in-process on loopback by the
+// Starter the caller hands in (package store/embedded).
 package store
 
 import (
@@ -9,13 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -28,8 +26,10 @@ type Config struct {
 	Database string
 	DataDir  string // the embedded server keeps its SQLite files under DataDir/store
 	Logger   *slog.Logger
+	// Embedded starts the embedded server when URI is empty: embedded.Start.
+	Embedded Starter
 	// NoIDIndex leaves out the `_id` lookup indexes of the embedded store
-	// (idindex.go), for measuring what they change.
+	// (embedded/idindex.go), for measuring what they change.
 	NoIDIndex bool
 }
 
@@ -44,51 +44,22 @@ type Store struct {
 	ids          *idIndexer
 }
 
-// Embedded is an in-process FerretDB server.
-type Embedded struct {
-	URI  string
-	stop func()
+// Embedded is a running embedded server: package store/embedded starts
+// one. The embedded engine (FerretDB and SQLite) lives there, not here, so
+// that a module and the tests that need no store build without it.
+type Embedded interface {
+	// URI is the server's MongoDB address.
+	URI() string
+	// IndexIDs adds the `_id` lookup indexes missing from the collections
+	// of database and reports how many it created.
+	IndexIDs(ctx context.Context, database string) (int, error)
+	// Stop stops the server and waits for it to finish.
+	Stop()
 }
 
-// Stop stops the server and waits for it to finish.
-func (e *Embedded) Stop() { e.stop() }
-
-// StartEmbedded starts FerretDB with the SQLite handler on a loopback port,
-// keeping its files in dir. Its logs go to logger at warn level and above.
-func StartEmbedded(dir string, logger *slog.Logger) (*Embedded, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("store: create %s: %w", dir, err)
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	unlock, err := lockDir(abs)
-	if err != nil {
-		return nil, err
-	}
-	if logger == nil {
-		logger = slog.Default()
-	}
-	quiet := slog.New(knownHarmless{h: levelFilter{h: logger.Handler(), min: slog.LevelWarn}, held: &heldHeader{}}).With("component", "ferretdb")
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
-		Logger:    quiet,
-	})
-	if err != nil {
-		unlock()
-		return nil, fmt.Errorf("store: start embedded server: %w", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = f.Run(ctx)
-	}()
-	return &Embedded{URI: f.MongoDBURI(), stop: func() { cancel(); <-done; unlock() }}, nil
-}
+// Starter starts an embedded server keeping its files in dir, logging to
+// logger: embedded.Start.
+type Starter func(dir string, logger *slog.Logger) (Embedded, error)
 
 // EmbeddedPoolSize is the driver's connection pool size on the embedded
 // store: one. FerretDB v1 runs every update as read, modify in Go, then
@@ -107,12 +78,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	uri := cfg.URI
 	opts := options.Client()
 	dir := filepath.Join(cfg.DataDir, "store")
+	var emb Embedded
 	if uri == "" {
-		emb, err := StartEmbedded(dir, cfg.Logger)
-		if err != nil {
+		if cfg.Embedded == nil {
+			return nil, errors.New("store: no MongoDB URI and no embedded server to start")
+		}
+		var err error
+		if emb, err = cfg.Embedded(dir, cfg.Logger); err != nil {
 			return nil, err
 		}
-		s.Mode, s.stopEmbedded, uri = "embedded", emb.Stop, emb.URI
+		s.Mode, s.stopEmbedded, uri = "embedded", emb.Stop, emb.URI()
 		opts.SetMaxPoolSize(EmbeddedPoolSize)
 	} else {
 		opts.SetWriteConcern(writeconcern.Majority()).SetRetryWrites(true)
@@ -139,7 +114,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if logger == nil {
 			logger = slog.Default()
 		}
-		s.ids = startIDIndexer(dir, cfg.Database, time.Minute, func(err error) {
+		s.ids = startIDIndexer(func(ctx context.Context) (int, error) { return emb.IndexIDs(ctx, cfg.Database) }, time.Minute, func(err error) {
 			logger.Warn("store: _id lookup indexes", "err", err)
 		})
 		if _, err := s.ids.pass(ctx); err != nil {
@@ -151,7 +126,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 // IndexIDs adds the embedded store's `_id` lookup indexes to collections
-// created since the last pass (see idindex.go); call it once the modules
+// created since the last pass (see embedded/idindex.go); call it once the modules
 // have created their collections. A no-op on MongoDB.
 func (s *Store) IndexIDs(ctx context.Context) (int, error) {
 	if s.ids == nil {
@@ -219,82 +194,6 @@ func EnsureIndexes(ctx context.Context, db *mongo.Database, indexes []Index) err
 		}
 	}
 	return nil
-}
-
-// levelFilter passes on only records at or above min.
-type levelFilter struct {
-	h   slog.Handler
-	min slog.Level
-}
-
-func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= f.min && f.h.Enabled(ctx, l)
-}
-func (f levelFilter) Handle(ctx context.Context, r slog.Record) error { return f.h.Handle(ctx, r) }
-func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
-	return levelFilter{h: f.h.WithAttrs(a), min: f.min}
-}
-func (f levelFilter) WithGroup(n string) slog.Handler {
-	return levelFilter{h: f.h.WithGroup(n), min: f.min}
-}
-
-// knownHarmless drops FerretDB's warnings about a command it does not know
-// that is known to be harmless: endSessions, which the driver sends at every
-// disconnect (each stop and CLI command logged a pair). FerretDB logs a
-// failed command as two records on the connection's logger, "Response
-// header: …" then "Response message: …" naming the error, so a header is
-// held until the message after it says whether both go.
-type knownHarmless struct {
-	h    slog.Handler
-	held *heldHeader // one per connection's logger (WithAttrs)
-}
-
-type heldHeader struct {
-	mu sync.Mutex
-	r  *slog.Record
-}
-
-// harmless are the errors of commands FerretDB v1 does not implement that
-// the driver sends on its own.
-var harmless = []string{"no such command: 'endSessions'"}
-
-func (k knownHarmless) Enabled(ctx context.Context, l slog.Level) bool { return k.h.Enabled(ctx, l) }
-
-func (k knownHarmless) Handle(ctx context.Context, r slog.Record) error {
-	k.held.mu.Lock()
-	prev := k.held.r
-	k.held.r = nil
-	if strings.HasPrefix(r.Message, "Response header:") {
-		c := r.Clone()
-		k.held.r = &c
-		k.held.mu.Unlock()
-		if prev != nil {
-			return k.h.Handle(ctx, *prev)
-		}
-		return nil
-	}
-	k.held.mu.Unlock()
-	if strings.HasPrefix(r.Message, "Response message:") {
-		for _, h := range harmless {
-			if strings.Contains(r.Message, h) {
-				return nil // and its header with it
-			}
-		}
-	}
-	if prev != nil {
-		if err := k.h.Handle(ctx, *prev); err != nil {
-			return err
-		}
-	}
-	return k.h.Handle(ctx, r)
-}
-
-func (k knownHarmless) WithAttrs(a []slog.Attr) slog.Handler {
-	return knownHarmless{h: k.h.WithAttrs(a), held: &heldHeader{}}
-}
-
-func (k knownHarmless) WithGroup(n string) slog.Handler {
-	return knownHarmless{h: k.h.WithGroup(n), held: &heldHeader{}}
 }
 
 // Secret returns the named random secret shared by every process on the

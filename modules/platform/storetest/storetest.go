@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/store/embedded"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
@@ -31,14 +32,14 @@ var (
 )
 
 // IndexIDs adds the embedded store's `_id` lookup indexes to the
-// collections db has (store.IndexIDs), as a service's store does for its
+// collections db has (embedded.IndexIDs), as a service's store does for its
 // own: without them every lookup by `_id` reads the whole collection.
 // Nothing to do on MongoDB.
 func IndexIDs(ctx context.Context, db *mongo.Database) (int, error) {
 	if embeddedDir == "" {
 		return 0, nil
 	}
-	return store.IndexIDs(ctx, embeddedDir, db.Name())
+	return embedded.IndexIDs(ctx, embeddedDir, db.Name())
 }
 
 // Main starts the package's store, runs the tests and stops it. Call it
@@ -59,13 +60,13 @@ func Run(m *testing.M) int {
 		}
 		defer os.RemoveAll(dir)
 		embeddedDir = dir
-		emb, err := store.StartEmbedded(dir, slog.New(slog.DiscardHandler))
+		emb, err := embedded.Start(dir, slog.New(slog.DiscardHandler))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
 			return 2
 		}
 		defer emb.Stop()
-		uri = emb.URI
+		uri = emb.URI()
 	}
 	opts := options.Client().ApplyURI(uri).SetTimeout(60 * time.Second)
 	if os.Getenv("ACADEMY_TEST_MONGODB_URI") == "" {
@@ -113,7 +114,7 @@ func storeDir() (string, error) {
 
 // Open opens an embedded store of the test's own, in a temporary
 // directory unless cfg.DataDir names one, logging nothing unless
-// cfg.Logger is set, and closes it when the test ends: for the tests of
+// cfg.Logger is set, on embedded.Start unless cfg.Embedded is set, and closes it when the test ends: for the tests of
 // the embedded store itself (its `_id` index, its files), which the
 // package's shared store cannot serve.
 func Open(t testing.TB, cfg store.Config) *store.Store {
@@ -123,6 +124,9 @@ func Open(t testing.TB, cfg store.Config) *store.Store {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Embedded == nil {
+		cfg.Embedded = embedded.Start
 	}
 	st, err := store.Open(context.Background(), cfg)
 	if err != nil {

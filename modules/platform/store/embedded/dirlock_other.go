@@ -1,6 +1,6 @@
 //go:build !unix
 
-package store
+package embedded
 
 // lockDir is a no-op where flock is missing: run one process per data
 // directory.

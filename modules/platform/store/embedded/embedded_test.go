@@ -1,4 +1,4 @@
-package store_test
+package embedded_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ctvacademy/academy/modules/platform/store"
+	"github.com/ctvacademy/academy/modules/platform/store/embedded"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -21,7 +22,7 @@ func TestClosingTheEmbeddedStoreLogsNoEndSessionsWarning(t *testing.T) {
 	var logs storetest.LogBuffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Database: "academy", Logger: logger})
+	s, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), Database: "academy", Logger: logger, Embedded: embedded.Start})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,4 +46,25 @@ func TestClosingTheEmbeddedStoreLogsNoEndSessionsWarning(t *testing.T) {
 	if !strings.Contains(out, "noSuchCommandHere") {
 		t.Errorf("another unknown command's warning was not logged:\n%s", out)
 	}
+}
+
+// One process per embedded data directory: a second store on the same
+// directory is refused with a message that says why.
+func TestEmbeddedStoreLocksItsDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	quiet := slog.New(slog.DiscardHandler)
+	first, err := embedded.Start(dir, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := embedded.Start(dir, quiet); err == nil || !strings.Contains(err.Error(), "in use by another process") {
+		t.Fatalf("second store on the same directory: %v", err)
+	}
+	first.Stop()
+	again, err := embedded.Start(dir, quiet)
+	if err != nil {
+		t.Fatalf("after the first stopped: %v", err)
+	}
+	again.Stop()
 }
