@@ -1,4 +1,4 @@
-package embedded_test
+package store_test
 
 import (
 	"context"
@@ -11,6 +11,10 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
+
+// The embedded engine's own tests (package store/embedded) live here, in
+// the store's test binary, which links the engine anyway: a test package
+// of their own would be one more binary to link on every go test.
 
 // Opening the embedded store, using it and closing it — what every start,
 // stop and CLI command does — logs nothing: the driver's endSessions at
