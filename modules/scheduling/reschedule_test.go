@@ -129,7 +129,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 		t.Fatalf("update: %d %s", r.Status, r.Body)
 	}
 	got := srv.Wait(t, 9)
-	time.Sleep(300 * time.Millisecond) // and no more: not the decliner
+	waitOutboxEmpty(t, s) // every notice queued is sent: and no more, not to the decliner
 	if n := len(srv.Messages()); n != 9 {
 		t.Fatalf("%d messages after the update, want 5 invitations and 4 updates (not to the decliner)", n)
 	}
@@ -173,7 +173,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 		t.Fatalf("reschedule: %d %s", r.Status, r.Body)
 	}
 	got = srv.Wait(t, 14)
-	time.Sleep(300 * time.Millisecond)
+	waitOutboxEmpty(t, s)
 	if n := len(srv.Messages()); n != 14 {
 		t.Fatalf("%d messages after the reschedule, want 14 (one to each of the 5)", n)
 	}
