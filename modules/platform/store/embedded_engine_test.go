@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 
@@ -71,4 +72,18 @@ func TestEmbeddedStoreLocksItsDirectory(t *testing.T) {
 		t.Fatalf("after the first stopped: %v", err)
 	}
 	again.Stop()
+}
+
+// Without a MongoDB URI, Open needs a Starter: none is an error that says
+// so, not a panic, and it writes nothing.
+func TestOpenWithoutAURIOrAnEngineSaysSo(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), store.Config{DataDir: dir, Database: "academy"})
+	if err == nil || s != nil || !strings.Contains(err.Error(), "no MongoDB URI and no embedded server") {
+		t.Fatalf("Open without URI or engine = %v, %v", s, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("Open wrote %v", entries)
+	}
 }
