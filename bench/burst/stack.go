@@ -104,7 +104,7 @@ func StartStack(ctx context.Context, c StackConfig) (*Stack, error) {
 		for _, name := range c.Extra {
 			_ = s.DB.CreateCollection(ctx, name) // exists already: fine
 		}
-		_, err = embedded.IndexIDs(ctx, filepath.Join(c.Dir, "store"), "academy")
+		_, err = s.Emb.IndexIDs(ctx, "academy")
 	}
 	if err != nil {
 		_ = ln.Close()

@@ -26,20 +26,19 @@ var (
 	client *mongo.Client // the embedded store's path: this process is its only client
 	shared *mongo.Client // MongoDB's path: compare-and-set on rev, leases by findOneAndUpdate
 	uri    string
-	// embeddedDir holds the files of the package's embedded store ("" on
-	// MongoDB).
-	embeddedDir string
+	// engine is the package's embedded server (nil on MongoDB).
+	engine store.Embedded
 )
 
 // IndexIDs adds the embedded store's `_id` lookup indexes to the
-// collections db has (embedded.IndexIDs), as a service's store does for its
+// collections db has (the server's IndexIDs), as a service's store does for its
 // own: without them every lookup by `_id` reads the whole collection.
 // Nothing to do on MongoDB.
 func IndexIDs(ctx context.Context, db *mongo.Database) (int, error) {
-	if embeddedDir == "" {
+	if engine == nil {
 		return 0, nil
 	}
-	return embedded.IndexIDs(ctx, embeddedDir, db.Name())
+	return engine.IndexIDs(ctx, db.Name())
 }
 
 // Main starts the package's store, runs the tests and stops it. Call it
@@ -59,14 +58,13 @@ func Run(m *testing.M) int {
 			return 2
 		}
 		defer os.RemoveAll(dir)
-		embeddedDir = dir
 		emb, err := embedded.Start(dir, slog.New(slog.DiscardHandler))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "storetest:", err)
 			return 2
 		}
 		defer emb.Stop()
-		uri = emb.URI()
+		engine, uri = emb, emb.URI()
 	}
 	opts := options.Client().ApplyURI(uri).SetTimeout(60 * time.Second)
 	if os.Getenv("ACADEMY_TEST_MONGODB_URI") == "" {

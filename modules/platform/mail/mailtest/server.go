@@ -26,10 +26,9 @@ import (
 // It can be stopped and started again on the same address, answer 4xx or 5xx
 // to the next messages, and be slow.
 type Server struct {
-	t     testing.TB
-	addr  string
-	laddr net.Addr // addr, as the listener that holds it for the test's life
-	tls   *tls.Config
+	t    testing.TB
+	addr net.Addr // held by a listener for the test's life
+	tls  *tls.Config
 
 	mu        sync.Mutex
 	srv       *smtp.Server
@@ -79,7 +78,7 @@ func NewTLS(t testing.TB, cfg *tls.Config) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.addr, s.laddr = l.Addr().String(), l.Addr()
+	s.addr = l.Addr()
 	go s.dispatch(l)
 	s.serve()
 	t.Cleanup(func() {
@@ -158,14 +157,14 @@ func (g *gate) Close() error {
 func (g *gate) Addr() net.Addr { return g.addr }
 
 // Addr is the server's host:port.
-func (s *Server) Addr() string { return s.addr }
+func (s *Server) Addr() string { return s.addr.String() }
 
 // URL is the smtp:// URL of the server.
-func (s *Server) URL() string { return "smtp://" + s.addr }
+func (s *Server) URL() string { return "smtp://" + s.Addr() }
 
 // serve runs a fresh SMTP server behind a new gate.
 func (s *Server) serve() {
-	l := newGate(s.laddr)
+	l := newGate(s.addr)
 	srv := smtp.NewServer(s)
 	srv.Domain = "catcher.test"
 	srv.AllowInsecureAuth = true
