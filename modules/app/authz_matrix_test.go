@@ -369,6 +369,8 @@ func matrixRoutes() map[string]matrixRoute {
 		"GET /api/v1/performance":                                    none(api("GET", "/api/v1/performance?quarter=2026-Q3", nil)),
 		"GET /api/v1/performance/stipends/:quarter":                  none(api("GET", "/api/v1/performance/stipends/2026-Q3", nil)),
 		"GET /api/v1/performance/stipends/:quarter.xlsx":             none(api("GET", "/api/v1/performance/stipends/2026-Q3.xlsx", nil)),
+		"GET /api/v1/reports/stipends":                               none(api("GET", "/api/v1/reports/stipends?quarter=2026-Q3", nil)),
+		"GET /api/v1/reports/stipends.xlsx":                          none(api("GET", "/api/v1/reports/stipends.xlsx?quarter=2026-Q3", nil)),
 		"GET /api/v1/performance/targets/:quarter":                   none(api("GET", "/api/v1/performance/targets/2026-Q3", nil)),
 		"PUT /api/v1/performance/targets/:quarter":                   none(api("PUT", "/api/v1/performance/targets/2026-Q3", []map[string]any{{"role": "nobody", "area_code": "NT", "targets": map[string]int{}}})),
 		"POST /api/v1/performance/import":                            none(matrixReq{method: "POST", path: "/api/v1/performance/import?quarter=2026-Q3", upload: true}),

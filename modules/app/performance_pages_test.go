@@ -170,3 +170,109 @@ func TestPerformancePages(t *testing.T) {
 	// English on request.
 	has("the list in English", coord.Get("/performance?quarter="+q+"&lang=en"), 200, "Quarterly performance", `<html lang="en"`)
 }
+
+// TestStipendsByTheContractsNames: GET /api/v1/reports/stipends?quarter=
+// and its .xlsx (the names DESIGN gives) answer what
+// /api/v1/performance/stipends/{quarter} answers, to the same people: the
+// Center all, a team leader their district, a CTV nothing. Without a
+// quarter, or with a bad one, a problem naming quarter.
+func TestStipendsByTheContractsNames(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk})
+	const q = "2026-Q3"
+	lead := s.LoginDemo(t, apptest.Leadership)
+	// One person's quarter approved, so that the sheet pays someone.
+	var paidCTV = s.Find(t, "ctv", "NT")
+	for _, p := range s.FindAll(t, "ctv", "NT", 1) {
+		if p.Contract.Status == "active" && p.Contract.QuarterlyStipend > 0 {
+			paidCTV = p
+			break
+		}
+	}
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	record := "/api/v1/performance/" + paidCTV.ID + "/" + q
+	for _, step := range []struct {
+		method, path string
+		body         any
+	}{
+		{"PUT", record, map[string]any{"actuals": map[string]any{"profiles": 14, "surveys": 7, "referrals": 1, "report_on_time": true}}},
+		{"POST", record + "/submit", nil}, {"POST", record + "/approve", nil},
+	} {
+		if r := s.Do(t, step.method, step.path, coord, step.body); r.Status != 200 {
+			t.Fatalf("%s %s: %d %s", step.method, step.path, r.Status, r.Body)
+		}
+	}
+	type sheet struct {
+		Items []performance.Stipend `json:"items"`
+		Total int                   `json:"total"`
+	}
+	get := func(what, path, token string) sheet {
+		t.Helper()
+		r := s.Do(t, "GET", path, token, nil)
+		if r.Status != 200 {
+			t.Fatalf("%s: %d %s", what, r.Status, r.Body)
+		}
+		var sh sheet
+		r.JSON(t, &sh)
+		return sh
+	}
+	byPath := get("by the path", "/api/v1/performance/stipends/"+q+"?limit=1000", lead)
+	byQuery := get("by the query", "/api/v1/reports/stipends?quarter="+q+"&limit=1000", lead)
+	if len(byQuery.Items) == 0 || len(byQuery.Items) != byPath.Total || byQuery.Total != byPath.Total {
+		t.Fatalf("by the query: %d items of %d, by the path %d", len(byQuery.Items), byQuery.Total, byPath.Total)
+	}
+	for i, it := range byQuery.Items {
+		if p := byPath.Items[i]; it.CollaboratorID != p.CollaboratorID || it.Due != p.Due || it.Reason != p.Reason {
+			t.Errorf("row %d: %+v by the query, %+v by the path", i, it, p)
+		}
+		if paid := it.CollaboratorID == paidCTV.ID; paid != (it.Reason == "paid") || paid && it.Due != paidCTV.Contract.QuarterlyStipend {
+			t.Errorf("row %d: %+v (the approved person is %s)", i, it, paidCTV.ID)
+		}
+	}
+	if page := get("a page", "/api/v1/reports/stipends?quarter="+q+"&limit=5&offset=5", lead); len(page.Items) != 5 || page.Items[0].CollaboratorID != byPath.Items[5].CollaboratorID {
+		t.Errorf("limit 5 offset 5: %d items, first %+v", len(page.Items), page.Items)
+	}
+
+	// The workbook: the same file as by the path, named for the quarter.
+	x := s.Do(t, "GET", "/api/v1/reports/stipends.xlsx?quarter="+q, lead, nil)
+	if x.Status != 200 || !strings.Contains(x.Header.Get("Content-Disposition"), "phu-cap-"+q+".xlsx") {
+		t.Fatalf("the XLSX: %d %q", x.Status, x.Header.Get("Content-Disposition"))
+	}
+	wb, err := excelize.OpenReader(bytes.NewReader(x.Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	rows, err := wb.GetRows(wb.GetSheetName(0))
+	if err != nil || wb.GetSheetName(0) != "Phụ cấp "+q || len(rows) != byPath.Total+2 {
+		t.Fatalf("the XLSX: sheet %q, %d rows (want %d), %v", wb.GetSheetName(0), len(rows), byPath.Total+2, err)
+	}
+
+	// A team leader: their district only. A CTV: refused.
+	nt := s.Find(t, "team_leader", "NT")
+	mine := get("the NT leader", "/api/v1/reports/stipends?quarter="+q+"&limit=1000", s.LoginDemo(t, nt.Email))
+	if len(mine.Items) == 0 || len(mine.Items) >= byPath.Total {
+		t.Fatalf("the NT leader sees %d of %d", len(mine.Items), byPath.Total)
+	}
+	for _, it := range mine.Items {
+		if it.AreaCode != "NT" {
+			t.Errorf("the NT leader sees %+v", it)
+		}
+	}
+	ctv := s.LoginDemo(t, s.Find(t, "ctv", "NT").Email)
+	for _, path := range []string{"/api/v1/reports/stipends?quarter=" + q, "/api/v1/reports/stipends.xlsx?quarter=" + q} {
+		if r := s.Do(t, "GET", path, ctv, nil); r.Status != 403 {
+			t.Errorf("a CTV, %s: %d", path, r.Status)
+		}
+	}
+
+	// Bad input: no quarter, an empty one, one that is no quarter.
+	for _, path := range []string{"/api/v1/reports/stipends", "/api/v1/reports/stipends.xlsx", "/api/v1/reports/stipends?quarter=",
+		"/api/v1/reports/stipends?quarter=2026-Q7", "/api/v1/reports/stipends.xlsx?quarter=Q3-2026"} {
+		r := s.Do(t, "GET", path, lead, nil)
+		if r.Status != 400 || !r.Problem(t).HasField("quarter") {
+			t.Errorf("%s: %d %s, want 400 naming quarter", path, r.Status, r.Body)
+		}
+	}
+}

@@ -18,6 +18,12 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Get("/performance/stipends/:quarter.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX (every row: contract, quarterly stipend, the amount due and why; Vietnamese headers, amounts in VND as numbers, dates as dates, a total)", Content: web.XLSX}, m.apiStipendsXLSX)
 	r.Get("/performance/stipends/:quarter", web.Doc{Summary: "A quarter's stipend sheet for the people in scope: contract, quarterly stipend, the amount due and why (withheld without an approved record or while the contract is suspended or ended; prorated by the contract's days in the quarter)",
 		Query: []string{"limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
+	// The contract's names for the same sheet (DESIGN: GET
+	// /api/v1/reports/stipends?quarter= and its .xlsx): the quarter is a
+	// query parameter, and required.
+	r.Get("/reports/stipends.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX, as /performance/stipends/{quarter}.xlsx (quarter required)", Query: []string{"quarter"}, Content: web.XLSX}, m.apiStipendsXLSX)
+	r.Get("/reports/stipends", web.Doc{Summary: "A quarter's stipend sheet for the people in scope, as /performance/stipends/{quarter} (quarter required)",
+		Query: []string{"quarter", "limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
 	r.Get("/performance/targets/:quarter", web.Doc{Summary: "A quarter's default targets per role and district (a team leader: their district's)", Response: Defaults{}}, m.apiDefaults)
 	r.Put("/performance/targets/:quarter", web.Doc{Summary: "Replace a quarter's default targets per role and district (coordinator)", Request: []Default{}, Response: Defaults{}}, m.apiSetDefaults)
 	r.Post("/performance/import", web.Doc{Summary: "Import a quarter's actuals (and, for coordinators, targets) from CSV or XLSX: all rows or none, problems per row and field",
@@ -100,18 +106,44 @@ func (m *Module) apiImport(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
+// stipendQuarter is the quarter a stipend route asks for: its path's
+// (/performance/stipends/{quarter}) or its query's
+// (/reports/stipends?quarter=, required there).
+func stipendQuarter(c *fiber.Ctx) (string, error) {
+	if q := c.Params("quarter"); q != "" {
+		return q, nil
+	}
+	q := c.Query("quarter")
+	if q == "" {
+		return "", errs.Field("quarter", "is required (like 2026-Q3)")
+	}
+	return q, nil
+}
+
 func (m *Module) apiStipends(c *fiber.Ctx) ([]Stipend, error) {
-	return m.svc.Stipends(c.UserContext(), web.ScopeOf(c), c.Params("quarter"))
+	q, err := stipendQuarter(c)
+	if err != nil {
+		return nil, err
+	}
+	return m.svc.Stipends(c.UserContext(), web.ScopeOf(c), q)
 }
 
 func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
-	items, err := m.svc.Stipends(c.UserContext(), web.ScopeOf(c), c.Params("quarter"))
+	quarter, err := stipendQuarter(c)
 	if err != nil {
 		return err
 	}
-	b, err := StipendsXLSX(c.Params("quarter"), items, m.platform.Translator())
+	q, err := ParseQuarter("quarter", quarter)
 	if err != nil {
 		return err
 	}
-	return web.SendFile(c, web.XLSX, "phu-cap-"+c.Params("quarter")+".xlsx", b)
+	items, err := m.svc.Stipends(c.UserContext(), web.ScopeOf(c), q.String())
+	if err != nil {
+		return err
+	}
+	b, err := StipendsXLSX(q.String(), items, m.platform.Translator())
+	if err != nil {
+		return err
+	}
+	return web.SendFile(c, web.XLSX, "phu-cap-"+q.String()+".xlsx", b)
 }
