@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
-	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
@@ -19,20 +18,11 @@ type Module struct {
 	module.Base
 	svc      *Service
 	platform *web.Platform
-	tr       *i18n.Translator
-	secure   bool
-}
-
-// ModuleDeps are what the module's routes need.
-type ModuleDeps struct {
-	Service       *Service
-	Translator    *i18n.Translator
-	SecureCookies bool
 }
 
 // NewModule returns the module.
-func NewModule(d ModuleDeps) *Module {
-	return &Module{Base: module.Named("accounts", policy, Indexes()...), svc: d.Service, tr: d.Translator, secure: d.SecureCookies}
+func NewModule(svc *Service) *Module {
+	return &Module{Base: module.Named("accounts", policy, Indexes()...), svc: svc}
 }
 
 // Jobs purge stale login throttles.

@@ -46,22 +46,21 @@ func (m *Module) loginSubmit(c *fiber.Ctx) error {
 	next := safeNext(c.FormValue("next"))
 	token, _, err := m.svc.LoginFrom(c.UserContext(), web.ClientOf(c), email, c.FormValue("password"))
 	if err != nil {
-		lang := web.Lang(c)
 		form := loginForm{Email: email, Next: next}
 		status := errs.Status(errs.KindOf(err))
 		switch errs.KindOf(err) {
 		case errs.Unauthorized:
-			form.Error = m.tr.T(lang, "login.wrong")
+			form.Error = m.platform.T(c, "login.wrong")
 		case errs.TooManyRequests:
 			var e *errs.Error
 			if errors.As(err, &e) {
 				c.Set(fiber.HeaderRetryAfter, retryAfter(e))
 			}
-			form.Error = m.tr.T(lang, "login.locked")
+			form.Error = m.platform.T(c, "login.locked")
 		case errs.Invalid:
-			form.Error = m.tr.T(lang, "login.invalid")
+			form.Error = m.platform.T(c, "login.invalid")
 		case errs.Forbidden:
-			form.Error = m.tr.T(lang, "login.archived")
+			form.Error = m.platform.T(c, "login.archived")
 		default:
 			return err
 		}

@@ -42,20 +42,19 @@ func (m *Module) forgotPage(c *fiber.Ctx) error {
 
 func (m *Module) forgotSubmit(c *fiber.Ctx) error {
 	email := strings.Clone(c.FormValue("email"))
-	lang := web.Lang(c)
 	err := m.svc.RequestReset(c.UserContext(), web.ClientOf(c), email)
 	if err == nil {
 		return m.platform.Render(c, fiber.StatusOK, "forgot", forgotForm{Sent: true})
 	}
 	switch errs.KindOf(err) {
 	case errs.Invalid:
-		return m.platform.Render(c, fiber.StatusBadRequest, "forgot", forgotForm{Email: email, Error: m.tr.T(lang, "forgot.invalid")})
+		return m.platform.Render(c, fiber.StatusBadRequest, "forgot", forgotForm{Email: email, Error: m.platform.T(c, "forgot.invalid")})
 	case errs.TooManyRequests:
 		var e *errs.Error
 		if errors.As(err, &e) {
 			c.Set(fiber.HeaderRetryAfter, retryAfter(e))
 		}
-		return m.platform.Render(c, fiber.StatusTooManyRequests, "forgot", forgotForm{Email: email, Error: m.tr.T(lang, "forgot.throttled")})
+		return m.platform.Render(c, fiber.StatusTooManyRequests, "forgot", forgotForm{Email: email, Error: m.platform.T(c, "forgot.throttled")})
 	}
 	return err
 }
@@ -96,14 +95,13 @@ func (m *Module) renderLink(c *fiber.Ctx, f linkForm, st LinkState) error {
 
 func (m *Module) linkSubmit(c *fiber.Ctx) error {
 	f := m.linkForm(c)
-	lang := web.Lang(c)
 	pw := c.FormValue("password")
 	if pw != c.FormValue("password_confirm") {
 		st, _, err := m.svc.CheckLink(c.UserContext(), c.Params("token"))
 		if err != nil || st != LinkValid {
 			return errors.Join(err, m.renderLink(c, f, st))
 		}
-		f.State, f.Error = "valid", m.tr.T(lang, "setpw.mismatch")
+		f.State, f.Error = "valid", m.platform.T(c, "setpw.mismatch")
 		return m.platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
 	}
 	_, err := m.svc.UseLink(c.UserContext(), c.Params("token"), pw)
@@ -117,7 +115,7 @@ func (m *Module) linkSubmit(c *fiber.Ctx) error {
 		if cerr != nil || st != LinkValid {
 			return errors.Join(cerr, m.renderLink(c, f, st))
 		}
-		f.State, f.Error = "valid", m.tr.T(lang, "setpw.rules")
+		f.State, f.Error = "valid", m.platform.T(c, "setpw.rules")
 		return m.platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
 	case errs.Gone:
 		return m.renderLink(c, f, LinkExpired)

@@ -238,7 +238,6 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		Pages: schedulingPages(cat, a.Collaborators), BaseURL: a.Config.BaseURL, TokenKey: tokenKey,
 		Marked: a.reconcileCerts})
 
-	secure := strings.HasPrefix(a.Config.BaseURL, "https://")
 	courseMod, err := courses.NewModule(cat)
 	if err != nil {
 		return err
@@ -259,11 +258,11 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	// The modules, in the order their routes are registered. A new module
 	// is one more line here.
 	a.Modules = []module.Module{
-		accounts.NewModule(accounts.ModuleDeps{Service: a.Accounts, Translator: tr, SecureCookies: secure}),
+		accounts.NewModule(a.Accounts),
 		collaborators.NewModule(a.Collaborators),
 		courseMod,
 		quizzes.NewModule(a.Quizzes),
-		scheduling.NewModule(a.Scheduling, tr).WithScreenRefresh(opts.ScreenRefresh),
+		scheduling.NewModule(a.Scheduling).WithScreenRefresh(opts.ScreenRefresh),
 		outbox.NewModule(a.Outbox),
 		performance.NewModule(perf),
 		reports.NewModule(withLedgers{reportsSource{reg: a.Collaborators, certs: a.Certification, records: perf.Everyone(), cache: &reportsCache{snaps: newSnapshots(a.DB, standingRules, a.Logger)},

@@ -114,6 +114,19 @@ func TestCacheControlAndHSTS(t *testing.T) {
 			t.Errorf("%s with an https base URL: Strict-Transport-Security = %q", path, got)
 		}
 	}
+	// Behind https every cookie the service sets is Secure: the session
+	// (signing in), the language and the CSRF cookie.
+	login := tls.Do(t, "POST", "/api/v1/auth/login", "", map[string]string{"email": apptest.Admin, "password": apptest.AdminPass})
+	lang := tls.Page(t, "/login?lang=en", "")
+	cookies := append(login.Header.Values("Set-Cookie"), lang.Header.Values("Set-Cookie")...)
+	if login.Status != 200 || len(cookies) < 3 {
+		t.Fatalf("sign-in %d, cookies %q", login.Status, cookies)
+	}
+	for _, c := range cookies {
+		if !strings.Contains(c, "; secure") && !strings.Contains(c, "; Secure") {
+			t.Errorf("a cookie without Secure behind https: %q", c)
+		}
+	}
 }
 
 // TestHeaderTooLargeCarriesSecurityHeaders: fasthttp refuses an oversize

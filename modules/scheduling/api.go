@@ -10,6 +10,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/csvx"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
@@ -376,8 +377,12 @@ func (r ExportRow) cells(statusLabel func(string) string) []string {
 	return []string{r.Date, r.Start, r.End, strconv.FormatFloat(r.Hours, 'f', 2, 64), r.Place, r.Trainer, r.Session, r.Person, r.Code, r.District, statusLabel(r.Status)}
 }
 
-func (m *Module) statusLabel(lang string) func(string) string {
-	return func(st string) string { return m.tr.T(lang, "attendance."+st) }
+// statusLabel names an attendance status in Vietnamese, the language of
+// the export's header: an export is a document of the Center's, in one
+// language whatever the page's (as the reports and the stipend sheet).
+func (m *Module) statusLabel() func(string) string {
+	tr := m.platform.Translator()
+	return func(st string) string { return tr.T(i18n.Default, "attendance."+st) }
 }
 
 func (m *Module) apiExportCSV(c *fiber.Ctx) error {
@@ -387,7 +392,7 @@ func (m *Module) apiExportCSV(c *fiber.Ctx) error {
 	}
 	records := [][]string{exportHeader} // csvx: cells a user typed can never run as formulas
 	for _, r := range rows {
-		records = append(records, r.cells(m.statusLabel(web.Lang(c))))
+		records = append(records, r.cells(m.statusLabel()))
 	}
 	b, err := csvx.Encode(records)
 	if err != nil {
@@ -458,7 +463,7 @@ func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
 	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
 		return err
 	}
-	label := m.statusLabel(web.Lang(c))
+	label := m.statusLabel()
 	for i, r := range rows {
 		line := r.cells(label)
 		vals := make([]any, len(line))

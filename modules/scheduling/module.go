@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"time"
 
-	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/web"
 )
@@ -25,7 +24,6 @@ type Module struct {
 	module.Base
 	svc      *Service
 	platform *web.Platform
-	tr       *i18n.Translator
 	// screenRefresh is how often the check-in screen reloads itself
 	// (ScreenRefresh unless WithScreenRefresh said otherwise); screenScript
 	// does it (the meta refresh is the fallback without JavaScript only).
@@ -34,8 +32,8 @@ type Module struct {
 }
 
 // NewModule returns the module.
-func NewModule(svc *Service, tr *i18n.Translator) *Module {
-	return &Module{Base: module.Named("scheduling", policy, Indexes()...), svc: svc, tr: tr, screenRefresh: ScreenRefresh}
+func NewModule(svc *Service) *Module {
+	return &Module{Base: module.Named("scheduling", policy, Indexes()...), svc: svc, screenRefresh: ScreenRefresh}
 }
 
 // WithScreenRefresh has the check-in screen reload itself every d instead

@@ -654,6 +654,14 @@ func TestAttendanceCSVNeverCarriesAFormula(t *testing.T) {
 			t.Errorf("cell %d starts a formula: %q", i, cell)
 		}
 	}
+	// Asked from an English page, the export is still one language: its
+	// header and its statuses in Vietnamese (it used to mix a Vietnamese
+	// header with "Present").
+	en := s.Do(t, "GET", "/api/v1/attendance/export.csv?lang=en&session_id="+x.ID, coord, nil)
+	rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(en.Body, []byte("\xef\xbb\xbf")))).ReadAll()
+	if en.Status != 200 || err != nil || len(rows) != 2 || rows[0][10] != "Trạng thái" || rows[1][10] != "Có mặt" {
+		t.Errorf("the export asked in English: %d %q, %v", en.Status, rows, err)
+	}
 }
 
 // Session dates are bounded at the API and the form: year 1 and year 9999

@@ -324,6 +324,10 @@ func (p *Platform) T(c *fiber.Ctx, key string, args ...any) string {
 	return p.opts.Translator.T(Lang(c), key, args...)
 }
 
+// SecureCookies reports whether the service's cookies are Secure (its
+// base URL is https).
+func (p *Platform) SecureCookies() bool { return p.opts.SecureCookies }
+
 // Translator is the platform's translations, for words in a language the
 // request did not choose (a workbook in Vietnamese).
 func (p *Platform) Translator() *i18n.Translator { return p.opts.Translator }
