@@ -267,6 +267,28 @@ func TestStipendsByTheContractsNames(t *testing.T) {
 		}
 	}
 
+	// The served document says so: quarter is required on both routes
+	// (and on the import), and a client building requests from it knows.
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name     string `json:"name"`
+				In       string `json:"in"`
+				Required bool   `json:"required"`
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	s.Do(t, "GET", "/api/openapi.json", "", nil).JSON(t, &doc)
+	for _, op := range []struct{ path, method string }{{"/api/v1/reports/stipends", "get"}, {"/api/v1/reports/stipends.xlsx", "get"}, {"/api/v1/performance/import", "post"}} {
+		required := false
+		for _, p := range doc.Paths[op.path][op.method].Parameters {
+			required = required || p.Name == "quarter" && p.In == "query" && p.Required
+		}
+		if !required {
+			t.Errorf("the OpenAPI document does not require quarter on %s %s: %+v", op.method, op.path, doc.Paths[op.path][op.method].Parameters)
+		}
+	}
+
 	// Bad input: no quarter, an empty one, one that is no quarter.
 	for _, path := range []string{"/api/v1/reports/stipends", "/api/v1/reports/stipends.xlsx", "/api/v1/reports/stipends?quarter=",
 		"/api/v1/reports/stipends?quarter=2026-Q7", "/api/v1/reports/stipends.xlsx?quarter=Q3-2026"} {

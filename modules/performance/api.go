@@ -21,13 +21,13 @@ func (m *Module) apiRoutes(r *web.Router) {
 	// The contract's names for the same sheet (DESIGN: GET
 	// /api/v1/reports/stipends?quarter= and its .xlsx): the quarter is a
 	// query parameter, and required.
-	r.Get("/reports/stipends.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX, as /performance/stipends/{quarter}.xlsx (quarter required)", Query: []string{"quarter"}, Content: web.XLSX}, m.apiStipendsXLSX)
+	r.Get("/reports/stipends.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX, as /performance/stipends/{quarter}.xlsx (quarter required)", Query: []string{"quarter!"}, Content: web.XLSX}, m.apiStipendsXLSX)
 	r.Get("/reports/stipends", web.Doc{Summary: "A quarter's stipend sheet for the people in scope, as /performance/stipends/{quarter} (quarter required)",
-		Query: []string{"quarter", "limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
+		Query: []string{"quarter!", "limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
 	r.Get("/performance/targets/:quarter", web.Doc{Summary: "A quarter's default targets per role and district (a team leader: their district's)", Response: Defaults{}}, m.apiDefaults)
 	r.Put("/performance/targets/:quarter", web.Doc{Summary: "Replace a quarter's default targets per role and district (coordinator)", Request: []Default{}, Response: Defaults{}}, m.apiSetDefaults)
 	r.Post("/performance/import", web.Doc{Summary: "Import a quarter's actuals (and, for coordinators, targets) from CSV or XLSX: all rows or none, problems per row and field",
-		Query: []string{"quarter"}, Upload: true, Response: ImportResult{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiImport)
+		Query: []string{"quarter!"}, Upload: true, Response: ImportResult{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiImport)
 	r.Get("/performance", web.Doc{Summary: "A quarter's (default: the current one) records of the people in the caller's scope, by attainment (those not yet written as their GET answers)",
 		Query: []string{"quarter", "area_code", "status=performance_status", "limit", "offset"}, Response: web.List[Record]{}}, web.Paged(m.apiList))
 	r.Get("/performance/:collaborator_id/:quarter", web.Doc{Summary: "A collaborator's quarter (not yet written: the targets that apply, zero actuals, draft)", Response: Record{}}, m.onRecord(m.svc.Get))

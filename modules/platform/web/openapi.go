@@ -208,6 +208,7 @@ func (o *OpenAPI) operation(op operation) map[string]any {
 	}
 	for _, q := range doc.Query {
 		name, kind, _ := strings.Cut(q, "=")
+		name, required := strings.CutSuffix(name, "!")
 		schema := map[string]any{"type": "string"}
 		switch {
 		case queryParams[name] != nil:
@@ -218,7 +219,11 @@ func (o *OpenAPI) operation(op operation) map[string]any {
 			schema = map[string]any{"type": "string", "enum": o.enum(kind)}
 		}
 		// An empty value is a parameter not given (c.Query reads "" for both).
-		params = append(params, map[string]any{"name": name, "in": "query", "schema": schema, "allowEmptyValue": true})
+		param := map[string]any{"name": name, "in": "query", "schema": schema, "allowEmptyValue": true}
+		if required {
+			param["required"] = true
+		}
+		params = append(params, param)
 	}
 	status := doc.Status
 	if status == 0 {

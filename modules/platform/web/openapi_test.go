@@ -29,7 +29,7 @@ func TestOpenAPIFromTagsAndRoutes(t *testing.T) {
 	o.Enum("color", "red", "green")
 	o.Add("POST", "/api/v1/items", Doc{Request: docItem{}, Response: docItem{}, Status: 201, Errors: []errs.Kind{errs.Conflict}}, false, errs.Unauthorized)
 	o.Add("PATCH", "/api/v1/items/:id", Doc{Request: docPatch{}, Response: docItem{}, Query: []string{"color=color", "limit", "offset"}}, true, errs.NotFound)
-	o.Add("GET", "/api/v1/items.csv", Doc{Content: "text/csv"}, false)
+	o.Add("GET", "/api/v1/items.csv", Doc{Content: "text/csv", Query: []string{"quarter!", "color=color"}}, false)
 	b, err := json.Marshal(o.Document())
 	if err != nil {
 		t.Fatal(err)
@@ -83,8 +83,17 @@ func TestOpenAPIFromTagsAndRoutes(t *testing.T) {
 			t.Error("limit is not an integer")
 		}
 	}
-	if doc.Paths.Value("/api/v1/items.csv").Get.Responses.Status(200).Value.Content.Get("text/csv") == nil {
+	export := doc.Paths.Value("/api/v1/items.csv").Get
+	if export.Responses.Status(200).Value.Content.Get("text/csv") == nil {
 		t.Error("the export has no text/csv answer")
+	}
+	// "quarter!" is a required parameter named quarter; the others are optional.
+	required := map[string]bool{}
+	for _, p := range append(export.Parameters, patch.Parameters...) {
+		required[p.Value.Name] = p.Value.Required
+	}
+	if !required["quarter"] || required["color"] || required["limit"] || len(export.Parameters) != 2 {
+		t.Errorf("required query parameters: %v (%d on the export)", required, len(export.Parameters))
 	}
 
 	// A tag naming an enumeration nobody registered is found at once.

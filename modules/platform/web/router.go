@@ -16,7 +16,8 @@ type Doc struct {
 	Response any // a value of the success body type, or nil
 	// Query lists the query parameters the route reads; "name=<enum>"
 	// takes its values from an enumeration registered with Enum,
-	// "name=boolean" is true or false. limit and offset are Page's.
+	// "name=boolean" is true or false, and "name!" (before any "=") is
+	// required. limit and offset are Page's.
 	Query  []string
 	Status int // success status, 200 when zero
 	// AlsoStatus is another success status with the same body (200 when
