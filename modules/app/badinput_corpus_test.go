@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
@@ -124,29 +125,41 @@ func splitPath(p string) []string {
 type apiOp struct {
 	method, path, route string
 	query               []string
+	required            []string                  // the query parameters the document requires
 	querySchema         map[string]map[string]any // query parameter → its schema
 	schema              map[string]any
 	upload              bool
 }
 
+// apiDoc is the part of the served OpenAPI document the tests read: per
+// path and method, the parameters and the request body's schemas.
+type apiDoc struct {
+	Paths map[string]map[string]struct {
+		Parameters []struct {
+			Name     string         `json:"name"`
+			In       string         `json:"in"`
+			Required bool           `json:"required"`
+			Schema   map[string]any `json:"schema"`
+		} `json:"parameters"`
+		RequestBody struct {
+			Content map[string]struct {
+				Schema map[string]any `json:"schema"`
+			} `json:"content"`
+		} `json:"requestBody"`
+	} `json:"paths"`
+}
+
+// apiDocument reads the OpenAPI document s serves.
+func apiDocument(t testing.TB, s *apptest.Server) apiDoc {
+	t.Helper()
+	var doc apiDoc
+	s.Do(t, "GET", "/api/openapi.json", "", nil).JSON(t, &doc)
+	return doc
+}
+
 func (w *world) operations() []apiOp {
 	w.t.Helper()
-	r := w.s.Do(w.t, "GET", "/api/openapi.json", "", nil)
-	var doc struct {
-		Paths map[string]map[string]struct {
-			Parameters []struct {
-				Name   string         `json:"name"`
-				In     string         `json:"in"`
-				Schema map[string]any `json:"schema"`
-			} `json:"parameters"`
-			RequestBody struct {
-				Content map[string]struct {
-					Schema map[string]any `json:"schema"`
-				} `json:"content"`
-			} `json:"requestBody"`
-		} `json:"paths"`
-	}
-	r.JSON(w.t, &doc)
+	doc := apiDocument(w.t, w.s)
 	var ops []apiOp
 	for path, methods := range doc.Paths {
 		for method, o := range methods {
@@ -156,6 +169,9 @@ func (w *world) operations() []apiOp {
 				if p.In == "query" {
 					op.query = append(op.query, p.Name)
 					op.querySchema[p.Name] = p.Schema
+					if p.Required {
+						op.required = append(op.required, p.Name)
+					}
 				}
 			}
 			if c, ok := o.RequestBody.Content["application/json"]; ok {
@@ -262,6 +278,8 @@ func (w *world) baseString(name, route string) string {
 	switch name {
 	case "title":
 		return "Lớp tập huấn kỹ năng khuyến công"
+	case "quarter":
+		return "2026-Q3"
 	case "location":
 		return "Hội trường UBND huyện"
 	case "trainer":
@@ -556,13 +574,38 @@ func (w *world) opProbes(op apiOp, role string) []probe {
 		}
 	}
 
-	// The query.
+	// The query. A probe of one parameter carries the document's required
+	// ones (but the one probed) with valid values, so that its answer is
+	// about the one probed; leaving out a required one is a probe too.
+	queryPath := func(probed, bad string) string {
+		vals := []string{}
+		for _, r := range op.required {
+			if r != probed {
+				vals = append(vals, r+"="+url.QueryEscape(w.baseString(r, op.path)))
+			}
+		}
+		if bad != "" {
+			vals = append(vals, bad)
+		}
+		if len(vals) == 0 {
+			return path
+		}
+		return path + "?" + strings.Join(vals, "&")
+	}
+	for _, r := range op.required {
+		p := mk("required query " + r + " left out")
+		p.path, p.field = queryPath(r, ""), r
+		if baseBody != nil {
+			p.body, p.ctype = baseBody, "application/json"
+		}
+		out = append(out, p)
+	}
 	queries := op.query
 	for _, q := range append([]string{""}, queries...) {
 		if q == "" {
 			for _, bad := range []string{"$where=1", "x[$ne]=1", "filter[$gt]=", "%24where=this.a"} {
 				p := mk("query " + bad)
-				p.path = path + "?" + bad
+				p.path = queryPath("", bad)
 				p.field = strings.SplitN(bad, "=", 2)[0]
 				if strings.HasPrefix(p.field, "%24") {
 					p.field = "$" + strings.TrimPrefix(p.field, "%24")
@@ -576,13 +619,13 @@ func (w *world) opProbes(op apiOp, role string) []probe {
 		}
 		for _, bad := range []string{q + "[$ne]=x", q + "[$gt]=", q + "[$regex]=.*", q + "[]=a"} {
 			p := mk("query " + bad)
-			p.path = path + "?" + bad
+			p.path = queryPath(q, bad)
 			p.field = strings.SplitN(bad, "=", 2)[0]
 			out = append(out, p)
 		}
 		for _, bad := range queryValueMutations(q, op.querySchema[q]) {
 			p := mk("query " + q + "=" + bad.v)
-			p.path = path + "?" + q + "=" + bad.v
+			p.path = queryPath(q, q+"="+bad.v)
 			p.field = q
 			if !bad.refuse {
 				p.refuse, p.field, p.why = false, "", "a filter value that names nothing matches nothing: an empty list, not an error"

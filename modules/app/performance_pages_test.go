@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/performance"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/xuri/excelize/v2"
@@ -25,13 +26,7 @@ func TestPerformancePages(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
 	s := apptest.Start(t, apptest.Options{Clock: clk})
-	var ctv = s.Find(t, "ctv", "NT")
-	for _, p := range s.FindAll(t, "ctv", "NT", 1) {
-		if p.Contract.Status == "active" && p.Contract.QuarterlyStipend > 0 {
-			ctv = p
-			break
-		}
-	}
+	ctv := stipended(t, s, "NT")
 	other := s.Find(t, "ctv", "LT")
 	const q = "2026-Q3"
 	page := "/performance/" + ctv.ID + "/" + q
@@ -183,13 +178,7 @@ func TestStipendsByTheContractsNames(t *testing.T) {
 	const q = "2026-Q3"
 	lead := s.LoginDemo(t, apptest.Leadership)
 	// One person's quarter approved, so that the sheet pays someone.
-	var paidCTV = s.Find(t, "ctv", "NT")
-	for _, p := range s.FindAll(t, "ctv", "NT", 1) {
-		if p.Contract.Status == "active" && p.Contract.QuarterlyStipend > 0 {
-			paidCTV = p
-			break
-		}
-	}
+	paidCTV := stipended(t, s, "NT")
 	coord := s.LoginDemo(t, apptest.Coordinator)
 	record := "/api/v1/performance/" + paidCTV.ID + "/" + q
 	for _, step := range []struct {
@@ -269,16 +258,7 @@ func TestStipendsByTheContractsNames(t *testing.T) {
 
 	// The served document says so: quarter is required on both routes
 	// (and on the import), and a client building requests from it knows.
-	var doc struct {
-		Paths map[string]map[string]struct {
-			Parameters []struct {
-				Name     string `json:"name"`
-				In       string `json:"in"`
-				Required bool   `json:"required"`
-			} `json:"parameters"`
-		} `json:"paths"`
-	}
-	s.Do(t, "GET", "/api/openapi.json", "", nil).JSON(t, &doc)
+	doc := apiDocument(t, s)
 	for _, op := range []struct{ path, method string }{{"/api/v1/reports/stipends", "get"}, {"/api/v1/reports/stipends.xlsx", "get"}, {"/api/v1/performance/import", "post"}} {
 		required := false
 		for _, p := range doc.Paths[op.path][op.method].Parameters {
@@ -297,4 +277,17 @@ func TestStipendsByTheContractsNames(t *testing.T) {
 			t.Errorf("%s: %d %s, want 400 naming quarter", path, r.Status, r.Body)
 		}
 	}
+}
+
+// stipended is a CTV of area under an active contract with a quarterly
+// stipend: one the stipend sheet pays once their quarter is approved.
+func stipended(t *testing.T, s *apptest.Server, area string) collaborators.Collaborator {
+	t.Helper()
+	for _, p := range s.FindAll(t, "ctv", area, 1) {
+		if p.Contract.Status == "active" && p.Contract.QuarterlyStipend > 0 {
+			return p
+		}
+	}
+	t.Fatalf("no CTV of %s has an active contract with a stipend", area)
+	return collaborators.Collaborator{}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
@@ -88,10 +89,7 @@ func (m *Module) apiSetDefaults(c *fiber.Ctx) error {
 }
 
 func (m *Module) apiImport(c *fiber.Ctx) error {
-	quarter := c.Query("quarter")
-	if quarter == "" {
-		return errs.Field("quarter", "is required (like 2026-Q3)")
-	}
+	quarter := c.Query("quarter") // required: the router refuses a request without it
 	if _, err := ParseQuarter("quarter", quarter); err != nil {
 		return err
 	}
@@ -106,18 +104,15 @@ func (m *Module) apiImport(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-// stipendQuarter is the quarter a stipend route asks for: its path's
-// (/performance/stipends/{quarter}) or its query's
-// (/reports/stipends?quarter=, required there).
-func stipendQuarter(c *fiber.Ctx) (string, error) {
-	if q := c.Params("quarter"); q != "" {
-		return q, nil
-	}
-	q := c.Query("quarter")
+// stipendQuarter is the quarter a stipend route names: in its path
+// (/performance/stipends/{quarter}) or its query
+// (/reports/stipends?quarter=, which the router requires).
+func stipendQuarter(c *fiber.Ctx) (clock.Quarter, error) {
+	q := c.Params("quarter")
 	if q == "" {
-		return "", errs.Field("quarter", "is required (like 2026-Q3)")
+		q = c.Query("quarter")
 	}
-	return q, nil
+	return ParseQuarter("quarter", q)
 }
 
 func (m *Module) apiStipends(c *fiber.Ctx) ([]Stipend, error) {
@@ -125,15 +120,11 @@ func (m *Module) apiStipends(c *fiber.Ctx) ([]Stipend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.svc.Stipends(c.UserContext(), web.ScopeOf(c), q)
+	return m.svc.Stipends(c.UserContext(), web.ScopeOf(c), q.String())
 }
 
 func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
-	quarter, err := stipendQuarter(c)
-	if err != nil {
-		return err
-	}
-	q, err := ParseQuarter("quarter", quarter)
+	q, err := stipendQuarter(c)
 	if err != nil {
 		return err
 	}

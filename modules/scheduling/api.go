@@ -380,9 +380,8 @@ func (r ExportRow) cells(statusLabel func(string) string) []string {
 // statusLabel names an attendance status in Vietnamese, the language of
 // the export's header: an export is a document of the Center's, in one
 // language whatever the page's (as the reports and the stipend sheet).
-func (m *Module) statusLabel() func(string) string {
-	tr := m.platform.Translator()
-	return func(st string) string { return tr.T(i18n.Default, "attendance."+st) }
+func (m *Module) statusLabel(st string) string {
+	return m.platform.Translator().T(i18n.Default, "attendance."+st)
 }
 
 func (m *Module) apiExportCSV(c *fiber.Ctx) error {
@@ -392,7 +391,7 @@ func (m *Module) apiExportCSV(c *fiber.Ctx) error {
 	}
 	records := [][]string{exportHeader} // csvx: cells a user typed can never run as formulas
 	for _, r := range rows {
-		records = append(records, r.cells(m.statusLabel()))
+		records = append(records, r.cells(m.statusLabel))
 	}
 	b, err := csvx.Encode(records)
 	if err != nil {
@@ -463,9 +462,8 @@ func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
 	if err := f.SetSheetRow(sheet, "A1", &head); err != nil {
 		return err
 	}
-	label := m.statusLabel()
 	for i, r := range rows {
-		line := r.cells(label)
+		line := r.cells(m.statusLabel)
 		vals := make([]any, len(line))
 		for j, v := range line {
 			vals[j] = v

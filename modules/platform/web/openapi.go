@@ -207,8 +207,7 @@ func (o *OpenAPI) operation(op operation) map[string]any {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 	}
 	for _, q := range doc.Query {
-		name, kind, _ := strings.Cut(q, "=")
-		name, required := strings.CutSuffix(name, "!")
+		name, kind, required := queryParam(q)
 		schema := map[string]any{"type": "string"}
 		switch {
 		case queryParams[name] != nil:

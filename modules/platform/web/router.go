@@ -17,7 +17,8 @@ type Doc struct {
 	// Query lists the query parameters the route reads; "name=<enum>"
 	// takes its values from an enumeration registered with Enum,
 	// "name=boolean" is true or false, and "name!" (before any "=") is
-	// required. limit and offset are Page's.
+	// required: documented so, and refused (400 naming it) without it
+	// before the handler runs. limit and offset are Page's.
 	Query  []string
 	Status int // success status, 200 when zero
 	// AlsoStatus is another success status with the same body (200 when
@@ -34,6 +35,39 @@ type Doc struct {
 	// errs.Conflict, errs.Unprocessable, errs.Forbidden for a rule of
 	// its own…
 	Errors []errs.Kind
+}
+
+// queryParam reads an entry of Doc.Query: "name", "name=<kind>",
+// "name!" (required) or "name!=<kind>".
+func queryParam(q string) (name, kind string, required bool) {
+	name, kind, _ = strings.Cut(q, "=")
+	name, required = strings.CutSuffix(name, "!")
+	return name, kind, required
+}
+
+// requiredQuery is the query parameters doc marks required.
+func (doc Doc) requiredQuery() []string {
+	var names []string
+	for _, q := range doc.Query {
+		if name, _, required := queryParam(q); required {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// requireQuery refuses, after the guard, a request without (or with an
+// empty) one of names: the route's document says they are required, and
+// its handler may count on them.
+func requireQuery(names []string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		for _, name := range names {
+			if c.Query(name) == "" {
+				return errs.Field(name, "is required")
+			}
+		}
+		return c.Next()
+	}
 }
 
 // Router registers routes with the authorization guard in front of every
@@ -70,7 +104,11 @@ func (rt *Router) Delete(path string, doc Doc, h fiber.Handler) {
 }
 
 func (rt *Router) add(method, path string, doc Doc, h fiber.Handler) {
-	rt.r.Add(method, path, rt.p.guard, checkParams, rejectOperatorForms, h)
+	handlers := []fiber.Handler{rt.p.guard, checkParams, rejectOperatorForms}
+	if names := doc.requiredQuery(); len(names) > 0 {
+		handlers = append(handlers, requireQuery(names))
+	}
+	rt.r.Add(method, path, append(handlers, h)...)
 	if rt.prefix == "/api/v1" {
 		public, kinds := rt.p.answers(method, rt.prefix+path, doc)
 		rt.p.Docs.Add(method, rt.prefix+path, doc, public, kinds...)
