@@ -76,12 +76,12 @@ func (m *Module) apiLogin(c *fiber.Ctx) error {
 
 func (m *Module) setCookie(c *fiber.Ctx, token string) {
 	c.Cookie(&fiber.Cookie{Name: web.SessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Lax",
-		Secure: m.platform.SecureCookies(), Expires: time.Now().Add(SessionTTL)})
+		Secure: m.Platform.SecureCookies(), Expires: time.Now().Add(SessionTTL)})
 }
 
 func (m *Module) clearCookie(c *fiber.Ctx) {
 	c.Cookie(&fiber.Cookie{Name: web.SessionCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax",
-		Secure: m.platform.SecureCookies(), MaxAge: -1, Expires: time.Unix(0, 0)})
+		Secure: m.Platform.SecureCookies(), MaxAge: -1, Expires: time.Unix(0, 0)})
 }
 
 func requestToken(c *fiber.Ctx) string {

@@ -16,8 +16,7 @@ var policy string
 // Module is the accounts module's HTTP side.
 type Module struct {
 	module.Base
-	svc      *Service
-	platform *web.Platform
+	svc *Service
 }
 
 // NewModule returns the module.
@@ -36,7 +35,6 @@ func (m *Module) Jobs() []module.Job {
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform = p
 	return module.Mount(p, views, m.apiRoutes, func(r *web.Router) { m.pageRoutes(r); m.linkRoutes(r) })
 }
 

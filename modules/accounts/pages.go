@@ -38,7 +38,7 @@ func safeNext(next string) string {
 }
 
 func (m *Module) loginPage(c *fiber.Ctx) error {
-	return m.platform.Render(c, fiber.StatusOK, "login", loginForm{Next: safeNext(c.Query("next"))})
+	return m.Platform.Render(c, fiber.StatusOK, "login", loginForm{Next: safeNext(c.Query("next"))})
 }
 
 func (m *Module) loginSubmit(c *fiber.Ctx) error {
@@ -50,21 +50,21 @@ func (m *Module) loginSubmit(c *fiber.Ctx) error {
 		status := errs.Status(errs.KindOf(err))
 		switch errs.KindOf(err) {
 		case errs.Unauthorized:
-			form.Error = m.platform.T(c, "login.wrong")
+			form.Error = m.Platform.T(c, "login.wrong")
 		case errs.TooManyRequests:
 			var e *errs.Error
 			if errors.As(err, &e) {
 				c.Set(fiber.HeaderRetryAfter, retryAfter(e))
 			}
-			form.Error = m.platform.T(c, "login.locked")
+			form.Error = m.Platform.T(c, "login.locked")
 		case errs.Invalid:
-			form.Error = m.platform.T(c, "login.invalid")
+			form.Error = m.Platform.T(c, "login.invalid")
 		case errs.Forbidden:
-			form.Error = m.platform.T(c, "login.archived")
+			form.Error = m.Platform.T(c, "login.archived")
 		default:
 			return err
 		}
-		return m.platform.Render(c, status, "login", form)
+		return m.Platform.Render(c, status, "login", form)
 	}
 	m.setCookie(c, token)
 	return c.Redirect(next, fiber.StatusSeeOther)

@@ -37,24 +37,24 @@ type forgotForm struct {
 }
 
 func (m *Module) forgotPage(c *fiber.Ctx) error {
-	return m.platform.Render(c, fiber.StatusOK, "forgot", forgotForm{})
+	return m.Platform.Render(c, fiber.StatusOK, "forgot", forgotForm{})
 }
 
 func (m *Module) forgotSubmit(c *fiber.Ctx) error {
 	email := strings.Clone(c.FormValue("email"))
 	err := m.svc.RequestReset(c.UserContext(), web.ClientOf(c), email)
 	if err == nil {
-		return m.platform.Render(c, fiber.StatusOK, "forgot", forgotForm{Sent: true})
+		return m.Platform.Render(c, fiber.StatusOK, "forgot", forgotForm{Sent: true})
 	}
 	switch errs.KindOf(err) {
 	case errs.Invalid:
-		return m.platform.Render(c, fiber.StatusBadRequest, "forgot", forgotForm{Email: email, Error: m.platform.T(c, "forgot.invalid")})
+		return m.Platform.Render(c, fiber.StatusBadRequest, "forgot", forgotForm{Email: email, Error: m.Platform.T(c, "forgot.invalid")})
 	case errs.TooManyRequests:
 		var e *errs.Error
 		if errors.As(err, &e) {
 			c.Set(fiber.HeaderRetryAfter, retryAfter(e))
 		}
-		return m.platform.Render(c, fiber.StatusTooManyRequests, "forgot", forgotForm{Email: email, Error: m.platform.T(c, "forgot.throttled")})
+		return m.Platform.Render(c, fiber.StatusTooManyRequests, "forgot", forgotForm{Email: email, Error: m.Platform.T(c, "forgot.throttled")})
 	}
 	return err
 }
@@ -84,13 +84,13 @@ func (m *Module) renderLink(c *fiber.Ctx, f linkForm, st LinkState) error {
 	switch st {
 	case LinkExpired:
 		f.State = "expired"
-		return m.platform.Render(c, fiber.StatusGone, "setpassword", f)
+		return m.Platform.Render(c, fiber.StatusGone, "setpassword", f)
 	case LinkUnknown:
 		f.State = "unknown"
-		return m.platform.Render(c, fiber.StatusNotFound, "setpassword", f)
+		return m.Platform.Render(c, fiber.StatusNotFound, "setpassword", f)
 	}
 	f.State = "valid"
-	return m.platform.Render(c, fiber.StatusOK, "setpassword", f)
+	return m.Platform.Render(c, fiber.StatusOK, "setpassword", f)
 }
 
 func (m *Module) linkSubmit(c *fiber.Ctx) error {
@@ -101,13 +101,13 @@ func (m *Module) linkSubmit(c *fiber.Ctx) error {
 		if err != nil || st != LinkValid {
 			return errors.Join(err, m.renderLink(c, f, st))
 		}
-		f.State, f.Error = "valid", m.platform.T(c, "setpw.mismatch")
-		return m.platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
+		f.State, f.Error = "valid", m.Platform.T(c, "setpw.mismatch")
+		return m.Platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
 	}
 	_, err := m.svc.UseLink(c.UserContext(), c.Params("token"), pw)
 	if err == nil {
 		f.State = "done"
-		return m.platform.Render(c, fiber.StatusOK, "setpassword", f)
+		return m.Platform.Render(c, fiber.StatusOK, "setpassword", f)
 	}
 	switch errs.KindOf(err) {
 	case errs.Invalid:
@@ -115,8 +115,8 @@ func (m *Module) linkSubmit(c *fiber.Ctx) error {
 		if cerr != nil || st != LinkValid {
 			return errors.Join(cerr, m.renderLink(c, f, st))
 		}
-		f.State, f.Error = "valid", m.platform.T(c, "setpw.rules")
-		return m.platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
+		f.State, f.Error = "valid", m.Platform.T(c, "setpw.rules")
+		return m.Platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
 	case errs.Gone:
 		return m.renderLink(c, f, LinkExpired)
 	case errs.NotFound:

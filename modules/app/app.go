@@ -305,7 +305,7 @@ func (a *App) assemble(ctx context.Context, tr *i18n.Translator, opts Options) e
 	}
 	a.Jobs = jobs.New(a.DB, opts.Clock, jobs.Options{Logger: a.Logger})
 	for _, m := range a.Modules {
-		if err := m.Register(a.Platform); err != nil {
+		if err := module.Register(m, a.Platform); err != nil {
 			return fmt.Errorf("%s: %w", m.Name(), err)
 		}
 		for _, j := range m.Jobs() {

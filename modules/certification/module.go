@@ -17,9 +17,8 @@ var policy string
 // Module serves the certificates' API and runs the daily jobs.
 type Module struct {
 	module.Base
-	s        *Service
-	areas    AreaNames
-	platform *web.Platform
+	s     *Service
+	areas AreaNames
 }
 
 // NewModule returns the module.
@@ -35,7 +34,6 @@ func (m *Module) Jobs() []module.Job {
 
 // Register adds the API routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform = p
 	if err := m.pageRoutes(p); err != nil {
 		return err
 	}

@@ -124,7 +124,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	if d.Offset+pageSize < d.Total {
 		d.Pager.Next = link(d.Offset + pageSize)
 	}
-	return m.platform.Render(c, fiber.StatusOK, "certifications", d)
+	return m.Platform.Render(c, fiber.StatusOK, "certifications", d)
 }
 
 type revokePageData struct {
@@ -139,7 +139,7 @@ func (m *Module) revokePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return m.platform.Render(c, fiber.StatusOK, "certification_revoke", revokePageData{C: v, Max: MaxReason})
+	return m.Platform.Render(c, fiber.StatusOK, "certification_revoke", revokePageData{C: v, Max: MaxReason})
 }
 
 // revokeSubmit revokes with the reason typed; a missing or too long reason
@@ -158,6 +158,6 @@ func (m *Module) revokeSubmit(c *fiber.Ctx) error {
 	if verr != nil {
 		return verr
 	}
-	return m.platform.Render(c, fiber.StatusBadRequest, "certification_revoke", revokePageData{C: v, Reason: reason,
+	return m.Platform.Render(c, fiber.StatusBadRequest, "certification_revoke", revokePageData{C: v, Reason: reason,
 		Error: true, Max: MaxReason})
 }

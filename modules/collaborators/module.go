@@ -13,8 +13,7 @@ var policy string
 // Module is the registry's HTTP side.
 type Module struct {
 	module.Base
-	svc      *Service
-	platform *web.Platform
+	svc *Service
 }
 
 // NewModule returns the module.
@@ -24,6 +23,5 @@ func NewModule(svc *Service) *Module {
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform = p
 	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
 }

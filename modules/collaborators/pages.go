@@ -82,7 +82,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	if offset+pageSize < page.Total {
 		d.Pager.Next = link(offset + pageSize)
 	}
-	return m.platform.Render(c, fiber.StatusOK, "collaborators", d)
+	return m.Platform.Render(c, fiber.StatusOK, "collaborators", d)
 }
 
 func areaNames(areas []Area) map[string]string {
@@ -106,7 +106,7 @@ func (m *Module) detailPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return m.platform.Render(c, fiber.StatusOK, "collaborator", map[string]any{
+	return m.Platform.Render(c, fiber.StatusOK, "collaborator", map[string]any{
 		"C": col, "AreaName": areaNames(areas)[col.AreaCode], "Resent": c.Query("activation") == "sent", "Standing": standing,
 	})
 }

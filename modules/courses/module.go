@@ -15,9 +15,8 @@ var policy string
 // Module is the catalog's HTTP side: the course API and the course pages.
 type Module struct {
 	module.Base
-	cat      *Catalog
-	platform *web.Platform
-	lessons  map[string]lessonHTML // by course code, rendered once at start
+	cat     *Catalog
+	lessons map[string]lessonHTML // by course code, rendered once at start
 }
 
 // lessonHTML is a course's lesson rendered in both languages.
@@ -51,6 +50,5 @@ func NewModule(cat *Catalog) (*Module, error) {
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform = p
 	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
 }

@@ -67,7 +67,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	for _, x := range all {
 		items = append(items, m.pageCourse(c, x))
 	}
-	return m.platform.Render(c, fiber.StatusOK, "courses", map[string]any{"Items": items})
+	return m.Platform.Render(c, fiber.StatusOK, "courses", map[string]any{"Items": items})
 }
 
 func (m *Module) coursePage(c *fiber.Ctx) error {
@@ -77,5 +77,5 @@ func (m *Module) coursePage(c *fiber.Ctx) error {
 	}
 	pc := m.pageCourse(c, x)
 	pc.LessonHead, pc.Lesson = splitHead(m.lessons[x.Code].in(web.Lang(c)))
-	return m.platform.Render(c, fiber.StatusOK, "course", map[string]any{"C": pc})
+	return m.Platform.Render(c, fiber.StatusOK, "course", map[string]any{"C": pc})
 }

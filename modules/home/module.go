@@ -20,8 +20,7 @@ var policy string
 // Module is the home page's HTTP side.
 type Module struct {
 	module.Base
-	svc      *Service
-	platform *web.Platform
+	svc *Service
 }
 
 // NewModule returns the module.
@@ -29,7 +28,6 @@ func NewModule(svc *Service) *Module { return &Module{Base: module.Named("home",
 
 // Register adds the home page's template and GET /.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform = p
 	return module.Mount(p, views, nil, func(r *web.Router) { r.Get("/", web.Doc{}, m.home) })
 }
 
@@ -91,5 +89,5 @@ func (m *Module) home(c *fiber.Ctx) error {
 			d.Next = &d.Courses[i]
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "home", d)
+	return m.Platform.Render(c, fiber.StatusOK, "home", d)
 }

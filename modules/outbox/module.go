@@ -37,8 +37,7 @@ type Box interface {
 // Module serves the outbox's API and page.
 type Module struct {
 	module.Base
-	box      Box
-	platform *web.Platform
+	box Box
 }
 
 // NewModule returns the module.
@@ -48,12 +47,11 @@ func NewModule(box Box) *Module {
 
 // Register adds the outbox page's template and the API and page routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform = p
 	return module.Mount(p, views, m.routes, nil)
 }
 
 func (m *Module) routes(*web.Router) {
-	api, pages := m.platform.API, m.platform.Web
+	api, pages := m.Platform.API, m.Platform.Web
 	api.Enum("mail_status", string(mail.Queued), string(mail.Sent), string(mail.Failed))
 	api.Get("/outbox", web.Doc{Summary: "Mail in the outbox by status (queued, sent, failed; none: queued and failed), newest first",
 		Response: web.List[mail.Delivery]{}, Query: []string{"status=mail_status", "limit", "offset"}}, m.apiList)
@@ -168,7 +166,7 @@ func (m *Module) page(c *fiber.Ctx) error {
 	if offset+pageSize < total {
 		d.Pager.Next = link(st, offset+pageSize)
 	}
-	return m.platform.Render(c, fiber.StatusOK, "outbox", d)
+	return m.Platform.Render(c, fiber.StatusOK, "outbox", d)
 }
 
 // retryPost queues a failed message again and goes back to the failed tab.

@@ -132,7 +132,7 @@ func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := StipendsXLSX(q.String(), items, m.platform.Translator())
+	b, err := StipendsXLSX(q.String(), items, m.Platform.Translator())
 	if err != nil {
 		return err
 	}

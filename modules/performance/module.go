@@ -13,8 +13,7 @@ var policy string
 // Module is the quarterly records' HTTP side: the API and the pages.
 type Module struct {
 	module.Base
-	svc      *Service
-	platform *web.Platform
+	svc *Service
 }
 
 // NewModule returns the module.

@@ -27,7 +27,6 @@ func (m *Module) pageRoutes(p *web.Platform) error {
 	if err := p.RegisterViews(views, "views/*.html"); err != nil {
 		return err
 	}
-	m.platform = p
 	// The stipend sheet before /performance/:collaborator_id/:quarter.
 	p.Web.Get("/performance/stipends/:quarter", web.Doc{}, m.stipendsPage)
 	p.Web.Get("/performance", web.Doc{}, m.listPage)
@@ -145,7 +144,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		return "/performance?" + v.Encode()
 	}
 	d.Pager.Prev, d.Pager.Next = pager(d.Total, offset, link)
-	return m.platform.Render(c, fiber.StatusOK, "performance_list", d)
+	return m.Platform.Render(c, fiber.StatusOK, "performance_list", d)
 }
 
 // pager is the links to the page before and after the one at offset
@@ -261,7 +260,7 @@ func (m *Module) recordPage(c *fiber.Ctx) error {
 		d.Done = done
 	}
 	d.fields()
-	return m.platform.Render(c, fiber.StatusOK, "performance_record", d)
+	return m.Platform.Render(c, fiber.StatusOK, "performance_record", d)
 }
 
 // recordSave takes the form: the actuals, and for coordinators and admins
@@ -309,7 +308,7 @@ func (m *Module) recordSave(c *fiber.Ctx) error {
 	}
 	d.Form, d.Problems = f, problems
 	d.fields()
-	return m.platform.Render(c, fiber.StatusBadRequest, "performance_record", d)
+	return m.Platform.Render(c, fiber.StatusBadRequest, "performance_record", d)
 }
 
 // recordSubmit submits a draft; recordApprove approves a submitted record.
@@ -376,5 +375,5 @@ func (m *Module) stipendsPage(c *fiber.Ctx) error {
 	d.Pager.Prev, d.Pager.Next = pager(d.Total, offset, func(off int) string {
 		return "/performance/stipends/" + q.String() + "?offset=" + strconv.Itoa(off)
 	})
-	return m.platform.Render(c, fiber.StatusOK, "performance_stipends", d)
+	return m.Platform.Render(c, fiber.StatusOK, "performance_stipends", d)
 }

@@ -15,9 +15,8 @@ var policy string
 // Module is the quiz engine's HTTP side: the JSON API and the quiz pages.
 type Module struct {
 	module.Base
-	svc      *Service // the handlers' one dependency: courses and time too
-	platform *web.Platform
-	script   template.JS // quiz.js, allowed inline by the CSP
+	svc    *Service    // the handlers' one dependency: courses and time too
+	script template.JS // quiz.js, allowed inline by the CSP
 }
 
 // NewModule returns the module.
@@ -37,7 +36,7 @@ func (m *Module) Jobs() []module.Job {
 
 // Register adds the quiz pages' templates and script and the routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform, m.script = p, p.InlineScript(quizJS)
+	m.script = p.InlineScript(quizJS)
 	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
 }
 

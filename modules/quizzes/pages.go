@@ -134,7 +134,7 @@ func (m *Module) renderStart(c *fiber.Ctx, status int, problem string) error {
 	if at := RetakeOpensAt(mine, course.Quiz.RetakeAfterMinutes, now); d.Resume == "" && d.Left > 0 && now.Before(at) {
 		d.RetakeAt = at
 	}
-	return m.platform.Render(c, status, "quiz_start", d)
+	return m.Platform.Render(c, status, "quiz_start", d)
 }
 
 // minutes rounds a duration up to whole minutes.
@@ -235,7 +235,7 @@ func (m *Module) renderAttempt(c *fiber.Ctx, status int, problem string) error {
 				Chosen: optionTexts(q, item.Chosen), Key: optionTexts(q, item.Correct), Right: item.IsCorrect})
 		}
 	}
-	return m.platform.Render(c, status, "quiz_result", d)
+	return m.Platform.Render(c, status, "quiz_result", d)
 }
 
 func optionTexts(q TakerQuestion, ids []string) []string {
@@ -268,7 +268,7 @@ func (m *Module) takePage(c *fiber.Ctx, status int, v AttemptView, course pageRu
 		}
 		qs[i] = pq
 	}
-	return m.platform.Render(c, status, "quiz_take", struct {
+	return m.Platform.Render(c, status, "quiz_take", struct {
 		Course    pageRules
 		Attempt   AttemptView
 		Questions []pageQuestion
@@ -334,5 +334,5 @@ func (m *Module) minePage(c *fiber.Ctx) error {
 			rows = append(rows, m.rowOf(a, web.Lang(c)))
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "quiz_mine", map[string]any{"Rows": rows})
+	return m.Platform.Render(c, fiber.StatusOK, "quiz_mine", map[string]any{"Rows": rows})
 }

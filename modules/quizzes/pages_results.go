@@ -101,7 +101,7 @@ func (m *Module) resultsPage(c *fiber.Ctx) error {
 			v.People[i].PassedOn = r.PassedAt.In(clock.VN).Format("02/01/2006")
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "quiz_results", v)
+	return m.Platform.Render(c, fiber.StatusOK, "quiz_results", v)
 }
 
 // itemRow is one question on the item analysis page.
@@ -137,5 +137,5 @@ func (m *Module) itemsPage(c *fiber.Ctx) error {
 			MissPercent: percent(it.MissRate()), NeverAsked: it.Asked == 0}
 		v.Any = v.Any || it.Asked > 0
 	}
-	return m.platform.Render(c, fiber.StatusOK, "quiz_results", v)
+	return m.Platform.Render(c, fiber.StatusOK, "quiz_results", v)
 }

@@ -44,8 +44,7 @@ const SnapshotEvery = time.Minute
 // Module serves the leadership reports.
 type Module struct {
 	module.Base
-	src      Source
-	platform *web.Platform
+	src Source
 }
 
 // NewModule returns the module reading its inputs from src.

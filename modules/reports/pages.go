@@ -16,7 +16,6 @@ func (m *Module) pageRoutes(p *web.Platform) error {
 	if err := p.RegisterViews(views, "views/*.html"); err != nil {
 		return err
 	}
-	m.platform = p
 	p.Web.Get("/reports/competency", web.Doc{}, m.competencyPage)
 	p.Web.Get("/reports/coverage", web.Doc{}, m.coveragePage)
 	p.Web.Get("/reports/quarters", web.Doc{}, m.quartersPage)
@@ -144,7 +143,7 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 	}
 	d.CSV, d.XLSX = link("/api/v1/reports/competency.csv", -1), link("/api/v1/reports/competency.xlsx", -1)
 	d.TotalsCSV = link("/api/v1/reports/competency-totals.csv", -1)
-	return m.platform.Render(c, fiber.StatusOK, "competency", d)
+	return m.Platform.Render(c, fiber.StatusOK, "competency", d)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

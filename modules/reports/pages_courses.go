@@ -102,7 +102,7 @@ func (m *Module) coursesPage(c *fiber.Ctx) error {
 		g := &d.Groups[len(d.Groups)-1]
 		g.Rows = append(g.Rows, courseRowOf(r))
 	}
-	return m.platform.Render(c, fiber.StatusOK, "course_rates", d)
+	return m.Platform.Render(c, fiber.StatusOK, "course_rates", d)
 }
 
 // withQuery is link with one more query parameter.

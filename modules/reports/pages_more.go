@@ -149,7 +149,7 @@ func (m *Module) coveragePage(c *fiber.Ctx) error {
 			d.Expiring = append(d.Expiring, er)
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "report", d)
+	return m.Platform.Render(c, fiber.StatusOK, "report", d)
 }
 
 // quarterRow is a quarter on the quarters page.
@@ -179,10 +179,10 @@ func (m *Module) quartersPage(c *fiber.Ctx) error {
 	// The bands and KPIs in the page's language (the exports keep
 	// bandNames and kpiNames, in Vietnamese).
 	for b := range Bands {
-		d.Bands = append(d.Bands, m.platform.T(c, "report.band."+strconv.Itoa(b)))
+		d.Bands = append(d.Bands, m.Platform.T(c, "report.band."+strconv.Itoa(b)))
 	}
 	for _, k := range standing.KPIList {
-		d.KPIs = append(d.KPIs, m.platform.T(c, "perf."+string(k)))
+		d.KPIs = append(d.KPIs, m.Platform.T(c, "perf."+string(k)))
 	}
 	qs := x.Quarters(rp.Area)
 	for _, q := range qs {
@@ -204,7 +204,7 @@ func (m *Module) quartersPage(c *fiber.Ctx) error {
 		}
 		break
 	}
-	return m.platform.Render(c, fiber.StatusOK, "report", d)
+	return m.Platform.Render(c, fiber.StatusOK, "report", d)
 }
 
 type endingRow struct {
@@ -237,5 +237,5 @@ func (m *Module) contractsPage(c *fiber.Ctx) error {
 	for _, e := range x.Contracts(rp.Area, days) {
 		d.Rows = append(d.Rows, endingRow{Ending: e, Ends: e.EndsOn.Format("02/01/2006")})
 	}
-	return m.platform.Render(c, fiber.StatusOK, "report", d)
+	return m.Platform.Render(c, fiber.StatusOK, "report", d)
 }

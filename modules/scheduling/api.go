@@ -381,7 +381,7 @@ func (r ExportRow) cells(statusLabel func(string) string) []string {
 // the export's header: an export is a document of the Center's, in one
 // language whatever the page's (as the reports and the stipend sheet).
 func (m *Module) statusLabel(st string) string {
-	return m.platform.Translator().T(i18n.Default, "attendance."+st)
+	return m.Platform.Translator().T(i18n.Default, "attendance."+st)
 }
 
 func (m *Module) apiExportCSV(c *fiber.Ctx) error {

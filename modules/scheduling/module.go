@@ -22,8 +22,7 @@ type Choice struct {
 // Module is scheduling's HTTP side.
 type Module struct {
 	module.Base
-	svc      *Service
-	platform *web.Platform
+	svc *Service
 	// screenRefresh is how often the check-in screen reloads itself
 	// (ScreenRefresh unless WithScreenRefresh said otherwise); screenScript
 	// does it (the meta refresh is the fallback without JavaScript only).
@@ -60,7 +59,6 @@ func (m *Module) Jobs() []module.Job {
 
 // Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform = p
 	m.screenScript = p.InlineScript(fmt.Sprintf("setTimeout(function(){location.reload()},%d);", m.screenRefresh.Milliseconds()))
 	return module.Mount(p, viewFiles, m.apiRoutes, m.pageRoutes)
 }

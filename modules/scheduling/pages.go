@@ -48,14 +48,14 @@ func (m *Module) rsvpPage(c *fiber.Ctx) error {
 	if errs.Is(err, errs.Gone) && r.Session.ID != "" {
 		d := rsvpView(token, r)
 		d.Gone = true
-		return m.platform.Render(c, fiber.StatusGone, "rsvp", d)
+		return m.Platform.Render(c, fiber.StatusGone, "rsvp", d)
 	}
 	if err != nil {
 		return err
 	}
 	d := rsvpView(token, r)
 	d.Saved = c.Query("saved") == "1"
-	return m.platform.Render(c, fiber.StatusOK, "rsvp", d)
+	return m.Platform.Render(c, fiber.StatusOK, "rsvp", d)
 }
 
 // rsvpSubmit records the answer (a plain form post: answer=accept|decline).

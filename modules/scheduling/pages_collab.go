@@ -80,7 +80,7 @@ func (m *Module) minePage(c *fiber.Ctx) error {
 			rows = append(rows, r)
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "my_sessions", struct{ Rows []mineRow }{rows})
+	return m.Platform.Render(c, fiber.StatusOK, "my_sessions", struct{ Rows []mineRow }{rows})
 }
 
 // checkinData is what the check-in page shows.
@@ -113,7 +113,7 @@ func (m *Module) renderCheckin(c *fiber.Ctx, status int, problem, code string) e
 			status = fiber.StatusNotFound
 		}
 		d.Problem = "checkin.err.not_allowed"
-		return m.platform.Render(c, status, "checkin", d)
+		return m.Platform.Render(c, status, "checkin", d)
 	case err != nil:
 		return err
 	}
@@ -133,7 +133,7 @@ func (m *Module) renderCheckin(c *fiber.Ctx, status int, problem, code string) e
 			d.Problem = "checkin.err.cancelled"
 		}
 	}
-	return m.platform.Render(c, status, "checkin", d)
+	return m.Platform.Render(c, status, "checkin", d)
 }
 
 // checkinPost checks the caller in with the code of the screen, then shows

@@ -98,7 +98,7 @@ func (m *Module) renderEdit(c *fiber.Ctx, status int, x Session, f sessionForm, 
 	if closed && problem == "" {
 		problem = "session_edit.err.cancelled"
 	}
-	return m.platform.Render(c, status, "session_edit", editData{S: pageOf(x, "", names), Form: f, Apply: apply, Series: x.SeriesID != "",
+	return m.Platform.Render(c, status, "session_edit", editData{S: pageOf(x, "", names), Form: f, Apply: apply, Series: x.SeriesID != "",
 		Closed: closed, Problems: problems, Problem: problem})
 }
 
@@ -183,7 +183,7 @@ func (m *Module) renderCancel(c *fiber.Ctx, status int, x Session, reason, apply
 	if err != nil {
 		return err
 	}
-	return m.platform.Render(c, status, "session_cancel", cancelData{S: pageOf(x, "", names), Reason: reason, Apply: apply,
+	return m.Platform.Render(c, status, "session_cancel", cancelData{S: pageOf(x, "", names), Reason: reason, Apply: apply,
 		Series: x.SeriesID != "", Closed: x.Status == StatusCancelled, Problems: problems})
 }
 

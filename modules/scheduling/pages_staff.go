@@ -154,7 +154,7 @@ func (m *Module) weekPage(c *fiber.Ctx) error {
 		return "/sessions?" + v.Encode()
 	}
 	y, w := monday.ISOWeek()
-	return m.platform.Render(c, fiber.StatusOK, "sessions", struct {
+	return m.Platform.Render(c, fiber.StatusOK, "sessions", struct {
 		Week      string
 		Year, N   int
 		From, To  string
@@ -250,7 +250,7 @@ func (m *Module) renderForm(c *fiber.Ctx, status int, f sessionForm, problems ma
 	if err != nil {
 		return err
 	}
-	return m.platform.Render(c, status, "session_new", struct {
+	return m.Platform.Render(c, status, "session_new", struct {
 		Form     sessionForm
 		Problems map[string]string
 		Courses  []Choice
@@ -338,7 +338,7 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		rows[i] = pageInvitation{InvitationView: inv, AreaName: names[inv.AreaCode]}
 	}
 	now := m.svc.Now()
-	return m.platform.Render(c, status, "session", struct {
+	return m.Platform.Render(c, status, "session", struct {
 		S           pageSession
 		Week        string
 		Invitations []pageInvitation
@@ -433,7 +433,7 @@ func (m *Module) renderRoster(c *fiber.Ctx, status int, problem string) error {
 			counts[l.Status]++
 		}
 	}
-	return m.platform.Render(c, status, "roster", struct {
+	return m.Platform.Render(c, status, "roster", struct {
 		S          pageSession
 		Lines      []RosterLine
 		Statuses   []string
@@ -559,7 +559,7 @@ func (m *Module) checkinScreen(c *fiber.Ctx) error {
 			checkedIn++
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "checkin_screen", struct {
+	return m.Platform.Render(c, fiber.StatusOK, "checkin_screen", struct {
 		S          pageSession
 		Code       string
 		ValidUntil string

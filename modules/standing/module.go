@@ -14,9 +14,8 @@ var policy string
 // quarterly contract review.
 type Module struct {
 	module.Base
-	svc      *Service
-	platform *web.Platform
-	pages    PageDeps
+	svc   *Service
+	pages PageDeps
 }
 
 // NewModule returns the module.
@@ -26,7 +25,6 @@ func NewModule(svc *Service) *Module {
 
 // Register adds the module's routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.platform = p
 	m.apiRoutes(p.API)
 	return m.pageRoutes(p)
 }

@@ -224,5 +224,5 @@ func (m *Module) renderPage(c *fiber.Ctx, scope authz.Scope, id string) error {
 	if err != nil {
 		return err
 	}
-	return m.platform.Render(c, fiber.StatusOK, "standing", pg)
+	return m.Platform.Render(c, fiber.StatusOK, "standing", pg)
 }

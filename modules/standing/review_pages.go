@@ -123,7 +123,7 @@ func (m *Module) renderReview(c *fiber.Ctx, status int, quarter string, e *revie
 	if offset+reviewPageSize < len(items) {
 		d.Next = link(offset + reviewPageSize)
 	}
-	return m.platform.Render(c, status, "contract_review", d)
+	return m.Platform.Render(c, status, "contract_review", d)
 }
 
 func boolRank(b bool) int {
@@ -284,5 +284,5 @@ func (m *Module) recognitionPage(c *fiber.Ctx) error {
 			d.Districts = append(d.Districts, dist)
 		}
 	}
-	return m.platform.Render(c, fiber.StatusOK, "recognition", d)
+	return m.Platform.Render(c, fiber.StatusOK, "recognition", d)
 }

@@ -29,6 +29,17 @@ type Module interface {
 	Jobs() []Job
 	// Register adds the module's views and routes to the platform.
 	Register(p *web.Platform) error
+	// attach hands the module the platform before Register. Only Base
+	// has it, so every module embeds Base.
+	attach(p *web.Platform)
+}
+
+// Register hands m the platform p (its Base's Platform from then on) and
+// has m add its views and routes to it. The app registers every module
+// through it.
+func Register(m Module, p *web.Platform) error {
+	m.attach(p)
+	return m.Register(p)
 }
 
 // Job is a background job: Run every Every, first as soon as it is due.
@@ -55,12 +66,16 @@ func Every(name string, every time.Duration, work func(context.Context) error) J
 	return Job{Name: name, Every: every, Run: func(ctx context.Context, _ time.Time) error { return work(ctx) }}
 }
 
-// Base gives a module its name, its policy lines and its indexes, and
-// no jobs. Embed Named(name, policy, indexes...) and override Jobs where
-// the module has some.
+// Base gives a module its name, its policy lines and its indexes, no
+// jobs, and the platform it is registered on. Embed Named(name, policy,
+// indexes...) and override Jobs where the module has some.
 type Base struct {
 	name, policy string
 	indexes      []store.Index
+	// Platform is the platform the module is registered on (set by
+	// Register before the module's own Register runs): its handlers
+	// translate, render and read the session through it.
+	Platform *web.Platform
 }
 
 // Named is the Base of the module called name with the policy lines
@@ -80,6 +95,8 @@ func (b Base) Indexes() []store.Index { return b.indexes }
 
 // Jobs returns none.
 func (Base) Jobs() []Job { return nil }
+
+func (b *Base) attach(p *web.Platform) { b.Platform = p }
 
 // Mount adds a module's templates (views/*.html of views) to the platform,
 // then its API routes and its page routes (either may be nil).

@@ -13,22 +13,16 @@ import (
 	"github.com/ctvacademy/academy/content"
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/i18n"
+	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/ctvacademy/academy/policies"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Module is what Serve needs of a module.
-type Module interface {
-	Name() string
-	Policy() string
-	Register(p *web.Platform) error
-}
-
 // Serve runs m until the test ends and returns its base URL
 // (http://127.0.0.1:port). tune, when given, changes the platform's
 // options before it is built (e.g. trusted proxies).
-func Serve(t testing.TB, m Module, auth web.Authenticator, tune ...func(*web.Options)) string {
+func Serve(t testing.TB, m module.Module, auth web.Authenticator, tune ...func(*web.Options)) string {
 	t.Helper()
 	tr, err := i18n.LoadDir(content.FS, "i18n")
 	if err != nil {
@@ -47,7 +41,7 @@ func Serve(t testing.TB, m Module, auth web.Authenticator, tune ...func(*web.Opt
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Register(p); err != nil {
+	if err := module.Register(m, p); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
