@@ -32,12 +32,12 @@ func (m *Module) Jobs() []module.Job {
 	}
 }
 
-// Register adds the API routes.
+// Register adds the module's templates and routes.
 func (m *Module) Register(p *web.Platform) error {
-	if err := m.pageRoutes(p); err != nil {
-		return err
-	}
-	api := p.API
+	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
+}
+
+func (m *Module) apiRoutes(api *web.Router) {
 	api.Enum("certificate_status", string(StatusValid), string(StatusExpiring), string(StatusExpired), string(StatusRevoked))
 	api.Get("/certifications", web.Doc{Summary: "Certificates in the caller's scope (coordinators and leadership: all; team leaders: their district; CTVs: their own), status at now, newest first",
 		Response: web.List[View]{}, Query: []string{"collaborator_id", "status=certificate_status", "area_code", "course", "limit", "offset"}}, m.list)
@@ -45,7 +45,6 @@ func (m *Module) Register(p *web.Platform) error {
 		Query: []string{"status=certificate_status", "limit", "offset"}}, m.mine)
 	api.Post("/certifications/:id/revoke", web.Doc{Summary: "Revoke a certificate for good, with a reason (audited)",
 		Request: RevokeInput{}, Response: View{}, Errors: []errs.Kind{errs.Conflict}}, m.revoke)
-	return nil
 }
 
 // RevokeInput is the revocation's body.

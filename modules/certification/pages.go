@@ -30,14 +30,10 @@ func (m *Module) WithAreas(fn AreaNames) *Module {
 	return m
 }
 
-func (m *Module) pageRoutes(p *web.Platform) error {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return err
-	}
-	p.Web.Get("/certifications", web.Doc{}, m.listPage)
-	p.Web.Get("/certifications/:id/revoke", web.Doc{}, m.revokePage)
-	p.Web.Post("/certifications/:id/revoke", web.Doc{}, m.revokeSubmit)
-	return nil
+func (m *Module) pageRoutes(r *web.Router) {
+	r.Get("/certifications", web.Doc{}, m.listPage)
+	r.Get("/certifications/:id/revoke", web.Doc{}, m.revokePage)
+	r.Post("/certifications/:id/revoke", web.Doc{}, m.revokeSubmit)
 }
 
 type listPageData struct {

@@ -23,6 +23,5 @@ func NewModule(svc *Service) *Module {
 
 // Register adds the module's routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.apiRoutes(p.API)
-	return m.pageRoutes(p)
+	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
 }

@@ -23,18 +23,14 @@ var views embed.FS
 // pageSize is how many people a page of a list shows.
 const pageSize = 100
 
-func (m *Module) pageRoutes(p *web.Platform) error {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return err
-	}
+func (m *Module) pageRoutes(r *web.Router) {
 	// The stipend sheet before /performance/:collaborator_id/:quarter.
-	p.Web.Get("/performance/stipends/:quarter", web.Doc{}, m.stipendsPage)
-	p.Web.Get("/performance", web.Doc{}, m.listPage)
-	p.Web.Get("/performance/:collaborator_id/:quarter", web.Doc{}, m.recordPage)
-	p.Web.Post("/performance/:collaborator_id/:quarter", web.Doc{}, m.recordSave)
-	p.Web.Post("/performance/:collaborator_id/:quarter/submit", web.Doc{}, m.recordSubmit)
-	p.Web.Post("/performance/:collaborator_id/:quarter/approve", web.Doc{}, m.recordApprove)
-	return nil
+	r.Get("/performance/stipends/:quarter", web.Doc{}, m.stipendsPage)
+	r.Get("/performance", web.Doc{}, m.listPage)
+	r.Get("/performance/:collaborator_id/:quarter", web.Doc{}, m.recordPage)
+	r.Post("/performance/:collaborator_id/:quarter", web.Doc{}, m.recordSave)
+	r.Post("/performance/:collaborator_id/:quarter/submit", web.Doc{}, m.recordSubmit)
+	r.Post("/performance/:collaborator_id/:quarter/approve", web.Doc{}, m.recordApprove)
 }
 
 // pageQuarters are the quarters a page offers: the next one, the current

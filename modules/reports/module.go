@@ -66,12 +66,7 @@ func (m *Module) Jobs() []module.Job {
 
 // Register adds the module's routes.
 func (m *Module) Register(p *web.Platform) error {
-	m.apiRoutes(p.API)
-	if err := m.pageRoutes(p); err != nil {
-		return err
-	}
-	p.Web.Get("/reports/courses", web.Doc{}, m.coursesPage)
-	return nil
+	return module.Mount(p, views, m.apiRoutes, m.pageRoutes)
 }
 
 // Roles are the collaborator roles a filter may name.

@@ -12,15 +12,12 @@ import (
 //go:embed views/*.html
 var views embed.FS
 
-func (m *Module) pageRoutes(p *web.Platform) error {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return err
-	}
-	p.Web.Get("/reports/competency", web.Doc{}, m.competencyPage)
-	p.Web.Get("/reports/coverage", web.Doc{}, m.coveragePage)
-	p.Web.Get("/reports/quarters", web.Doc{}, m.quartersPage)
-	p.Web.Get("/reports/contracts", web.Doc{}, m.contractsPage)
-	return nil
+func (m *Module) pageRoutes(r *web.Router) {
+	r.Get("/reports/competency", web.Doc{}, m.competencyPage)
+	r.Get("/reports/coverage", web.Doc{}, m.coveragePage)
+	r.Get("/reports/quarters", web.Doc{}, m.quartersPage)
+	r.Get("/reports/contracts", web.Doc{}, m.contractsPage)
+	r.Get("/reports/courses", web.Doc{}, m.coursesPage)
 }
 
 // PageCell is a cell as the page shows it: its status (the class that

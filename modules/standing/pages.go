@@ -37,16 +37,13 @@ func (m *Module) WithPages(d PageDeps) *Module {
 	return m
 }
 
-func (m *Module) pageRoutes(p *web.Platform) error {
-	if err := p.RegisterViews(views, "views/*.html"); err != nil {
-		return err
-	}
-	p.Web.Get("/me/standing", web.Doc{}, m.minePage)
-	p.Web.Get("/collaborators/:id/standing", web.Doc{}, m.personPage)
-	if err := m.reviewPageRoutes(p); err != nil {
-		return err
-	}
-	return nil
+func (m *Module) pageRoutes(r *web.Router) {
+	r.Get("/me/standing", web.Doc{}, m.minePage)
+	r.Get("/collaborators/:id/standing", web.Doc{}, m.personPage)
+	// The contract review and the recognition pages.
+	r.Get("/contracts/review", web.Doc{}, m.reviewPage)
+	r.Post("/contracts/review/:quarter/decisions", web.Doc{}, m.reviewDecide)
+	r.Get("/recognition", web.Doc{}, m.recognitionPage)
 }
 
 // In is the text in lang: English for "en", Vietnamese otherwise.

@@ -2,7 +2,6 @@ package standing
 
 import (
 	"cmp"
-	"embed"
 	"errors"
 	"net/url"
 	"slices"
@@ -16,25 +15,6 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
-
-// reviewViews are the contract review and recognition pages (a folder of
-// their own, so that a glob of views/*.html elsewhere does not take them
-// twice).
-//
-//go:embed views/review/*.html
-var reviewViews embed.FS
-
-// reviewPageRoutes registers the contract review and the recognition
-// pages.
-func (m *Module) reviewPageRoutes(p *web.Platform) error {
-	if err := p.RegisterViews(reviewViews, "views/review/*.html"); err != nil {
-		return err
-	}
-	p.Web.Get("/contracts/review", web.Doc{}, m.reviewPage)
-	p.Web.Post("/contracts/review/:quarter/decisions", web.Doc{}, m.reviewDecide)
-	p.Web.Get("/recognition", web.Doc{}, m.recognitionPage)
-	return nil
-}
 
 // reviewError is a refused decision as the page shows it, at the form of
 // the person it names (none: the form renewing every eligible one).
