@@ -220,7 +220,89 @@ func readXLSX(data []byte) ([][]string, error) {
 	if len(rows) > MaxImportRows+1 {
 		return nil, errs.Field("file", "has more than %d rows", MaxImportRows)
 	}
+	if err := datesAsISO(f, sheets[0], rows); err != nil {
+		return nil, errs.Field("file", "cannot be read: %v", err)
+	}
 	return rows, nil
+}
+
+// datesAsISO writes each date cell of rows (read as displayed) as
+// yyyy-mm-dd. A date cell holds a serial number shown through a date
+// format, and its displayed text follows the format, whatever it is: the
+// built-in short date that Excel gives a typed date shows "03-15-26"
+// (month first), which no reader could tell from a day-first date.
+func datesAsISO(f *excelize.File, sheet string, rows [][]string) error {
+	raw, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		return err
+	}
+	date1904 := false
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		date1904 = *props.Date1904
+	}
+	for r, row := range rows {
+		for c, shown := range row {
+			if r >= len(raw) || c >= len(raw[r]) || raw[r][c] == shown {
+				continue // text, or a number shown as it is
+			}
+			serial, err := strconv.ParseFloat(raw[r][c], 64)
+			if err != nil {
+				continue
+			}
+			cell, err := excelize.CoordinatesToCellName(c+1, r+1)
+			if err != nil || !dateFormatted(f, sheet, cell) {
+				continue
+			}
+			if t, err := excelize.ExcelDateToTime(serial, date1904); err == nil {
+				row[c] = t.Format("2006-01-02")
+			}
+		}
+	}
+	return nil
+}
+
+// dateFormatted reports whether the cell's number format shows a date: a
+// built-in date format (14–17, 22) or a custom one with a day or a year in
+// it (quoted text and [..] sections aside).
+func dateFormatted(f *excelize.File, sheet, cell string) bool {
+	id, err := f.GetCellStyle(sheet, cell)
+	if err != nil {
+		return false
+	}
+	st, err := f.GetStyle(id)
+	if err != nil || st == nil {
+		return false
+	}
+	if st.CustomNumFmt != nil {
+		return isDateLayout(*st.CustomNumFmt)
+	}
+	return st.NumFmt >= 14 && st.NumFmt <= 17 || st.NumFmt == 22
+}
+
+// isDateLayout reports whether an Excel number format names a day or a
+// year, once its quoted text, its [..] sections (colours, locales) and its
+// escaped characters are left out.
+func isDateLayout(format string) bool {
+	var quoted, bracket, escaped bool
+	for _, r := range strings.ToLower(format) {
+		switch {
+		case escaped:
+			escaped = false
+		case quoted:
+			quoted = r != '"'
+		case bracket:
+			bracket = r != ']'
+		case r == '\\':
+			escaped = true
+		case r == '"':
+			quoted = true
+		case r == '[':
+			bracket = true
+		case r == 'd' || r == 'y':
+			return true
+		}
+	}
+	return false
 }
 
 // ImportPrefix names a row's fields in error lists: "rows[5].email", where

@@ -3,8 +3,10 @@ package collaborators
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/gofiber/fiber/v2"
@@ -181,6 +183,84 @@ func TestContractDatesBounded(t *testing.T) {
 	} {
 		if got := ValidDate(s); got != want {
 			t.Errorf("ValidDate(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// A workbook typed in Excel: the dates are date cells (a serial number
+// under a date format), the stipend a number under a currency format.
+// Each date reads as its day, whatever format shows it, and the stipend
+// stays an amount.
+func TestParseImportReadsExcelDateCells(t *testing.T) {
+	t.Parallel()
+	f := excelize.NewFile()
+	defer f.Close()
+	header := strings.Split(strings.TrimSpace(importHeader), ",")
+	if err := f.SetSheetRow("Sheet1", "A1", &header); err != nil {
+		t.Fatal(err)
+	}
+	starts, ends := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC), time.Date(2027, 12, 31, 0, 0, 0, 0, time.UTC)
+	shortDate, err := f.NewStyle(&excelize.Style{NumFmt: 14}) // what Excel gives a typed date: shown "03-15-26"
+	if err != nil {
+		t.Fatal(err)
+	}
+	dayFirst := "dd/mm/yyyy"
+	custom, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dayFirst})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dong := `#,##0 "₫"`
+	money, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dong})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := []any{1, "BH-01", "Nguyễn Văn An", "an@example.vn", "0912 345 678", "CTV", "BH", "Phường Tân Phong", "Cán bộ", "HĐ-01/2026",
+		starts, ends, "Đang hiệu lực", 1500000}
+	for r, style := range []int{shortDate, custom} {
+		cell, _ := excelize.CoordinatesToCellName(1, r+2)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+		for _, col := range []string{"K", "L"} {
+			if err := f.SetCellStyle("Sheet1", fmt.Sprint(col, r+2), fmt.Sprint(col, r+2), style); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.SetCellStyle("Sheet1", fmt.Sprint("N", r+2), fmt.Sprint("N", r+2), money); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if shown, _ := f.GetCellValue("Sheet1", "K2"); shown != "03-15-26" {
+		t.Fatalf("the short date shows %q: the test no longer builds what Excel writes", shown)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := ParseImport("ctv.xlsx", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(rows))
+	}
+	for _, r := range rows {
+		in := r.Input
+		if len(r.Problems) > 0 || in.Contract.StartsOn != "2026-03-15" || in.Contract.EndsOn != "2027-12-31" || in.Contract.QuarterlyStipend != 1500000 {
+			t.Errorf("row %d read as starts %q, ends %q, stipend %d, problems %v; want 2026-03-15, 2027-12-31, 1500000",
+				r.Line, in.Contract.StartsOn, in.Contract.EndsOn, in.Contract.QuarterlyStipend, r.Problems)
+		}
+	}
+}
+
+func TestIsDateLayout(t *testing.T) {
+	t.Parallel()
+	for format, want := range map[string]bool{
+		"dd/mm/yyyy": true, "d mmm yyyy": true, "[$-42A]dd/mm/yyyy": true, "mm-dd-yy": true, "yyyy-mm-dd hh:mm": true,
+		`#,##0 "₫"`: false, "[Red]#,##0": false, "General": false, "0.00": false, `0 "ngày"`: false, `0\d`: false, "h:mm": false,
+	} {
+		if got := isDateLayout(format); got != want {
+			t.Errorf("isDateLayout(%q) = %v, want %v", format, got, want)
 		}
 	}
 }
