@@ -97,6 +97,13 @@ func TestContractPatchMovingEndsOnLaterIsARenewal(t *testing.T) {
 	if after := stored(ineligible); after != before || len(overrides(ineligible)) != 0 {
 		t.Fatalf("the refused renewal changed the contract %+v → %+v or audited an override", before, after)
 	}
+	// A date that is not one is a bad request, not a renewal to refuse.
+	for _, bad := range []string{"garbage", "31/12/2099", "2099-02-30"} {
+		r := patch(ineligible, map[string]any{"contract": map[string]any{"ends_on": bad}})
+		if p := r.Problem(t); r.Status != 400 || len(p.Errors) != 1 || p.Errors[0].Field != "contract.ends_on" {
+			t.Errorf("ends_on %q: %d %s, want 400 naming contract.ends_on", bad, r.Status, r.Body)
+		}
+	}
 	// A blank reason is no reason.
 	if r := patch(ineligible, map[string]any{"contract": map[string]any{"ends_on": later(before, 1)}, "override_reason": "  "}); r.Status != 422 {
 		t.Fatalf("a blank override_reason: %d %s", r.Status, r.Body)

@@ -365,11 +365,16 @@ func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool,
 	if err != nil {
 		return Collaborator{}, err
 	}
+	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }
+	// A patch that cannot apply is refused as such before the renewal rule
+	// reads its dates.
+	if _, _, err := Apply(cur, p, canManage, areaExists); err != nil {
+		return Collaborator{}, err
+	}
 	override, err := s.renewalOverride(ctx, cur, p, canManage)
 	if err != nil {
 		return Collaborator{}, err
 	}
-	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }
 	var changes map[string]any
 	next, err := s.d.Store.Update(ctx, id, s.d.Clock.Now(), func(cur *Collaborator) error {
 		next, ch, err := Apply(*cur, p, canManage, areaExists)
