@@ -356,7 +356,10 @@ func CodeValidUntil(at time.Time) time.Time {
 // CheckIn marks a collaborator present (late after LateAfter) when the
 // code is the current or the previous minute's, the session is open for
 // check-in and the collaborator is invited or of the session's district.
-// Errors: errs.Unprocessable naming what is wrong.
+// Someone already marked present or late keeps that mark (a second
+// check-in, or one after the coordinator's mark, changes nothing: the
+// first arrival stands); an absent or excused mark gives way to the
+// check-in. Errors: errs.Unprocessable naming what is wrong.
 func (s *Session) CheckIn(collaboratorID, areaCode, code string, now time.Time) (Mark, error) {
 	if s.Status == StatusCancelled {
 		return Mark{}, errs.E(errs.Unprocessable, "the session is cancelled")
@@ -372,6 +375,9 @@ func (s *Session) CheckIn(collaboratorID, areaCode, code string, now time.Time) 
 	if !hmac.Equal([]byte(code), []byte(s.CheckinCode(now))) && !hmac.Equal([]byte(code), []byte(s.CheckinCode(now.Add(-CodePeriod)))) {
 		return Mark{}, errs.Fields(errs.Unprocessable, "the code is wrong or has expired",
 			[]errs.FieldError{{Field: "code", Message: "is wrong or has expired"}})
+	}
+	if prev, ok := s.MarkOf(collaboratorID); ok && (prev.Status == AttendPresent || prev.Status == AttendLate) {
+		return prev, nil
 	}
 	st := AttendPresent
 	if now.After(s.StartsAt.Add(LateAfter)) {

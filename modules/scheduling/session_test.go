@@ -84,9 +84,11 @@ func TestCheckIn(t *testing.T) {
 	if m, err := s.CheckIn("a", "LT", code, at.Add(30*time.Second)); err != nil || m.Status != AttendPresent || m.WalkIn {
 		t.Fatalf("check-in: %+v %v", m, err)
 	}
-	// The previous minute's code is still taken; older ones are not.
-	if _, err := s.CheckIn("a", "LT", code, at.Add(CodePeriod)); err != nil {
-		t.Errorf("previous minute's code refused: %v", err)
+	first, _ := s.MarkOf("a")
+	// The previous minute's code is still taken; older ones are not. A
+	// second check-in keeps the first one's time.
+	if m, err := s.CheckIn("a", "LT", code, at.Add(CodePeriod)); err != nil || m != first {
+		t.Errorf("previous minute's code, a second time: %+v %v, want the first mark %+v", m, err, first)
 	}
 	if _, err := s.CheckIn("a", "LT", code, at.Add(3*CodePeriod)); !errs.Is(err, errs.Unprocessable) {
 		t.Errorf("stale code: %v", err)
@@ -108,5 +110,18 @@ func TestCheckIn(t *testing.T) {
 	}
 	if len(s.Attendance) != 2 {
 		t.Errorf("attendance %+v", s.Attendance)
+	}
+	if m, _ := s.MarkOf("a"); m != first {
+		t.Errorf("a's mark is %+v after checking in again, want the first %+v", m, first)
+	}
+	// Checking in late after being marked present stays present; after
+	// being marked absent (the coordinator's list, before they arrived) the
+	// check-in counts.
+	if m, err := s.CheckIn("b", "NT", s.CheckinCode(late.Add(time.Hour)), late.Add(time.Hour)); err != nil || m.MarkedAt != late {
+		t.Errorf("b checking in again an hour later: %+v %v, want the mark at %v", m, err, late)
+	}
+	s.SetMark(Mark{CollaboratorID: "a", Status: AttendAbsent, MarkedAt: late, MarkedBy: "coord"})
+	if m, err := s.CheckIn("a", "LT", s.CheckinCode(late), late); err != nil || m.Status != AttendLate || m.MarkedBy != "checkin" {
+		t.Errorf("checking in after an absent mark: %+v %v, want late by check-in", m, err)
 	}
 }
