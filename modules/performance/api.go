@@ -15,6 +15,7 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Enum("performance_status", Statuses...)
 	r.Enum("performance_targets_source", FromPerson, FromDefault, FromNone)
 	r.Enum("stipend_reason", StipendReasons...)
+	r.Enum("stipend_record_status", StipendRecordStatuses...)
 	// The stipend, targets and import routes before /performance/:collaborator_id/:quarter.
 	r.Get("/performance/stipends/:quarter.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX (every row: contract, quarterly stipend, the amount due and why; Vietnamese headers, amounts in VND as numbers, dates as dates, a total)", Content: web.XLSX}, m.apiStipendsXLSX)
 	r.Get("/performance/stipends/:quarter", web.Doc{Summary: "A quarter's stipend sheet for the people in scope: contract, quarterly stipend, the amount due and why (withheld without an approved record or while the contract is suspended or ended; prorated by the contract's days in the quarter)",

@@ -472,6 +472,12 @@ func TestStipends(t *testing.T) {
 			t.Errorf("%s: %+v, want %d %s", id, s, wt.due, wt.reason)
 		}
 	}
+	// Nobody wrote cco's record: no report, which is not a draft.
+	for id, st := range map[string]string{w.cco.ID: "none", w.other.ID: "submitted", w.ctv.ID: "approved"} {
+		if by[id].RecordStatus != st {
+			t.Errorf("%s: record status %q, want %q", id, by[id].RecordStatus, st)
+		}
+	}
 	if s := by[w.ctv2.ID]; s.ContractDays != 45 || s.QuarterDays != 90 {
 		t.Errorf("prorated days: %+v", s)
 	}
@@ -518,7 +524,7 @@ func TestStipends(t *testing.T) {
 	words := map[string]map[string]bool{
 		"role":            {"Cộng tác viên": true, "Tổ trưởng": true},
 		"contract status": {"Đang hiệu lực": true, "Thử thách": true, "Tạm dừng": true, "Đã kết thúc": true},
-		"record status":   {"Bản nháp": true, "Đã gửi duyệt": true, "Đã duyệt": true},
+		"record status":   {"Chưa có báo cáo": true, "Bản nháp": true, "Đã gửi duyệt": true, "Đã duyệt": true},
 	}
 	for i, row := range rows[1 : len(got)+1] {
 		s := got[i]

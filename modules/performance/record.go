@@ -20,6 +20,13 @@ const (
 // Statuses lists every status.
 var Statuses = []string{Draft, Submitted, Approved}
 
+// NoRecord is a stipend row's record status when nobody has written the
+// person's record of the quarter: no report at all, which a draft is not.
+const NoRecord = "none"
+
+// StipendRecordStatuses are the record statuses a stipend row may show.
+var StipendRecordStatuses = append([]string{NoRecord}, Statuses...)
+
 // Where a record's targets come from.
 const (
 	FromPerson  = "person"  // set for this person and quarter

@@ -56,7 +56,7 @@ type Stipend struct {
 	QuarterlyStipend int64   `json:"quarterly_stipend"` // VND
 	ContractDays     int     `json:"contract_days"`     // days of the quarter the contract covers
 	QuarterDays      int     `json:"quarter_days"`
-	RecordStatus     string  `json:"record_status" api:"enum=performance_status"`
+	RecordStatus     string  `json:"record_status" api:"enum=stipend_record_status"` // "none": no record written
 	Attainment       float64 `json:"attainment"`
 	Due              int64   `json:"due"` // VND
 	Reason           string  `json:"reason" api:"enum=stipend_reason"`
@@ -106,6 +106,9 @@ func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Reco
 	out := Stipend{CollaboratorID: p.ID, Code: p.Code, FullName: p.FullName, AreaCode: p.AreaCode, Role: p.Role,
 		ContractNumber: p.Contract.Number, ContractStatus: p.Contract.Status, StartsOn: p.Contract.StartsOn, EndsOn: p.Contract.EndsOn,
 		QuarterlyStipend: p.Contract.QuarterlyStipend, QuarterDays: qdays, RecordStatus: r.Status, Attainment: r.Attainment}
+	if !r.Stored {
+		out.RecordStatus = NoRecord
+	}
 	from, to := first, last
 	if s, ok := day(p.Contract.StartsOn); ok && s.After(from) {
 		from = s
