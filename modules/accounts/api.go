@@ -171,12 +171,12 @@ func (m *Module) apiReset(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.SendStatus(fiber.StatusAccepted)
+	return c.Status(fiber.StatusAccepted).Send(nil) // no body: SendStatus would write "Accepted"
 }
 
 func (m *Module) apiResend(c *fiber.Ctx) error {
 	if err := m.svc.ResendActivation(c.UserContext(), web.ScopeOf(c), c.Params("id")); err != nil {
 		return err
 	}
-	return c.SendStatus(fiber.StatusAccepted)
+	return c.Status(fiber.StatusAccepted).Send(nil) // no body: SendStatus would write "Accepted"
 }

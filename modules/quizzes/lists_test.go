@@ -4,10 +4,12 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/errs"
 )
 
 // units are the district units of a rig's history, for Deps.Areas.
@@ -70,7 +72,6 @@ func TestStaffListsListWhatTheOldPathLists(t *testing.T) {
 		}{
 			{authz.All, Filter{}, 6},
 			{authz.All, Filter{CourseCode: "KC-900"}, 6},
-			{authz.All, Filter{CourseCode: "KC-000"}, 0},
 			{authz.All, Filter{AreaCode: "LT"}, 3},
 			{authz.All, Filter{CourseCode: "KC-900", AreaCode: "NT"}, 3},
 			{authz.All, Filter{CollaboratorID: "p1"}, 1},
@@ -124,7 +125,12 @@ func TestOwnListsReadTheBookOnceComplete(t *testing.T) {
 		if _, err := svc.Submit(ctx, p, a.ID, nil); err != nil {
 			t.Fatal(err)
 		}
-		filters := []Filter{{}, {CourseCode: "KC-900"}, {CourseCode: "KC-000"}}
+		// A course the catalog does not have is a 400 naming it, not an
+		// empty list.
+		if _, err := svc.List(ctx, own("p1"), Filter{CourseCode: "KC-000"}); !errs.Is(err, errs.Invalid) || !strings.Contains(err.Error(), "course_code") {
+			t.Errorf("an unknown course: %v, want invalid course_code", err)
+		}
+		filters := []Filter{{}, {CourseCode: "KC-900"}, {CourseCode: "kc-900"}}
 		var before [][]ResultRow
 		for _, f := range filters {
 			before = append(before, rowsOf(t, svc, own("p1"), f))

@@ -169,6 +169,9 @@ func (m *Module) query(c *fiber.Ctx) (Query, error) {
 			return q, err
 		}
 	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		return q, errs.Field("to", "must not be before from")
+	}
 	if a := strings.ToUpper(c.Query("area_code")); a != "" {
 		if ok, err := m.svc.AreaExists(c.UserContext(), a); err != nil {
 			return q, err

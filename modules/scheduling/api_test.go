@@ -559,6 +559,8 @@ func TestBadSessionInput(t *testing.T) {
 		{"cancel without reason", "POST", "/api/v1/sessions/" + x.ID + "/cancel", map[string]any{"reason": ""}, 400, "reason"},
 		{"bad apply", "PATCH", "/api/v1/sessions/" + x.ID + "?apply=all", map[string]any{"title": "y"}, 400, "apply"},
 		{"bad week", "GET", "/api/v1/sessions?week=48", nil, 400, "week"},
+		{"to before from", "GET", "/api/v1/sessions?from=2026-12-31&to=2026-01-01", nil, 400, "to"},
+		{"mine, to before from", "GET", "/api/v1/me/sessions?from=2026-12-31&to=2026-01-01", nil, 400, "to"},
 		{"capacity below accepted", "PATCH", "/api/v1/sessions/" + x.ID, map[string]any{"capacity": -1}, 400, "capacity"},
 	} {
 		r := s.Do(t, tc.method, tc.path, coord, tc.body)

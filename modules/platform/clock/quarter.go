@@ -17,13 +17,25 @@ type Quarter struct {
 	Year, Q int
 }
 
-// ParseQuarter reads a quarter written as String writes it: "2026-Q3".
+// FirstYear and LastYear bound the quarters ParseQuarter accepts: the
+// product's records, contracts and reports are of this century, and a
+// quarter outside it is a typing mistake, not a sheet to compute.
+const (
+	FirstYear = 2000
+	LastYear  = 2099
+)
+
+// ParseQuarter reads a quarter written as String writes it: "2026-Q3",
+// from FirstYear to LastYear.
 func ParseQuarter(s string) (Quarter, error) {
 	year, q, ok := strings.Cut(s, "-Q")
 	y, yerr := strconv.Atoi(year)
 	n, qerr := strconv.Atoi(q)
 	if !ok || yerr != nil || qerr != nil || len(year) != 4 || len(q) != 1 || n < 1 || n > 4 {
 		return Quarter{}, fmt.Errorf("clock: %q is not a quarter (like 2026-Q3)", s)
+	}
+	if y < FirstYear || y > LastYear {
+		return Quarter{}, fmt.Errorf("clock: %q is not a quarter from %d-Q1 to %d-Q4", s, FirstYear, LastYear)
 	}
 	return Quarter{Year: y, Q: n}, nil
 }

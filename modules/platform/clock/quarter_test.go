@@ -45,7 +45,12 @@ func TestParseQuarter(t *testing.T) {
 	}{
 		{"2026-Q3", clock.Quarter{Year: 2026, Q: 3}, true},
 		{"2026-Q1", clock.Quarter{Year: 2026, Q: 1}, true},
-		{"1999-Q4", clock.Quarter{Year: 1999, Q: 4}, true},
+		{"2000-Q1", clock.Quarter{Year: 2000, Q: 1}, true},
+		{"2099-Q4", clock.Quarter{Year: 2099, Q: 4}, true},
+		{"1999-Q4", clock.Quarter{}, false},
+		{"2100-Q1", clock.Quarter{}, false},
+		{"1900-Q1", clock.Quarter{}, false},
+		{"0000-Q1", clock.Quarter{}, false},
 		{"2026-Q5", clock.Quarter{}, false},
 		{"2026-Q0", clock.Quarter{}, false},
 		{"2026Q3", clock.Quarter{}, false},
