@@ -67,6 +67,13 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need repor
 		return reports.Inputs{}, err
 	}
 	in := reports.Inputs{Now: now, Required: map[string][]string{}}
+	areas, err := s.reg.Areas(ctx)
+	if err != nil {
+		return reports.Inputs{}, err
+	}
+	for _, a := range areas {
+		in.Areas = append(in.Areas, a.Code)
+	}
 	for _, c := range s.cat.Courses() {
 		in.Courses = append(in.Courses, reports.Course{Code: c.Code, Rule: certification.Rule(c.Certification)})
 		for _, role := range c.RequiredFor {

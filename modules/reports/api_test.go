@@ -29,6 +29,7 @@ func (fixtureSource) Inputs(_ context.Context, scope authz.Scope, _ Need) (Input
 		}
 	}
 	in.People = people
+	in.Areas = []string{"HN-BD", "HN-CG", "HP-LC"}
 	return in, nil
 }
 
@@ -120,6 +121,19 @@ func TestCompetencyScopeAndFilters(t *testing.T) {
 	}
 	if c := competency(t, base, "lead", "?limit=2&offset=1"); c.Total != 4 || c.Totals[0] != (Counts{Valid: 2, Expired: 1, Missing: 1}) {
 		t.Errorf("a page: total %d, KC-101 totals %+v; want every row counted", c.Total, c.Totals[0])
+	}
+	// A district unit the registry does not have is a 400 naming
+	// area_code on every report and its downloads and pages, for a team
+	// leader too (an existing one outside their scope is empty, above).
+	for _, path := range []string{"/api/v1/reports/competency", "/api/v1/reports/competency.csv", "/api/v1/reports/coverage",
+		"/api/v1/reports/expiring.csv", "/api/v1/reports/quarters", "/api/v1/reports/courses", "/api/v1/reports/contracts.csv",
+		"/reports/competency", "/reports/coverage", "/reports/quarters", "/reports/courses", "/reports/contracts"} {
+		for _, token := range []string{"lead", "tl-bd"} {
+			res, body := get(t, base+path+"?area_code=ZZ", token)
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "area_code") {
+				t.Errorf("%s at %s?area_code=ZZ: %d %.200s, want 400 naming area_code", token, path, res.StatusCode, body)
+			}
+		}
 	}
 	if c := competency(t, base, "tl-bd", ""); len(c.Districts) != 1 || c.Districts[0].Area != "HN-BD" {
 		t.Errorf("a team leader's districts %+v, want HN-BD only", c.Districts)

@@ -91,11 +91,17 @@ func ParseFilter(area, role, course, st string) (Filter, error) {
 }
 
 // inputs are the source's inputs, narrowed to scope again so that a
-// source reading more never widens a team leader's view.
-func (m *Module) inputs(ctx context.Context, scope authz.Scope, need Need) (Inputs, error) {
+// source reading more never widens a team leader's view, for a report of
+// one district unit when areaCode is not empty: a code the registry does
+// not have is a 400 naming area_code (an existing district outside a team
+// leader's scope is simply empty).
+func (m *Module) inputs(ctx context.Context, scope authz.Scope, need Need, areaCode string) (Inputs, error) {
 	in, err := m.src.Inputs(ctx, scope, need)
 	if err != nil {
 		return Inputs{}, err
+	}
+	if a := area(areaCode); a != "" && !slices.Contains(in.Areas, a) {
+		return Inputs{}, errs.Field("area_code", "is not a known district unit")
 	}
 	in.People = slices.DeleteFunc(slices.Clone(in.People), func(p Person) bool { return !scope.Allows(p.Area, p.ID) })
 	in.Records = slices.DeleteFunc(slices.Clone(in.Records), func(r Record) bool { return !scope.Allows(r.Area, r.Person) })
@@ -105,7 +111,7 @@ func (m *Module) inputs(ctx context.Context, scope authz.Scope, need Need) (Inpu
 // Competency is the competency matrix inside scope that passes f. A
 // course that is not in the catalog is a 400 naming course.
 func (m *Module) Competency(ctx context.Context, scope authz.Scope, f Filter) (Matrix, error) {
-	in, err := m.inputs(ctx, scope, Need{Records: true})
+	in, err := m.inputs(ctx, scope, Need{Records: true}, f.Area)
 	if err != nil {
 		return Matrix{}, err
 	}
@@ -130,7 +136,7 @@ func knownCourse(in Inputs, code string) error {
 // those courses (Index.CourseRates). A course that is not in the catalog
 // is a 400 naming course.
 func (m *Module) CourseRates(ctx context.Context, scope authz.Scope, areaCode, course string) (rows, totals []CourseQuarter, err error) {
-	in, err := m.inputs(ctx, scope, Need{Ledgers: true})
+	in, err := m.inputs(ctx, scope, Need{Ledgers: true}, areaCode)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -149,7 +155,7 @@ func area(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
 // not empty), with the next session that would renew each expiring
 // certificate.
 func (m *Module) Coverage(ctx context.Context, scope authz.Scope, areaCode string) ([]DistrictCoverage, error) {
-	in, err := m.inputs(ctx, scope, Need{Sessions: true})
+	in, err := m.inputs(ctx, scope, Need{Sessions: true}, areaCode)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +165,7 @@ func (m *Module) Coverage(ctx context.Context, scope authz.Scope, areaCode strin
 // Quarters is the network's quarters inside scope (one district's when
 // area is not empty), oldest first.
 func (m *Module) Quarters(ctx context.Context, scope authz.Scope, areaCode string) ([]Quarter, error) {
-	in, err := m.inputs(ctx, scope, Need{Records: true})
+	in, err := m.inputs(ctx, scope, Need{Records: true}, areaCode)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +203,7 @@ func ParseWithin(s string) (int, error) {
 // not empty) ending within days, with each person's standing and renewal
 // eligibility.
 func (m *Module) Contracts(ctx context.Context, scope authz.Scope, areaCode string, days int) ([]Ending, error) {
-	in, err := m.inputs(ctx, scope, Need{Records: true})
+	in, err := m.inputs(ctx, scope, Need{Records: true}, areaCode)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, scope := c.UserContext(), web.ScopeOf(c)
-	in, err := m.inputs(ctx, scope, Need{})
+	in, err := m.inputs(ctx, scope, Need{}, f.Area)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ type choice struct {
 // districts to pick from are those of the people in scope. The downloads
 // keep the area and the choice.
 func (m *Module) pageOf(c *fiber.Ctx, kind string, need Need, ch choice) (reportPage, *Index, error) {
-	in, err := m.inputs(c.UserContext(), web.ScopeOf(c), need)
+	in, err := m.inputs(c.UserContext(), web.ScopeOf(c), need, c.Query("area_code"))
 	if err != nil {
 		return reportPage{}, nil, err
 	}
