@@ -160,6 +160,7 @@ func TestCertificationFromAPassThroughTheAPI(t *testing.T) {
 		"/api/v1/certifications?status=lost": "status", "/api/v1/certifications?limit=0": "limit",
 		"/api/v1/certifications?offset=-1": "offset", "/api/v1/me/certifications?status=x": "status",
 		"/api/v1/certifications?course=KC-999": "course", "/api/v1/attempts?course_code=KC-999": "course_code",
+		"/api/v1/certifications?area_code=ZZ": "area_code",
 	} {
 		if r := s.Do(t, "GET", path, coord, nil); r.Status != 400 || !r.Problem(t).HasField(field) {
 			t.Errorf("GET %s: %d %s, want 400 naming %s", path, r.Status, r.Body, field)

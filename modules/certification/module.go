@@ -3,6 +3,7 @@ package certification
 import (
 	"context"
 	_ "embed"
+	"strings"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -61,13 +62,34 @@ func listQuery(c *fiber.Ctx) (limit, offset int, st Status, err error) {
 	return limit, offset, st, err
 }
 
+// areaFilter is the request's area_code, refused (400 naming it) when the
+// registry has no such district unit (known once WithAreas named them).
+func (m *Module) areaFilter(c *fiber.Ctx) (string, error) {
+	a := strings.ToUpper(strings.TrimSpace(c.Query("area_code")))
+	if a == "" || m.areas == nil {
+		return a, nil
+	}
+	names, err := m.areas(c.UserContext())
+	if err != nil {
+		return "", err
+	}
+	if _, ok := names[a]; !ok {
+		return "", errs.Field("area_code", "is not a known district unit")
+	}
+	return a, nil
+}
+
 func (m *Module) list(c *fiber.Ctx) error {
 	limit, offset, st, err := listQuery(c)
 	if err != nil {
 		return err
 	}
+	area, err := m.areaFilter(c)
+	if err != nil {
+		return err
+	}
 	vs, err := m.s.List(c.UserContext(), web.ScopeOf(c), Filter{CollaboratorID: c.Query("collaborator_id"), Status: st,
-		AreaCode: c.Query("area_code"), Course: c.Query("course")})
+		AreaCode: area, Course: c.Query("course")})
 	if err != nil {
 		return err
 	}

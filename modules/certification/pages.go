@@ -55,8 +55,12 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	area, err := m.areaFilter(c)
+	if err != nil {
+		return err
+	}
 	scope, p := web.ScopeOf(c), web.PrincipalOf(c)
-	f := Filter{Status: st, AreaCode: c.Query("area_code"), Course: c.Query("course")}
+	f := Filter{Status: st, AreaCode: area, Course: c.Query("course")}
 	all, err := m.s.List(ctx, scope, Filter{})
 	if err != nil {
 		return err
