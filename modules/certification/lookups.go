@@ -103,12 +103,11 @@ func ParseStatus(s string) (Status, error) {
 // List returns the certificates inside scope that pass the filter, newest
 // first (by the current cycle's issue).
 func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]View, error) {
-	if f.Course != "" {
-		c, ok := s.d.Courses.Course(strings.ToUpper(strings.TrimSpace(f.Course)))
-		if !ok {
+	if code := strings.ToUpper(strings.TrimSpace(f.Course)); code != "" {
+		if _, ok := s.d.Courses.Course(code); !ok {
 			return nil, errs.Field("course", "no course of the catalog has this code")
 		}
-		f.Course = c.Code
+		f.Course = code
 	}
 	snap, err := s.current(ctx)
 	if err != nil {

@@ -739,12 +739,11 @@ func (s *Service) Sweep(ctx context.Context) (n int, err error) {
 
 // List returns attempts inside scope (open and graded), newest first.
 func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Attempt, error) {
-	if f.CourseCode != "" {
-		c, ok := s.d.Catalog.Course(strings.ToUpper(strings.TrimSpace(f.CourseCode)))
-		if !ok {
+	if code := strings.ToUpper(strings.TrimSpace(f.CourseCode)); code != "" {
+		if _, ok := s.d.Catalog.Course(code); !ok {
 			return nil, errs.Field("course_code", "no course of the catalog has this code")
 		}
-		f.CourseCode = c.Code
+		f.CourseCode = code
 	}
 	switch scope.Kind {
 	case authz.ScopeOwn:
