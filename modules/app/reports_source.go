@@ -67,13 +67,7 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need repor
 		return reports.Inputs{}, err
 	}
 	in := reports.Inputs{Now: now, Required: map[string][]string{}}
-	areas, err := s.reg.Areas(ctx)
-	if err != nil {
-		return reports.Inputs{}, err
-	}
-	for _, a := range areas {
-		in.Areas = append(in.Areas, a.Code)
-	}
+
 	for _, c := range s.cat.Courses() {
 		in.Courses = append(in.Courses, reports.Course{Code: c.Code, Rule: certification.Rule(c.Certification)})
 		for _, role := range c.RequiredFor {
@@ -111,6 +105,11 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need repor
 		in.Records = slices.DeleteFunc(slices.Clone(in.Records), func(r reports.Record) bool { return !inside[r.Person] || !scope.Allows(r.Area, r.Person) })
 	}
 	return in, nil
+}
+
+// AreaExists asks the registry (directory.AreaExists).
+func (s reportsSource) AreaExists(ctx context.Context, code string) (bool, error) {
+	return directory{reg: s.reg}.AreaExists(ctx, code)
 }
 
 // Warm computes the network's inputs when the version documents moved

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,8 +30,11 @@ func (fixtureSource) Inputs(_ context.Context, scope authz.Scope, _ Need) (Input
 		}
 	}
 	in.People = people
-	in.Areas = []string{"HN-BD", "HN-CG", "HP-LC"}
 	return in, nil
+}
+
+func (fixtureSource) AreaExists(_ context.Context, code string) (bool, error) {
+	return slices.Contains([]string{"HN-BD", "HN-CG", "HP-LC"}, code), nil
 }
 
 var principals = map[string]authz.Principal{

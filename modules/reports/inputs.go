@@ -58,10 +58,7 @@ type Record struct {
 
 // Inputs is everything the reports are computed from.
 type Inputs struct {
-	People []Person
-	// Areas are the codes of every district unit on the registry, whatever
-	// the scope: an area_code filter naming none of them is refused.
-	Areas   []string
+	People  []Person
 	Courses []Course // the catalog, in its order
 	// Required lists the course codes each role must hold.
 	Required map[string][]string

@@ -27,6 +27,9 @@ var policy string
 // whatever the number of people (docs/SCALE.md).
 type Source interface {
 	Inputs(ctx context.Context, scope authz.Scope, need Need) (Inputs, error)
+	// AreaExists tells whether the registry has the district unit code,
+	// whatever the scope.
+	AreaExists(ctx context.Context, code string) (bool, error)
 }
 
 // Warmer is a Source that can compute the network's inputs ahead of a
@@ -96,12 +99,18 @@ func ParseFilter(area, role, course, st string) (Filter, error) {
 // not have is a 400 naming area_code (an existing district outside a team
 // leader's scope is simply empty).
 func (m *Module) inputs(ctx context.Context, scope authz.Scope, need Need, areaCode string) (Inputs, error) {
+	if a := area(areaCode); a != "" {
+		ok, err := m.src.AreaExists(ctx, a)
+		if err != nil {
+			return Inputs{}, err
+		}
+		if !ok {
+			return Inputs{}, errs.Field("area_code", "is not a known district unit")
+		}
+	}
 	in, err := m.src.Inputs(ctx, scope, need)
 	if err != nil {
 		return Inputs{}, err
-	}
-	if a := area(areaCode); a != "" && !slices.Contains(in.Areas, a) {
-		return Inputs{}, errs.Field("area_code", "is not a known district unit")
 	}
 	in.People = slices.DeleteFunc(slices.Clone(in.People), func(p Person) bool { return !scope.Allows(p.Area, p.ID) })
 	in.Records = slices.DeleteFunc(slices.Clone(in.Records), func(r Record) bool { return !scope.Allows(r.Area, r.Person) })

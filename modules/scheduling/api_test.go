@@ -367,10 +367,17 @@ func TestCheckInAttendanceAndExport(t *testing.T) {
 	if mk.Status != "present" || mk.WalkIn {
 		t.Errorf("mark %+v", mk)
 	}
+	first := mk
 	clk.Advance(20 * time.Minute)
 	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokWalkIn, map[string]string{"code": code()}).JSON(t, &mk)
 	if mk.Status != "late" || !mk.WalkIn {
 		t.Errorf("district walk-in: %+v", mk)
+	}
+	// Checking in again, late now, answers the first mark and keeps it.
+	var again scheduling.MarkView
+	s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokInvitee, map[string]string{"code": code()}).JSON(t, &again)
+	if again != first {
+		t.Errorf("a second check-in answered %+v, want the first mark %+v", again, first)
 	}
 	clk.Set(start.Add(4 * time.Hour))
 	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/checkin", tokInvitee, map[string]string{"code": code()}); r.Status != 422 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/store"
 )
 
 // MarkInput is one line of an attendance sheet.
@@ -96,12 +97,20 @@ func (s *Service) CheckIn(ctx context.Context, p authz.Principal, id, code strin
 		return Mark{}, errs.Field("code", "is the 6-digit code on the coordinator's screen")
 	}
 	var m Mark
+	var changed bool
 	_, err := s.d.Store.Update(ctx, id, func(x *Session) error {
+		before, had := x.MarkOf(p.CollaboratorID)
 		var err error
-		m, err = x.CheckIn(p.CollaboratorID, p.AreaCode, code, s.d.Clock.Now())
-		return err
+		if m, err = x.CheckIn(p.CollaboratorID, p.AreaCode, code, s.d.Clock.Now()); err != nil {
+			return err
+		}
+		// Checked in already: the first mark stands, nothing to write.
+		if changed = !had || m != before; !changed {
+			return store.ErrUnchanged
+		}
+		return nil
 	})
-	if err == nil {
+	if err == nil && changed {
 		s.marked(ctx, []string{p.CollaboratorID})
 	}
 	return m, err
