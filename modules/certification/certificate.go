@@ -57,6 +57,19 @@ type Cycle struct {
 	Attendance string    `bson:"attendance,omitempty"` // the session attended, where the course requires one
 }
 
+// Issued is the date the cycle carries (a certificate's "issued" and
+// "renewed" dates): when the rule was met, not when a reconcile recorded
+// it, so a certificate repaired or first issued by a later run (the
+// nightly job, a first start on earlier results) is dated by the
+// qualification its expiry counts from. A cycle stored without a
+// completion has its recording time.
+func (c Cycle) Issued() time.Time {
+	if c.CompletedAt.IsZero() {
+		return c.IssuedAt
+	}
+	return c.CompletedAt
+}
+
 // ValidUntil is the cycle's expiry day: midnight in Vietnam at its start.
 func (c Cycle) ValidUntil() time.Time { return c.ExpiresAt.In(clock.VN).AddDate(0, 0, -1) }
 

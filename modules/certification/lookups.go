@@ -22,8 +22,8 @@ type View struct {
 	CourseTitle      string      `json:"course_title"`
 	CourseTitleEN    string      `json:"course_title_en,omitempty"` // the course's title in English
 	Status           Status      `json:"status" api:"enum=certificate_status"`
-	IssuedAt         time.Time   `json:"issued_at"`   // the certificate's first cycle
-	RenewedAt        time.Time   `json:"renewed_at"`  // its current cycle
+	IssuedAt         time.Time   `json:"issued_at"`   // the certificate's first cycle (Cycle.Issued)
+	RenewedAt        time.Time   `json:"renewed_at"`  // its current cycle (Cycle.Issued)
 	ExpiresAt        time.Time   `json:"expires_at"`  // the instant it stops being valid
 	ValidUntil       string      `json:"valid_until"` // its last valid day (Vietnam), YYYY-MM-DD
 	VerificationCode Code        `json:"verification_code"`
@@ -61,10 +61,10 @@ func (s *Service) view(c Certificate, h Holder, now time.Time) View {
 	cur := c.Current()
 	v := View{ID: c.ID, CollaboratorID: c.Collaborator, FullName: h.FullName, AreaCode: h.AreaCode,
 		CourseCode: c.Course, CourseTitle: course.Title, CourseTitleEN: course.TitleEN, Status: StatusAt(c, course.Rule, now),
-		IssuedAt: c.Cycles[0].IssuedAt, RenewedAt: cur.IssuedAt, ExpiresAt: cur.ExpiresAt,
+		IssuedAt: c.Cycles[0].Issued(), RenewedAt: cur.Issued(), ExpiresAt: cur.ExpiresAt,
 		ValidUntil: cur.ValidUntil().Format(time.DateOnly), VerificationCode: c.Code}
 	for _, cy := range c.Cycles {
-		v.Cycles = append(v.Cycles, CycleView{N: cy.N, IssuedAt: cy.IssuedAt, CompletedAt: cy.CompletedAt, ExpiresAt: cy.ExpiresAt})
+		v.Cycles = append(v.Cycles, CycleView{N: cy.N, IssuedAt: cy.Issued(), CompletedAt: cy.CompletedAt, ExpiresAt: cy.ExpiresAt})
 	}
 	if c.Revoked != nil {
 		at := c.Revoked.At

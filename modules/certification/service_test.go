@@ -211,6 +211,9 @@ func TestReconcileIssuesOnceFromAPass(t *testing.T) {
 		t.Fatalf("List = %+v, %v", vs, err)
 	}
 	v := vs[0]
+	if passed := t0.Add(-time.Hour); !v.IssuedAt.Equal(passed) || !v.RenewedAt.Equal(passed) || !v.Cycles[0].IssuedAt.Equal(passed) {
+		t.Errorf("issued %v, renewed %v, cycle issued %v: want the pass, %v", v.IssuedAt, v.RenewedAt, v.Cycles[0].IssuedAt, passed)
+	}
 	if v.CollaboratorID != "p1" || v.CourseCode != "AT" || v.Status != certification.StatusValid || v.FullName != "Nguyễn Văn An" ||
 		v.ValidUntil != "2027-03-02" || v.VerificationCode != issued[0].Code {
 		t.Fatalf("view = %+v", v)
