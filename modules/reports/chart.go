@@ -17,8 +17,10 @@ type Bar struct {
 // Chart is a bar chart drawn on the server as SVG: a title and a
 // description for screen readers (<title>, <desc>), axis labels, a value
 // above each bar so that it reads without the axis, and nothing that needs
-// JavaScript. Its viewBox scales it to the page's width (360 px phones
-// and A4 alike); the same numbers are in a table beside it. Its texts are
+// JavaScript. Its viewBox scales it to the page's width, but never below
+// its own size on a screen, so that its 12-unit texts stay 12 px on a
+// 360 px phone (the chart scrolls sideways in its box there; printed, it
+// fits the page); the same numbers are in a table beside it. Its texts are
 // given when it is drawn (SVG), in the page's language.
 type Chart struct {
 	ID          string  // unique on the page: the ids of its title and description
@@ -53,10 +55,10 @@ func (c Chart) SVG(title, desc, xLabel, yLabel string) template.HTML {
 	height := chartTop + chartPlot + chartBottom
 	const colour = "#1f5f99"
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" id="%s" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" preserveAspectRatio="xMinYMin meet" style="max-width:%dpx;width:100%%;height:auto">`,
-		esc(c.ID), width, height, esc(c.ID), esc(c.ID), max(width, 320))
+	fmt.Fprintf(&b, `<svg class="chart" id="%s" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" preserveAspectRatio="xMinYMin meet" style="min-width:%dpx;max-width:%dpx;width:100%%;height:auto">`,
+		esc(c.ID), width, height, esc(c.ID), esc(c.ID), width, max(width, 320))
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, esc(c.ID), esc(title), esc(c.ID), esc(desc))
-	fmt.Fprintf(&b, `<text x="4" y="16" font-size="13" font-weight="bold" fill="#1b1f24">%s</text>`, esc(title))
+	fmt.Fprintf(&b, `<text x="4" y="16" font-size="14" font-weight="bold" fill="#1b1f24">%s</text>`, esc(title))
 	base := chartTop + chartPlot
 	// The value axis: four ticks with their grid lines.
 	for i := 0; i <= 4; i++ {
@@ -67,20 +69,20 @@ func (c Chart) SVG(title, desc, xLabel, yLabel string) template.HTML {
 			label = fmt.Sprintf("%.0f%%", v*100)
 		}
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#d9dee5" stroke-width="1"/>`, chartLeft, y, width-4, y)
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="end" fill="#3d4753">%s</text>`, chartLeft-4, y+3, esc(label))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="end" fill="#3d4753">%s</text>`, chartLeft-4, y+3, esc(label))
 	}
-	fmt.Fprintf(&b, `<text x="10" y="%d" font-size="10" fill="#3d4753" transform="rotate(-90 10 %d)" text-anchor="middle">%s</text>`,
+	fmt.Fprintf(&b, `<text x="10" y="%d" font-size="12" fill="#3d4753" transform="rotate(-90 10 %d)" text-anchor="middle">%s</text>`,
 		chartTop+chartPlot/2, chartTop+chartPlot/2, esc(yLabel))
 	for i, bar := range c.Bars {
 		x := chartLeft + chartGap + i*(chartBarW+chartGap)
 		h := int(float64(chartPlot) * max(bar.Value, 0) / top)
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s: %s</title></rect>`,
 			x, base-h, chartBarW, h, colour, esc(bar.Label), esc(bar.Text))
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="middle" fill="#1b1f24">%s</text>`, x+chartBarW/2, base-h-3, esc(bar.Text))
-		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="middle" fill="#1b1f24">%s</text>`, x+chartBarW/2, base+14, esc(bar.Label))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="middle" fill="#1b1f24">%s</text>`, x+chartBarW/2, base-h-3, esc(bar.Text))
+		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="middle" fill="#1b1f24">%s</text>`, x+chartBarW/2, base+14, esc(bar.Label))
 	}
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#3d4753" stroke-width="1"/>`, chartLeft, base, width-4, base)
-	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="10" text-anchor="middle" fill="#3d4753">%s</text>`, chartLeft+(width-chartLeft)/2, height-8, esc(xLabel))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="middle" fill="#3d4753">%s</text>`, chartLeft+(width-chartLeft)/2, height-8, esc(xLabel))
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String()) //nolint:gosec // every text above is escaped
 }

@@ -33,6 +33,7 @@ type pageRow struct {
 }
 
 type pageData struct {
+	Nav               web.SectionNav // the links between the reports
 	Filters           web.Filters
 	Matrix            Matrix
 	Rows              []pageRow
@@ -75,7 +76,7 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	d := pageData{Matrix: mx, Offset: offset, Pager: web.Pager{NoPrint: true},
+	d := pageData{Nav: reportsNav.At("/reports/competency"), Matrix: mx, Offset: offset, Pager: web.Pager{NoPrint: true},
 		People: web.Table{ID: "matrix", Class: "matrix", Region: true, Caption: &web.Option{Key: "report.matrix"},
 			Columns: courseColumns(web.Columns("report.person", "collaborators.area", "report.standing", "report.attainment"), mx.Courses)},
 		Districts: web.Table{ID: "districts", Class: "matrix", Region: true, Heading: &web.Option{Key: "report.by_district"},

@@ -19,7 +19,7 @@ import (
 type reportPage struct {
 	Kind, TitleKey, NoteKey string
 	Action                  string // the page's path
-	Nav                     []navLink
+	Nav                     web.SectionNav
 	Area                    string
 	Areas                   []string
 	ShowAreas               bool
@@ -28,11 +28,10 @@ type reportPage struct {
 	At                      string // the report's moment, dd/mm/yyyy hh:mm in Vietnam
 }
 
-type navLink struct{ Path, Key string }
-
-// reportsNav links the leadership reports to each other.
-var reportsNav = []navLink{{"/reports/competency", "report.title"}, {"/reports/coverage", "report.coverage.title"},
-	{"/reports/quarters", "report.quarters.title"}, {"/reports/courses", "report.courses.title"}, {"/reports/contracts", "report.contracts.title"}}
+// reportsNav links the leadership reports to each other, on each of them.
+var reportsNav = web.SectionNav{LabelKey: "report.nav", Links: []web.NavLink{{Path: "/reports/competency", Key: "report.title"},
+	{Path: "/reports/coverage", Key: "report.coverage.title"}, {Path: "/reports/quarters", Key: "report.quarters.title"},
+	{Path: "/reports/courses", Key: "report.courses.title"}, {Path: "/reports/contracts", Key: "report.contracts.title"}}}
 
 // choice is a select of a number of days (its query parameter Name).
 type choice struct {
@@ -49,7 +48,7 @@ func (m *Module) pageOf(c *fiber.Ctx, kind string, need Need, ch choice) (report
 	if err != nil {
 		return reportPage{}, nil, err
 	}
-	rp := reportPage{Kind: kind, TitleKey: "report." + kind + ".title", Action: "/reports/" + kind, Nav: reportsNav, Choice: ch,
+	rp := reportPage{Kind: kind, TitleKey: "report." + kind + ".title", Action: "/reports/" + kind, Nav: reportsNav.At("/reports/" + kind), Choice: ch,
 		Area: area(c.Query("area_code")), ShowAreas: web.ScopeOf(c).Kind == "all", At: in.Now.In(clock.VN).Format("02/01/2006 15:04")}
 	for _, p := range in.People {
 		if !slices.Contains(rp.Areas, p.Area) {

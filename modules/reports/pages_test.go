@@ -52,3 +52,23 @@ func TestCompetencyPage(t *testing.T) {
 		t.Errorf("a bad standing: %d %s", res.StatusCode, body)
 	}
 }
+
+// Each report's page links to every other (the header links only to the
+// matrix, the leadership's home), and marks its own as the current one.
+func TestReportPagesLinkToEachOther(t *testing.T) {
+	t.Parallel()
+	base := server(t)
+	paths := []string{"/reports/competency", "/reports/coverage", "/reports/quarters", "/reports/courses", "/reports/contracts"}
+	for _, path := range paths {
+		page := string(getOK(t, base+path, "lead"))
+		for _, other := range paths {
+			want := `<a href="` + other + `">`
+			if other == path {
+				want = `<a href="` + other + `" aria-current="page">`
+			}
+			if !strings.Contains(page, want) {
+				t.Errorf("%s lacks %s", path, want)
+			}
+		}
+	}
+}

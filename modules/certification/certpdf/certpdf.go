@@ -78,7 +78,20 @@ const (
 	DefaultBurst  = 20
 	DefaultEvery  = 3 * time.Second
 	DefaultCenter = "Trung tâm Khuyến công"
+	// DefaultCenterEN is DefaultCenter on an English page or PDF: the
+	// name in English, with the Vietnamese one it is known by.
+	DefaultCenterEN = "Industrial Extension Center (Trung tâm Khuyến công)"
 )
+
+// CenterIn is the issuer's name in lang: DefaultCenter reads as
+// DefaultCenterEN in English; another name (Options.Center, a View's) is
+// the Center's own and stays as given.
+func CenterIn(center, lang string) string {
+	if lang == "en" && center == DefaultCenter {
+		return DefaultCenterEN
+	}
+	return center
+}
 
 // Handlers serve the two routes.
 type Handlers struct {
@@ -221,11 +234,13 @@ func (h *Handlers) Verify(c *fiber.Ctx) error {
 			IssuedAt: v.IssuedAt, ExpiresAt: v.ExpiresAt, Status: string(v.Status),
 		})
 	}
-	l := labelsFor(web.Lang(c))
+	lang := web.Lang(c)
+	l := labelsFor(lang)
 	center := v.Center
 	if center == "" {
 		center = h.opts.Center
 	}
+	center = CenterIn(center, lang)
 	d := pageData{L: l, V: v, Status: l.Status[v.Status], Meaning: l.Meaning[v.Status],
 		Issued: Day(v.IssuedAt), ValidUntil: ValidUntil(v.ExpiresAt), Center: center}
 	if v.Status == certification.StatusRevoked {

@@ -326,7 +326,8 @@ func TestVerifyPage(t *testing.T) {
 	typed := strings.ToLower(strings.ReplaceAll(string(valid.Code), "-", " "))
 	res, body := get(t, url+"/verify/"+strings.ReplaceAll(typed, " ", "%20")+"?lang=en", "10.0.0.2", "")
 	if res.StatusCode != 200 || !strings.Contains(string(body), `<span class="badge valid">Valid</span>`) || !strings.Contains(string(body), "Nguyễn Thị Hồng Nhung") ||
-		!strings.Contains(string(body), "Needs survey skills (KNKS-01)") || strings.Contains(string(body), "Kỹ năng khảo sát") {
+		!strings.Contains(string(body), "Needs survey skills (KNKS-01)") || strings.Contains(string(body), "Kỹ năng khảo sát") ||
+		!strings.Contains(string(body), certpdf.DefaultCenterEN) {
 		t.Errorf("typed code, English: %d %s", res.StatusCode, body)
 	}
 	for name, path := range map[string]string{

@@ -50,6 +50,7 @@ func Render(v View, lang, baseURL, center string) ([]byte, error) {
 	if v.Center != "" {
 		center = v.Center
 	}
+	center = CenterIn(center, lang)
 	qr, err := QR(VerifyURL(baseURL, v.Code), qrPixels)
 	if err != nil {
 		return nil, fmt.Errorf("certpdf: qr code: %w", err)

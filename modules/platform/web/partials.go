@@ -6,6 +6,24 @@ package web
 //
 //	{{template "filters" .With .Data.Filters}}
 
+// SectionNav is a row of links between the pages of one section (the
+// part "section_nav"): LabelKey names the row for screen readers, Current
+// is the path of the page shown (marked aria-current).
+type SectionNav struct {
+	LabelKey string
+	Links    []NavLink
+	Current  string
+}
+
+// NavLink is a page of a SectionNav: its path and its title's key.
+type NavLink struct{ Path, Key string }
+
+// At is the row as the page at path shows it.
+func (n SectionNav) At(path string) SectionNav {
+	n.Current = path
+	return n
+}
+
 // Option is a label: Label shown as it is or, when Key is set, Key (with
 // Args) translated into the page's language. As a select's choice it has
 // the Value sent.

@@ -36,6 +36,7 @@ func newViews(tr *i18n.Translator) (*Views, error) {
 	funcs := template.FuncMap{
 		// The page data's T method is the usual way; these helpers format values.
 		"vntime": func(t time.Time) string { return t.In(clock.VN).Format("02/01/2006 15:04") },
+		"vnday":  func(t time.Time) string { return t.In(clock.VN).Format("02/01/2006") },
 		"vndate": func(s string) string {
 			t, err := time.Parse("2006-01-02", s)
 			if err != nil {
