@@ -13,6 +13,7 @@ import (
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -45,8 +46,8 @@ func pageQuarters(now clock.Quarter) []string {
 	return out
 }
 
-// pct writes an attainment as a whole percentage ("75%").
-func pct(a float64) string { return strconv.FormatFloat(a*100, 'f', 0, 64) + "%" }
+// pct writes an attainment as a whole percentage ("75%"), as standing does.
+func pct(a float64) string { return humantext.Percent(a) }
 
 type listRow struct {
 	Record

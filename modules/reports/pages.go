@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -103,7 +104,7 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 	for _, r := range page.Items {
 		pr := pageRow{Row: r}
 		if r.LastAttainment != nil {
-			pr.Pct = strconv.FormatFloat(r.LastAttainment.Value*100, 'f', 0, 64) + "%"
+			pr.Pct = humantext.Percent(r.LastAttainment.Value)
 		}
 		for _, cell := range r.Cells {
 			pc := PageCell{Status: cell.Status, Symbol: cellSymbol[cell.Status]}

@@ -71,6 +71,9 @@ func (m *Module) pageOf(c *fiber.Ctx, kind string, need Need, ch choice) (report
 	return rp, Build(in), nil
 }
 
+// pct writes a rate (a count over a count, shown beside them) as a whole
+// percentage, rounded to the nearest; an attainment, which standing
+// compares with thresholds, is humantext.Percent.
 func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%" }
 
 // coverageRow is a district on the coverage page: its share over every

@@ -2,10 +2,10 @@ package standing
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
+	"github.com/ctvacademy/academy/modules/platform/humantext"
 )
 
 // Reason is one thing that makes a standing or refuses a renewal: a stable
@@ -147,9 +147,7 @@ func kpiText(k KPI) Text {
 
 // percent writes a 0–1 share as a whole percentage, rounded down so that
 // a value below a threshold never reads as equal to it (59.9% is "59%").
-func percent(x float64) string {
-	return fmt.Sprintf("%d%%", int(math.Floor(x*100+1e-9)))
-}
+func percent(x float64) string { return humantext.Percent(x) }
 
 func isoDate(t time.Time) string { return t.In(clock.VN).Format("2006-01-02") }
 func viDate(t time.Time) string  { return t.In(clock.VN).Format("02/01/2006") }

@@ -5,6 +5,8 @@
 package humantext
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -77,3 +79,11 @@ func Control(s string, multiline bool) bool {
 
 // ControlMessage is the message of a field refused by Control.
 const ControlMessage = "must not contain control characters (line breaks, tabs, escapes)"
+
+// Percent writes a share (0–1) that a rule compares with thresholds (an
+// attainment) as a whole percentage, "59%", rounded down: every page,
+// reason and export shows it alike, and a share below a threshold never
+// reads as reaching it (0.5967 against 60% is "59%", not "60% < 60%").
+func Percent(share float64) string {
+	return strconv.Itoa(int(math.Floor(share*100+1e-9))) + "%"
+}

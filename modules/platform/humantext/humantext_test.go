@@ -54,3 +54,13 @@ func TestControl(t *testing.T) {
 		}
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for share, want := range map[float64]string{
+		0: "0%", 0.5967: "59%", 0.6: "60%", 0.29: "29%", 0.57: "57%", 0.999: "99%", 1: "100%", 1.25: "125%",
+	} {
+		if got := Percent(share); got != want {
+			t.Errorf("Percent(%v) = %q, want %q", share, got, want)
+		}
+	}
+}
