@@ -49,11 +49,13 @@ func certMissing(course string, level Standing) Reason {
 		Text: Text{VI: "Chưa có chứng nhận " + course, EN: "No " + course + " certificate"}}
 }
 
-func certExpiring(course string, expires time.Time, days int, level Standing) Reason {
+// certExpiring: lastDay is the certificate's last valid day (its
+// valid_until, as every other view shows it), days the days left to it.
+func certExpiring(course string, lastDay time.Time, days int, level Standing) Reason {
 	return Reason{Code: reasonCertExpiring, Level: level,
-		Params: map[string]any{"course": course, "expires_on": isoDate(expires), "days": days},
-		Text: Text{VI: fmt.Sprintf("Chứng nhận %s sẽ hết hạn ngày %s (còn %d ngày)", course, viDate(expires), days),
-			EN: fmt.Sprintf("%s expires %s (in %s)", course, isoDate(expires), enDays(days))}}
+		Params: map[string]any{"course": course, "expires_on": isoDate(lastDay), "days": days},
+		Text: Text{VI: fmt.Sprintf("Chứng nhận %s còn hiệu lực đến hết ngày %s (còn %d ngày)", course, viDate(lastDay), days),
+			EN: fmt.Sprintf("%s valid until %s (%s left)", course, isoDate(lastDay), enDays(days))}}
 }
 
 func certExpired(course string, expired time.Time, level Standing) Reason {

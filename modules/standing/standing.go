@@ -174,7 +174,9 @@ func certificates(in Inputs, add func(Reason)) (bool, []Recommendation) {
 		case CertValid:
 			continue
 		case CertExpiring:
-			reason = certExpiring(c.Course, c.ExpiresAt, daysBetween(in.Now, c.ExpiresAt), levels.Expiring)
+			// ExpiresAt is the first day not covered.
+			last := c.ExpiresAt.In(clock.VN).AddDate(0, 0, -1)
+			reason = certExpiring(c.Course, last, daysBetween(in.Now, last), levels.Expiring)
 		case CertExpired:
 			reason, ok = certExpired(c.Course, c.ExpiresAt, levels.Expired), false
 		case CertRevoked:

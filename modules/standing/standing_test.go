@@ -93,8 +93,10 @@ func TestCompute(t *testing.T) {
 		{name: "an expiring certificate: attention, still eligible, its course recommended with its next session",
 			edit:     func(in *standing.Inputs) { in.Required[0] = cert("KC-101", standing.CertExpiring, day(2026, 9, 30)) },
 			standing: standing.Attention, reasons: []string{"certificate_expiring"},
-			en:       []string{"KC-101 expires 2026-09-30 (in 21 days)"},
-			vi:       []string{"Chứng nhận KC-101 sẽ hết hạn ngày 30/09/2026 (còn 21 ngày)"},
+			// ExpiresAt is the first day not covered: valid through the 29th,
+			// as the certificate's valid_until says.
+			en:       []string{"KC-101 valid until 2026-09-29 (20 days left)"},
+			vi:       []string{"Chứng nhận KC-101 còn hiệu lực đến hết ngày 29/09/2026 (còn 20 ngày)"},
 			eligible: true, courses: []string{"KC-101"}},
 		{name: "an expired certificate: at risk, not eligible",
 			edit:     func(in *standing.Inputs) { in.Required[0] = cert("KC-101", standing.CertExpired, day(2026, 8, 31)) },
