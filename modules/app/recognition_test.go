@@ -165,7 +165,7 @@ func TestRecognitionRankFollowsApprovals(t *testing.T) {
 		t.Fatal("the recognition names no district")
 	}
 	for _, c := range []struct{ path, token, want string }{
-		{"/me/standing", s.LoginDemo(t, people[3].Email), "Bạn đứng thứ 1 trong 4 người của " + area + ", Quý 3/2026."},
+		{"/me/standing", s.LoginDemo(t, people[3].Email), "Anh/chị đứng thứ 1 trong 4 người của " + area + ", Quý 3/2026."},
 		{"/collaborators/" + people[1].ID + "/standing", coord, "Đứng thứ 2 trong 4 người của " + area + ", Quý 3/2026."},
 		{"/collaborators/" + people[1].ID + "/standing?lang=en", coord, "Ranked 2nd of 4 in " + area + ", Q3 2026."},
 	} {

@@ -177,7 +177,7 @@ func TestCoursePages(t *testing.T) {
 	if n := strings.Count(body, `data-code="KC-10`); n != 5 {
 		t.Errorf("list page shows %d courses, want 5", n)
 	}
-	for _, want := range []string{`<html lang="vi">`, "Chính sách khuyến công", `href="/courses/KC-101"`, "Bắt buộc với bạn"} {
+	for _, want := range []string{`<html lang="vi">`, "Chính sách khuyến công", `href="/courses/KC-101"`, "Bắt buộc với anh/chị"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("list page lacks %q", want)
 		}

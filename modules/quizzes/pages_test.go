@@ -498,7 +498,7 @@ func TestAFailedAttemptNeverShowsTheKey(t *testing.T) {
 	}
 	page := pc.Get("/attempts/" + v.ID)
 	if page.Status != 200 || keyOnPage.MatchString(page.Body) || !strings.Contains(page.Body, "Sai") ||
-		!strings.Contains(page.Body, `id="key-after-pass"`) || !strings.Contains(page.Body, "Đáp án đúng chỉ được công bố khi bạn đã đạt") {
+		!strings.Contains(page.Body, `id="key-after-pass"`) || !strings.Contains(page.Body, "Đáp án đúng chỉ được công bố khi anh/chị đã đạt") {
 		t.Errorf("the failed attempt's page: %d, key shown %v: %s", page.Status, keyOnPage.FindString(page.Body), page.Body)
 	}
 	// No question's card names its right option.
