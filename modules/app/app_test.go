@@ -243,4 +243,23 @@ func TestErrorsAsPages(t *testing.T) {
 	if strings.Contains(string(r.Body), other.FullName) {
 		t.Error("the 404 page reveals the person")
 	}
+	// The page says what to do in its language; the service's own words
+	// (the API's, in English) are the details, open on an English page.
+	body := string(r.Body)
+	if !strings.Contains(body, "Trang hoặc mục anh/chị tìm không có") || !strings.Contains(body, "<details>\n    <summary>Chi tiết</summary>") {
+		t.Errorf("404 page in Vietnamese: %s", truncate(r.Body))
+	}
+	r = s.Page(t, "/sessions/new?lang=en", tok)
+	if body := string(r.Body); r.Status != 403 || !strings.Contains(body, "Your account may not see or do this") || !strings.Contains(body, "<details open>") {
+		t.Errorf("403 page in English: %d %s", r.Status, truncate(r.Body))
+	}
+	// A form sent without its cookie (a phone that dropped it): the page
+	// says the form expired and leads back to it.
+	req := apptest.NewRequest(t, "POST", s.URL+"/login", strings.NewReader("_csrf=x&email=a%40b.vn&password=p"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "text/html")
+	r = apptest.Send(t, apptest.Browser(t), req)
+	if body := string(r.Body); r.Status != 403 || !strings.Contains(body, "<h1>Biểu mẫu đã hết hạn</h1>") || !strings.Contains(body, `<a href="/login">Mở lại biểu mẫu</a>`) {
+		t.Errorf("expired form: %d %s", r.Status, truncate(r.Body))
+	}
 }

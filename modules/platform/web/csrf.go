@@ -53,10 +53,15 @@ func (p *Platform) csrf(c *fiber.Ctx) error {
 		given = c.Get(CSRFHeader)
 	}
 	if !sent || !hmac.Equal([]byte(given), []byte(token)) {
-		return errs.E(errs.Forbidden, "the form has expired; reload the page and try again")
+		return errFormExpired
 	}
 	return c.Next()
 }
+
+// errFormExpired refuses a form whose token does not match its cookie (a
+// page kept open past a sign-out, a phone that dropped its cookies): the
+// page says so and leads back to the form.
+var errFormExpired = errs.E(errs.Forbidden, "the form has expired; reload the page and try again")
 
 // apiCookieCalls refuses, with 415, a cookie-authenticated API call that
 // changes something and is neither JSON nor sent with the page's CSRF

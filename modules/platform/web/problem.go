@@ -63,7 +63,7 @@ func (p *Platform) handleError(c *fiber.Ctx, err error) error {
 		if status == http.StatusUnauthorized && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
 			return c.Redirect("/login?next="+url.QueryEscape(string(c.Request().RequestURI())), fiber.StatusSeeOther)
 		}
-		return p.renderError(c, status, detail, fields)
+		return p.renderError(c, status, detail, fields, errors.Is(err, errFormExpired))
 	}
 	prob := Problem{
 		Type:      "about:blank",
@@ -97,16 +97,41 @@ func wantsHTML(c *fiber.Ctx) bool {
 	return true
 }
 
-func (p *Platform) renderError(c *fiber.Ctx, status int, detail string, fields []errs.FieldError) error {
+// renderError is the error page: a title and what to do in the page's
+// language (error.<status>, error.<status>.hint), then what the service
+// said (its words are the API's, in English) under "details", open on an
+// English page. An expired form has a page of its own, leading back to it.
+func (p *Platform) renderError(c *fiber.Ctx, status int, detail string, fields []errs.FieldError, formExpired bool) error {
 	lang := Lang(c)
-	title := p.opts.Translator.T(lang, "error."+strconv.Itoa(status))
-	if title == "error."+strconv.Itoa(status) {
+	key := "error." + strconv.Itoa(status)
+	if formExpired {
+		key = "error.form_expired"
+	}
+	title := p.opts.Translator.T(lang, key)
+	if title == key {
 		title = http.StatusText(status)
+	}
+	hint := p.opts.Translator.T(lang, key+".hint")
+	if hint == key+".hint" {
+		hint = ""
 	}
 	if status >= 500 {
 		detail = ""
 	}
-	return p.Render(c, status, "error", map[string]any{
-		"Status": status, "Title": title, "Detail": detail, "Fields": fields,
-	})
+	d := map[string]any{"Status": status, "Title": title, "Hint": hint, "Detail": detail, "Fields": fields}
+	if formExpired {
+		d["Back"] = formPage(c)
+	}
+	return p.Render(c, status, "error", d)
+}
+
+// formPage is where a refused form came from: the Referer when it is a
+// page of this site, else the path it was sent to (a GET of which shows
+// the form, as /login does).
+func formPage(c *fiber.Ctx) string {
+	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Host == string(c.Request().Host()) &&
+		strings.HasPrefix(ref.Path, "/") && !strings.HasPrefix(ref.Path, "//") {
+		return ref.RequestURI()
+	}
+	return c.Path()
 }
