@@ -253,4 +253,3 @@ func (r attemptRows) ofCourse(id, course string) int {
 	}
 	return n
 }
-
