@@ -253,6 +253,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	standingSvc := standing.NewService(standingSource{reg: a.Collaborators, certs: a.Certification, perf: perf, sched: a.Scheduling, cat: cat, clock: opts.Clock},
 		standingRules, opts.Clock, a.Audit, standing.NewStore(a.DB))
 	a.Collaborators.GuardRenewals(renewalGuard(standingSvc))
+	a.Collaborators.OnMove(a.rehomeResults)
 	standingMod := standingModule(standingSvc, cat, a.Scheduling)
 	a.Collaborators.ShowStanding(standingPanel(standingMod))
 	// The modules, in the order their routes are registered. A new module
@@ -369,6 +370,15 @@ func (a *App) buildMail(opts Options) error {
 // leaves them to the next run or the nightly job).
 func (a *App) reconcileCerts(ctx context.Context, ids []string) error {
 	return a.Certification.Noted(ctx, ids...)
+}
+
+// rehomeResults moves the quiz results of a collaborator the registry just
+// moved to another district unit; a failure is logged and left to the
+// quizzes.rehome job, which compares the units' results with the registry.
+func (a *App) rehomeResults(ctx context.Context, id, from, to string) {
+	if _, err := a.Quizzes.Rehome(ctx, id); err != nil {
+		a.Logger.ErrorContext(ctx, "quiz results of a moved collaborator", "collaborator", id, "from", from, "to", to, "error", err)
+	}
 }
 
 // Setup creates indexes, the first admin and, when configured, the demo

@@ -86,10 +86,11 @@ func rulesPrint(c standing.Config) string {
 	return hex.EncodeToString(h[:8])
 }
 
-// key is the stored form of k (format 1: a change of snapshotInputs
+// key is the stored form of k (format 2: a change of snapshotInputs, or
+// of what they mean — 2: records in their person's current district —
 // changes it).
 func (s *snapshots) key(k reportsKey) string {
-	return fmt.Sprintf("1/%d/%d/%d/%s/%s", k.reg, k.certs, k.records, k.day, s.rules)
+	return fmt.Sprintf("2/%d/%d/%d/%s/%s", k.reg, k.certs, k.records, k.day, s.rules)
 }
 
 // load returns the inputs stored at k; nil when none are (no snapshot,

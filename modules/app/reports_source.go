@@ -228,7 +228,11 @@ func (s reportsSource) compute(ctx context.Context, records []performance.Record
 		}
 		in.Certificates = append(in.Certificates, c)
 	}
-	// The records of the people in the registry, kept where they were kept.
+	// The records of the people in the registry, each in the district its
+	// person is in now: every view of the quarters (reports, performance's
+	// lists, their pages) scopes and filters a record by its person's
+	// current district, so a person who moved counts in their new
+	// district's quarters, past ones included, and in no other.
 	for _, r := range records {
 		i, ok := at[r.CollaboratorID]
 		if !ok {
@@ -236,7 +240,7 @@ func (s reportsSource) compute(ctx context.Context, records []performance.Record
 		}
 		qr := quarterRecord(r)
 		many[i].Records = append(many[i].Records, qr)
-		in.Records = append(in.Records, reports.Record{Person: r.CollaboratorID, Area: r.AreaCode, Quarter: qr.Quarter,
+		in.Records = append(in.Records, reports.Record{Person: r.CollaboratorID, Area: people[i].AreaCode, Quarter: qr.Quarter,
 			Status: r.Status, Targets: qr.Targets, Actuals: qr.Actual, Attainment: r.Attainment})
 	}
 	results := s.standing.StandingOf(many, now)

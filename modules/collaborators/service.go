@@ -53,6 +53,7 @@ type Service struct {
 	snap *versioned.Cache[*snapshot]
 
 	onCreate func(ctx context.Context, created []Collaborator)
+	onMove   func(ctx context.Context, id, from, to string)
 	renewal  RenewalGuard
 	standing StandingReader
 }
@@ -96,6 +97,12 @@ func (s *Service) renewalOverride(ctx context.Context, cur Collaborator, p Patch
 // imported): the accounts module gives them accounts. It runs after the
 // registry write; what it misses, its own repair job catches up.
 func (s *Service) OnCreate(fn func(ctx context.Context, created []Collaborator)) { s.onCreate = fn }
+
+// OnMove sets what runs after a collaborator's district unit changed:
+// the quizzes module moves their results to the new unit. It runs after
+// the registry write, which is the durable record of the move: what it
+// misses (a crash, an error), the modules' own reconciling jobs catch up.
+func (s *Service) OnMove(fn func(ctx context.Context, id, from, to string)) { s.onMove = fn }
 
 type snapshot struct {
 	areas   []Area
@@ -395,6 +402,9 @@ func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool,
 	}
 	if err := s.changed(ctx); err != nil {
 		return Collaborator{}, err
+	}
+	if next.AreaCode != cur.AreaCode && s.onMove != nil {
+		s.onMove(ctx, id, cur.AreaCode, next.AreaCode)
 	}
 	if override != "" {
 		changes["override_reason"] = override

@@ -31,6 +31,9 @@ func (m *Module) Jobs() []module.Job {
 		module.Counted("quizzes.sweep", time.Minute, m.svc.Sweep),
 		module.Every("quizzes.attempts-book", 5*time.Minute, m.svc.KeepBook),
 		module.Every("quizzes.results-cache", 5*time.Minute, m.svc.WarmResults),
+		// The units' results follow the registry: whatever a move left
+		// undone (a crash after the registry's write) is done here.
+		module.Counted("quizzes.rehome", time.Minute, m.svc.RehomeAll),
 	}
 }
 

@@ -62,6 +62,7 @@ type AttemptStore interface {
 	UnitStampsTotal(ctx context.Context) (int64, error)
 	UnitResultsOf(ctx context.Context, keys []string) (map[string][]Attempt, error)
 	BackfillUnitResults(ctx context.Context) (int, error)
+	MoveUnitEntries(ctx context.Context, collaboratorID, course, to string, areas []string) (int, error)
 	Open(ctx context.Context, f Filter) ([]Attempt, error)
 	Graded(ctx context.Context, collaboratorID, course string) (Cycle, error)
 	OpenCycle(ctx context.Context, collaboratorID, course string, next Cycle, reason, by string) (bool, error)
@@ -503,7 +504,13 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Attemp
 	if err != nil {
 		return Attempt{}, err
 	}
-	if !scope.Allows(a.AreaCode, a.CollaboratorID) {
+	// In the scope of the unit its taker is in now, not the one they took
+	// it in.
+	placed, err := s.placed(ctx, []Attempt{a})
+	if err != nil {
+		return Attempt{}, err
+	}
+	if a = placed[0]; !scope.Allows(a.AreaCode, a.CollaboratorID) {
 		return Attempt{}, errs.E(errs.NotFound, "no such attempt")
 	}
 	return s.forReview(ctx, a, nil)
@@ -625,6 +632,12 @@ func (s *Service) finish(ctx context.Context, a Attempt, answers map[string][]st
 	if now.After(a.Deadline.Add(Grace)) {
 		// Graded at the deadline: the submission time is when time ran out.
 		now = a.Deadline
+	}
+	// Recorded in the unit its taker is in now (a move while it was open
+	// is caught here; RehomeAll catches what a race leaves).
+	// A failed lookup keeps the unit it was started in.
+	if area, err := s.currentArea(ctx, a.CollaboratorID); err == nil && area != "" {
+		a.AreaCode = area
 	}
 	graded := a.Grade(now)
 	won, err := s.d.Store.Record(ctx, graded)
@@ -767,8 +780,20 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 	if err != nil {
 		return nil, err
 	}
-	open, err := s.d.Store.Open(ctx, f)
+	// Open attempts carry the unit they were started in: read them in
+	// every unit and keep those whose taker is in f's unit now.
+	area := f.AreaCode
+	anyArea := f
+	anyArea.AreaCode = ""
+	open, err := s.d.Store.Open(ctx, anyArea)
 	if err != nil {
+		return nil, err
+	}
+	// Every attempt in the unit its taker is in now (see placed).
+	if graded, err = s.placed(ctx, graded); err != nil {
+		return nil, err
+	}
+	if open, err = s.placed(ctx, open); err != nil {
 		return nil, err
 	}
 	newest := func(as []Attempt) {
@@ -785,7 +810,7 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 	out := make([]Attempt, 0, len(graded)+len(open))
 	seen := make(map[string]bool, len(graded)+len(open))
 	keep := func(a Attempt) {
-		if !seen[a.ID] && scope.Allows(a.AreaCode, a.CollaboratorID) {
+		if !seen[a.ID] && scope.Allows(a.AreaCode, a.CollaboratorID) && (area == "" || a.AreaCode == area) {
 			seen[a.ID] = true
 			out = append(out, a)
 		}

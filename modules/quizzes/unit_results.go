@@ -2,6 +2,7 @@ package quizzes
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"strings"
@@ -393,4 +394,65 @@ func (c *unitCache) keepMerged(keys []string, stamps map[string]int64, as []Atte
 		st[i] = stamps[k]
 	}
 	c.merged[strings.Join(keys, "\x00")] = mergedUnits{stamps: st, attempts: as}
+}
+
+// MoveUnitEntries moves a collaborator's entries in a course's units'
+// results (the units of areas) to the unit of area to, and reports how
+// many it moved. Each step is one command by `_id` and the whole is
+// idempotent: the entries are added to the new unit (as stored, so that a
+// second add finds them there), then removed from the old units exactly as
+// stored, then the stamps of every unit touched are bumped. A crash
+// between the steps leaves an entry in both units, which readers count
+// once (by attempt id), until the move is run again.
+func (s *Store) MoveUnitEntries(ctx context.Context, collaboratorID, course, to string, areas []string) (int, error) {
+	type rawUnit struct {
+		Results []bson.Raw `bson:"results"`
+	}
+	from := map[string][]bson.Raw{}
+	var order, touched []string
+	var all []bson.Raw
+	for _, area := range areas {
+		if area == to {
+			continue
+		}
+		k := UnitKey(course, area)
+		var d rawUnit
+		err := s.units.Raw().FindOne(ctx, bson.D{{Key: "_id", Value: k}}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range d.Results {
+			if id, ok := r.Lookup("collaborator_id").StringValueOK(); ok && id == collaboratorID {
+				from[k] = append(from[k], r)
+				all = append(all, r)
+			}
+		}
+		if len(from[k]) > 0 {
+			order = append(order, k)
+		}
+	}
+	if len(all) == 0 {
+		return 0, nil
+	}
+	target := UnitKey(course, to)
+	_, err := s.units.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: target}},
+		bson.D{
+			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: bson.D{{Key: "$each", Value: all}}}}},
+			{Key: "$set", Value: bson.D{{Key: "course_code", Value: course}, {Key: "area_code", Value: to}}},
+		}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return 0, err
+	}
+	touched = append(touched, target)
+	for _, k := range order {
+		if _, err := s.units.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: k}},
+			bson.D{{Key: "$pullAll", Value: bson.D{{Key: "results", Value: from[k]}}}}); err != nil {
+			return 0, err
+		}
+		touched = append(touched, k)
+	}
+	return len(all), s.stamp(ctx, touched...)
 }

@@ -48,7 +48,7 @@ type Course struct {
 // (standing's KPIs) and its attainment (0–1), as performance keeps it.
 type Record struct {
 	Person     string
-	Area       string // the district the record was kept in
+	Area       string // the district its person is in now (not where it was kept)
 	Quarter    clock.Quarter
 	Status     string // standing.RecordDraft, RecordSubmitted or RecordApproved
 	Targets    standing.KPIs
