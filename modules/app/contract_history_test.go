@@ -135,13 +135,13 @@ func TestContractChangesKeepClosedQuartersAndHistory(t *testing.T) {
 	}
 	cur, _ := stipendSheet(t, s, coord, "2026-Q4")
 	for _, p := range []collaborators.Collaborator{lk, tn} {
-		if got := cur[p.ID]; got.ContractDays != 92 || got.QuarterDays != 92 {
+		if got := cur[p.ID]; got.ContractDays != 92 || got.PaidDays != 92 || got.QuarterDays != 92 {
 			t.Errorf("2026-Q4 %s after the renewal: %d of %d days covered, want 92", p.Code, got.ContractDays, got.QuarterDays)
 		}
 	}
-	// NT-02: 1 October to 3 December under an active contract.
-	if got := cur[nt.ID]; got.ContractDays != 64 || got.ContractStatus != "suspended" {
-		t.Errorf("2026-Q4 NT-02 after the suspension: %+v, want 64 paid days and the suspension shown", got)
+	// NT-02: covered all the quarter, paid 1 October to 3 December (active).
+	if got := cur[nt.ID]; got.ContractDays != 92 || got.PaidDays != 64 || got.ContractStatus != "suspended" {
+		t.Errorf("2026-Q4 NT-02 after the suspension: %+v, want 92 days covered, 64 paid and the suspension shown", got)
 	}
 
 	// The previous terms are on the record.
@@ -219,6 +219,7 @@ func TestEndDecisionWaitsForTheContractsEnd(t *testing.T) {
 
 	// The day after the end: ended.
 	clk.Set(time.Date(2027, 7, 1, 3, 0, 0, 0, time.UTC))
+	coord = s.LoginDemo(t, apptest.Coordinator) // the session of December has expired
 	if a := contractStandingOf(t, s, coord, lk.ID); !a.has("contract_ended") {
 		t.Errorf("standing after 2027-06-30: %+v", a)
 	}
