@@ -208,9 +208,7 @@ func (s reportsSource) compute(ctx context.Context, records []performance.Record
 	many := make([]standing.Many, len(people))
 	at := make(map[string]int, len(people))
 	for i, p := range people {
-		c := p.Contract
-		many[i].Holder = standing.Holder{ID: p.ID, Code: p.Code, FullName: p.FullName, Role: p.Role, Area: p.AreaCode,
-			Contract: standing.ContractView{Number: c.Number, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Status: c.Status, QuarterlyStipend: c.QuarterlyStipend}}
+		many[i].Holder = standingHolder(p, nil)
 		at[p.ID] = i
 	}
 	in.Certificates = make([]certification.Certificate, 0, len(views))

@@ -122,7 +122,8 @@ func TestContractReviewPage(t *testing.T) {
 		t.Fatalf("an end without a reason: %d %s", r.Status, r.Body)
 	}
 	r = coord.Post("/contracts/review/2026-Q4/decisions", url.Values{"collaborator_id": {ended.ID}, "decision": {"end"}, "reason": {"Chuyển công tác"}})
-	if r.Status != 303 || r.Location != "/contracts/review?quarter=2026-Q4&ended=1" || stored(ended.ID).Status != "ended" {
+	if r.Status != 303 || r.Location != "/contracts/review?quarter=2026-Q4&ended=1" ||
+		stored(ended.ID).Status != "active" || !stored(ended.ID).NotRenewed { // it runs to its last day, not renewed
 		t.Fatalf("an end: %d → %q, contract %+v", r.Status, r.Location, stored(ended.ID))
 	}
 	if as := actions(ended.ID); len(as) != 1 || as[0].Action != "contract.review.end" || as[0].Changes["reason"] != "Chuyển công tác" {

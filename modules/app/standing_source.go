@@ -30,9 +30,17 @@ type standingSource struct {
 
 func (s standingSource) holder(ctx context.Context, p collaborators.Collaborator) (standing.Holder, error) {
 	names, err := directory{s.reg}.areaNames(ctx)
+	return standingHolder(p, names), err
+}
+
+// standingHolder is a collaborator as standing reads them: the contract, and
+// the start of the service its earlier terms chain into.
+func standingHolder(p collaborators.Collaborator, names map[string]string) standing.Holder {
 	c := p.Contract
 	return standing.Holder{ID: p.ID, Code: p.Code, FullName: p.FullName, Role: p.Role, Area: p.AreaCode, AreaName: names[p.AreaCode],
-		Contract: standing.ContractView{Number: c.Number, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Status: c.Status, QuarterlyStipend: c.QuarterlyStipend}}, err
+		Contract: standing.ContractView{Number: c.Number, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Status: c.Status,
+			QuarterlyStipend: c.QuarterlyStipend, NotRenewed: c.NotRenewed},
+		ServiceStart: collaborators.ServiceStart(p)}
 }
 
 func (s standingSource) Person(ctx context.Context, scope authz.Scope, id string) (standing.Holder, error) {
@@ -54,9 +62,7 @@ func (s standingSource) People(ctx context.Context, scope authz.Scope) ([]standi
 	}
 	out := make([]standing.Holder, len(ps))
 	for i, p := range ps {
-		c := p.Contract
-		out[i] = standing.Holder{ID: p.ID, Code: p.Code, FullName: p.FullName, Role: p.Role, Area: p.AreaCode, AreaName: names[p.AreaCode],
-			Contract: standing.ContractView{Number: c.Number, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Status: c.Status, QuarterlyStipend: c.QuarterlyStipend}}
+		out[i] = standingHolder(p, names)
 	}
 	return out, nil
 }
@@ -156,7 +162,7 @@ func (s standingSource) NextSessions(ctx context.Context, area string) (map[stri
 // SetContract writes the review's contract through the registry (the
 // renewal rule then sees the override reason, or finds the person eligible).
 func (s standingSource) SetContract(ctx context.Context, id string, c standing.ContractView, override string) error {
-	p := collaborators.Patch{Contract: &collaborators.ContractPatch{Number: &c.Number, StartsOn: &c.StartsOn, EndsOn: &c.EndsOn, Status: &c.Status}}
+	p := collaborators.Patch{Contract: &collaborators.ContractPatch{Number: &c.Number, StartsOn: &c.StartsOn, EndsOn: &c.EndsOn, Status: &c.Status, NotRenewed: &c.NotRenewed}}
 	if override != "" {
 		p.OverrideReason = &override
 	}

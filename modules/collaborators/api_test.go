@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -172,7 +173,7 @@ func TestCreateAndDuplicates(t *testing.T) {
 	}
 	var got collaborators.Collaborator
 	s.Do(t, "GET", "/api/v1/collaborators/"+c.ID, tok, nil).JSON(t, &got)
-	if got != c {
+	if !reflect.DeepEqual(got, c) {
 		t.Errorf("stored %+v, want %+v", got, c)
 	}
 	r = s.Do(t, "POST", "/api/v1/collaborators", tok, newInput("NT-10", "binh.tran@example.vn"))

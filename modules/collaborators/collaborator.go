@@ -47,6 +47,9 @@ type Contract struct {
 	EndsOn           string `json:"ends_on" bson:"ends_on" api:"required,format=date"`     // YYYY-MM-DD
 	Status           string `json:"status" bson:"status" api:"required,enum=contract_status"`
 	QuarterlyStipend int64  `json:"quarterly_stipend" bson:"quarterly_stipend"` // VND
+	// NotRenewed records a review's "end": the contract runs to EndsOn and
+	// is not renewed. A renewal clears it.
+	NotRenewed bool `json:"not_renewed,omitempty" bson:"not_renewed,omitempty"`
 }
 
 // Collaborator is a team leader or CTV of the network.
@@ -61,6 +64,9 @@ type Collaborator struct {
 	Commune  string   `json:"commune" bson:"commune"`
 	Position string   `json:"position" bson:"position"`
 	Contract Contract `json:"contract" bson:"contract"`
+	// ContractHistory are the previous versions of the contract, oldest
+	// first (at most MaxContractHistory): what a past quarter is paid on.
+	ContractHistory []ContractTerm `json:"contract_history,omitempty" bson:"contract_history,omitempty"`
 	// Archived records leave lists but stay for what points at them.
 	Archived bool `json:"archived" bson:"archived"`
 }
@@ -85,6 +91,9 @@ type ContractPatch struct {
 	EndsOn           *string `json:"ends_on" api:"format=date"`
 	Status           *string `json:"status" api:"enum=contract_status"`
 	QuarterlyStipend *int64  `json:"quarterly_stipend"`
+	// NotRenewed marks (or unmarks) a contract that runs to its end and is
+	// not renewed; moving ends_on later clears it unless given.
+	NotRenewed *bool `json:"not_renewed"`
 }
 
 // Patch changes some fields of a collaborator (PATCH).
@@ -294,7 +303,13 @@ func Apply(c Collaborator, p Patch, canManage bool, areaExists func(string) bool
 	if cp := p.Contract; cp != nil {
 		set(&in.Contract.Number, cp.Number)
 		set(&in.Contract.StartsOn, cp.StartsOn)
+		if cp.EndsOn != nil && strings.TrimSpace(*cp.EndsOn) > in.Contract.EndsOn {
+			in.Contract.NotRenewed = false
+		}
 		set(&in.Contract.EndsOn, cp.EndsOn)
+		if cp.NotRenewed != nil {
+			in.Contract.NotRenewed = *cp.NotRenewed
+		}
 		set(&in.Contract.Status, cp.Status)
 		if cp.QuarterlyStipend != nil {
 			in.Contract.QuarterlyStipend = *cp.QuarterlyStipend
@@ -305,7 +320,7 @@ func Apply(c Collaborator, p Patch, canManage bool, areaExists func(string) bool
 		return c, nil, errs.Fields(errs.Invalid, "invalid collaborator", fe)
 	}
 	next := Collaborator{ID: c.ID, Code: in.Code, FullName: in.FullName, Email: in.Email, Phone: in.Phone, Role: in.Role,
-		AreaCode: in.AreaCode, Commune: in.Commune, Position: in.Position, Contract: in.Contract, Archived: c.Archived}
+		AreaCode: in.AreaCode, Commune: in.Commune, Position: in.Position, Contract: in.Contract, ContractHistory: c.ContractHistory, Archived: c.Archived}
 	if p.Archived != nil {
 		next.Archived = *p.Archived
 	}
@@ -341,6 +356,7 @@ func diff(a, b Collaborator) map[string]any {
 	cmp("contract.ends_on", a.Contract.EndsOn, b.Contract.EndsOn)
 	cmp("contract.status", a.Contract.Status, b.Contract.Status)
 	cmp("contract.quarterly_stipend", a.Contract.QuarterlyStipend, b.Contract.QuarterlyStipend)
+	cmp("contract.not_renewed", a.Contract.NotRenewed, b.Contract.NotRenewed)
 	cmp("archived", a.Archived, b.Archived)
 	return ch
 }

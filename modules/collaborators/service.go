@@ -394,6 +394,7 @@ func (s *Service) Update(ctx context.Context, scope authz.Scope, canManage bool,
 		if err := snap.taken(id, next); err != nil {
 			return err
 		}
+		next.ContractHistory = ContractHistory(cur.ContractHistory, cur.Contract, next.Contract, s.d.Clock.Now().In(clock.VN).Format(time.DateOnly))
 		*cur = next
 		return nil
 	})

@@ -56,6 +56,7 @@ type Person struct {
 		EndsOn           string `yaml:"ends_on"`
 		Status           string `yaml:"status"`
 		QuarterlyStipend int64  `yaml:"quarterly_stipend"`
+		NotRenewed       bool   `yaml:"not_renewed"`
 	} `yaml:"contract"`
 }
 

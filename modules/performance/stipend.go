@@ -42,7 +42,9 @@ var StipendReasons = []string{StipendPaid, StipendProrated, StipendNoReport, Sti
 // prorate_by_contract_days prorated by the days of the quarter the
 // contract covers (rounded to the dong) when it starts or ends inside it,
 // and times the share of a reduction whose attainment threshold the
-// approved attainment is under.
+// approved attainment is under. Each day is paid on the contract version
+// in force that day (stipendOf), so renewals and status changes made
+// later leave a closed quarter's sheet as it was.
 type Stipend struct {
 	CollaboratorID   string  `json:"collaborator_id"`
 	Code             string  `json:"code"`
@@ -55,6 +57,7 @@ type Stipend struct {
 	EndsOn           string  `json:"ends_on" api:"format=date"`
 	QuarterlyStipend int64   `json:"quarterly_stipend"` // VND
 	ContractDays     int     `json:"contract_days"`     // days of the quarter the contract covers
+	PaidDays         int     `json:"paid_days"`         // of them, days in a paid status (paid for)
 	QuarterDays      int     `json:"quarter_days"`
 	RecordStatus     string  `json:"record_status" api:"enum=stipend_record_status"` // "none": no record written
 	Attainment       float64 `json:"attainment"`
@@ -99,33 +102,66 @@ func day(s string) (time.Time, bool) {
 }
 
 // stipendOf applies the rules (Stipend) to a person and their record.
+//
+// Each day of the quarter is paid on the version of the contract in force
+// that day (collaborators.InForce): the terms renewed into one another
+// cover the union of their days, and a change made later (a renewal, a
+// suspension, a new stipend) does not reach back to days already worked,
+// so a closed quarter's sheet stays what it was. ContractDays counts the
+// days some version covers, PaidDays those whose version's status is
+// paid; the due is the sum of the paid days' daily stipends (prorated),
+// or with no proration the stipend of the last paid version. The contract
+// shown is the one in force on the quarter's last covered day (its start
+// the first covered day's version's).
 func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Record, q clock.Quarter) Stipend {
 	first := time.Date(q.Year, time.Month(3*(q.Q-1)+1), 1, 0, 0, 0, 0, time.UTC)
 	last := first.AddDate(0, 3, -1)
 	qdays := int(last.Sub(first).Hours()/24) + 1
+	versions := p.ContractVersions()
+	paid := func(status string) bool { return status == "" || slices.Contains(rules.PaidStatuses, status) }
+	var firstT, lastT, lastPaid collaborators.ContractTerm
+	covered, paidDays := 0, 0
+	var sum int64 // the paid days' quarterly stipends, summed
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		t, ok := collaborators.InForce(versions, d.Format(time.DateOnly))
+		if !ok {
+			continue
+		}
+		if covered == 0 {
+			firstT = t
+		}
+		covered++
+		lastT = t
+		if paid(t.Status) {
+			paidDays++
+			sum += t.QuarterlyStipend
+			lastPaid = t
+		}
+	}
+	shown := lastT
+	if covered == 0 {
+		c := p.Contract
+		shown = collaborators.ContractTerm{Number: c.Number, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Status: c.Status, QuarterlyStipend: c.QuarterlyStipend}
+		firstT = shown
+	}
 	out := Stipend{CollaboratorID: p.ID, Code: p.Code, FullName: p.FullName, AreaCode: p.AreaCode, Role: p.Role,
-		ContractNumber: p.Contract.Number, ContractStatus: p.Contract.Status, StartsOn: p.Contract.StartsOn, EndsOn: p.Contract.EndsOn,
-		QuarterlyStipend: p.Contract.QuarterlyStipend, QuarterDays: qdays, RecordStatus: r.Status, Attainment: r.Attainment}
+		ContractNumber: shown.Number, ContractStatus: shown.Status, StartsOn: firstT.StartsOn, EndsOn: shown.EndsOn,
+		QuarterlyStipend: shown.QuarterlyStipend, ContractDays: covered, PaidDays: paidDays, QuarterDays: qdays,
+		RecordStatus: r.Status, Attainment: r.Attainment}
 	if !r.Stored {
 		out.RecordStatus = NoRecord
 	}
-	from, to := first, last
-	if s, ok := day(p.Contract.StartsOn); ok && s.After(from) {
-		from = s
-	}
-	if e, ok := day(p.Contract.EndsOn); ok && e.Before(to) {
-		to = e
-	}
-	if !to.Before(from) {
-		out.ContractDays = int(to.Sub(from).Hours()/24) + 1
+	base := float64(lastPaid.QuarterlyStipend)
+	if rules.ProrateByContractDays {
+		base = float64(sum) / float64(qdays)
 	}
 	switch {
-	case out.ContractDays == 0:
+	case covered == 0:
 		out.Reason = StipendOutside
 		return out
-	case p.Contract.Status != "" && !slices.Contains(rules.PaidStatuses, p.Contract.Status):
+	case paidDays == 0:
 		// (No contract at all, no status: the stipend it sets, none, says it.)
-		out.Reason = map[string]string{collaborators.ContractEnded: StipendEnded, collaborators.ContractSuspended: StipendSuspended}[p.Contract.Status]
+		out.Reason = map[string]string{collaborators.ContractEnded: StipendEnded, collaborators.ContractSuspended: StipendSuspended}[shown.Status]
 		if out.Reason == "" {
 			out.Reason = StipendUnpaidStatus
 		}
@@ -133,24 +169,21 @@ func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Reco
 	case rules.RequiresApprovedReport && r.Status != Approved:
 		out.Reason = StipendNoReport
 		return out
-	case p.Contract.QuarterlyStipend <= 0:
+	case sum <= 0 || lastPaid.QuarterlyStipend <= 0 && !rules.ProrateByContractDays:
 		out.Reason = StipendNoContractSum
 		return out
 	}
 	share := 1.0
 	out.Reason = StipendPaid
-	if rules.ProrateByContractDays && out.ContractDays < qdays {
-		out.Reason, share = StipendProrated, float64(out.ContractDays)/float64(qdays)
+	if rules.ProrateByContractDays && paidDays < qdays {
+		out.Reason = StipendProrated
 	}
 	if r.Status == Approved {
 		if cut, why := rules.Reduced(r.Attainment); why != nil {
-			out.Reason, share = StipendReduced, share*cut
+			out.Reason, share = StipendReduced, cut
 		}
 	}
-	out.Due = p.Contract.QuarterlyStipend
-	if share != 1 {
-		out.Due = int64(math.Round(float64(p.Contract.QuarterlyStipend) * share))
-	}
+	out.Due = int64(math.Round(base * share))
 	return out
 }
 

@@ -22,7 +22,7 @@ func (s *Service) StandingOf(people []Many, now time.Time) []Result {
 	for i, p := range people {
 		req, _ := s.required(p.Holder, p.Certificates)
 		out[i] = Compute(Inputs{Person: Person{ID: p.Holder.ID, Role: p.Holder.Role, Area: p.Holder.Area}, Required: req,
-			Quarters: p.Records, Contract: contractOf(p.Holder.Contract), Config: s.cfg, Now: now})
+			Quarters: p.Records, Contract: contractOf(p.Holder), Config: s.cfg, Now: now})
 	}
 	return out
 }

@@ -39,6 +39,7 @@ const (
 	reasonContractMissing   = "contract_missing"
 	reasonContractEnded     = "contract_ended"
 	reasonContractEnding    = "contract_ending"
+	reasonContractNotRenew  = "contract_not_renewed"
 	reasonContractSuspended = "contract_suspended"
 	reasonContractProbation = "contract_probation"
 	reasonKPIWeak           = "kpi_weak"
@@ -116,6 +117,15 @@ func contractEnding(number string, end time.Time, days int) Reason {
 	}
 	return Reason{Code: reasonContractEnding, Level: Attention,
 		Params: map[string]any{"contract": number, "ends_on": isoDate(end), "days": days}, Text: Text{VI: vi, EN: en}}
+}
+
+// contractNotRenewed: the review decided to end the contract at its end,
+// which has not come yet.
+func contractNotRenewed(number string, end time.Time, days int) Reason {
+	return Reason{Code: reasonContractNotRenew, Level: Attention,
+		Params: map[string]any{"contract": number, "ends_on": isoDate(end), "days": days},
+		Text: Text{VI: fmt.Sprintf("Hợp đồng %s không gia hạn, kết thúc ngày %s", number, viDate(end)),
+			EN: fmt.Sprintf("Contract %s will not be renewed; it ends on %s", number, isoDate(end))}}
 }
 
 func contractStatus(code, number string, level Standing) Reason {

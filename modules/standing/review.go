@@ -259,8 +259,7 @@ func (s *Service) Decide(ctx context.Context, p authz.Principal, quarter string,
 				d.Override, override = true, d.Reason
 			}
 		} else {
-			d.After = it.Contract
-			d.After.Status = ContractEnded
+			d.After = EndTerm(it.Contract, d.At)
 		}
 		// The decision is recorded first: a write that fails after it is
 		// repaired by posting again (the contract is then set to d.After).

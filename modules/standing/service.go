@@ -16,6 +16,9 @@ import (
 type Holder struct {
 	ID, Code, FullName, Role, Area, AreaName string
 	Contract                                 ContractView
+	// ServiceStart is the first day (YYYY-MM-DD) of the contract terms
+	// that chain into the current one; empty: the current term's start.
+	ServiceStart string
 }
 
 // ContractView is a contract as the registry keeps it (dates YYYY-MM-DD).
@@ -25,6 +28,8 @@ type ContractView struct {
 	EndsOn           string `json:"ends_on"`
 	Status           string `json:"status" api:"enum=contract_status"`
 	QuarterlyStipend int64  `json:"quarterly_stipend"`
+	// NotRenewed: the review decided "end"; the contract runs to ends_on.
+	NotRenewed bool `json:"not_renewed,omitempty"`
 }
 
 // CertView is one of a person's certificates as the answer shows it.
@@ -141,9 +146,11 @@ func date(s string) time.Time {
 	return t
 }
 
-// contractEnd is the instant after the contract's last day.
-func contractOf(c ContractView) Contract {
-	out := Contract{Number: c.Number, Start: date(c.StartsOn), Status: c.Status, Stipend: c.QuarterlyStipend}
+// contractOf is the holder's contract as Compute reads it.
+func contractOf(h Holder) Contract {
+	c := h.Contract
+	out := Contract{Number: c.Number, Start: date(c.StartsOn), ServiceStart: date(h.ServiceStart), Status: c.Status,
+		Stipend: c.QuarterlyStipend, NotRenewed: c.NotRenewed}
 	if end := date(c.EndsOn); !end.IsZero() {
 		out.End = end
 	}
@@ -210,7 +217,7 @@ func (s *Service) Of(ctx context.Context, scope authz.Scope, id string) (View, e
 	}
 	req, certViews := s.required(h, certs)
 	r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Quarters: recs,
-		Contract: contractOf(h.Contract), NextSessions: next, Config: s.cfg, Now: now})
+		Contract: contractOf(h), NextSessions: next, Config: s.cfg, Now: now})
 	v := View{CollaboratorID: h.ID, FullName: h.FullName, AreaCode: h.Area, At: now, Standing: r.Standing,
 		Reasons: nonNil(r.Reasons), RenewalEligible: r.RenewalEligible, Certifications: certViews, Contract: h.Contract,
 		RecommendedCourses: []Course{}}
@@ -270,7 +277,7 @@ func (s *Service) Eligible(ctx context.Context, id string) (bool, []Reason, erro
 	}
 	req, _ := s.required(h, certs)
 	r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Quarters: recs,
-		Contract: contractOf(h.Contract), Config: s.cfg, Now: now})
+		Contract: contractOf(h), Config: s.cfg, Now: now})
 	return r.RenewalEligible, blocking(r.Reasons), nil
 }
 
@@ -327,7 +334,7 @@ func (s *Service) bulk(ctx context.Context, scope authz.Scope, now time.Time, ke
 		}
 		req, _ := s.required(h, certs[h.ID])
 		r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Quarters: recs,
-			Contract: contractOf(h.Contract), Config: s.cfg, Now: now})
+			Contract: contractOf(h), Config: s.cfg, Now: now})
 		out = append(out, bulkEntry{h, r})
 	}
 	return out, nil
@@ -353,4 +360,16 @@ func NextTerm(c ContractView, months int) ContractView {
 	last := start.AddDate(0, months, -1)
 	return ContractView{Number: nextNumber(c.Number), StartsOn: start.Format(time.DateOnly), EndsOn: last.Format(time.DateOnly),
 		Status: ContractActive, QuarterlyStipend: c.QuarterlyStipend}
+}
+
+// EndTerm is the contract an "end" decision taken at now gives: the same
+// term marked not renewed, so that the person stays under contract (and
+// paid) to its last day and is ended after it; a contract whose last day
+// has already passed is set ended.
+func EndTerm(c ContractView, now time.Time) ContractView {
+	c.NotRenewed = true
+	if end := date(c.EndsOn); end.IsZero() || daysBetween(now, end) < 0 {
+		c.Status = ContractEnded
+	}
+	return c
 }

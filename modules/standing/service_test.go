@@ -152,8 +152,9 @@ func TestDecisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An end before the contract's last day marks it not renewed: it runs to its end.
 	want := standing.ContractView{Number: "HD-1-R1", StartsOn: "2027-01-01", EndsOn: "2027-12-31", Status: "active", QuarterlyStipend: 3000000}
-	if f.people["good"].Contract != want || f.people["bad"].Contract.Number != "HD-2-R2" || f.people["gone"].Contract.Status != "ended" {
+	if f.people["good"].Contract != want || f.people["bad"].Contract.Number != "HD-2-R2" || f.people["gone"].Contract.Status != "active" || !f.people["gone"].Contract.NotRenewed {
 		t.Fatalf("contracts after: %+v %+v %+v", f.people["good"].Contract, f.people["bad"].Contract, f.people["gone"].Contract)
 	}
 	for _, it := range res.Items {

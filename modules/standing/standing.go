@@ -91,8 +91,21 @@ type QuarterRecord struct {
 type Contract struct {
 	Number     string
 	Start, End time.Time
-	Status     string
-	Stipend    int64 // VND a quarter
+	// ServiceStart is the first day of the continuous service the current
+	// term continues (earlier terms renewed into it); zero: Start.
+	ServiceStart time.Time
+	Status       string
+	Stipend      int64 // VND a quarter
+	// NotRenewed: the review decided to end it at End.
+	NotRenewed bool
+}
+
+// serviceStart is the first day of the person's continuous service.
+func (c Contract) serviceStart() time.Time {
+	if !c.ServiceStart.IsZero() && (c.Start.IsZero() || c.ServiceStart.Before(c.Start)) {
+		return c.ServiceStart
+	}
+	return c.Start
 }
 
 // Session is a scheduled session of a course.
@@ -203,7 +216,8 @@ type weakKPI struct {
 // whether they allow a renewal; it returns the weak KPIs, weakest first.
 //
 // The recent quarters are the last RecentQuarters closed ones (those that
-// ended before the contract started do not count). An approved record
+// ended before the person's continuous service started do not count: a
+// renewal continues the service, it does not start it again). An approved record
 // counts with its attainment; a quarter without one is pending until
 // ReportDueDays after it ended, and then a reason that blocks a renewal.
 // A renewal needs at least one approved quarter and their mean attainment
@@ -219,7 +233,7 @@ func performance(in Inputs, add func(Reason)) (bool, []weakKPI) {
 	q := clock.QuarterOf(in.Now)
 	for range p.RecentQuarters {
 		q = q.Prev()
-		if !in.Contract.Start.IsZero() && !q.End().After(in.Contract.Start) {
+		if start := in.Contract.serviceStart(); !start.IsZero() && !q.End().After(start) {
 			break
 		}
 		rec, ok := byQuarter[q]
@@ -283,7 +297,7 @@ func weakKPIs(records []QuarterRecord, below float64) []weakKPI {
 }
 
 // contract adds the contract's reasons: its status, its end passed or
-// near, or no contract at all.
+// near (or decided: not renewed), or no contract at all.
 func contract(in Inputs, add func(Reason)) {
 	c, rules := in.Contract, in.Config.Contract
 	if c.Number == "" && c.End.IsZero() {
@@ -300,7 +314,10 @@ func contract(in Inputs, add func(Reason)) {
 	case c.Status == ContractProbation:
 		add(contractStatus(reasonContractProbation, c.Number, rules.Probation))
 	}
-	if days <= rules.EndingSoonDays {
+	switch {
+	case c.NotRenewed:
+		add(contractNotRenewed(c.Number, c.End, days))
+	case days <= rules.EndingSoonDays:
 		add(contractEnding(c.Number, c.End, days))
 	}
 }

@@ -333,3 +333,69 @@ func TestReasonJSON(t *testing.T) {
 		t.Errorf("JSON %s\nwant %v", b, want)
 	}
 }
+
+// TestContinuousServiceAndNotRenewed: a renewed term (a later Start)
+// still counts the quarters of the service it continues; a contract the
+// review decided to end says when it ends, until it has, then ended.
+func TestContinuousServiceAndNotRenewed(t *testing.T) {
+	t.Parallel()
+	codes := func(r standing.Result) []string {
+		var out []string
+		for _, x := range r.Reasons {
+			out = append(out, x.Code)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name     string
+		edit     func(*standing.Inputs)
+		standing standing.Standing
+		eligible bool
+		codes    []string
+	}{
+		{"renewed yesterday, no service start: the history is lost", func(in *standing.Inputs) {
+			in.Contract.Start = day(2026, 9, 8)
+		}, standing.Good, false, []string{"performance_unrated"}},
+		{"renewed yesterday, service since 2025", func(in *standing.Inputs) {
+			in.Contract.Start, in.Contract.ServiceStart = day(2026, 9, 8), day(2025, 1, 1)
+		}, standing.Good, true, nil},
+		{"renewed, weak Q2 still counts", func(in *standing.Inputs) {
+			in.Contract.Start, in.Contract.ServiceStart = day(2026, 9, 8), day(2025, 1, 1)
+			in.Quarters[2] = approved("2026-Q2", 0.23)
+		}, standing.AtRisk, false, []string{"attainment_low", "attainment_below_renewal"}},
+		{"service start after start is ignored", func(in *standing.Inputs) {
+			in.Contract.ServiceStart = day(2026, 9, 1)
+		}, standing.Good, true, nil},
+		{"not renewed, ends next year", func(in *standing.Inputs) {
+			in.Contract.NotRenewed = true
+		}, standing.Attention, true, []string{"contract_not_renewed"}},
+		{"not renewed, ended yesterday", func(in *standing.Inputs) {
+			in.Contract.NotRenewed, in.Contract.End = true, day(2026, 9, 8)
+		}, standing.AtRisk, true, []string{"contract_ended"}},
+	} {
+		in := good()
+		tc.edit(&in)
+		got := standing.Compute(in)
+		if got.Standing != tc.standing || got.RenewalEligible != tc.eligible || !slices.Equal(codes(got), tc.codes) {
+			t.Errorf("%s: %s eligible %v %v; want %s %v %v", tc.name, got.Standing, got.RenewalEligible, codes(got), tc.standing, tc.eligible, tc.codes)
+		}
+	}
+}
+
+// TestEndTerm: an end decided before the last day keeps the contract
+// running, marked not renewed; after it, the contract is ended.
+func TestEndTerm(t *testing.T) {
+	t.Parallel()
+	c := standing.ContractView{Number: "A", StartsOn: "2025-07-01", EndsOn: "2027-06-30", Status: "active"}
+	for _, tc := range []struct {
+		now    time.Time
+		status string
+	}{
+		{day(2026, 12, 4), "active"}, {day(2027, 6, 30).Add(20 * time.Hour), "active"}, {day(2027, 7, 1), "ended"},
+	} {
+		got := standing.EndTerm(c, tc.now)
+		if got.Status != tc.status || !got.NotRenewed || got.EndsOn != c.EndsOn {
+			t.Errorf("end decided %s: %+v, want %s and not renewed", tc.now, got, tc.status)
+		}
+	}
+}
