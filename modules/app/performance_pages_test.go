@@ -63,7 +63,7 @@ func TestPerformancePages(t *testing.T) {
 	// The CTV drafts their own.
 	me := s.Forms(t, s.LoginDemo(t, ctv.Email))
 	form := me.Get(page)
-	has("the CTV's record page", form, 200, ctv.FullName+" · quý "+q, `<html lang="vi"`, "Bản nháp", `id="record-form"`, `name="profiles"`)
+	has("the CTV's record page", form, 200, ctv.FullName+" · quý "+q, `<html lang="vi"`, `id="status">Chưa có báo cáo</span>`, `id="record-form"`, `name="profiles"`)
 	hasNot("the CTV's record page", form, `id="submit"`, `id="approve"`, `name="target_profiles"`, "/performance?quarter=")
 	bad := me.Post(page, url.Values{"profiles": {"nhiều"}, "surveys": {"3"}, "referrals": {"-1"}})
 	has("a bad number", bad, 400, `id="err-profiles"`, `id="err-referrals"`, "Nhập một số nguyên từ 0 đến 10000.", `value="nhiều"`)
@@ -75,7 +75,7 @@ func TestPerformancePages(t *testing.T) {
 	if saved.Status != 303 || saved.Location != page+"?done=saved" {
 		t.Fatalf("save: %d → %q %s", saved.Status, saved.Location, saved.Body)
 	}
-	has("after saving", me.Get(saved.Location), 200, `id="done"`, "Đã lưu kết quả.", `value="11"`, "checked")
+	has("after saving", me.Get(saved.Location), 200, `id="done"`, "Đã lưu kết quả.", `value="11"`, "checked", `id="status">Bản nháp</span>`)
 	if r := record("after saving"); !r.Stored || r.Actuals != (performance.Actuals{Profiles: 11, Surveys: 6, Referrals: 1, ReportOnTime: true}) || r.Status != "draft" {
 		t.Fatalf("after saving: %+v", r)
 	}
@@ -87,7 +87,8 @@ func TestPerformancePages(t *testing.T) {
 	// The district's team leader lists and submits; another's does not see it.
 	leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
 	list := leader.Get("/performance?quarter=" + q)
-	has("the team leader's list", list, 200, `data-id="`+ctv.ID+`" data-status="draft"`, `href="`+page+`"`, "11 / ", `href="/performance/stipends/`+q+`"`)
+	has("the team leader's list", list, 200, `data-id="`+ctv.ID+`" data-status="draft"`, `href="`+page+`"`, "11 / ", `href="/performance/stipends/`+q+`"`,
+		"Chưa có báo cáo ") // the district's others, who wrote nothing this quarter, are counted as such, not as drafts
 	hasNot("the team leader's list", list, `data-id="`+other.ID+`"`, `id="area_code"`)
 	has("another district's team leader", s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "LT").Email)).Get(page), 404)
 	has("the team leader's record page", leader.Get(page), 200, `id="record-form"`, `id="submit"`)

@@ -51,7 +51,18 @@ func pct(a float64) string { return humantext.Percent(a) }
 
 type listRow struct {
 	Record
-	Pct string
+	Pct   string
+	Shown string // the status the page shows: NoRecord for a record nobody wrote
+}
+
+// shownStatus is a record's status as the pages show it: a record nobody
+// wrote (the API's draft with stored false) is NoRecord, "no report",
+// as on the stipend sheet and in standing, not a draft.
+func shownStatus(r Record) string {
+	if !r.Stored {
+		return NoRecord
+	}
+	return r.Status
 }
 
 // The tables of the list and the stipend sheet, up to their rows.
@@ -103,7 +114,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := listPageData{Quarter: q.String(), Offset: offset, Table: recordsTable, Counts: map[string]int{}, Statuses: Statuses,
+	d := listPageData{Quarter: q.String(), Offset: offset, Table: recordsTable, Counts: map[string]int{}, Statuses: StipendRecordStatuses,
 		Stipends: "/performance/stipends/" + q.String(), CanEdit: pr.Role != authz.RoleLeadership}
 	quarters := pageQuarters(now)
 	if !slices.Contains(quarters, d.Quarter) {
@@ -126,12 +137,12 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 			web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: area, Options: opts})
 	}
 	for _, r := range items {
-		d.Counts[r.Status]++
+		d.Counts[shownStatus(r)]++
 	}
 	page := web.Slice(items, pageSize, offset)
 	d.Total = page.Total
 	for _, r := range page.Items {
-		d.Items = append(d.Items, listRow{Record: r, Pct: pct(r.Attainment)})
+		d.Items = append(d.Items, listRow{Record: r, Pct: pct(r.Attainment), Shown: shownStatus(r)})
 	}
 	link := func(off int) string {
 		v := url.Values{"quarter": {d.Quarter}, "offset": {strconv.Itoa(off)}}
@@ -181,6 +192,7 @@ type recordPageData struct {
 	Max                                 int
 	R                                   Record
 	FullName, Code, AreaCode, Pct, Back string
+	Shown                               string // the status shown (shownStatus)
 	Action                              string // the form's address
 	Form                                form
 	Problems                            map[string]string // field → message
@@ -220,7 +232,7 @@ func (m *Module) recordData(c *fiber.Ctx) (recordPageData, error) {
 		return recordPageData{}, err
 	}
 	pr := web.PrincipalOf(c)
-	d := recordPageData{R: l.record, FullName: l.person.FullName, Code: l.person.Code, AreaCode: l.person.AreaCode, Pct: pct(l.record.Attainment),
+	d := recordPageData{R: l.record, Shown: shownStatus(l.record), FullName: l.person.FullName, Code: l.person.Code, AreaCode: l.person.AreaCode, Pct: pct(l.record.Attainment),
 		Action: "/performance/" + url.PathEscape(l.person.ID) + "/" + l.quarter, Form: formOf(l.record),
 		Own: pr.CollaboratorID != "" && pr.CollaboratorID == l.person.ID}
 	if pr.Role != authz.RoleCTV {
