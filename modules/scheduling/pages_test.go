@@ -179,7 +179,10 @@ func TestCreateSessionThroughTheForm(t *testing.T) {
 		t.Fatalf("bad form: %d", r.Status)
 	}
 	for _, want := range []string{"Biểu mẫu còn lỗi", `id="err-title"`, "Hãy nhập tên buổi tập huấn", `id="err-capacity"`, `id="err-repeat"`,
-		`value="Hội trường xã Phước An"`, `value="nhiều"`} {
+		`value="Hội trường xã Phước An"`, `value="nhiều"`,
+		// Each field at fault says so, and which message is its (the page's
+		// alert points at "the marked fields").
+		`aria-invalid="true" aria-describedby="err-title"`, `aria-invalid="true" aria-describedby="err-capacity"`} {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("the bad form lacks %q", want)
 		}
@@ -482,7 +485,8 @@ func TestRescheduleAndCancelFromTheSessionPage(t *testing.T) {
 	bad.Set("date", "2026-12-10")
 	bad.Set("capacity", "")
 	bad.Set("end", "08:00")
-	if r = f.Post(page+"/edit", bad); r.Status != 400 || !strings.Contains(r.Body, `id="err-end"`) || !strings.Contains(r.Body, "Giờ kết thúc phải sau giờ bắt đầu") {
+	if r = f.Post(page+"/edit", bad); r.Status != 400 || !strings.Contains(r.Body, `id="err-end"`) || !strings.Contains(r.Body, "Giờ kết thúc phải sau giờ bắt đầu") ||
+		!strings.Contains(r.Body, `id="end" name="end" value="08:00" required aria-invalid="true" aria-describedby="err-end"`) {
 		t.Errorf("an end before the start: %d", r.Status)
 	}
 	if got := getSession(t, s, x.ID); !got.StartsAt.Equal(wed) || got.Sequence != 0 {
