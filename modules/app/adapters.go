@@ -11,6 +11,7 @@ import (
 	"github.com/ctvacademy/academy/modules/courses"
 	"github.com/ctvacademy/academy/modules/home"
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/quizzes"
@@ -189,8 +190,9 @@ func (h homeInvitations) Upcoming(ctx context.Context, collaboratorID string, li
 // homeCourses answers the home page's question about required courses from
 // the quiz engine and the catalog.
 type homeCourses struct {
-	q   *quizzes.Service
-	cat *courses.Catalog
+	q     *quizzes.Service
+	cat   *courses.Catalog
+	certs *certification.Service
 }
 
 func (h homeCourses) Required(ctx context.Context, collaboratorID, role, lang string) ([]home.CourseStatus, error) {
@@ -198,14 +200,31 @@ func (h homeCourses) Required(ctx context.Context, collaboratorID, role, lang st
 	if err != nil {
 		return nil, err
 	}
+	vs, err := h.certs.List(ctx, authz.All, certification.Filter{CollaboratorID: collaboratorID})
+	if err != nil {
+		return nil, err
+	}
+	live := map[string]certification.View{} // a course's certificate that is valid or expiring
+	for _, v := range vs {
+		if v.Status == certification.StatusValid || v.Status == certification.StatusExpiring {
+			live[v.CourseCode] = v
+		}
+	}
 	out := make([]home.CourseStatus, len(ps))
 	for i, p := range ps {
-		title := p.CourseCode
+		title, attend := p.CourseCode, false
 		if c, ok := h.cat.Course(p.CourseCode); ok {
-			title = c.Title.In(lang)
+			title, attend = c.Title.In(lang), c.Certification.RequiresAttendance
 		}
-		out[i] = home.CourseStatus{Code: p.CourseCode, Title: title, State: homeState[p.State], Used: p.Used, Max: p.Max,
+		s := home.CourseStatus{Code: p.CourseCode, Title: title, State: homeState[p.State], Used: p.Used, Max: p.Max,
 			PassedOn: p.PassedAt, RetakeAt: p.RetakeAt, Resume: p.Resume != "", Takeable: p.Takeable()}
+		if v, ok := live[p.CourseCode]; ok {
+			s.CertifiedUntil, _ = time.ParseInLocation(time.DateOnly, v.ValidUntil, clock.VN)
+			s.Expiring = v.Status == certification.StatusExpiring
+		} else {
+			s.NeedsAttendance = s.State == home.Passed && attend
+		}
+		out[i] = s
 	}
 	return out, nil
 }

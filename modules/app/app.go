@@ -272,7 +272,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		standingMod,
 		certpdf.NewModule(certpdf.FromService(a.Certification), certpdf.Options{BaseURL: a.Config.BaseURL, Now: opts.Clock.Now}),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
-			Courses: homeCourses{a.Quizzes, cat}})),
+			Courses: homeCourses{a.Quizzes, cat, a.Certification}})),
 	}
 	return a.assemble(ctx, tr, opts)
 }

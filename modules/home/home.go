@@ -51,9 +51,14 @@ type CourseStatus struct {
 	Used     int    // attempts made
 	Max      int    // attempts allowed per certification cycle
 	PassedOn time.Time
-	// CertifiedUntil is when the course's certificate expires; zero until
-	// certification lands.
+	// CertifiedUntil is the last valid day of the course's certificate
+	// (zero when there is none that is valid or expiring); Expiring: it is
+	// inside its renewal window, so the quiz is to be taken again.
 	CertifiedUntil time.Time
+	Expiring       bool
+	// NeedsAttendance: the quiz is passed, but the course also requires
+	// attendance at one of its sessions and no certificate is issued yet.
+	NeedsAttendance bool
 	// RetakeAt is when the next attempt may start, while a wait after the
 	// last one runs (zero otherwise).
 	RetakeAt time.Time
