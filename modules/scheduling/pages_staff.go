@@ -433,17 +433,28 @@ func (m *Module) renderRoster(c *fiber.Ctx, status int, problem string) error {
 			counts[l.Status]++
 		}
 	}
+	// A walk-in refused is said beside its field too, with the code typed
+	// kept: the field is at the end of a sheet of many lines.
+	var walkInCode, walkInProblem string
+	if c.Method() == fiber.MethodPost {
+		walkInCode = strings.TrimSpace(c.FormValue("walkin_code"))
+		if problem == "roster.err.unknown_code" || problem == "roster.err.unknown_person" {
+			walkInProblem = problem
+		}
+	}
 	return m.Platform.Render(c, status, "roster", struct {
-		S          pageSession
-		Lines      []RosterLine
-		Statuses   []string
-		Counts     map[string]int
-		Candidates []Person
-		Saved      bool // the sheet was just posted: Marks says how many lines changed
-		Marks      int
-		Problem    string
+		S             pageSession
+		Lines         []RosterLine
+		Statuses      []string
+		Counts        map[string]int
+		Candidates    []Person
+		Saved         bool // the sheet was just posted: Marks says how many lines changed
+		Marks         int
+		Problem       string
+		WalkInCode    string
+		WalkInProblem string
 	}{S: pageOf(x, "", names), Lines: lines, Statuses: attendanceStatuses, Counts: counts, Candidates: candidates,
-		Saved: c.Query("saved") != "", Marks: queryInt(c, "saved"), Problem: problem})
+		Saved: c.Query("saved") != "", Marks: queryInt(c, "saved"), Problem: problem, WalkInCode: walkInCode, WalkInProblem: walkInProblem})
 }
 
 // rosterPost records the marks that changed, "mark all unmarked present"

@@ -308,7 +308,10 @@ func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	if r := f.Post(roster, url.Values{"walkin_code": {strings.ToLower(code)}, "action": {"save"}}); r.Status != 303 || markOf(getSession(t, s, x.ID), codeID) != "present" {
 		t.Errorf("walk-in by code %s: %d", code, r.Status)
 	}
-	if r := f.Post(roster, url.Values{"walkin_code": {"ZZ-999"}}); r.Status != 400 || !strings.Contains(r.Body, "Không tìm thấy cộng tác viên có mã này.") {
+	// Said beside the field (at the end of the sheet) too, the code kept.
+	if r := f.Post(roster, url.Values{"walkin_code": {"ZZ-999"}}); r.Status != 400 || !strings.Contains(r.Body, "Không tìm thấy cộng tác viên có mã này.") ||
+		!strings.Contains(r.Body, `value="ZZ-999" autocapitalize="characters" autocomplete="off" aria-invalid="true" aria-describedby="err-walkin_code"`) ||
+		!strings.Contains(r.Body, `<p class="errors" id="err-walkin_code">Không tìm thấy cộng tác viên có mã này.</p>`) {
 		t.Errorf("unknown code: %d", r.Status)
 	}
 	if r := f.Post(roster, url.Values{"action": {"save"}}); r.Status != 303 || r.Location != roster+"?saved=0" {
