@@ -18,6 +18,8 @@ func (m *Module) pageRoutes(r *web.Router) {
 	r.Get("/login", web.Doc{}, m.loginPage)
 	r.Post("/login", web.Doc{}, m.loginSubmit)
 	r.Post("/logout", web.Doc{}, m.logoutSubmit)
+	r.Get("/me/password", web.Doc{}, m.passwordPage)
+	r.Post("/me/password", web.Doc{}, m.passwordSubmit)
 }
 
 type loginForm struct {

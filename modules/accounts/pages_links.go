@@ -62,9 +62,42 @@ func (m *Module) forgotSubmit(c *fiber.Ctx) error {
 type linkForm struct {
 	Action   string
 	Reset    bool
+	Change   bool   // the signed-in user's own change (/me/password): asks the current password
 	State    string // valid, unknown, expired, done
 	Error    string
 	MinChars int
+}
+
+// passwordPage is the signed-in user's own password change: the current
+// password, the new one twice.
+func (m *Module) passwordPage(c *fiber.Ctx) error {
+	return m.Platform.Render(c, fiber.StatusOK, "setpassword", linkForm{Action: "/me/password", Change: true, State: "valid", MinChars: MinPasswordLength})
+}
+
+// passwordSubmit changes the password as POST /api/v1/me/password does
+// (the user's other sessions end), or shows the form again with what is
+// wrong.
+func (m *Module) passwordSubmit(c *fiber.Ctx) error {
+	f := linkForm{Action: "/me/password", Change: true, State: "valid", MinChars: MinPasswordLength}
+	pw := c.FormValue("password")
+	if pw != c.FormValue("password_confirm") {
+		f.Error = m.Platform.T(c, "setpw.mismatch")
+		return m.Platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
+	}
+	err := m.svc.ChangePassword(c.UserContext(), web.PrincipalOf(c), c.FormValue("current_password"), pw)
+	if err == nil {
+		f.State = "changed"
+		return m.Platform.Render(c, fiber.StatusOK, "setpassword", f)
+	}
+	switch errs.KindOf(err) {
+	case errs.Unprocessable:
+		f.Error = m.Platform.T(c, "setpw.current_wrong")
+		return m.Platform.Render(c, fiber.StatusUnprocessableEntity, "setpassword", f)
+	case errs.Invalid:
+		f.Error = m.Platform.T(c, "setpw.rules")
+		return m.Platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
+	}
+	return err
 }
 
 func (m *Module) linkForm(c *fiber.Ctx) linkForm {

@@ -323,6 +323,8 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /api/v1/auth/logout": none(matrixReq{method: "POST", path: "/api/v1/auth/logout", fresh: true}),
 		"GET /api/v1/me":           none(api("GET", "/api/v1/me", nil)),
 		"POST /api/v1/me/password": none(api("POST", "/api/v1/me/password", wrongPassword)),
+		"GET /me/password":         none(page("GET", "/me/password", nil)),
+		"POST /me/password":        none(page("POST", "/me/password", url.Values{"current_password": {"wrong-password-0"}, "password": {"new-password-1"}, "password_confirm": {"new-password-1"}})),
 		"GET /api/v1/areas":        none(api("GET", "/api/v1/areas", nil)),
 		"GET /api/v1/users":        none(api("GET", "/api/v1/users", nil)),
 		"POST /api/v1/users":       none(api("POST", "/api/v1/users", map[string]string{})),

@@ -7,7 +7,7 @@ import (
 // leadershipOwnAccount are the non-GET routes by which leadership changes
 // nothing but their own sign-in: signing out and their own password.
 var leadershipOwnAccount = map[string]bool{
-	"POST /api/v1/auth/logout": true, "POST /logout": true, "POST /api/v1/me/password": true,
+	"POST /api/v1/auth/logout": true, "POST /logout": true, "POST /api/v1/me/password": true, "POST /me/password": true,
 }
 
 // TestLeadershipChangesNothing: leadership reads across the network and
