@@ -42,6 +42,19 @@ func TestPagesAreAccessible(t *testing.T) {
 	lead := NewBrowser(t, phoneWidth, phoneHeight)
 	login(t, lead, srv, apptest.Leadership, apptest.DemoPassword)
 	assertPagesAccessible(t, lead, srv.URL, "/", "/reports/coverage", "/reports/quarters", "/reports/courses", "/reports/contracts")
+
+	// On the phone the coverage chart keeps its own size, its 12-unit
+	// labels 12 px (the page's CSP refuses inline styles: its width is an
+	// attribute), and scrolls sideways inside its card, not the page.
+	Open(t, lead, srv.URL+"/reports/coverage")
+	got := Run(t, lead, "measure the chart", chromedp.Evaluate[[]float64](`(() => {
+		const svg = document.querySelector("svg.chart"), card = svg.closest("figure");
+		return [svg.getBoundingClientRect().width, svg.viewBox.baseVal.width, card.scrollWidth - card.clientWidth,
+			document.documentElement.scrollWidth - window.innerWidth];
+	})()`))
+	if got[0] < got[1] || got[2] <= 0 || got[3] > 0 {
+		t.Errorf("coverage chart at %d px: drawn %.0f px for %.0f units, card scrolls %.0f px, page overflows %.0f px", phoneWidth, got[0], got[1], got[2], got[3])
+	}
 }
 
 // assertPagesAccessible opens each path of base in the tab, one after

@@ -65,6 +65,7 @@ type linkForm struct {
 	Change   bool   // the signed-in user's own change (/me/password): asks the current password
 	State    string // valid, unknown, expired, done
 	Error    string
+	Field    string // the input Error is about (marked aria-invalid), if one
 	MinChars int
 }
 
@@ -81,7 +82,7 @@ func (m *Module) passwordSubmit(c *fiber.Ctx) error {
 	f := linkForm{Action: "/me/password", Change: true, State: "valid", MinChars: MinPasswordLength}
 	pw := c.FormValue("password")
 	if pw != c.FormValue("password_confirm") {
-		f.Error = m.Platform.T(c, "setpw.mismatch")
+		f.Error, f.Field = m.Platform.T(c, "setpw.mismatch"), "password_confirm"
 		return m.Platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
 	}
 	err := m.svc.ChangePassword(c.UserContext(), web.PrincipalOf(c), c.FormValue("current_password"), pw)
@@ -91,10 +92,10 @@ func (m *Module) passwordSubmit(c *fiber.Ctx) error {
 	}
 	switch errs.KindOf(err) {
 	case errs.Unprocessable:
-		f.Error = m.Platform.T(c, "setpw.current_wrong")
+		f.Error, f.Field = m.Platform.T(c, "setpw.current_wrong"), "current_password"
 		return m.Platform.Render(c, fiber.StatusUnprocessableEntity, "setpassword", f)
 	case errs.Invalid:
-		f.Error = m.Platform.T(c, "setpw.rules")
+		f.Error, f.Field = m.Platform.T(c, "setpw.rules"), "password"
 		return m.Platform.Render(c, fiber.StatusBadRequest, "setpassword", f)
 	}
 	return err

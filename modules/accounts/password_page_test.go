@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -28,12 +29,16 @@ func TestChangePasswordPage(t *testing.T) {
 		form   url.Values
 		status int
 		says   string
+		field  string // marked aria-invalid
 	}{
-		"a wrong current password": {url.Values{"current_password": {"not-my-password"}, "password": {next}, "password_confirm": {next}}, 422, "Mật khẩu hiện tại không đúng."},
-		"two new ones that differ": {url.Values{"current_password": {apptest.DemoPassword}, "password": {next}, "password_confirm": {next + "x"}}, 400, "Hai mật khẩu không khớp nhau."},
-		"a new one too short":      {url.Values{"current_password": {apptest.DemoPassword}, "password": {"ngan"}, "password_confirm": {"ngan"}}, 400, "Mật khẩu phải có ít nhất 10 ký tự"},
+		"a wrong current password": {url.Values{"current_password": {"not-my-password"}, "password": {next}, "password_confirm": {next}}, 422, "Mật khẩu hiện tại không đúng.", "current_password"},
+		"two new ones that differ": {url.Values{"current_password": {apptest.DemoPassword}, "password": {next}, "password_confirm": {next + "x"}}, 400, "Hai mật khẩu không khớp nhau.", "password_confirm"},
+		"a new one too short":      {url.Values{"current_password": {apptest.DemoPassword}, "password": {"ngan"}, "password_confirm": {"ngan"}}, 400, "Mật khẩu phải có ít nhất 10 ký tự", "password"},
 	} {
-		if r := me.Post("/me/password", c.form); r.Status != c.status || !strings.Contains(r.Body, c.says) || !strings.Contains(r.Body, `name="current_password"`) {
+		r := me.Post("/me/password", c.form)
+		marked := regexp.MustCompile(`id="` + c.field + `"[^>]*aria-invalid="true" aria-describedby="setpw-error"`)
+		if r.Status != c.status || !strings.Contains(r.Body, c.says) || !strings.Contains(r.Body, `name="current_password"`) || !marked.MatchString(r.Body) ||
+			strings.Count(r.Body, `aria-invalid="true"`) != 1 {
 			t.Errorf("%s: %d, want %d saying %q: %s", name, r.Status, c.status, c.says, r.Body)
 		}
 	}

@@ -17,10 +17,11 @@ type Bar struct {
 // Chart is a bar chart drawn on the server as SVG: a title and a
 // description for screen readers (<title>, <desc>), axis labels, a value
 // above each bar so that it reads without the axis, and nothing that needs
-// JavaScript. Its viewBox scales it to the page's width, but never below
-// its own size on a screen, so that its 12-unit texts stay 12 px on a
-// 360 px phone (the chart scrolls sideways in its box there; printed, it
-// fits the page); the same numbers are in a table beside it. Its texts are
+// JavaScript. On a screen it is drawn at its own size (its width and
+// height attributes: the pages' Content-Security-Policy refuses inline
+// styles), so that its 12-unit texts are 12 px on a 360 px phone, where
+// it scrolls sideways in its card; printed, CSS fits it to the page. The
+// same numbers are in a table beside it. Its texts are
 // given when it is drawn (SVG), in the page's language.
 type Chart struct {
 	ID          string  // unique on the page: the ids of its title and description
@@ -55,8 +56,8 @@ func (c Chart) SVG(title, desc, xLabel, yLabel string) template.HTML {
 	height := chartTop + chartPlot + chartBottom
 	const colour = "#1f5f99"
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" id="%s" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" preserveAspectRatio="xMinYMin meet" style="min-width:%dpx;max-width:%dpx;width:100%%;height:auto">`,
-		esc(c.ID), width, height, esc(c.ID), esc(c.ID), width, max(width, 320))
+	fmt.Fprintf(&b, `<svg class="chart" id="%s" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc" preserveAspectRatio="xMinYMin meet" width="%d" height="%d">`,
+		esc(c.ID), width, height, esc(c.ID), esc(c.ID), width, height)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, esc(c.ID), esc(title), esc(c.ID), esc(desc))
 	fmt.Fprintf(&b, `<text x="4" y="16" font-size="14" font-weight="bold" fill="#1b1f24">%s</text>`, esc(title))
 	base := chartTop + chartPlot
