@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -104,11 +105,14 @@ func CellText(cell Cell) string {
 
 var baseHeader = []string{"Mã", "Họ và tên", "Vai trò", "Đơn vị cấp huyện", "Xếp loại", "Quý đánh giá gần nhất", "Mức đạt (%)"}
 
+// attainmentCells is a row's last attainment for the exports: a
+// percentage to a tenth, rounded down as the pages round it to a whole
+// one (humantext.Percent), so that 0.55989 reads 55.9 beside "55%", not 56.0.
 func attainmentCells(r Row) (quarter string, percent float64, ok bool) {
 	if r.LastAttainment == nil {
 		return "", 0, false
 	}
-	return r.LastAttainment.Quarter, r.LastAttainment.Value * 100, true
+	return r.LastAttainment.Quarter, math.Floor(r.LastAttainment.Value*1000+1e-9) / 10, true
 }
 
 func (m *Module) apiCompetencyCSV(c *fiber.Ctx) error {

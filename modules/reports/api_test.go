@@ -268,3 +268,17 @@ func TestCoverageRoute(t *testing.T) {
 		t.Errorf("a bad limit: %d %s", res.StatusCode, body)
 	}
 }
+
+// The exports' attainment is the pages' rounded down to a tenth: 0.55989
+// is 55.9 beside the pages' "55%" (it was 56.0), and a whole value stays whole.
+func TestAttainmentCellsRoundDown(t *testing.T) {
+	t.Parallel()
+	for value, want := range map[float64]float64{0.55989: 55.9, 0.75: 75, 0.6: 60, 0.29: 29, 1: 100} {
+		if _, got, ok := attainmentCells(Row{LastAttainment: &Attainment{Quarter: "2026-Q3", Value: value}}); !ok || got != want {
+			t.Errorf("attainmentCells(%v) = %v, %v; want %v", value, got, ok, want)
+		}
+	}
+	if _, _, ok := attainmentCells(Row{}); ok {
+		t.Error("a row without an approved quarter has an attainment")
+	}
+}
