@@ -139,9 +139,8 @@ func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Reco
 		}
 	}
 	shown := lastT
-	if covered == 0 {
-		c := p.Contract
-		shown = collaborators.ContractTerm{Number: c.Number, StartsOn: c.StartsOn, EndsOn: c.EndsOn, Status: c.Status, QuarterlyStipend: c.QuarterlyStipend}
+	if covered == 0 { // the current contract, which covers none of it
+		shown = versions[len(versions)-1].ContractTerm
 		firstT = shown
 	}
 	out := Stipend{CollaboratorID: p.ID, Code: p.Code, FullName: p.FullName, AreaCode: p.AreaCode, Role: p.Role,

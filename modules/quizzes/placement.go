@@ -90,14 +90,12 @@ func (s *Service) Rehome(ctx context.Context, collaboratorID string) (int, error
 		return 0, err
 	}
 	seen := map[string]bool{}
-	var moved int
+	var codes []string
 	for _, c := range s.d.Catalog.Courses() {
 		seen[c.Code] = true
-	}
-	codes := make([]string, 0, len(seen))
-	for _, c := range s.d.Catalog.Courses() {
 		codes = append(codes, c.Code)
 	}
+	var moved int
 	for _, a := range mine {
 		if !seen[a.CourseCode] {
 			seen[a.CourseCode] = true

@@ -36,6 +36,7 @@ type Store struct {
 	progress      *store.Coll[numbersDoc]
 	summaries     *store.Coll[progressDoc]
 	units         *store.Coll[unitResultsDoc]
+	unitsAsStored *store.Coll[unitRawDoc] // the same documents, their entries as stored (a move pulls them exactly)
 	stamps        *store.Coll[unitStampDoc]
 	attempts      *ledger.Book[AttemptEntry] // each person's graded attempts
 	bookPage      int                        // summaries read per step of the book's backfill
@@ -46,16 +47,17 @@ type Store struct {
 // NewStore returns the store on db.
 func NewStore(db *mongo.Database) *Store {
 	return &Store{
-		live:      store.NewColl[attemptDoc](db, liveColl, "attempt"),
-		results:   store.NewColl[attemptDoc](db, resultsColl, "attempt"),
-		banks:     store.NewColl[bankDoc](db, banksColl, "bank"),
-		answers:   store.NewColl[answersDoc](db, answersColl, "answers"),
-		progress:  store.NewColl[numbersDoc](db, progressColl, "progress"),
-		summaries: store.NewColl[progressDoc](db, summariesColl, "summary"),
-		units:     store.NewColl[unitResultsDoc](db, unitResultsColl, "unit results"),
-		stamps:    store.NewColl[unitStampDoc](db, unitStampsColl, "unit stamp"),
-		attempts:  ledger.New[AttemptEntry](db, attemptsBook, bookMax),
-		bookPage:  bookPage,
+		live:          store.NewColl[attemptDoc](db, liveColl, "attempt"),
+		results:       store.NewColl[attemptDoc](db, resultsColl, "attempt"),
+		banks:         store.NewColl[bankDoc](db, banksColl, "bank"),
+		answers:       store.NewColl[answersDoc](db, answersColl, "answers"),
+		progress:      store.NewColl[numbersDoc](db, progressColl, "progress"),
+		summaries:     store.NewColl[progressDoc](db, summariesColl, "summary"),
+		units:         store.NewColl[unitResultsDoc](db, unitResultsColl, "unit results"),
+		unitsAsStored: store.NewColl[unitRawDoc](db, unitResultsColl, "unit results"),
+		stamps:        store.NewColl[unitStampDoc](db, unitStampsColl, "unit stamp"),
+		attempts:      ledger.New[AttemptEntry](db, attemptsBook, bookMax),
+		bookPage:      bookPage,
 	}
 }
 

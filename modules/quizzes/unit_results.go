@@ -2,7 +2,6 @@ package quizzes
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sort"
 	"strings"
@@ -405,9 +404,6 @@ func (c *unitCache) keepMerged(keys []string, stamps map[string]int64, as []Atte
 // between the steps leaves an entry in both units, which readers count
 // once (by attempt id), until the move is run again.
 func (s *Store) MoveUnitEntries(ctx context.Context, collaboratorID, course, to string, areas []string) (int, error) {
-	type rawUnit struct {
-		Results []bson.Raw `bson:"results"`
-	}
 	from := map[string][]bson.Raw{}
 	var order, touched []string
 	var all []bson.Raw
@@ -416,9 +412,8 @@ func (s *Store) MoveUnitEntries(ctx context.Context, collaboratorID, course, to 
 			continue
 		}
 		k := UnitKey(course, area)
-		var d rawUnit
-		err := s.units.Raw().FindOne(ctx, bson.D{{Key: "_id", Value: k}}).Decode(&d)
-		if errors.Is(err, mongo.ErrNoDocuments) {
+		d, err := s.unitsAsStored.Get(ctx, k)
+		if errs.KindOf(err) == errs.NotFound {
 			continue
 		}
 		if err != nil {
@@ -438,21 +433,24 @@ func (s *Store) MoveUnitEntries(ctx context.Context, collaboratorID, course, to 
 		return 0, nil
 	}
 	target := UnitKey(course, to)
-	_, err := s.units.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: target}},
-		bson.D{
-			{Key: "$addToSet", Value: bson.D{{Key: "results", Value: bson.D{{Key: "$each", Value: all}}}}},
-			{Key: "$set", Value: bson.D{{Key: "course_code", Value: course}, {Key: "area_code", Value: to}}},
-		}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
+	if _, err := s.units.Change(ctx, target, bson.D{
+		{Key: "$addToSet", Value: bson.D{{Key: "results", Value: bson.D{{Key: "$each", Value: all}}}}},
+		{Key: "$set", Value: bson.D{{Key: "course_code", Value: course}, {Key: "area_code", Value: to}}},
+	}, true); err != nil {
 		return 0, err
 	}
 	touched = append(touched, target)
 	for _, k := range order {
-		if _, err := s.units.Raw().UpdateOne(ctx, bson.D{{Key: "_id", Value: k}},
-			bson.D{{Key: "$pullAll", Value: bson.D{{Key: "results", Value: from[k]}}}}); err != nil {
+		if _, err := s.units.Change(ctx, k, bson.D{{Key: "$pullAll", Value: bson.D{{Key: "results", Value: from[k]}}}}, false); err != nil {
 			return 0, err
 		}
 		touched = append(touched, k)
 	}
 	return len(all), s.stamp(ctx, touched...)
+}
+
+// unitRawDoc is a unit's results document with its entries as stored.
+type unitRawDoc struct {
+	ID      string     `bson:"_id"`
+	Results []bson.Raw `bson:"results"`
 }
