@@ -304,7 +304,12 @@ func Apply(c Collaborator, p Patch, canManage bool, areaExists func(string) bool
 		set(&in.Contract.Number, cp.Number)
 		set(&in.Contract.StartsOn, cp.StartsOn)
 		if cp.EndsOn != nil && strings.TrimSpace(*cp.EndsOn) > in.Contract.EndsOn {
+			// A renewal: the new term runs, and a contract that had
+			// ended (its term over) runs again unless a status is given.
 			in.Contract.NotRenewed = false
+			if in.Contract.Status == ContractEnded {
+				in.Contract.Status = ContractActive
+			}
 		}
 		set(&in.Contract.EndsOn, cp.EndsOn)
 		if cp.NotRenewed != nil {
