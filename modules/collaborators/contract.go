@@ -1,6 +1,7 @@
 package collaborators
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -75,22 +76,43 @@ func (c Collaborator) ContractVersions() []ContractVersion {
 // to days already worked, and a renewal's new term governs the days after
 // the old one ends. When every version covering d was recorded after d (a
 // start moved earlier), the oldest of them governs.
+//
+// An end is the exception that reaches back: a version that ends the
+// contract before d governs d (no contract) once it is the record, and
+// also when it was recorded later in d's quarter (a CTV who left in
+// November, recorded in December, is not paid for the weeks between);
+// a quarter that had closed before it was recorded keeps its days.
 func InForce(vs []ContractVersion, d string) (ContractTerm, bool) {
-	var oldest *ContractVersion
+	var oldest *ContractVersion // the oldest version recorded after d that covers d
+versions:
 	for i := len(vs) - 1; i >= 0; i-- {
 		v := &vs[i]
-		if v.StartsOn == "" || v.EndsOn == "" || v.StartsOn > d || v.EndsOn < d {
-			continue
-		}
-		if v.From <= d {
+		switch {
+		case v.StartsOn == "" || v.EndsOn == "" || v.StartsOn > d:
+		case v.EndsOn >= d && v.From <= d:
 			return v.ContractTerm, true
+		case v.EndsOn >= d:
+			oldest = v
+		case v.From <= d || quarterStart(v.From) <= d:
+			// This version ends the contract before d: only a newer
+			// version covering d (oldest) gives one.
+			break versions
 		}
-		oldest = v
 	}
 	if oldest == nil {
 		return ContractTerm{}, false
 	}
 	return oldest.ContractTerm, true
+}
+
+// quarterStart is the first day of the calendar quarter of d (YYYY-MM-DD);
+// "" for "" (the oldest version, on record since always).
+func quarterStart(d string) string {
+	if len(d) < 7 {
+		return ""
+	}
+	m := (int(d[5]-'0')*10+int(d[6]-'0')-1)/3*3 + 1
+	return fmt.Sprintf("%s-%02d-01", d[:4], m)
 }
 
 // ServiceStart is the first day of the collaborator's continuous service:

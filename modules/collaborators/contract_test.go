@@ -45,6 +45,7 @@ func TestInForce(t *testing.T) {
 	old := term("A", "2025-01-01", "2026-12-15", "active")
 	renewed := term("A-R1", "2026-12-16", "2027-12-15", "active")
 	suspended := term("A", "2025-01-01", "2026-12-15", "suspended")
+	long := term("B", "2025-01-01", "2027-06-30", "active")
 	at := func(c collaborators.ContractTerm, on string) collaborators.ContractTerm { c.ReplacedOn = on; return c }
 	for _, tc := range []struct {
 		name    string
@@ -62,6 +63,14 @@ func TestInForce(t *testing.T) {
 		{"suspended today: from today", collaborators.Collaborator{Contract: contract(suspended), ContractHistory: []collaborators.ContractTerm{at(old, "2026-12-04")}}, "2026-12-04", "A/suspended", true},
 		{"start moved earlier later on", collaborators.Collaborator{Contract: contract(term("A", "2024-06-01", "2026-12-15", "active")), ContractHistory: []collaborators.ContractTerm{at(old, "2026-12-04")}}, "2024-07-01", "A/active", true},
 		{"after the last term", collaborators.Collaborator{Contract: contract(renewed), ContractHistory: []collaborators.ContractTerm{at(old, "2026-12-04")}}, "2027-12-16", "", false},
+		// Ended early on 2026-11-15, recorded on 2026-12-04 (a long contract).
+		{"ended early: a day worked before its end", collaborators.Collaborator{Contract: contract(term("B", "2025-01-01", "2026-11-15", "ended")), ContractHistory: []collaborators.ContractTerm{at(long, "2026-12-04")}}, "2026-11-10", "B/active", true},
+		{"ended early: the days between its end and the record", collaborators.Collaborator{Contract: contract(term("B", "2025-01-01", "2026-11-15", "ended")), ContractHistory: []collaborators.ContractTerm{at(long, "2026-12-04")}}, "2026-11-20", "", false},
+		{"ended early: after the record", collaborators.Collaborator{Contract: contract(term("B", "2025-01-01", "2026-11-15", "ended")), ContractHistory: []collaborators.ContractTerm{at(long, "2026-12-04")}}, "2026-12-20", "", false},
+		{"ended early into a closed quarter: its days stay", collaborators.Collaborator{Contract: contract(term("B", "2025-01-01", "2026-09-15", "ended")), ContractHistory: []collaborators.ContractTerm{at(long, "2026-12-04")}}, "2026-09-20", "B/active", true},
+		{"ended early into a closed quarter: its own quarter", collaborators.Collaborator{Contract: contract(term("B", "2025-01-01", "2026-09-15", "ended")), ContractHistory: []collaborators.ContractTerm{at(long, "2026-12-04")}}, "2026-10-20", "", false},
+		{"a gap between terms", collaborators.Collaborator{Contract: contract(term("A-R1", "2027-03-01", "2028-02-28", "active")), ContractHistory: []collaborators.ContractTerm{at(old, "2026-11-01")}}, "2027-01-10", "", false},
+		{"lapsed, then renewed from its end", collaborators.Collaborator{Contract: contract(renewed), ContractHistory: []collaborators.ContractTerm{at(old, "2027-01-10"), at(term("A", "2025-01-01", "2026-12-15", "ended"), "2027-01-12")}}, "2026-12-20", "A-R1/active", true},
 	} {
 		got, ok := collaborators.InForce(tc.rec.ContractVersions(), tc.day)
 		s := ""

@@ -112,7 +112,8 @@ func day(s string) (time.Time, bool) {
 // paid; the due is the sum of the paid days' daily stipends (prorated),
 // or with no proration the stipend of the last paid version. The contract
 // shown is the one in force on the quarter's last covered day (its start
-// the first covered day's version's).
+// the first covered day's version's), or the record's when, recorded by
+// the quarter's end, it ends the contract within the quarter.
 func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Record, q clock.Quarter) Stipend {
 	first := time.Date(q.Year, time.Month(3*(q.Q-1)+1), 1, 0, 0, 0, 0, time.UTC)
 	last := first.AddDate(0, 3, -1)
@@ -139,6 +140,15 @@ func stipendOf(rules standing.StipendRules, p collaborators.Collaborator, r Reco
 		}
 	}
 	shown := lastT
+	// A contract the record ended within the quarter shows as ended.
+	for i := len(versions) - 1; i >= 0; i-- {
+		if v := versions[i]; v.From <= last.Format(time.DateOnly) {
+			if covered > 0 && v.EndsOn >= firstT.StartsOn && v.EndsOn < last.Format(time.DateOnly) {
+				shown = v.ContractTerm
+			}
+			break
+		}
+	}
 	if covered == 0 { // the current contract, which covers none of it
 		shown = versions[len(versions)-1].ContractTerm
 		firstT = shown

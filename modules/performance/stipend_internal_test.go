@@ -24,6 +24,7 @@ func TestStipendOfPaysTheVersionInForce(t *testing.T) {
 	renewed := c("A-R1", "2026-12-16", "2027-12-15", "active", 1_800_000)
 	suspended := c("A", "2024-12-16", "2026-12-15", "suspended", 1_800_000)
 	raised := c("A", "2024-12-16", "2026-12-15", "active", 2_760_000)
+	endedEarly := c("A", "2024-12-16", "2026-11-15", "ended", 1_800_000)
 	approved := Record{Status: Approved, Stored: true, Attainment: 0.8}
 	for _, tc := range []struct {
 		name          string
@@ -47,6 +48,8 @@ func TestStipendOfPaysTheVersionInForce(t *testing.T) {
 		{"suspended since always", collaborators.Collaborator{Contract: suspended}, "2026-Q3", 92, 0, 0, StipendSuspended, "A", "suspended"},
 		{"stipend raised from 1 November", collaborators.Collaborator{Contract: raised, ContractHistory: []collaborators.ContractTerm{h(old, "2026-11-01")}},
 			"2026-Q4", 76, 76, 1_800_000*31/92 + 2_760_000*45/92 + 1, StipendProrated, "A", "active"},
+		{"ended early, recorded weeks later: paid to its end, shown ended", collaborators.Collaborator{Contract: endedEarly, ContractHistory: []collaborators.ContractTerm{h(old, "2026-12-04")}},
+			"2026-Q4", 46, 46, 900_000, StipendProrated, "A", "ended"},
 		{"outside every term", collaborators.Collaborator{Contract: renewed, ContractHistory: []collaborators.ContractTerm{h(old, "2026-12-04")}},
 			"2024-Q3", 0, 0, 0, StipendOutside, "A-R1", "active"},
 	} {
