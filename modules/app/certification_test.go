@@ -161,6 +161,9 @@ func TestCertificationFromAPassThroughTheAPI(t *testing.T) {
 		"/api/v1/certifications?offset=-1": "offset", "/api/v1/me/certifications?status=x": "status",
 		"/api/v1/certifications?course=KC-999": "course", "/api/v1/attempts?course_code=KC-999": "course_code",
 		"/api/v1/certifications?area_code=ZZ": "area_code",
+		// Every filter naming a district unit refuses one the registry lacks.
+		"/api/v1/attempts?area_code=ZZ": "area_code", "/api/v1/courses/KC-101/results?area_code=ZZ": "area_code",
+		"/api/v1/recognition?quarter=2026-Q3&area_code=ZZ": "area_code",
 	} {
 		if r := s.Do(t, "GET", path, coord, nil); r.Status != 400 || !r.Problem(t).HasField(field) {
 			t.Errorf("GET %s: %d %s, want 400 naming %s", path, r.Status, r.Body, field)

@@ -159,6 +159,12 @@ func (s standingSource) NextSessions(ctx context.Context, area string) (map[stri
 	return out, nil
 }
 
+func (s standingSource) KnownArea(ctx context.Context, code string) (bool, error) {
+	names, err := directory{s.reg}.areaNames(ctx)
+	_, ok := names[code]
+	return ok, err
+}
+
 // SetContract writes the review's contract through the registry (the
 // renewal rule then sees the override reason, or finds the person eligible).
 func (s standingSource) SetContract(ctx context.Context, id string, c standing.ContractView, override string) error {

@@ -758,6 +758,15 @@ func (s *Service) List(ctx context.Context, scope authz.Scope, f Filter) ([]Atte
 		}
 		f.CourseCode = code
 	}
+	if f.AreaCode != "" && s.d.Areas != nil {
+		codes, err := s.d.Areas.AreaCodes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(codes, f.AreaCode) {
+			return nil, errs.Field("area_code", "is not a known district unit")
+		}
+	}
 	switch scope.Kind {
 	case authz.ScopeOwn:
 		if f.CollaboratorID != "" && f.CollaboratorID != scope.CollaboratorID {

@@ -320,7 +320,15 @@ func (s *Service) Recognize(ctx context.Context, scope authz.Scope, quarter, are
 	if err != nil {
 		return nil, errs.Field("quarter", "must be a quarter like 2026-Q3")
 	}
-	all, err := s.ranking(ctx, scope, q, strings.ToUpper(strings.TrimSpace(area)))
+	area = strings.ToUpper(strings.TrimSpace(area))
+	if area != "" {
+		if ok, err := s.src.KnownArea(ctx, area); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, errs.Field("area_code", "is not a known district unit")
+		}
+	}
+	all, err := s.ranking(ctx, scope, q, area)
 	if err != nil {
 		return nil, err
 	}

@@ -67,6 +67,8 @@ type Source interface {
 	// SetContract writes a contract decided by the review (a renewal
 	// carries the override reason when the person was not eligible).
 	SetContract(ctx context.Context, id string, c ContractView, override string) error
+	// KnownArea says whether the registry has the district unit.
+	KnownArea(ctx context.Context, code string) (bool, error)
 }
 
 // Service answers standings, the contract review and recognition.

@@ -63,6 +63,14 @@ func (f *fakeSource) QuarterRecords(_ context.Context, q clock.Quarter) (map[str
 func (f *fakeSource) NextSessions(context.Context, string) (map[string]standing.Session, error) {
 	return map[string]standing.Session{"KC-101": {ID: "s1", StartsAt: time.Date(2026, 11, 20, 1, 0, 0, 0, time.UTC)}}, nil
 }
+func (f *fakeSource) KnownArea(_ context.Context, code string) (bool, error) {
+	for _, h := range f.people {
+		if h.Area == code {
+			return true, nil
+		}
+	}
+	return false, nil
+}
 func (f *fakeSource) SetContract(_ context.Context, id string, c standing.ContractView, _ string) error {
 	f.people[id].Contract = c
 	return nil
