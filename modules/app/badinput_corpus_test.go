@@ -328,7 +328,7 @@ func (w *world) baseString(name, route string) string {
 	case "position":
 		return "Công chức văn hóa - xã hội"
 	case "number":
-		return "HD-BADIN-01"
+		return "HD-BADIN-" + strconv.Itoa(len(route)) // a contract number is one person's
 	case "starts_on":
 		return "2026-01-01"
 	case "ends_on":

@@ -184,8 +184,19 @@ func TestCreateAndDuplicates(t *testing.T) {
 	if r.Status != http.StatusConflict || !r.Problem(t).HasField("code") {
 		t.Fatalf("duplicate code: %d %s", r.Status, r.Body)
 	}
-	// Changing an email to one already registered is a conflict too.
+	// A contract number is one person's (helper-66 registered LK-01's twice).
+	dup := newInput("NT-11", "third@example.vn")
+	r = s.Do(t, "POST", "/api/v1/collaborators", tok, dup)
+	if p := r.Problem(t); r.Status != http.StatusConflict || !p.HasField("contract.number") || p.HasField("code") || p.HasField("email") {
+		t.Fatalf("duplicate contract number: %d %s", r.Status, r.Body)
+	}
+	// Changing an email to one already registered is a conflict too, and
+	// so is a contract number.
 	other := s.Find(t, "ctv", "LT")
+	r = s.Do(t, "PATCH", "/api/v1/collaborators/"+other.ID, tok, map[string]any{"contract": map[string]any{"number": "99/2026/HĐ-TTKC"}})
+	if r.Status != http.StatusConflict || !r.Problem(t).HasField("contract.number") {
+		t.Fatalf("patch to a taken contract number: %d %s", r.Status, r.Body)
+	}
 	r = s.Do(t, "PATCH", "/api/v1/collaborators/"+other.ID, tok, map[string]any{"email": "binh.tran@example.vn"})
 	if r.Status != http.StatusConflict {
 		t.Fatalf("patch to a taken email: %d %s", r.Status, r.Body)

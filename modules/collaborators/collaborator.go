@@ -120,8 +120,9 @@ var codeRe = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,23}$`)
 // accepted here) at a domain of letters, digits and inner dashes.
 var emailRe = regexp.MustCompile(`^[a-z0-9_%+\-]+(\.[a-z0-9_%+\-]+)*@([a-z0-9]([a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,}$`)
 
-// NormalizePhone strips separators and turns +84 into 0; the result must be
-// a Vietnamese number of 10 digits starting with 0.
+// NormalizePhone strips separators, turns +84 into 0 and puts back the 0
+// a spreadsheet drops from a number typed as one (912345678); the result
+// must be a Vietnamese number of 10 digits starting with 0.
 func NormalizePhone(s string) (string, bool) {
 	s = strings.Map(func(r rune) rune {
 		if r == ' ' || r == '.' || r == '-' || r == '(' || r == ')' {
@@ -129,10 +130,14 @@ func NormalizePhone(s string) (string, bool) {
 		}
 		return r
 	}, strings.TrimSpace(s))
-	if strings.HasPrefix(s, "+84") {
+	switch {
+	case strings.HasPrefix(s, "+84"):
 		s = "0" + s[3:]
-	} else if strings.HasPrefix(s, "84") && len(s) == 11 {
+	case strings.HasPrefix(s, "84") && len(s) == 11:
 		s = "0" + s[2:]
+	case len(s) == 9 && s[0] >= '1' && s[0] <= '9':
+		// A spreadsheet cell typed as a number drops the leading 0.
+		s = "0" + s
 	}
 	if len(s) != 10 || s[0] != '0' {
 		return s, false

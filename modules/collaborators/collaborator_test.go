@@ -55,12 +55,13 @@ func TestFilterMatchesAccentInsensitive(t *testing.T) {
 
 func TestNormalizePhone(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{"0912 345 678": "0912345678", "+84912345678": "0912345678", "0912.345.678": "0912345678"} {
+	for in, want := range map[string]string{"0912 345 678": "0912345678", "+84912345678": "0912345678", "0912.345.678": "0912345678",
+		"912345678": "0912345678", "987 654 332": "0987654332"} { // a number cell of a spreadsheet lost its 0
 		if got, ok := NormalizePhone(in); !ok || got != want {
 			t.Errorf("NormalizePhone(%q) = %q, %v", in, got, ok)
 		}
 	}
-	for _, bad := range []string{"12345", "09123456789", "09123abc78", ""} {
+	for _, bad := range []string{"12345", "09123456789", "09123abc78", "", "012345678"} {
 		if _, ok := NormalizePhone(bad); ok {
 			t.Errorf("NormalizePhone(%q) accepted", bad)
 		}

@@ -219,10 +219,19 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Collab
 }
 
 // taken is the conflict of next, the new state of the record id, with
-// another record's code or email (nil when none).
+// another record's code or email, or, when next changes it, contract
+// number (nil when none).
 func (snap *snapshot) taken(id string, next Collaborator) error {
+	newNumber := next.Contract.Number != snap.byID[id].Contract.Number
 	for _, other := range snap.list {
-		if other.ID == id || (other.Email != next.Email && other.Code != next.Code) {
+		if other.ID == id {
+			continue
+		}
+		if newNumber && other.Contract.Number == next.Contract.Number {
+			return &errs.Error{Kind: errs.Conflict, Message: "another collaborator has this contract number",
+				Fields: []errs.FieldError{{Field: "contract.number", Message: "is already registered: the contract of " + other.Code}}}
+		}
+		if other.Email != next.Email && other.Code != next.Code {
 			continue
 		}
 		field := "email"
@@ -284,10 +293,11 @@ func (s *Service) check(ctx context.Context, ins []Input, prefix func(i int) str
 		return nil, false, err
 	}
 	areaExists := func(code string) bool { _, ok := snap.areaIdx[code]; return ok }
-	takenCode, takenEmail := map[string]string{}, map[string]string{}
+	takenCode, takenEmail, takenNumber := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, c := range snap.list {
 		takenCode[c.Code] = "is already registered"
 		takenEmail[c.Email] = "is already registered"
+		takenNumber[c.Contract.Number] = "is already registered: the contract of " + c.Code
 	}
 	var problems []errs.FieldError
 	conflict := false
@@ -303,8 +313,13 @@ func (s *Service) check(ctx context.Context, ins []Input, prefix func(i int) str
 			fe = append(fe, errs.FieldError{Field: "email", Message: why})
 			conflict = conflict || why == "is already registered"
 		}
+		if why, ok := takenNumber[in.Contract.Number]; ok && in.Contract.Number != "" {
+			fe = append(fe, errs.FieldError{Field: "contract.number", Message: why})
+			conflict = conflict || why != "appears twice in this input"
+		}
 		takenCode[in.Code] = "appears twice in this input"
 		takenEmail[in.Email] = "appears twice in this input"
+		takenNumber[in.Contract.Number] = "appears twice in this input"
 		for _, f := range fe {
 			problems = append(problems, errs.FieldError{Field: prefix(i) + f.Field, Message: f.Message})
 		}
@@ -352,7 +367,7 @@ func (s *Service) insert(ctx context.Context, ins []Input) ([]Collaborator, erro
 
 func onlyUniqueness(fe []errs.FieldError) bool {
 	for _, f := range fe {
-		if !strings.HasSuffix(f.Message, "is already registered") {
+		if !strings.HasPrefix(f.Message, "is already registered") {
 			return false
 		}
 	}
