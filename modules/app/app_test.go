@@ -253,6 +253,12 @@ func TestErrorsAsPages(t *testing.T) {
 	if body := string(r.Body); r.Status != 403 || !strings.Contains(body, "Your account may not see or do this") || !strings.Contains(body, "<details open>") {
 		t.Errorf("403 page in English: %d %s", r.Status, truncate(r.Body))
 	}
+	// A refused filter is said once, beside its field (helper-66 read
+	// "invalid input: area_code: … area_code : …").
+	r = s.Page(t, "/courses/KC-101/results?area_code=ZZ", s.LoginDemo(t, apptest.Coordinator))
+	if body := string(r.Body); r.Status != 400 || strings.Count(body, "district unit") != 1 || !strings.Contains(body, "<b>area_code</b>") {
+		t.Errorf("a refused filter's page: %d %s", r.Status, truncate(r.Body))
+	}
 	// A form sent without its cookie (a phone that dropped it): the page
 	// says the form expired and leads back to it.
 	req := apptest.NewRequest(t, "POST", s.URL+"/login", strings.NewReader("_csrf=x&email=a%40b.vn&password=p"))

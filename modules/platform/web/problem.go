@@ -118,6 +118,9 @@ func (p *Platform) renderError(c *fiber.Ctx, status int, detail string, fields [
 	if status >= 500 {
 		detail = ""
 	}
+	if len(fields) == 1 && strings.HasSuffix(detail, fields[0].Field+": "+fields[0].Message) {
+		detail = "" // the one field's problem, listed below, says it
+	}
 	d := map[string]any{"Status": status, "Title": title, "Hint": hint, "Detail": detail, "Fields": fields}
 	if formExpired {
 		d["Back"] = formPage(c)
