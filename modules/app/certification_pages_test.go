@@ -89,4 +89,14 @@ func TestCertificatesPage(t *testing.T) {
 		!strings.Contains(after.Body, "Hồ sơ khảo sát bị làm giả") {
 		t.Errorf("after revoking, the page: %s", after.Body)
 	}
+	// Revoked, its page says so instead of offering the form again, and a
+	// second revocation (another tab) is told the same.
+	again := coord.Get("/certifications/" + cert.ID + "/revoke")
+	if again.Status != 200 || strings.Contains(again.Body, `name="reason"`) || !strings.Contains(again.Body, "Chứng nhận này đã bị thu hồi ngày") {
+		t.Errorf("the revoke page of a revoked certificate: %d %s", again.Status, again.Body)
+	}
+	twice := coord.Post("/certifications/"+cert.ID+"/revoke", url.Values{"reason": {"Lần nữa"}})
+	if twice.Status != 409 || !strings.Contains(twice.Body, "Chứng nhận này đã bị thu hồi ngày") || strings.Contains(twice.Body, "người khác") {
+		t.Errorf("revoking twice: %d %s", twice.Status, twice.Body)
+	}
 }

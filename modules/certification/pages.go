@@ -151,13 +151,19 @@ func (m *Module) revokeSubmit(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect("/certifications?revoked="+url.QueryEscape(id), fiber.StatusSeeOther)
 	}
-	if errs.KindOf(err) != errs.Invalid {
+	kind := errs.KindOf(err)
+	if kind != errs.Invalid && kind != errs.Conflict {
 		return err
 	}
 	v, verr := m.s.Certificate(ctx, web.ScopeOf(c), id)
 	if verr != nil {
 		return verr
 	}
-	return m.Platform.Render(c, fiber.StatusBadRequest, "certification_revoke", revokePageData{C: v, Reason: reason,
-		Error: true, Max: MaxReason})
+	if kind == errs.Conflict && v.RevokedAt == nil {
+		return err
+	}
+	// A reason missing or too long, or a certificate revoked already (the
+	// page says when, not that someone else changed something).
+	return m.Platform.Render(c, errs.Status(kind), "certification_revoke", revokePageData{C: v, Reason: reason,
+		Error: kind == errs.Invalid, Max: MaxReason})
 }
