@@ -192,7 +192,7 @@ func XLSX(mx Matrix) ([]byte, error) {
 		for _, cell := range r.Cells {
 			var until any
 			if !cell.ValidUntil.IsZero() {
-				until = excelDate(cell.ValidUntil)
+				until = excelDate(cell.ValidUntil.Time)
 			}
 			vals = append(vals, cellVI[cell.Status], until)
 		}

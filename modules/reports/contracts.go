@@ -3,7 +3,6 @@ package reports
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/standing"
@@ -22,7 +21,7 @@ type Ending struct {
 	Role            string            `json:"role" api:"enum=report_role"`
 	Area            string            `json:"area_code"`
 	Number          string            `json:"contract_number"`
-	EndsOn          time.Time         `json:"ends_on"`
+	EndsOn          clock.Day         `json:"ends_on"`
 	Days            int               `json:"days"`
 	Standing        standing.Standing `json:"standing,omitempty" api:"enum=report_standing"`
 	RenewalEligible bool              `json:"renewal_eligible"`
@@ -43,7 +42,7 @@ func (x *Index) Contracts(area string, days int) []Ending {
 			continue
 		}
 		out = append(out, Ending{ID: p.ID, Code: p.Code, Name: p.Name, Role: p.Role, Area: p.Area, Number: p.ContractNumber,
-			EndsOn: p.ContractEnd.In(clock.VN), Days: left, Standing: p.Standing, RenewalEligible: p.RenewalEligible})
+			EndsOn: clock.DayOf(p.ContractEnd), Days: left, Standing: p.Standing, RenewalEligible: p.RenewalEligible})
 	}
 	slices.SortFunc(out, func(a, b Ending) int {
 		if a.Days != b.Days {

@@ -21,7 +21,7 @@ type Expiring struct {
 	Code        string    `json:"code"`
 	Name        string    `json:"full_name"`
 	Course      string    `json:"course"`
-	ValidUntil  time.Time `json:"valid_until"`
+	ValidUntil  clock.Day `json:"valid_until"`
 	Days        int       `json:"days"`
 	NextSession *Session  `json:"next_session"`
 }
@@ -118,7 +118,7 @@ func (x *Index) Coverage(area string) []DistrictCoverage {
 				}
 			}
 			a.expiring = append(a.expiring, Expiring{ID: person.ID, Code: person.Code, Name: person.Name,
-				Course: in.Courses[c].Code, ValidUntil: end, Days: days, NextSession: next.of(in.Courses[c].Code, person.Area)})
+				Course: in.Courses[c].Code, ValidUntil: clock.DayOf(end), Days: days, NextSession: next.of(in.Courses[c].Code, person.Area)})
 		}
 	}
 	out := make([]DistrictCoverage, 0, len(by))

@@ -220,7 +220,7 @@ func expiringTable(ds []DistrictCoverage) table {
 			if e.NextSession != nil {
 				next = e.NextSession.StartsAt
 			}
-			t.Rows = append(t.Rows, []any{d.Area, e.Code, e.Name, e.Course, e.ValidUntil, e.Days, next})
+			t.Rows = append(t.Rows, []any{d.Area, e.Code, e.Name, e.Course, e.ValidUntil.Time, e.Days, next})
 		}
 	}
 	return t
@@ -280,7 +280,7 @@ func contractsTable(es []Ending) table {
 		{"Số hợp đồng", 14, colText}, {"Ngày kết thúc", 12, colDate}, {"Còn (ngày)", 9, colNumber}, {"Xếp loại", 12, colText},
 		{"Đủ điều kiện gia hạn", 12, colText}}}
 	for _, e := range es {
-		t.Rows = append(t.Rows, []any{e.Code, e.Name, roleVI[e.Role], e.Area, e.Number, e.EndsOn, e.Days, standingVI[string(e.Standing)], e.RenewalEligible})
+		t.Rows = append(t.Rows, []any{e.Code, e.Name, roleVI[e.Role], e.Area, e.Number, e.EndsOn.Time, e.Days, standingVI[string(e.Standing)], e.RenewalEligible})
 	}
 	return t
 }

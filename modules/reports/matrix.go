@@ -189,7 +189,7 @@ func (c Counts) Certified() int { return c.Valid + c.Expiring }
 // certificate behind it (zero when missing or not required).
 type Cell struct {
 	Status     string    `json:"status" api:"enum=competency_cell"`
-	ValidUntil time.Time `json:"valid_until,omitzero"`
+	ValidUntil clock.Day `json:"valid_until,omitzero"`
 }
 
 // Attainment is a quarter's attainment (0–1).
@@ -291,7 +291,7 @@ func (x *Index) Matrix(f Filter) Matrix {
 			g := x.cells[p*nc+c]
 			row.Cells[j].Status = gridNames[g]
 			if g != gNotRequired && g != gMissing {
-				row.Cells[j].ValidUntil = x.until[p*nc+c].In(clock.VN).AddDate(0, 0, -1)
+				row.Cells[j].ValidUntil = clock.DayOf(x.until[p*nc+c].In(clock.VN).AddDate(0, 0, -1))
 			}
 			m.Totals[j].add(g)
 			dist.Columns[j].add(g)

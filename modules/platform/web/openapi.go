@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 )
 
@@ -315,7 +316,7 @@ func parseTag(f reflect.StructField) (fieldTag, bool) {
 	return t, true
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var timeType, dayType = reflect.TypeOf(time.Time{}), reflect.TypeOf(clock.Day{})
 
 // schemaOf describes a Go type as a JSON schema, following json and api
 // tags. A request schema refuses unknown fields and lists the fields
@@ -328,8 +329,11 @@ func (o *OpenAPI) schemaOf(t reflect.Type, request bool, depth int) map[string]a
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == timeType {
+	switch t {
+	case timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
+	case dayType:
+		return map[string]any{"type": "string", "format": "date"}
 	}
 	switch t.Kind() {
 	case reflect.String:
