@@ -105,7 +105,7 @@ func TestContractPatchMovingEndsOnLaterIsARenewal(t *testing.T) {
 		}
 	}
 	// A blank reason is no reason.
-	if r := patch(ineligible, map[string]any{"contract": map[string]any{"ends_on": later(before, 1)}, "override_reason": "  "}); r.Status != 422 {
+	if r := patch(ineligible, map[string]any{"contract": map[string]any{"ends_on": later(before, 1)}, "override_reason": "  "}); r.Status != 422 || !r.Problem(t).HasField("override_reason") {
 		t.Fatalf("a blank override_reason: %d %s", r.Status, r.Body)
 	}
 	// Moving the end earlier is no renewal.

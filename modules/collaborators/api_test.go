@@ -315,6 +315,12 @@ func TestImportCSVAllOrNothing(t *testing.T) {
 	if p.HasField("rows[2].email") {
 		t.Errorf("the good row was blamed: %s", r.Body)
 	}
+	// Listed in the file's order, row by row.
+	for i := 1; i < len(p.Errors); i++ {
+		if a, b := p.Errors[i-1].Field[:8], p.Errors[i].Field[:8]; a > b {
+			t.Errorf("problems out of the file's order: %s before %s", p.Errors[i-1].Field, p.Errors[i].Field)
+		}
+	}
 	if registryState(t, s) != before {
 		t.Fatal("a failed import changed the registry")
 	}

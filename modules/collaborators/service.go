@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -89,6 +90,9 @@ func (s *Service) renewalOverride(ctx context.Context, cur Collaborator, p Patch
 	ok, why, err := s.renewal(ctx, cur)
 	if err != nil || ok {
 		return "", err
+	}
+	if p.OverrideReason != nil {
+		why = append(why, errs.FieldError{Field: "override_reason", Message: "is empty: write why the contract is renewed anyway"})
 	}
 	return "", errs.Fields(errs.Unprocessable, "the contract may not be renewed: give override_reason to renew it anyway", why)
 }
@@ -465,6 +469,13 @@ func (s *Service) Import(ctx context.Context, rows []ImportRow) (created []Colla
 		}
 	}
 	if len(problems) > 0 {
+		// The file's order: row by row (its line numbers, as a
+		// spreadsheet shows them), then the fields as the row gives them.
+		line := func(f string) int {
+			n, _ := strconv.Atoi(strings.TrimPrefix(f[:max(strings.IndexByte(f, ']'), 0)], "rows["))
+			return n
+		}
+		slices.SortStableFunc(problems, func(a, b errs.FieldError) int { return line(a.Field) - line(b.Field) })
 		return nil, errs.Fields(errs.Invalid, "the file has problems; nothing was imported", problems)
 	}
 	return s.insert(ctx, ins)

@@ -216,7 +216,9 @@ func describeType(goType string) string {
 		return "an object"
 	case strings.Contains(goType, "string"):
 		return "a string"
-	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+	case strings.Contains(goType, "int"):
+		return "a whole number" // (an amount in đồng, a count)
+	case strings.Contains(goType, "float"):
 		return "a number"
 	case strings.Contains(goType, "bool"):
 		return "true or false"

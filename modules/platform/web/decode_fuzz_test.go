@@ -104,6 +104,14 @@ func TestDecodeStrictRefuses(t *testing.T) {
 			}
 		})
 	}
+	// An amount with a fraction is told it must be whole (helper-66 read
+	// "must be a number" for a stipend of 1500000.5).
+	var dst sample
+	err := web.DecodeStrict([]byte(`{"stipend":1500000.5}`), &dst)
+	var e *errs.Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Message != "must be a whole number" {
+		t.Errorf("a fraction for a whole number: %v", err)
+	}
 }
 
 // FuzzDecodeStrict: whatever the body, DecodeStrict never panics and
