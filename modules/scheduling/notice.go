@@ -113,7 +113,7 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 	if err != nil {
 		return Mail{}, err
 	}
-	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj), Text: text, HTML: html}
+	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj), Text: text, HTML: html, Lang: lang}
 	switch kind {
 	case NoticeInvite, NoticeReschedule, NoticeUpdate, NoticePromoted:
 		m.Calendar, m.CalendarMethod = n.calendar(s, p, "REQUEST", text), "REQUEST"

@@ -30,6 +30,9 @@ type SMTPOptions struct {
 	// From is the sender of every message (ACADEMY_MAIL_FROM); its domain
 	// is the Message-ID's. Required.
 	From Address
+	// Names are From's display name in a message's language (Message.Lang),
+	// e.g. {"en": "Industrial Extension Center"}; From.Name in the others.
+	Names map[string]string
 	// TLS forces the TLS policy of an smtp:// URL, over its ?tls= query.
 	// By default STARTTLS is mandatory for a remote server and not used for
 	// a loopback one (127.0.0.0/8, ::1, localhost: a local mail catcher,
@@ -54,6 +57,7 @@ type SMTPSender struct {
 	user      string
 	password  string
 	from      Address
+	names     map[string]string
 	tlsConfig *tls.Config
 	timeout   time.Duration
 }
@@ -66,7 +70,7 @@ func NewSMTPSender(rawURL string, opts SMTPOptions) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: SMTP URL: %w", err)
 	}
-	s := &SMTPSender{host: u.Hostname(), from: opts.From, timeout: opts.Timeout}
+	s := &SMTPSender{host: u.Hostname(), from: opts.From, names: opts.Names, timeout: opts.Timeout}
 	if s.host == "" {
 		return nil, errors.New("mail: SMTP URL has no host")
 	}
@@ -153,7 +157,7 @@ func (s *SMTPSender) String() string {
 // about the server, not the message: Unavailable. A message the server
 // accepted counts as sent even if closing the connection then failed.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
-	msg, err := build(m, s.from)
+	msg, err := build(m, s.from, s.names)
 	if err != nil {
 		return Permanent(err)
 	}
@@ -207,8 +211,9 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 // DropSender "delivers" messages by writing each as <dir>/<ID>.eml (the full
 // MIME message, as it would go over SMTP), for running without an SMTP server.
 type DropSender struct {
-	dir  string
-	from Address
+	dir   string
+	from  Address
+	names map[string]string
 }
 
 // NewDropSender returns a sender writing into dir, creating it if needed.
@@ -222,6 +227,13 @@ func NewDropSender(dir string, from Address) (*DropSender, error) {
 	return &DropSender{dir: dir, from: from}, nil
 }
 
+// WithNames names the sender in a message's language as SMTPOptions.Names
+// does, and returns d.
+func (d *DropSender) WithNames(names map[string]string) *DropSender {
+	d.names = names
+	return d
+}
+
 // String describes the sender for start-up messages.
 func (d *DropSender) String() string { return "files in " + d.dir }
 
@@ -231,7 +243,7 @@ func (d *DropSender) Path(id string) string { return filepath.Join(d.dir, escape
 // Send writes the message, replacing an earlier attempt's file; a reader
 // never sees a partial file.
 func (d *DropSender) Send(ctx context.Context, m Message) error {
-	msg, err := build(m, d.from)
+	msg, err := build(m, d.from, d.names)
 	if err != nil {
 		return Permanent(err)
 	}
