@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -234,7 +235,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err := a.wireCertMails(mailFiles); err != nil {
 		return err
 	}
-	notices, err := scheduling.LoadNotices(mailFiles, a.Config.MailFrom, "Trung tâm Khuyến công", opts.Clock.Now, titles.Title)
+	notices, err := scheduling.LoadNotices(mailFiles, a.Config.MailFrom, cmp.Or(a.Config.MailFromName, certpdf.DefaultCenter), opts.Clock.Now, titles.Title)
 	if err != nil {
 		return err
 	}

@@ -265,8 +265,11 @@ func (d *DropSender) Send(ctx context.Context, m Message) error {
 	return Unavailable(os.Rename(f.Name(), d.Path(m.ID)))
 }
 
+// checkFrom refuses a sender whose Email is not a bare address (a display
+// name belongs in Name: "Name <addr>" there fails every message later).
 func checkFrom(from Address) error {
-	if _, err := netmail.ParseAddress(from.Email); err != nil || !strings.Contains(from.Email, "@") {
+	a, err := netmail.ParseAddress(from.Email)
+	if err != nil || a.Address != from.Email || !strings.Contains(from.Email, "@") {
 		return errs.Field("from", "%q is not an email address", from.Email)
 	}
 	return nil
