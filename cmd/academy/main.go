@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	netmail "net/mail"
 	"os"
 	"os/signal"
 	"slices"
@@ -54,6 +55,11 @@ func configFrom(getenv func(string) string) (app.Config, error) {
 		DemoPassword:  getenv("ACADEMY_DEMO_PASSWORD"),
 		MetricsAddr:   get("ACADEMY_METRICS_ADDR", ""),
 	}
+	from, err := parseMailFrom(cfg.MailFrom)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.MailFrom, cfg.MailFromName = from.Address, from.Name
 	proxies, err := web.ParseTrustedProxies(getenv("ACADEMY_TRUSTED_PROXIES"))
 	if err != nil {
 		return cfg, fmt.Errorf("ACADEMY_TRUSTED_PROXIES: %w", err)
@@ -79,6 +85,22 @@ func configFrom(getenv func(string) string) (app.Config, error) {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// parseMailFrom reads ACADEMY_MAIL_FROM: a bare address
+// (academy@example.vn) or a display name and an address
+// (Trung tâm Khuyến công <academy@example.vn>), as net/mail parses one
+// address; anything else is refused, naming the setting.
+func parseMailFrom(v string) (*netmail.Address, error) {
+	a, err := netmail.ParseAddress(v)
+	if err == nil && !strings.Contains(a.Address, "@") {
+		err = errors.New("no @ in the address")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ACADEMY_MAIL_FROM=%q is not an email address: want academy@example.vn or "+
+			"a name and an address, e.g. 'Trung tâm Khuyến công <academy@example.vn>' (%v)", v, err)
+	}
+	return a, nil
 }
 
 // minProductionPassword is the shortest admin password accepted against

@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	netmail "net/mail"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ctvacademy/academy/modules/platform/mail"
 	"github.com/ctvacademy/academy/modules/platform/storetest"
 )
 
@@ -212,5 +214,58 @@ func TestServeRefusesABusyAddressAtOnce(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("the data directory was written before the address failed: %v", entries)
+	}
+}
+
+// ACADEMY_MAIL_FROM takes a bare address or a display name and an address;
+// anything else stops the start naming the setting. A name given is the
+// From a mail client shows (a drop-directory message, parsed back).
+func TestMailFromTakesANameAndAnAddress(t *testing.T) {
+	for _, c := range []struct{ in, addr, name string }{
+		{"", "academy@localhost", ""},
+		{"academy@example.vn", "academy@example.vn", ""},
+		{"<academy@example.vn>", "academy@example.vn", ""},
+		{"Trung tâm Khuyến công <academy@example.vn>", "academy@example.vn", "Trung tâm Khuyến công"},
+		{`"Trung tâm Khuyến công, Đồng Nai" <academy@example.vn>`, "academy@example.vn", "Trung tâm Khuyến công, Đồng Nai"},
+	} {
+		cfg, err := configFrom(env(map[string]string{"ACADEMY_MAIL_FROM": c.in}))
+		if err != nil || cfg.MailFrom != c.addr || cfg.MailFromName != c.name {
+			t.Errorf("ACADEMY_MAIL_FROM=%q: %q %q %v, want %q %q", c.in, cfg.MailFrom, cfg.MailFromName, err, c.addr, c.name)
+		}
+	}
+	for _, bad := range []string{"academy", "Trung tâm <academy>", "a@example.vn, b@example.vn", "Trung tâm Khuyến công <academy@example.vn", "@"} {
+		_, err := configFrom(env(map[string]string{"ACADEMY_MAIL_FROM": bad}))
+		if err == nil || !strings.Contains(err.Error(), "ACADEMY_MAIL_FROM") {
+			t.Errorf("ACADEMY_MAIL_FROM=%q: %v, want a refusal naming the setting", bad, err)
+		}
+	}
+
+	cfg, err := configFrom(env(map[string]string{"ACADEMY_MAIL_FROM": "Trung tâm Khuyến công <academy@example.vn>"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	d, err := mail.NewDropSender(dir, mail.Address{Email: cfg.MailFrom, Name: cfg.MailFromName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Send(context.Background(), mail.Message{ID: "k1", To: mail.Address{Email: "an@example.vn"}, Subject: "Thư mời", Text: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(d.Path("k1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := netmail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, err := m.Header.AddressList("From")
+	if err != nil || len(from) != 1 || from[0].Name != "Trung tâm Khuyến công" || from[0].Address != "academy@example.vn" {
+		t.Errorf("From %q: %+v %v", m.Header.Get("From"), from, err)
+	}
+	// The whole value in the address is refused by the sender itself.
+	if _, err := mail.NewDropSender(dir, mail.Address{Email: "Trung tâm Khuyến công <academy@example.vn>"}); err == nil {
+		t.Error("a sender with a display name in its address accepted")
 	}
 }

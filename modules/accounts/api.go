@@ -41,9 +41,16 @@ type PasswordChange struct {
 	NewPassword     string `json:"new_password" api:"required"`
 }
 
-// RoleChange is the body of PATCH /api/v1/users/{id}.
-type RoleChange struct {
-	Role string `json:"role" api:"required,enum=role"`
+// UserChange is the body of PATCH /api/v1/users/{id}: a new role (which
+// ends the account's sessions), a new language of its mail, or both.
+type UserChange struct {
+	Role     *string `json:"role" api:"enum=role"`
+	Language *string `json:"language" api:"enum=language"`
+}
+
+// MyChange is the body of PATCH /api/v1/me: the language of my mail.
+type MyChange struct {
+	Language string `json:"language" api:"required,enum=language"`
 }
 
 func (m *Module) apiRoutes(r *web.Router) {
@@ -58,7 +65,8 @@ func (m *Module) apiRoutes(r *web.Router) {
 		Request: ResetRequest{}, Status: 202, Errors: []errs.Kind{errs.TooManyRequests}}, m.apiReset)
 	r.Post("/collaborators/:id/activation", web.Doc{Summary: "Send a collaborator a new set-password link (the earlier one stops working); makes their account if they have none",
 		Status: 202, Errors: []errs.Kind{errs.Unprocessable, errs.Conflict}}, m.apiResend)
-	r.Patch("/users/:id", web.Doc{Summary: "Change an account's role (ends its sessions)", Request: RoleChange{}, Response: UserView{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiSetRole)
+	r.Patch("/me", web.Doc{Summary: "Change my account's language (vi or en: the language of my mail)", Request: MyChange{}, Response: UserView{}}, m.apiChangeMe)
+	r.Patch("/users/:id", web.Doc{Summary: "Change an account's role (ends its sessions) or language (vi or en: the language of its mail)", Request: UserChange{}, Response: UserView{}, Errors: []errs.Kind{errs.Unprocessable}}, m.apiChangeUser)
 }
 
 func (m *Module) apiLogin(c *fiber.Ctx) error {
@@ -142,12 +150,42 @@ func (m *Module) apiCreateUser(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(toView(u))
 }
 
-func (m *Module) apiSetRole(c *fiber.Ctx) error {
-	var in RoleChange
+func (m *Module) apiChangeUser(c *fiber.Ctx) error {
+	var in UserChange
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, err := m.svc.SetRole(c.UserContext(), c.Params("id"), in.Role)
+	if in.Role == nil && in.Language == nil {
+		return errs.Field("role", "give a role or a language to change")
+	}
+	// A bad language is refused before the role changes.
+	if in.Language != nil {
+		if err := CheckLanguage(*in.Language); err != nil {
+			return err
+		}
+	}
+	id := c.Params("id")
+	var u User
+	var err error
+	if in.Role != nil {
+		if u, err = m.svc.SetRole(c.UserContext(), id, *in.Role); err != nil {
+			return err
+		}
+	}
+	if in.Language != nil {
+		if u, err = m.svc.SetLanguage(c.UserContext(), id, *in.Language); err != nil {
+			return err
+		}
+	}
+	return c.JSON(toView(u))
+}
+
+func (m *Module) apiChangeMe(c *fiber.Ctx) error {
+	var in MyChange
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := m.svc.SetLanguage(c.UserContext(), web.PrincipalOf(c).UserID, in.Language)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,7 @@ type UserStore interface {
 	Users(ctx context.Context) ([]User, error)
 	SetPasswordHash(ctx context.Context, id, hash string, now time.Time) error
 	SetRole(ctx context.Context, id, role string, now time.Time) error
+	SetLanguage(ctx context.Context, id, lang string, now time.Time) error
 	InsertSession(ctx context.Context, s Session) error
 	SessionByID(ctx context.Context, id string) (Session, error)
 	DeleteSession(ctx context.Context, id string) error
@@ -70,7 +71,14 @@ type Deps struct {
 type Service struct {
 	d         Deps
 	dummyHash string
+	// languageChanged, when set, hears of every language change this
+	// process makes (the app's cache of the mail languages).
+	languageChanged func(User)
 }
+
+// OnLanguageChange has f hear of every account whose language this process
+// changes. Call it before serving.
+func (s *Service) OnLanguageChange(f func(User)) { s.languageChanged = f }
 
 // NewService returns the accounts service.
 func NewService(d Deps) (*Service, error) {
@@ -128,8 +136,10 @@ func (s *Service) prepare(in NewUser, hash string) (User, error) {
 	if err := CheckRole(in.Role, in.CollaboratorID); err != nil {
 		return User{}, err
 	}
-	if in.Language != "" && in.Language != "vi" && in.Language != "en" {
-		return User{}, errs.Field("language", "must be vi or en")
+	if in.Language != "" {
+		if err := CheckLanguage(in.Language); err != nil {
+			return User{}, err
+		}
 	}
 	if hash == "" {
 		if err := CheckPassword("password", in.Password); err != nil {
@@ -405,6 +415,39 @@ func (s *Service) SetRole(ctx context.Context, userID, role string) (User, error
 	old := u.Role
 	u.Role = role
 	return u, s.d.Audit.Record(ctx, "user.role_change", "user", u.ID, map[string]any{"from": old, "to": role})
+}
+
+// CheckLanguage tells whether lang is a language of the mail: vi or en.
+// Errors: errs.Invalid naming language.
+func CheckLanguage(lang string) error {
+	if lang != "vi" && lang != "en" {
+		return errs.Field("language", "must be vi or en")
+	}
+	return nil
+}
+
+// SetLanguage sets the language of an account's mail (vi or en); its
+// sessions go on. Errors: errs.Invalid naming language, errs.NotFound.
+func (s *Service) SetLanguage(ctx context.Context, userID, lang string) (User, error) {
+	if err := CheckLanguage(lang); err != nil {
+		return User{}, err
+	}
+	u, err := s.d.Store.UserByID(ctx, userID)
+	if err != nil {
+		return User{}, err
+	}
+	if u.Language == lang {
+		return u, nil
+	}
+	if err := s.d.Store.SetLanguage(ctx, u.ID, lang, s.d.Clock.Now()); err != nil {
+		return User{}, err
+	}
+	old := u.Language
+	u.Language = lang
+	if s.languageChanged != nil {
+		s.languageChanged(u)
+	}
+	return u, s.d.Audit.Record(ctx, "user.language_change", "user", u.ID, map[string]any{"from": old, "to": lang})
 }
 
 // Users lists every account.

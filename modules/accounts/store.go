@@ -95,6 +95,11 @@ func (s *Store) SetRole(ctx context.Context, id, role string, now time.Time) err
 	return s.updateUser(ctx, id, now, func(u *User) { u.Role = role })
 }
 
+// SetLanguage sets the language of a user's mail. Errors: errs.NotFound.
+func (s *Store) SetLanguage(ctx context.Context, id, lang string, now time.Time) error {
+	return s.updateUser(ctx, id, now, func(u *User) { u.Language = lang })
+}
+
 func (s *Store) updateUser(ctx context.Context, id string, now time.Time, change func(*User)) error {
 	_, err := s.users.Update(ctx, id, func(u *User) error {
 		change(u)

@@ -18,14 +18,27 @@ import (
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
 
-// directory answers scheduling's questions about people from the registry.
+// directory answers scheduling's questions about people from the registry,
+// and tells each one's mail language from their account (langs; nil:
+// Vietnamese).
 type directory struct {
-	reg *collaborators.Service
+	reg   *collaborators.Service
+	langs *accountLanguages
 }
 
 func (d directory) person(c collaborators.Collaborator, areas map[string]string) scheduling.Person {
 	return scheduling.Person{ID: c.ID, Code: c.Code, Name: c.FullName, Email: c.Email, AreaCode: c.AreaCode,
 		AreaName: areas[c.AreaCode], Role: c.Role}
+}
+
+// withLanguage sets the person's language from their account.
+func (d directory) withLanguage(ctx context.Context, p scheduling.Person) (scheduling.Person, error) {
+	if d.langs == nil {
+		return p, nil
+	}
+	lang, err := d.langs.Language(ctx, p.ID)
+	p.Language = lang
+	return p, err
 }
 
 func (d directory) areaNames(ctx context.Context) (map[string]string, error) {
@@ -54,20 +67,29 @@ func (d directory) People(ctx context.Context, ids []string) (map[string]schedul
 		if err != nil || c.Archived {
 			continue
 		}
-		out[id] = d.person(c, areas)
+		if out[id], err = d.withLanguage(ctx, d.person(c, areas)); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
 
 func (d directory) PeopleIn(ctx context.Context, areaCode, role string) ([]scheduling.Person, error) {
-	return listPeople(ctx, d.reg, collaborators.Filter{AreaCode: areaCode, Role: role}, d.person)
+	ps, err := listPeople(ctx, d.reg, collaborators.Filter{AreaCode: areaCode, Role: role}, d.person)
+	for i := range ps {
+		if err != nil {
+			break
+		}
+		ps[i], err = d.withLanguage(ctx, ps[i])
+	}
+	return ps, err
 }
 
 // listPeople lists the registry's people that f selects, each made a
 // module's person by to from the record and the district units' names.
 func listPeople[P any](ctx context.Context, reg *collaborators.Service, f collaborators.Filter,
 	to func(c collaborators.Collaborator, areas map[string]string) P) ([]P, error) {
-	areas, err := directory{reg}.areaNames(ctx)
+	areas, err := directory{reg: reg}.areaNames(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +146,7 @@ func (m outboxMailer) EnqueueAll(ctx context.Context, xs []scheduling.Mail) erro
 func (m outboxMailer) Check(x scheduling.Mail) error { return messageOf(x).Validate() }
 
 func messageOf(x scheduling.Mail) mail.Message {
-	msg := mail.Message{Key: x.Key, To: mail.Address{Email: x.To, Name: x.ToName}, Subject: x.Subject, Text: x.Text, HTML: x.HTML}
+	msg := mail.Message{Key: x.Key, To: mail.Address{Email: x.To, Name: x.ToName}, Subject: x.Subject, Text: x.Text, HTML: x.HTML, Lang: x.Lang}
 	if x.Calendar != "" {
 		msg.Calendar = &mail.Calendar{Method: x.CalendarMethod, ICS: x.Calendar}
 	}

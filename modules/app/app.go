@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -52,13 +53,16 @@ import (
 
 // Config is the service's configuration, read from ACADEMY_* in cmd.
 type Config struct {
-	HTTPAddr      string
-	BaseURL       string
-	DataDir       string
-	MongoURI      string
-	MongoDB       string
-	SMTPURL       string
-	MailFrom      string
+	HTTPAddr string
+	BaseURL  string
+	DataDir  string
+	MongoURI string
+	MongoDB  string
+	SMTPURL  string
+	MailFrom string
+	// MailFromName is the sender's display name ACADEMY_MAIL_FROM gives
+	// (empty: the Center's name in each mail's language).
+	MailFromName  string
 	AdminEmail    string
 	AdminPassword string
 	Demo          bool
@@ -140,6 +144,8 @@ type App struct {
 	AdminCreated bool
 
 	clock clock.Clock
+	// languages caches the collaborators' mail languages (mailLanguages).
+	languages *accountLanguages
 
 	stopWorkers []func()
 	indexIDs    func(ctx context.Context, db *mongo.Database) (int, error)
@@ -229,11 +235,11 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err := a.wireCertMails(mailFiles); err != nil {
 		return err
 	}
-	notices, err := scheduling.LoadNotices(mailFiles, a.Config.MailFrom, "Trung tâm Khuyến công", opts.Clock.Now, titles.Title)
+	notices, err := scheduling.LoadNotices(mailFiles, a.Config.MailFrom, cmp.Or(a.Config.MailFromName, certpdf.DefaultCenter), opts.Clock.Now, titles.Title)
 	if err != nil {
 		return err
 	}
-	a.Scheduling = scheduling.NewService(scheduling.Deps{Store: scheduling.NewStore(a.DB), Directory: directory{a.Collaborators},
+	a.Scheduling = scheduling.NewService(scheduling.Deps{Store: scheduling.NewStore(a.DB), Directory: directory{reg: a.Collaborators, langs: a.mailLanguages()},
 		Mailer: outboxMailer{a.Outbox}, Composer: notices, Courses: titles, Audit: a.Audit, Clock: opts.Clock, Logger: a.Logger,
 		Pages: schedulingPages(cat, a.Collaborators), BaseURL: a.Config.BaseURL, TokenKey: tokenKey,
 		Marked: a.reconcileCerts})
@@ -268,7 +274,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		performance.NewModule(perf),
 		reports.NewModule(withLedgers{reportsSource{reg: a.Collaborators, certs: a.Certification, records: perf.Everyone(), cache: &reportsCache{snaps: newSnapshots(a.DB, standingRules, a.Logger)},
 			standing: standingSvc, sched: a.Scheduling, cat: cat, clock: opts.Clock}, a.Scheduling, a.Quizzes, &ledgersCache{}}),
-		certification.NewModule(a.Certification).WithAreas(directory{a.Collaborators}.areaNames),
+		certification.NewModule(a.Certification).WithAreas(directory{reg: a.Collaborators}.areaNames),
 		standingMod,
 		certpdf.NewModule(certpdf.FromService(a.Certification), certpdf.Options{BaseURL: a.Config.BaseURL, Now: opts.Clock.Now}),
 		home.NewModule(home.NewService(home.Deps{Invitations: homeInvitations{a.Scheduling},
@@ -342,10 +348,16 @@ func schedulingPages(cat *courses.Catalog, reg *collaborators.Service) schedulin
 // otherwise .eml files under DataDir/mail.
 func (a *App) buildMail(opts Options) error {
 	a.Outbox = mail.NewOutbox(a.DB, opts.Clock)
-	from := mail.Address{Email: a.Config.MailFrom, Name: "Trung tâm Khuyến công"}
+	// The Center signs in the mail's language, unless ACADEMY_MAIL_FROM
+	// names the sender itself.
+	from := mail.Address{Email: a.Config.MailFrom, Name: certpdf.DefaultCenter}
+	names := map[string]string{"en": certpdf.DefaultCenterEN}
+	if a.Config.MailFromName != "" {
+		from.Name, names = a.Config.MailFromName, nil
+	}
 	var sender mail.Sender
 	if a.Config.SMTPURL != "" {
-		s, err := mail.NewSMTPSender(a.Config.SMTPURL, mail.SMTPOptions{From: from})
+		s, err := mail.NewSMTPSender(a.Config.SMTPURL, mail.SMTPOptions{From: from, Names: names})
 		if err != nil {
 			return fmt.Errorf("ACADEMY_SMTP_URL: %w", err)
 		}
@@ -355,7 +367,7 @@ func (a *App) buildMail(opts Options) error {
 		if err != nil {
 			return err
 		}
-		sender = s
+		sender = s.WithNames(names)
 	}
 	wo := opts.Mail
 	if wo.Logger == nil {

@@ -322,6 +322,7 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /api/v1/auth/login":  none(api("POST", "/api/v1/auth/login", map[string]string{})),
 		"POST /api/v1/auth/logout": none(matrixReq{method: "POST", path: "/api/v1/auth/logout", fresh: true}),
 		"GET /api/v1/me":           none(api("GET", "/api/v1/me", nil)),
+		"PATCH /api/v1/me":         none(api("PATCH", "/api/v1/me", map[string]string{"language": "fr"})),
 		"POST /api/v1/me/password": none(api("POST", "/api/v1/me/password", wrongPassword)),
 		"GET /me/password":         none(page("GET", "/me/password", nil)),
 		"POST /me/password":        none(page("POST", "/me/password", url.Values{"current_password": {"wrong-password-0"}, "password": {"new-password-1"}, "password_confirm": {"new-password-1"}})),

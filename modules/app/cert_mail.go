@@ -17,14 +17,27 @@ func (a *App) wireCertMails(mailFiles fs.FS) error {
 	if err != nil {
 		return err
 	}
-	a.Certification.SetMailer(certification.OutboxMailer{Outbox: a.Outbox, Mails: mails, Languages: &certLanguages{acc: a.Accounts}})
+	a.Certification.SetMailer(certification.OutboxMailer{Outbox: a.Outbox, Mails: mails, Languages: a.mailLanguages()})
 	return nil
 }
 
-// certLanguages is each collaborator's chosen language, from their
+// mailLanguages is the one cache of the collaborators' mail languages that
+// certification's reminders and scheduling's notices read; a language this
+// process changes is in it at once.
+func (a *App) mailLanguages() *accountLanguages {
+	if a.languages == nil {
+		a.languages = &accountLanguages{acc: a.Accounts}
+		a.Accounts.OnLanguageChange(a.languages.changed)
+	}
+	return a.languages
+}
+
+// accountLanguages is each collaborator's chosen language, from their
 // account; the accounts are read at most once a minute (a day's reminders
-// are sent in one run).
-type certLanguages struct {
+// are sent in one run, an invitation to a district names everyone in it).
+// A change made by another process (only on MongoDB) is seen within that
+// minute.
+type accountLanguages struct {
 	acc *accounts.Service
 
 	mu    sync.Mutex
@@ -32,7 +45,7 @@ type certLanguages struct {
 	langs map[string]string
 }
 
-func (l *certLanguages) Language(ctx context.Context, collaboratorID string) (string, error) {
+func (l *accountLanguages) Language(ctx context.Context, collaboratorID string) (string, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.langs == nil || time.Since(l.at) > time.Minute {
@@ -42,10 +55,21 @@ func (l *certLanguages) Language(ctx context.Context, collaboratorID string) (st
 		}
 		l.langs, l.at = map[string]string{}, time.Now()
 		for _, u := range us {
-			if u.CollaboratorID != "" && u.Language != "" {
+			// A collaborator's own account (accounts.AccountIDOf) speaks for
+			// them; another account of theirs only when that one is silent.
+			own := u.ID == accounts.AccountIDOf(u.CollaboratorID)
+			if _, set := l.langs[u.CollaboratorID]; u.CollaboratorID != "" && u.Language != "" && (own || !set) {
 				l.langs[u.CollaboratorID] = u.Language
 			}
 		}
 	}
 	return l.langs[collaboratorID], nil
+}
+
+// changed has the next question read the accounts again: this process just
+// changed a language.
+func (l *accountLanguages) changed(accounts.User) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.langs = nil
 }

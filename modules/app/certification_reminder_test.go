@@ -156,3 +156,95 @@ func hasRecipient(ms []mailtest.Received, email string) bool {
 	}
 	return false
 }
+
+// A certificate whose renewal window opened before a reminder run that did
+// not see it (on a first start, the reminder job ran before the first
+// reconcile issued the demo's certificates) still gets its reminder, once:
+// a run at a moment past the window finds no certificate; the certificate
+// is then issued with its window already open; the next day's run, in two
+// processes at once, mails the holder the window's reminder exactly once,
+// through the outbox and a real SMTP server, and later runs (both
+// processes, the job and a direct send) mail nothing more.
+func TestAWindowThatOpenedBeforeTheLastRunIsRemindedOnce(t *testing.T) {
+	t.Parallel()
+	const course, subject = "KC-102", "Chứng nhận KC-102 sắp hết hạn"
+	smtp := mailtest.New(t)
+	d0 := time.Date(2026, 12, 4, 3, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(d0)
+	s := apptest.Start(t, apptest.Options{SMTPURL: smtp.URL(), Clock: clk})
+	twin := s.Twin(t)
+	ctx := context.Background()
+	ctv := s.Find(t, "ctv", "NT")
+
+	// The reminder job runs eleven months on, when the certificate to be
+	// issued below has its window open already, and finds none.
+	late := d0.AddDate(0, 11, 0)
+	clk.Set(late)
+	if err := s.App.Certification.Remind(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	clk.Set(d0)
+	token := s.LoginDemo(t, ctv.Email)
+	passQuiz(t, s, token, course)
+	mine := certs(t, s, token, "/api/v1/me/certifications")
+	if mine.Total != 1 || mine.Items[0].CourseCode != course {
+		t.Fatalf("after a pass: %+v", mine)
+	}
+	if opens := mine.Items[0].ExpiresAt.AddDate(0, 0, -45); !opens.Before(late) || !late.Before(mine.Items[0].ExpiresAt.AddDate(0, 0, -8)) {
+		t.Fatalf("the window opens %s, expiry %s: the run at %s is not inside it", opens, mine.Items[0].ExpiresAt, late)
+	}
+
+	toHolder := func() int {
+		n := 0
+		for _, m := range smtp.Messages() {
+			if strings.Contains(m.Subject, course) && hasRecipient([]mailtest.Received{m}, ctv.Email) {
+				n++
+			}
+		}
+		return n
+	}
+	drained := func() {
+		t.Helper()
+		apptest.Await(t, 30*time.Second, "queued mail", func() (int, error) {
+			_, n, err := s.App.Outbox.List(ctx, "queued", 1, 0)
+			return n, err
+		})
+	}
+	runBoth := func(at time.Time, direct bool) {
+		t.Helper()
+		clk.Set(at)
+		errc := make(chan error, 2)
+		for _, x := range []*apptest.Server{s, twin} {
+			go func() {
+				if direct {
+					_, err := x.App.Certification.SendReminders(ctx, at)
+					errc <- err
+				} else {
+					errc <- x.App.Certification.Remind(ctx, at)
+				}
+			}()
+		}
+		for range 2 {
+			if err := <-errc; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Each process trusts its copy of the certificates for a second
+	// (certification.Deps.Fresh); a run on an older copy would leave the
+	// new certificate to the next day's.
+	time.Sleep(1100 * time.Millisecond)
+	runBoth(late.AddDate(0, 0, 1), false)
+	apptest.Await(t, 30*time.Second, "the window's reminder to the holder", func() (int, error) { return 1 - toHolder(), nil })
+	runBoth(late.AddDate(0, 0, 1), true)
+	runBoth(late.AddDate(0, 0, 2), false)
+	drained()
+	if n := toHolder(); n != 1 {
+		t.Fatalf("the holder received %d reminders of %s, want the window's once", n, course)
+	}
+	for _, m := range smtp.Messages() {
+		if hasRecipient([]mailtest.Received{m}, ctv.Email) && strings.Contains(m.Subject, course) && !strings.Contains(m.Subject, subject) {
+			t.Errorf("the holder received %q", m.Subject)
+		}
+	}
+}

@@ -5,16 +5,18 @@ import (
 )
 
 // leadershipOwnAccount are the non-GET routes by which leadership changes
-// nothing but their own sign-in: signing out and their own password.
+// nothing but their own account: signing out, their own password and the
+// language of their mail.
 var leadershipOwnAccount = map[string]bool{
 	"POST /api/v1/auth/logout": true, "POST /logout": true, "POST /api/v1/me/password": true, "POST /me/password": true,
+	"PATCH /api/v1/me": true,
 }
 
 // TestLeadershipChangesNothing: leadership reads across the network and
 // changes nothing. In the authorization matrix's table (which
 // TestAuthorizationMatrix holds to every registered route's real answers),
 // every route that is not a GET answers leadership 403 on every target,
-// except their own sign-out and password, and the public routes (sign-in,
+// except their own sign-out, password and language, and the public routes (sign-in,
 // password reset, activation, an invitation's RSVP token), where
 // leadership gets what the signed-out caller gets.
 func TestLeadershipChangesNothing(t *testing.T) {

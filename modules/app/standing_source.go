@@ -29,7 +29,7 @@ type standingSource struct {
 }
 
 func (s standingSource) holder(ctx context.Context, p collaborators.Collaborator) (standing.Holder, error) {
-	names, err := directory{s.reg}.areaNames(ctx)
+	names, err := directory{reg: s.reg}.areaNames(ctx)
 	return standingHolder(p, names), err
 }
 
@@ -56,7 +56,7 @@ func (s standingSource) People(ctx context.Context, scope authz.Scope) ([]standi
 	if err != nil {
 		return nil, err
 	}
-	names, err := directory{s.reg}.areaNames(ctx)
+	names, err := directory{reg: s.reg}.areaNames(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -39,17 +39,20 @@ type Sessions interface {
 	Next(ctx context.Context, course, areaCode string, after time.Time) (Session, bool, error)
 }
 
-// SendReminders sends the expiry reminders due at now, each once, to the
-// holder and to their district's team leaders.
+// SendReminders sends the expiry reminders due at now to the holder and to
+// their district's team leaders: each reminder once, however late (a
+// window that opened before the certificate was issued, or before a run
+// that did not see it). A reminder whose mails were all queued is recorded
+// in the store's ledger and skipped by every later run; one a run queued
+// only in part is queued again, and the outbox sends each key once, so two
+// runs (a restart, two processes) never mail anyone twice.
 func (s *Service) SendReminders(ctx context.Context, now time.Time) (sent int, err error) {
-	return s.sendReminders(ctx, now, time.Time{})
-}
-
-// sendReminders is SendReminders without the reminders due at or before
-// since (a successful run that began then queued them).
-func (s *Service) sendReminders(ctx context.Context, now, since time.Time) (sent int, err error) {
 	if s.d.Mailer == nil {
 		return 0, nil
+	}
+	done, err := s.d.Store.Reminded(ctx)
+	if err != nil {
+		return 0, err
 	}
 	snap, err := s.current(ctx)
 	if err != nil {
@@ -78,7 +81,7 @@ func (s *Service) sendReminders(ctx context.Context, now, since time.Time) (sent
 				continue
 			}
 			for _, r := range Reminders(c, course.Rule, now) {
-				if !since.IsZero() && !r.At.After(since) {
+				if done[r.Key] {
 					continue
 				}
 				var next *Session
@@ -101,6 +104,9 @@ func (s *Service) sendReminders(ctx context.Context, now, since time.Time) (sent
 						return sent, err
 					}
 					sent++
+				}
+				if err := s.d.Store.Remember(ctx, r.Key, now); err != nil {
+					return sent, err
 				}
 			}
 		}
@@ -125,17 +131,8 @@ func mailData(h, rcpt Holder, course Course, c Certificate, next *Session, baseU
 // Remind is the daily reminders' job.
 func (s *Service) Remind(ctx context.Context, now time.Time) error {
 	return s.daily(ctx, "remind", now, func(ctx context.Context, now time.Time) error {
-		// The outbox sends a key once; the reminders a successful run
-		// queued are not queued again (each would cost the outbox reads).
-		since, err := s.d.Store.LastRun(ctx, "remind:last")
-		if err != nil {
-			return err
-		}
-		n, err := s.sendReminders(ctx, now, since)
+		n, err := s.SendReminders(ctx, now)
 		s.d.Logger.InfoContext(ctx, "certification: reminders", "queued", n, "error", err)
-		if err == nil && now.After(since) {
-			err = s.d.Store.Ran(ctx, "remind:last", now)
-		}
 		return err
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
@@ -25,7 +26,17 @@ const (
 	versionID   = "all"
 	jobsColl    = "certification_jobs"
 	dirtyColl   = "certification_dirty"
+	// remindedColl is the insert-only ledger of the reminders whose mails
+	// were all queued (`_id`: the reminder's key): a reminder is sent,
+	// however late, until it is in the ledger, and never again after.
+	remindedColl = "certification_reminders"
 )
+
+// remindedDoc records a reminder whose mails were queued.
+type remindedDoc struct {
+	ID string    `bson:"_id"`
+	At time.Time `bson:"at"`
+}
 
 // dirtyDoc marks a person whose passes or attendance changed since their
 // last reconcile: written before the person is reconciled, deleted after
@@ -67,16 +78,19 @@ type Store struct {
 	version *store.Counter
 	jobs    *store.Coll[jobDoc]
 	dirty   *store.Coll[dirtyDoc]
+	// reminded is the ledger of the reminders queued (remindedColl).
+	reminded *store.Coll[remindedDoc]
 }
 
 // NewStore returns the certificates' store.
 func NewStore(db *mongo.Database) *Store {
 	return &Store{
-		people:  store.NewColl[Person](db, peopleColl, "person's certificates"),
-		codes:   store.NewColl[codeDoc](db, codesColl, "certificate"),
-		version: store.NewCounter(db, versionColl, versionID),
-		jobs:    store.NewColl[jobDoc](db, jobsColl, "certification job"),
-		dirty:   store.NewColl[dirtyDoc](db, dirtyColl, "certification mark"),
+		people:   store.NewColl[Person](db, peopleColl, "person's certificates"),
+		codes:    store.NewColl[codeDoc](db, codesColl, "certificate"),
+		version:  store.NewCounter(db, versionColl, versionID),
+		jobs:     store.NewColl[jobDoc](db, jobsColl, "certification job"),
+		dirty:    store.NewColl[dirtyDoc](db, dirtyColl, "certification mark"),
+		reminded: store.NewColl[remindedDoc](db, remindedColl, "reminder sent"),
 	}
 }
 
@@ -192,6 +206,26 @@ func (s *Store) HasCode(ctx context.Context, code Code) (bool, error) {
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// Reminded returns the keys of the reminders whose mails were all queued.
+func (s *Store) Reminded(ctx context.Context) (map[string]bool, error) {
+	ds, err := s.reminded.List(ctx, bson.D{}, store.Find{Projection: bson.D{{Key: "_id", Value: 1}}})
+	out := make(map[string]bool, len(ds))
+	for _, d := range ds {
+		out[d.ID] = true
+	}
+	return out, err
+}
+
+// Remember records that the mails of the reminder key were all queued
+// (again: nothing changes).
+func (s *Store) Remember(ctx context.Context, key string, at time.Time) error {
+	err := s.reminded.Insert(ctx, remindedDoc{ID: key, At: at})
+	if errors.Is(err, store.ErrDuplicate) {
+		return nil
+	}
+	return err
 }
 
 // LastRun is when the job name's last successful run began (zero: never).

@@ -224,6 +224,9 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 		!strings.Contains(cics, "SEQUENCE:2") || !strings.Contains(partOf(t, cancel, "text/plain").Body, "Trùng lịch họp HĐND huyện") {
 		t.Errorf("cancel mail: %v\n%s", cpart.Params, cics)
 	}
+	if strings.Contains(cics, "RSVP=") || strings.Contains(cics, "NEEDS-ACTION") {
+		t.Errorf("the cancellation asks for a reply (RFC 5546 §3.2.5: none is expected):\n%s", cics)
+	}
 	// The link of a cancelled session is stale.
 	if r := s.Page(t, path, ""); r.Status != 410 {
 		t.Errorf("rsvp after cancel: %d", r.Status)

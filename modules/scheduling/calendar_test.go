@@ -36,7 +36,13 @@ func checkCalendar(t *testing.T, out string, s Session, p Person) {
 		case "LOCATION":
 			want = ical.UnescapeText(ical.EscapeText(s.Location))
 		case "ATTENDEE":
-			if x.Params["CN"] != ical.CleanParam(p.Name) || len(x.Params) != 5 {
+			// CUTYPE, ROLE, PARTSTAT, RSVP and CN; a CANCEL to someone who
+			// has not answered has neither PARTSTAT nor RSVP.
+			want := 5
+			if method(props) == "CANCEL" {
+				want = 3
+			}
+			if x.Params["CN"] != ical.CleanParam(p.Name) || len(x.Params) != want {
 				t.Fatalf("ATTENDEE parameters %q for the name %q", x.Params, p.Name)
 			}
 			continue
@@ -45,6 +51,53 @@ func checkCalendar(t *testing.T, out string, s Session, p Person) {
 		}
 		if got := ical.UnescapeText(x.Value); got != want || strings.ContainsAny(got, "\r") {
 			t.Fatalf("%s reads back %q, want %q", x.Name, got, want)
+		}
+	}
+}
+
+// method is the calendar's METHOD.
+func method(props []ical.Property) string {
+	for _, x := range props {
+		if x.Name == "METHOD" {
+			return x.Value
+		}
+	}
+	return ""
+}
+
+// A cancellation asks for no reply (RFC 5546 §3.2.5): its ATTENDEE has no
+// RSVP, and no PARTSTAT NEEDS-ACTION for someone who had not answered; an
+// answer given (accepted, declined, waitlisted) is kept. An invitation or
+// an update to the same people still asks for a reply where one is due.
+func TestCancelAsksForNoReply(t *testing.T) {
+	n := &Notices{from: "academy@example.vn", fromName: "Trung tâm Khuyến công", now: func() time.Time { return t0 }}
+	p := Person{ID: "p1", Name: "Nguyễn Văn An", Email: "an@example.vn"}
+	for _, c := range []struct{ response, cancel, request string }{
+		{ResponsePending, "", "NEEDS-ACTION/TRUE"},
+		{ResponseAccepted, "ACCEPTED", "ACCEPTED/FALSE"},
+		{ResponseDeclined, "DECLINED", "DECLINED/FALSE"},
+		{ResponseWaitlisted, "TENTATIVE", "TENTATIVE/FALSE"},
+	} {
+		s := Session{ID: "s1", Title: "Tập huấn", Location: "Hội trường", StartsAt: t0, EndsAt: t0.Add(time.Hour), Sequence: 2,
+			Invitations: []Invitation{{CollaboratorID: "p1", Response: c.response}}}
+		for _, m := range []string{"CANCEL", "REQUEST"} {
+			props, err := ical.Parse(n.calendar(s, p, m, "x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range props {
+				if x.Name != "ATTENDEE" {
+					continue
+				}
+				rsvp, hasRSVP := x.Params["RSVP"]
+				ps := x.Params["PARTSTAT"]
+				if m == "CANCEL" && (hasRSVP || ps != c.cancel) {
+					t.Errorf("%s to someone %s: ATTENDEE %q, want no RSVP and PARTSTAT %q", m, c.response, x.Params, c.cancel)
+				}
+				if m == "REQUEST" && ps+"/"+rsvp != c.request {
+					t.Errorf("%s to someone %s: ATTENDEE %q, want PARTSTAT/RSVP %s", m, c.response, x.Params, c.request)
+				}
+			}
 		}
 	}
 }

@@ -113,7 +113,7 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 	if err != nil {
 		return Mail{}, err
 	}
-	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj), Text: text, HTML: html}
+	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj), Text: text, HTML: html, Lang: lang}
 	switch kind {
 	case NoticeInvite, NoticeReschedule, NoticeUpdate, NoticePromoted:
 		m.Calendar, m.CalendarMethod = n.calendar(s, p, "REQUEST", text), "REQUEST"
@@ -125,7 +125,8 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 
 // calendar is the session as an iCalendar object: one stable UID per
 // session, SEQUENCE from the session, times in UTC, the invitee's
-// PARTSTAT as the session records their answer (partstat). Every text is written
+// PARTSTAT as the session records their answer (partstat; a CANCEL asks for
+// no reply: no RSVP, no NEEDS-ACTION). Every text is written
 // through package ical, so no title, place or name can add a line or a
 // property (a bare CR in a location made real ATTENDEE lines).
 func (n *Notices) calendar(s Session, p Person, method, description string) string {
@@ -147,9 +148,18 @@ func (n *Notices) calendar(s Session, p Person, method, description string) stri
 	w.Text("DESCRIPTION", strings.TrimSpace(description))
 	w.Value("ORGANIZER", "mailto:"+n.from, ical.Param{Name: "CN", Value: n.fromName})
 	status, rsvp := partstat(responseOf(s, p))
-	w.Value("ATTENDEE", "mailto:"+p.Email, ical.Param{Name: "CUTYPE", Value: "INDIVIDUAL"},
-		ical.Param{Name: "ROLE", Value: "REQ-PARTICIPANT"}, ical.Param{Name: "PARTSTAT", Value: status},
-		ical.Param{Name: "RSVP", Value: strings.ToUpper(strconv.FormatBool(rsvp))}, ical.Param{Name: "CN", Value: p.Name})
+	attendee := []ical.Param{{Name: "CUTYPE", Value: "INDIVIDUAL"}, {Name: "ROLE", Value: "REQ-PARTICIPANT"}}
+	switch {
+	case method != "CANCEL":
+		attendee = append(attendee, ical.Param{Name: "PARTSTAT", Value: status},
+			ical.Param{Name: "RSVP", Value: strings.ToUpper(strconv.FormatBool(rsvp))})
+	case !rsvp:
+		// No reply is expected to a CANCEL (RFC 5546 §3.2.5): no RSVP, and
+		// no NEEDS-ACTION; an answer given stays as it was.
+		attendee = append(attendee, ical.Param{Name: "PARTSTAT", Value: status})
+	}
+	attendee = append(attendee, ical.Param{Name: "CN", Value: p.Name})
+	w.Value("ATTENDEE", "mailto:"+p.Email, attendee...)
 	if method == "CANCEL" {
 		w.Value("STATUS", "CANCELLED")
 	} else {

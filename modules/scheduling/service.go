@@ -42,6 +42,7 @@ type Mail struct {
 	HTML           string
 	Calendar       string // an iCalendar object, or ""
 	CalendarMethod string // REQUEST or CANCEL
+	Lang           string // the language it is written in: vi or en
 }
 
 // Mailer queues mail through the outbox and tells how delivery went.

@@ -60,6 +60,9 @@ type Message struct {
 	// Date is the Date header; Enqueue sets it to the enqueue time when zero,
 	// so every attempt sends the same one.
 	Date time.Time `json:"date"`
+	// Lang is the language the message is written in ("vi", "en"; empty:
+	// Vietnamese): the sender's display name follows it (SMTPOptions.Names).
+	Lang string `json:"lang,omitempty"`
 }
 
 // calendarMethods are the iTIP methods a message may carry.
@@ -104,8 +107,12 @@ func MessageID(id string, from Address) string {
 	return "<" + escapeID(id) + "@" + domain + ">"
 }
 
-// build turns the message into a go-mail message from the given sender.
-func build(m Message, from Address) (*gomail.Msg, error) {
+// build turns the message into a go-mail message from the given sender,
+// named names[m.Lang] when that is set.
+func build(m Message, from Address, names map[string]string) (*gomail.Msg, error) {
+	if n := names[m.Lang]; n != "" {
+		from.Name = n
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}

@@ -145,10 +145,11 @@ type content struct {
 	HTML     string    `bson:"html,omitempty"`
 	Calendar *Calendar `bson:"calendar,omitempty"`
 	Date     time.Time `bson:"date,omitempty"`
+	Lang     string    `bson:"lang,omitempty"`
 }
 
 func toBodyDoc(m Message) bodyDoc {
-	return bodyDoc{ID: m.ID, Content: content{Text: m.Text, HTML: m.HTML, Calendar: m.Calendar, Date: m.Date}}
+	return bodyDoc{ID: m.ID, Content: content{Text: m.Text, HTML: m.HTML, Calendar: m.Calendar, Date: m.Date, Lang: m.Lang}}
 }
 
 type keyDoc struct {
@@ -161,7 +162,7 @@ func toOutboxDoc(m Message, now time.Time) outboxDoc {
 }
 
 func (d outboxDoc) toMessage() Message {
-	return Message{ID: d.ID, Key: d.ID, To: d.To, Subject: d.Subject, Text: d.Content.Text, HTML: d.Content.HTML, Calendar: d.Content.Calendar, Date: d.Content.Date}
+	return Message{ID: d.ID, Key: d.ID, To: d.To, Subject: d.Subject, Text: d.Content.Text, HTML: d.Content.HTML, Calendar: d.Content.Calendar, Date: d.Content.Date, Lang: d.Content.Lang}
 }
 
 func (d outboxDoc) toDelivery() Delivery {

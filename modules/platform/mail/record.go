@@ -24,8 +24,18 @@ func (w *Worker) recordLoop(ctx context.Context, results <-chan outcome) {
 			w.log.Error("mail outbox: drop delivered bodies", "err", err)
 		}
 	}()
+	// unsent are the delivered messages whose record failed: still held,
+	// so that this worker does not send them again, and recorded with the
+	// next group (or given up when the drain ends).
+	var unsent []outcome
+	defer func() {
+		if len(unsent) > 0 {
+			delivered = append(delivered, w.record(ctx, unsent, nil)...)
+		}
+	}()
 	for o := range results {
-		group := []outcome{o}
+		group := append(unsent, o)
+		unsent = nil
 	more:
 		for len(group) < 4*w.o.Batch {
 			select {
@@ -38,15 +48,25 @@ func (w *Worker) recordLoop(ctx context.Context, results <-chan outcome) {
 				break more
 			}
 		}
-		delivered = append(delivered, w.record(ctx, group)...)
+		delivered = append(delivered, w.record(ctx, group, &unsent)...)
 	}
 }
 
 // record writes the outcomes of a group of attempts: the delivered in an
 // archive insert and the deletes of DeleteIDs, the others in one update per
-// lease, kind, attempt number and error.
-func (w *Worker) record(ctx context.Context, outs []outcome) (delivered []string) {
+// lease, kind, attempt number and error. Each is written under the
+// message's latest lease (see Worker.held), and the message is no longer
+// held once written. The delivered ones whose write failed are added to
+// unsent, still held, when unsent is not nil.
+func (w *Worker) record(ctx context.Context, outs []outcome, unsent *[]outcome) (delivered []string) {
 	now := w.clock.Now()
+	var written []string
+	defer func() { w.unhold(written) }()
+	for i := range outs {
+		if tok := w.heldToken(outs[i].doc.ID); tok != "" {
+			outs[i].token = tok
+		}
+	}
 	type key struct {
 		token, reason string
 		failed        bool
@@ -76,11 +96,23 @@ func (w *Worker) record(ctx context.Context, outs []outcome) (delivered []string
 	var done []Delivery
 	if err := w.box.markSent(ctx, sent, now); err != nil {
 		w.logStoreError(ctx, "record sent", sent, err)
+		if unsent != nil && ctx.Err() == nil {
+			for _, o := range outs {
+				if o.err == nil {
+					*unsent = append(*unsent, o)
+				}
+			}
+		} else {
+			for _, d := range sent {
+				written = append(written, d.ID) // given up: the lease lapses
+			}
+		}
 	} else {
 		for _, d := range sent {
 			done = append(done, Delivery{ID: d.ID, To: d.To, Subject: d.Subject, Status: Sent, Attempts: d.Attempts,
 				QueuedAt: d.CreatedAt, SentAt: now})
 			delivered = append(delivered, d.ID)
+			written = append(written, d.ID)
 		}
 	}
 	for _, k := range order {
@@ -89,6 +121,7 @@ func (w *Worker) record(ctx context.Context, outs []outcome) (delivered []string
 		for i, d := range docs {
 			ids[i] = d.ID
 		}
+		written = append(written, ids...)
 		if k.failed {
 			w.log.Warn("mail failed", "ids", ids, "attempts", k.attempts, "err", k.reason)
 			if err := w.box.markFailed(ctx, ids, k.token, k.reason, now); err != nil {

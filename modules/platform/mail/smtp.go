@@ -1,12 +1,14 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // TLS policies of an smtp:// connection (SMTPOptions.TLS, or ?tls= in the URL).
@@ -30,6 +33,9 @@ type SMTPOptions struct {
 	// From is the sender of every message (ACADEMY_MAIL_FROM); its domain
 	// is the Message-ID's. Required.
 	From Address
+	// Names are From's display name in a message's language (Message.Lang),
+	// e.g. {"en": "Industrial Extension Center"}; From.Name in the others.
+	Names map[string]string
 	// TLS forces the TLS policy of an smtp:// URL, over its ?tls= query.
 	// By default STARTTLS is mandatory for a remote server and not used for
 	// a loopback one (127.0.0.0/8, ::1, localhost: a local mail catcher,
@@ -54,6 +60,7 @@ type SMTPSender struct {
 	user      string
 	password  string
 	from      Address
+	names     map[string]string
 	tlsConfig *tls.Config
 	timeout   time.Duration
 }
@@ -66,7 +73,7 @@ func NewSMTPSender(rawURL string, opts SMTPOptions) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mail: SMTP URL: %w", err)
 	}
-	s := &SMTPSender{host: u.Hostname(), from: opts.From, timeout: opts.Timeout}
+	s := &SMTPSender{host: u.Hostname(), from: opts.From, names: opts.Names, timeout: opts.Timeout}
 	if s.host == "" {
 		return nil, errors.New("mail: SMTP URL has no host")
 	}
@@ -153,7 +160,7 @@ func (s *SMTPSender) String() string {
 // about the server, not the message: Unavailable. A message the server
 // accepted counts as sent even if closing the connection then failed.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
-	msg, err := build(m, s.from)
+	msg, err := build(m, s.from, s.names)
 	if err != nil {
 		return Permanent(err)
 	}
@@ -184,31 +191,95 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 			opts = append(opts, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthPlainNoEnc, gomail.SMTPAuthLoginNoEnc))
 		}
 	}
+	raw, err := render(msg)
+	if err != nil {
+		return Permanent(err)
+	}
 	c, err := gomail.NewClient(s.host, opts...)
 	if err != nil {
 		return Unavailable(err)
 	}
-	err = c.DialAndSendWithContext(ctx, msg)
-	if err == nil || msg.IsDelivered() {
-		return nil
+	// go-mail dials, says hello, starts TLS and authenticates; the
+	// transaction is written here, since go-mail would write the message
+	// itself (see render).
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return Unavailable(fmt.Errorf("dial failed: %w", err))
 	}
-	var se *gomail.SendError
-	if errors.As(err, &se) {
-		switch code := se.ErrorCode(); {
-		case code >= 500 && code <= 599:
-			return Permanent(err)
-		case code >= 400 && code <= 499:
-			return err
+	defer func() { _ = c.CloseWithSMTPClient(sc) }()
+	if err := transfer(sc, s.from.Email, m.To.Email, raw); err != nil {
+		var te *textproto.Error
+		if errors.As(err, &te) {
+			switch {
+			case te.Code >= 500 && te.Code <= 599:
+				return Permanent(err)
+			case te.Code >= 400 && te.Code <= 499:
+				return err
+			}
 		}
+		return Unavailable(err)
 	}
-	return Unavailable(err)
+	return nil
+}
+
+// transfer is one SMTP transaction: MAIL, RCPT, DATA and the message. It
+// returns nil once the server accepted the message (what happens to the
+// connection after that does not matter); a refusal is the server's
+// *textproto.Error, with its code.
+func transfer(sc *smtp.Client, from, to string, raw []byte) error {
+	if err := sc.Mail(from); err != nil {
+		_ = sc.Reset()
+		return fmt.Errorf("MAIL FROM: %w", err)
+	}
+	if err := sc.Rcpt(to); err != nil {
+		_ = sc.Reset()
+		return fmt.Errorf("RCPT TO: %w", err)
+	}
+	w, err := sc.Data()
+	if err != nil {
+		return fmt.Errorf("DATA: %w", err)
+	}
+	if _, err := w.Write(raw); err != nil {
+		return fmt.Errorf("writing the message: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("the message: %w", err)
+	}
+	return nil
+}
+
+// render writes the message as it goes over SMTP or into the drop
+// directory, with its Message-ID on one line. go-mail folds a header before
+// a first word that does not fit on the header's line, and a long
+// Message-ID is one word: it would write "Message-ID:" and the id on the
+// next line, which readers (Python's email) return with a leading space.
+// A preformatted header cannot replace it (go-mail then adds a Message-ID
+// of its own), so the fold go-mail writes is joined here, in the header
+// only. The line may be longer than 78 characters, as RFC 5322 allows (at
+// most 998), and msg-id has no whitespace to fold at.
+func render(msg *gomail.Msg) ([]byte, error) {
+	var b bytes.Buffer
+	if _, err := msg.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	raw := b.Bytes()
+	end := bytes.Index(raw, []byte("\r\n\r\n"))
+	if end < 0 {
+		end = len(raw)
+	}
+	const folded, joined = "\r\nMessage-ID:\r\n ", "\r\nMessage-ID: "
+	if i := bytes.Index(raw[:end], []byte(folded)); i >= 0 {
+		raw = append(raw[:i:i], append([]byte(joined), raw[i+len(folded):]...)...)
+	}
+	return raw, nil
 }
 
 // DropSender "delivers" messages by writing each as <dir>/<ID>.eml (the full
 // MIME message, as it would go over SMTP), for running without an SMTP server.
 type DropSender struct {
-	dir  string
-	from Address
+	dir   string
+	from  Address
+	names map[string]string
 }
 
 // NewDropSender returns a sender writing into dir, creating it if needed.
@@ -222,6 +293,13 @@ func NewDropSender(dir string, from Address) (*DropSender, error) {
 	return &DropSender{dir: dir, from: from}, nil
 }
 
+// WithNames names the sender in a message's language as SMTPOptions.Names
+// does, and returns d.
+func (d *DropSender) WithNames(names map[string]string) *DropSender {
+	d.names = names
+	return d
+}
+
 // String describes the sender for start-up messages.
 func (d *DropSender) String() string { return "files in " + d.dir }
 
@@ -231,19 +309,23 @@ func (d *DropSender) Path(id string) string { return filepath.Join(d.dir, escape
 // Send writes the message, replacing an earlier attempt's file; a reader
 // never sees a partial file.
 func (d *DropSender) Send(ctx context.Context, m Message) error {
-	msg, err := build(m, d.from)
+	msg, err := build(m, d.from, d.names)
 	if err != nil {
 		return Permanent(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	raw, err := render(msg)
+	if err != nil {
+		return Permanent(err)
+	}
 	f, err := os.CreateTemp(d.dir, ".writing-*")
 	if err != nil {
 		return Unavailable(err)
 	}
 	defer os.Remove(f.Name()) // a no-op once renamed
-	if _, err := msg.WriteTo(f); err != nil {
+	if _, err := f.Write(raw); err != nil {
 		_ = f.Close()
 		return Unavailable(err)
 	}
@@ -253,8 +335,11 @@ func (d *DropSender) Send(ctx context.Context, m Message) error {
 	return Unavailable(os.Rename(f.Name(), d.Path(m.ID)))
 }
 
+// checkFrom refuses a sender whose Email is not a bare address (a display
+// name belongs in Name: "Name <addr>" there fails every message later).
 func checkFrom(from Address) error {
-	if _, err := netmail.ParseAddress(from.Email); err != nil || !strings.Contains(from.Email, "@") {
+	a, err := netmail.ParseAddress(from.Email)
+	if err != nil || a.Address != from.Email || !strings.Contains(from.Email, "@") {
 		return errs.Field("from", "%q is not an email address", from.Email)
 	}
 	return nil

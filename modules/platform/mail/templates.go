@@ -106,5 +106,5 @@ func (t *Templates) Compose(m, lang string, d any) (Message, error) {
 	if s == "" || strings.ContainsAny(s, "\r\n") {
 		return Message{}, fmt.Errorf("the subject must render on one line")
 	}
-	return Message{Subject: s, Text: text, HTML: html}, nil
+	return Message{Subject: s, Text: text, HTML: html, Lang: lang}, nil
 }

@@ -87,6 +87,14 @@ type Worker struct {
 	brk         sync.Mutex
 	failStreak  int
 	pausedUntil time.Time
+
+	// held are the messages this worker is sending, or has sent and not
+	// yet recorded, each with the token of its latest lease. A lease that
+	// lapsed meanwhile (a slow record on a loaded store) may return one of
+	// them to this worker's next lease: it is not sent again, and its
+	// outcome is recorded under the newer lease.
+	heldMu sync.Mutex
+	held   map[string]string
 }
 
 // NewWorker returns a worker sending box's messages with sender.
@@ -125,7 +133,7 @@ func NewWorker(box *Outbox, sender Sender, clk clock.Clock, opts WorkerOptions) 
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	w := &Worker{box: box, sender: sender, clock: clk, o: opts, log: opts.Logger.With("component", "mail"),
-		name: hex.EncodeToString(b)}
+		name: hex.EncodeToString(b), held: map[string]string{}}
 	w.loop = loop.New(func(ctx context.Context, stop <-chan struct{}) {
 		if err := w.drain(ctx, stop, w.o.Linger); err != nil && ctx.Err() == nil {
 			w.log.Error("mail outbox", "err", err)
@@ -201,6 +209,7 @@ func (w *Worker) drain(ctx context.Context, stop <-chan struct{}, linger time.Du
 		if found == 0 {
 			return nil
 		}
+		docs = w.hold(docs, token)
 		for i, d := range docs {
 			select {
 			case slots <- struct{}{}:
@@ -208,6 +217,7 @@ func (w *Worker) drain(ctx context.Context, stop <-chan struct{}, linger time.Du
 				w.giveBack(ctx, docs[i:], token)
 				return nil
 			case <-ctx.Done():
+				w.unhold(ids(docs[i:]))
 				return ctx.Err()
 			}
 			if _, paused := w.breaker(w.clock.Now()); paused {
@@ -234,6 +244,7 @@ func (w *Worker) drain(ctx context.Context, stop <-chan struct{}, linger time.Du
 					// Killed or shut down mid-send: record nothing. Whether
 					// or not the server took the message, the lease lapses
 					// and it is sent again, with the same Message-ID.
+					w.unhold([]string{d.ID})
 					return
 				}
 				w.observe(err)
@@ -269,12 +280,50 @@ func (w *Worker) send(ctx context.Context, m Message) (err error) {
 	return w.sender.Send(ctx, m)
 }
 
-func (w *Worker) giveBack(ctx context.Context, docs []outboxDoc, token string) {
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
+// hold returns the leased docs this worker does not hold already, and
+// holds them; of the others it keeps only the newer lease's token.
+func (w *Worker) hold(docs []outboxDoc, token string) []outboxDoc {
+	w.heldMu.Lock()
+	defer w.heldMu.Unlock()
+	out := docs[:0:0]
+	for _, d := range docs {
+		if _, sending := w.held[d.ID]; !sending {
+			out = append(out, d)
+		}
+		w.held[d.ID] = token
 	}
+	return out
+}
+
+// heldToken is the token of the latest lease of a held message ("": not held).
+func (w *Worker) heldToken(id string) string {
+	w.heldMu.Lock()
+	defer w.heldMu.Unlock()
+	return w.held[id]
+}
+
+// unhold forgets messages recorded, given back or abandoned.
+func (w *Worker) unhold(ids []string) {
+	w.heldMu.Lock()
+	defer w.heldMu.Unlock()
+	for _, id := range ids {
+		delete(w.held, id)
+	}
+}
+
+func (w *Worker) giveBack(ctx context.Context, docs []outboxDoc, token string) {
+	ids := ids(docs)
+	defer w.unhold(ids)
 	if err := w.box.release(ctx, ids, token, w.clock.Now()); err != nil && ctx.Err() == nil {
 		w.log.Error("mail outbox: release", "ids", ids, "err", err)
 	}
+}
+
+// ids are the docs' ids.
+func ids(docs []outboxDoc) []string {
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID
+	}
+	return out
 }
