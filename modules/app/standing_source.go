@@ -160,7 +160,7 @@ func (s standingSource) NextSessions(ctx context.Context, area string) (map[stri
 }
 
 func (s standingSource) KnownArea(ctx context.Context, code string) (bool, error) {
-	names, err := directory{s.reg}.areaNames(ctx)
+	names, err := directory{reg: s.reg}.areaNames(ctx)
 	_, ok := names[code]
 	return ok, err
 }
