@@ -257,3 +257,24 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
+
+// Invitable lists the active collaborators inside scope not yet invited
+// to x, by name: those the session page offers to invite one by one.
+func (s *Service) Invitable(ctx context.Context, scope authz.Scope, x Session) ([]Person, error) {
+	area := ""
+	if scope.Kind == authz.ScopeArea {
+		area = scope.AreaCode
+	}
+	all, err := s.d.Directory.PeopleIn(ctx, area, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Person
+	for _, p := range all {
+		if _, invited := x.Invitation(p.ID); !invited && reaches(scope, p, true) {
+			out = append(out, p)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}

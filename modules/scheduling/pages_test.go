@@ -247,6 +247,85 @@ func TestInviteFromTheSessionPage(t *testing.T) {
 	}
 }
 
+// pickable is the session page's checkbox offering person id, and the
+// district fieldset holding it ("" when not offered).
+func pickable(body, id string) (area string) {
+	m := regexp.MustCompile(`(?s)<fieldset data-area="([A-Z]*)">(.*?)</fieldset>`).FindAllStringSubmatch(body, -1)
+	for _, f := range m {
+		if strings.Contains(f[2], `name="collaborator_ids" value="`+id+`"`) {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+func TestInvitePickedPeopleFromTheSessionPage(t *testing.T) {
+	t.Parallel()
+	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
+	f := s.Forms(t, coord)
+	nt, lt := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "LT")
+	other := s.FindAll(t, "ctv", "NT", 2)[1]
+	page := f.Get("/sessions/" + x.ID)
+	if page.Status != 200 || !strings.Contains(page.Body, `<details id="pick-people">`) || !strings.Contains(page.Body, "Hoặc chọn từng người để mời") {
+		t.Fatalf("the session page offers no list of people: %d\n%s", page.Status, page.Body)
+	}
+	// Everyone of the network is offered, under their own district.
+	if a, b := pickable(page.Body, nt.ID), pickable(page.Body, lt.ID); a != "NT" || b != "LT" {
+		t.Errorf("%s is offered under %q, %s under %q", nt.FullName, a, lt.FullName, b)
+	}
+	if !regexp.MustCompile(`<legend>Huyện Nhơn Trạch \(\d+\)</legend>`).MatchString(page.Body) {
+		t.Error("the districts are not named on the list")
+	}
+
+	// Picking nobody, or someone unknown, invites nobody.
+	if r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"pick": {"people"}}); r.Status != 400 || !strings.Contains(r.Body, "Hãy chọn ít nhất một người để mời.") {
+		t.Errorf("nobody picked: %d", r.Status)
+	}
+	if r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"pick": {"people"}, "collaborator_ids": {nt.ID, "nobody-such"}}); r.Status != 400 ||
+		!strings.Contains(r.Body, "không còn trong danh sách cộng tác viên") {
+		t.Errorf("an unknown person picked: %d", r.Status)
+	}
+	if n := len(getSession(t, s, x.ID).Invitations); n != 0 {
+		t.Fatalf("%d invitations after the refused forms", n)
+	}
+
+	// Two people of two districts: exactly they are invited and mailed.
+	r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"pick": {"people"}, "collaborator_ids": {nt.ID, lt.ID}})
+	if r.Status != 303 {
+		t.Fatalf("invite two: %d %s", r.Status, r.Body)
+	}
+	page = f.Get(r.Location)
+	if !strings.Contains(page.Body, "Đã mời thêm 2 người (0 người đã được mời trước đó).") {
+		t.Errorf("no notice of the two invited:\n%s", page.Body)
+	}
+	got := map[string]bool{}
+	for _, inv := range getSession(t, s, x.ID).Invitations {
+		got[inv.CollaboratorID] = true
+	}
+	if len(got) != 2 || !got[nt.ID] || !got[lt.ID] {
+		t.Errorf("invited %v, want %s and %s", got, nt.ID, lt.ID)
+	}
+	for _, p := range []string{nt.ID, lt.ID} {
+		if keys := mailKeys(t, s, map[string]any{"_id": scheduling.NoticeKey(scheduling.NoticeInvite, getSession(t, s, x.ID), p)}); len(keys) != 1 {
+			t.Errorf("no invitation mail queued for %s", p)
+		}
+	}
+	for _, p := range []string{nt.ID, lt.ID} {
+		if !strings.Contains(page.Body, `<tr data-id="`+p+`">`) {
+			t.Errorf("%s is not in the invitations table", p)
+		}
+		if pickable(page.Body, p) != "" {
+			t.Errorf("%s, invited, is still offered", p)
+		}
+	}
+	if pickable(page.Body, other.ID) != "NT" {
+		t.Errorf("%s, not invited, is no longer offered", other.FullName)
+	}
+	if r := f.Get("/sessions/" + x.ID + "?lang=en"); !strings.Contains(r.Body, "Or pick people one by one") || !strings.Contains(r.Body, "Invite the people picked") {
+		t.Error("the English page does not offer the list in English")
+	}
+}
+
 func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	t.Parallel()
 	start := classStart
