@@ -29,9 +29,21 @@ type Warning struct {
 
 // InviteResult says what an invitation request did.
 type InviteResult struct {
-	Invited        []string  `json:"invited"`
-	AlreadyInvited int       `json:"already_invited"`
-	Warnings       []Warning `json:"warnings"`
+	Invited        []string `json:"invited"`
+	AlreadyInvited int      `json:"already_invited"`
+	// Warnings name each new invitee once per other session at that time.
+	Warnings []Warning `json:"warnings"`
+}
+
+// Conflicted counts the people newly invited who have another session at
+// the same time: each once, however many other sessions they have (the
+// warnings name one person once per other session).
+func (r InviteResult) Conflicted() int {
+	seen := map[string]bool{}
+	for _, w := range r.Warnings {
+		seen[w.CollaboratorID] = true
+	}
+	return len(seen)
 }
 
 // Invite invites people to a session and queues their invitation mails.

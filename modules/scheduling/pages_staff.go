@@ -440,7 +440,7 @@ func (m *Module) invitePost(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/sessions/%s?invited=%d&already=%d&warnings=%d", url.PathEscape(id), len(res.Invited), res.AlreadyInvited,
-		len(res.Warnings)), fiber.StatusSeeOther)
+		res.Conflicted()), fiber.StatusSeeOther)
 }
 
 // countParam is a count the page was sent back with, "" when absent or

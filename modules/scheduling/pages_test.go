@@ -326,6 +326,38 @@ func TestInvitePickedPeopleFromTheSessionPage(t *testing.T) {
 	}
 }
 
+func TestInviteWarningCountsPeopleOnce(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	f := s.Forms(t, coord)
+	district := len(s.FindAll(t, "ctv", "NT", 1)) + len(s.FindAll(t, "team_leader", "NT", 1))
+	// Three sessions at the same time; the district invited to each in turn.
+	want := []string{"Đã mời thêm " + strconv.Itoa(district) + " người (0 người đã được mời trước đó).",
+		strconv.Itoa(district) + " người đã có buổi khác cùng giờ."}
+	for i := range 3 {
+		x := newSession(t, s, coord, with(times(wed.Add(time.Duration(i)*30*time.Minute), 3*time.Hour), map[string]any{"title": "Buổi trùng giờ " + strconv.Itoa(i+1)}))
+		f.Get("/sessions/" + x.ID)
+		r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"area_code": {"NT"}})
+		if r.Status != 303 {
+			t.Fatalf("invite %d: %d", i+1, r.Status)
+		}
+		notice := regexp.MustCompile(`<p class="notice" role="status" id="invited">(.*?)</p>`).FindStringSubmatch(f.Get(r.Location).Body)
+		if notice == nil {
+			t.Fatalf("no notice after invitation %d", i+1)
+		}
+		switch {
+		case !strings.Contains(notice[1], want[0]):
+			t.Errorf("notice %d: %q, want %q", i+1, notice[1], want[0])
+		case i == 0 && strings.Contains(notice[1], "cùng giờ"):
+			t.Errorf("the first session warns of a clash: %q", notice[1])
+		case i > 0 && !strings.Contains(notice[1], want[1]):
+			// The third session clashes with two: each person counts once.
+			t.Errorf("notice %d: %q, want %q", i+1, notice[1], want[1])
+		}
+	}
+}
+
 func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	t.Parallel()
 	start := classStart
