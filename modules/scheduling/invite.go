@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -266,7 +265,7 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 		out[i] = InvitationView{CollaboratorID: inv.CollaboratorID, Name: p.Name, AreaCode: p.AreaCode, Delivery: d,
 			DeliveryError: inv.Failure, Response: inv.Response, RespondedAt: inv.RespondedAt}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sortByName(out, func(v InvitationView) string { return v.Name })
 	return out, nil
 }
 
@@ -287,6 +286,6 @@ func (s *Service) Invitable(ctx context.Context, scope authz.Scope, x Session) (
 			out = append(out, p)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sortByName(out, func(p Person) string { return p.Name })
 	return out, nil
 }

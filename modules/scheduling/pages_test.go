@@ -358,6 +358,64 @@ func TestInviteWarningCountsPeopleOnce(t *testing.T) {
 	}
 }
 
+func TestPeopleAreListedInVietnameseOrder(t *testing.T) {
+	t.Parallel()
+	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
+	names := []string{"Nguyễn Văn An", "Ngô Thị Mai", "Đặng Văn Bình", "Dương Thị Hoa"}
+	want := []string{"Dương Thị Hoa", "Đặng Văn Bình", "Ngô Thị Mai", "Nguyễn Văn An"}
+	var ids []string
+	for i, p := range s.FindAll(t, "ctv", "NT", len(names))[:len(names)] {
+		if r := s.Do(t, "PATCH", "/api/v1/collaborators/"+p.ID, coord, map[string]any{"full_name": names[i]}); r.Status != 200 {
+			t.Fatalf("rename: %d %s", r.Status, r.Body)
+		}
+		ids = append(ids, p.ID)
+	}
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": ids}); r.Status != 200 {
+		t.Fatalf("invite: %d %s", r.Status, r.Body)
+	}
+	check := func(where string, got []string) {
+		t.Helper()
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s lists %q, want %q", where, got, want)
+		}
+	}
+	f := s.Forms(t, coord)
+	var got []string
+	for _, m := range regexp.MustCompile(`<li data-id="[^"]+"[^>]*>\s*<strong>(.*?)</strong>`).FindAllStringSubmatch(f.Get("/sessions/"+x.ID+"/roster").Body, -1) {
+		got = append(got, html.UnescapeString(m[1]))
+	}
+	check("the roster", got)
+	got = nil
+	for _, m := range regexp.MustCompile(`<tr data-id="[^"]+"><td>(.*?)</td>`).FindAllStringSubmatch(f.Get("/sessions/"+x.ID).Body, -1) {
+		got = append(got, html.UnescapeString(m[1]))
+	}
+	check("the invitations table", got)
+	r := s.Do(t, "GET", "/api/v1/attendance/export.csv?session_id="+x.ID, coord, nil)
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xef\xbb\xbf")))).ReadAll()
+	if r.Status != 200 || err != nil {
+		t.Fatalf("csv: %d %v", r.Status, err)
+	}
+	got = nil
+	for _, row := range rows[1:] {
+		got = append(got, row[7])
+	}
+	check("the attendance CSV", got)
+	r = s.Do(t, "GET", "/api/v1/attendance/export.xlsx?session_id="+x.ID, coord, nil)
+	book, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if r.Status != 200 || err != nil {
+		t.Fatalf("xlsx: %d %v", r.Status, err)
+	}
+	sheet, err := book.GetRows(book.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, row := range sheet[1:] {
+		got = append(got, row[7])
+	}
+	check("the attendance XLSX", got)
+}
+
 func TestRosterMarksAttendanceInBulk(t *testing.T) {
 	t.Parallel()
 	start := classStart
