@@ -799,6 +799,25 @@ func TestOnlyStaffEditOrCancelFromThePage(t *testing.T) {
 
 // A name typed as a formula reaches the attendance CSV as text: a
 // spreadsheet program shows it, and never runs it.
+func TestAttendanceExportIsNamedForWhatItCovers(t *testing.T) {
+	t.Parallel()
+	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
+	for _, tc := range []struct{ query, want string }{
+		{"session_id=" + x.ID, "diem-danh-KC-101-2026-12-09"},
+		{"from=2026-12-01&to=2026-12-31&area_code=NT", "diem-danh-NT-2026-12-01_2026-12-31"},
+		{"from=2026-12-01&to=2026-12-31", "diem-danh-2026-12-01_2026-12-31"},
+		{"week=2026-W50", "diem-danh-2026-W50"},
+	} {
+		for _, ext := range []string{"csv", "xlsx"} {
+			r := s.Do(t, "GET", "/api/v1/attendance/export."+ext+"?"+tc.query, coord, nil)
+			want := `attachment; filename="` + tc.want + "." + ext + `"`
+			if got := r.Header.Get("Content-Disposition"); r.Status != 200 || got != want {
+				t.Errorf("%s export of %s: %d %q, want %q", ext, tc.query, r.Status, got, want)
+			}
+		}
+	}
+}
+
 func TestAttendanceCSVNeverCarriesAFormula(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t)
