@@ -390,6 +390,7 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		CanMark     bool
 		Open        bool // the session can still take invitations
 		Created     int
+		Past        bool // the session is over: attendance only
 		Invited     bool // an invitation was just sent: the counts say what it did
 		Updated     string
 		Cancelled   string // how many sessions an edit or a cancellation just changed
@@ -401,7 +402,7 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		ExportXLSX  string
 	}{S: pageOf(x, "", names), Week: isoWeek(x.StartsAt), Invitations: rows, Areas: areas, Pick: groups,
 		CanInvite: canSchedule(p), CanMark: canMark(p), Open: open,
-		Created: queryInt(c, "created"), Invited: c.Query("invited") != "", NewlyIn: queryInt(c, "invited"),
+		Created: queryInt(c, "created"), Past: x.Status != StatusCancelled && !x.EndsAt.After(now), Invited: c.Query("invited") != "", NewlyIn: queryInt(c, "invited"),
 		Already: queryInt(c, "already"), Warnings: queryInt(c, "warnings"), Problem: problem,
 		Updated: countParam(c, "updated"), Cancelled: countParam(c, "cancelled"),
 		ExportCSV: "/api/v1/attendance/export.csv?session_id=" + url.QueryEscape(x.ID), ExportXLSX: "/api/v1/attendance/export.xlsx?session_id=" + url.QueryEscape(x.ID)})

@@ -205,6 +205,56 @@ func TestCreateSessionThroughTheForm(t *testing.T) {
 	}
 }
 
+// A class held already may be entered to record its attendance: created,
+// the page says that no invitation can be sent and that attendance can be
+// taken, and it can.
+func TestAPastClassIsCreatedToRecordItsAttendance(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	f := s.Forms(t, coord)
+	form := func(date string) url.Values {
+		return url.Values{"title": {"Tập huấn đã tổ chức"}, "course_code": {"KC-101"}, "date": {date}, "start": {"08:00"}, "end": {"11:00"},
+			"location": {"Hội trường UBND huyện Nhơn Trạch"}, "area_code": {"NT"}}
+	}
+	past := "Buổi này đã diễn ra nên không gửi được thư mời; anh/chị vẫn có thể điểm danh những người đã dự."
+	f.Get("/sessions/new")
+	r := f.Post("/sessions", form("2020-01-15"))
+	if r.Status != 303 {
+		t.Fatalf("create a past class: %d %s", r.Status, r.Body)
+	}
+	id := strings.TrimPrefix(strings.Split(r.Location, "?")[0], "/sessions/")
+	page := f.Get(r.Location)
+	if !strings.Contains(page.Body, "Đã tạo 1 buổi tập huấn. "+past) || !strings.Contains(page.Body, `<a href="/sessions/`+id+`/roster">Bảng điểm danh</a>`) {
+		t.Errorf("the created page does not say the class is over:\n%s", page.Body)
+	}
+	if strings.Contains(page.Body, `/invite"`) {
+		t.Error("the page of a past class offers the invite form")
+	}
+	if en := f.Get(r.Location + "&lang=en"); !strings.Contains(en.Body, "This session is over, so no invitation can be sent; you can still record who attended.") {
+		t.Error("the English page does not say the class is over")
+	}
+	// Its attendance is taken from the roster.
+	ctv := s.Find(t, "ctv", "NT")
+	f.Get("/sessions/" + id + "/roster")
+	if r := f.Post("/sessions/"+id+"/roster", url.Values{"walkin": {ctv.ID}, "action": {"save"}}); r.Status != 303 {
+		t.Fatalf("mark a past class: %d %s", r.Status, r.Body)
+	}
+	if st := markOf(getSession(t, s, id), ctv.ID); st != scheduling.AttendPresent {
+		t.Errorf("%s is marked %q, want present", ctv.FullName, st)
+	}
+	// Nobody can be invited to it.
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+id+"/invitations", coord, map[string]any{"area_code": "NT"}); r.Status != 422 {
+		t.Errorf("invite to a past class: %d", r.Status)
+	}
+	// A class to come says nothing of the kind.
+	f.Get("/sessions/new")
+	r = f.Post("/sessions", form("2026-12-10"))
+	if page := f.Get(r.Location + "&lang=vi"); r.Status != 303 || !strings.Contains(page.Body, "Đã tạo 1 buổi tập huấn.") || strings.Contains(page.Body, past) {
+		t.Errorf("a class to come: %d", r.Status)
+	}
+}
+
 func TestInviteFromTheSessionPage(t *testing.T) {
 	t.Parallel()
 	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
