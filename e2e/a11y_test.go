@@ -18,6 +18,12 @@ func TestPagesAreAccessible(t *testing.T) {
 	ctv := srv.Find(t, "ctv", "NT")
 	coord := srv.LoginDemo(t, apptest.Coordinator)
 	session := newSession(t, srv, coord, "Hội trường UBND huyện Nhơn Trạch", time.Date(2030, 3, 4, 1, 0, 0, 0, time.UTC))
+	// Invited, its invitations table overflows its wrapper on the phone,
+	// in English most ("Not answered yet"): the wrapper must be reachable
+	// by keyboard (scrollable-region-focusable).
+	if r := srv.Do(t, "POST", "/api/v1/sessions/"+session+"/invitations", coord, map[string]any{"area_code": "NT"}); r.Status != 200 {
+		t.Fatalf("invite: %d %s", r.Status, r.Body)
+	}
 
 	assertPagesAccessible(t, ctx, srv.URL, "/login", "/forgot")
 
@@ -30,6 +36,7 @@ func TestPagesAreAccessible(t *testing.T) {
 	// run) axe-core took over two minutes for all fifteen.
 	for _, paths := range [][]string{
 		{"/collaborators", "/collaborators/" + ctv.ID, "/collaborators/" + ctv.ID + "/standing", "/sessions", "/sessions/new", "/sessions/" + session,
+			"/sessions/" + session + "?lang=en",
 			"/courses/KC-101/results", "/courses/KC-101/item-analysis"},
 		{"/certifications", "/outbox", "/contracts/review", "/recognition", "/performance?quarter=2026-Q3", "/performance/" + ctv.ID + "/2026-Q3", "/performance/stipends/2026-Q3"},
 	} {

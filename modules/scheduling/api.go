@@ -3,6 +3,7 @@ package scheduling
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -349,31 +350,55 @@ const exportSpan = 366 * 24 * time.Hour
 
 var exportHeader = []string{"Ngày", "Bắt đầu", "Kết thúc", "Số giờ", "Địa điểm", "Giảng viên", "Buổi", "Họ và tên", "Mã", "Đơn vị", "Trạng thái"}
 
-func (m *Module) exportRows(c *fiber.Ctx) ([]ExportRow, error) {
+// exportRows are the lines of the export the request names, and the file
+// name (without extension) that says what it covers: the session's course
+// and date (diem-danh-KC-101-2026-12-10), or the district and period
+// (diem-danh-NT-2026-12-01_2026-12-31, diem-danh-2026-W50).
+func (m *Module) exportRows(c *fiber.Ctx) ([]ExportRow, string, error) {
 	scope := web.ScopeOf(c)
 	var sessions []Session
+	name := []string{"diem-danh"}
 	if id := c.Query("session_id"); id != "" {
 		x, err := m.svc.Get(c.UserContext(), scope, id)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		sessions = []Session{x}
+		name = append(name, fileWord(x.CourseCode), x.StartsAt.In(vn).Format("2006-01-02"))
 	} else {
 		q, err := m.query(c)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if q.From.IsZero() || q.To.IsZero() {
-			return nil, errs.Field("from", "give session_id, or from and to (or week)")
+			return nil, "", errs.Field("from", "give session_id, or from and to (or week)")
 		}
 		if q.To.Sub(q.From) > exportSpan {
-			return nil, errs.Field("to", "an export covers at most 366 days from from: export a longer period one year at a time")
+			return nil, "", errs.Field("to", "an export covers at most 366 days from from: export a longer period one year at a time")
 		}
 		if sessions, err = m.svc.List(c.UserContext(), scope, q); err != nil {
-			return nil, err
+			return nil, "", err
+		}
+		name = append(name, fileWord(q.AreaCode))
+		if w := c.Query("week"); w != "" && c.Query("from") == "" && c.Query("to") == "" {
+			name = append(name, isoWeek(q.From))
+		} else {
+			name = append(name, q.From.In(vn).Format("2006-01-02")+"_"+q.To.In(vn).Format("2006-01-02"))
 		}
 	}
-	return m.svc.Export(c.UserContext(), scope, sessions)
+	rows, err := m.svc.Export(c.UserContext(), scope, sessions)
+	return rows, strings.Join(slices.DeleteFunc(name, func(s string) bool { return s == "" }), "-"), err
+}
+
+// fileWord is s kept to the ASCII letters, digits and hyphens a file name
+// may hold anywhere (a course or district code); "" when nothing is left.
+func fileWord(s string) string {
+	return strings.Trim(strings.Map(func(r rune) rune {
+		if r < 0x80 && (r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return r
+		}
+		return -1
+	}, s), "-")
 }
 
 func (r ExportRow) cells(statusLabel func(string) string) []string {
@@ -388,7 +413,7 @@ func (m *Module) statusLabel(st string) string {
 }
 
 func (m *Module) apiExportCSV(c *fiber.Ctx) error {
-	rows, err := m.exportRows(c)
+	rows, name, err := m.exportRows(c)
 	if err != nil {
 		return err
 	}
@@ -400,7 +425,7 @@ func (m *Module) apiExportCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.SendFile(c, web.CSV, "diem-danh.csv", b)
+	return web.SendFile(c, web.CSV, name+".csv", b)
 }
 
 // excelEpoch is day 0 of Excel's date numbers (1900 date system, after
@@ -430,7 +455,7 @@ func excelTime(s string) any {
 func ptr[T any](v T) *T { return &v }
 
 func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
-	rows, err := m.exportRows(c)
+	rows, name, err := m.exportRows(c)
 	if err != nil {
 		return err
 	}
@@ -505,5 +530,5 @@ func (m *Module) apiExportXLSX(c *fiber.Ctx) error {
 	if err := f.Write(&buf); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	return web.SendFile(c, web.XLSX, "diem-danh.xlsx", buf.Bytes())
+	return web.SendFile(c, web.XLSX, name+".xlsx", buf.Bytes())
 }

@@ -3,7 +3,6 @@ package scheduling
 import (
 	"context"
 	"github.com/ctvacademy/academy/modules/platform/clock"
-	"sort"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 )
@@ -68,7 +67,7 @@ func (s *Service) Export(ctx context.Context, scope authz.Scope, sessions []Sess
 			}
 			rows = append(rows, r)
 		}
-		sort.Slice(rows, func(i, j int) bool { return rows[i].Person < rows[j].Person })
+		sortByName(rows, func(r ExportRow) string { return r.Person })
 		out = append(out, rows...)
 	}
 	return out, nil

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -29,9 +28,21 @@ type Warning struct {
 
 // InviteResult says what an invitation request did.
 type InviteResult struct {
-	Invited        []string  `json:"invited"`
-	AlreadyInvited int       `json:"already_invited"`
-	Warnings       []Warning `json:"warnings"`
+	Invited        []string `json:"invited"`
+	AlreadyInvited int      `json:"already_invited"`
+	// Warnings name each new invitee once per other session at that time.
+	Warnings []Warning `json:"warnings"`
+}
+
+// Conflicted counts the people newly invited who have another session at
+// the same time: each once, however many other sessions they have (the
+// warnings name one person once per other session).
+func (r InviteResult) Conflicted() int {
+	seen := map[string]bool{}
+	for _, w := range r.Warnings {
+		seen[w.CollaboratorID] = true
+	}
+	return len(seen)
 }
 
 // Invite invites people to a session and queues their invitation mails.
@@ -254,6 +265,27 @@ func (s *Service) Invitations(ctx context.Context, scope authz.Scope, id string)
 		out[i] = InvitationView{CollaboratorID: inv.CollaboratorID, Name: p.Name, AreaCode: p.AreaCode, Delivery: d,
 			DeliveryError: inv.Failure, Response: inv.Response, RespondedAt: inv.RespondedAt}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sortByName(out, func(v InvitationView) string { return v.Name })
+	return out, nil
+}
+
+// Invitable lists the active collaborators inside scope not yet invited
+// to x, by name: those the session page offers to invite one by one.
+func (s *Service) Invitable(ctx context.Context, scope authz.Scope, x Session) ([]Person, error) {
+	area := ""
+	if scope.Kind == authz.ScopeArea {
+		area = scope.AreaCode
+	}
+	all, err := s.d.Directory.PeopleIn(ctx, area, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []Person
+	for _, p := range all {
+		if _, invited := x.Invitation(p.ID); !invited && reaches(scope, p, true) {
+			out = append(out, p)
+		}
+	}
+	sortByName(out, func(p Person) string { return p.Name })
 	return out, nil
 }

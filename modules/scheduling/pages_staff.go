@@ -313,6 +313,39 @@ type pageInvitation struct {
 	AreaName string
 }
 
+// inviteGroup is one district's people on the invite form's list of
+// people to pick one by one.
+type inviteGroup struct {
+	Code, Name string
+	People     []Person
+}
+
+// inviteGroups groups people by district, in the order of areas (people
+// of no known district last), each group keeping people's order.
+func inviteGroups(people []Person, areas []Choice) []inviteGroup {
+	by := map[string][]Person{}
+	for _, p := range people {
+		by[p.AreaCode] = append(by[p.AreaCode], p)
+	}
+	var out []inviteGroup
+	for _, a := range areas {
+		if ps := by[a.Code]; len(ps) > 0 {
+			out = append(out, inviteGroup{Code: a.Code, Name: a.Name, People: ps})
+			delete(by, a.Code)
+		}
+	}
+	var rest []Person
+	for _, p := range people {
+		if _, left := by[p.AreaCode]; left {
+			rest = append(rest, p)
+		}
+	}
+	if len(rest) > 0 {
+		out = append(out, inviteGroup{People: rest})
+	}
+	return out
+}
+
 // sessionPage shows a session, its invitations and, to coordinators, the
 // invite form.
 func (m *Module) sessionPage(c *fiber.Ctx) error {
@@ -338,15 +371,26 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		rows[i] = pageInvitation{InvitationView: inv, AreaName: names[inv.AreaCode]}
 	}
 	now := m.svc.Now()
+	open := x.Status != StatusCancelled && x.EndsAt.After(now)
+	var groups []inviteGroup
+	if canSchedule(p) && open {
+		people, err := m.svc.Invitable(c.UserContext(), scope, x)
+		if err != nil {
+			return err
+		}
+		groups = inviteGroups(people, areas)
+	}
 	return m.Platform.Render(c, status, "session", struct {
 		S           pageSession
 		Week        string
 		Invitations []pageInvitation
 		Areas       []Choice
+		Pick        []inviteGroup // the people who may be invited one by one
 		CanInvite   bool
 		CanMark     bool
 		Open        bool // the session can still take invitations
 		Created     int
+		Past        bool // the session is over: attendance only
 		Invited     bool // an invitation was just sent: the counts say what it did
 		Updated     string
 		Cancelled   string // how many sessions an edit or a cancellation just changed
@@ -356,32 +400,48 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		Problem     string
 		ExportCSV   string
 		ExportXLSX  string
-	}{S: pageOf(x, "", names), Week: isoWeek(x.StartsAt), Invitations: rows, Areas: areas,
-		CanInvite: canSchedule(p), CanMark: canMark(p), Open: x.Status != StatusCancelled && x.EndsAt.After(now),
-		Created: queryInt(c, "created"), Invited: c.Query("invited") != "", NewlyIn: queryInt(c, "invited"),
+	}{S: pageOf(x, "", names), Week: isoWeek(x.StartsAt), Invitations: rows, Areas: areas, Pick: groups,
+		CanInvite: canSchedule(p), CanMark: canMark(p), Open: open,
+		Created: queryInt(c, "created"), Past: x.Status != StatusCancelled && !x.EndsAt.After(now), Invited: c.Query("invited") != "", NewlyIn: queryInt(c, "invited"),
 		Already: queryInt(c, "already"), Warnings: queryInt(c, "warnings"), Problem: problem,
 		Updated: countParam(c, "updated"), Cancelled: countParam(c, "cancelled"),
 		ExportCSV: "/api/v1/attendance/export.csv?session_id=" + url.QueryEscape(x.ID), ExportXLSX: "/api/v1/attendance/export.xlsx?session_id=" + url.QueryEscape(x.ID)})
 }
 
-// invitePost invites a district and/or a role and shows the session again.
+// invitePost invites a district and/or a role, or the people picked one
+// by one (collaborator_ids, the form's second part), and shows the
+// session again.
 func (m *Module) invitePost(c *fiber.Ctx) error {
 	id := c.Params("id")
 	if _, err := m.svc.Get(c.UserContext(), web.ScopeOf(c), id); err != nil {
 		return err
 	}
 	req := InviteRequest{AreaCode: strings.ToUpper(strings.TrimSpace(c.FormValue("area_code"))), Role: c.FormValue("role")}
+	byPerson := c.FormValue("pick") == "people"
+	for _, v := range c.Request().PostArgs().PeekMulti("collaborator_ids") {
+		if s := strings.TrimSpace(string(v)); s != "" {
+			req.CollaboratorIDs = append(req.CollaboratorIDs, s)
+		}
+	}
+	if byPerson && len(req.CollaboratorIDs) == 0 {
+		return m.renderSession(c, fiber.StatusBadRequest, "invite.err.nobody")
+	}
 	res, err := m.svc.Invite(c.UserContext(), id, req)
+	var e *errs.Error
 	switch {
+	case byPerson && errs.Is(err, errs.Invalid):
+		return m.renderSession(c, fiber.StatusBadRequest, "invite.err.unknown")
 	case errs.Is(err, errs.Invalid):
 		return m.renderSession(c, fiber.StatusBadRequest, "invite.err.who")
+	case errs.Is(err, errs.Unprocessable) && errors.As(err, &e) && len(e.Fields) > 0:
+		return m.renderSession(c, fiber.StatusUnprocessableEntity, "invite.err.unmailable")
 	case errs.Is(err, errs.Unprocessable):
 		return m.renderSession(c, fiber.StatusUnprocessableEntity, "invite.err.closed")
 	case err != nil:
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/sessions/%s?invited=%d&already=%d&warnings=%d", url.PathEscape(id), len(res.Invited), res.AlreadyInvited,
-		len(res.Warnings)), fiber.StatusSeeOther)
+		res.Conflicted()), fiber.StatusSeeOther)
 }
 
 // countParam is a count the page was sent back with, "" when absent or

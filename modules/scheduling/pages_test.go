@@ -205,6 +205,56 @@ func TestCreateSessionThroughTheForm(t *testing.T) {
 	}
 }
 
+// A class held already may be entered to record its attendance: created,
+// the page says that no invitation can be sent and that attendance can be
+// taken, and it can.
+func TestAPastClassIsCreatedToRecordItsAttendance(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	f := s.Forms(t, coord)
+	form := func(date string) url.Values {
+		return url.Values{"title": {"Tập huấn đã tổ chức"}, "course_code": {"KC-101"}, "date": {date}, "start": {"08:00"}, "end": {"11:00"},
+			"location": {"Hội trường UBND huyện Nhơn Trạch"}, "area_code": {"NT"}}
+	}
+	past := "Buổi này đã diễn ra nên không gửi được thư mời; anh/chị vẫn có thể điểm danh những người đã dự."
+	f.Get("/sessions/new")
+	r := f.Post("/sessions", form("2020-01-15"))
+	if r.Status != 303 {
+		t.Fatalf("create a past class: %d %s", r.Status, r.Body)
+	}
+	id := strings.TrimPrefix(strings.Split(r.Location, "?")[0], "/sessions/")
+	page := f.Get(r.Location)
+	if !strings.Contains(page.Body, "Đã tạo 1 buổi tập huấn. "+past) || !strings.Contains(page.Body, `<a href="/sessions/`+id+`/roster">Bảng điểm danh</a>`) {
+		t.Errorf("the created page does not say the class is over:\n%s", page.Body)
+	}
+	if strings.Contains(page.Body, `/invite"`) {
+		t.Error("the page of a past class offers the invite form")
+	}
+	if en := f.Get(r.Location + "&lang=en"); !strings.Contains(en.Body, "This session is over, so no invitation can be sent; you can still record who attended.") {
+		t.Error("the English page does not say the class is over")
+	}
+	// Its attendance is taken from the roster.
+	ctv := s.Find(t, "ctv", "NT")
+	f.Get("/sessions/" + id + "/roster")
+	if r := f.Post("/sessions/"+id+"/roster", url.Values{"walkin": {ctv.ID}, "action": {"save"}}); r.Status != 303 {
+		t.Fatalf("mark a past class: %d %s", r.Status, r.Body)
+	}
+	if st := markOf(getSession(t, s, id), ctv.ID); st != scheduling.AttendPresent {
+		t.Errorf("%s is marked %q, want present", ctv.FullName, st)
+	}
+	// Nobody can be invited to it.
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+id+"/invitations", coord, map[string]any{"area_code": "NT"}); r.Status != 422 {
+		t.Errorf("invite to a past class: %d", r.Status)
+	}
+	// A class to come says nothing of the kind.
+	f.Get("/sessions/new")
+	r = f.Post("/sessions", form("2026-12-10"))
+	if page := f.Get(r.Location + "&lang=vi"); r.Status != 303 || !strings.Contains(page.Body, "Đã tạo 1 buổi tập huấn.") || strings.Contains(page.Body, past) {
+		t.Errorf("a class to come: %d", r.Status)
+	}
+}
+
 func TestInviteFromTheSessionPage(t *testing.T) {
 	t.Parallel()
 	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
@@ -245,6 +295,175 @@ func TestInviteFromTheSessionPage(t *testing.T) {
 	if r := lead.Post("/sessions/"+x.ID+"/invite", url.Values{"area_code": {"LT"}}); r.Status != 403 {
 		t.Errorf("leadership invites: %d", r.Status)
 	}
+}
+
+// pickable is the session page's checkbox offering person id, and the
+// district fieldset holding it ("" when not offered).
+func pickable(body, id string) (area string) {
+	m := regexp.MustCompile(`(?s)<fieldset data-area="([A-Z]*)">(.*?)</fieldset>`).FindAllStringSubmatch(body, -1)
+	for _, f := range m {
+		if strings.Contains(f[2], `name="collaborator_ids" value="`+id+`"`) {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+func TestInvitePickedPeopleFromTheSessionPage(t *testing.T) {
+	t.Parallel()
+	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
+	f := s.Forms(t, coord)
+	nt, lt := s.Find(t, "ctv", "NT"), s.Find(t, "team_leader", "LT")
+	other := s.FindAll(t, "ctv", "NT", 2)[1]
+	page := f.Get("/sessions/" + x.ID)
+	if page.Status != 200 || !strings.Contains(page.Body, `<details id="pick-people">`) || !strings.Contains(page.Body, "Hoặc chọn từng người để mời") {
+		t.Fatalf("the session page offers no list of people: %d\n%s", page.Status, page.Body)
+	}
+	// Everyone of the network is offered, under their own district.
+	if a, b := pickable(page.Body, nt.ID), pickable(page.Body, lt.ID); a != "NT" || b != "LT" {
+		t.Errorf("%s is offered under %q, %s under %q", nt.FullName, a, lt.FullName, b)
+	}
+	if !regexp.MustCompile(`<legend>Huyện Nhơn Trạch \(\d+\)</legend>`).MatchString(page.Body) {
+		t.Error("the districts are not named on the list")
+	}
+
+	// Picking nobody, or someone unknown, invites nobody.
+	if r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"pick": {"people"}}); r.Status != 400 || !strings.Contains(r.Body, "Hãy chọn ít nhất một người để mời.") {
+		t.Errorf("nobody picked: %d", r.Status)
+	}
+	if r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"pick": {"people"}, "collaborator_ids": {nt.ID, "nobody-such"}}); r.Status != 400 ||
+		!strings.Contains(r.Body, "không còn trong danh sách cộng tác viên") {
+		t.Errorf("an unknown person picked: %d", r.Status)
+	}
+	if n := len(getSession(t, s, x.ID).Invitations); n != 0 {
+		t.Fatalf("%d invitations after the refused forms", n)
+	}
+
+	// Two people of two districts: exactly they are invited and mailed.
+	r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"pick": {"people"}, "collaborator_ids": {nt.ID, lt.ID}})
+	if r.Status != 303 {
+		t.Fatalf("invite two: %d %s", r.Status, r.Body)
+	}
+	page = f.Get(r.Location)
+	if !strings.Contains(page.Body, "Đã mời thêm 2 người (0 người đã được mời trước đó).") {
+		t.Errorf("no notice of the two invited:\n%s", page.Body)
+	}
+	got := map[string]bool{}
+	for _, inv := range getSession(t, s, x.ID).Invitations {
+		got[inv.CollaboratorID] = true
+	}
+	if len(got) != 2 || !got[nt.ID] || !got[lt.ID] {
+		t.Errorf("invited %v, want %s and %s", got, nt.ID, lt.ID)
+	}
+	for _, p := range []string{nt.ID, lt.ID} {
+		if keys := mailKeys(t, s, map[string]any{"_id": scheduling.NoticeKey(scheduling.NoticeInvite, getSession(t, s, x.ID), p)}); len(keys) != 1 {
+			t.Errorf("no invitation mail queued for %s", p)
+		}
+	}
+	for _, p := range []string{nt.ID, lt.ID} {
+		if !strings.Contains(page.Body, `<tr data-id="`+p+`">`) {
+			t.Errorf("%s is not in the invitations table", p)
+		}
+		if pickable(page.Body, p) != "" {
+			t.Errorf("%s, invited, is still offered", p)
+		}
+	}
+	if pickable(page.Body, other.ID) != "NT" {
+		t.Errorf("%s, not invited, is no longer offered", other.FullName)
+	}
+	if r := f.Get("/sessions/" + x.ID + "?lang=en"); !strings.Contains(r.Body, "Or pick people one by one") || !strings.Contains(r.Body, "Invite the people picked") {
+		t.Error("the English page does not offer the list in English")
+	}
+}
+
+func TestInviteWarningCountsPeopleOnce(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	f := s.Forms(t, coord)
+	district := len(s.FindAll(t, "ctv", "NT", 1)) + len(s.FindAll(t, "team_leader", "NT", 1))
+	// Three sessions at the same time; the district invited to each in turn.
+	want := []string{"Đã mời thêm " + strconv.Itoa(district) + " người (0 người đã được mời trước đó).",
+		strconv.Itoa(district) + " người đã có buổi khác cùng giờ."}
+	for i := range 3 {
+		x := newSession(t, s, coord, with(times(wed.Add(time.Duration(i)*30*time.Minute), 3*time.Hour), map[string]any{"title": "Buổi trùng giờ " + strconv.Itoa(i+1)}))
+		f.Get("/sessions/" + x.ID)
+		r := f.Post("/sessions/"+x.ID+"/invite", url.Values{"area_code": {"NT"}})
+		if r.Status != 303 {
+			t.Fatalf("invite %d: %d", i+1, r.Status)
+		}
+		notice := regexp.MustCompile(`<p class="notice" role="status" id="invited">(.*?)</p>`).FindStringSubmatch(f.Get(r.Location).Body)
+		if notice == nil {
+			t.Fatalf("no notice after invitation %d", i+1)
+		}
+		switch {
+		case !strings.Contains(notice[1], want[0]):
+			t.Errorf("notice %d: %q, want %q", i+1, notice[1], want[0])
+		case i == 0 && strings.Contains(notice[1], "cùng giờ"):
+			t.Errorf("the first session warns of a clash: %q", notice[1])
+		case i > 0 && !strings.Contains(notice[1], want[1]):
+			// The third session clashes with two: each person counts once.
+			t.Errorf("notice %d: %q, want %q", i+1, notice[1], want[1])
+		}
+	}
+}
+
+func TestPeopleAreListedInVietnameseOrder(t *testing.T) {
+	t.Parallel()
+	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
+	names := []string{"Nguyễn Văn An", "Ngô Thị Mai", "Đặng Văn Bình", "Dương Thị Hoa"}
+	want := []string{"Dương Thị Hoa", "Đặng Văn Bình", "Ngô Thị Mai", "Nguyễn Văn An"}
+	var ids []string
+	for i, p := range s.FindAll(t, "ctv", "NT", len(names))[:len(names)] {
+		if r := s.Do(t, "PATCH", "/api/v1/collaborators/"+p.ID, coord, map[string]any{"full_name": names[i]}); r.Status != 200 {
+			t.Fatalf("rename: %d %s", r.Status, r.Body)
+		}
+		ids = append(ids, p.ID)
+	}
+	if r := s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/invitations", coord, map[string]any{"collaborator_ids": ids}); r.Status != 200 {
+		t.Fatalf("invite: %d %s", r.Status, r.Body)
+	}
+	check := func(where string, got []string) {
+		t.Helper()
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s lists %q, want %q", where, got, want)
+		}
+	}
+	f := s.Forms(t, coord)
+	var got []string
+	for _, m := range regexp.MustCompile(`<li data-id="[^"]+"[^>]*>\s*<strong>(.*?)</strong>`).FindAllStringSubmatch(f.Get("/sessions/"+x.ID+"/roster").Body, -1) {
+		got = append(got, html.UnescapeString(m[1]))
+	}
+	check("the roster", got)
+	got = nil
+	for _, m := range regexp.MustCompile(`<tr data-id="[^"]+"><td>(.*?)</td>`).FindAllStringSubmatch(f.Get("/sessions/"+x.ID).Body, -1) {
+		got = append(got, html.UnescapeString(m[1]))
+	}
+	check("the invitations table", got)
+	r := s.Do(t, "GET", "/api/v1/attendance/export.csv?session_id="+x.ID, coord, nil)
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(r.Body, []byte("\xef\xbb\xbf")))).ReadAll()
+	if r.Status != 200 || err != nil {
+		t.Fatalf("csv: %d %v", r.Status, err)
+	}
+	got = nil
+	for _, row := range rows[1:] {
+		got = append(got, row[7])
+	}
+	check("the attendance CSV", got)
+	r = s.Do(t, "GET", "/api/v1/attendance/export.xlsx?session_id="+x.ID, coord, nil)
+	book, err := excelize.OpenReader(bytes.NewReader(r.Body))
+	if r.Status != 200 || err != nil {
+		t.Fatalf("xlsx: %d %v", r.Status, err)
+	}
+	sheet, err := book.GetRows(book.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, row := range sheet[1:] {
+		got = append(got, row[7])
+	}
+	check("the attendance XLSX", got)
 }
 
 func TestRosterMarksAttendanceInBulk(t *testing.T) {
@@ -630,6 +849,25 @@ func TestOnlyStaffEditOrCancelFromThePage(t *testing.T) {
 
 // A name typed as a formula reaches the attendance CSV as text: a
 // spreadsheet program shows it, and never runs it.
+func TestAttendanceExportIsNamedForWhatItCovers(t *testing.T) {
+	t.Parallel()
+	s, coord, x := started(t, apptest.Options{Clock: clock.NewManual(monday)}, wed, 3*time.Hour)
+	for _, tc := range []struct{ query, want string }{
+		{"session_id=" + x.ID, "diem-danh-KC-101-2026-12-09"},
+		{"from=2026-12-01&to=2026-12-31&area_code=NT", "diem-danh-NT-2026-12-01_2026-12-31"},
+		{"from=2026-12-01&to=2026-12-31", "diem-danh-2026-12-01_2026-12-31"},
+		{"week=2026-W50", "diem-danh-2026-W50"},
+	} {
+		for _, ext := range []string{"csv", "xlsx"} {
+			r := s.Do(t, "GET", "/api/v1/attendance/export."+ext+"?"+tc.query, coord, nil)
+			want := `attachment; filename="` + tc.want + "." + ext + `"`
+			if got := r.Header.Get("Content-Disposition"); r.Status != 200 || got != want {
+				t.Errorf("%s export of %s: %d %q, want %q", ext, tc.query, r.Status, got, want)
+			}
+		}
+	}
+}
+
 func TestAttendanceCSVNeverCarriesAFormula(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t)

@@ -3,6 +3,7 @@ package scheduling
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,6 +98,16 @@ func parseRule(rule string) (*rrule.ROption, error) {
 	for _, r := range rule {
 		if r < 0x20 || r == 0x7f {
 			return nil, errors.New("must be one line without control characters")
+		}
+	}
+	// RFC 5545: INTERVAL is a positive integer. The library reads
+	// INTERVAL=0 as absent (every week), so it is checked here.
+	for part := range strings.SplitSeq(rule, ";") {
+		k, v, _ := strings.Cut(part, "=")
+		if strings.EqualFold(strings.TrimSpace(k), "INTERVAL") {
+			if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > MaxRuleInterval {
+				return nil, fmt.Errorf("INTERVAL must be a whole number from 1 to %d (RFC 5545: a positive integer)", MaxRuleInterval)
+			}
 		}
 	}
 	opt, err := rrule.StrToROption(rule)

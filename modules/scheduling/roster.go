@@ -2,7 +2,6 @@ package scheduling
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -60,7 +59,7 @@ func (s *Service) Roster(ctx context.Context, scope authz.Scope, id string) (Ses
 		l.Person = p
 		out = append(out, l)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Person.Name < out[j].Person.Name })
+	sortByName(out, func(l RosterLine) string { return l.Person.Name })
 	return x, out, nil
 }
 
@@ -94,7 +93,7 @@ func (s *Service) WalkInCandidates(ctx context.Context, scope authz.Scope, x Ses
 			out = append(out, p)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	sortByName(out, func(p Person) string { return p.Name })
 	return out, nil
 }
 

@@ -93,9 +93,11 @@ func Columns(keys ...string) []Column {
 // Table is the start of a data table, up to its body ("table_head"; the page
 // writes the rows and closes it with "table_end"): an optional Heading
 // (h2, id ID-title), a wrapper that scrolls sideways on a narrow screen,
-// an optional Caption and the column headers. A Region wrapper is a
-// focusable region named by the heading, or else the caption (id
-// ID-caption); otherwise the caption is muted.
+// an optional Caption (id ID-caption) and the column headers. The wrapper
+// is a focusable region named by the heading, or else the caption, so that
+// a keyboard can scroll it (axe's scrollable-region-focusable); a table
+// scrolls on a phone whatever its width on a wider screen. A Region table's
+// caption is shown as a title; otherwise it is muted.
 type Table struct {
 	ID, Class        string
 	Heading, Caption *Option
