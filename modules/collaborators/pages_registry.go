@@ -448,7 +448,9 @@ func (m *Module) editPost(c *fiber.Ctx) error {
 		return c.Redirect(page+"?saved="+saved, fiber.StatusSeeOther)
 	}
 	var e *errs.Error
-	if errors.As(err, &e) && e.Kind == errs.Unprocessable && len(e.Fields) > 0 && e.Fields[0].Field == "contract.ends_on" {
+	if errors.As(err, &e) && e.Kind == errs.Unprocessable {
+		// Update's only rule refusal is the renewal rule (its reasons on
+		// contract.ends_on, possibly none).
 		// The renewal rule: the person's standing says why, in the page's language.
 		problems["ends_on"] = "registry_form.err.renewal"
 		var reasons []string

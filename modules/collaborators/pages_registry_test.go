@@ -1,6 +1,7 @@
 package collaborators_test
 
 import (
+	"bytes"
 	"context"
 	"net/url"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/xuri/excelize/v2"
 )
 
 // stored reads a collaborator as the registry holds it (archived too).
@@ -195,6 +197,27 @@ func TestImportForm(t *testing.T) {
 		t.Errorf("a file missing columns: %d %s", r.Status, r.Body)
 	}
 
+	// The same layout as a workbook.
+	wb := excelize.NewFile()
+	for i, row := range [][]any{
+		{"Mã CTV", "Họ và tên", "Email", "Số điện thoại", "Vai trò", "Mã đơn vị", "Xã/Phường", "Số hợp đồng", "Ngày bắt đầu", "Ngày kết thúc", "Trạng thái HĐ", "Thù lao quý"},
+		{"LT-86", "Trịnh Văn Hải", "hai.trinh@example.vn", "0913111666", "Tổ trưởng", "LT", "Xã An Phước", "86/2026/HĐ-TTKC", "01/02/2026", "31/01/2028", "Đang hiệu lực", 2000000},
+	} {
+		if err := wb.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := wb.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if r := importViaForm(t, s, f, "to-truong.xlsx", buf.Bytes()); r.Status != 303 || r.Location != "/collaborators/import?imported=1" {
+		t.Errorf("a right workbook: %d → %q %s", r.Status, r.Location, r.Body)
+	}
+	if c, ok := byEmail(t, s, "hai.trinh@example.vn"); !ok || c.Role != "team_leader" || c.Contract.StartsOn != "2026-02-01" || c.Contract.QuarterlyStipend != 2000000 {
+		t.Errorf("the workbook's row stored as %+v (stored: %v)", c, ok)
+	}
+
 	// No file at all.
 	if r := f.Post("/collaborators/import", url.Values{}); r.Status != 400 || !strings.Contains(r.Body, "Hãy chọn một tệp CSV hoặc XLSX") {
 		t.Errorf("no file: %d", r.Status)
@@ -258,12 +281,25 @@ func TestEditForm(t *testing.T) {
 	if p := f.Get(r.Location); !strings.Contains(p.Body, "Đã lưu thay đổi") || !strings.Contains(p.Body, "Tạm dừng") || !strings.Contains(p.Body, "1.000.000 ₫") {
 		t.Errorf("the person's page after suspending: %s", p.Body)
 	}
+	// Move to another district.
+	form = editForm(got)
+	form.Set("area_code", "LT")
+	form.Set("commune", "Xã An Phước")
+	if r = f.Post(page+"/edit", form); r.Status != 303 || r.Location != page+"?saved=updated" {
+		t.Fatalf("move district: %d → %q %s", r.Status, r.Location, r.Body)
+	}
+	if got = stored(t, s, ctv.ID); got.AreaCode != "LT" || got.Commune != "Xã An Phước" || got.Contract.Status != "suspended" {
+		t.Errorf("after the move: %s %s %s", got.AreaCode, got.Commune, got.Contract.Status)
+	}
 	// The same form again changes nothing.
 	if r = f.Post(page+"/edit", editForm(got)); r.Status != 303 || r.Location != page+"?saved=unchanged" {
 		t.Errorf("an unchanged form: %d → %q", r.Status, r.Location)
 	}
 
 	// Archive, then restore.
+	if l := f.Get("/collaborators?area_code=LT"); !strings.Contains(l.Body, `data-code="`+ctv.Code+`"`) {
+		t.Fatal("the moved person is not listed in their new district")
+	}
 	f.Get(page + "/edit")
 	if r = f.Post(page+"/edit", url.Values{"action": {"archive"}}); r.Status != 303 || r.Location != page+"?saved=archived" {
 		t.Fatalf("archive: %d → %q %s", r.Status, r.Location, r.Body)
@@ -274,7 +310,7 @@ func TestEditForm(t *testing.T) {
 	if p := f.Get(r.Location); !strings.Contains(p.Body, "Đã lưu trữ hồ sơ") {
 		t.Errorf("the person's page after archiving says nothing")
 	}
-	if l := f.Get("/collaborators?area_code=NT"); strings.Contains(l.Body, `data-code="`+ctv.Code+`"`) {
+	if l := f.Get("/collaborators?area_code=LT"); l.Status != 200 || strings.Contains(l.Body, `data-code="`+ctv.Code+`"`) {
 		t.Error("an archived person is still listed")
 	}
 	if e := f.Get(page + "/edit"); !strings.Contains(e.Body, `value="unarchive"`) {
