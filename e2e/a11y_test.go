@@ -33,12 +33,14 @@ func TestPagesAreAccessible(t *testing.T) {
 
 	// The coordinator's pages, in two browsers: each browser's bound
 	// (Timeout) covers its walk, and under load (CI beside another test
-	// run) axe-core took over two minutes for all fifteen.
+	// run) axe-core took over two minutes for all fifteen; the registry's
+	// forms have a browser of their own.
 	for _, paths := range [][]string{
 		{"/collaborators", "/collaborators/" + ctv.ID, "/collaborators/" + ctv.ID + "/standing", "/sessions", "/sessions/new", "/sessions/" + session,
 			"/sessions/" + session + "?lang=en",
 			"/courses/KC-101/results", "/courses/KC-101/item-analysis"},
 		{"/certifications", "/outbox", "/contracts/review", "/recognition", "/performance?quarter=2026-Q3", "/performance/" + ctv.ID + "/2026-Q3", "/performance/stipends/2026-Q3"},
+		{"/collaborators/new", "/collaborators/import", "/collaborators/" + ctv.ID + "/edit"},
 	} {
 		staff := NewBrowser(t, phoneWidth, phoneHeight)
 		login(t, staff, srv, apptest.Coordinator, apptest.DemoPassword)

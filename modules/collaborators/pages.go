@@ -9,15 +9,27 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-//go:embed views/*.html
-var views embed.FS
+//go:embed views/*.html views/parts.tmpl
+var embedded embed.FS
+
+// views are the pages, each followed by the form parts of
+// views/parts.tmpl that the new and edit pages share.
+var views = web.WithParts(embedded, "views/parts.tmpl")
 
 // pageSize is how many people one list page shows.
 const pageSize = 50
 
 func (m *Module) pageRoutes(r *web.Router) {
 	r.Get("/collaborators", web.Doc{}, m.listPage)
+	// The forms' fixed paths come before /collaborators/:id, which would
+	// take them for ids.
+	r.Get("/collaborators/new", web.Doc{}, m.newPage)
+	r.Post("/collaborators/new", web.Doc{}, m.createPost)
+	r.Get("/collaborators/import", web.Doc{}, m.importPage)
+	r.Post("/collaborators/import", web.Doc{}, m.importPost)
 	r.Get("/collaborators/:id", web.Doc{}, m.detailPage)
+	r.Get("/collaborators/:id/edit", web.Doc{}, m.editPage)
+	r.Post("/collaborators/:id/edit", web.Doc{}, m.editPost)
 }
 
 type listPageData struct {
@@ -27,6 +39,8 @@ type listPageData struct {
 	Total    int
 	Offset   int
 	Pager    web.Pager
+	// CanManage shows the links to the new-collaborator and import forms.
+	CanManage bool
 }
 
 // listFilters is the list page's form: a search box, the district and the role.
@@ -61,7 +75,8 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		return err
 	}
 	page := web.Slice(items, pageSize, offset)
-	d := listPageData{Filters: listFilters(f, areas), AreaName: areaNames(areas), Items: page.Items, Total: page.Total, Offset: offset}
+	d := listPageData{Filters: listFilters(f, areas), AreaName: areaNames(areas), Items: page.Items, Total: page.Total, Offset: offset,
+		CanManage: canManagePage(c)}
 	link := func(off int) string {
 		q := url.Values{}
 		if f.AreaCode != "" {
@@ -108,5 +123,16 @@ func (m *Module) detailPage(c *fiber.Ctx) error {
 	}
 	return m.Platform.Render(c, fiber.StatusOK, "collaborator", map[string]any{
 		"C": col, "AreaName": areaNames(areas)[col.AreaCode], "Resent": c.Query("activation") == "sent", "Standing": standing,
+		"Saved": savedNotice(c.Query("saved")), "CanManage": canManagePage(c),
 	})
+}
+
+// savedNotice is the translation key of what a registry form just did
+// (the ?saved= its redirect carries), "" for none.
+func savedNotice(saved string) string {
+	switch saved {
+	case "created", "updated", "unchanged", "archived", "unarchived":
+		return "registry_form.saved." + saved
+	}
+	return ""
 }
