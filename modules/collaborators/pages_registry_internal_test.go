@@ -35,3 +35,19 @@ func TestEditFormPatchesWhatChanged(t *testing.T) {
 		t.Errorf("an amount in words: problems %v", bad)
 	}
 }
+
+// An amount is whole đồng: separators group thousands; a fraction is
+// refused (helper-71: "1500000.5" was stored as 15,000,005).
+func TestFormStipendIsWholeDong(t *testing.T) {
+	for typed, want := range map[string]int64{"1500000": 1500000, "1.500.000": 1500000, "1,500,000": 1500000,
+		"1 500 000": 1500000, "1.500.000 đ": 1500000, "2.760.000₫": 2760000, "": 0} {
+		if n, ok := (registryForm{Stipend: typed}).stipend(); !ok || n != want {
+			t.Errorf("%q reads as %d, %v; want %d", typed, n, ok, want)
+		}
+	}
+	for _, bad := range []string{"1500000.5", "1500000,5", "1.500.000,5", "1.5000.000", "1.500,000", "15.00", "-1", "một triệu"} {
+		if n, ok := (registryForm{Stipend: bad}).stipend(); ok {
+			t.Errorf("%q accepted as %d", bad, n)
+		}
+	}
+}

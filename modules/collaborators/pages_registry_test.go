@@ -119,6 +119,22 @@ func TestNewCollaboratorForm(t *testing.T) {
 	if r.Status != 409 || !besideField(r.Body, "email", "This email is already registered") {
 		t.Errorf("a taken email in English: %d", r.Status)
 	}
+	// Another's contract number, and a stipend with a fraction (helper-71:
+	// read as ten times the amount), are each refused beside their field.
+	sameNumber := newForm("NT-93", "other.person@example.vn")
+	r = f.Post("/collaborators/new?lang=vi", sameNumber)
+	if r.Status != 409 || !besideField(r.Body, "contract_number", "Số hợp đồng này đã là hợp đồng của người khác") {
+		t.Errorf("a taken contract number: %d %s", r.Status, r.Body)
+	}
+	fraction := newForm("NT-94", "third.person@example.vn")
+	fraction.Set("contract_number", "78/2026/HĐ-TTKC")
+	fraction.Set("quarterly_stipend", "1500000.5")
+	if r = f.Post("/collaborators/new", fraction); r.Status != 400 || !strings.Contains(r.Body, `id="err-quarterly_stipend"`) {
+		t.Errorf("a stipend with a fraction: %d %s", r.Status, r.Body)
+	}
+	if registryState(t, s) != before {
+		t.Error("a refused form changed the registry")
+	}
 }
 
 var csrfToken = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
