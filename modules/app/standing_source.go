@@ -160,9 +160,7 @@ func (s standingSource) NextSessions(ctx context.Context, area string) (map[stri
 }
 
 func (s standingSource) KnownArea(ctx context.Context, code string) (bool, error) {
-	names, err := directory{reg: s.reg}.areaNames(ctx)
-	_, ok := names[code]
-	return ok, err
+	return directory{reg: s.reg}.AreaExists(ctx, code)
 }
 
 // SetContract writes the review's contract through the registry (the

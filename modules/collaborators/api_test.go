@@ -324,6 +324,11 @@ func TestImportCSVAllOrNothing(t *testing.T) {
 	if registryState(t, s) != before {
 		t.Fatal("a failed import changed the registry")
 	}
+	// A stipend with a fraction is refused, not read as ten times more.
+	fraction := header + "1,CM-07,Phạm Thị Lan,lan.pham@example.vn,0911000001,CTV,CM,Xã Xuân Đông,Công chức,201/2026,01/01/2026,31/12/2027,Đang hiệu lực,\"1500000,5\"\n"
+	if r := upload(t, s, tok, "ctv.csv", []byte(fraction)); r.Status != 400 || !r.Problem(t).HasField("rows[2].contract.quarterly_stipend") {
+		t.Errorf("a stipend with a fraction: %d %s", r.Status, r.Body)
+	}
 
 	good := header +
 		"1,CM-07,Phạm Thị Lan,lan.pham@example.vn,0911000001,CTV,CM,Xã Xuân Đông,Công chức,201/2026,01/01/2026,31/12/2027,Đang hiệu lực,1.500.000\n" +

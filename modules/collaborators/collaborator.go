@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -149,6 +150,24 @@ func NormalizePhone(s string) (string, bool) {
 	}
 	return s, true
 }
+
+// ParseVND reads an amount of whole đồng as people write it: digits, or
+// digits grouped by thousands with one kind of separator ("1.500.000",
+// "1,500,000", "1 500 000"), with or without "đ", "₫" or "VND". A fraction
+// ("1500000.5", "1.500.000,5") is refused, not read as ten times more.
+func ParseVND(s string) (int64, bool) {
+	amount := strings.TrimSpace(s)
+	for _, unit := range []string{"VND", "vnd", "đ", "₫"} {
+		amount = strings.TrimSpace(strings.TrimSuffix(amount, unit))
+	}
+	if !wholeVND.MatchString(amount) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(amount), 10, 64)
+	return n, err == nil
+}
+
+var wholeVND = regexp.MustCompile(`^(\d+|\d{1,3}(\.\d{3})+|\d{1,3}(,\d{3})+|\d{1,3}( \d{3})+)$`)
 
 // ValidDate reports whether s is a calendar date written YYYY-MM-DD, from
 // 2000 to 2099: a contract of year 0001 or 9999 is a typing error.

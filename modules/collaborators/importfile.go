@@ -140,9 +140,8 @@ func (r *ImportRow) set(field, v string) string {
 	case "contract.status":
 		in.Contract.Status = wordOr(statusWords, v, v)
 	case "contract.quarterly_stipend":
-		digits := strings.NewReplacer(".", "", ",", "", " ", "", "đ", "", "₫", "", "VND", "", "vnd", "").Replace(v)
-		n, err := strconv.ParseInt(digits, 10, 64)
-		if err != nil {
+		n, ok := ParseVND(v)
+		if !ok {
 			return "must be an amount of VND in digits"
 		}
 		in.Contract.QuarterlyStipend = n

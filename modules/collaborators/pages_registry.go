@@ -69,22 +69,11 @@ func formDate(s string) string {
 
 // stipend reads an amount of VND written with or without separators.
 func (f registryForm) stipend() (int64, bool) {
-	amount := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(f.Stipend), "đ₫"))
-	if amount == "" {
+	if strings.TrimSpace(f.Stipend) == "" {
 		return 0, true
 	}
-	// Separators group thousands ("1.500.000", "1,500,000", "1 500 000"):
-	// "1500000.5" or "1500000,5" is a fraction, refused, not ten times more.
-	if !wholeVND.MatchString(amount) {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(amount), 10, 64)
-	return n, err == nil
+	return ParseVND(f.Stipend)
 }
-
-// wholeVND is an amount of whole đồng: digits, or digits in groups of
-// three after the first, separated by one kind of separator.
-var wholeVND = regexp.MustCompile(`^(\d+|\d{1,3}(\.\d{3})+|\d{1,3}(,\d{3})+|\d{1,3}( \d{3})+)$`)
 
 // input is the form as a new collaborator, with the problems of the
 // fields it could not read (form field → translation key).

@@ -40,7 +40,7 @@ func TestEditFormPatchesWhatChanged(t *testing.T) {
 // refused (helper-71: "1500000.5" was stored as 15,000,005).
 func TestFormStipendIsWholeDong(t *testing.T) {
 	for typed, want := range map[string]int64{"1500000": 1500000, "1.500.000": 1500000, "1,500,000": 1500000,
-		"1 500 000": 1500000, "1.500.000 đ": 1500000, "2.760.000₫": 2760000, "": 0} {
+		"1 500 000": 1500000, "1.500.000 đ": 1500000, "2.760.000₫": 2760000, "1.500.000 VND": 1500000, "": 0} {
 		if n, ok := (registryForm{Stipend: typed}).stipend(); !ok || n != want {
 			t.Errorf("%q reads as %d, %v; want %d", typed, n, ok, want)
 		}
