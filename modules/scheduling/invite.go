@@ -65,7 +65,7 @@ func (s *Service) Invite(ctx context.Context, id string, req InviteRequest) (Inv
 	var added []string
 	var pre map[string]Mail
 	x, err := s.d.Store.Update(ctx, id, func(x *Session) error {
-		if !x.EndsAt.After(s.d.Clock.Now()) {
+		if x.Over(s.d.Clock.Now()) {
 			return errs.E(errs.Unprocessable, "the session is over")
 		}
 		var err error

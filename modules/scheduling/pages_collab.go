@@ -65,7 +65,7 @@ func (m *Module) minePage(c *fiber.Ctx) error {
 			return err
 		}
 		for _, x := range xs {
-			if !x.EndsAt.After(now) {
+			if x.Over(now) {
 				continue
 			}
 			_, invited := x.Invitation(p.CollaboratorID)

@@ -371,7 +371,7 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		rows[i] = pageInvitation{InvitationView: inv, AreaName: names[inv.AreaCode]}
 	}
 	now := m.svc.Now()
-	open := x.Status != StatusCancelled && x.EndsAt.After(now)
+	open := x.Status != StatusCancelled && !x.Over(now)
 	var groups []inviteGroup
 	if canSchedule(p) && open {
 		people, err := m.svc.Invitable(c.UserContext(), scope, x)
@@ -402,7 +402,7 @@ func (m *Module) renderSession(c *fiber.Ctx, status int, problem string) error {
 		ExportXLSX  string
 	}{S: pageOf(x, "", names), Week: isoWeek(x.StartsAt), Invitations: rows, Areas: areas, Pick: groups,
 		CanInvite: canSchedule(p), CanMark: canMark(p), Open: open,
-		Created: queryInt(c, "created"), Past: x.Status != StatusCancelled && !x.EndsAt.After(now), Invited: c.Query("invited") != "", NewlyIn: queryInt(c, "invited"),
+		Created: queryInt(c, "created"), Past: x.Status != StatusCancelled && x.Over(now), Invited: c.Query("invited") != "", NewlyIn: queryInt(c, "invited"),
 		Already: queryInt(c, "already"), Warnings: queryInt(c, "warnings"), Problem: problem,
 		Updated: countParam(c, "updated"), Cancelled: countParam(c, "cancelled"),
 		ExportCSV: "/api/v1/attendance/export.csv?session_id=" + url.QueryEscape(x.ID), ExportXLSX: "/api/v1/attendance/export.xlsx?session_id=" + url.QueryEscape(x.ID)})

@@ -189,6 +189,10 @@ func (s *Session) Invitation(collaboratorID string) (*Invitation, bool) {
 	return nil, false
 }
 
+// Over says whether the session has ended at now: it takes no more
+// invitations, and its sheet is for attendance only.
+func (s Session) Over(now time.Time) bool { return !s.EndsAt.After(now) }
+
 // MarkOf is the attendance mark of a collaborator, if any.
 func (s Session) MarkOf(collaboratorID string) (Mark, bool) {
 	for _, m := range s.Attendance {
