@@ -206,6 +206,65 @@ func TestCreateAndDuplicates(t *testing.T) {
 	}
 }
 
+// TestContractNumberUniqueIgnoresCaseAndSpacing: a contract number that
+// differs from a registered one only in letter case (Đ/đ included) or in
+// spacing is the same contract, refused at create, patch and import; the
+// number is stored as typed, trimmed.
+func TestContractNumberUniqueIgnoresCaseAndSpacing(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	tok := s.LoginDemo(t, apptest.Coordinator)
+	in := newInput("NT-09", "binh.tran@example.vn")
+	in["contract"].(map[string]any)["number"] = "  HĐ-2026/NT 01 "
+	r := s.Do(t, "POST", "/api/v1/collaborators", tok, in)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	var c collaborators.Collaborator
+	r.JSON(t, &c)
+	if c.Contract.Number != "HĐ-2026/NT 01" {
+		t.Errorf("stored number %q, want it as typed, trimmed", c.Contract.Number)
+	}
+	before := registryState(t, s)
+	for i, number := range []string{"hđ-2026/nt 01", " HĐ-2026/NT 01 ", "HĐ-2026/NT   01", "Hđ-2026/Nt\u00a001"} {
+		in := newInput(fmt.Sprintf("NT-2%d", i), fmt.Sprintf("p%d@example.vn", i))
+		in["contract"].(map[string]any)["number"] = number
+		r := s.Do(t, "POST", "/api/v1/collaborators", tok, in)
+		if p := r.Problem(t); r.Status != http.StatusConflict || !p.HasField("contract.number") || len(p.Errors) != 1 {
+			t.Errorf("create with %q: %d %s", number, r.Status, r.Body)
+		}
+	}
+	other := s.Find(t, "ctv", "LT")
+	r = s.Do(t, "PATCH", "/api/v1/collaborators/"+other.ID, tok, map[string]any{"contract": map[string]any{"number": "hđ-2026/nt  01"}})
+	if r.Status != http.StatusConflict || !r.Problem(t).HasField("contract.number") {
+		t.Errorf("patch to a taken number in other case: %d %s", r.Status, r.Body)
+	}
+	if registryState(t, s) != before {
+		t.Fatal("a refused number changed the registry")
+	}
+	// The holder may retype their own number in another case.
+	r = s.Do(t, "PATCH", "/api/v1/collaborators/"+c.ID, tok, map[string]any{"contract": map[string]any{"number": "hđ-2026/nt 01"}})
+	if r.JSON(t, &c); r.Status != http.StatusOK || c.Contract.Number != "hđ-2026/nt 01" {
+		t.Errorf("retyping one's own number: %d %s", r.Status, r.Body)
+	}
+
+	// Import: a row with a registered number in other case, and two rows
+	// of one file that differ only in case and spacing.
+	file := header +
+		"1,CM-07,Phạm Thị Lan,lan.pham@example.vn,0911000001,CTV,CM,Xã Xuân Đông,Công chức, HĐ-2026/NT 01 ,01/01/2026,31/12/2027,Đang hiệu lực,1.500.000\n" +
+		"2,CM-08,Võ Văn Tâm,tam.vo@example.vn,0911000002,CTV,CM,Xã Xuân Tây,Công chức,202/2026/hđ,01/01/2026,31/12/2027,Đang hiệu lực,1.500.000\n" +
+		"3,CM-09,Lý Thị Mai,mai.ly@example.vn,0911000003,CTV,CM,Xã Sông Ray,Công chức,202/2026/HĐ ,01/01/2026,31/12/2027,Đang hiệu lực,1.500.000\n"
+	before = registryState(t, s)
+	r = upload(t, s, tok, "ctv.csv", []byte(file))
+	p := r.Problem(t)
+	if r.Status != 400 || !p.HasField("rows[2].contract.number") || !p.HasField("rows[4].contract.number") || p.HasField("rows[3].contract.number") {
+		t.Errorf("import with numbers differing in case: %d %s", r.Status, r.Body)
+	}
+	if registryState(t, s) != before {
+		t.Error("a refused import changed the registry")
+	}
+}
+
 func TestPatchRulesArchiveAndAudit(t *testing.T) {
 	t.Parallel()
 	s, c := castIn(t, "XL")

@@ -2,8 +2,20 @@ package collaborators
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/humantext"
+	"golang.org/x/text/cases"
 )
+
+// ContractNumberKey is the form in which two contract numbers are compared
+// for uniqueness: trimmed, every run of spaces (no-break ones included) one
+// space, and Unicode case-folded ("HĐ-2026/NT 01" and " hđ-2026/nt  01 "
+// are one number). The number itself is stored as typed.
+func ContractNumberKey(number string) string {
+	return cases.Fold().String(strings.Join(strings.Fields(humantext.Line(number)), " "))
+}
 
 // MaxContractHistory is how many previous versions of a contract a record
 // keeps (the oldest go first): enough for a decade of yearly renewals and

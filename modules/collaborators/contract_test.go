@@ -107,3 +107,20 @@ func TestServiceStart(t *testing.T) {
 		}
 	}
 }
+
+// TestContractNumberKey: numbers differing only in case (Đ/đ too) or in
+// spacing share a key; other differences do not.
+func TestContractNumberKey(t *testing.T) {
+	t.Parallel()
+	base := collaborators.ContractNumberKey("HĐ-2026/NT 01")
+	for _, same := range []string{"hđ-2026/nt 01", " HĐ-2026/NT 01 ", "HĐ-2026/NT   01", "HĐ-2026/NT\u00a001", "Hđ-2026/nT 01"} {
+		if got := collaborators.ContractNumberKey(same); got != base {
+			t.Errorf("key of %q = %q, want %q", same, got, base)
+		}
+	}
+	for _, other := range []string{"HD-2026/NT 01", "HĐ-2026/NT01", "HĐ-2026/NT 02"} {
+		if collaborators.ContractNumberKey(other) == base {
+			t.Errorf("%q shares the key of HĐ-2026/NT 01", other)
+		}
+	}
+}

@@ -126,6 +126,10 @@ func TestNewCollaboratorForm(t *testing.T) {
 	if r.Status != 409 || !besideField(r.Body, "contract_number", "Số hợp đồng này đã là hợp đồng của người khác") {
 		t.Errorf("a taken contract number: %d %s", r.Status, r.Body)
 	}
+	sameNumber.Set("contract_number", " 77/2026/hđ-ttkc ")
+	if r = f.Post("/collaborators/new", sameNumber); r.Status != 409 || !besideField(r.Body, "contract_number", "Số hợp đồng này đã là hợp đồng của người khác") {
+		t.Errorf("a taken contract number in other case: %d %s", r.Status, r.Body)
+	}
 	fraction := newForm("NT-94", "third.person@example.vn")
 	fraction.Set("contract_number", "78/2026/HĐ-TTKC")
 	fraction.Set("quarterly_stipend", "1500000.5")

@@ -226,12 +226,13 @@ func (s *Service) Get(ctx context.Context, scope authz.Scope, id string) (Collab
 // another record's code or email, or, when next changes it, contract
 // number (nil when none).
 func (snap *snapshot) taken(id string, next Collaborator) error {
-	newNumber := next.Contract.Number != snap.byID[id].Contract.Number
+	key := ContractNumberKey(next.Contract.Number)
+	newNumber := key != ContractNumberKey(snap.byID[id].Contract.Number)
 	for _, other := range snap.list {
 		if other.ID == id {
 			continue
 		}
-		if newNumber && other.Contract.Number == next.Contract.Number {
+		if newNumber && ContractNumberKey(other.Contract.Number) == key {
 			return &errs.Error{Kind: errs.Conflict, Message: "another collaborator has this contract number",
 				Fields: []errs.FieldError{{Field: "contract.number", Message: "is already registered: the contract of " + other.Code}}}
 		}
@@ -301,7 +302,7 @@ func (s *Service) check(ctx context.Context, ins []Input, prefix func(i int) str
 	for _, c := range snap.list {
 		takenCode[c.Code] = "is already registered"
 		takenEmail[c.Email] = "is already registered"
-		takenNumber[c.Contract.Number] = "is already registered: the contract of " + c.Code
+		takenNumber[ContractNumberKey(c.Contract.Number)] = "is already registered: the contract of " + c.Code
 	}
 	var problems []errs.FieldError
 	conflict := false
@@ -317,13 +318,14 @@ func (s *Service) check(ctx context.Context, ins []Input, prefix func(i int) str
 			fe = append(fe, errs.FieldError{Field: "email", Message: why})
 			conflict = conflict || why == "is already registered"
 		}
-		if why, ok := takenNumber[in.Contract.Number]; ok && in.Contract.Number != "" {
+		number := ContractNumberKey(in.Contract.Number)
+		if why, ok := takenNumber[number]; ok && number != "" {
 			fe = append(fe, errs.FieldError{Field: "contract.number", Message: why})
 			conflict = conflict || why != "appears twice in this input"
 		}
 		takenCode[in.Code] = "appears twice in this input"
 		takenEmail[in.Email] = "appears twice in this input"
-		takenNumber[in.Contract.Number] = "appears twice in this input"
+		takenNumber[number] = "appears twice in this input"
 		for _, f := range fe {
 			problems = append(problems, errs.FieldError{Field: prefix(i) + f.Field, Message: f.Message})
 		}
