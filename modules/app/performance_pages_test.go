@@ -280,6 +280,110 @@ func TestStipendsByTheContractsNames(t *testing.T) {
 	}
 }
 
+// TestStipendSheetByDistrict: the stipend sheet's page offers the Center
+// a district (a GET form, no JavaScript); chosen, the sheet, its
+// neighbours' links, its pages and its XLSX are that district's, and the
+// API answers the same filter. An unknown district is a 400 naming
+// area_code. A team leader's sheet stays their district's whatever the
+// address asks.
+func TestStipendSheetByDistrict(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
+	s := apptest.Start(t, apptest.Options{Clock: clk})
+	const q = "2026-Q3"
+	nt, lt := s.Find(t, "ctv", "NT"), s.Find(t, "ctv", "LT")
+	coordTok := s.LoginDemo(t, apptest.Coordinator)
+	coord := s.Forms(t, coordTok)
+	has := func(what string, sh apptest.Shown, status int, want ...string) {
+		t.Helper()
+		if sh.Status != status {
+			t.Fatalf("%s: %d (want %d) %s", what, sh.Status, status, sh.Body)
+		}
+		for _, w := range want {
+			if !strings.Contains(sh.Body, w) {
+				t.Errorf("%s lacks %q", what, w)
+			}
+		}
+	}
+	hasNot := func(what string, sh apptest.Shown, unwanted ...string) {
+		t.Helper()
+		for _, u := range unwanted {
+			if strings.Contains(sh.Body, u) {
+				t.Errorf("%s shows %q", what, u)
+			}
+		}
+	}
+	all := coord.Get("/performance/stipends/" + q)
+	has("the whole sheet", all, 200, `<form method="get" action="/performance/stipends/`+q+`"`, `<select id="area_code" name="area_code">`,
+		`<option value="">`, `<option value="LT">`, `data-id="`+nt.ID+`"`, `data-id="`+lt.ID+`"`, `href="/api/v1/performance/stipends/`+q+`.xlsx"`)
+	sheet := coord.Get("/performance/stipends/" + q + "?area_code=lt")
+	has("the LT sheet", sheet, 200, `<option value="LT" selected>`, `data-id="`+lt.ID+`"`,
+		`href="/api/v1/performance/stipends/`+q+`.xlsx?area_code=LT"`, `href="/performance/stipends/2026-Q2?area_code=LT"`, `href="/performance/stipends/2026-Q4?area_code=LT"`)
+	hasNot("the LT sheet", sheet, `data-id="`+nt.ID+`"`, `<span class="muted">`+nt.Code+` · NT</span>`)
+	has("the LT sheet in English", coord.Get("/performance/stipends/"+q+"?area_code=LT&lang=en"), 200, `<select id="area_code" name="area_code">`, `<html lang="en"`)
+
+	// The API and its workbook follow the filter.
+	var ltSheet struct {
+		Items []performance.Stipend `json:"items"`
+		Total int                   `json:"total"`
+	}
+	r := s.Do(t, "GET", "/api/v1/performance/stipends/"+q+"?area_code=LT&limit=1000", coordTok, nil)
+	if r.Status != 200 {
+		t.Fatalf("the API's LT sheet: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &ltSheet)
+	if ltSheet.Total == 0 {
+		t.Fatal("the API's LT sheet is empty")
+	}
+	for _, it := range ltSheet.Items {
+		if it.AreaCode != "LT" {
+			t.Errorf("the API's LT sheet lists %+v", it)
+		}
+	}
+	for _, path := range []string{"/api/v1/performance/stipends/" + q + ".xlsx?area_code=LT", "/api/v1/reports/stipends.xlsx?quarter=" + q + "&area_code=LT"} {
+		x := s.Do(t, "GET", path, coordTok, nil)
+		if x.Status != 200 || !strings.Contains(x.Header.Get("Content-Disposition"), "phu-cap-"+q+"-LT.xlsx") {
+			t.Fatalf("%s: %d %q", path, x.Status, x.Header.Get("Content-Disposition"))
+		}
+		wb, err := excelize.OpenReader(bytes.NewReader(x.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := wb.GetRows(wb.GetSheetName(0))
+		wb.Close()
+		if err != nil || len(rows) != ltSheet.Total+2 {
+			t.Fatalf("%s: %d rows, want %d (%v)", path, len(rows), ltSheet.Total+2, err)
+		}
+		for _, row := range rows[1 : len(rows)-1] {
+			if len(row) < 3 || row[2] != "LT" {
+				t.Errorf("%s has the row %q", path, row)
+			}
+		}
+	}
+
+	// An unknown district: a problem naming area_code, on the page too.
+	for _, path := range []string{"/api/v1/performance/stipends/" + q + "?area_code=ZZ", "/api/v1/performance/stipends/" + q + ".xlsx?area_code=ZZ",
+		"/api/v1/reports/stipends?quarter=" + q + "&area_code=ZZ", "/api/v1/reports/stipends.xlsx?quarter=" + q + "&area_code=ZZ"} {
+		if r := s.Do(t, "GET", path, coordTok, nil); r.Status != 400 || !r.Problem(t).HasField("area_code") {
+			t.Errorf("%s: %d %s, want 400 naming area_code", path, r.Status, r.Body)
+		}
+	}
+	has("the page of an unknown district", coord.Get("/performance/stipends/"+q+"?area_code=ZZ"), 400, "<b>area_code</b>")
+
+	// A team leader: their district, no choice, whatever the address asks.
+	leaderTok := s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email)
+	mine := s.Forms(t, leaderTok).Get("/performance/stipends/" + q + "?area_code=LT")
+	has("the NT leader's sheet asked for LT", mine, 200, `data-id="`+nt.ID+`"`, `href="/api/v1/performance/stipends/`+q+`.xlsx"`)
+	hasNot("the NT leader's sheet asked for LT", mine, `data-id="`+lt.ID+`"`, `name="area_code"`)
+	var theirs struct {
+		Items []performance.Stipend `json:"items"`
+	}
+	r = s.Do(t, "GET", "/api/v1/performance/stipends/"+q+"?area_code=LT", leaderTok, nil)
+	if r.JSON(t, &theirs); r.Status != 200 || len(theirs.Items) != 0 {
+		t.Errorf("the NT leader's API sheet asked for LT: %d %d items", r.Status, len(theirs.Items))
+	}
+}
+
 // stipended is a CTV of area under an active contract with a quarterly
 // stipend: one the stipend sheet pays once their quarter is approved.
 func stipended(t *testing.T, s *apptest.Server, area string) collaborators.Collaborator {

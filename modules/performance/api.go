@@ -17,15 +17,15 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Enum("stipend_reason", StipendReasons...)
 	r.Enum("stipend_record_status", StipendRecordStatuses...)
 	// The stipend, targets and import routes before /performance/:collaborator_id/:quarter.
-	r.Get("/performance/stipends/:quarter.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX (every row: contract, quarterly stipend, the amount due and why; Vietnamese headers, amounts in VND as numbers, dates as dates, a total)", Content: web.XLSX}, m.apiStipendsXLSX)
-	r.Get("/performance/stipends/:quarter", web.Doc{Summary: "A quarter's stipend sheet for the people in scope: contract, quarterly stipend, the amount due and why (withheld without an approved record or while the contract is suspended or ended; prorated by the contract's days in the quarter)",
-		Query: []string{"limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
+	r.Get("/performance/stipends/:quarter.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX (every row: contract, quarterly stipend, the amount due and why; Vietnamese headers, amounts in VND as numbers, dates as dates, a total)", Query: []string{"area_code"}, Content: web.XLSX}, m.apiStipendsXLSX)
+	r.Get("/performance/stipends/:quarter", web.Doc{Summary: "A quarter's stipend sheet for the people in scope (area_code: of one district unit): contract, quarterly stipend, the amount due and why (withheld without an approved record or while the contract is suspended or ended; prorated by the contract's days in the quarter)",
+		Query: []string{"area_code", "limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
 	// The contract's names for the same sheet (DESIGN: GET
 	// /api/v1/reports/stipends?quarter= and its .xlsx): the quarter is a
 	// query parameter, and required.
-	r.Get("/reports/stipends.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX, as /performance/stipends/{quarter}.xlsx (quarter required)", Query: []string{"quarter!"}, Content: web.XLSX}, m.apiStipendsXLSX)
+	r.Get("/reports/stipends.xlsx", web.Doc{Summary: "A quarter's stipend sheet as XLSX, as /performance/stipends/{quarter}.xlsx (quarter required)", Query: []string{"quarter!", "area_code"}, Content: web.XLSX}, m.apiStipendsXLSX)
 	r.Get("/reports/stipends", web.Doc{Summary: "A quarter's stipend sheet for the people in scope, as /performance/stipends/{quarter} (quarter required)",
-		Query: []string{"quarter!", "limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
+		Query: []string{"quarter!", "area_code", "limit", "offset"}, Response: web.List[Stipend]{}}, web.Paged(m.apiStipends))
 	r.Get("/performance/targets/:quarter", web.Doc{Summary: "A quarter's default targets per role and district (a team leader: their district's)", Response: Defaults{}}, m.apiDefaults)
 	r.Put("/performance/targets/:quarter", web.Doc{Summary: "Replace a quarter's default targets per role and district (coordinator)", Request: []Default{}, Response: Defaults{}}, m.apiSetDefaults)
 	r.Post("/performance/import", web.Doc{Summary: "Import a quarter's actuals (and, for coordinators, targets) from CSV or XLSX: all rows or none, problems per row and field",
@@ -65,7 +65,7 @@ func (m *Module) apiPut(c *fiber.Ctx) error {
 }
 
 func (m *Module) apiList(c *fiber.Ctx) ([]Record, error) {
-	f := Filter{AreaCode: strings.ToUpper(strings.TrimSpace(c.Query("area_code"))), Status: c.Query("status")}
+	f := Filter{AreaCode: areaQuery(c), Status: c.Query("status")}
 	return m.svc.List(c.UserContext(), web.ScopeOf(c), c.Query("quarter"), f)
 }
 
@@ -121,15 +121,19 @@ func (m *Module) apiStipends(c *fiber.Ctx) ([]Stipend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.svc.Stipends(c.UserContext(), web.ScopeOf(c), q.String())
+	return m.svc.Stipends(c.UserContext(), web.ScopeOf(c), q.String(), areaQuery(c))
 }
+
+// areaQuery is the district unit a list asks for (area_code), "" for all.
+func areaQuery(c *fiber.Ctx) string { return strings.ToUpper(strings.TrimSpace(c.Query("area_code"))) }
 
 func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
 	q, err := stipendQuarter(c)
 	if err != nil {
 		return err
 	}
-	items, err := m.svc.Stipends(c.UserContext(), web.ScopeOf(c), q.String())
+	area := areaQuery(c)
+	items, err := m.svc.Stipends(c.UserContext(), web.ScopeOf(c), q.String(), area)
 	if err != nil {
 		return err
 	}
@@ -137,5 +141,9 @@ func (m *Module) apiStipendsXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return web.SendFile(c, web.XLSX, "phu-cap-"+q.String()+".xlsx", b)
+	name := "phu-cap-" + q.String()
+	if area != "" {
+		name += "-" + area
+	}
+	return web.SendFile(c, web.XLSX, name+".xlsx", b)
 }

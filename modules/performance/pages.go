@@ -1,6 +1,7 @@
 package performance
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"net/url"
@@ -124,17 +125,11 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		Selects: []web.Select{{Name: "quarter", LabelKey: "perf.quarter", Value: d.Quarter, Options: web.Choices(quarters, "")}}}
 	areaChoice := scope.Kind == authz.ScopeAll // the caller sees more than one district
 	if areaChoice {
-		areas, err := m.svc.d.People.Areas(ctx)
+		sel, err := m.areaSelect(ctx, area)
 		if err != nil {
 			return err
 		}
-		opts := make([]web.Option, len(areas))
-		for i, a := range areas {
-			opts[i] = web.Option{Value: a.Code, Label: a.Name}
-		}
-		sort.Slice(opts, func(i, j int) bool { return collaborators.Fold(opts[i].Label) < collaborators.Fold(opts[j].Label) })
-		d.Filters.Selects = append(d.Filters.Selects,
-			web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: area, Options: opts})
+		d.Filters.Selects = append(d.Filters.Selects, sel)
 	}
 	for _, r := range items {
 		d.Counts[shownStatus(r)]++
@@ -153,6 +148,21 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 	}
 	d.Pager.Prev, d.Pager.Next = pager(d.Total, offset, link)
 	return m.Platform.Render(c, fiber.StatusOK, "performance_list", d)
+}
+
+// areaSelect is a list's choice of district unit (area_code), by name,
+// value the one chosen ("" for all).
+func (m *Module) areaSelect(ctx context.Context, value string) (web.Select, error) {
+	areas, err := m.svc.d.People.Areas(ctx)
+	if err != nil {
+		return web.Select{}, err
+	}
+	opts := make([]web.Option, len(areas))
+	for i, a := range areas {
+		opts[i] = web.Option{Value: a.Code, Label: a.Name}
+	}
+	sort.Slice(opts, func(i, j int) bool { return collaborators.Fold(opts[i].Label) < collaborators.Fold(opts[j].Label) })
+	return web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: value, Options: opts}, nil
 }
 
 // pager is the links to the page before and after the one at offset
@@ -346,8 +356,9 @@ type stipendRow struct {
 }
 
 type stipendsPageData struct {
-	Quarter, Prev, Next string // the quarter and its neighbours' sheets
+	Quarter, Prev, Next string // the quarter and its neighbours' sheets (in the district chosen)
 	XLSX                string
+	Filters             *web.Filters // the district, for who sees more than one
 	Items               []stipendRow
 	Total, Offset       int
 	Pager               web.Pager
@@ -358,8 +369,16 @@ type stipendsPageData struct {
 
 // stipendsPage is a quarter's stipend sheet for the people in scope: per
 // person the stipend due and why, the total, and the XLSX to download.
+// Who sees more than one district may choose one (area_code); a team
+// leader's sheet is their district's.
 func (m *Module) stipendsPage(c *fiber.Ctx) error {
-	items, err := m.svc.Stipends(c.UserContext(), web.ScopeOf(c), c.Params("quarter"))
+	ctx, scope := c.UserContext(), web.ScopeOf(c)
+	areaChoice := scope.Kind == authz.ScopeAll // the caller sees more than one district
+	area := ""
+	if areaChoice {
+		area = areaQuery(c)
+	}
+	items, err := m.svc.Stipends(ctx, scope, c.Params("quarter"), area)
 	if err != nil {
 		return err
 	}
@@ -368,8 +387,26 @@ func (m *Module) stipendsPage(c *fiber.Ctx) error {
 		return err
 	}
 	q, _ := ParseQuarter("quarter", c.Params("quarter"))
-	d := stipendsPageData{Quarter: q.String(), Prev: "/performance/stipends/" + q.Prev().String(), Next: "/performance/stipends/" + q.Next().String(),
-		XLSX: "/api/v1/performance/stipends/" + q.String() + ".xlsx", Offset: offset, Table: stipendsTable}
+	// link is the address of a sheet (of path) in the district chosen.
+	link := func(path string, v url.Values) string {
+		if area != "" {
+			v.Set("area_code", area)
+		}
+		if len(v) == 0 {
+			return path
+		}
+		return path + "?" + v.Encode()
+	}
+	sheet := func(q clock.Quarter) string { return link("/performance/stipends/"+q.String(), url.Values{}) }
+	d := stipendsPageData{Quarter: q.String(), Prev: sheet(q.Prev()), Next: sheet(q.Next()),
+		XLSX: link("/api/v1/performance/stipends/"+q.String()+".xlsx", url.Values{}), Offset: offset, Table: stipendsTable}
+	if areaChoice {
+		sel, err := m.areaSelect(ctx, area)
+		if err != nil {
+			return err
+		}
+		d.Filters = &web.Filters{Action: "/performance/stipends/" + q.String(), SubmitKey: "collaborators.filter", Selects: []web.Select{sel}}
+	}
 	for _, s := range items {
 		d.Due += s.Due
 		if s.Due > 0 {
@@ -382,7 +419,7 @@ func (m *Module) stipendsPage(c *fiber.Ctx) error {
 		d.Items = append(d.Items, stipendRow{Stipend: s, Pct: pct(s.Attainment)})
 	}
 	d.Pager.Prev, d.Pager.Next = pager(d.Total, offset, func(off int) string {
-		return "/performance/stipends/" + q.String() + "?offset=" + strconv.Itoa(off)
+		return link("/performance/stipends/"+q.String(), url.Values{"offset": {strconv.Itoa(off)}})
 	})
 	return m.Platform.Render(c, fiber.StatusOK, "performance_stipends", d)
 }

@@ -481,17 +481,17 @@ func TestStipends(t *testing.T) {
 	if s := by[w.ctv2.ID]; s.ContractDays != 45 || s.QuarterDays != 90 {
 		t.Errorf("prorated days: %+v", s)
 	}
-	if _, err := w.svc.Stipends(coord, all, "2026-Q5"); err == nil {
+	if _, err := w.svc.Stipends(coord, all, "2026-Q5", ""); err == nil {
 		t.Fatal("a bad quarter was accepted")
 	}
 	// Before the contracts start: outside the contract.
-	early, err := w.svc.Stipends(coord, all, "2025-Q4")
+	early, err := w.svc.Stipends(coord, all, "2025-Q4", "")
 	if err != nil || len(early) != 5 || early[0].Reason != "outside_contract" || early[0].Due != 0 {
 		t.Fatalf("2025-Q4: %+v, %v", early, err)
 	}
 	// A team leader's sheet: their district.
 	lctx, lscope := as("team_leader", w.leader)
-	mine, err := w.svc.Stipends(lctx, lscope, "2026-Q1")
+	mine, err := w.svc.Stipends(lctx, lscope, "2026-Q1", "")
 	if err != nil || len(mine) != 3 {
 		t.Fatalf("NT's sheet: %+v, %v", mine, err)
 	}
@@ -617,7 +617,7 @@ func (w *world) sheetContracts(t *testing.T, more map[string]func(*collaborators
 func (w *world) sheet(t *testing.T, quarter string) ([]performance.Stipend, map[string]performance.Stipend) {
 	t.Helper()
 	coord, all := asCoordinator()
-	got, err := w.svc.Stipends(coord, all, quarter)
+	got, err := w.svc.Stipends(coord, all, quarter, "")
 	if err != nil {
 		t.Fatal(err)
 	}

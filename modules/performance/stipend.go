@@ -65,19 +65,20 @@ type Stipend struct {
 	Reason           string  `json:"reason" api:"enum=stipend_reason"`
 }
 
-// Stipends returns a quarter's stipend sheet for the people in scope, in
-// the order of the quarter's list (attainment, then name). Errors:
-// errs.Invalid naming quarter.
-func (s *Service) Stipends(ctx context.Context, scope authz.Scope, quarter string) ([]Stipend, error) {
+// Stipends returns a quarter's stipend sheet for the people in scope (and
+// in the district unit area, when not ""), in the order of the quarter's
+// list (attainment, then name). Errors: errs.Invalid naming quarter, or
+// area_code for an unknown district unit.
+func (s *Service) Stipends(ctx context.Context, scope authz.Scope, quarter, area string) ([]Stipend, error) {
 	q, err := ParseQuarter("quarter", quarter)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.List(ctx, scope, q.String(), Filter{})
+	recs, err := s.List(ctx, scope, q.String(), Filter{AreaCode: area})
 	if err != nil {
 		return nil, err
 	}
-	people, err := s.d.People.List(ctx, scope, collaborators.Filter{})
+	people, err := s.d.People.List(ctx, scope, collaborators.Filter{AreaCode: area})
 	if err != nil {
 		return nil, err
 	}
