@@ -357,12 +357,14 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /collaborators/:id/activation": collab("POST", "/collaborators/%s/activation", true, url.Values{}),
 		// The registry's forms (staff): an empty form is refused for what
 		// it says, and nothing is stored.
-		"GET /collaborators/new":       none(page("GET", "/collaborators/new", nil)),
-		"POST /collaborators/new":      none(page("POST", "/collaborators/new", url.Values{})),
-		"GET /collaborators/import":    none(page("GET", "/collaborators/import", nil)),
-		"POST /collaborators/import":   none(page("POST", "/collaborators/import", url.Values{})),
-		"GET /collaborators/:id/edit":  collab("GET", "/collaborators/%s/edit", true, nil),
-		"POST /collaborators/:id/edit": collab("POST", "/collaborators/%s/edit", true, url.Values{}),
+		"GET /collaborators/new":                  none(page("GET", "/collaborators/new", nil)),
+		"POST /collaborators/new":                 none(page("POST", "/collaborators/new", url.Values{})),
+		"GET /collaborators/import":               none(page("GET", "/collaborators/import", nil)),
+		"GET /collaborators/import/template.csv":  none(page("GET", "/collaborators/import/template.csv", nil)),
+		"GET /collaborators/import/template.xlsx": none(page("GET", "/collaborators/import/template.xlsx", nil)),
+		"POST /collaborators/import":              none(page("POST", "/collaborators/import", url.Values{})),
+		"GET /collaborators/:id/edit":             collab("GET", "/collaborators/%s/edit", true, nil),
+		"POST /collaborators/:id/edit":            collab("POST", "/collaborators/%s/edit", true, url.Values{}),
 
 		// Set-password links (accounts): re-sending the activation mail,
 		// asking for a reset, and the link pages with a token that is no link.

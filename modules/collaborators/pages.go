@@ -26,6 +26,8 @@ func (m *Module) pageRoutes(r *web.Router) {
 	r.Get("/collaborators/new", web.Doc{}, m.newPage)
 	r.Post("/collaborators/new", web.Doc{}, m.createPost)
 	r.Get("/collaborators/import", web.Doc{}, m.importPage)
+	r.Get("/collaborators/import/template.csv", web.Doc{}, m.importTemplateCSV)
+	r.Get("/collaborators/import/template.xlsx", web.Doc{}, m.importTemplateXLSX)
 	r.Post("/collaborators/import", web.Doc{}, m.importPost)
 	r.Get("/collaborators/:id", web.Doc{}, m.detailPage)
 	r.Get("/collaborators/:id/edit", web.Doc{}, m.editPage)

@@ -3,15 +3,20 @@ package collaborators_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
+	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
 	"github.com/ctvacademy/academy/modules/collaborators"
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -241,6 +246,76 @@ func TestImportForm(t *testing.T) {
 	// No file at all.
 	if r := f.Post("/collaborators/import", url.Values{}); r.Status != 400 || !strings.Contains(r.Body, "Hãy chọn một tệp CSV hoặc XLSX") {
 		t.Errorf("no file: %d", r.Status)
+	}
+}
+
+// TestImportTemplate: the import page links a template in both formats;
+// each has the importer's headers and an example row that the import
+// form accepts as it stands (the person then in the registry as the row
+// says). A team leader may not download it.
+func TestImportTemplate(t *testing.T) {
+	t.Parallel()
+	wantHeader := []string{"STT"}
+	for _, c := range collaborators.ImportColumns {
+		wantHeader = append(wantHeader, c.Header)
+	}
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			s := apptest.Start(t)
+			f := s.Forms(t, s.LoginDemo(t, apptest.Coordinator))
+			path := "/collaborators/import/template." + format
+			// Vietnamese first: ?lang=en keeps English for the browser.
+			if page := f.Get("/collaborators/import"); !strings.Contains(page.Body, "Tải tệp mẫu:") || !strings.Contains(page.Body, `href="`+path+`" download`) {
+				t.Errorf("the import page does not link %s in Vietnamese", path)
+			}
+			if page := f.Get("/collaborators/import?lang=en"); !strings.Contains(page.Body, "Download a template:") || !strings.Contains(page.Body, `href="`+path+`" download`) {
+				t.Errorf("the import page does not link %s in English", path)
+			}
+			tpl := f.Get(path)
+			if tpl.Status != 200 || !strings.Contains(tpl.Header.Get("Content-Disposition"), "mau-nhap-ctv."+format) {
+				t.Fatalf("GET %s: %d %q", path, tpl.Status, tpl.Header.Get("Content-Disposition"))
+			}
+			var rows [][]string
+			if format == "csv" {
+				if ct := tpl.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") || !strings.HasPrefix(tpl.Body, "\xef\xbb\xbf") {
+					t.Errorf("the CSV template: %q, BOM %v", ct, strings.HasPrefix(tpl.Body, "\xef\xbb\xbf"))
+				}
+				var err error
+				if rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(tpl.Body, "\xef\xbb\xbf"))).ReadAll(); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				wb, err := excelize.OpenReader(strings.NewReader(tpl.Body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rows, err = wb.GetRows(wb.GetSheetName(0)); err != nil {
+					t.Fatal(err)
+				}
+				wb.Close()
+			}
+			if len(rows) != 2 || !slices.Equal(rows[0], wantHeader) {
+				t.Fatalf("the template's rows: %q, want the header %q and one example", rows, wantHeader)
+			}
+			before := len(s.Collaborators(t))
+			r := importViaForm(t, s, f, "mau-nhap-ctv."+format, []byte(tpl.Body))
+			if r.Status != 303 || r.Location != "/collaborators/import?imported=1" {
+				t.Fatalf("importing the template as it stands: %d → %q %s", r.Status, r.Location, r.Body)
+			}
+			c, ok := byEmail(t, s, "mau.ctv@example.vn")
+			year := time.Now().In(clock.VN).Year()
+			if !ok || len(s.Collaborators(t)) != before+1 || c.Code != "MAU-01" || c.FullName != "Nguyễn Thị Mẫu" || c.Role != "ctv" ||
+				c.Phone != "0912345678" || c.Contract.StartsOn != fmt.Sprintf("%d-01-01", year) || c.Contract.EndsOn != fmt.Sprintf("%d-12-31", year+1) ||
+				c.Contract.Status != "active" || c.Contract.QuarterlyStipend != 1500000 {
+				t.Errorf("the template's example stored as %+v (stored: %v)", c, ok)
+			}
+			// A team leader: refused, as the import page.
+			leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
+			if r := leader.Get(path); r.Status != 403 {
+				t.Errorf("a team leader, %s: %d", path, r.Status)
+			}
+		})
 	}
 }
 
