@@ -111,7 +111,7 @@ func run(data, quarter string, n int, sheet string) error {
 		return nil
 	}
 	t := time.Now()
-	items, err := svc.Stipends(cctx, authz.All, quarter)
+	items, err := svc.Stipends(cctx, authz.All, quarter, "")
 	if err != nil {
 		return err
 	}
