@@ -288,6 +288,20 @@ func TestPatchRulesArchiveAndAudit(t *testing.T) {
 	if r.Status != 403 {
 		t.Fatalf("leader contract change: %d %s", r.Status, r.Body)
 	}
+	// Ending a contract at its term ("not renewed") is the contract
+	// review's decision, with its reason: the PATCH refuses the field and
+	// changes nothing, for the coordinator and the admin alike.
+	for _, tok := range []string{coord, s.LoginDemo(t, apptest.Admin)} {
+		r = s.Do(t, "PATCH", "/api/v1/collaborators/"+ctv.ID, tok, map[string]any{"contract": map[string]any{"not_renewed": true}})
+		if r.Status != 400 || !r.Problem(t).HasField("contract.not_renewed") {
+			t.Fatalf("not_renewed by PATCH: %d %s", r.Status, r.Body)
+		}
+	}
+	var unchanged collaborators.Collaborator
+	s.Do(t, "GET", "/api/v1/collaborators/"+ctv.ID, coord, nil).JSON(t, &unchanged)
+	if unchanged.Contract.NotRenewed {
+		t.Fatalf("a refused PATCH marked the contract not renewed: %+v", unchanged.Contract)
+	}
 	// The coordinator moves them, changes the contract, and archives them.
 	r = s.Do(t, "PATCH", "/api/v1/collaborators/"+ctv.ID, coord, map[string]any{"area_code": "LT", "contract": map[string]any{"status": "suspended"}})
 	if r.Status != 200 {

@@ -93,8 +93,12 @@ type ContractPatch struct {
 	Status           *string `json:"status" api:"enum=contract_status"`
 	QuarterlyStipend *int64  `json:"quarterly_stipend"`
 	// NotRenewed marks (or unmarks) a contract that runs to its end and is
-	// not renewed; moving ends_on later clears it unless given.
-	NotRenewed *bool `json:"not_renewed"`
+	// not renewed; moving ends_on later clears it unless given. It is the
+	// contract review's decision ("end", with its reason, by a
+	// coordinator), written through the registry in the process: not a
+	// field of the API's PATCH, where it would skip the review's reason
+	// and its who-decides rule.
+	NotRenewed *bool `json:"-"`
 }
 
 // Patch changes some fields of a collaborator (PATCH).

@@ -77,6 +77,9 @@ func DecodeStrict(body []byte, dst any) error {
 		return errs.Field(path, "appears twice")
 	}
 	if path, name := inexactKey(raw, reflect.TypeOf(dst), ""); path != "" {
+		if name == "" {
+			return errs.Field(path, "unknown field")
+		}
 		return errs.Field(path, "unknown field; names are case-sensitive: %q", name)
 	}
 	if path := badTime(raw, reflect.TypeOf(dst), ""); path != "" {

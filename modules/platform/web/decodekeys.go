@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/json"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -94,10 +96,13 @@ var (
 	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
 
-// inexactKey returns the path of the first key of raw that names a field
-// of t only when case is ignored (`Title` for `title`), and the field's
-// real name. encoding/json matches keys without regard to case, so such a
-// key would be taken for the field; the API's names are exact.
+// inexactKey returns the path of the first key of raw (in key order at
+// each level) that names no field of t exactly, and the name of the field
+// it names when case is ignored (`Title` for `title`; "" when none: an
+// unknown field). encoding/json matches keys without regard to case, so
+// such a key would be taken for the field; the API's names are exact. The
+// path is the key's whole path (`contract.numbr`), which encoding/json's
+// own unknown-field error leaves out.
 func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -113,7 +118,8 @@ func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 			return "", ""
 		}
 		fields := jsonFields(t)
-		for k, v := range obj {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			v := obj[k]
 			ft, exact := fields[k]
 			if !exact {
 				for name := range fields {
@@ -121,7 +127,7 @@ func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 						return joinPath(path, k), name
 					}
 				}
-				continue // unknown: DisallowUnknownFields names it
+				return joinPath(path, k), ""
 			}
 			if p, name := inexactKey(v, ft, joinPath(path, k)); p != "" {
 				return p, name
@@ -142,8 +148,8 @@ func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 		if !ok {
 			return "", ""
 		}
-		for k, v := range obj {
-			if p, name := inexactKey(v, t.Elem(), joinPath(path, k)); p != "" {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			if p, name := inexactKey(obj[k], t.Elem(), joinPath(path, k)); p != "" {
 				return p, name
 			}
 		}
