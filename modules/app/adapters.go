@@ -148,7 +148,7 @@ func (m outboxMailer) Check(x scheduling.Mail) error { return messageOf(x).Valid
 func messageOf(x scheduling.Mail) mail.Message {
 	msg := mail.Message{Key: x.Key, To: mail.Address{Email: x.To, Name: x.ToName}, Subject: x.Subject, Text: x.Text, HTML: x.HTML, Lang: x.Lang}
 	if x.Calendar != "" {
-		msg.Calendar = &mail.Calendar{Method: x.CalendarMethod, ICS: x.Calendar}
+		msg.Calendar = &mail.Calendar{Method: x.CalendarMethod, ICS: x.Calendar, Filename: x.CalendarFile}
 	}
 	return msg
 }

@@ -244,7 +244,8 @@ func TestErrorsAsPages(t *testing.T) {
 		t.Error("the 404 page reveals the person")
 	}
 	// The page says what to do in its language; the service's own words
-	// (the API's, in English) are the details, open on an English page.
+	// are the details, in the page's language too, open on an English page
+	// (TestErrorPageDetailsFollowTheLanguage).
 	body := string(r.Body)
 	if !strings.Contains(body, "Trang hoặc mục anh/chị tìm không có") || !strings.Contains(body, "<details>\n    <summary>Chi tiết</summary>") {
 		t.Errorf("404 page in Vietnamese: %s", truncate(r.Body))
@@ -256,7 +257,7 @@ func TestErrorsAsPages(t *testing.T) {
 	// A refused filter is said once, beside its field (helper-66 read
 	// "invalid input: area_code: … area_code : …").
 	r = s.Page(t, "/courses/KC-101/results?area_code=ZZ", s.LoginDemo(t, apptest.Coordinator))
-	if body := string(r.Body); r.Status != 400 || strings.Count(body, "district unit") != 1 || !strings.Contains(body, "<b>area_code</b>") {
+	if body := string(r.Body); r.Status != 400 || strings.Count(body, "đơn vị cấp huyện anh/chị được xem") != 1 || !strings.Contains(body, "<b>area_code</b>") {
 		t.Errorf("a refused filter's page: %d %s", r.Status, truncate(r.Body))
 	}
 	// A form sent without its cookie (a phone that dropped it): the page

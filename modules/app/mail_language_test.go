@@ -99,6 +99,25 @@ func TestSessionMailsFollowTheAccountLanguage(t *testing.T) {
 	}
 	cancels := append(reminders(t, smtp, "Training cancelled: Kỹ năng khảo sát", 2), reminders(t, smtp, "Hủy buổi tập huấn: Kỹ năng khảo sát", 1)...)
 	check("the cancellation", cancels, langs)
+	// The calendar attachment is named for what it is, in the mail's
+	// language (a cancellation was invite.ics).
+	files := map[string]map[string]string{"en": {"invitation": "training-invitation.ics", "cancellation": "training-cancelled.ics"},
+		"vi": {"invitation": "moi-tap-huan.ics", "cancellation": "huy-tap-huan.ics"}}
+	for what, ms := range map[string][]mailtest.Received{"invitation": invites, "cancellation": cancels} {
+		for _, m := range ms {
+			to, _ := m.Header.AddressList("To")
+			want := files[langs[to[0].Address]][what]
+			got := ""
+			for _, p := range m.Parts {
+				if p.Filename != "" {
+					got += p.Filename
+				}
+			}
+			if got != want {
+				t.Errorf("the %s to %s is attached as %q, want %q", what, to[0].Address, got, want)
+			}
+		}
+	}
 	if !hasRecipient(cancels[2:], vi.Email) {
 		t.Errorf("the Vietnamese cancellation went to %s", to(cancels[2]))
 	}

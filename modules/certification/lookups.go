@@ -22,10 +22,10 @@ type View struct {
 	CourseTitle      string      `json:"course_title"`
 	CourseTitleEN    string      `json:"course_title_en,omitempty"` // the course's title in English
 	Status           Status      `json:"status" api:"enum=certificate_status"`
-	IssuedAt         time.Time   `json:"issued_at"`   // the certificate's first cycle (Cycle.Issued)
-	RenewedAt        time.Time   `json:"renewed_at"`  // its current cycle (Cycle.Issued)
-	ExpiresAt        time.Time   `json:"expires_at"`  // the instant it stops being valid
-	ValidUntil       string      `json:"valid_until"` // its last valid day (Vietnam), YYYY-MM-DD
+	IssuedAt         time.Time   `json:"issued_at"`                     // the certificate's first cycle (Cycle.Issued)
+	RenewedAt        time.Time   `json:"renewed_at"`                    // its current cycle (Cycle.Issued)
+	ExpiresAt        time.Time   `json:"expires_at"`                    // the instant it stops being valid
+	ValidUntil       string      `json:"valid_until" api:"format=date"` // its last valid day (Vietnam), YYYY-MM-DD
 	VerificationCode Code        `json:"verification_code"`
 	Cycles           []CycleView `json:"cycles"`
 	RevokedAt        *time.Time  `json:"revoked_at,omitempty"`

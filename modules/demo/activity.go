@@ -558,7 +558,7 @@ func invitationMails(sessions []scheduling.Session, people []collaborators.Colla
 			msg := mail.Message{Key: scheduling.NoticeKey(scheduling.NoticeInvite, x, inv.CollaboratorID), To: mail.Address{Email: m.To, Name: m.ToName},
 				Subject: m.Subject, Text: m.Text, HTML: m.HTML, Date: inv.InvitedAt}
 			if m.Calendar != "" {
-				msg.Calendar = &mail.Calendar{Method: m.CalendarMethod, ICS: m.Calendar}
+				msg.Calendar = &mail.Calendar{Method: m.CalendarMethod, ICS: m.Calendar, Filename: m.CalendarFile}
 			}
 			out = append(out, mail.Delivered{Message: msg, QueuedAt: inv.InvitedAt, SentAt: inv.InvitedAt.Add(2 * time.Second), Attempts: 1})
 		}

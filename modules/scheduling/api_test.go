@@ -98,6 +98,18 @@ func partOf(t *testing.T, r mailtest.Received, mediaType string) mailtest.Part {
 	return mailtest.Part{}
 }
 
+// attachmentOf is r's calendar attachment (a part with a file name).
+func attachmentOf(t *testing.T, r mailtest.Received) mailtest.Part {
+	t.Helper()
+	for _, p := range r.Parts {
+		if p.Filename != "" && strings.HasSuffix(p.Filename, ".ics") {
+			return p
+		}
+	}
+	t.Fatalf("no .ics attachment in %q", r.Subject)
+	return mailtest.Part{}
+}
+
 func unfold(ics string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(ics, "\r\n ", ""), "\r\n", "\n")
 }
@@ -151,6 +163,10 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	}
 	if !strings.Contains(cal.Body, "\r\n") {
 		t.Error("iCalendar lines do not end in CRLF")
+	}
+	// The attachment says what it is, in Vietnamese words without accents.
+	if att := attachmentOf(t, m); att.Filename != "moi-tap-huan.ics" || unfold(att.Body) != ics {
+		t.Errorf("the invitation's attachment is %q (%s)", att.Filename, att.MediaType)
 	}
 	link := rsvpLink.FindString(text)
 	if link == "" {
@@ -210,6 +226,9 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	if !strings.Contains(uics, "SEQUENCE:1") || !strings.Contains(uics, "DTSTART:"+later.UTC().Format("20060102T150405Z")) || !strings.Contains(uics, "UID:"+x.ID+"@ctv-academy") {
 		t.Errorf("update iCalendar:\n%s", uics)
 	}
+	if att := attachmentOf(t, update); att.Filename != "doi-lich-tap-huan.ics" {
+		t.Errorf("the reschedule's attachment is %q", att.Filename)
+	}
 
 	// A cancellation sends METHOD:CANCEL with the reason.
 	r = s.Do(t, "POST", "/api/v1/sessions/"+x.ID+"/cancel", coord, map[string]any{"reason": "Trùng lịch họp HĐND huyện"})
@@ -226,6 +245,10 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	}
 	if strings.Contains(cics, "RSVP=") || strings.Contains(cics, "NEEDS-ACTION") {
 		t.Errorf("the cancellation asks for a reply (RFC 5546 §3.2.5: none is expected):\n%s", cics)
+	}
+	// It was attached as invite.ics: a cancellation named an invitation.
+	if att := attachmentOf(t, cancel); att.Filename != "huy-tap-huan.ics" || unfold(att.Body) != cics {
+		t.Errorf("the cancellation's attachment is %q", att.Filename)
 	}
 	// The link of a cancelled session is stale.
 	if r := s.Page(t, path, ""); r.Status != 410 {

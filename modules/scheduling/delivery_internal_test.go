@@ -39,7 +39,7 @@ type outboxMailer struct{ o *mail.Outbox }
 func message(x Mail) mail.Message {
 	m := mail.Message{Key: x.Key, To: mail.Address{Email: x.To, Name: x.ToName}, Subject: x.Subject, Text: x.Text, HTML: x.HTML}
 	if x.Calendar != "" {
-		m.Calendar = &mail.Calendar{Method: x.CalendarMethod, ICS: x.Calendar}
+		m.Calendar = &mail.Calendar{Method: x.CalendarMethod, ICS: x.Calendar, Filename: x.CalendarFile}
 	}
 	return m
 }

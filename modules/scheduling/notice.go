@@ -20,6 +20,7 @@ var Kinds = []string{NoticeInvite, NoticeReschedule, NoticeUpdate, NoticeCancel,
 // cancellations.
 type Notices struct {
 	tpl       map[string]map[string]mail.Parts // lang → kind
+	files     map[string]map[string]string     // lang → kind → the calendar attachment's name
 	from      string
 	fromName  string
 	now       func() time.Time
@@ -29,21 +30,29 @@ type Notices struct {
 // LoadNotices reads the mail templates from fsys (content.FS) and writes
 // each notice once with sample data (rehearseAll).
 func LoadNotices(fsys fs.FS, from, fromName string, now func() time.Time, courseTitle func(code, lang string) string) (*Notices, error) {
-	n := &Notices{tpl: map[string]map[string]mail.Parts{}, from: from, fromName: fromName, now: now, courseFor: courseTitle}
+	n := &Notices{tpl: map[string]map[string]mail.Parts{}, files: map[string]map[string]string{}, from: from, fromName: fromName, now: now, courseFor: courseTitle}
 	for _, lang := range []string{"vi", "en"} {
 		b, err := fs.ReadFile(fsys, "mail/"+lang+".yaml")
 		if err != nil {
 			return nil, fmt.Errorf("mail templates: %w", err)
 		}
-		raw := map[string]struct{ Subject, Text, HTML string }{}
+		raw := map[string]struct{ Subject, Attachment, Text, HTML string }{}
 		if err := yaml.Unmarshal(b, &raw); err != nil {
 			return nil, fmt.Errorf("mail/%s.yaml: %w", lang, err)
 		}
 		n.tpl[lang] = map[string]mail.Parts{}
+		n.files[lang] = map[string]string{}
 		for _, kind := range Kinds {
 			r, ok := raw[kind]
 			if !ok || r.Subject == "" || r.Text == "" || r.HTML == "" {
 				return nil, fmt.Errorf("mail/%s.yaml: %s needs subject, text and html", lang, kind)
+			}
+			if calendarMethod(kind) != "" {
+				// Checked with the rest of the mail by rehearseAll.
+				if r.Attachment == "" {
+					return nil, fmt.Errorf("mail/%s.yaml: %s needs attachment, the name of its calendar file", lang, kind)
+				}
+				n.files[lang][kind] = r.Attachment
 			}
 			t, err := mail.ParseParts(r.Subject, r.Text, r.HTML)
 			if err != nil {
@@ -114,13 +123,23 @@ func (n *Notices) Compose(kind string, s Session, p Person, rsvpURL string) (Mai
 		return Mail{}, err
 	}
 	m := Mail{To: p.Email, ToName: p.Name, Subject: strings.TrimSpace(subj), Text: text, HTML: html, Lang: lang}
-	switch kind {
-	case NoticeInvite, NoticeReschedule, NoticeUpdate, NoticePromoted:
-		m.Calendar, m.CalendarMethod = n.calendar(s, p, "REQUEST", text), "REQUEST"
-	case NoticeCancel:
-		m.Calendar, m.CalendarMethod = n.calendar(s, p, "CANCEL", text), "CANCEL"
+	if method := calendarMethod(kind); method != "" {
+		m.Calendar, m.CalendarMethod, m.CalendarFile = n.calendar(s, p, method, text), method, n.files[lang][kind]
 	}
 	return m, nil
+}
+
+// calendarMethod is the iTIP method of the calendar a notice of kind
+// carries: REQUEST for an invitation and its changes, CANCEL for a
+// cancellation, "" for a reminder (no calendar).
+func calendarMethod(kind string) string {
+	switch kind {
+	case NoticeInvite, NoticeReschedule, NoticeUpdate, NoticePromoted:
+		return "REQUEST"
+	case NoticeCancel:
+		return "CANCEL"
+	}
+	return ""
 }
 
 // calendar is the session as an iCalendar object: one stable UID per
@@ -200,7 +219,7 @@ func (n *Notices) rehearseOne(kind string, s Session, p Person) error {
 	}
 	msg := mail.Message{Key: "sample", To: mail.Address{Email: m.To, Name: m.ToName}, Subject: m.Subject, Text: m.Text, HTML: m.HTML}
 	if m.Calendar != "" {
-		msg.Calendar = &mail.Calendar{Method: m.CalendarMethod, ICS: m.Calendar}
+		msg.Calendar = &mail.Calendar{Method: m.CalendarMethod, ICS: m.Calendar, Filename: m.CalendarFile}
 		if _, err := ical.Parse(m.Calendar); err != nil {
 			return fmt.Errorf("the calendar part: %w", err)
 		}

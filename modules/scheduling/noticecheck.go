@@ -7,6 +7,7 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -144,8 +145,13 @@ func pairs(m *yaml.Node, what string, known []string, add func(line int, format 
 	return seen
 }
 
+// attachmentName is what a notice's attachment may be: the name of its
+// calendar file in ASCII (mail.Calendar.Filename).
+var attachmentName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*\.ics$`)
+
 // checkNotice checks one notice's parts: each parses and renders with the
-// sample data.
+// sample data; a notice with a calendar names its file (attachment), one
+// without has none.
 func checkNotice(file string, key, v *yaml.Node) []srcpos.Problem {
 	var out []srcpos.Problem
 	add := func(line int, format string, args ...any) {
@@ -155,14 +161,25 @@ func checkNotice(file string, key, v *yaml.Node) []srcpos.Problem {
 		add(v.Line, "must map subject, text and html to their templates")
 		return out
 	}
-	parts := pairs(v, "part", noticeParts, add, func(k, pv *yaml.Node) {
+	calendar := calendarMethod(key.Value) != ""
+	known := noticeParts
+	if calendar {
+		known = append(slices.Clip(noticeParts), "attachment")
+	}
+	parts := pairs(v, "part", known, add, func(k, pv *yaml.Node) {
+		if k.Value == "attachment" {
+			if pv.Kind != yaml.ScalarNode || !attachmentName.MatchString(pv.Value) {
+				add(pv.Line, "attachment %q must be a file name in lower-case ASCII letters, digits and hyphens, ending in .ics (e.g. huy-tap-huan.ics)", pv.Value)
+			}
+			return
+		}
 		if pv.Kind != yaml.ScalarNode || strings.TrimSpace(pv.Value) == "" {
 			add(pv.Line, "%s must be a non-empty template", k.Value)
 		} else {
 			out = append(out, checkPart(file, key.Value, k.Value, pv)...)
 		}
 	})
-	for _, part := range noticeParts {
+	for _, part := range known {
 		if parts[part] == nil {
 			add(key.Line, "missing %s", part)
 		}

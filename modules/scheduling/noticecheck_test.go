@@ -76,6 +76,8 @@ func TestCheckNoticesFindsBrokenTemplatesWithTheirLine(t *testing.T) {
 		{name: "a missing notice", lang: "vi", old: "promoted:", new: "promotd:", line: -1, contains: "missing notice(s): promoted"},
 		{name: "invalid UTF-8", lang: "en", old: "{{.Name}}", new: "    Dear {{.Name}}, caf\xe9", contains: "not valid UTF-8"},
 		{name: "invalid YAML", lang: "vi", old: "update:", new: "- update:", contains: "invalid YAML"},
+		{name: "an attachment name with accents", lang: "vi", old: `attachment: "huy-tap-huan.ics"`, new: `  attachment: "hủy-tập-huấn.ics"`, contains: "cancel: attachment"},
+		{name: "a calendar without its attachment name", lang: "en", old: `attachment: "training-cancelled.ics"`, new: "", line: -1, contains: "cancel: missing attachment"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

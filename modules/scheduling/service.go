@@ -42,6 +42,7 @@ type Mail struct {
 	HTML           string
 	Calendar       string // an iCalendar object, or ""
 	CalendarMethod string // REQUEST or CANCEL
+	CalendarFile   string // the calendar attachment's name (the template's attachment), e.g. huy-tap-huan.ics
 	Lang           string // the language it is written in: vi or en
 }
 

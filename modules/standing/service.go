@@ -24,8 +24,8 @@ type Holder struct {
 // ContractView is a contract as the registry keeps it (dates YYYY-MM-DD).
 type ContractView struct {
 	Number           string `json:"number"`
-	StartsOn         string `json:"starts_on"`
-	EndsOn           string `json:"ends_on"`
+	StartsOn         string `json:"starts_on" api:"format=date"`
+	EndsOn           string `json:"ends_on" api:"format=date"`
 	Status           string `json:"status" api:"enum=contract_status"`
 	QuarterlyStipend int64  `json:"quarterly_stipend"`
 	// NotRenewed: the review decided "end"; the contract runs to ends_on.
@@ -38,8 +38,8 @@ type CertView struct {
 	CourseCode string    `json:"course_code"`
 	Status     string    `json:"status" api:"enum=standing_certificate_status"`
 	ExpiresAt  time.Time `json:"expires_at,omitzero"`
-	ValidUntil string    `json:"valid_until,omitempty"`
-	PDF        string    `json:"pdf,omitempty"` // the PDF's address, when there is a certificate
+	ValidUntil string    `json:"valid_until,omitempty" api:"format=date"` // the last valid day (Vietnam), YYYY-MM-DD
+	PDF        string    `json:"pdf,omitempty"`                           // the PDF's address, when there is a certificate
 }
 
 // Source gathers the standing's inputs from the other modules (wired in

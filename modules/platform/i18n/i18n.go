@@ -87,3 +87,15 @@ func (tr *Translator) T(lang, key string, args ...any) string {
 	}
 	return s
 }
+
+// Prefixed is lang's own entries whose key starts with prefix (no
+// fallback to the default language), key → text: a copy.
+func (tr *Translator) Prefixed(lang, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range tr.tables[lang] {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = v
+		}
+	}
+	return out
+}

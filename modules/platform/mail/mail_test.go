@@ -1,6 +1,7 @@
 package mail_test
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -210,7 +211,7 @@ func checkInvitation(t *testing.T, r mailtest.Received, id string, m mail.Messag
 		t.Errorf("calendar mailtest.Part body %q", cal.Body)
 	}
 	att := partOf(t, r, "application/ics")
-	if att.Filename != "invite.ics" || att.Body != m.Calendar.ICS {
+	if want := cmp.Or(m.Calendar.Filename, mail.CalendarFilename(m.Calendar.Method)); att.Filename != want || att.Body != m.Calendar.ICS {
 		t.Errorf("attachment %q %q: %q", att.ContentType, att.Filename, att.Body)
 	}
 }
@@ -565,7 +566,43 @@ func TestEnqueueTwiceCreatesOneMessage(t *testing.T) {
 		if _, err := e.box.Enqueue(e.ctx, bad); !errs.Is(err, errs.Invalid) {
 			t.Errorf("bad calendar method: %v", err)
 		}
+		for _, name := range []string{"hủy.ics", "huy tap huan.ics", "../huy.ics", "huy.txt", "Huy.ics"} {
+			bad = invitation("bad")
+			bad.Calendar = &mail.Calendar{Method: "CANCEL", ICS: ics, Filename: name}
+			if _, err := e.box.Enqueue(e.ctx, bad); !errs.OnField(err, errs.Invalid, "calendar.filename") {
+				t.Errorf("attachment name %q: %v", name, err)
+			}
+		}
 	})
+}
+
+// A calendar attachment is named for what it is: the name the message
+// gives, else one said by its method; a cancellation was invite.ics.
+func TestCalendarAttachmentIsNamedForWhatItIs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	w := e.worker(mail.WorkerOptions{})
+	want := map[string]string{}
+	for key, c := range map[string]mail.Calendar{
+		"cancel:named":   {Method: "CANCEL", ICS: ics, Filename: "huy-tap-huan.ics"},
+		"cancel:unnamed": {Method: "CANCEL", ICS: ics},
+		"request:plain":  {Method: "REQUEST", ICS: ics},
+	} {
+		m := invitation(key)
+		m.Calendar = &c
+		want[mail.MessageID(e.enqueue(t, m), from)] = map[string]string{"cancel:named": "huy-tap-huan.ics", "cancel:unnamed": "huy-lich.ics", "request:plain": "lich-moi.ics"}[key]
+	}
+	e.runOnce(t, w)
+	got := e.srv.Messages()
+	if len(got) != len(want) {
+		t.Fatalf("%d messages arrived, want %d", len(got), len(want))
+	}
+	for _, r := range got {
+		att := partOf(t, r, "application/ics")
+		if att.Filename != want[r.MessageID] || att.Body != ics {
+			t.Errorf("%s: attachment %q, want %q", r.MessageID, att.Filename, want[r.MessageID])
+		}
+	}
 }
 
 func TestTwoWorkersNeverSendTheSameMessageTwice(t *testing.T) {

@@ -9,6 +9,7 @@ package mail
 import (
 	"fmt"
 	netmail "net/mail"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -31,13 +32,43 @@ func (a Address) String() string {
 
 // Calendar is an iCalendar object sent with a message: as a
 // text/calendar; method=<Method> alternative part, which calendar clients act
-// on, and as an invite.ics attachment for the others.
+// on, and as an .ics attachment for the others (Filename).
 type Calendar struct {
 	// Method is the iTIP method of ICS: REQUEST (an invitation or its
 	// update), CANCEL or PUBLISH.
 	Method string `json:"method" bson:"method"`
 	// ICS is the serialized VCALENDAR, with CRLF line ends.
 	ICS string `json:"ics" bson:"ics"`
+	// Filename names the attachment for the reader, in ASCII: lower-case
+	// letters, digits and hyphens, then ".ics" (e.g. "huy-tap-huan.ics").
+	// Empty: a name said by the method (CalendarFilename).
+	Filename string `json:"filename,omitempty" bson:"filename,omitempty"`
+}
+
+// CalendarFilename is the attachment's name of a calendar without one,
+// said by its method in Vietnamese words without accents: a request
+// "lich-moi.ics" (a new or changed appointment), a cancellation
+// "huy-lich.ics", a published calendar "lich.ics". A cancellation was sent
+// as invite.ics before.
+func CalendarFilename(method string) string {
+	switch method {
+	case "REQUEST":
+		return "lich-moi.ics"
+	case "CANCEL":
+		return "huy-lich.ics"
+	}
+	return "lich.ics"
+}
+
+// attachmentName is what Calendar.Filename may be.
+var attachmentName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*\.ics$`)
+
+// filename is the attachment's name (Filename, or the method's).
+func (c Calendar) filename() string {
+	if c.Filename != "" {
+		return c.Filename
+	}
+	return CalendarFilename(c.Method)
 }
 
 // Message is one email to one person.
@@ -92,6 +123,9 @@ func (m Message) Validate() error {
 		}
 		if !strings.HasPrefix(c.ICS, "BEGIN:VCALENDAR") {
 			return errs.Field("calendar.ics", "is not an iCalendar object")
+		}
+		if c.Filename != "" && !attachmentName.MatchString(c.Filename) {
+			return errs.Field("calendar.filename", "must be lower-case ASCII letters, digits and hyphens, then .ics")
 		}
 	}
 	return nil
@@ -148,7 +182,7 @@ func build(m Message, from Address, names map[string]string) (*gomail.Msg, error
 	}
 	if c := m.Calendar; c != nil {
 		msg.AddAlternativeString(gomail.ContentType("text/calendar; method="+c.Method), c.ICS)
-		if err := msg.AttachReader("invite.ics", strings.NewReader(c.ICS),
+		if err := msg.AttachReader(c.filename(), strings.NewReader(c.ICS),
 			gomail.WithFileContentType(gomail.ContentType("application/ics"))); err != nil {
 			return nil, err
 		}

@@ -72,6 +72,7 @@ type Platform struct {
 	opts    Options
 	metrics *httpMetrics
 	views   *Views
+	words   *problemWords
 	csrfKey []byte
 
 	mu           sync.RWMutex
@@ -106,6 +107,7 @@ func New(opts Options) (*Platform, error) {
 		return nil, err
 	}
 	p.views = views
+	p.words = newProblemWords(opts.Translator)
 	p.App = fiber.New(fiber.Config{
 		AppName:               "CTV Academy",
 		BodyLimit:             UploadLimit,

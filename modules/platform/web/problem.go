@@ -99,8 +99,10 @@ func wantsHTML(c *fiber.Ctx) bool {
 
 // renderError is the error page: a title and what to do in the page's
 // language (error.<status>, error.<status>.hint), then what the service
-// said (its words are the API's, in English) under "details", open on an
-// English page. An expired form has a page of its own, leading back to it.
+// said under "details", open on an English page. The service's words are
+// the API's, in English: another language's page says them through the
+// catalog's problem.* entries, or says that they have no translation
+// (problemWords), never in English. An expired form has a page of its own, leading back to it.
 func (p *Platform) renderError(c *fiber.Ctx, status int, detail string, fields []errs.FieldError, formExpired bool) error {
 	lang := Lang(c)
 	key := "error." + strconv.Itoa(status)
@@ -121,7 +123,8 @@ func (p *Platform) renderError(c *fiber.Ctx, status int, detail string, fields [
 	if len(fields) == 1 && strings.HasSuffix(detail, fields[0].Field+": "+fields[0].Message) {
 		detail = "" // the one field's problem, listed below, says it
 	}
-	d := map[string]any{"Status": status, "Title": title, "Hint": hint, "Detail": detail, "Fields": fields}
+	d := map[string]any{"Status": status, "Title": title, "Hint": hint,
+		"Detail": p.words.detail(lang, detail), "Fields": p.words.fields(lang, fields)}
 	if formExpired {
 		d["Back"] = formPage(c)
 	}
