@@ -88,6 +88,16 @@ func DecodeStrict(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			// encoding/json's error leaves map keys and indexes out of its path.
+			if path, want, found := wrongKind(raw, reflect.TypeOf(dst), ""); found {
+				if path == "" {
+					path = "body"
+				}
+				return errs.Field(path, "must be %s", describeKind(want))
+			}
+		}
 		return decodeError(err)
 	}
 	return nil

@@ -94,6 +94,12 @@ func TestDecodeStrictRefuses(t *testing.T) {
 		{"date only", `{"ends_at":"2026-12-07"}`, "ends_at"},
 		{"number for time", `{"starts_at":0}`, "starts_at"},
 		{"hidden field", `{"Hidden":"x"}`, "Hidden"},
+		{"string for a map's array", `{"answers":{"q1":"a"}}`, "answers.q1"},
+		{"number in a map's array", `{"answers":{"q1":[1]}}`, "answers.q1[0]"},
+		{"the first wrong value in key order", `{"answers":{"q2":"b","q1":["a",{}]}}`, "answers.q1[1]"},
+		{"number for string in an array", `{"marks":[{"status":"a"},{"status":1}]}`, "marks[1].status"},
+		{"array for object in an array", `{"marks":[{},[]]}`, "marks[1]"},
+		{"fraction in a nested pointer", `{"contract":{"number":"x"},"stipend":0.5}`, "stipend"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var dst sample
@@ -106,6 +112,21 @@ func TestDecodeStrictRefuses(t *testing.T) {
 				t.Errorf("DecodeStrict(%s) names %+v, want field %q", tc.body, e.Fields, tc.field)
 			}
 		})
+	}
+	// A value of the wrong kind under a map key is told what it must be,
+	// at its whole path (helper: `answers: must be an array` for a string).
+	for body, want := range map[string]errs.FieldError{
+		`{"answers":{"q01":"a"}}`:   {Field: "answers.q01", Message: "must be an array"},
+		`{"answers":{"q01":[1]}}`:   {Field: "answers.q01[0]", Message: "must be a string"},
+		`{"marks":[{"status":[]}]}`: {Field: "marks[0].status", Message: "must be a string"},
+		`{"contract":"HD-1"}`:       {Field: "contract", Message: "must be an object"},
+	} {
+		var dst sample
+		err := web.DecodeStrict([]byte(body), &dst)
+		var e *errs.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0] != want {
+			t.Errorf("DecodeStrict(%s) = %v, want %s: %s", body, err, want.Field, want.Message)
+		}
 	}
 	// An amount with a fraction is told it must be whole (helper-66 read
 	// "must be a number" for a stipend of 1500000.5).

@@ -192,3 +192,139 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	}
 	return out
 }
+
+// wrongKind returns the path of the first value of raw (in key order at
+// each level) whose JSON kind does not fit its destination in t (a string
+// for an array, an array for a string, a fraction or an out-of-range
+// number for a whole number), and that destination's type; found is false
+// when every value fits as far as it can tell. encoding/json's own type
+// error names the struct fields on the way but leaves out map keys and
+// array indexes (`answers` for `answers.q01`); this names the whole path
+// (`answers.q01`, `answers.q01[0]`, `marks[1].status`). A value of a type
+// that decodes itself (json.Unmarshaler, encoding.TextUnmarshaler) or a
+// field with the `,string` option is left to encoding/json. A top-level
+// value that does not fit is at path "".
+func wrongKind(raw any, t reflect.Type, path string) (at string, want reflect.Type, found bool) {
+	if raw == nil {
+		return "", nil, false // null fits anything: encoding/json leaves the value
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(jsonUnmarshalerType) || reflect.PointerTo(t).Implements(jsonUnmarshalerType) ||
+		t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		return "", nil, false
+	}
+	fits := true
+	switch v := raw.(type) {
+	case string:
+		fits = t.Kind() == reflect.String || t.Kind() == reflect.Interface ||
+			(t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8) // base64 bytes
+	case bool:
+		fits = t.Kind() == reflect.Bool || t.Kind() == reflect.Interface
+	case json.Number:
+		fits = numberFits(v, t)
+	case []any:
+		switch t.Kind() {
+		case reflect.Slice, reflect.Array:
+			for i, x := range v {
+				if p, w, ok := wrongKind(x, t.Elem(), path+"["+strconv.Itoa(i)+"]"); ok {
+					return p, w, true
+				}
+			}
+		case reflect.Interface:
+		default:
+			fits = false
+		}
+	case map[string]any:
+		switch t.Kind() {
+		case reflect.Struct:
+			fields := jsonFields(t)
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				ft, known := fields[k]
+				if !known || stringOption(t, k) {
+					continue // an unknown key is inexactKey's to name
+				}
+				if p, w, ok := wrongKind(v[k], ft, joinPath(path, k)); ok {
+					return p, w, true
+				}
+			}
+		case reflect.Map:
+			for _, k := range slices.Sorted(maps.Keys(v)) {
+				if p, w, ok := wrongKind(v[k], t.Elem(), joinPath(path, k)); ok {
+					return p, w, true
+				}
+			}
+		case reflect.Interface:
+		default:
+			fits = false
+		}
+	}
+	if !fits {
+		return path, t, true
+	}
+	return "", nil, false
+}
+
+// numberFits reports whether the JSON number n decodes into a value of t:
+// a whole number in range for an integer, a number in range for a float.
+func numberFits(n json.Number, t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		_, err := strconv.ParseInt(string(n), 10, t.Bits())
+		return err == nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		_, err := strconv.ParseUint(string(n), 10, t.Bits())
+		return err == nil
+	case reflect.Float32, reflect.Float64:
+		_, err := strconv.ParseFloat(string(n), t.Bits())
+		return err == nil
+	}
+	return false
+}
+
+// stringOption reports whether the field of struct t named k in JSON
+// carries the `,string` option (its number or bool is written as a
+// string), looking into embedded structs as jsonFields does.
+func stringOption(t reflect.Type, k string) bool {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct && stringOption(ft, k) {
+				return true
+			}
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if name == k && slices.Contains(strings.Split(opts, ","), "string") {
+			return true
+		}
+	}
+	return false
+}
+
+// describeKind says what a value of t looks like in JSON, for a message
+// ("must be an array").
+func describeKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "a string"
+		}
+		return "an array"
+	case reflect.Array:
+		return "an array"
+	}
+	return describeType(t.Kind().String())
+}
