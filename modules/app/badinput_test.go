@@ -811,7 +811,8 @@ func (w *world) check(p probe, r result) []string {
 // the same path, a path inside it, or the same last name (a service names
 // fields without the body's array index).
 func relatedField(want, got string) bool {
-	if want == got || strings.HasPrefix(got, want+".") || strings.HasPrefix(got, want+"[") || strings.HasPrefix(want, got+".") ||
+	// A body that is an array is at fault at its elements' paths ([0]).
+	if want == got || (want == "body" && strings.HasPrefix(got, "[")) || strings.HasPrefix(got, want+".") || strings.HasPrefix(got, want+"[") || strings.HasPrefix(want, got+".") ||
 		strings.HasPrefix(want, got+"[") {
 		return true
 	}

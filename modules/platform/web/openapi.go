@@ -29,9 +29,12 @@ import (
 //     lets nobody in unsigned, 403 when some signed-in role is refused),
 //     its body (400, 413, 415 when it decodes JSON or a file), its path
 //     parameters (404), the checks every request passes (400 for a query
-//     operator or invalid UTF-8, 415 for a cookie-signed call that is not
-//     JSON, 500) and the kinds its Doc declares (Doc.Errors);
-//   - limit and offset from Page's bounds;
+//     operator, an unknown or repeated query parameter or invalid UTF-8,
+//     415 for a cookie-signed call that is not JSON, 500) and the kinds
+//     its Doc declares (Doc.Errors);
+//   - limit and offset from Page's bounds; lang (which the platform reads
+//     on every request) on every operation; a "name[]" query parameter
+//     as an array (form, exploded);
 //   - the server from the base URL (Options.BaseURL).
 //
 // Request schemas refuse unknown fields (additionalProperties: false), as
@@ -223,7 +226,17 @@ func (o *OpenAPI) operation(op operation) map[string]any {
 		if required {
 			param["required"] = true
 		}
+		if repeatableParam(q) {
+			param["schema"] = map[string]any{"type": "array", "items": schema}
+			param["style"], param["explode"] = "form", true
+		}
 		params = append(params, param)
+	}
+	if o.enums["language"] != nil {
+		// The platform reads lang on every request (checkQuery accepts it).
+		params = append(params, map[string]any{"name": LangParam, "in": "query", "allowEmptyValue": true,
+			"description": "The language of the answer's words (problem details); remembered in a cookie.",
+			"schema":      map[string]any{"type": "string", "enum": o.enum("language")}})
 	}
 	status := doc.Status
 	if status == 0 {

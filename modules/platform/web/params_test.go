@@ -47,6 +47,14 @@ func TestQueryParamReadsRequiredAndKind(t *testing.T) {
 			t.Errorf("queryParam(%q) = %q, %q, %v", c.q, name, kind, required)
 		}
 	}
+	for q, want := range map[string]bool{"status": false, "status[]": true, "status[]!=x": true, "status!=x": false} {
+		if repeatableParam(q) != want {
+			t.Errorf("repeatableParam(%q) = %v", q, !want)
+		}
+	}
+	if name, kind, required := queryParam("status[]!=x"); name != "status" || kind != "x" || !required {
+		t.Errorf("queryParam(status[]!=x) = %q, %q, %v", name, kind, required)
+	}
 	doc := Doc{Query: []string{"quarter!", "area_code", "status!=x", "limit"}}
 	if got := doc.requiredQuery(); len(got) != 2 || got[0] != "quarter" || got[1] != "status" {
 		t.Errorf("requiredQuery = %q", got)
@@ -78,6 +86,49 @@ func TestRequireQueryRefusesBeforeTheHandler(t *testing.T) {
 			t.Errorf("%q: %q, handler ran %d times", c.query, body, ran-before)
 		case c.want != "" && (!strings.Contains(string(body), c.want+": is required") || ran != before):
 			t.Errorf("%q: %q, want %s refused before the handler (ran %d)", c.query, body, c.want, ran-before)
+		}
+	}
+}
+
+// An API route refuses, before its handler, a query parameter its Doc does
+// not declare and a declared one given twice unless it is repeatable
+// ("name[]"), naming it; lang is accepted on every route, if it names a
+// language; what is declared reaches the handler.
+func TestCheckQueryRefusesUnknownAndRepeatedParameters(t *testing.T) {
+	t.Parallel()
+	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
+		return c.Status(400).SendString(err.Error())
+	}})
+	ran := 0
+	app.Get("/", checkQuery(Doc{Query: []string{"course", "area_code", "status[]=x", "quarter!", "limit"}}), func(c *fiber.Ctx) error {
+		ran++
+		return c.SendString("ok")
+	})
+	for _, c := range []struct{ query, want string }{
+		{"", ""},
+		{"?course=KC-101&area_code=LK&status=a&status=b&quarter=2026-Q3&limit=5", ""},
+		{"?lang=en&course=KC-101", ""},
+		{"?lang=&course=", ""},
+		{"?&course=KC-101&", ""},
+		{"?course_code=KC-999", "course_code: unknown query parameter: this route reads course, area_code, status, quarter, limit, lang"},
+		{"?course=KC-101&Course=KC-102", "Course: unknown query parameter"},
+		{"?area_code=LK&area_code=BH", "area_code: appears twice: give it once"},
+		{"?quarter=2026-Q3&course=a&quarter=2026-Q4", "quarter: appears twice"},
+		{"?lang=en&lang=vi", "lang: appears twice"},
+		{"?lang=fr", "lang: must be vi or en"},
+		{"?status[]=a", "status[]: unknown query parameter"},
+	} {
+		before := ran
+		resp, err := app.Test(httptest.NewRequest("GET", "/"+c.query, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		switch {
+		case c.want == "" && (string(body) != "ok" || ran != before+1):
+			t.Errorf("%q: %d %q, handler ran %d times", c.query, resp.StatusCode, body, ran-before)
+		case c.want != "" && (resp.StatusCode != 400 || !strings.Contains(string(body), c.want) || ran != before):
+			t.Errorf("%q: %d %q, want %q refused before the handler (ran %d)", c.query, resp.StatusCode, body, c.want, ran-before)
 		}
 	}
 }

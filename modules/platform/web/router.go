@@ -5,6 +5,7 @@ import (
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
 	"github.com/ctvacademy/academy/modules/platform/errs"
+	"github.com/ctvacademy/academy/modules/platform/i18n"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -16,9 +17,14 @@ type Doc struct {
 	Response any // a value of the success body type, or nil
 	// Query lists the query parameters the route reads; "name=<enum>"
 	// takes its values from an enumeration registered with Enum,
-	// "name=boolean" is true or false, and "name!" (before any "=") is
+	// "name=boolean" is true or false, "name!" (before any "=") is
 	// required: documented so, and refused (400 naming it) without it
-	// before the handler runs. limit and offset are Page's.
+	// before the handler runs, and "name[]" (before any "!" or "=") may
+	// be given more than once (an array). limit and offset are Page's.
+	// On /api/v1 the list is the whole of what the route accepts
+	// (checkQuery): any other parameter, or one of these given twice
+	// unless repeatable, is refused with a 400 naming it; lang, which the
+	// platform reads on every request, is accepted everywhere.
 	Query  []string
 	Status int // success status, 200 when zero
 	// AlsoStatus is another success status with the same body (200 when
@@ -38,11 +44,74 @@ type Doc struct {
 }
 
 // queryParam reads an entry of Doc.Query: "name", "name=<kind>",
-// "name!" (required) or "name!=<kind>".
+// "name!" (required) or "name!=<kind>", any of them with "[]" after the
+// name when it may be repeated ("name[]!=<kind>").
 func queryParam(q string) (name, kind string, required bool) {
 	name, kind, _ = strings.Cut(q, "=")
 	name, required = strings.CutSuffix(name, "!")
+	name, _ = strings.CutSuffix(name, "[]")
 	return name, kind, required
+}
+
+// repeatableParam reports whether an entry of Doc.Query may be given more
+// than once ("name[]").
+func repeatableParam(q string) bool {
+	name, _, _ := strings.Cut(q, "=")
+	return strings.HasSuffix(strings.TrimSuffix(name, "!"), "[]")
+}
+
+// LangParam is the query parameter the platform reads on every request
+// (the language of the answer's words, language in app.go): every API
+// route accepts it, the OpenAPI document lists it on each, and on the API
+// a value that names no language is refused (a page ignores it).
+const LangParam = "lang"
+
+// checkQuery refuses, on an /api/v1 route, a query parameter the route's
+// Doc.Query does not declare ("unknown query parameter", naming it and
+// what the route reads) and a declared one given twice unless it is
+// repeatable ("appears twice"): a filter misspelled or sent twice would
+// otherwise be ignored, and the client would take the whole unfiltered
+// list for its answer. An empty key (a stray "&") is no parameter. A lang
+// that names no language is refused too: the API says so rather than
+// answer in another language than asked.
+func checkQuery(doc Doc) fiber.Handler {
+	repeatable := map[string]bool{LangParam: false}
+	names := []string{}
+	for _, q := range doc.Query {
+		name, _, _ := queryParam(q)
+		repeatable[name] = repeatableParam(q)
+		names = append(names, name)
+	}
+	names = append(names, LangParam)
+	reads := strings.Join(names, ", ")
+	return func(c *fiber.Ctx) error {
+		args := c.Context().QueryArgs()
+		if args.Len() == 0 {
+			return c.Next()
+		}
+		var bad error
+		seen := map[string]bool{}
+		args.VisitAll(func(k, v []byte) {
+			name := string(k)
+			if bad != nil || name == "" {
+				return
+			}
+			many, ok := repeatable[name]
+			switch {
+			case !ok:
+				bad = errs.Field(name, "unknown query parameter: this route reads %s", reads)
+			case seen[name] && !many:
+				bad = errs.Field(name, "appears twice: give it once")
+			case name == LangParam && len(v) > 0 && !i18n.Supported(string(v)):
+				bad = errs.Field(name, "must be %s", strings.Join(i18n.Languages, " or "))
+			}
+			seen[name] = true
+		})
+		if bad != nil {
+			return bad
+		}
+		return c.Next()
+	}
 }
 
 // requiredQuery is the query parameters doc marks required.
@@ -105,6 +174,9 @@ func (rt *Router) Delete(path string, doc Doc, h fiber.Handler) {
 
 func (rt *Router) add(method, path string, doc Doc, h fiber.Handler) {
 	handlers := []fiber.Handler{rt.p.guard, checkParams, rejectOperatorForms}
+	if rt.prefix == "/api/v1" {
+		handlers = append(handlers, checkQuery(doc))
+	}
 	if names := doc.requiredQuery(); len(names) > 0 {
 		handlers = append(handlers, requireQuery(names))
 	}
