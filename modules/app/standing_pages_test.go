@@ -229,3 +229,68 @@ func formatVNDate(s string) string {
 	}
 	return d.Format("02/01/2006")
 }
+
+// A CTV who holds a valid KC-102 certificate and reported late in the
+// last two closed quarters is recommended KC-102 (and KC-105) for
+// reporting on time: KC-102 to review, its lesson linked, not its quiz
+// (a quiz would spend an attempt on a certificate she holds); the API says
+// so with action "review", and "quiz" for every course she lacks.
+func TestMyStandingReviewsACourseAlreadyHeld(t *testing.T) {
+	t.Parallel()
+	s, ctv, token := certifiedCTV(t)
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	q := clock.QuarterOf(time.Now()).Prev()
+	for _, quarter := range []clock.Quarter{q, q.Prev()} {
+		body := map[string]any{"targets": map[string]int{"profiles": 10, "surveys": 10, "referrals": 2},
+			"actuals": map[string]any{"profiles": 10, "surveys": 10, "referrals": 2, "report_on_time": false}}
+		for _, step := range []struct{ method, path string }{{"PUT", ""}, {"POST", "/submit"}, {"POST", "/approve"}} {
+			var b any
+			if step.method == "PUT" {
+				b = body
+			}
+			if r := s.Do(t, step.method, "/api/v1/performance/"+ctv.ID+"/"+quarter.String()+step.path, coord, b); r.Status != 200 {
+				t.Fatalf("%s %s%s: %d %s", step.method, quarter, step.path, r.Status, r.Body)
+			}
+		}
+	}
+	r := s.Do(t, "GET", "/api/v1/collaborators/"+ctv.ID+"/standing", token, nil)
+	var v struct {
+		RecommendedCourses []struct {
+			CourseCode string `json:"course_code"`
+			Action     string `json:"action"`
+			Reason     struct {
+				Code string `json:"code"`
+			} `json:"reason"`
+		} `json:"recommended_courses"`
+	}
+	r.JSON(t, &v)
+	actions := map[string]string{}
+	for _, c := range v.RecommendedCourses {
+		actions[c.CourseCode] = c.Action
+		if want := map[bool]string{true: "review", false: "quiz"}[c.CourseCode == "KC-102"]; c.Action != want {
+			t.Errorf("recommended %s (%s): action %q, want %q", c.CourseCode, c.Reason.Code, c.Action, want)
+		}
+	}
+	if actions["KC-102"] != "review" || actions["KC-105"] != "quiz" {
+		t.Fatalf("recommended %+v, want KC-102 to review and KC-105's quiz", v.RecommendedCourses)
+	}
+
+	page := s.Forms(t, token).Get("/me/standing")
+	if page.Status != 200 {
+		t.Fatalf("GET /me/standing: %d", page.Status)
+	}
+	item := func(code string) string {
+		_, after, ok := strings.Cut(page.Body, `<li data-course="`+code+`">`)
+		li, _, _ := strings.Cut(after, "</li>")
+		if !ok {
+			t.Fatalf("the page recommends no %s:\n%s", code, page.Body)
+		}
+		return li
+	}
+	held := item("KC-102")
+	mustContain(t, "the KC-102 recommendation", held, `href="/courses/KC-102" class="btn review">Ôn lại bài học</a>`, "không cần làm bài kiểm tra")
+	if strings.Contains(held, "/quiz") || strings.Contains(held, "Làm bài kiểm tra") {
+		t.Errorf("the page offers the quiz of KC-102, whose certificate is valid:\n%s", held)
+	}
+	mustContain(t, "the KC-105 recommendation", item("KC-105"), `href="/courses/KC-105/quiz" class="btn quiz">Làm bài kiểm tra</a>`)
+}

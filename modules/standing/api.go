@@ -13,6 +13,7 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Enum("standing", string(Good), string(Attention), string(AtRisk))
 	r.Enum("review_decision", DecisionRenew, DecisionEnd)
 	r.Enum("standing_certificate_status", CertValid, CertExpiring, CertExpired, CertRevoked, CertMissing)
+	r.Enum("recommendation_action", Actions...)
 	r.Get("/collaborators/:id/standing", web.Doc{Summary: "A collaborator's standing (good, attention, at_risk) with its reasons, renewal eligibility, the certificates of the courses required for their role, the last four quarters, the contract, the recommended courses with their next session and their rank in their district (a CTV: their own; a team leader: their district)",
 		Response: View{}}, m.apiStanding)
 	r.Get("/contracts/review", web.Doc{Summary: "The contracts ending in a quarter (default: the current one) inside the caller's scope, with standing, renewal eligibility, reasons and the decision taken",

@@ -20,8 +20,8 @@ type Many struct {
 func (s *Service) StandingOf(people []Many, now time.Time) []Result {
 	out := make([]Result, len(people))
 	for i, p := range people {
-		req, _ := s.required(p.Holder, p.Certificates)
-		out[i] = Compute(Inputs{Person: Person{ID: p.Holder.ID, Role: p.Holder.Role, Area: p.Holder.Area}, Required: req,
+		req, _, held := s.required(p.Holder, p.Certificates)
+		out[i] = Compute(Inputs{Person: Person{ID: p.Holder.ID, Role: p.Holder.Role, Area: p.Holder.Area}, Required: req, Held: held,
 			Quarters: p.Records, Contract: contractOf(p.Holder), Config: s.cfg, Now: now})
 	}
 	return out

@@ -59,8 +59,9 @@ func (t Text) In(lang string) string {
 type Page struct {
 	View
 	// Own tells that the reader is the person: the page speaks to them,
-	// links each recommended course to its quiz and a session to their
-	// own sessions page.
+	// links each recommended course to its quiz (or, when their
+	// certificate of it is valid, to the lesson to review) and a session
+	// to their own sessions page.
 	Own     bool
 	Badge   string // the badge class of the standing
 	Reasons []string
@@ -89,7 +90,8 @@ type PageQuarter struct {
 type PageCourse struct {
 	Code, Title, Why string
 	Link             string // the course page
-	Quiz             string // its quiz's start page, for the person only
+	Quiz             string // its quiz's start page, for the person only, when the action is a quiz
+	Review           string // the course's lesson, for the person only, when the action is to review it
 	Session          *PageSession
 }
 
@@ -129,7 +131,10 @@ func (m *Module) PageOf(ctx context.Context, scope authz.Scope, id, lang string,
 	}
 	for _, rc := range v.RecommendedCourses {
 		c := PageCourse{Code: rc.CourseCode, Title: title(rc.CourseCode), Why: rc.Reason.Text.In(lang), Link: "/courses/" + rc.CourseCode}
-		if own {
+		switch {
+		case own && rc.Action == ActionReview:
+			c.Review = c.Link
+		case own:
 			c.Quiz = c.Link + "/quiz"
 		}
 		if s := rc.NextSession; s != nil {

@@ -73,6 +73,11 @@ func TestPageOf(t *testing.T) {
 	if s := staff.Next[0]; s.Quiz != "" || s.Link != "/courses/KC-101" || s.Session.Link != "/sessions/s1" || s.Why != "No KC-101 certificate" {
 		t.Errorf("bad, read by staff: %+v %+v", s, s.Session)
 	}
+	for _, n := range mine.Next {
+		if n.Quiz != "" && n.Review != "" {
+			t.Errorf("bad's step %s offers both a quiz and a review: %+v", n.Code, n)
+		}
+	}
 	if _, err := m.PageOf(ctx, authz.Scope{Kind: authz.ScopeArea, AreaCode: "NT"}, "gone", "vi", false); err == nil {
 		t.Error("a team leader of NT read LT's standing")
 	}

@@ -2,6 +2,7 @@ package standing
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,10 +95,15 @@ func (s *Service) Config() Config { return s.cfg }
 // ReasonView is a reason as the API shows it.
 type ReasonView = Reason
 
-// Course is a recommended course with why and its next session.
+// Course is a recommended course with why, what to do with it and its
+// next session.
 type Course struct {
-	CourseCode  string      `json:"course_code"`
-	Reason      Reason      `json:"reason"`
+	CourseCode string `json:"course_code"`
+	Reason     Reason `json:"reason"`
+	// Action is "quiz" (earn or renew its certificate) or "review" (its
+	// certificate is valid: re-read the course; a quiz would spend an
+	// attempt).
+	Action      string      `json:"action" api:"enum=recommendation_action"`
 	NextSession *SessionRef `json:"next_session"`
 }
 
@@ -160,8 +166,10 @@ func contractOf(h Holder) Contract {
 }
 
 // required lists the person's certificate per required course: the best
-// of theirs for the course (valid, then expiring, expired, revoked).
-func (s *Service) required(h Holder, certs []CertView) ([]CourseCert, []CertView) {
+// of theirs for the course (valid, then expiring, expired, revoked), and
+// their best certificate of every course they hold one of (Inputs.Held),
+// by course code.
+func (s *Service) required(h Holder, certs []CertView) ([]CourseCert, []CertView, []CourseCert) {
 	rank := map[string]int{CertValid: 0, CertExpiring: 1, CertExpired: 2, CertRevoked: 3}
 	best := map[string]CertView{}
 	for _, c := range certs {
@@ -182,7 +190,11 @@ func (s *Service) required(h Holder, certs []CertView) ([]CourseCert, []CertView
 		in = append(in, CourseCert{Course: code, Status: c.Status, ExpiresAt: c.ExpiresAt})
 		views = append(views, c)
 	}
-	return in, views
+	var held []CourseCert
+	for _, code := range slices.Sorted(maps.Keys(best)) {
+		held = append(held, CourseCert{Course: code, Status: best[code].Status, ExpiresAt: best[code].ExpiresAt})
+	}
+	return in, views, held
 }
 
 // recent are the quarters whose records count: the last four closed ones.
@@ -217,8 +229,8 @@ func (s *Service) Of(ctx context.Context, scope authz.Scope, id string) (View, e
 	if err != nil {
 		return View{}, err
 	}
-	req, certViews := s.required(h, certs)
-	r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Quarters: recs,
+	req, certViews, held := s.required(h, certs)
+	r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Held: held, Quarters: recs,
 		Contract: contractOf(h), NextSessions: next, Config: s.cfg, Now: now})
 	v := View{CollaboratorID: h.ID, FullName: h.FullName, AreaCode: h.Area, At: now, Standing: r.Standing,
 		Reasons: nonNil(r.Reasons), RenewalEligible: r.RenewalEligible, Certifications: certViews, Contract: h.Contract,
@@ -239,7 +251,7 @@ func (s *Service) Of(ctx context.Context, scope authz.Scope, id string) (View, e
 		v.Performance = append(v.Performance, qv)
 	}
 	for _, rc := range r.RecommendedCourses {
-		c := Course{CourseCode: rc.Course, Reason: rc.Why}
+		c := Course{CourseCode: rc.Course, Reason: rc.Why, Action: rc.Action}
 		if rc.NextSession != nil {
 			c.NextSession = &SessionRef{ID: rc.NextSession.ID, StartsAt: rc.NextSession.StartsAt}
 		}
@@ -277,8 +289,8 @@ func (s *Service) Eligible(ctx context.Context, id string) (bool, []Reason, erro
 	if err != nil {
 		return false, nil, err
 	}
-	req, _ := s.required(h, certs)
-	r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Quarters: recs,
+	req, _, held := s.required(h, certs)
+	r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Held: held, Quarters: recs,
 		Contract: contractOf(h), Config: s.cfg, Now: now})
 	return r.RenewalEligible, blocking(r.Reasons), nil
 }
@@ -334,8 +346,8 @@ func (s *Service) bulk(ctx context.Context, scope authz.Scope, now time.Time, ke
 				recs = append(recs, r)
 			}
 		}
-		req, _ := s.required(h, certs[h.ID])
-		r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Quarters: recs,
+		req, _, held := s.required(h, certs[h.ID])
+		r := Compute(Inputs{Person: Person{ID: h.ID, Role: h.Role, Area: h.Area}, Required: req, Held: held, Quarters: recs,
 			Contract: contractOf(h), Config: s.cfg, Now: now})
 		out = append(out, bulkEntry{h, r})
 	}

@@ -120,6 +120,10 @@ type Inputs struct {
 	Required []CourseCert    // one per course required for the role, in catalog order
 	Quarters []QuarterRecord // the last four quarters that have a record
 	Contract Contract
+	// Held is the person's best certificate of each course they hold one
+	// of, required for their role or not: a course recommended for a weak
+	// KPI whose certificate is valid is one to review, not a quiz to take.
+	Held []CourseCert
 	// NextSessions is the next scheduled session of each course that has one.
 	NextSessions map[string]Session
 	Config       Config
@@ -138,10 +142,24 @@ type Result struct {
 
 // Recommendation is a course that closes a gap, with its next session.
 type Recommendation struct {
-	Course      string
-	Why         Reason
+	Course string
+	Why    Reason
+	// Action is what to do with the course: ActionQuiz when its
+	// certificate is missing, expired, revoked or expiring; ActionReview
+	// when it is valid (re-read the lesson: a quiz would spend an attempt
+	// on a certificate already held).
+	Action      string
 	NextSession *Session // nil when none is scheduled
 }
+
+// What a recommendation asks the person to do.
+const (
+	ActionQuiz   = "quiz"
+	ActionReview = "review"
+)
+
+// Actions lists the recommendations' actions, for the API document.
+var Actions = []string{ActionQuiz, ActionReview}
 
 // Compute works out a collaborator's standing at in.Now.
 //
@@ -198,7 +216,7 @@ func certificates(in Inputs, add func(Reason)) (bool, []Recommendation) {
 			reason, ok = certMissing(c.Course, levels.Missing), false
 		}
 		add(reason)
-		recs = append(recs, Recommendation{Course: c.Course, Why: reason})
+		recs = append(recs, Recommendation{Course: c.Course, Why: reason, Action: ActionQuiz})
 	}
 	slices.SortStableFunc(recs, func(a, b Recommendation) int {
 		return rankOf(b.Why.Level) - rankOf(a.Why.Level)
@@ -324,8 +342,15 @@ func contract(in Inputs, add func(Reason)) {
 
 // recommend lists the certificates' courses first (worst first), then the
 // courses mapped to the weak KPIs (weakest first), each course once, with
-// its next session.
+// its next session; a weak KPI's course whose certificate the person holds
+// valid is to review, any other to take the quiz of.
 func recommend(in Inputs, recs []Recommendation, weak []weakKPI) []Recommendation {
+	valid := map[string]bool{}
+	for _, c := range slices.Concat(in.Held, in.Required) {
+		if c.Status == CertValid && (c.ExpiresAt.IsZero() || in.Now.Before(c.ExpiresAt)) {
+			valid[c.Course] = true
+		}
+	}
 	seen := map[string]bool{}
 	for _, r := range recs {
 		seen[r.Course] = true
@@ -334,7 +359,11 @@ func recommend(in Inputs, recs []Recommendation, weak []weakKPI) []Recommendatio
 		for _, course := range in.Config.Performance.Courses[w.kpi] {
 			if !seen[course] {
 				seen[course] = true
-				recs = append(recs, Recommendation{Course: course, Why: kpiWeak(w.kpi, w.ratio, in.Config.Performance.WeakKPIBelow)})
+				action := ActionQuiz
+				if valid[course] {
+					action = ActionReview
+				}
+				recs = append(recs, Recommendation{Course: course, Why: kpiWeak(w.kpi, w.ratio, in.Config.Performance.WeakKPIBelow), Action: action})
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package standing_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -398,4 +399,43 @@ func TestEndTerm(t *testing.T) {
 			t.Errorf("end decided %s: %+v, want %s and not renewed", tc.now, got, tc.status)
 		}
 	}
+}
+
+// A course recommended for a weak KPI whose certificate the person holds
+// valid (required or not) is to review, not a quiz to spend an attempt on;
+// a course whose certificate is missing, expired, expiring or past its
+// day, or recommended for the certificate itself, is a quiz.
+func TestRecommendationsSayWhatToDo(t *testing.T) {
+	t.Parallel()
+	in := good()
+	in.Required[0] = cert("KC-101", standing.CertExpiring, day(2026, 9, 30))
+	in.Held = []standing.CourseCert{
+		cert("KC-101", standing.CertExpiring, day(2026, 9, 30)),
+		cert("KC-102", standing.CertExpired, day(2026, 6, 30)),
+		cert("KC-103", standing.CertValid, day(2027, 8, 31)),
+		cert("KC-105", standing.CertValid, day(2027, 3, 31)),
+	}
+	in.Quarters[2].Actual = standing.KPIs{"profiles": 12, "surveys": 2, "referrals": 1, "report_on_time": 0}
+	in.Quarters[1].Actual = in.Quarters[2].Actual
+	want := map[string]string{"KC-101": standing.ActionQuiz, "KC-105": standing.ActionReview,
+		"KC-102": standing.ActionQuiz, "KC-103": standing.ActionReview}
+	check := func(name string, in standing.Inputs, want map[string]string) {
+		t.Helper()
+		got := map[string]string{}
+		for _, r := range standing.Compute(in).RecommendedCourses {
+			got[r.Course] = r.Action
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: actions %v, want %v", name, got, want)
+		}
+	}
+	check("valid, expired and expiring", in, want)
+	// KC-105's certificate still marked valid once its day has passed is
+	// no longer held: take the quiz.
+	in.Held[3].ExpiresAt = day(2026, 9, 1)
+	want["KC-105"] = standing.ActionQuiz
+	check("valid but past its day", in, want)
+	// Not held at all: the quiz.
+	in.Held = in.Held[:2]
+	check("KC-105 not held, KC-103 required and valid", in, want)
 }
