@@ -42,6 +42,8 @@ func TestAPIQueryParametersAreStrict(t *testing.T) {
 		"/api/v1/reports/quarters",
 		"/api/v1/courses?lang=en",
 		"/api/v1/certifications?lang=vi&limit=5&offset=0",
+		// The attendance export always read week; its document did not say so.
+		"/api/v1/attendance/export.csv?week=2026-W50",
 	} {
 		if r := s.Do(t, "GET", path, coord, nil); r.Status != 200 {
 			t.Errorf("GET %s: %d %s, want 200", path, r.Status, r.Body)

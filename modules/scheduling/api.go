@@ -124,8 +124,8 @@ func (m *Module) apiRoutes(r *web.Router) {
 	r.Post("/sessions/:id/checkin", web.Doc{Summary: "Check in with the session's current code", Request: CheckinRequest{}, Response: MarkView{}, Errors: []errs.Kind{errs.Conflict, errs.Gone, errs.Unprocessable}}, m.apiCheckin)
 	r.Get("/me/sessions", web.Doc{Summary: "Sessions I am invited to or that are for my district", Response: web.List[SessionView]{}, Query: []string{"from", "to", "limit", "offset"}}, m.apiMine)
 	r.Get("/collaborators/:id/attendance", web.Doc{Summary: "A collaborator's attendance rate", Response: Rate{}}, m.apiRate)
-	r.Get("/attendance/export.csv", web.Doc{Summary: "Attendance export (CSV) per session, or per period of at most 366 days (a longer one: 400 naming to)", Query: []string{"session_id", "from", "to", "area_code"}, Content: "text/csv", Errors: []errs.Kind{errs.NotFound}}, m.apiExportCSV)
-	r.Get("/attendance/export.xlsx", web.Doc{Summary: "Attendance export (XLSX) per session, or per period of at most 366 days (a longer one: 400 naming to)", Query: []string{"session_id", "from", "to", "area_code"}, Content: web.XLSX, Errors: []errs.Kind{errs.NotFound}}, m.apiExportXLSX)
+	r.Get("/attendance/export.csv", web.Doc{Summary: "Attendance export (CSV) per session, or per period of at most 366 days (a longer one: 400 naming to)", Query: []string{"session_id", "from", "to", "week", "area_code"}, Content: "text/csv", Errors: []errs.Kind{errs.NotFound}}, m.apiExportCSV)
+	r.Get("/attendance/export.xlsx", web.Doc{Summary: "Attendance export (XLSX) per session, or per period of at most 366 days (a longer one: 400 naming to)", Query: []string{"session_id", "from", "to", "week", "area_code"}, Content: web.XLSX, Errors: []errs.Kind{errs.NotFound}}, m.apiExportXLSX)
 }
 
 // parseTime reads an RFC 3339 time (with an offset) or a date (midnight in Vietnam).
