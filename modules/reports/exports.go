@@ -238,12 +238,13 @@ func quartersTable(qs []Quarter) table {
 		t.Cols = append(t.Cols, column{kpi + " – chỉ tiêu", 12, colNumber}, column{kpi + " – thực hiện", 12, colNumber}, column{kpi + " – tỷ lệ (%)", 12, colPercent})
 	}
 	for _, q := range qs {
-		row := []any{q.Quarter, q.Records, q.Approved, q.MeanAttainment}
+		// No approved record: no mean and no shares, empty cells, not 0.
+		row := []any{q.Quarter, q.Records, q.Approved, optional(q.MeanAttainment)}
 		for _, n := range q.Distribution {
 			row = append(row, n)
 		}
 		for _, k := range q.KPIs {
-			row = append(row, k.Target, k.Actual, k.Share)
+			row = append(row, k.Target, k.Actual, optional(k.Share))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -260,17 +261,19 @@ func coursesTable(rs []CourseQuarter) table {
 		{"Lượt đạt", 9, colNumber}, {"Người đạt", 9, colNumber}, {"Tỷ lệ đạt (%)", 11, colPercent}}}
 	for _, r := range rs {
 		// A rate with nothing to divide is an empty cell, not 0.
-		attendance, pass := any(r.AttendanceRate), any(r.PassRate)
-		if r.Expected() == 0 {
-			attendance = nil
-		}
-		if r.Attempts == 0 {
-			pass = nil
-		}
 		t.Rows = append(t.Rows, []any{r.Course, r.Quarter, r.Sessions, r.Invited, r.Present, r.Late, r.Excused, r.Absent,
-			r.Unmarked, attendance, r.Attempts, r.Passed, r.PassedPeople, pass})
+			r.Unmarked, optional(r.AttendanceRate), r.Attempts, r.Passed, r.PassedPeople, optional(r.PassRate)})
 	}
 	return t
+}
+
+// optional is a share that may be missing as a table's value: nil (an
+// empty cell) when it is.
+func optional(v *float64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
 }
 
 // contractsTable is a row per contract ending soon.

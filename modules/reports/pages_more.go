@@ -76,6 +76,17 @@ func (m *Module) pageOf(c *fiber.Ctx, kind string, need Need, ch choice) (report
 // compares with thresholds, is humantext.Percent.
 func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%" }
 
+// noData is how a page writes a rate with nothing to divide.
+const noData = "–"
+
+// pctOr is pct of a rate that may be missing: noData when it is.
+func pctOr(v *float64) string {
+	if v == nil {
+		return noData
+	}
+	return pct(*v)
+}
+
 // coverageRow is a district on the coverage page: its share over every
 // required certificate, and its courses.
 type coverageRow struct {
@@ -188,12 +199,20 @@ func (m *Module) quartersPage(c *fiber.Ctx) error {
 	}
 	qs := x.Quarters(rp.Area)
 	for _, q := range qs {
-		row := quarterRow{Quarter: q, Mean: pct(q.MeanAttainment)}
+		row := quarterRow{Quarter: q, Mean: pctOr(q.MeanAttainment)}
 		for _, k := range q.KPIs {
-			row.Shares = append(row.Shares, pct(k.Share))
+			row.Shares = append(row.Shares, pctOr(k.Share))
 		}
 		d.Rows = append(d.Rows, row)
-		d.Trend.Bars = append(d.Trend.Bars, Bar{Label: q.Quarter, Value: q.MeanAttainment, Text: row.Mean})
+		// A quarter without an approved record has no bar: "–" and words
+		// saying so where its bar would stand, not a bar at 0%.
+		bar := Bar{Label: q.Quarter, Text: row.Mean, NoData: q.MeanAttainment == nil}
+		if bar.NoData {
+			bar.Note = m.Platform.T(c, "report.quarters.no_approved")
+		} else {
+			bar.Value = *q.MeanAttainment
+		}
+		d.Trend.Bars = append(d.Trend.Bars, bar)
 	}
 	// The distribution of the latest quarter with an approved record.
 	for i := len(qs) - 1; i >= 0; i-- {
