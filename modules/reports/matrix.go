@@ -220,7 +220,9 @@ type District struct {
 
 // Matrix is the competency matrix: a row per person (in the order of
 // Inputs.People), a column per course required of any of them (catalog
-// order), totals per column and per district (by area code).
+// order; without anyone, per course the filter selects: its course, else
+// those its role, or any role, requires), totals per column and per
+// district (by area code).
 type Matrix struct {
 	At        time.Time  `json:"at"`
 	Courses   []string   `json:"courses"`
@@ -257,6 +259,21 @@ func (x *Index) Matrix(f Filter) Matrix {
 			if g != gNotRequired {
 				used[c] = true
 			}
+		}
+	}
+	if len(rows) == 0 {
+		// Nobody passes: the columns are those the filter selects, so that
+		// an empty matrix (and its exports) has the header a full one
+		// would: the course, or the courses the role (any role) requires.
+		for role, r := range x.roles {
+			if f.Role == "" || role == f.Role {
+				for c, req := range x.required[r] {
+					used[c] = used[c] || req
+				}
+			}
+		}
+		if course >= 0 {
+			used[course] = true
 		}
 	}
 	var cols []int

@@ -173,3 +173,29 @@ func TestCourseRatesWithNothingToDivideAreNull(t *testing.T) {
 		}
 	}
 }
+
+// A competency export that nobody passes keeps the header a full one
+// would have: the person's columns and the columns of the courses the
+// filter selects (the course; or those the role, or any role, requires).
+func TestEmptyCompetencyExportKeepsItsCourseColumns(t *testing.T) {
+	t.Parallel()
+	base := server(t)
+	for _, tc := range []struct {
+		query, token string
+		courses      []string
+	}{
+		{"?role=team_leader&course=KC-103", "lead", []string{"KC-103"}}, // KC-103 is not required of a team leader
+		{"?area_code=HN-CG&role=ctv", "lead", []string{"KC-101", "KC-102", "KC-103"}},
+		{"?area_code=HN-CG", "tl-bd", []string{"KC-101", "KC-102", "KC-103", "KC-104"}}, // outside the team leader's district
+	} {
+		rows := readCSV(t, base, "/api/v1/reports/competency.csv"+tc.query, tc.token)
+		want := append(append([]string{}, baseHeader...), tc.courses...)
+		wantRows(t, "competency.csv"+tc.query, rows, [][]string{want})
+		f := openXLSX(t, base, "/api/v1/reports/competency.xlsx"+tc.query, tc.token)
+		got, err := f.GetRows("Ma trận năng lực")
+		if err != nil || len(got) != 1 || len(got[0]) != len(baseHeader)+2*len(tc.courses) ||
+			got[0][len(baseHeader)] != tc.courses[0] || got[0][len(got[0])-1] != tc.courses[len(tc.courses)-1]+" – hiệu lực đến" {
+			t.Errorf("competency.xlsx%s: %q (%v), want %d columns ending in %s", tc.query, got, err, len(baseHeader)+2*len(tc.courses), tc.courses)
+		}
+	}
+}
