@@ -200,7 +200,7 @@ func TestCoursesPage(t *testing.T) {
 		`<td data-rate="pass">100% (3/3)</td>`,
 		`<title id="attendance-chart-title">Tỷ lệ tham dự theo quý</title>`,
 		`<title id="pass-chart-title">Tỷ lệ bài kiểm tra đạt theo quý</title>`,
-		`<option value="HN-CG">HN-CG</option>`,
+		`<option value="HN-CG">Quận Cầu Giấy (HN-CG)</option>`,
 		`<option value="KC-102">KC-102</option>`,
 		`href="/api/v1/reports/courses.xlsx"`,
 	} {

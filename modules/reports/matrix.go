@@ -140,6 +140,15 @@ func Build(in Inputs) *Index {
 	return x
 }
 
+// AreaName is the district unit's name (Inputs.Areas), or its code when
+// the registry has no name for it.
+func (x *Index) AreaName(code string) string {
+	if n := x.in.Areas[code]; n != "" {
+		return n
+	}
+	return code
+}
+
 func before(a, b clock.Quarter) bool {
 	return a.Year < b.Year || (a.Year == b.Year && a.Q < b.Q)
 }
@@ -205,6 +214,7 @@ type Row struct {
 	Name     string            `json:"full_name"`
 	Role     string            `json:"role" api:"enum=report_role"`
 	Area     string            `json:"area_code"`
+	AreaName string            `json:"area_name"` // the district unit's name (its code without one)
 	Standing standing.Standing `json:"standing,omitempty" api:"enum=report_standing"`
 	// LastAttainment is the latest approved quarter's (nil without one).
 	LastAttainment *Attainment `json:"last_attainment"`
@@ -213,9 +223,10 @@ type Row struct {
 
 // District is a district's totals per column.
 type District struct {
-	Area    string   `json:"area_code"`
-	People  int      `json:"people"`
-	Columns []Counts `json:"columns"` // one per column
+	Area     string   `json:"area_code"`
+	AreaName string   `json:"area_name"` // the district unit's name (its code without one)
+	People   int      `json:"people"`
+	Columns  []Counts `json:"columns"` // one per column
 }
 
 // Matrix is the competency matrix: a row per person (in the order of
@@ -294,11 +305,11 @@ func (x *Index) Matrix(f Filter) Matrix {
 		if !ok {
 			d = len(m.Districts)
 			districts[person.Area] = d
-			m.Districts = append(m.Districts, District{Area: person.Area, Columns: make([]Counts, len(cols))})
+			m.Districts = append(m.Districts, District{Area: person.Area, AreaName: x.AreaName(person.Area), Columns: make([]Counts, len(cols))})
 		}
 		dist := &m.Districts[d]
 		dist.People++
-		row := Row{ID: person.ID, Code: person.Code, Name: person.Name, Role: person.Role, Area: person.Area,
+		row := Row{ID: person.ID, Code: person.Code, Name: person.Name, Role: person.Role, Area: person.Area, AreaName: x.AreaName(person.Area),
 			Standing: person.Standing, Cells: cellBuf[i*len(cols) : (i+1)*len(cols) : (i+1)*len(cols)]}
 		if l := x.last[p]; l >= 0 {
 			r := &in.Records[l]
