@@ -36,7 +36,7 @@ func TestReportsNameTheDistricts(t *testing.T) {
 			t.Errorf("%s: %d, its district filter does not name BH", path, r.Status)
 		}
 	}
-	if page := string(s.Page(t, "/reports/coverage?area_code=BH", lead).Body); !strings.Contains(page, `<caption id="district-BH">Thành phố Biên Hòa (BH): `) {
+	if page := string(s.Page(t, "/reports/coverage?area_code=BH", lead).Body); !strings.Contains(page, `<caption id="district-BH"><span>Thành phố Biên Hòa (BH): `) {
 		t.Errorf("the coverage page's BH table is not named")
 	}
 	if page := string(s.Page(t, "/reports/competency?area_code=BH", lead).Body); !strings.Contains(page, `<td>Thành phố Biên Hòa</td>`) ||

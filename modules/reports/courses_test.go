@@ -192,8 +192,8 @@ func TestCoursesPage(t *testing.T) {
 	for _, want := range []string{
 		`<h1>Tham dự và kết quả kiểm tra theo khóa học</h1>`,
 		`Vắng có phép không tính vào tỷ lệ`,
-		`<caption id="course-totals-caption">Tất cả khóa học theo quý</caption>`,
-		`<caption id="course-KC-101-caption">Khóa học KC-101</caption>`,
+		`<caption id="course-totals-caption"><span>Tất cả khóa học theo quý</span></caption>`,
+		`<caption id="course-KC-101-caption"><span>Khóa học KC-101</span></caption>`,
 		`<th scope="row">2026-Q1</th>`,
 		`<td data-rate="attendance">40% (2/5)</td>`,
 		`<td data-rate="pass">50% (2/4)</td>`,

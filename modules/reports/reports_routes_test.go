@@ -203,7 +203,7 @@ func TestReportPages(t *testing.T) {
 		`role="img" aria-labelledby="coverage-chart-title coverage-chart-desc"`,
 		`<title id="coverage-chart-title">Tỷ lệ chứng nhận còn hiệu lực theo đơn vị cấp huyện</title>`,
 		`<desc id="coverage-chart-desc">`, `>Đơn vị cấp huyện</text>`, `<title>HN-BD: 50%</title>`,
-		`<caption id="district-HN-BD">Quận Ba Đình (HN-BD): 3/6 (50%) · 2 người</caption>`,
+		`<caption id="district-HN-BD"><span>Quận Ba Đình (HN-BD): 3/6 (50%) · 2 người</span></caption>`,
 		// Expiring within 90 days by default, with the session that renews it.
 		`<a href="/sessions/s-all">02/07/2026</a>`, `<td>87 ngày</td>`, `Chưa có buổi nào`,
 		`href="/api/v1/reports/coverage.xlsx"`)
