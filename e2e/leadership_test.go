@@ -133,8 +133,8 @@ func TestLeadershipMatrixFilterPersonAndDownload(t *testing.T) {
 		t.Fatalf("the XLSX has %d rows (header %q), want the header and %d people", len(sheet), sheet[0], len(rows))
 	}
 	for i, r := range rows {
-		if got := sheet[i+1]; got[1] != r.Name || got[3] != area {
-			t.Errorf("XLSX row %d: %q, want %s of %s", i+2, got[:4], r.Name, area)
+		if got := sheet[i+1]; got[1] != r.Name || got[3] != areaName {
+			t.Errorf("XLSX row %d: %q, want %s of %s", i+2, got[:4], r.Name, areaName)
 		}
 	}
 }
