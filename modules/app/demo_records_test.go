@@ -73,19 +73,27 @@ func TestDemoHoldsQuarterlyRecords(t *testing.T) {
 	// The leadership's quarters.
 	var quarters struct {
 		Items []struct {
-			Quarter        string  `json:"quarter"`
-			Records        int     `json:"records"`
-			Approved       int     `json:"approved"`
-			MeanAttainment float64 `json:"mean_attainment"`
+			Quarter        string   `json:"quarter"`
+			Records        int      `json:"records"`
+			Approved       int      `json:"approved"`
+			MeanAttainment *float64 `json:"mean_attainment"`
 		} `json:"items"`
 	}
 	lead := s.LoginDemo(t, apptest.Leadership)
 	getJSON(t, s, "/api/v1/reports/quarters", lead, &quarters)
-	withApproved := 0
+	withApproved, noneApproved := 0, 0
 	for _, q := range quarters.Items {
-		if q.Approved > 0 && q.MeanAttainment > 0 {
+		switch {
+		case q.Approved > 0 && q.MeanAttainment != nil && *q.MeanAttainment > 0:
 			withApproved++
+		case q.Approved == 0 && q.MeanAttainment == nil:
+			noneApproved++ // no data: null, not 0
+		default:
+			t.Errorf("reports/quarters %s: %d approved, mean_attainment %v: want a mean exactly when a record is approved", q.Quarter, q.Approved, q.MeanAttainment)
 		}
+	}
+	if noneApproved == 0 {
+		t.Errorf("reports/quarters: no quarter under way without an approved record (the demo's current quarter): %+v", quarters.Items)
 	}
 	if withApproved < 4 {
 		t.Errorf("reports/quarters: %d quarters with approved records, want 4: %+v", withApproved, quarters.Items)

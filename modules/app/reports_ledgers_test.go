@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ func TestCourseReportCacheFollowsMarksAndGradingsOfEitherProcess(t *testing.T) {
 	}
 	// Twice, so that the second is the cached copy's.
 	before := q4(s, lead, course)
-	if again := q4(s, lead, course); again != before {
+	if again := q4(s, lead, course); !reflect.DeepEqual(again, before) {
 		t.Fatalf("the same report twice:\n%+v\n%+v", before, again)
 	}
 
@@ -45,7 +46,7 @@ func TestCourseReportCacheFollowsMarksAndGradingsOfEitherProcess(t *testing.T) {
 	tw := s.Twin(t)
 	twLead := tw.LoginDemo(t, apptest.Leadership)
 	for range 2 {
-		if got := q4(tw, twLead, course); got != after {
+		if got := q4(tw, twLead, course); !reflect.DeepEqual(got, after) {
 			t.Fatalf("the second service's report:\n got %+v\nwant %+v", got, after)
 		}
 	}
@@ -87,7 +88,7 @@ func TestCourseReportCacheFollowsMarksAndGradingsOfEitherProcess(t *testing.T) {
 		last.Attempts != after.Attempts+1 || last.Passed != after.Passed+1 {
 		t.Fatalf("the first service after the second's mark:\n got %+v\nafter %+v", last, after)
 	}
-	if got := q4(tw, twLead, course); got != last {
+	if got := q4(tw, twLead, course); !reflect.DeepEqual(got, last) {
 		t.Fatalf("the two services' reports differ:\n%+v\n%+v", got, last)
 	}
 }

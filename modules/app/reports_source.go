@@ -67,6 +67,16 @@ func (s reportsSource) Inputs(ctx context.Context, scope authz.Scope, need repor
 		return reports.Inputs{}, err
 	}
 	in := reports.Inputs{Now: now, Required: map[string][]string{}}
+	// The district units' names, as /collaborators shows them (the
+	// registry's in-process copy).
+	areas, err := s.reg.Areas(ctx)
+	if err != nil {
+		return reports.Inputs{}, err
+	}
+	in.Areas = make(map[string]string, len(areas))
+	for _, a := range areas {
+		in.Areas[a.Code] = a.Name
+	}
 
 	for _, c := range s.cat.Courses() {
 		in.Courses = append(in.Courses, reports.Course{Code: c.Code, Rule: certification.Rule(c.Certification)})

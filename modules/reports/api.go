@@ -124,7 +124,7 @@ func (m *Module) apiCompetencyCSV(c *fiber.Ctx) error {
 	records := [][]string{append(append([]string{}, baseHeader...), mx.Courses...)}
 	for _, r := range mx.Rows {
 		q, pct, ok := attainmentCells(r)
-		line := []string{r.Code, r.Name, roleVI[r.Role], r.Area, standingVI[string(r.Standing)], q, ""}
+		line := []string{r.Code, r.Name, roleVI[r.Role], r.AreaName, standingVI[string(r.Standing)], q, ""}
 		if ok {
 			line[6] = strconv.FormatFloat(pct, 'f', 1, 64)
 		}
@@ -185,7 +185,7 @@ func XLSX(mx Matrix) ([]byte, error) {
 	}
 	for i, r := range mx.Rows {
 		q, pct, ok := attainmentCells(r)
-		vals := []any{r.Code, r.Name, roleVI[r.Role], r.Area, standingVI[string(r.Standing)], q, nil}
+		vals := []any{r.Code, r.Name, roleVI[r.Role], r.AreaName, standingVI[string(r.Standing)], q, nil}
 		if ok {
 			vals[6] = pct
 		}
@@ -222,7 +222,7 @@ func XLSX(mx Matrix) ([]byte, error) {
 	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", lastCol, last), nil); err != nil {
 		return nil, err
 	}
-	for i, w := range []float64{12, 28, 14, 10, 12, 12, 10} {
+	for i, w := range []float64{12, 28, 14, 24, 12, 12, 10} {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := f.SetColWidth(sheet, col, col, w); err != nil {
 			return nil, err
@@ -249,14 +249,14 @@ func XLSX(mx Matrix) ([]byte, error) {
 // network's, or the filter's or the team leader's district's.
 func totalsTable(mx Matrix) table {
 	t := table{Sheet: "Tổng hợp", Cols: []column{
-		{"Đơn vị cấp huyện", 14, colText}, {"Khóa học", 14, colText}, {"Phải có", 14, colNumber}, {"Còn hiệu lực", 14, colNumber},
+		{"Đơn vị cấp huyện", 24, colText}, {"Khóa học", 14, colText}, {"Phải có", 14, colNumber}, {"Còn hiệu lực", 14, colNumber},
 		{"Sắp hết hạn", 14, colNumber}, {"Hết hạn", 14, colNumber}, {"Bị thu hồi", 14, colNumber}, {"Chưa có", 14, colNumber}}}
 	add := func(area string, j int, n Counts) {
 		t.Rows = append(t.Rows, []any{area, mx.Courses[j], n.Required(), n.Valid, n.Expiring, n.Expired, n.Revoked, n.Missing})
 	}
 	for _, d := range mx.Districts {
 		for j, n := range d.Columns {
-			add(d.Area, j, n)
+			add(d.AreaName, j, n)
 		}
 	}
 	for j, n := range mx.Totals {

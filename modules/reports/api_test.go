@@ -189,8 +189,8 @@ func TestCompetencyCSV(t *testing.T) {
 	}
 	want := [][]string{
 		{"Mã", "Họ và tên", "Vai trò", "Đơn vị cấp huyện", "Xếp loại", "Quý đánh giá gần nhất", "Mức đạt (%)", "KC-101", "KC-102", "KC-103"},
-		{"CTV-001", "Nguyễn Thị Lan", "Cộng tác viên", "HN-BD", "Cần chú ý", "2026-Q1", "75.0", "Còn hiệu lực (đến 10/01/2027)", "Sắp hết hạn (đến 20/07/2026)", "Chưa có"},
-		{"CTV-002", "Trần Văn Đức", "Cộng tác viên", "HN-BD", "Có nguy cơ", "2025-Q4", "100.0", "Hết hạn (đến 01/03/2026)", "Bị thu hồi", "Sắp hết hạn (đến 01/07/2026)"},
+		{"CTV-001", "Nguyễn Thị Lan", "Cộng tác viên", "Quận Ba Đình", "Cần chú ý", "2026-Q1", "75.0", "Còn hiệu lực (đến 10/01/2027)", "Sắp hết hạn (đến 20/07/2026)", "Chưa có"},
+		{"CTV-002", "Trần Văn Đức", "Cộng tác viên", "Quận Ba Đình", "Có nguy cơ", "2025-Q4", "100.0", "Hết hạn (đến 01/03/2026)", "Bị thu hồi", "Sắp hết hạn (đến 01/07/2026)"},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d:\n%q", len(rows), len(want), rows)

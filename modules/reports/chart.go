@@ -7,11 +7,15 @@ import (
 )
 
 // Bar is one bar of a chart: its label under it, its value and the text
-// written above it (the value as people read it, "75%").
+// written above it (the value as people read it, "75%"). A bar with
+// NoData is not drawn: its Text ("–") stands on the axis, and its Note
+// (words saying why there is no value) is its tooltip and is read out.
 type Bar struct {
-	Label string
-	Value float64
-	Text  string
+	Label  string
+	Value  float64
+	Text   string
+	NoData bool
+	Note   string
 }
 
 // Chart is a bar chart drawn on the server as SVG: a title and a
@@ -76,6 +80,12 @@ func (c Chart) SVG(title, desc, xLabel, yLabel string) template.HTML {
 		chartTop+chartPlot/2, chartTop+chartPlot/2, esc(yLabel))
 	for i, bar := range c.Bars {
 		x := chartLeft + chartGap + i*(chartBarW+chartGap)
+		if bar.NoData {
+			fmt.Fprintf(&b, `<g class="no-data"><title>%s: %s</title><text x="%d" y="%d" font-size="12" text-anchor="middle" fill="#3d4753">%s</text></g>`,
+				esc(bar.Label), esc(bar.Note), x+chartBarW/2, base-3, esc(bar.Text))
+			fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="12" text-anchor="middle" fill="#1b1f24">%s</text>`, x+chartBarW/2, base+14, esc(bar.Label))
+			continue
+		}
 		h := int(float64(chartPlot) * max(bar.Value, 0) / top)
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s: %s</title></rect>`,
 			x, base-h, chartBarW, h, colour, esc(bar.Label), esc(bar.Text))

@@ -20,6 +20,7 @@ type Ending struct {
 	Name            string            `json:"full_name"`
 	Role            string            `json:"role" api:"enum=report_role"`
 	Area            string            `json:"area_code"`
+	AreaName        string            `json:"area_name"` // the district unit's name (its code without one)
 	Number          string            `json:"contract_number"`
 	EndsOn          clock.Day         `json:"ends_on"`
 	Days            int               `json:"days"`
@@ -41,7 +42,7 @@ func (x *Index) Contracts(area string, days int) []Ending {
 		if left < 0 || left > days {
 			continue
 		}
-		out = append(out, Ending{ID: p.ID, Code: p.Code, Name: p.Name, Role: p.Role, Area: p.Area, Number: p.ContractNumber,
+		out = append(out, Ending{ID: p.ID, Code: p.Code, Name: p.Name, Role: p.Role, Area: p.Area, AreaName: x.AreaName(p.Area), Number: p.ContractNumber,
 			EndsOn: clock.DayOf(p.ContractEnd), Days: left, Standing: p.Standing, RenewalEligible: p.RenewalEligible})
 	}
 	slices.SortFunc(out, func(a, b Ending) int {

@@ -17,10 +17,11 @@ import (
 // one entry (Invited). Present and late count as attended; an excused
 // absence counts neither way (it leaves the denominator); an absence and
 // an invitation left unmarked count against. So AttendanceRate =
-// (Present + Late) ÷ (Invited − Excused), 0 when that is 0.
+// (Present + Late) ÷ (Invited − Excused), nil (null in JSON) when that
+// is 0: a quarter without a class is not a quarter nobody came to.
 //
 // The quiz counts the graded attempts submitted in the quarter: PassRate
-// = Passed ÷ Attempts (0 without attempts); PassedPeople is how many
+// = Passed ÷ Attempts (nil, null in JSON, without attempts); PassedPeople is how many
 // people passed at least once.
 //
 // A person is counted in their district of today (the registry's), like
@@ -36,11 +37,11 @@ type CourseQuarter struct {
 	Excused        int           `json:"excused"`
 	Absent         int           `json:"absent"`
 	Unmarked       int           `json:"unmarked"`
-	AttendanceRate float64       `json:"attendance_rate"`
+	AttendanceRate *float64      `json:"attendance_rate"` // nil when Expected is 0
 	Attempts       int           `json:"attempts"`
 	Passed         int           `json:"passed"`
 	PassedPeople   int           `json:"passed_people"`
-	PassRate       float64       `json:"pass_rate"`
+	PassRate       *float64      `json:"pass_rate"` // nil without attempts
 }
 
 // Attended is how many entries count as attended (present or late).
@@ -129,10 +130,10 @@ func (x *Index) CourseRates(area, course string) (rows, totals []CourseQuarter) 
 		r := t.CourseQuarter
 		r.Sessions, r.PassedPeople = len(t.sessions), len(t.passed)
 		if n := r.Expected(); n > 0 {
-			r.AttendanceRate = float64(r.Attended()) / float64(n)
+			r.AttendanceRate = ptr(float64(r.Attended()) / float64(n))
 		}
 		if r.Attempts > 0 {
-			r.PassRate = float64(r.Passed) / float64(r.Attempts)
+			r.PassRate = ptr(float64(r.Passed) / float64(r.Attempts))
 		}
 		if k.course == "" {
 			totals = append(totals, r)

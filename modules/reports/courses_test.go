@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -37,9 +38,9 @@ func TestCourseRatesCells(t *testing.T) {
 	rows, totals := x.CourseRates("", "")
 	want := []CourseQuarter{
 		{Quarter: "2026-Q1", Course: "KC-101", Sessions: 2, Invited: 6, Present: 1, Late: 1, Excused: 1, Absent: 2, Unmarked: 1,
-			AttendanceRate: 0.4, Attempts: 4, Passed: 2, PassedPeople: 2, PassRate: 0.5},
+			AttendanceRate: ptr(0.4), Attempts: 4, Passed: 2, PassedPeople: 2, PassRate: ptr(0.5)},
 		{Quarter: "2026-Q2", Course: "KC-102", Sessions: 1, Invited: 3, Present: 3,
-			AttendanceRate: 1, Attempts: 3, Passed: 3, PassedPeople: 2, PassRate: 1},
+			AttendanceRate: ptr(1.0), Attempts: 3, Passed: 3, PassedPeople: 2, PassRate: ptr(1.0)},
 	}
 	check := func(name string, got, want []CourseQuarter) {
 		t.Helper()
@@ -49,7 +50,7 @@ func TestCourseRatesCells(t *testing.T) {
 		for i := range want {
 			g := got[i]
 			g.Q = want[i].Q
-			if g != want[i] {
+			if !reflect.DeepEqual(g, want[i]) {
 				t.Errorf("%s row %d:\n got %+v\nwant %+v", name, i, g, want[i])
 			}
 		}
@@ -65,8 +66,8 @@ func TestCourseRatesCells(t *testing.T) {
 	rows, _ = x.CourseRates("HN-BD", "")
 	check("HN-BD", rows, []CourseQuarter{
 		{Quarter: "2026-Q1", Course: "KC-101", Sessions: 2, Invited: 4, Present: 1, Late: 1, Absent: 1, Unmarked: 1,
-			AttendanceRate: 0.5, Attempts: 3, Passed: 2, PassedPeople: 2, PassRate: 2.0 / 3},
-		{Quarter: "2026-Q2", Course: "KC-102", Sessions: 1, Invited: 2, Present: 2, AttendanceRate: 1, Attempts: 1, Passed: 1, PassedPeople: 1, PassRate: 1},
+			AttendanceRate: ptr(0.5), Attempts: 3, Passed: 2, PassedPeople: 2, PassRate: ptr(2.0 / 3)},
+		{Quarter: "2026-Q2", Course: "KC-102", Sessions: 1, Invited: 2, Present: 2, AttendanceRate: ptr(1.0), Attempts: 1, Passed: 1, PassedPeople: 1, PassRate: ptr(1.0)},
 	})
 	// One course: its rows, and totals over it alone.
 	rows, totals = x.CourseRates("", "KC-102")
@@ -191,15 +192,15 @@ func TestCoursesPage(t *testing.T) {
 	for _, want := range []string{
 		`<h1>Tham dự và kết quả kiểm tra theo khóa học</h1>`,
 		`Vắng có phép không tính vào tỷ lệ`,
-		`<caption id="course-totals-caption">Tất cả khóa học theo quý</caption>`,
-		`<caption id="course-KC-101-caption">Khóa học KC-101</caption>`,
+		`<caption id="course-totals-caption"><span>Tất cả khóa học theo quý</span></caption>`,
+		`<caption id="course-KC-101-caption"><span>Khóa học KC-101</span></caption>`,
 		`<th scope="row">2026-Q1</th>`,
 		`<td data-rate="attendance">40% (2/5)</td>`,
 		`<td data-rate="pass">50% (2/4)</td>`,
 		`<td data-rate="pass">100% (3/3)</td>`,
 		`<title id="attendance-chart-title">Tỷ lệ tham dự theo quý</title>`,
 		`<title id="pass-chart-title">Tỷ lệ bài kiểm tra đạt theo quý</title>`,
-		`<option value="HN-CG">HN-CG</option>`,
+		`<option value="HN-CG">Quận Cầu Giấy (HN-CG)</option>`,
 		`<option value="KC-102">KC-102</option>`,
 		`href="/api/v1/reports/courses.xlsx"`,
 	} {
@@ -240,13 +241,13 @@ func TestCoursesPage(t *testing.T) {
 // charts' bars) says "–", never "0%".
 func TestCourseRowWithoutSessionsOrAttempts(t *testing.T) {
 	t.Parallel()
-	if r := courseRowOf(CourseQuarter{Quarter: "2025-Q4", Course: "KC-101", Attempts: 8, Passed: 6, PassRate: 0.75}); r.Rate != "–" || r.Pass != "75%" {
+	if r := courseRowOf(CourseQuarter{Quarter: "2025-Q4", Course: "KC-101", Attempts: 8, Passed: 6, PassRate: ptr(0.75)}); r.Rate != "–" || r.Pass != "75%" {
 		t.Errorf("no session, 6 of 8 passed: attendance %q, pass %q; want – and 75%%", r.Rate, r.Pass)
 	}
-	if r := courseRowOf(CourseQuarter{Quarter: "2026-Q1", Course: "KC-101", Sessions: 1, Invited: 5, Present: 2, AttendanceRate: 0.4}); r.Rate != "40%" || r.Pass != "–" {
+	if r := courseRowOf(CourseQuarter{Quarter: "2026-Q1", Course: "KC-101", Sessions: 1, Invited: 5, Present: 2, AttendanceRate: ptr(0.4)}); r.Rate != "40%" || r.Pass != "–" {
 		t.Errorf("2 of 5 came, no attempt: attendance %q, pass %q; want 40%% and –", r.Rate, r.Pass)
 	}
-	if r := courseRowOf(CourseQuarter{Quarter: "2026-Q2", Course: "KC-101", Sessions: 1, Invited: 4, Absent: 4, Attempts: 3}); r.Rate != "0%" || r.Pass != "0%" {
+	if r := courseRowOf(CourseQuarter{Quarter: "2026-Q2", Course: "KC-101", Sessions: 1, Invited: 4, Absent: 4, AttendanceRate: ptr(0.0), Attempts: 3, PassRate: ptr(0.0)}); r.Rate != "0%" || r.Pass != "0%" {
 		t.Errorf("nobody came, nobody passed: attendance %q, pass %q; want 0%% and 0%%", r.Rate, r.Pass)
 	}
 }
@@ -256,8 +257,8 @@ func TestCourseRowWithoutSessionsOrAttempts(t *testing.T) {
 func TestCoursesExportLeavesRatesWithNothingToDivideEmpty(t *testing.T) {
 	t.Parallel()
 	tb := coursesTable([]CourseQuarter{
-		{Quarter: "2025-Q4", Course: "KC-101", Attempts: 8, Passed: 6, PassRate: 0.75},
-		{Quarter: "2026-Q1", Course: "KC-101", Sessions: 1, Invited: 5, Present: 2, AttendanceRate: 0.4},
+		{Quarter: "2025-Q4", Course: "KC-101", Attempts: 8, Passed: 6, PassRate: ptr(0.75)},
+		{Quarter: "2026-Q1", Course: "KC-101", Sessions: 1, Invited: 5, Present: 2, AttendanceRate: ptr(0.4)},
 	})
 	var got []string
 	for _, row := range tb.Rows {

@@ -69,6 +69,7 @@ type CourseCoverage struct {
 // ending within the last horizon, soonest first.
 type DistrictCoverage struct {
 	Area     string           `json:"area_code"`
+	AreaName string           `json:"area_name"` // the district unit's name (its code without one)
 	People   int              `json:"people"`
 	Courses  []CourseCoverage `json:"courses"`
 	Expiring []Expiring       `json:"expiring"`
@@ -123,7 +124,7 @@ func (x *Index) Coverage(area string) []DistrictCoverage {
 	}
 	out := make([]DistrictCoverage, 0, len(by))
 	for code, a := range by {
-		d := DistrictCoverage{Area: code, People: a.people, Courses: []CourseCoverage{}, Expiring: a.expiring}
+		d := DistrictCoverage{Area: code, AreaName: x.AreaName(code), People: a.people, Courses: []CourseCoverage{}, Expiring: a.expiring}
 		for c, cc := range a.courses {
 			if cc.Required == 0 {
 				continue

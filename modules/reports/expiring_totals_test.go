@@ -16,10 +16,10 @@ var expiringHead = []string{"Đơn vị cấp huyện", "Mã", "Họ và tên", 
 func TestExpiringExports(t *testing.T) {
 	t.Parallel()
 	base := server(t)
-	dac := []string{"HN-BD", "CTV-002", "Trần Văn Đức", "KC-103", "01/07/2026", "16", "25/06/2026"}
-	lan := []string{"HN-BD", "CTV-001", "Nguyễn Thị Lan", "KC-102", "20/07/2026", "35", "02/07/2026"}
-	hai104 := []string{"HN-CG", "TL-001", "Lê Minh Hải", "KC-104", "15/06/2026", "0", ""} // no session scheduled
-	hai102 := []string{"HN-CG", "TL-001", "Lê Minh Hải", "KC-102", "10/09/2026", "87", "20/06/2026"}
+	dac := []string{"Quận Ba Đình", "CTV-002", "Trần Văn Đức", "KC-103", "01/07/2026", "16", "25/06/2026"}
+	lan := []string{"Quận Ba Đình", "CTV-001", "Nguyễn Thị Lan", "KC-102", "20/07/2026", "35", "02/07/2026"}
+	hai104 := []string{"Quận Cầu Giấy", "TL-001", "Lê Minh Hải", "KC-104", "15/06/2026", "0", ""} // no session scheduled
+	hai102 := []string{"Quận Cầu Giấy", "TL-001", "Lê Minh Hải", "KC-102", "10/09/2026", "87", "20/06/2026"}
 	for query, want := range map[string][][]string{
 		"":                           {expiringHead, dac, lan, hai104, hai102}, // 90 days unless asked
 		"?within=90":                 {expiringHead, dac, lan, hai104, hai102},
@@ -82,9 +82,9 @@ func TestCompetencyTotalsCSV(t *testing.T) {
 	head := []string{"Đơn vị cấp huyện", "Khóa học", "Phải có", "Còn hiệu lực", "Sắp hết hạn", "Hết hạn", "Bị thu hồi", "Chưa có"}
 	// HN-BD: Lan (valid, expiring, missing), Đức (expired, revoked, expiring).
 	hnbd := [][]string{
-		{"HN-BD", "KC-101", "2", "1", "0", "1", "0", "0"},
-		{"HN-BD", "KC-102", "2", "0", "1", "0", "1", "0"},
-		{"HN-BD", "KC-103", "2", "0", "1", "0", "0", "1"},
+		{"Quận Ba Đình", "KC-101", "2", "1", "0", "1", "0", "0"},
+		{"Quận Ba Đình", "KC-102", "2", "0", "1", "0", "1", "0"},
+		{"Quận Ba Đình", "KC-103", "2", "0", "1", "0", "0", "1"},
 	}
 	rows := readCSV(t, base, "/api/v1/reports/competency-totals.csv", "lead")
 	if len(rows) != 1+3*4+4 {
@@ -105,7 +105,7 @@ func TestCompetencyTotalsCSV(t *testing.T) {
 	tl := readCSV(t, base, "/api/v1/reports/competency-totals.csv", "tl-bd")
 	wantRows(t, "a team leader's competency-totals.csv", tl[:4], append([][]string{head}, hnbd...))
 	for _, r := range append(tl, readCSV(t, base, "/api/v1/reports/competency-totals.csv?area_code=HN-CG", "tl-bd")...) {
-		if r[0] == "HN-CG" || r[0] == "HP-LC" {
+		if r[0] == "Quận Cầu Giấy" || r[0] == "HP-LC" {
 			t.Errorf("a team leader's totals name %s: %q", r[0], r)
 		}
 	}
@@ -153,5 +153,5 @@ func TestNewExportLinks(t *testing.T) {
 	}
 	// Each link answers the file it names.
 	wantRows(t, "the coverage page's expiring link", readCSV(t, base, "/api/v1/reports/expiring.csv?area_code=HN-BD&within=30", "lead"),
-		[][]string{expiringHead, {"HN-BD", "CTV-002", "Trần Văn Đức", "KC-103", "01/07/2026", "16", "25/06/2026"}})
+		[][]string{expiringHead, {"Quận Ba Đình", "CTV-002", "Trần Văn Đức", "KC-103", "01/07/2026", "16", "25/06/2026"}})
 }

@@ -200,11 +200,11 @@ func sendXLSX(c *fiber.Ctx, name string, ts ...table) error {
 // expiring downloads were asked for) with their next session.
 func coverageTable(ds []DistrictCoverage) table {
 	t := table{Sheet: "Độ bao phủ", Freeze: 2, Cols: []column{
-		{"Đơn vị cấp huyện", 14, colText}, {"Khóa học", 10, colText}, {"Phải có", 9, colNumber}, {"Đang có", 9, colNumber},
+		{"Đơn vị cấp huyện", 24, colText}, {"Khóa học", 10, colText}, {"Phải có", 9, colNumber}, {"Đang có", 9, colNumber},
 		{"Tỷ lệ (%)", 9, colPercent}, {"Hết hạn trong 30 ngày", 12, colNumber}, {"Trong 60 ngày", 12, colNumber}, {"Trong 90 ngày", 12, colNumber}}}
 	for _, d := range ds {
 		for _, cc := range d.Courses {
-			t.Rows = append(t.Rows, []any{d.Area, cc.Course, cc.Required, cc.Certified, cc.Share, cc.Within[0], cc.Within[1], cc.Within[2]})
+			t.Rows = append(t.Rows, []any{d.AreaName, cc.Course, cc.Required, cc.Certified, cc.Share, cc.Within[0], cc.Within[1], cc.Within[2]})
 		}
 	}
 	return t
@@ -212,7 +212,7 @@ func coverageTable(ds []DistrictCoverage) table {
 
 func expiringTable(ds []DistrictCoverage) table {
 	t := table{Sheet: "Sắp hết hạn", Freeze: 3, Cols: []column{
-		{"Đơn vị cấp huyện", 14, colText}, {"Mã", 12, colText}, {"Họ và tên", 28, colText}, {"Khóa học", 10, colText},
+		{"Đơn vị cấp huyện", 24, colText}, {"Mã", 12, colText}, {"Họ và tên", 28, colText}, {"Khóa học", 10, colText},
 		{"Hiệu lực đến", 12, colDate}, {"Còn (ngày)", 9, colNumber}, {"Buổi học gần nhất", 14, colDate}}}
 	for _, d := range ds {
 		for _, e := range d.Expiring {
@@ -220,7 +220,7 @@ func expiringTable(ds []DistrictCoverage) table {
 			if e.NextSession != nil {
 				next = e.NextSession.StartsAt
 			}
-			t.Rows = append(t.Rows, []any{d.Area, e.Code, e.Name, e.Course, e.ValidUntil.Time, e.Days, next})
+			t.Rows = append(t.Rows, []any{d.AreaName, e.Code, e.Name, e.Course, e.ValidUntil.Time, e.Days, next})
 		}
 	}
 	return t
@@ -238,12 +238,13 @@ func quartersTable(qs []Quarter) table {
 		t.Cols = append(t.Cols, column{kpi + " – chỉ tiêu", 12, colNumber}, column{kpi + " – thực hiện", 12, colNumber}, column{kpi + " – tỷ lệ (%)", 12, colPercent})
 	}
 	for _, q := range qs {
-		row := []any{q.Quarter, q.Records, q.Approved, q.MeanAttainment}
+		// No approved record: no mean and no shares, empty cells, not 0.
+		row := []any{q.Quarter, q.Records, q.Approved, optional(q.MeanAttainment)}
 		for _, n := range q.Distribution {
 			row = append(row, n)
 		}
 		for _, k := range q.KPIs {
-			row = append(row, k.Target, k.Actual, k.Share)
+			row = append(row, k.Target, k.Actual, optional(k.Share))
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -260,27 +261,29 @@ func coursesTable(rs []CourseQuarter) table {
 		{"Lượt đạt", 9, colNumber}, {"Người đạt", 9, colNumber}, {"Tỷ lệ đạt (%)", 11, colPercent}}}
 	for _, r := range rs {
 		// A rate with nothing to divide is an empty cell, not 0.
-		attendance, pass := any(r.AttendanceRate), any(r.PassRate)
-		if r.Expected() == 0 {
-			attendance = nil
-		}
-		if r.Attempts == 0 {
-			pass = nil
-		}
 		t.Rows = append(t.Rows, []any{r.Course, r.Quarter, r.Sessions, r.Invited, r.Present, r.Late, r.Excused, r.Absent,
-			r.Unmarked, attendance, r.Attempts, r.Passed, r.PassedPeople, pass})
+			r.Unmarked, optional(r.AttendanceRate), r.Attempts, r.Passed, r.PassedPeople, optional(r.PassRate)})
 	}
 	return t
+}
+
+// optional is a share that may be missing as a table's value: nil (an
+// empty cell) when it is.
+func optional(v *float64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
 }
 
 // contractsTable is a row per contract ending soon.
 func contractsTable(es []Ending) table {
 	t := table{Sheet: "Hợp đồng sắp hết hạn", Freeze: 2, Cols: []column{
-		{"Mã", 12, colText}, {"Họ và tên", 28, colText}, {"Vai trò", 14, colText}, {"Đơn vị cấp huyện", 14, colText},
+		{"Mã", 12, colText}, {"Họ và tên", 28, colText}, {"Vai trò", 14, colText}, {"Đơn vị cấp huyện", 24, colText},
 		{"Số hợp đồng", 14, colText}, {"Ngày kết thúc", 12, colDate}, {"Còn (ngày)", 9, colNumber}, {"Xếp loại", 12, colText},
 		{"Đủ điều kiện gia hạn", 12, colText}}}
 	for _, e := range es {
-		t.Rows = append(t.Rows, []any{e.Code, e.Name, roleVI[e.Role], e.Area, e.Number, e.EndsOn.Time, e.Days, standingVI[string(e.Standing)], e.RenewalEligible})
+		t.Rows = append(t.Rows, []any{e.Code, e.Name, roleVI[e.Role], e.AreaName, e.Number, e.EndsOn.Time, e.Days, standingVI[string(e.Standing)], e.RenewalEligible})
 	}
 	return t
 }

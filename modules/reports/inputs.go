@@ -74,7 +74,10 @@ type Inputs struct {
 	// people not in People are left out).
 	Marks    []Mark
 	Attempts []Graded
-	Now      time.Time
+	// Areas are the registry's district units' names by code; a code
+	// without a name is shown as it is.
+	Areas map[string]string
+	Now   time.Time
 }
 
 // Need says which inputs a report reads beyond the people, the catalog

@@ -140,6 +140,15 @@ func Build(in Inputs) *Index {
 	return x
 }
 
+// AreaName is the district unit's name (Inputs.Areas), or its code when
+// the registry has no name for it.
+func (x *Index) AreaName(code string) string {
+	if n := x.in.Areas[code]; n != "" {
+		return n
+	}
+	return code
+}
+
 func before(a, b clock.Quarter) bool {
 	return a.Year < b.Year || (a.Year == b.Year && a.Q < b.Q)
 }
@@ -205,6 +214,7 @@ type Row struct {
 	Name     string            `json:"full_name"`
 	Role     string            `json:"role" api:"enum=report_role"`
 	Area     string            `json:"area_code"`
+	AreaName string            `json:"area_name"` // the district unit's name (its code without one)
 	Standing standing.Standing `json:"standing,omitempty" api:"enum=report_standing"`
 	// LastAttainment is the latest approved quarter's (nil without one).
 	LastAttainment *Attainment `json:"last_attainment"`
@@ -213,14 +223,17 @@ type Row struct {
 
 // District is a district's totals per column.
 type District struct {
-	Area    string   `json:"area_code"`
-	People  int      `json:"people"`
-	Columns []Counts `json:"columns"` // one per column
+	Area     string   `json:"area_code"`
+	AreaName string   `json:"area_name"` // the district unit's name (its code without one)
+	People   int      `json:"people"`
+	Columns  []Counts `json:"columns"` // one per column
 }
 
 // Matrix is the competency matrix: a row per person (in the order of
 // Inputs.People), a column per course required of any of them (catalog
-// order), totals per column and per district (by area code).
+// order; without anyone, per course the filter selects: its course, else
+// those its role, or any role, requires), totals per column and per
+// district (by area code).
 type Matrix struct {
 	At        time.Time  `json:"at"`
 	Courses   []string   `json:"courses"`
@@ -259,6 +272,21 @@ func (x *Index) Matrix(f Filter) Matrix {
 			}
 		}
 	}
+	if len(rows) == 0 {
+		// Nobody passes: the columns are those the filter selects, so that
+		// an empty matrix (and its exports) has the header a full one
+		// would: the course, or the courses the role (any role) requires.
+		for role, r := range x.roles {
+			if f.Role == "" || role == f.Role {
+				for c, req := range x.required[r] {
+					used[c] = used[c] || req
+				}
+			}
+		}
+		if course >= 0 {
+			used[course] = true
+		}
+	}
 	var cols []int
 	for c := range nc {
 		if used[c] && (course < 0 || c == course) {
@@ -277,11 +305,11 @@ func (x *Index) Matrix(f Filter) Matrix {
 		if !ok {
 			d = len(m.Districts)
 			districts[person.Area] = d
-			m.Districts = append(m.Districts, District{Area: person.Area, Columns: make([]Counts, len(cols))})
+			m.Districts = append(m.Districts, District{Area: person.Area, AreaName: x.AreaName(person.Area), Columns: make([]Counts, len(cols))})
 		}
 		dist := &m.Districts[d]
 		dist.People++
-		row := Row{ID: person.ID, Code: person.Code, Name: person.Name, Role: person.Role, Area: person.Area,
+		row := Row{ID: person.ID, Code: person.Code, Name: person.Name, Role: person.Role, Area: person.Area, AreaName: x.AreaName(person.Area),
 			Standing: person.Standing, Cells: cellBuf[i*len(cols) : (i+1)*len(cols) : (i+1)*len(cols)]}
 		if l := x.last[p]; l >= 0 {
 			r := &in.Records[l]

@@ -17,9 +17,21 @@ func courseColumns(cols []web.Column, names []string) []web.Column {
 	return cols
 }
 
-// areaSelect is the reports' district filter, its choices shown as they are.
-func areaSelect(value string, areas []string) web.Select {
-	return web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: value, Options: web.Choices(areas, "")}
+// areaSelect is the reports' district filter: its choices are the
+// district units' codes, each shown by its name (areaOption).
+func areaSelect(value string, areas []web.Option) web.Select {
+	return web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: value, Options: areas}
+}
+
+// areaOption is a district unit as a choice of the filter: its code is
+// the value, its name with the code the label ("Thành phố Biên Hòa
+// (BH)"; the code alone when the registry has no name for it).
+func areaOption(code, name string) web.Option {
+	label := code
+	if name != "" && name != code {
+		label = name + " (" + code + ")"
+	}
+	return web.Option{Value: code, Label: label}
 }
 
 // Filters is the page's form: the district for who sees more than one, the

@@ -82,9 +82,10 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 			Columns: courseColumns(web.Columns("report.person", "collaborators.area", "report.standing", "report.attainment"), mx.Courses)},
 		Districts: web.Table{ID: "districts", Class: "matrix", Region: true, Heading: &web.Option{Key: "report.by_district"},
 			Columns: courseColumns(web.Columns("collaborators.area", "report.people"), mx.Courses)}}
-	var areas, courses []string
+	var areas []web.Option
+	var courses []string
 	for _, dist := range all.Districts {
-		areas = append(areas, dist.Area)
+		areas = append(areas, areaOption(dist.Area, dist.AreaName))
 	}
 	for _, course := range in.Courses {
 		courses = append(courses, course.Code)

@@ -23,14 +23,7 @@ type courseRow struct {
 // A rate with nothing to divide (no session held, no attempt graded) is
 // "–", not "0%": a quarter without a class is not a quarter nobody came to.
 func courseRowOf(r CourseQuarter) courseRow {
-	row := courseRow{CourseQuarter: r, Rate: "–", Pass: "–"}
-	if r.Expected() > 0 {
-		row.Rate = pct(r.AttendanceRate)
-	}
-	if r.Attempts > 0 {
-		row.Pass = pct(r.PassRate)
-	}
-	return row
+	return courseRow{CourseQuarter: r, Rate: pctOr(r.AttendanceRate), Pass: pctOr(r.PassRate)}
 }
 
 // courseGroup is one course's table on the page.
@@ -91,8 +84,8 @@ func (m *Module) coursesPage(c *fiber.Ctx) error {
 		row := courseRowOf(t)
 		d.Totals.Rows = append(d.Totals.Rows, row)
 		if i >= len(sums)-chartQuarters {
-			d.Attendance.Bars = append(d.Attendance.Bars, Bar{Label: t.Quarter, Value: t.AttendanceRate, Text: row.Rate})
-			d.Pass.Bars = append(d.Pass.Bars, Bar{Label: t.Quarter, Value: t.PassRate, Text: row.Pass})
+			d.Attendance.Bars = append(d.Attendance.Bars, Bar{Label: t.Quarter, Value: deref(t.AttendanceRate), Text: row.Rate})
+			d.Pass.Bars = append(d.Pass.Bars, Bar{Label: t.Quarter, Value: deref(t.PassRate), Text: row.Pass})
 		}
 	}
 	for _, r := range rows {
@@ -103,6 +96,15 @@ func (m *Module) coursesPage(c *fiber.Ctx) error {
 		g.Rows = append(g.Rows, courseRowOf(r))
 	}
 	return m.Platform.Render(c, fiber.StatusOK, "course_rates", d)
+}
+
+// deref is a rate that may be missing as a bar's height: 0 when it is
+// (the bar's text says "–").
+func deref(v *float64) float64 {
+	if v == nil {
+		return 0
+	}
+	return *v
 }
 
 // withQuery is link with one more query parameter.

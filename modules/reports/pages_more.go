@@ -21,7 +21,7 @@ type reportPage struct {
 	Action                  string // the page's path
 	Nav                     web.SectionNav
 	Area                    string
-	Areas                   []string
+	Areas                   []web.Option // the district filter's choices, by code
 	ShowAreas               bool
 	Choice                  choice
 	CSV, XLSX               string
@@ -50,12 +50,17 @@ func (m *Module) pageOf(c *fiber.Ctx, kind string, need Need, ch choice) (report
 	}
 	rp := reportPage{Kind: kind, TitleKey: "report." + kind + ".title", Action: "/reports/" + kind, Nav: reportsNav.At("/reports/" + kind), Choice: ch,
 		Area: area(c.Query("area_code")), ShowAreas: web.ScopeOf(c).Kind == "all", At: in.Now.In(clock.VN).Format("02/01/2006 15:04")}
+	x := Build(in)
+	var codes []string
 	for _, p := range in.People {
-		if !slices.Contains(rp.Areas, p.Area) {
-			rp.Areas = append(rp.Areas, p.Area)
+		if !slices.Contains(codes, p.Area) {
+			codes = append(codes, p.Area)
 		}
 	}
-	slices.Sort(rp.Areas)
+	slices.Sort(codes)
+	for _, code := range codes {
+		rp.Areas = append(rp.Areas, areaOption(code, x.AreaName(code)))
+	}
 	q := url.Values{}
 	if ch.Name != "" && c.Query(ch.Name) != "" && kind != "coverage" {
 		q.Set(ch.Name, strconv.Itoa(ch.Value))
@@ -68,13 +73,24 @@ func (m *Module) pageOf(c *fiber.Ctx, kind string, need Need, ch choice) (report
 		rp.CSV += "?" + q.Encode()
 		rp.XLSX += "?" + q.Encode()
 	}
-	return rp, Build(in), nil
+	return rp, x, nil
 }
 
 // pct writes a rate (a count over a count, shown beside them) as a whole
 // percentage, rounded to the nearest; an attainment, which standing
 // compares with thresholds, is humantext.Percent.
 func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', 0, 64) + "%" }
+
+// noData is how a page writes a rate with nothing to divide.
+const noData = "–"
+
+// pctOr is pct of a rate that may be missing: noData when it is.
+func pctOr(v *float64) string {
+	if v == nil {
+		return noData
+	}
+	return pct(*v)
+}
 
 // coverageRow is a district on the coverage page: its share over every
 // required certificate, and its courses.
@@ -87,7 +103,7 @@ type coverageRow struct {
 
 type expiringRow struct {
 	Expiring
-	Area, Until, Next, NextID string
+	Area, AreaName, Until, Next, NextID string
 }
 
 // coveragePage is district coverage: a chart of each district's share of
@@ -138,13 +154,15 @@ func (m *Module) coveragePage(c *fiber.Ctx) error {
 			share = float64(row.Certified) / float64(row.Required)
 		}
 		row.Share = pct(share)
+		// The bar is labelled by the code (a name does not fit under it);
+		// the table below names each district.
 		d.Chart.Bars = append(d.Chart.Bars, Bar{Label: dc.Area, Value: share, Text: row.Share})
 		d.Rows = append(d.Rows, row)
 		for _, e := range dc.Expiring {
 			if e.Days > horizon {
 				continue
 			}
-			er := expiringRow{Expiring: e, Area: dc.Area, Until: e.ValidUntil.In(clock.VN).Format("02/01/2006")}
+			er := expiringRow{Expiring: e, Area: dc.Area, AreaName: dc.AreaName, Until: e.ValidUntil.In(clock.VN).Format("02/01/2006")}
 			if e.NextSession != nil {
 				er.Next, er.NextID = e.NextSession.StartsAt.In(clock.VN).Format("02/01/2006"), e.NextSession.ID
 			}
@@ -188,12 +206,20 @@ func (m *Module) quartersPage(c *fiber.Ctx) error {
 	}
 	qs := x.Quarters(rp.Area)
 	for _, q := range qs {
-		row := quarterRow{Quarter: q, Mean: pct(q.MeanAttainment)}
+		row := quarterRow{Quarter: q, Mean: pctOr(q.MeanAttainment)}
 		for _, k := range q.KPIs {
-			row.Shares = append(row.Shares, pct(k.Share))
+			row.Shares = append(row.Shares, pctOr(k.Share))
 		}
 		d.Rows = append(d.Rows, row)
-		d.Trend.Bars = append(d.Trend.Bars, Bar{Label: q.Quarter, Value: q.MeanAttainment, Text: row.Mean})
+		// A quarter without an approved record has no bar: "–" and words
+		// saying so where its bar would stand, not a bar at 0%.
+		bar := Bar{Label: q.Quarter, Text: row.Mean, NoData: q.MeanAttainment == nil}
+		if bar.NoData {
+			bar.Note = m.Platform.T(c, "report.quarters.no_approved")
+		} else {
+			bar.Value = *q.MeanAttainment
+		}
+		d.Trend.Bars = append(d.Trend.Bars, bar)
 	}
 	// The distribution of the latest quarter with an approved record.
 	for i := len(qs) - 1; i >= 0; i-- {

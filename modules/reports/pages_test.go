@@ -21,7 +21,7 @@ func TestCompetencyPage(t *testing.T) {
 		`<span class="standing at_risk">Có nguy cơ</span>`,
 		`75%<br><span class="muted">2026-Q1</span>`,
 		`href="/api/v1/reports/competency.xlsx"`,
-		`<option value="HN-CG">HN-CG</option>`,
+		`<option value="HN-CG">Quận Cầu Giấy (HN-CG)</option>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %s", want)

@@ -12,27 +12,30 @@ import (
 var Bands = [5]float64{0, 0.2, 0.4, 0.6, 0.8}
 
 // KPITotal is one KPI's sum of targets and of actuals, and their ratio
-// (0 when nothing was targeted).
+// (nil, null in JSON, when nothing was targeted: no approved record, or
+// approved records without a target for the KPI).
 type KPITotal struct {
 	KPI    standing.KPI `json:"kpi"`
 	Target float64      `json:"target"`
 	Actual float64      `json:"actual"`
-	Share  float64      `json:"share"`
+	Share  *float64     `json:"share"`
 }
 
 // Quarter is one quarter of the network: how many records were kept and
 // approved, the approved records' attainment (mean and count per band)
 // and the KPI totals of the approved records against their targets. Only
 // approved records count: the figures a coordinator has checked;
-// Records−Approved shows what is still to check.
+// Records−Approved shows what is still to check. A quarter without an
+// approved record has no MeanAttainment (nil, null in JSON): "no data",
+// not 0%.
 type Quarter struct {
 	Q              clock.Quarter `json:"-"`
 	Quarter        string        `json:"quarter"` // 2026-Q1
 	Records        int           `json:"records"`
 	Approved       int           `json:"approved"`
-	MeanAttainment float64       `json:"mean_attainment"`
-	Distribution   [5]int        `json:"distribution"` // per Bands
-	KPIs           []KPITotal    `json:"kpis"`         // in standing.KPIList's order
+	MeanAttainment *float64      `json:"mean_attainment"` // nil without an approved record
+	Distribution   [5]int        `json:"distribution"`    // per Bands
+	KPIs           []KPITotal    `json:"kpis"`            // in standing.KPIList's order
 }
 
 // Quarters is every quarter that has a record, oldest first, over the
@@ -74,11 +77,11 @@ func (x *Index) Quarters(area string) []Quarter {
 	out := make([]Quarter, 0, len(by))
 	for key, q := range by {
 		if q.Approved > 0 {
-			q.MeanAttainment = sums[key] / float64(q.Approved)
+			q.MeanAttainment = ptr(sums[key] / float64(q.Approved))
 		}
 		for k := range q.KPIs {
 			if t := q.KPIs[k].Target; t > 0 {
-				q.KPIs[k].Share = q.KPIs[k].Actual / t
+				q.KPIs[k].Share = ptr(q.KPIs[k].Actual / t)
 			}
 		}
 		out = append(out, *q)

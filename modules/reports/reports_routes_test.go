@@ -83,12 +83,12 @@ func TestCoverageExports(t *testing.T) {
 	base := server(t)
 	wantRows(t, "coverage.csv", readCSV(t, base, "/api/v1/reports/coverage.csv?area_code=HN-BD", "lead"), [][]string{
 		{"Đơn vị cấp huyện", "Khóa học", "Phải có", "Đang có", "Tỷ lệ (%)", "Hết hạn trong 30 ngày", "Trong 60 ngày", "Trong 90 ngày"},
-		{"HN-BD", "KC-101", "2", "1", "50.0", "0", "0", "0"},
-		{"HN-BD", "KC-102", "2", "1", "50.0", "0", "1", "1"},
-		{"HN-BD", "KC-103", "2", "1", "50.0", "1", "1", "1"},
+		{"Quận Ba Đình", "KC-101", "2", "1", "50.0", "0", "0", "0"},
+		{"Quận Ba Đình", "KC-102", "2", "1", "50.0", "0", "1", "1"},
+		{"Quận Ba Đình", "KC-103", "2", "1", "50.0", "1", "1", "1"},
 	})
 	// A team leader's download is their district's, whatever they ask.
-	if rows := readCSV(t, base, "/api/v1/reports/coverage.csv", "tl-bd"); len(rows) != 4 || rows[1][0] != "HN-BD" {
+	if rows := readCSV(t, base, "/api/v1/reports/coverage.csv", "tl-bd"); len(rows) != 4 || rows[1][0] != "Quận Ba Đình" {
 		t.Errorf("a team leader's coverage.csv: %q", rows)
 	}
 	if rows := readCSV(t, base, "/api/v1/reports/coverage.csv?area_code=HN-CG", "tl-bd"); len(rows) != 1 {
@@ -108,7 +108,7 @@ func TestQuartersRoutes(t *testing.T) {
 	// A team leader's quarters count their district's records only.
 	x := Build(fixture())
 	want, _ := json.Marshal(web.Slice(x.Quarters("HN-BD"), 50, 0))
-	if !bytes.Equal(bytes.TrimSpace(body), want) || list.Total != 2 || list.Items[0].Records != 2 || list.Items[0].MeanAttainment != 0.75 {
+	if !bytes.Equal(bytes.TrimSpace(body), want) || list.Total != 2 || list.Items[0].Records != 2 || list.Items[0].MeanAttainment == nil || *list.Items[0].MeanAttainment != 0.75 {
 		t.Errorf("a team leader's quarters:\n%s\nwant HN-BD's:\n%s", body, want)
 	}
 	rows := readCSV(t, base, "/api/v1/reports/quarters.csv", "lead")
@@ -143,8 +143,8 @@ func TestContractsRoutes(t *testing.T) {
 	}
 	wantRows(t, "contracts.csv", readCSV(t, base, "/api/v1/reports/contracts.csv", "lead"), [][]string{
 		{"Mã", "Họ và tên", "Vai trò", "Đơn vị cấp huyện", "Số hợp đồng", "Ngày kết thúc", "Còn (ngày)", "Xếp loại", "Đủ điều kiện gia hạn"},
-		{"TL-001", "Lê Minh Hải", "Tổ trưởng", "HN-CG", "HD-003", "15/06/2026", "0", "Tốt", "Có"},
-		{"CTV-001", "Nguyễn Thị Lan", "Cộng tác viên", "HN-BD", "HD-001", "30/06/2026", "15", "Cần chú ý", "Không"},
+		{"TL-001", "Lê Minh Hải", "Tổ trưởng", "Quận Cầu Giấy", "HD-003", "15/06/2026", "0", "Tốt", "Có"},
+		{"CTV-001", "Nguyễn Thị Lan", "Cộng tác viên", "Quận Ba Đình", "HD-001", "30/06/2026", "15", "Cần chú ý", "Không"},
 	})
 	f := openXLSX(t, base, "/api/v1/reports/contracts.xlsx?days=120&area_code=HN-BD", "lead")
 	cellsOf(t, f, "Hợp đồng sắp hết hạn", map[string]string{"B2": "Nguyễn Thị Lan", "F2": "30/06/2026", "B3": "Trần Văn Đức", "I3": "Không"},
@@ -203,7 +203,7 @@ func TestReportPages(t *testing.T) {
 		`role="img" aria-labelledby="coverage-chart-title coverage-chart-desc"`,
 		`<title id="coverage-chart-title">Tỷ lệ chứng nhận còn hiệu lực theo đơn vị cấp huyện</title>`,
 		`<desc id="coverage-chart-desc">`, `>Đơn vị cấp huyện</text>`, `<title>HN-BD: 50%</title>`,
-		`<caption id="district-HN-BD">HN-BD: 3/6 (50%) · 2 người</caption>`,
+		`<caption id="district-HN-BD"><span>Quận Ba Đình (HN-BD): 3/6 (50%) · 2 người</span></caption>`,
 		// Expiring within 90 days by default, with the session that renews it.
 		`<a href="/sessions/s-all">02/07/2026</a>`, `<td>87 ngày</td>`, `Chưa có buổi nào`,
 		`href="/api/v1/reports/coverage.xlsx"`)

@@ -45,6 +45,8 @@ func fixture() Inputs {
 	target := kpis(12, 6, 1, 1)
 	return Inputs{
 		Now: time.Date(2026, 6, 15, 10, 0, 0, 0, clock.VN),
+		// The registry's names; HP-LC has none (shown by its code).
+		Areas: map[string]string{"HN-BD": "Quận Ba Đình", "HN-CG": "Quận Cầu Giấy"},
 		People: []Person{
 			{ID: "p1", Code: "CTV-001", Name: "Nguyễn Thị Lan", Role: "ctv", Area: "HN-BD", Standing: standing.Attention,
 				ContractNumber: "HD-001", ContractStatus: "active", ContractEnd: day(2026, 6, 30)}, // 15 days
