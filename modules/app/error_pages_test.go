@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/app/apptest"
-	"github.com/ctvacademy/academy/modules/platform/mail"
 )
 
 var detailsPart = regexp.MustCompile(`(?s)<details[^>]*>.*?</details>`)
@@ -78,18 +77,7 @@ func TestErrorPageDetailsFollowTheLanguage(t *testing.T) {
 	if r := s.Do(t, "POST", "/api/v1/sessions/"+session+"/invitations", coord, map[string]any{"collaborator_ids": []string{ctv.ID}}); r.Status != 200 {
 		t.Fatalf("invite: %d %s", r.Status, r.Body)
 	}
-	msg := ""
-	for _, list := range []string{"/api/v1/outbox", "/api/v1/outbox?status=sent"} { // queued or already sent
-		var box struct {
-			Items []mail.Delivery `json:"items"`
-		}
-		s.Do(t, "GET", list, coord, nil).JSON(t, &box)
-		for _, d := range box.Items {
-			if strings.Contains(d.ID, session) {
-				msg = d.ID
-			}
-		}
-	}
+	msg := sessionMessage(t, s, coord, session)
 	if msg == "" {
 		t.Fatalf("no outbox message of the session %s", session)
 	}

@@ -123,18 +123,7 @@ func TestPercentEncodedPathParametersReachTheirRecord(t *testing.T) {
 
 	// outbox: a message id holds colons; the invitation's is queued, so a
 	// retry reaches it and is refused as not failed (409), not unknown.
-	msg := ""
-	for _, list := range []string{"/api/v1/outbox", "/api/v1/outbox?status=sent"} { // queued or already sent
-		var box struct {
-			Items []mail.Delivery `json:"items"`
-		}
-		s.Do(t, "GET", list, coord, nil).JSON(t, &box)
-		for _, d := range box.Items {
-			if strings.Contains(d.ID, session) {
-				msg = d.ID
-			}
-		}
-	}
+	msg := sessionMessage(t, s, coord, session)
 	if msg == "" || !strings.Contains(msg, ":") {
 		t.Fatalf("no outbox message with a colon for the session %s", session)
 	}
@@ -189,4 +178,23 @@ func TestPercentEncodedPathParametersReachTheirRecord(t *testing.T) {
 			t.Errorf("GET %s: the problem does not name %q: %s", c.path, c.field, r.Body)
 		}
 	}
+}
+
+// sessionMessage is the id of an outbox message of the session (queued or
+// already sent), as the coordinator's outbox lists it; "" when none.
+func sessionMessage(t *testing.T, s *apptest.Server, coord, session string) string {
+	t.Helper()
+	msg := ""
+	for _, list := range []string{"/api/v1/outbox", "/api/v1/outbox?status=sent"} {
+		var box struct {
+			Items []mail.Delivery `json:"items"`
+		}
+		s.Do(t, "GET", list, coord, nil).JSON(t, &box)
+		for _, d := range box.Items {
+			if strings.Contains(d.ID, session) {
+				msg = d.ID
+			}
+		}
+	}
+	return msg
 }
