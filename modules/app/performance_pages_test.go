@@ -40,17 +40,6 @@ func TestPerformancePages(t *testing.T) {
 		res.JSON(t, &r)
 		return r
 	}
-	has := func(what string, sh apptest.Shown, status int, want ...string) {
-		t.Helper()
-		if sh.Status != status {
-			t.Fatalf("%s: %d (want %d) %s", what, sh.Status, status, sh.Body)
-		}
-		for _, w := range want {
-			if !strings.Contains(sh.Body, w) {
-				t.Fatalf("%s lacks %q: %s", what, w, sh.Body)
-			}
-		}
-	}
 	hasNot := func(what string, sh apptest.Shown, unwanted ...string) {
 		t.Helper()
 		for _, u := range unwanted {
@@ -63,10 +52,10 @@ func TestPerformancePages(t *testing.T) {
 	// The CTV drafts their own.
 	me := s.Forms(t, s.LoginDemo(t, ctv.Email))
 	form := me.Get(page)
-	has("the CTV's record page", form, 200, ctv.FullName+" · quý "+q, `<html lang="vi"`, `id="status">Chưa có báo cáo</span>`, `id="record-form"`, `name="profiles"`)
+	shows(t, "the CTV's record page", form, 200, ctv.FullName+" · quý "+q, `<html lang="vi"`, `id="status">Chưa có báo cáo</span>`, `id="record-form"`, `name="profiles"`)
 	hasNot("the CTV's record page", form, `id="submit"`, `id="approve"`, `name="target_profiles"`, "/performance?quarter=")
 	bad := me.Post(page, url.Values{"profiles": {"nhiều"}, "surveys": {"3"}, "referrals": {"-1"}})
-	has("a bad number", bad, 400, `id="err-profiles"`, `id="err-referrals"`, "Nhập một số nguyên từ 0 đến 10000.", `value="nhiều"`)
+	shows(t, "a bad number", bad, 400, `id="err-profiles"`, `id="err-referrals"`, "Nhập một số nguyên từ 0 đến 10000.", `value="nhiều"`)
 	hasNot("a bad number", bad, `id="err-surveys"`)
 	if r := record("after a bad form"); r.Stored {
 		t.Fatalf("a refused form stored %+v", r)
@@ -75,62 +64,62 @@ func TestPerformancePages(t *testing.T) {
 	if saved.Status != 303 || saved.Location != page+"?done=saved" {
 		t.Fatalf("save: %d → %q %s", saved.Status, saved.Location, saved.Body)
 	}
-	has("after saving", me.Get(saved.Location), 200, `id="done"`, "Đã lưu kết quả.", `value="11"`, "checked", `id="status">Bản nháp</span>`)
+	shows(t, "after saving", me.Get(saved.Location), 200, `id="done"`, "Đã lưu kết quả.", `value="11"`, "checked", `id="status">Bản nháp</span>`)
 	if r := record("after saving"); !r.Stored || r.Actuals != (performance.Actuals{Profiles: 11, Surveys: 6, Referrals: 1, ReportOnTime: true}) || r.Status != "draft" {
 		t.Fatalf("after saving: %+v", r)
 	}
-	has("the list, for a CTV", me.Get("/performance?quarter="+q), 403)
-	has("the stipend sheet, for a CTV", me.Get("/performance/stipends/"+q), 403)
-	has("another's record, for a CTV", me.Get("/performance/"+other.ID+"/"+q), 404)
-	has("submitting, by a CTV", me.Post(page+"/submit", nil), 403)
+	shows(t, "the list, for a CTV", me.Get("/performance?quarter="+q), 403)
+	shows(t, "the stipend sheet, for a CTV", me.Get("/performance/stipends/"+q), 403)
+	shows(t, "another's record, for a CTV", me.Get("/performance/"+other.ID+"/"+q), 404)
+	shows(t, "submitting, by a CTV", me.Post(page+"/submit", nil), 403)
 
 	// The district's team leader lists and submits; another's does not see it.
 	leader := s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email))
 	list := leader.Get("/performance?quarter=" + q)
-	has("the team leader's list", list, 200, `data-id="`+ctv.ID+`" data-status="draft"`, `href="`+page+`"`, "11 / ", `href="/performance/stipends/`+q+`"`,
+	shows(t, "the team leader's list", list, 200, `data-id="`+ctv.ID+`" data-status="draft"`, `href="`+page+`"`, "11 / ", `href="/performance/stipends/`+q+`"`,
 		"Chưa có báo cáo ") // the district's others, who wrote nothing this quarter, are counted as such, not as drafts
 	hasNot("the team leader's list", list, `data-id="`+other.ID+`"`, `id="area_code"`)
-	has("another district's team leader", s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "LT").Email)).Get(page), 404)
-	has("the team leader's record page", leader.Get(page), 200, `id="record-form"`, `id="submit"`)
+	shows(t, "another district's team leader", s.Forms(t, s.LoginDemo(t, s.Find(t, "team_leader", "LT").Email)).Get(page), 404)
+	shows(t, "the team leader's record page", leader.Get(page), 200, `id="record-form"`, `id="submit"`)
 	sub := leader.Post(page+"/submit", nil)
 	if sub.Status != 303 || sub.Location != page+"?done=submitted" {
 		t.Fatalf("submit: %d → %q %s", sub.Status, sub.Location, sub.Body)
 	}
-	has("after submitting", leader.Get(sub.Location), 200, "Đã gửi báo cáo để duyệt.", "Đã gửi duyệt")
-	has("approving, by a team leader", leader.Post(page+"/approve", nil), 403)
+	shows(t, "after submitting", leader.Get(sub.Location), 200, "Đã gửi báo cáo để duyệt.", "Đã gửi duyệt")
+	shows(t, "approving, by a team leader", leader.Post(page+"/approve", nil), 403)
 	if r := record("after submitting"); r.Status != "submitted" {
 		t.Fatalf("after submitting: %+v", r)
 	}
-	has("the CTV's page once submitted", me.Get(page), 200, "Đã gửi duyệt")
+	shows(t, "the CTV's page once submitted", me.Get(page), 200, "Đã gửi duyệt")
 	hasNot("the CTV's page once submitted", me.Get(page), `id="record-form"`)
 
 	// Leadership reads and changes nothing.
 	lead := s.Forms(t, s.LoginDemo(t, apptest.Leadership))
 	leadPage := lead.Get(page)
-	has("leadership's record page", leadPage, 200, "Đã gửi duyệt")
+	shows(t, "leadership's record page", leadPage, 200, "Đã gửi duyệt")
 	hasNot("leadership's record page", leadPage, `id="record-form"`, `id="approve"`, `id="submit"`)
-	has("a form posted by leadership", lead.Post(page, url.Values{"profiles": {"1"}, "surveys": {"1"}, "referrals": {"1"}}), 403)
-	has("leadership's list of NT", lead.Get("/performance?quarter="+q+"&area_code=NT"), 200, `id="area_code"`, `data-id="`+ctv.ID+`"`)
+	shows(t, "a form posted by leadership", lead.Post(page, url.Values{"profiles": {"1"}, "surveys": {"1"}, "referrals": {"1"}}), 403)
+	shows(t, "leadership's list of NT", lead.Get("/performance?quarter="+q+"&area_code=NT"), 200, `id="area_code"`, `data-id="`+ctv.ID+`"`)
 
 	// A coordinator approves; then nobody is offered the form.
 	coord := s.Forms(t, s.LoginDemo(t, apptest.Coordinator))
-	has("the coordinator's record page", coord.Get(page), 200, `id="approve"`, `name="target_profiles"`)
+	shows(t, "the coordinator's record page", coord.Get(page), 200, `id="approve"`, `name="target_profiles"`)
 	ok := coord.Post(page+"/approve", nil)
 	if ok.Status != 303 || ok.Location != page+"?done=approved" {
 		t.Fatalf("approve: %d → %q %s", ok.Status, ok.Location, ok.Body)
 	}
 	approved := coord.Get(ok.Location)
-	has("after approving", approved, 200, "Đã duyệt báo cáo.", "Báo cáo đã được duyệt và không thể sửa nữa.")
+	shows(t, "after approving", approved, 200, "Đã duyệt báo cáo.", "Báo cáo đã được duyệt và không thể sửa nữa.")
 	hasNot("after approving", approved, `id="record-form"`, `id="approve"`)
 	if r := record("after approving"); r.Status != "approved" {
 		t.Fatalf("after approving: %+v", r)
 	}
-	has("a form posted after approval", coord.Post(page, url.Values{"profiles": {"1"}, "surveys": {"1"}, "referrals": {"1"}}), 409)
-	has("approving twice", coord.Post(page+"/approve", nil), 409)
+	shows(t, "a form posted after approval", coord.Post(page, url.Values{"profiles": {"1"}, "surveys": {"1"}, "referrals": {"1"}}), 409)
+	shows(t, "approving twice", coord.Post(page+"/approve", nil), 409)
 
 	// The stipend sheet: the approved person paid, the XLSX linked.
 	sheet := lead.Get("/performance/stipends/" + q)
-	has("the stipend sheet", sheet, 200, "Bảng phụ cấp quý "+q, `data-id="`+ctv.ID+`" data-reason="paid"`, "Chi đủ",
+	shows(t, "the stipend sheet", sheet, 200, "Bảng phụ cấp quý "+q, `data-id="`+ctv.ID+`" data-reason="paid"`, "Chi đủ",
 		`href="/api/v1/performance/stipends/`+q+`.xlsx"`, `href="/performance/stipends/2026-Q2"`)
 	x := s.Do(t, "GET", "/api/v1/performance/stipends/"+q+".xlsx", s.LoginDemo(t, apptest.Leadership), nil)
 	if x.Status != 200 || !strings.HasPrefix(string(x.Body), "PK") {
@@ -159,12 +148,12 @@ func TestPerformancePages(t *testing.T) {
 	if paid == nil || paid[3] != "Cộng tác viên" || paid[5] != "Đang hiệu lực" || paid[11] != "Đã duyệt" || paid[14] != "Chi đủ" {
 		t.Errorf("the paid person's row in the XLSX: %q", paid)
 	}
-	has("the NT leader's sheet", leader.Get("/performance/stipends/"+q), 200, `data-id="`+ctv.ID+`"`)
+	shows(t, "the NT leader's sheet", leader.Get("/performance/stipends/"+q), 200, `data-id="`+ctv.ID+`"`)
 	hasNot("the NT leader's sheet", leader.Get("/performance/stipends/"+q), `data-id="`+other.ID+`"`)
-	has("a bad quarter", coord.Get("/performance/stipends/2026-Q7"), 400)
+	shows(t, "a bad quarter", coord.Get("/performance/stipends/2026-Q7"), 400)
 
 	// English on request.
-	has("the list in English", coord.Get("/performance?quarter="+q+"&lang=en"), 200, "Quarterly performance", `<html lang="en"`)
+	shows(t, "the list in English", coord.Get("/performance?quarter="+q+"&lang=en"), 200, "Quarterly performance", `<html lang="en"`)
 }
 
 // TestStipendsByTheContractsNames: GET /api/v1/reports/stipends?quarter=
@@ -294,17 +283,6 @@ func TestStipendSheetByDistrict(t *testing.T) {
 	nt, lt := s.Find(t, "ctv", "NT"), s.Find(t, "ctv", "LT")
 	coordTok := s.LoginDemo(t, apptest.Coordinator)
 	coord := s.Forms(t, coordTok)
-	has := func(what string, sh apptest.Shown, status int, want ...string) {
-		t.Helper()
-		if sh.Status != status {
-			t.Fatalf("%s: %d (want %d) %s", what, sh.Status, status, sh.Body)
-		}
-		for _, w := range want {
-			if !strings.Contains(sh.Body, w) {
-				t.Errorf("%s lacks %q", what, w)
-			}
-		}
-	}
 	hasNot := func(what string, sh apptest.Shown, unwanted ...string) {
 		t.Helper()
 		for _, u := range unwanted {
@@ -314,13 +292,13 @@ func TestStipendSheetByDistrict(t *testing.T) {
 		}
 	}
 	all := coord.Get("/performance/stipends/" + q)
-	has("the whole sheet", all, 200, `<form method="get" action="/performance/stipends/`+q+`"`, `<select id="area_code" name="area_code">`,
+	shows(t, "the whole sheet", all, 200, `<form method="get" action="/performance/stipends/`+q+`"`, `<select id="area_code" name="area_code">`,
 		`<option value="">`, `<option value="LT">`, `data-id="`+nt.ID+`"`, `data-id="`+lt.ID+`"`, `href="/api/v1/performance/stipends/`+q+`.xlsx"`)
 	sheet := coord.Get("/performance/stipends/" + q + "?area_code=lt")
-	has("the LT sheet", sheet, 200, `<option value="LT" selected>`, `data-id="`+lt.ID+`"`,
+	shows(t, "the LT sheet", sheet, 200, `<option value="LT" selected>`, `data-id="`+lt.ID+`"`,
 		`href="/api/v1/performance/stipends/`+q+`.xlsx?area_code=LT"`, `href="/performance/stipends/2026-Q2?area_code=LT"`, `href="/performance/stipends/2026-Q4?area_code=LT"`)
 	hasNot("the LT sheet", sheet, `data-id="`+nt.ID+`"`, `<span class="muted">`+nt.Code+` · NT</span>`)
-	has("the LT sheet in English", coord.Get("/performance/stipends/"+q+"?area_code=LT&lang=en"), 200, `<select id="area_code" name="area_code">`, `<html lang="en"`)
+	shows(t, "the LT sheet in English", coord.Get("/performance/stipends/"+q+"?area_code=LT&lang=en"), 200, `<select id="area_code" name="area_code">`, `<html lang="en"`)
 
 	// The API and its workbook follow the filter.
 	var ltSheet struct {
@@ -368,12 +346,12 @@ func TestStipendSheetByDistrict(t *testing.T) {
 			t.Errorf("%s: %d %s, want 400 naming area_code", path, r.Status, r.Body)
 		}
 	}
-	has("the page of an unknown district", coord.Get("/performance/stipends/"+q+"?area_code=ZZ"), 400, "<b>area_code</b>")
+	shows(t, "the page of an unknown district", coord.Get("/performance/stipends/"+q+"?area_code=ZZ"), 400, "<b>area_code</b>")
 
 	// A team leader: their district, no choice, whatever the address asks.
 	leaderTok := s.LoginDemo(t, s.Find(t, "team_leader", "NT").Email)
 	mine := s.Forms(t, leaderTok).Get("/performance/stipends/" + q + "?area_code=LT")
-	has("the NT leader's sheet asked for LT", mine, 200, `data-id="`+nt.ID+`"`, `href="/api/v1/performance/stipends/`+q+`.xlsx"`)
+	shows(t, "the NT leader's sheet asked for LT", mine, 200, `data-id="`+nt.ID+`"`, `href="/api/v1/performance/stipends/`+q+`.xlsx"`)
 	hasNot("the NT leader's sheet asked for LT", mine, `data-id="`+lt.ID+`"`, `name="area_code"`)
 	var theirs struct {
 		Items []performance.Stipend `json:"items"`
@@ -395,4 +373,18 @@ func stipended(t *testing.T, s *apptest.Server, area string) collaborators.Colla
 	}
 	t.Fatalf("no CTV of %s has an active contract with a stipend", area)
 	return collaborators.Collaborator{}
+}
+
+// shows fails the test unless the page answered status and holds each of
+// want (what names the page in the failure).
+func shows(t *testing.T, what string, sh apptest.Shown, status int, want ...string) {
+	t.Helper()
+	if sh.Status != status {
+		t.Fatalf("%s: %d (want %d) %s", what, sh.Status, status, sh.Body)
+	}
+	for _, w := range want {
+		if !strings.Contains(sh.Body, w) {
+			t.Fatalf("%s lacks %q: %s", what, w, sh.Body)
+		}
+	}
 }
