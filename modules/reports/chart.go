@@ -18,6 +18,16 @@ type Bar struct {
 	Note   string
 }
 
+// rateBar is the bar of a rate or a mean: v, written text, or, when there
+// is nothing to count it from (nil), no bar but text ("–") with the words
+// saying why (note).
+func rateBar(label string, v *float64, text, note string) Bar {
+	if v == nil {
+		return Bar{Label: label, Text: text, NoData: true, Note: note}
+	}
+	return Bar{Label: label, Value: *v, Text: text}
+}
+
 // Chart is a bar chart drawn on the server as SVG: a title and a
 // description for screen readers (<title>, <desc>), axis labels, a value
 // above each bar so that it reads without the axis, and nothing that needs

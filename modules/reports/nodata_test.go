@@ -163,6 +163,24 @@ func TestCourseRatesWithNothingToDivideAreNull(t *testing.T) {
 	if seen != 2 {
 		t.Errorf("rows of KC-103 and KC-104: %d, want 2: %v", seen, list.Items)
 	}
+	// The page's charts draw no bar where there is no rate: "–" with the
+	// words saying why, not a bar at 0%.
+	for _, tc := range []struct{ course, chart, noBar, bar string }{
+		{"KC-103", "attendance-chart", "2026-Q2: không có lớp nào trong quý", ""},
+		{"KC-103", "pass-chart", "", "2026-Q2: 100%"},
+		{"KC-104", "pass-chart", "2026-Q2: không có bài kiểm tra nào được chấm trong quý", ""},
+		{"KC-104", "attendance-chart", "", "2026-Q2: 100%"},
+	} {
+		page := string(getOK(t, base+"/reports/courses?course="+tc.course, "lead"))
+		chart := page[strings.Index(page, `id="`+tc.chart+`"`):]
+		chart = chart[:strings.Index(chart, "</svg>")]
+		if tc.noBar != "" && (!strings.Contains(chart, `<g class="no-data"><title>`+tc.noBar+`</title>`) || strings.Contains(chart, "<title>2026-Q2: –</title>")) {
+			t.Errorf("%s %s: no no-data mark %q:\n%s", tc.course, tc.chart, tc.noBar, chart)
+		}
+		if tc.bar != "" && !strings.Contains(chart, `<title>`+tc.bar+`</title></rect>`) {
+			t.Errorf("%s %s: no bar %q:\n%s", tc.course, tc.chart, tc.bar, chart)
+		}
+	}
 	var doc map[string]any
 	if err := json.Unmarshal(getOK(t, base+"/api/openapi.json", "lead"), &doc); err != nil {
 		t.Fatal(err)

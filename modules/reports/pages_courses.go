@@ -84,8 +84,8 @@ func (m *Module) coursesPage(c *fiber.Ctx) error {
 		row := courseRowOf(t)
 		d.Totals.Rows = append(d.Totals.Rows, row)
 		if i >= len(sums)-chartQuarters {
-			d.Attendance.Bars = append(d.Attendance.Bars, Bar{Label: t.Quarter, Value: deref(t.AttendanceRate), Text: row.Rate})
-			d.Pass.Bars = append(d.Pass.Bars, Bar{Label: t.Quarter, Value: deref(t.PassRate), Text: row.Pass})
+			d.Attendance.Bars = append(d.Attendance.Bars, rateBar(t.Quarter, t.AttendanceRate, row.Rate, m.Platform.T(c, "report.courses.no_class")))
+			d.Pass.Bars = append(d.Pass.Bars, rateBar(t.Quarter, t.PassRate, row.Pass, m.Platform.T(c, "report.courses.no_attempt")))
 		}
 	}
 	for _, r := range rows {
@@ -100,12 +100,6 @@ func (m *Module) coursesPage(c *fiber.Ctx) error {
 
 // deref is a rate that may be missing as a bar's height: 0 when it is
 // (the bar's text says "–").
-func deref(v *float64) float64 {
-	if v == nil {
-		return 0
-	}
-	return *v
-}
 
 // withQuery is link with one more query parameter.
 func withQuery(link, key, value string) string {

@@ -213,13 +213,7 @@ func (m *Module) quartersPage(c *fiber.Ctx) error {
 		d.Rows = append(d.Rows, row)
 		// A quarter without an approved record has no bar: "–" and words
 		// saying so where its bar would stand, not a bar at 0%.
-		bar := Bar{Label: q.Quarter, Text: row.Mean, NoData: q.MeanAttainment == nil}
-		if bar.NoData {
-			bar.Note = m.Platform.T(c, "report.quarters.no_approved")
-		} else {
-			bar.Value = *q.MeanAttainment
-		}
-		d.Trend.Bars = append(d.Trend.Bars, bar)
+		d.Trend.Bars = append(d.Trend.Bars, rateBar(q.Quarter, q.MeanAttainment, row.Mean, m.Platform.T(c, "report.quarters.no_approved")))
 	}
 	// The distribution of the latest quarter with an approved record.
 	for i := len(qs) - 1; i >= 0; i-- {
