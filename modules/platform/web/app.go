@@ -347,7 +347,7 @@ func Lang(c *fiber.Ctx) string {
 // the cookie, then the user's preference, then Vietnamese.
 func (p *Platform) language(c *fiber.Ctx) error {
 	lang := ""
-	if q := c.Query("lang"); i18n.Supported(q) {
+	if q := c.Query(LangParam); i18n.Supported(q) {
 		lang = strings.Clone(q)
 		c.Cookie(&fiber.Cookie{Name: "lang", Value: q, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: "Lax", Secure: p.opts.SecureCookies})
 	} else if ck := c.Cookies("lang"); i18n.Supported(ck) {

@@ -76,7 +76,7 @@ func DecodeStrict(body []byte, dst any) error {
 		}
 		return errs.Field(path, "appears twice")
 	}
-	if path, name := inexactKey(raw, reflect.TypeOf(dst), ""); path != "" {
+	if path, name := strayKey(raw, reflect.TypeOf(dst), ""); path != "" {
 		if name == "" {
 			return errs.Field(path, "unknown field")
 		}

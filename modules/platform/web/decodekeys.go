@@ -96,14 +96,14 @@ var (
 	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
 
-// inexactKey returns the path of the first key of raw (in key order at
+// strayKey returns the path of the first key of raw (in key order at
 // each level) that names no field of t exactly, and the name of the field
 // it names when case is ignored (`Title` for `title`; "" when none: an
 // unknown field). encoding/json matches keys without regard to case, so
 // such a key would be taken for the field; the API's names are exact. The
 // path is the key's whole path (`contract.numbr`), which encoding/json's
 // own unknown-field error leaves out.
-func inexactKey(raw any, t reflect.Type, path string) (string, string) {
+func strayKey(raw any, t reflect.Type, path string) (string, string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
@@ -120,7 +120,7 @@ func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 		fields := jsonFields(t)
 		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			v := obj[k]
-			ft, exact := fields[k]
+			f, exact := fields[k]
 			if !exact {
 				for name := range fields {
 					if strings.EqualFold(name, k) {
@@ -129,7 +129,7 @@ func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 				}
 				return joinPath(path, k), ""
 			}
-			if p, name := inexactKey(v, ft, joinPath(path, k)); p != "" {
+			if p, name := strayKey(v, f.t, joinPath(path, k)); p != "" {
 				return p, name
 			}
 		}
@@ -139,7 +139,7 @@ func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 			return "", ""
 		}
 		for i, v := range arr {
-			if p, name := inexactKey(v, t.Elem(), path+"["+strconv.Itoa(i)+"]"); p != "" {
+			if p, name := strayKey(v, t.Elem(), path+"["+strconv.Itoa(i)+"]"); p != "" {
 				return p, name
 			}
 		}
@@ -149,7 +149,7 @@ func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 			return "", ""
 		}
 		for _, k := range slices.Sorted(maps.Keys(obj)) {
-			if p, name := inexactKey(obj[k], t.Elem(), joinPath(path, k)); p != "" {
+			if p, name := strayKey(obj[k], t.Elem(), joinPath(path, k)); p != "" {
 				return p, name
 			}
 		}
@@ -157,17 +157,25 @@ func inexactKey(raw any, t reflect.Type, path string) (string, string) {
 	return "", ""
 }
 
+// jsonField is a field of a struct as encoding/json sees it: its type and
+// whether it carries the `,string` option (its number or bool is written
+// as a string).
+type jsonField struct {
+	t        reflect.Type
+	asString bool
+}
+
 // jsonFields maps the JSON names of t's fields (as encoding/json sees them,
-// embedded structs' fields promoted) to their types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
+// embedded structs' fields promoted) to their types and options.
+func jsonFields(t reflect.Type) map[string]jsonField {
+	out := map[string]jsonField{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
 		if tag == "-" {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		if f.Anonymous && name == "" {
 			ft := f.Type
 			for ft.Kind() == reflect.Pointer {
@@ -188,7 +196,7 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		if name == "" {
 			name = f.Name
 		}
-		out[name] = f.Type
+		out[name] = jsonField{t: f.Type, asString: slices.Contains(strings.Split(opts, ","), "string")}
 	}
 	return out
 }
@@ -241,11 +249,11 @@ func wrongKind(raw any, t reflect.Type, path string) (at string, want reflect.Ty
 		case reflect.Struct:
 			fields := jsonFields(t)
 			for _, k := range slices.Sorted(maps.Keys(v)) {
-				ft, known := fields[k]
-				if !known || stringOption(t, k) {
-					continue // an unknown key is inexactKey's to name
+				f, known := fields[k]
+				if !known || f.asString {
+					continue // an unknown key is strayKey's to name
 				}
-				if p, w, ok := wrongKind(v[k], ft, joinPath(path, k)); ok {
+				if p, w, ok := wrongKind(v[k], f.t, joinPath(path, k)); ok {
 					return p, w, true
 				}
 			}
@@ -281,33 +289,6 @@ func numberFits(n json.Number, t reflect.Type) bool {
 	case reflect.Float32, reflect.Float64:
 		_, err := strconv.ParseFloat(string(n), t.Bits())
 		return err == nil
-	}
-	return false
-}
-
-// stringOption reports whether the field of struct t named k in JSON
-// carries the `,string` option (its number or bool is written as a
-// string), looking into embedded structs as jsonFields does.
-func stringOption(t reflect.Type, k string) bool {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			for ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct && stringOption(ft, k) {
-				return true
-			}
-			continue
-		}
-		if name == "" {
-			name = f.Name
-		}
-		if name == k && slices.Contains(strings.Split(opts, ","), "string") {
-			return true
-		}
 	}
 	return false
 }
