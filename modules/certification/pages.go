@@ -96,7 +96,7 @@ func (m *Module) listPage(c *fiber.Ctx) error {
 		{Name: "status", LabelKey: "cert.status", AllKey: "cert.all_statuses", Value: string(f.Status),
 			Options: web.Choices([]Status{StatusValid, StatusExpiring, StatusExpired, StatusRevoked}, "cert.status.")}}}
 	if d.Staff {
-		area := web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: f.AreaCode, Options: areas}
+		area := web.AreaSelect(f.AreaCode, areas)
 		d.Filters.Selects = append([]web.Select{area}, d.Filters.Selects...)
 	}
 	items := all

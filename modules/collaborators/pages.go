@@ -54,7 +54,7 @@ func listFilters(f Filter, areas []Area) web.Filters {
 	return web.Filters{Action: "/collaborators", SubmitKey: "collaborators.filter",
 		Search: &web.Search{Name: "q", LabelKey: "collaborators.search", HintKey: "collaborators.search_hint", Value: f.Query},
 		Selects: []web.Select{
-			{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: f.AreaCode, Options: opts},
+			web.AreaSelect(f.AreaCode, opts),
 			{Name: "role", LabelKey: "collaborators.role", AllKey: "collaborators.all_roles", Value: f.Role,
 				Options: web.Choices([]string{"team_leader", "ctv"}, "role.")}}}
 }

@@ -162,7 +162,7 @@ func (m *Module) areaSelect(ctx context.Context, value string) (web.Select, erro
 		opts[i] = web.Option{Value: a.Code, Label: a.Name}
 	}
 	sort.Slice(opts, func(i, j int) bool { return collaborators.Fold(opts[i].Label) < collaborators.Fold(opts[j].Label) })
-	return web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: value, Options: opts}, nil
+	return web.AreaSelect(value, opts), nil
 }
 
 // pager is the links to the page before and after the one at offset

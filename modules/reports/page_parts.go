@@ -17,12 +17,6 @@ func courseColumns(cols []web.Column, names []string) []web.Column {
 	return cols
 }
 
-// areaSelect is the reports' district filter: its choices are the
-// district units' codes, each shown by its name (areaOption).
-func areaSelect(value string, areas []web.Option) web.Select {
-	return web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: value, Options: areas}
-}
-
 // areaOption is a district unit as a choice of the filter: its code is
 // the value, its name with the code the label ("Thành phố Biên Hòa
 // (BH)"; the code alone when the registry has no name for it).
@@ -39,7 +33,7 @@ func areaOption(code, name string) web.Option {
 func (rp reportPage) Filters() web.Filters {
 	f := web.Filters{Action: rp.Action, NoPrint: true, SubmitKey: "report.show"}
 	if rp.ShowAreas {
-		f.Selects = append(f.Selects, areaSelect(rp.Area, rp.Areas))
+		f.Selects = append(f.Selects, web.AreaSelect(rp.Area, rp.Areas))
 	}
 	if ch := rp.Choice; ch.Name != "" {
 		days := web.Select{Name: ch.Name, LabelKey: ch.LabelKey, Value: strconv.Itoa(ch.Value)}

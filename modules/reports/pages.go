@@ -95,7 +95,7 @@ func (m *Module) competencyPage(c *fiber.Ctx) error {
 		{Name: "course", LabelKey: "cert.course", AllKey: "cert.all_courses", Value: f.Course, Options: web.Choices(courses, "")},
 		{Name: "standing", LabelKey: "report.standing", AllKey: "report.all_standings", Value: string(f.Standing), Options: web.Choices(Standings, "report.standing.")}}}
 	if scope.Kind == "all" { // the caller sees more than one district
-		d.Filters.Selects = append([]web.Select{areaSelect(f.Area, areas)}, d.Filters.Selects...)
+		d.Filters.Selects = append([]web.Select{web.AreaSelect(f.Area, areas)}, d.Filters.Selects...)
 	}
 	for _, st := range append(CellStatuses, CellNotRequired) {
 		d.Legend = append(d.Legend, PageCell{Status: st, Symbol: cellSymbol[st]})

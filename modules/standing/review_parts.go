@@ -21,7 +21,7 @@ func (d reviewPageData) Pager() web.Pager {
 func (d recognitionPageData) Filters() web.Filters {
 	f := web.Filters{Action: "/recognition", NoPrint: true, SubmitKey: "review.show"}
 	if d.Staff {
-		area := web.Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: d.Area}
+		area := web.AreaSelect(d.Area, nil)
 		for _, a := range d.Areas {
 			area.Options = append(area.Options, web.Option{Value: a.AreaCode, Label: a.AreaName})
 		}

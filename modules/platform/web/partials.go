@@ -54,6 +54,12 @@ type Select struct {
 	Options                       []Option
 }
 
+// AreaSelect is a list's choice of district unit (area_code): options
+// are the units (value the code), value the one chosen ("" for all).
+func AreaSelect(value string, options []Option) Select {
+	return Select{Name: "area_code", LabelKey: "collaborators.area", AllKey: "collaborators.all_areas", Value: value, Options: options}
+}
+
 // Search is a filter form's text box.
 type Search struct{ Name, LabelKey, HintKey, Value string }
 
