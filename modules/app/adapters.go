@@ -222,15 +222,9 @@ func (h homeCourses) Required(ctx context.Context, collaboratorID, role, lang st
 	if err != nil {
 		return nil, err
 	}
-	vs, err := h.certs.List(ctx, authz.All, certification.Filter{CollaboratorID: collaboratorID})
+	live, err := liveCertificates(ctx, h.certs, collaboratorID)
 	if err != nil {
 		return nil, err
-	}
-	live := map[string]certification.View{} // a course's certificate that is valid or expiring
-	for _, v := range vs {
-		if v.Status == certification.StatusValid || v.Status == certification.StatusExpiring {
-			live[v.CourseCode] = v
-		}
 	}
 	out := make([]home.CourseStatus, len(ps))
 	for i, p := range ps {
@@ -240,15 +234,31 @@ func (h homeCourses) Required(ctx context.Context, collaboratorID, role, lang st
 		}
 		s := home.CourseStatus{Code: p.CourseCode, Title: title, State: homeState[p.State], Used: p.Used, Max: p.Max,
 			PassedOn: p.PassedAt, RetakeAt: p.RetakeAt, Resume: p.Resume != "", Takeable: p.Takeable()}
-		if v, ok := live[p.CourseCode]; ok {
-			s.CertifiedUntil, _ = time.ParseInLocation(time.DateOnly, v.ValidUntil, clock.VN)
-			s.Expiring = v.Status == certification.StatusExpiring
+		if h, ok := live[p.CourseCode]; ok {
+			s.CertifiedUntil, s.Expiring = h.ValidUntil, h.Expiring
 		} else {
 			s.NeedsAttendance = s.State == home.Passed && attend
 		}
 		out[i] = s
 	}
 	return out, nil
+}
+
+// liveCertificates are a collaborator's valid or expiring certificates,
+// by course: what the home and course pages tell their holder.
+func liveCertificates(ctx context.Context, certs *certification.Service, collaboratorID string) (map[string]courses.Holding, error) {
+	vs, err := certs.List(ctx, authz.All, certification.Filter{CollaboratorID: collaboratorID})
+	if err != nil {
+		return nil, err
+	}
+	live := map[string]courses.Holding{}
+	for _, v := range vs {
+		if v.Status == certification.StatusValid || v.Status == certification.StatusExpiring {
+			until, _ := time.ParseInLocation(time.DateOnly, v.ValidUntil, clock.VN)
+			live[v.CourseCode] = courses.Holding{ValidUntil: until, Expiring: v.Status == certification.StatusExpiring}
+		}
+	}
+	return live, nil
 }
 
 // homeState maps the quiz engine's progress states to the home page's.

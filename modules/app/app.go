@@ -248,6 +248,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	courseMod.WithHoldings(func(ctx context.Context, collaboratorID string) (map[string]courses.Holding, error) {
+		return liveCertificates(ctx, a.Certification, collaboratorID)
+	})
 	perf, err := performance.NewService(performance.Deps{Store: performance.NewStore(a.DB), People: a.Collaborators, Audit: a.Audit, Clock: opts.Clock, Content: content.FS})
 	if err != nil {
 		return err

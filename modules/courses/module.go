@@ -1,9 +1,11 @@
 package courses
 
 import (
+	"context"
 	_ "embed"
 	"fmt"
 	"html/template"
+	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/module"
 	"github.com/ctvacademy/academy/modules/platform/web"
@@ -15,8 +17,28 @@ var policy string
 // Module is the catalog's HTTP side: the course API and the course pages.
 type Module struct {
 	module.Base
-	cat     *Catalog
-	lessons map[string]lessonHTML // by course code, rendered once at start
+	cat      *Catalog
+	lessons  map[string]lessonHTML // by course code, rendered once at start
+	holdings Holdings
+}
+
+// Holding is a collaborator's live certificate of a course, as the course
+// pages tell its holder: its last valid day, and whether its renewal
+// window is open (the quiz is then to be taken again).
+type Holding struct {
+	ValidUntil time.Time
+	Expiring   bool
+}
+
+// Holdings gives a collaborator's live (valid or expiring) certificates,
+// by course code.
+type Holdings func(ctx context.Context, collaboratorID string) (map[string]Holding, error)
+
+// WithHoldings lets the course pages tell a collaborator the courses they
+// hold a live certificate of. Without it they show every quiz alike.
+func (m *Module) WithHoldings(h Holdings) *Module {
+	m.holdings = h
+	return m
 }
 
 // lessonHTML is a course's lesson rendered in both languages.

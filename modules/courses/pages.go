@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -33,6 +34,11 @@ type pageCourse struct {
 	// LessonHead is the lesson's leading title (its first <h1>), shown
 	// above the course's actions; empty when the lesson has none.
 	LessonHead template.HTML
+	// HeldUntil is the last valid day (dd/mm/yyyy) of the caller's live
+	// certificate of the course, empty when they hold none; Expiring: it
+	// is inside its renewal window.
+	HeldUntil string
+	Expiring  bool
 }
 
 // splitHead cuts a rendered lesson's leading <h1>…</h1> from the rest, so
@@ -50,9 +56,15 @@ func splitHead(h template.HTML) (head, rest template.HTML) {
 	return template.HTML(s[:end]), template.HTML(s[end:]) //nolint:gosec // cut from the trusted render
 }
 
-func (m *Module) pageCourse(c *fiber.Ctx, x Course) pageCourse {
+func (m *Module) pageCourse(c *fiber.Ctx, x Course, held map[string]Holding) pageCourse {
 	lang := web.Lang(c)
+	h, ok := held[x.Code]
+	var until string
+	if ok {
+		until = h.ValidUntil.In(clock.VN).Format("02/01/2006")
+	}
 	return pageCourse{
+		HeldUntil: until, Expiring: ok && h.Expiring,
 		Code: x.Code, Title: x.Title.In(lang), Summary: x.Summary.In(lang),
 		RequiredFor: x.RequiredFor, RequiredForYou: x.IsRequiredFor(web.PrincipalOf(c).Role),
 		Certification:       x.Certification,
@@ -61,11 +73,25 @@ func (m *Module) pageCourse(c *fiber.Ctx, x Course) pageCourse {
 	}
 }
 
+// held is the caller's live certificates by course: none for an account
+// that is no collaborator, or when the module has no Holdings.
+func (m *Module) held(c *fiber.Ctx) (map[string]Holding, error) {
+	p := web.PrincipalOf(c)
+	if m.holdings == nil || p.CollaboratorID == "" {
+		return nil, nil
+	}
+	return m.holdings(c.UserContext(), p.CollaboratorID)
+}
+
 func (m *Module) listPage(c *fiber.Ctx) error {
+	held, err := m.held(c)
+	if err != nil {
+		return err
+	}
 	all := m.cat.Courses()
 	items := make([]pageCourse, 0, len(all))
 	for _, x := range all {
-		items = append(items, m.pageCourse(c, x))
+		items = append(items, m.pageCourse(c, x, held))
 	}
 	return m.Platform.Render(c, fiber.StatusOK, "courses", map[string]any{"Items": items})
 }
@@ -75,7 +101,11 @@ func (m *Module) coursePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pc := m.pageCourse(c, x)
+	held, err := m.held(c)
+	if err != nil {
+		return err
+	}
+	pc := m.pageCourse(c, x, held)
 	pc.LessonHead, pc.Lesson = splitHead(m.lessons[x.Code].in(web.Lang(c)))
 	return m.Platform.Render(c, fiber.StatusOK, "course", map[string]any{"C": pc})
 }
