@@ -22,6 +22,22 @@ func (s editedSource) Inputs(ctx context.Context, scope authz.Scope, need Need) 
 	return in, err
 }
 
+// openAPINullable reports each of names that the OpenAPI document served
+// at base does not mark nullable under path's GET answer; what names the
+// answer's rows in the message.
+func openAPINullable(t *testing.T, base, path, what string, names ...string) {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(getOK(t, base+"/api/openapi.json", "lead"), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if !nullableIn(t, doc, path, name) {
+			t.Errorf("the OpenAPI document does not mark the %s' %s nullable", what, name)
+		}
+	}
+}
+
 // nullableIn tells whether every property called name in the OpenAPI
 // document under path's GET answer is marked nullable (and there is one).
 func nullableIn(t *testing.T, doc map[string]any, path, name string) bool {
@@ -83,15 +99,7 @@ func TestQuarterWithoutApprovedRecordIsNoData(t *testing.T) {
 	if q1["mean_attainment"] != 0.95 {
 		t.Errorf("2026-Q1 mean_attainment = %v, want 0.95", q1["mean_attainment"])
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(getOK(t, base+"/api/openapi.json", "lead"), &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"mean_attainment", "share"} {
-		if !nullableIn(t, doc, "/api/v1/reports/quarters", name) {
-			t.Errorf("the OpenAPI document does not mark the quarters' %s nullable", name)
-		}
-	}
+	openAPINullable(t, base, "/api/v1/reports/quarters", "quarters", "mean_attainment", "share")
 
 	page := string(getOK(t, base+"/reports/quarters?area_code=HN-CG", "lead"))
 	row := page[strings.Index(page, `<tr data-quarter="2025-Q4">`):]
@@ -181,15 +189,7 @@ func TestCourseRatesWithNothingToDivideAreNull(t *testing.T) {
 			t.Errorf("%s %s: no bar %q:\n%s", tc.course, tc.chart, tc.bar, chart)
 		}
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(getOK(t, base+"/api/openapi.json", "lead"), &doc); err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"attendance_rate", "pass_rate"} {
-		if !nullableIn(t, doc, "/api/v1/reports/courses", name) {
-			t.Errorf("the OpenAPI document does not mark the courses' %s nullable", name)
-		}
-	}
+	openAPINullable(t, base, "/api/v1/reports/courses", "courses", "attendance_rate", "pass_rate")
 }
 
 // A competency export that nobody passes keeps the header a full one

@@ -135,6 +135,16 @@ func pdfOK(t *testing.T, v certpdf.View, token string) (*http.Response, []byte) 
 	return res, body
 }
 
+// textHas reports each of wants that the PDF's text does not contain.
+func textHas(t *testing.T, text string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
 // pdfText is the text pdftotext (poppler-utils) reads from pdf.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
@@ -166,15 +176,11 @@ func TestPDFInVietnamese(t *testing.T) {
 		t.Errorf("the PDF is %d bytes: the font is not subset", len(body))
 	}
 	text := pdfText(t, body)
-	for _, want := range []string{
+	textHas(t, text,
 		"Nguyễn Thị Hồng Nhung", "Kỹ năng khảo sát nhu cầu", "KNKS-01", string(valid.Code),
 		"GIẤY CHỨNG NHẬN", "TRUNG TÂM KHUYẾN CÔNG", "Ngày cấp: 14/03/2026", "Có giá trị đến hết ngày: 14/03/2027",
-		baseURL + "/verify/" + string(valid.Code),
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
-		}
-	}
+		baseURL+"/verify/"+string(valid.Code),
+	)
 	if strings.Contains(text, "Tình trạng") {
 		t.Errorf("a valid certificate shows a status line:\n%s", text)
 	}
@@ -187,11 +193,7 @@ func TestPDFInEnglishAndRevoked(t *testing.T) {
 		t.Errorf("Content-Disposition %s", cd)
 	}
 	text := pdfText(t, body)
-	for _, want := range []string{"CERTIFICATE", "Phạm Quốc Bảo", "Needs survey skills", "Issued: 14/03/2026", "Valid until the end of: 14/03/2027", "Status: Revoked", string(revoked.Code)} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the PDF's text lacks %q:\n%s", want, text)
-		}
-	}
+	textHas(t, text, "CERTIFICATE", "Phạm Quốc Bảo", "Needs survey skills", "Issued: 14/03/2026", "Valid until the end of: 14/03/2027", "Status: Revoked", string(revoked.Code))
 	if strings.Contains(text, "Kỹ năng khảo sát") {
 		t.Errorf("the English PDF shows the course's Vietnamese title:\n%s", text)
 	}
@@ -465,12 +467,7 @@ func TestPDFEveryVietnameseLetter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := pdfText(t, pdf)
-	for _, w := range words {
-		if !strings.Contains(text, w) {
-			t.Errorf("the PDF's text lacks %q:\n%s", w, text)
-		}
-	}
+	textHas(t, pdfText(t, pdf), words...)
 	// The text reads back even for a letter the font lacks (it is mapped
 	// to Unicode all the same): the fonts' own tables must have a glyph.
 	for _, f := range []string{"fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf"} {

@@ -65,27 +65,17 @@ func TestQueryParamReadsRequiredAndKind(t *testing.T) {
 // its handler runs, naming the first one missing; given, the handler runs.
 func TestRequireQueryRefusesBeforeTheHandler(t *testing.T) {
 	t.Parallel()
-	app := fiber.New()
-	ran := 0
-	app.Get("/", requireQuery(Doc{Query: []string{"quarter!", "area_code", "status!=x"}}.requiredQuery()), func(c *fiber.Ctx) error {
-		ran++
-		return c.SendString("ok")
-	})
+	get := guarded(t, fiber.New(), requireQuery(Doc{Query: []string{"quarter!", "area_code", "status!=x"}}.requiredQuery()))
 	for _, c := range []struct{ query, want string }{
 		{"", "quarter"}, {"?quarter=", "quarter"}, {"?quarter=2026-Q3", "status"},
 		{"?quarter=2026-Q3&status=a&area_code=", ""}, {"?status=a&area_code=NT", "quarter"},
 	} {
-		before := ran
-		resp, err := app.Test(httptest.NewRequest("GET", "/"+c.query, nil), -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
+		_, body, ran := get(c.query)
 		switch {
-		case c.want == "" && (string(body) != "ok" || ran != before+1):
-			t.Errorf("%q: %q, handler ran %d times", c.query, body, ran-before)
-		case c.want != "" && (!strings.Contains(string(body), c.want+": is required") || ran != before):
-			t.Errorf("%q: %q, want %s refused before the handler (ran %d)", c.query, body, c.want, ran-before)
+		case c.want == "" && (body != "ok" || ran != 1):
+			t.Errorf("%q: %q, handler ran %d times", c.query, body, ran)
+		case c.want != "" && (!strings.Contains(body, c.want+": is required") || ran != 0):
+			t.Errorf("%q: %q, want %s refused before the handler (ran %d)", c.query, body, c.want, ran)
 		}
 	}
 }
@@ -99,11 +89,7 @@ func TestCheckQueryRefusesUnknownAndRepeatedParameters(t *testing.T) {
 	app := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
 		return c.Status(400).SendString(err.Error())
 	}})
-	ran := 0
-	app.Get("/", checkQuery(Doc{Query: []string{"course", "area_code", "status[]=x", "quarter!", "limit"}}), func(c *fiber.Ctx) error {
-		ran++
-		return c.SendString("ok")
-	})
+	get := guarded(t, app, checkQuery(Doc{Query: []string{"course", "area_code", "status[]=x", "quarter!", "limit"}}))
 	for _, c := range []struct{ query, want string }{
 		{"", ""},
 		{"?course=KC-101&area_code=LK&status=a&status=b&quarter=2026-Q3&limit=5", ""},
@@ -118,17 +104,34 @@ func TestCheckQueryRefusesUnknownAndRepeatedParameters(t *testing.T) {
 		{"?lang=fr", "lang: must be vi or en"},
 		{"?status[]=a", "status[]: unknown query parameter"},
 	} {
-		before := ran
-		resp, err := app.Test(httptest.NewRequest("GET", "/"+c.query, nil), -1)
+		status, body, ran := get(c.query)
+		switch {
+		case c.want == "" && (body != "ok" || ran != 1):
+			t.Errorf("%q: %d %q, handler ran %d times", c.query, status, body, ran)
+		case c.want != "" && (status != 400 || !strings.Contains(body, c.want) || ran != 0):
+			t.Errorf("%q: %d %q, want %q refused before the handler (ran %d)", c.query, status, body, c.want, ran)
+		}
+	}
+}
+
+// guarded serves mw on app in front of a handler that answers "ok", and
+// returns a GET of "/"+query that tells the status, the body and how many
+// times that request ran the handler.
+func guarded(t *testing.T, app *fiber.App, mw fiber.Handler) func(query string) (status int, body string, ran int) {
+	t.Helper()
+	runs := 0
+	app.Get("/", mw, func(c *fiber.Ctx) error {
+		runs++
+		return c.SendString("ok")
+	})
+	return func(query string) (int, string, int) {
+		t.Helper()
+		before := runs
+		resp, err := app.Test(httptest.NewRequest("GET", "/"+query, nil), -1)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(resp.Body)
-		switch {
-		case c.want == "" && (string(body) != "ok" || ran != before+1):
-			t.Errorf("%q: %d %q, handler ran %d times", c.query, resp.StatusCode, body, ran-before)
-		case c.want != "" && (resp.StatusCode != 400 || !strings.Contains(string(body), c.want) || ran != before):
-			t.Errorf("%q: %d %q, want %q refused before the handler (ran %d)", c.query, resp.StatusCode, body, c.want, ran-before)
-		}
+		return resp.StatusCode, string(body), runs - before
 	}
 }
