@@ -15,12 +15,7 @@ const ContractDays = 90
 // the days left until it (0: today), and whether standing allows its
 // renewal today (Person.RenewalEligible).
 type Ending struct {
-	ID              string            `json:"collaborator_id"`
-	Code            string            `json:"code"`
-	Name            string            `json:"full_name"`
-	Role            string            `json:"role" api:"enum=report_role"`
-	Area            string            `json:"area_code"`
-	AreaName        string            `json:"area_name"` // the district unit's name (its code without one)
+	Named
 	Number          string            `json:"contract_number"`
 	EndsOn          clock.Day         `json:"ends_on"`
 	Days            int               `json:"days"`
@@ -42,7 +37,7 @@ func (x *Index) Contracts(area string, days int) []Ending {
 		if left < 0 || left > days {
 			continue
 		}
-		out = append(out, Ending{ID: p.ID, Code: p.Code, Name: p.Name, Role: p.Role, Area: p.Area, AreaName: x.AreaName(p.Area), Number: p.ContractNumber,
+		out = append(out, Ending{Named: x.named(p), Number: p.ContractNumber,
 			EndsOn: clock.DayOf(p.ContractEnd), Days: left, Standing: p.Standing, RenewalEligible: p.RenewalEligible})
 	}
 	slices.SortFunc(out, func(a, b Ending) int {

@@ -207,14 +207,25 @@ type Attainment struct {
 	Value   float64 `json:"value"`
 }
 
+// Named is a person as a report's row names them: who they are, their
+// role and their district.
+type Named struct {
+	ID       string `json:"collaborator_id"`
+	Code     string `json:"code"`
+	Name     string `json:"full_name"`
+	Role     string `json:"role" api:"enum=report_role"`
+	Area     string `json:"area_code"`
+	AreaName string `json:"area_name"` // the district unit's name (its code without one)
+}
+
+// named is p as a report's row names them.
+func (x *Index) named(p *Person) Named {
+	return Named{ID: p.ID, Code: p.Code, Name: p.Name, Role: p.Role, Area: p.Area, AreaName: x.AreaName(p.Area)}
+}
+
 // Row is one person of the matrix.
 type Row struct {
-	ID       string            `json:"collaborator_id"`
-	Code     string            `json:"code"`
-	Name     string            `json:"full_name"`
-	Role     string            `json:"role" api:"enum=report_role"`
-	Area     string            `json:"area_code"`
-	AreaName string            `json:"area_name"` // the district unit's name (its code without one)
+	Named
 	Standing standing.Standing `json:"standing,omitempty" api:"enum=report_standing"`
 	// LastAttainment is the latest approved quarter's (nil without one).
 	LastAttainment *Attainment `json:"last_attainment"`
@@ -309,8 +320,7 @@ func (x *Index) Matrix(f Filter) Matrix {
 		}
 		dist := &m.Districts[d]
 		dist.People++
-		row := Row{ID: person.ID, Code: person.Code, Name: person.Name, Role: person.Role, Area: person.Area, AreaName: x.AreaName(person.Area),
-			Standing: person.Standing, Cells: cellBuf[i*len(cols) : (i+1)*len(cols) : (i+1)*len(cols)]}
+		row := Row{Named: x.named(person), Standing: person.Standing, Cells: cellBuf[i*len(cols) : (i+1)*len(cols) : (i+1)*len(cols)]}
 		if l := x.last[p]; l >= 0 {
 			r := &in.Records[l]
 			row.LastAttainment = &Attainment{Quarter: r.Quarter.String(), Value: r.Attainment}
