@@ -35,9 +35,18 @@ func TestCodesProblemsHaveWords(t *testing.T) {
 		t.Fatalf("found only %d messages in modules/: is the walk broken?", len(msgs))
 	}
 	var missing []string
-	seen := map[string]bool{}
+	seen, used := map[string]bool{}, map[string]bool{}
 	for _, m := range msgs {
 		if _, ok := w.say("vi", sampleMessage(m.format)); ok || seen[m.format] {
+			continue
+		}
+		if d, ok := dynamicProblems[m.site+": "+strconv.Quote(m.format)]; ok {
+			used[m.site+": "+strconv.Quote(m.format)] = true
+			for _, msg := range d.says {
+				if _, ok := w.say("vi", msg); !ok {
+					t.Errorf("%s: no English problem.* entry says %q", m.pos, msg)
+				}
+			}
 			continue
 		}
 		seen[m.format] = true
@@ -50,7 +59,6 @@ func TestCodesProblemsHaveWords(t *testing.T) {
 	if len(missing) > 0 {
 		t.Logf("%d messages have no problem.* entry", len(missing))
 	}
-	used := map[string]bool{}
 	for _, d := range dynamic {
 		if _, ok := dynamicProblems[d.key]; ok {
 			used[d.key] = true
@@ -66,15 +74,20 @@ func TestCodesProblemsHaveWords(t *testing.T) {
 }
 
 // dynamicProblems are the messages built at run time that the source does
-// not spell, "file: function: expression" → why. When the message is the
+// not spell, "file: function: expression" → why; or a format whose value
+// is words an entry of its own says, "file: function: format" → why and
+// says, those messages, each checked instead. When the message is the
 // words of an error some functions of its package return, errorsOf names
 // them, and their fmt.Errorf and errors.New formats are checked instead.
 var dynamicProblems = map[string]struct {
 	why      string
 	errorsOf []string
+	says     []string
 }{
 	"app/standing_source.go: renewalGuard: r.Code + \": \" + strings.TrimSpace(r.Text.EN)": {
 		why: "a standing reason's code and its English sentence, built per collaborator by the standing module (its Vietnamese is the reason's Text.VI, not a catalog entry)"},
+	"platform/web/router.go: checkQuery: \"must be %s\"": {
+		why: "the value is the languages, strings.Join(i18n.Languages, \" or \")", says: []string{"must be vi or en"}},
 	"scheduling/session.go: Validate: err.Error()": {
 		why: "the recurrence field's message is the error of Occurrences", errorsOf: []string{"Occurrences", "parseRule"}},
 	"scheduling/session_create.go: Create: \"%v\"": {
@@ -84,6 +97,7 @@ var dynamicProblems = map[string]struct {
 // A problem message found in the code, as a fmt format.
 type codeMessage struct {
 	pos    string
+	site   string // "file: function"
 	format string
 }
 
@@ -222,7 +236,7 @@ func (pc *problemCode) read() {
 			case *ast.CallExpr:
 				switch {
 				case isSel(n.Fun, "errs", "E") && len(n.Args) >= 2, isSel(n.Fun, "errs", "Field") && len(n.Args) >= 2:
-					pc.message(n.Args[1], true)
+					pc.message(n.Args[1], true, n.Args[2:]...)
 				case isSel(n.Fun, "errs", "Fields") && len(n.Args) == 3:
 					pc.message(n.Args[1], false)
 				}
@@ -267,8 +281,16 @@ func isSel(e ast.Expr, pkg, name string) bool {
 }
 
 // message notes the words of e, a fmt format or a plain message.
-func (pc *problemCode) message(e ast.Expr, format bool) {
+// A value that is the string a function of the package returns (a type's
+// name in words) is each of the words it returns.
+func (pc *problemCode) message(e ast.Expr, format bool, args ...ast.Expr) {
+	var forms []codeMessage
 	for _, f := range pc.words(e, format, 0) {
+		for _, g := range pc.expand(f.format, args) {
+			forms = append(forms, codeMessage{pos: f.pos, site: f.site, format: g})
+		}
+	}
+	for _, f := range forms {
 		if f.format != "" && !problemLetter.MatchString(problemFmtVerb.ReplaceAllString(f.format, "")) {
 			pc.unreadable(e) // values alone, as "%v" or x + ": " + y: no words of the code
 			continue
@@ -310,15 +332,18 @@ func (pc *problemCode) funcName(n ast.Node) string {
 }
 
 func (pc *problemCode) unreadable(e ast.Expr) []codeMessage {
-	p := pc.fset.Position(e.Pos())
-	rel, _ := filepath.Rel(pc.root, p.Filename)
 	expr := exprString(pc.fset, e)
-	if lit, ok := e.(*ast.BasicLit); ok {
-		expr = lit.Value // a format of values alone
-	}
-	pc.dynamic = append(pc.dynamic, dynamicMessage{pos: pc.pos(e), expr: expr,
-		key: filepath.ToSlash(rel) + ": " + pc.funcName(e) + ": " + expr})
+	pc.dynamic = append(pc.dynamic, dynamicMessage{pos: pc.pos(e), expr: expr, key: pc.site(e) + ": " + expr})
 	return nil
+}
+
+// site names the file and function of n, "file: function".
+func (pc *problemCode) site(n ast.Node) string {
+	rel, err := filepath.Rel(pc.root, pc.fset.Position(n.Pos()).Filename)
+	if err != nil {
+		pc.t.Fatal(err)
+	}
+	return filepath.ToSlash(rel) + ": " + pc.funcName(n)
 }
 
 func exprString(fset *token.FileSet, e ast.Expr) string {
@@ -338,7 +363,7 @@ func (pc *problemCode) words(e ast.Expr, format bool, depth int) []codeMessage {
 		if !format {
 			s = strings.ReplaceAll(s, "%", "%%")
 		}
-		return []codeMessage{{pos: pc.pos(e), format: s}}
+		return []codeMessage{{pos: pc.pos(e), site: pc.site(e), format: s}}
 	}
 	switch e := e.(type) {
 	case *ast.ParenExpr:
@@ -361,7 +386,7 @@ func (pc *problemCode) words(e ast.Expr, format bool, depth int) []codeMessage {
 		var out []codeMessage
 		for _, l := range left {
 			for _, r := range right {
-				out = append(out, codeMessage{pos: pc.pos(e), format: l + r})
+				out = append(out, codeMessage{pos: pc.pos(e), site: pc.site(e), format: l + r})
 			}
 		}
 		return out
@@ -370,7 +395,7 @@ func (pc *problemCode) words(e ast.Expr, format bool, depth int) []codeMessage {
 			return pc.words(e.Args[0], true, depth+1)
 		}
 		if fds := pc.called(e); len(fds) > 0 {
-			return pc.returns(e, fds, format, depth)
+			return pc.returns(fds, format, depth, true)
 		}
 		return pc.unreadable(e)
 	case *ast.SelectorExpr:
@@ -602,14 +627,14 @@ func (pc *problemCode) called(c *ast.CallExpr) []*ast.FuncDecl {
 }
 
 // returns are the words the functions fds return first.
-func (pc *problemCode) returns(c *ast.CallExpr, fds []*ast.FuncDecl, format bool, depth int) []codeMessage {
+func (pc *problemCode) returns(fds []*ast.FuncDecl, format bool, depth int, once bool) []codeMessage {
 	var out []codeMessage
 	for _, fd := range fds {
 		visit := pc.pos(fd) + "#return"
-		if pc.visits[visit] || fd.Body == nil {
+		if once && pc.visits[visit] || fd.Body == nil {
 			continue
 		}
-		pc.visits[visit] = true
+		pc.visits[visit] = once || pc.visits[visit]
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
 			if _, ok := n.(*ast.FuncLit); ok {
 				return false
@@ -706,4 +731,44 @@ func (pc *problemCode) errorWords(name string) {
 			return true
 		})
 	}
+}
+
+// expand is format with each value that a function of the package returns
+// written as each of its words (as formats); the other values stay verbs.
+func (pc *problemCode) expand(format string, args []ast.Expr) []string {
+	out := []string{format}
+	if strings.Contains(format, "%[") {
+		return out
+	}
+	var verbs [][]int
+	for _, loc := range problemFmtVerb.FindAllStringIndex(format, -1) {
+		if format[loc[1]-1] != '%' {
+			verbs = append(verbs, loc)
+		}
+	}
+	for k := len(verbs) - 1; k >= 0; k-- {
+		if k >= len(args) {
+			continue
+		}
+		c, ok := args[k].(*ast.CallExpr)
+		if !ok || isSel(c.Fun, "fmt", "Sprintf") {
+			continue
+		}
+		fds := pc.called(c)
+		if len(fds) == 0 {
+			continue
+		}
+		words := pc.returns(fds, true, 1, false)
+		if len(words) == 0 {
+			continue
+		}
+		var next []string
+		for _, f := range out {
+			for _, w := range words {
+				next = append(next, f[:verbs[k][0]]+w.format+f[verbs[k][1]:])
+			}
+		}
+		out = next
+	}
+	return out
 }
