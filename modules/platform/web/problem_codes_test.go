@@ -21,12 +21,16 @@ import (
 // error.detail_untranslated / error.field_untranslated. The messages are
 // read from the Go source of modules/ (test files aside): the format of
 // errs.E and errs.Field, the message of errs.Fields, the Message of an
-// errs.Error or errs.FieldError literal; a message that is a constant, a
-// local variable given only such values, fmt.Sprintf of such a format, a
-// concatenation (its non-constant parts are values) or a parameter of a
-// function of the package (then each call's argument) is followed to its
-// words. Each is matched as problemWords matches it, its verbs standing
-// for values.
+// errs.Error or errs.FieldError literal; a message that is a constant (of
+// its package or another of modules/), a local variable or map given only
+// such values, fmt.Sprintf of such a format, a concatenation (its
+// non-constant parts are values), the string a function of the package
+// returns, or a parameter of a function of the package (then each call's
+// argument) is followed to its words; a value that a function of the
+// package returns (a JSON type's name) is each of its words. A copy of
+// another error's Message is read where that is written. Each is matched
+// as problemWords matches it, its verbs standing for values. Messages the
+// source does not spell are listed in dynamicProblems, with the reason.
 func TestCodesProblemsHaveWords(t *testing.T) {
 	t.Parallel()
 	w := newProblemWords(catalog(t))
