@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/url"
 	"regexp"
 	"strings"
@@ -69,9 +71,10 @@ func TestErrorPageDetailsFollowTheLanguage(t *testing.T) {
 		}
 	}
 
-	// 409 with words the catalog does not translate (they carry the
-	// message's English status): a Vietnamese sentence on the Vietnamese
-	// page, the English words on the English one.
+	// 409 with words the catalog had no entry for until the catalog was
+	// checked against the code's messages (TestCodesProblemsHaveWords):
+	// the Vietnamese page said only that it had no explanation; it says
+	// what is wrong now, the English page keeps the service's words.
 	ctv := s.Find(t, "ctv", "NT")
 	session := s.CreateSession(t, coord, "KC-101", "NT", "Tập huấn trang lỗi", time.Now().Add(72*time.Hour))
 	if r := s.Do(t, "POST", "/api/v1/sessions/"+session+"/invitations", coord, map[string]any{"collaborator_ids": []string{ctv.ID}}); r.Status != 200 {
@@ -92,13 +95,50 @@ func TestErrorPageDetailsFollowTheLanguage(t *testing.T) {
 		d := details(t, r.Body)
 		switch lang {
 		case "vi":
-			if strings.Contains(d, "only a failed message") || !strings.Contains(d, "Hệ thống chưa có lời giải thích bằng tiếng Việt cho lỗi này") {
+			if strings.Contains(d, "only a failed message") || !strings.Contains(d, "Chỉ gửi lại được thư bị lỗi; thư này đang ở trạng thái ") {
 				t.Errorf("409 in Vietnamese: %s", d)
 			}
 		case "en":
 			if !strings.Contains(d, "only a failed message can be retried") {
 				t.Errorf("409 in English: %s", d)
 			}
+		}
+	}
+}
+
+// An upload whose file name is not UTF-8 is refused with the field's
+// message in the page's language: the catalog had no entry for it, and
+// the Vietnamese page said only "giá trị này chưa đúng".
+func TestErrorPageFileNameNotUTF8InVietnamese(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	f := s.Forms(t, s.LoginDemo(t, apptest.Coordinator))
+	f.Get("/collaborators/import")
+	for _, tc := range []struct{ lang, want, notWant string }{
+		{"vi", "tên tệp không phải văn bản UTF-8: hãy gửi văn bản mã hóa UTF-8", "not valid UTF-8"},
+		{"en", "the file name is not valid UTF-8: send text in UTF-8", "tên tệp"},
+	} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, err := mw.CreateFormFile("file", "danh-s\xe1ch.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write([]byte("code,full_name\n")); err != nil {
+			t.Fatal(err)
+		}
+		if err := mw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		req := apptest.NewRequest(t, "POST", s.URL+"/collaborators/import?lang="+tc.lang, &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		r := f.Do(req)
+		if r.Status != 400 {
+			t.Errorf("%s: %d, want 400: %s", tc.lang, r.Status, truncate([]byte(r.Body)))
+			continue
+		}
+		if d := details(t, r.Body); !strings.Contains(d, tc.want) || strings.Contains(d, tc.notWant) {
+			t.Errorf("%s: details %s, want %q", tc.lang, d, tc.want)
 		}
 	}
 }
