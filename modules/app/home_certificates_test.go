@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ctvacademy/academy/modules/app/apptest"
 )
 
 // The home page tells a course's certificate apart from its quiz: a pass
@@ -16,18 +18,10 @@ import (
 func TestHomeShowsTheCertificateBesideTheQuiz(t *testing.T) {
 	t.Parallel()
 	s, coord := startReconciled(t, nil)
-	var certs struct {
-		Items []struct {
-			CollaboratorID string `json:"collaborator_id"`
-			CourseCode     string `json:"course_code"`
-			Status         string `json:"status"`
-			ValidUntil     string `json:"valid_until"`
-		} `json:"items"`
-	}
-	s.Do(t, "GET", "/api/v1/certifications?limit=1000", coord, nil).JSON(t, &certs)
+	certs := demoCertificates(t, s, coord)
 	live := map[string]bool{}
 	var expiringWho, expiringCourse, expiringUntil string
-	for _, c := range certs.Items {
+	for _, c := range certs {
 		if c.Status == "valid" || c.Status == "expiring" {
 			live[c.CollaboratorID+" "+c.CourseCode] = true
 		}
@@ -88,17 +82,9 @@ func TestHomeShowsTheCertificateBesideTheQuiz(t *testing.T) {
 func TestCoursePagesTellAHolderTheirCertificate(t *testing.T) {
 	t.Parallel()
 	s, coord := startReconciled(t, nil)
-	var certs struct {
-		Items []struct {
-			CollaboratorID string `json:"collaborator_id"`
-			CourseCode     string `json:"course_code"`
-			Status         string `json:"status"`
-			ValidUntil     string `json:"valid_until"`
-		} `json:"items"`
-	}
-	s.Do(t, "GET", "/api/v1/certifications?limit=1000", coord, nil).JSON(t, &certs)
+	certs := demoCertificates(t, s, coord)
 	held := map[string]map[string]string{} // collaborator → course → status
-	for _, c := range certs.Items {
+	for _, c := range certs {
 		if held[c.CollaboratorID] == nil {
 			held[c.CollaboratorID] = map[string]string{}
 		}
@@ -117,7 +103,7 @@ func TestCoursePagesTellAHolderTheirCertificate(t *testing.T) {
 	}
 	quizLink := regexp.MustCompile(`<a[^>]*id="take-quiz"[^>]*>[^<]*</a>`)
 	var sawValid, sawExpiring, sawNone, sawNote bool
-	for _, c := range certs.Items {
+	for _, c := range certs {
 		if c.Status != "valid" && c.Status != "expiring" || (c.Status == "valid" && sawValid && sawNote) || (c.Status == "expiring" && sawExpiring) {
 			continue
 		}
@@ -173,4 +159,22 @@ func TestCoursePagesTellAHolderTheirCertificate(t *testing.T) {
 	if !sawValid || !sawExpiring || !sawNone || !sawNote {
 		t.Fatalf("the demo lacks a case: valid %v, expiring %v, a course not held %v, a holder with an attempt left %v", sawValid, sawExpiring, sawNone, sawNote)
 	}
+}
+
+// demoCertificate is a certificate as the tests here read it from the API.
+type demoCertificate struct {
+	CollaboratorID string `json:"collaborator_id"`
+	CourseCode     string `json:"course_code"`
+	Status         string `json:"status"`
+	ValidUntil     string `json:"valid_until"`
+}
+
+// demoCertificates are every certificate the coordinator sees.
+func demoCertificates(t *testing.T, s *apptest.Server, coord string) []demoCertificate {
+	t.Helper()
+	var certs struct {
+		Items []demoCertificate `json:"items"`
+	}
+	s.Do(t, "GET", "/api/v1/certifications?limit=1000", coord, nil).JSON(t, &certs)
+	return certs.Items
 }
