@@ -7,7 +7,6 @@
 package mail
 
 import (
-	"fmt"
 	netmail "net/mail"
 	"regexp"
 	"strings"
@@ -154,12 +153,12 @@ func build(m Message, from Address, names map[string]string) (*gomail.Msg, error
 		return nil, errs.Field("id", "is required")
 	}
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
-	if err := msg.FromFormat(from.Name, from.Email); err != nil {
-		return nil, fmt.Errorf("mail: sender %q: %w", from.Email, err)
-	}
-	if err := msg.AddToFormat(m.To.Name, m.To.Email); err != nil {
-		return nil, errs.Field("to.email", "is not an email address")
-	}
+	// The addresses are handed over whole: go-mail's *Format methods put
+	// the name between quotes unescaped and parse the result, which drops
+	// a name's quotes or, when they are unbalanced, fails. net/mail writes
+	// the header (quoting, escaping, RFC 2047 for other than ASCII).
+	msg.SetAddrHeaderFromMailAddress(gomail.HeaderFrom, &netmail.Address{Name: from.Name, Address: from.Email})
+	msg.AddToMailAddress(&netmail.Address{Name: m.To.Name, Address: m.To.Email})
 	// Written by hand: go-mail folds before a first encoded word that does
 	// not fit after "Subject: ", which leaves the header's first line
 	// empty, and readers (Python's email) then see a leading space.
