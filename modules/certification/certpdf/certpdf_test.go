@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"image"
 	"image/png"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -573,5 +576,122 @@ func TestFromService(t *testing.T) {
 	cv.RenewedAt, cv.RevokedAt = time.Time{}, nil
 	if got, _ := certpdf.FromService(service{cv}).Certificate(context.Background(), authz.All, "c1"); !got.IssuedAt.Equal(cv.IssuedAt) || !got.RevokedAt.IsZero() {
 		t.Errorf("never renewed: %+v", got)
+	}
+}
+
+// box is a word pdftotext reads from a PDF and where it lies on the page,
+// in points from the top left.
+type box struct {
+	word                   string
+	xMin, yMin, xMax, yMax float64
+}
+
+var wordRE = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
+
+// pdfWords are the words of pdf's first page with their boxes, in the
+// order of its content.
+func pdfWords(t *testing.T, pdf []byte) []box {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "c.pdf")
+	if err := os.WriteFile(f, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-bbox", "-raw", "-enc", "UTF-8", "-f", "1", "-l", "1", f, "-").CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext (Debian's poppler-utils): %v\n%s", err, out)
+	}
+	var words []box
+	for _, m := range wordRE.FindAllStringSubmatch(string(out), -1) {
+		b := box{word: html.UnescapeString(m[5])}
+		for i, p := range []*float64{&b.xMin, &b.yMin, &b.xMax, &b.yMax} {
+			if *p, err = strconv.ParseFloat(m[i+1], 64); err != nil {
+				t.Fatal(err)
+			}
+		}
+		words = append(words, b)
+	}
+	return words
+}
+
+// line finds the words of s, one after another, among words.
+func line(t *testing.T, words []box, s string) []box {
+	t.Helper()
+	want := strings.Fields(s)
+next:
+	for i := 0; i+len(want) <= len(words); i++ {
+		for j, w := range want {
+			if words[i+j].word != w {
+				continue next
+			}
+		}
+		return words[i : i+len(want)]
+	}
+	t.Fatalf("the PDF has no line %q: %v", s, words)
+	return nil
+}
+
+// The lines of the certificate's middle keep the margins (20 mm a side)
+// and do not overlap: a name or a course title too wide for one line is
+// drawn smaller, and if at its smallest it is still too wide, it wraps and
+// the lines below it move down.
+func TestPDFLongLinesKeepTheirPlace(t *testing.T) {
+	t.Parallel()
+	const (
+		pageW  = 841.89         // A4 landscape, in points
+		margin = 20 * 72 / 25.4 // 20 mm
+	)
+	long := "Công Tằng Tôn Nữ Thị Hoàng Phương Thảo Nguyên Khánh Ly"
+	longest := "Công Tằng Tôn Nữ Thị Hoàng Phương Thảo Nguyên Khánh Ly Nguyễn Trần Lê Phạm Huỳnh Võ Đặng Bùi Đỗ Ngô" // 99 letters: a name may have 100
+	longTitle := "Kỹ năng khảo sát nhu cầu hỗ trợ của cơ sở công nghiệp nông thôn, lập đề án khuyến công địa phương và theo dõi, đánh giá hiệu quả sau hỗ trợ"
+	for _, c := range []struct {
+		what, name, title string
+		oneLine           bool // each line on one line of the page
+	}{
+		{"usual", "Nguyễn Thị Hồng Nhung", "Kỹ năng khảo sát nhu cầu", true},
+		{"54-letter name", long, "Kỹ năng khảo sát nhu cầu", true},
+		{"99-letter name", longest, "Kỹ năng khảo sát nhu cầu", false},
+		{"long title", "Nguyễn Thị Hồng Nhung", longTitle, false},
+		{"99-letter name, longer title", longest, longTitle + ", " + longTitle, false},
+	} {
+		v := revoked
+		v.FullName, v.CourseTitle = c.name, c.title
+		pdf, err := certpdf.Render(v, "vi", baseURL, certpdf.DefaultCenter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		words := pdfWords(t, pdf)
+		lines := [][]box{
+			line(t, words, "Chứng nhận"),
+			line(t, words, c.name),
+			line(t, words, "đã hoàn thành khóa bồi dưỡng"),
+			line(t, words, c.title),
+			line(t, words, "Mã khóa học: KNKS-01"),
+			line(t, words, "Ngày cấp: 14/03/2026"),
+			line(t, words, "Tình trạng:"),
+		}
+		code := line(t, words, string(v.Code))
+		for i, l := range lines {
+			top, bottom := l[0].yMin, l[0].yMax
+			for _, w := range l {
+				if w.xMin < margin || w.xMax > pageW-margin {
+					t.Errorf("%s: %q is outside the margins: x %.1f–%.1f pt", c.what, w.word, w.xMin, w.xMax)
+				}
+				top, bottom = min(top, w.yMin), max(bottom, w.yMax)
+			}
+			if c.oneLine && bottom-top > 1.5*(l[0].yMax-l[0].yMin) {
+				t.Errorf("%s: the line of %q takes more than one line", c.what, l[0].word)
+			}
+			if i > 0 {
+				for _, w := range lines[i-1] {
+					if w.yMax > top {
+						t.Errorf("%s: %q (down to %.1f pt) reaches into the line of %q (from %.1f pt)", c.what, w.word, w.yMax, l[0].word, top)
+						break
+					}
+				}
+			}
+			if i == len(lines)-1 && bottom > code[0].yMin {
+				t.Errorf("%s: the text reaches down to the verification code (%.1f > %.1f pt)", c.what, bottom, code[0].yMin)
+			}
+		}
 	}
 }

@@ -37,6 +37,13 @@ func QR(url string, size int) ([]byte, error) {
 	return qrcode.Encode(url, qrcode.Medium, size)
 }
 
+// The smallest sizes, in points, the name (24 pt) and the course's title
+// (16 pt) shrink to in order to stay on one line; wider still, they wrap.
+const (
+	nameFloor  = 16
+	titleFloor = 12
+)
+
 // qrPixels is the size of the QR image in the PDF: enough for 35 mm at
 // 300 dpi.
 const qrPixels = 420
@@ -86,13 +93,35 @@ func Render(v View, lang, baseURL, center string) ([]byte, error) {
 
 	center1(22, 13, "B", 20, 60, 110, strings.ToUpper(center))
 	center1(40, 30, "B", 150, 30, 30, l.Title)
+	// fit draws s centred between the margins from y, in a cell lineH
+	// tall, at size points, or smaller, down to floor, as it takes to keep
+	// s on one line; s wider than the text at floor wraps, at floor, in
+	// lines as much shorter than lineH as floor is than size. It returns
+	// how far below y+lineH the text ends (0 on one line).
+	fit := func(y, size, floor, lineH float64, style string, r, g, b int, s string) float64 {
+		pdf.SetFont(family, style, size)
+		pdf.SetTextColor(r, g, b)
+		room := text - 2*pdf.GetCellMargin()
+		pt := size
+		for pt > floor && pdf.GetStringWidth(s) > room {
+			pt = max(pt-0.5, floor)
+			pdf.SetFontSize(pt)
+		}
+		pdf.SetXY(20, y)
+		if pdf.GetStringWidth(s) <= room {
+			pdf.MultiCell(text, lineH, s, "", "C", false)
+			return 0
+		}
+		pdf.MultiCell(text, lineH*floor/size, s, "", "C", false)
+		return max(0, pdf.GetY()-(y+lineH))
+	}
+
 	center1(60, 13, "", 40, 40, 40, l.Certifies)
-	center1(70, 24, "B", 20, 20, 20, v.FullName)
-	center1(86, 13, "", 40, 40, 40, l.Completed)
-	pdf.SetFont(family, "B", 16)
-	pdf.SetTextColor(20, 60, 110)
-	pdf.SetXY(20, 96)
-	pdf.MultiCell(text, 8, v.TitleIn(lang), "", "C", false)
+	// The lines below the name move down by as much as it wraps past its
+	// one line.
+	down := fit(70, 24, nameFloor, 12, "B", 20, 20, 20, v.FullName)
+	center1(86+down, 13, "", 40, 40, 40, l.Completed)
+	fit(96+down, 16, titleFloor, 8, "B", 20, 60, 110, v.TitleIn(lang))
 	pdf.SetFont(family, "", 12)
 	pdf.SetTextColor(40, 40, 40)
 	pdf.SetX(20)
