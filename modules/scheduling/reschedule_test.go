@@ -154,8 +154,10 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 		if n.PartStat != wantStat {
 			t.Errorf("update to %s (%s): PARTSTAT=%s, want %s", id, want[id], n.PartStat, wantStat)
 		}
+		// The text asks the unanswered to answer by its link; the calendar
+		// part asks nobody (RSVP=FALSE), since nothing reads its replies.
 		asked := id == e
-		if (n.RSVP == "TRUE") != asked || strings.Contains(n.Text, "không cần trả lời lại") == asked || strings.Contains(n.Text, "chưa trả lời") != asked {
+		if n.RSVP != "FALSE" || strings.Contains(n.Text, "không cần trả lời lại") == asked || strings.Contains(n.Text, "chưa trả lời") != asked {
 			t.Errorf("update to %s (%s) asks to answer: RSVP=%s, text:\n%s", id, want[id], n.RSVP, n.Text)
 		}
 	}
@@ -200,7 +202,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 			!strings.Contains(n.Text, "trả lời lại") || strings.Contains(n.Text, "không cần trả lời lại") || !strings.Contains(n.Text, link) {
 			t.Errorf("reschedule notice to %s: %+v", id, n)
 		}
-		if n.PartStat != "NEEDS-ACTION" || n.RSVP != "TRUE" {
+		if n.PartStat != "NEEDS-ACTION" || n.RSVP != "FALSE" {
 			t.Errorf("reschedule notice to %s (%s before): PARTSTAT=%s RSVP=%s", id, want[id], n.PartStat, n.RSVP)
 		}
 	}
