@@ -114,6 +114,16 @@ func unfold(ics string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(ics, "\r\n ", ""), "\r\n", "\n")
 }
 
+// attendeeLine is the ATTENDEE line of an unfolded calendar.
+func attendeeLine(ics string) string {
+	for line := range strings.SplitSeq(ics, "\n") {
+		if strings.HasPrefix(line, "ATTENDEE;") || strings.HasPrefix(line, "ATTENDEE:") {
+			return line
+		}
+	}
+	return ""
+}
+
 var rsvpLink = regexp.MustCompile(`http://[^\s"<>]+/rsvp/[A-Za-z0-9_-]{32}`)
 
 func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
@@ -163,6 +173,11 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 	}
 	if !strings.Contains(cal.Body, "\r\n") {
 		t.Error("iCalendar lines do not end in CRLF")
+	}
+	// Nor does the calendar part ask for one: no Yes/No buttons that would
+	// mail an answer nobody records.
+	if attendee := attendeeLine(ics); !strings.Contains(attendee, ";RSVP=FALSE") || !strings.Contains(attendee, ";PARTSTAT=NEEDS-ACTION") {
+		t.Errorf("the invitation's ATTENDEE is %q, want PARTSTAT=NEEDS-ACTION and RSVP=FALSE", attendee)
 	}
 	// The attachment says what it is, in Vietnamese words without accents.
 	if att := attachmentOf(t, m); att.Filename != "moi-tap-huan.ics" || unfold(att.Body) != ics {
@@ -223,6 +238,9 @@ func TestInviteMailOverSMTPUpdateAndCancel(t *testing.T) {
 		t.Errorf("the reschedule notice does not say that only its link records an answer:\n%s", body)
 	}
 	uics := unfold(partOf(t, update, "text/calendar").Body)
+	if attendee := attendeeLine(uics); !strings.Contains(attendee, ";RSVP=FALSE") {
+		t.Errorf("the reschedule's ATTENDEE is %q, want RSVP=FALSE", attendee)
+	}
 	if !strings.Contains(uics, "SEQUENCE:1") || !strings.Contains(uics, "DTSTART:"+later.UTC().Format("20060102T150405Z")) || !strings.Contains(uics, "UID:"+x.ID+"@ctv-academy") {
 		t.Errorf("update iCalendar:\n%s", uics)
 	}

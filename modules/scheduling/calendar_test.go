@@ -68,12 +68,14 @@ func method(props []ical.Property) string {
 // A cancellation asks for no reply (RFC 5546 §3.2.5): its ATTENDEE has no
 // RSVP, and no PARTSTAT NEEDS-ACTION for someone who had not answered; an
 // answer given (accepted, declined, waitlisted) is kept. An invitation or
-// an update to the same people still asks for a reply where one is due.
+// an update to the same people carries their PARTSTAT with RSVP=FALSE: an
+// answer is given through the mail's link, and nothing reads a reply a
+// calendar app mails to the organizer.
 func TestCancelAsksForNoReply(t *testing.T) {
 	n := &Notices{from: "academy@example.vn", fromName: "Trung tâm Khuyến công", now: func() time.Time { return t0 }}
 	p := Person{ID: "p1", Name: "Nguyễn Văn An", Email: "an@example.vn"}
 	for _, c := range []struct{ response, cancel, request string }{
-		{ResponsePending, "", "NEEDS-ACTION/TRUE"},
+		{ResponsePending, "", "NEEDS-ACTION/FALSE"},
 		{ResponseAccepted, "ACCEPTED", "ACCEPTED/FALSE"},
 		{ResponseDeclined, "DECLINED", "DECLINED/FALSE"},
 		{ResponseWaitlisted, "TENTATIVE", "TENTATIVE/FALSE"},

@@ -76,8 +76,8 @@ type noticeData struct {
 	Response string
 }
 
-// partstat is an invitee's answer as an iCalendar PARTSTAT, and whether a
-// reply is asked for (RSVP): an invitee who has not answered — or whose
+// partstat is an invitee's answer as an iCalendar PARTSTAT, and whether
+// they have yet to answer: an invitee who has not answered — or whose
 // answer a reschedule returned to pending — NEEDS-ACTION; an accept is
 // ACCEPTED, a decline DECLINED, and a waitlisted accept TENTATIVE (they
 // mean to come and have no place yet).
@@ -144,8 +144,11 @@ func calendarMethod(kind string) string {
 
 // calendar is the session as an iCalendar object: one stable UID per
 // session, SEQUENCE from the session, times in UTC, the invitee's
-// PARTSTAT as the session records their answer (partstat; a CANCEL asks for
-// no reply: no RSVP, no NEEDS-ACTION). Every text is written
+// PARTSTAT as the session records their answer (partstat) with RSVP=FALSE:
+// an answer is recorded only through the mail's link, and nothing reads
+// the replies a calendar app mails to the ORGANIZER, so the calendar asks
+// for none (a CANCEL asks for no reply either: no RSVP, no NEEDS-ACTION).
+// Every text is written
 // through package ical, so no title, place or name can add a line or a
 // property (a bare CR in a location made real ATTENDEE lines).
 func (n *Notices) calendar(s Session, p Person, method, description string) string {
@@ -166,13 +169,12 @@ func (n *Notices) calendar(s Session, p Person, method, description string) stri
 	w.Text("LOCATION", s.Location)
 	w.Text("DESCRIPTION", strings.TrimSpace(description))
 	w.Value("ORGANIZER", "mailto:"+n.from, ical.Param{Name: "CN", Value: n.fromName})
-	status, rsvp := partstat(responseOf(s, p))
+	status, pending := partstat(responseOf(s, p))
 	attendee := []ical.Param{{Name: "CUTYPE", Value: "INDIVIDUAL"}, {Name: "ROLE", Value: "REQ-PARTICIPANT"}}
 	switch {
 	case method != "CANCEL":
-		attendee = append(attendee, ical.Param{Name: "PARTSTAT", Value: status},
-			ical.Param{Name: "RSVP", Value: strings.ToUpper(strconv.FormatBool(rsvp))})
-	case !rsvp:
+		attendee = append(attendee, ical.Param{Name: "PARTSTAT", Value: status}, ical.Param{Name: "RSVP", Value: "FALSE"})
+	case !pending:
 		// No reply is expected to a CANCEL (RFC 5546 §3.2.5): no RSVP, and
 		// no NEEDS-ACTION; an answer given stays as it was.
 		attendee = append(attendee, ical.Param{Name: "PARTSTAT", Value: status})

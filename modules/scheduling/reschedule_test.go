@@ -8,6 +8,7 @@ import (
 
 	ical "github.com/arran4/golang-ical"
 	"github.com/ctvacademy/academy/modules/app/apptest"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/mail/mailtest"
 	"github.com/ctvacademy/academy/modules/scheduling"
 )
@@ -153,8 +154,10 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 		if n.PartStat != wantStat {
 			t.Errorf("update to %s (%s): PARTSTAT=%s, want %s", id, want[id], n.PartStat, wantStat)
 		}
+		// The text asks the unanswered to answer by its link; the calendar
+		// part asks nobody (RSVP=FALSE), since nothing reads its replies.
 		asked := id == e
-		if (n.RSVP == "TRUE") != asked || strings.Contains(n.Text, "không cần trả lời lại") == asked || strings.Contains(n.Text, "chưa trả lời") != asked {
+		if n.RSVP != "FALSE" || strings.Contains(n.Text, "không cần trả lời lại") == asked || strings.Contains(n.Text, "chưa trả lời") != asked {
 			t.Errorf("update to %s (%s) asks to answer: RSVP=%s, text:\n%s", id, want[id], n.RSVP, n.Text)
 		}
 	}
@@ -199,7 +202,7 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 			!strings.Contains(n.Text, "trả lời lại") || strings.Contains(n.Text, "không cần trả lời lại") || !strings.Contains(n.Text, link) {
 			t.Errorf("reschedule notice to %s: %+v", id, n)
 		}
-		if n.PartStat != "NEEDS-ACTION" || n.RSVP != "TRUE" {
+		if n.PartStat != "NEEDS-ACTION" || n.RSVP != "FALSE" {
 			t.Errorf("reschedule notice to %s (%s before): PARTSTAT=%s RSVP=%s", id, want[id], n.PartStat, n.RSVP)
 		}
 	}
@@ -221,4 +224,93 @@ func TestRescheduleAsksAgainAndAnUpdateKeepsAnswers(t *testing.T) {
 	if !strings.HasPrefix(promoted.Subject, "Đã có chỗ") || promoted.PartStat != "ACCEPTED" {
 		t.Errorf("the promotion notice: %+v", promoted)
 	}
+}
+
+// A change to this and the following occurrences of a series carries only
+// the fields it names. A title alone leaves every occurrence's times as
+// they were, whatever the length of the edited one, and is an update, not
+// a reschedule. A new start moves each occurrence by the edited one's shift,
+// each keeping its own length; a new end gives each the edited one's new
+// length.
+func TestAFollowingChangeCarriesOnlyTheFieldsItNames(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
+	coord := s.LoginDemo(t, apptest.Coordinator)
+	vn := time.FixedZone("+07", 7*3600)
+	at := func(day, hour, minute int) time.Time { return time.Date(2026, 12, day, hour, minute, 0, 0, vn) }
+	r := s.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Sinh hoạt chuyên đề",
+		"starts_at": at(9, 8, 0).Format(time.RFC3339), "ends_at": at(9, 11, 30).Format(time.RFC3339),
+		"location": "Phòng họp Trung tâm", "area_code": "NT", "recurrence": "FREQ=WEEKLY;COUNT=3"})
+	var series created
+	r.JSON(t, &series)
+	if r.Status != 201 || len(series.Items) != 3 {
+		t.Fatalf("series: %d %s", r.Status, r.Body)
+	}
+	ids := []string{series.Items[0].ID, series.Items[1].ID, series.Items[2].ID}
+	who := s.Find(t, "ctv", "NT")
+	for _, id := range ids {
+		if r := s.Do(t, "POST", "/api/v1/sessions/"+id+"/invitations", coord, map[string]any{"collaborator_ids": []string{who.ID}}); r.Status != 200 {
+			t.Fatalf("invite: %d %s", r.Status, r.Body)
+		}
+	}
+	patch := func(id, apply string, body map[string]any) {
+		t.Helper()
+		if r := s.Do(t, "PATCH", "/api/v1/sessions/"+id+"?apply="+apply, coord, body); r.Status != 200 {
+			t.Fatalf("PATCH apply=%s %v: %d %s", apply, body, r.Status, r.Body)
+		}
+	}
+	wantTimes := func(step string, want ...time.Time) {
+		t.Helper()
+		for i, id := range ids {
+			if got := getSession(t, s, id); !got.StartsAt.Equal(want[2*i]) || !got.EndsAt.Equal(want[2*i+1]) {
+				t.Errorf("%s: occurrence %d at %v–%v, want %v–%v", step, i+1, got.StartsAt.In(vn), got.EndsAt.In(vn), want[2*i], want[2*i+1])
+			}
+		}
+	}
+	// mailedKinds is the kinds of notice queued or sent to who for id.
+	mailedKinds := func(id string) map[string]bool {
+		t.Helper()
+		kinds := map[string]bool{}
+		for key := range mailKeys(t, s, map[string]any{"to.email": who.Email}) {
+			if kind, rest, _ := strings.Cut(key, ":"); strings.HasPrefix(rest, id+":") {
+				kinds[kind] = true
+			}
+		}
+		return kinds
+	}
+
+	// The first occurrence alone moves to 13:30–16:30 (three hours).
+	patch(ids[0], scheduling.ApplyThis, map[string]any{"starts_at": at(9, 13, 30).Format(time.RFC3339), "ends_at": at(9, 16, 30).Format(time.RFC3339)})
+	before := []scheduling.Session{getSession(t, s, ids[1]), getSession(t, s, ids[2])}
+
+	// A title alone: the times stay, the notice is an update.
+	patch(ids[0], scheduling.ApplyFollowing, map[string]any{"title": "Sinh hoạt chuyên đề (đổi tên)"})
+	wantTimes("a new title", at(9, 13, 30), at(9, 16, 30), at(16, 8, 0), at(16, 11, 30), at(23, 8, 0), at(23, 11, 30))
+	for i, id := range ids[1:] {
+		got := getSession(t, s, id)
+		if got.Title != "Sinh hoạt chuyên đề (đổi tên)" || got.Sequence != before[i].Sequence+1 || got.Rescheduled != before[i].Rescheduled {
+			t.Errorf("occurrence %d after a new title: %q, sequence %d, rescheduled %d (before: sequence %d, rescheduled %d)",
+				i+2, got.Title, got.Sequence, got.Rescheduled, before[i].Sequence, before[i].Rescheduled)
+		}
+		if kinds := mailedKinds(id); kinds[scheduling.NoticeReschedule] || !kinds[scheduling.NoticeUpdate] {
+			t.Errorf("occurrence %d after a new title: notices %v, want an update and no reschedule", i+2, kinds)
+		}
+	}
+
+	// A start alone: every occurrence moves by the first one's shift (+30 min) and keeps its own length.
+	patch(ids[0], scheduling.ApplyFollowing, map[string]any{"starts_at": at(9, 14, 0).Format(time.RFC3339)})
+	wantTimes("a new start", at(9, 14, 0), at(9, 17, 0), at(16, 8, 30), at(16, 12, 0), at(23, 8, 30), at(23, 12, 0))
+	for i, id := range ids[1:] {
+		if kinds := mailedKinds(id); !kinds[scheduling.NoticeReschedule] {
+			t.Errorf("occurrence %d after a new start: notices %v, want a reschedule", i+2, kinds)
+		}
+	}
+
+	// A start and an end: every occurrence moves by the shift and takes the new length (two hours).
+	patch(ids[0], scheduling.ApplyFollowing, map[string]any{"starts_at": at(9, 15, 0).Format(time.RFC3339), "ends_at": at(9, 17, 0).Format(time.RFC3339)})
+	wantTimes("a new start and end", at(9, 15, 0), at(9, 17, 0), at(16, 9, 30), at(16, 11, 30), at(23, 9, 30), at(23, 11, 30))
+
+	// An end alone: every occurrence keeps its start and takes the new length (two and a half hours).
+	patch(ids[0], scheduling.ApplyFollowing, map[string]any{"ends_at": at(9, 17, 30).Format(time.RFC3339)})
+	wantTimes("a new end", at(9, 15, 0), at(9, 17, 30), at(16, 9, 30), at(16, 12, 0), at(23, 9, 30), at(23, 12, 0))
 }

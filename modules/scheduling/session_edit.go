@@ -59,14 +59,17 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 			return nil, err
 		}
 	}
-	// Times move by the same shift for every occurrence.
-	shift, length := time.Duration(0), first.EndsAt.Sub(first.StartsAt)
+	// A new start moves every occurrence by the same shift, each keeping
+	// its own length; a new end gives every occurrence the edited one's new
+	// length. A change that names neither leaves every time as it is.
+	shift := time.Duration(0)
 	if p.StartsAt != nil {
 		shift = p.StartsAt.Sub(first.StartsAt)
 	}
+	var length *time.Duration
 	if p.EndsAt != nil {
-		start := first.StartsAt.Add(shift)
-		length = p.EndsAt.Sub(start)
+		l := p.EndsAt.Sub(first.StartsAt.Add(shift))
+		length = &l
 	}
 	var out []Session
 	for _, t := range targets {
@@ -76,8 +79,11 @@ func (s *Service) Update(ctx context.Context, id string, p Patch, apply string) 
 			if x.Status == StatusCancelled {
 				return errs.E(errs.Unprocessable, "the session is cancelled")
 			}
-			in := Input{CourseCode: x.CourseCode, Title: x.Title, StartsAt: x.StartsAt.Add(shift), EndsAt: x.StartsAt.Add(shift).Add(length),
+			in := Input{CourseCode: x.CourseCode, Title: x.Title, StartsAt: x.StartsAt.Add(shift), EndsAt: x.EndsAt.Add(shift),
 				Location: x.Location, AreaCode: x.AreaCode, Capacity: x.Capacity, Trainer: x.Trainer}
+			if length != nil {
+				in.EndsAt = in.StartsAt.Add(*length)
+			}
 			if p.CourseCode != nil {
 				in.CourseCode = *p.CourseCode
 			}
