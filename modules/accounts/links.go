@@ -459,6 +459,20 @@ func (s *Service) UseLink(ctx context.Context, token, password string) (u User, 
 	return u, s.d.Audit.Record(ctx, "user.password_set", "user", u.ID, map[string]any{"by": "link", "purpose": l.Purpose})
 }
 
+// holdUntil returns at t, or when ctx ends.
+func holdUntil(ctx context.Context, t time.Time) {
+	d := time.Until(t)
+	if d <= 0 {
+		return
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+}
+
 func linkUnknown() error {
 	return errs.E(errs.NotFound, "this link is not valid: it was used, replaced by a newer one, or never existed")
 }
@@ -471,11 +485,19 @@ const (
 	ResetFreePerClient = 10
 )
 
+// ResetFloor is the least time a reset request that passes the throttle
+// takes, whether or not its address has an account: an account's link and
+// mail are written in the request, and a quicker answer for an address
+// without one would tell who has an account.
+const ResetFloor = 150 * time.Millisecond
+
 // RequestReset mails a reset link to the account with email, if there is
-// one that may sign in; the answer is the same either way. Errors:
-// errs.Invalid for a malformed address, errs.TooManyRequests past the
-// throttle (counted whether or not the address has an account).
+// one that may sign in; the answer is the same either way, and comes
+// after ResetFloor at the earliest. Errors: errs.Invalid for a malformed
+// address, errs.TooManyRequests past the throttle (counted whether or not
+// the address has an account).
 func (s *Service) RequestReset(ctx context.Context, client, email string) error {
+	start := time.Now()
 	e, err := NormalizeEmail(email)
 	if err != nil {
 		return err
@@ -501,6 +523,7 @@ func (s *Service) RequestReset(ctx context.Context, client, email string) error 
 	if wait > 0 {
 		return &errs.Error{Kind: errs.TooManyRequests, Message: "too many reset requests; wait and try again", RetryAfter: wait}
 	}
+	defer holdUntil(ctx, start.Add(ResetFloor))
 	if s.d.Links == nil {
 		return nil
 	}

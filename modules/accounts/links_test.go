@@ -376,3 +376,26 @@ func startWithMail(t *testing.T) (*mailtest.Server, *apptest.Server, string) {
 	s := apptest.Start(t, apptest.Options{SMTPURL: srv.URL()})
 	return srv, s, s.LoginDemo(t, apptest.Coordinator)
 }
+
+// A reset request answers no sooner for an address without an account than
+// for one with an account: both take ResetFloor at least, which covers the
+// link and the mail an account's request writes. (A lower bound: a sleep
+// never ends early, so this cannot fail for a slow machine.)
+func TestResetAnswersNoSoonerForAnUnknownAddress(t *testing.T) {
+	t.Parallel()
+	s := apptest.Start(t)
+	ctv := s.Find(t, "ctv", "NT")
+	for _, email := range []string{"nobody@example.vn", ctv.Email} {
+		start := time.Now()
+		r := s.Do(t, "POST", "/api/v1/auth/password-reset", "", map[string]string{"email": email})
+		if took := time.Since(start); r.Status != 202 || took < accounts.ResetFloor {
+			t.Errorf("reset for %s: %d after %v, want 202 after %v at least", email, r.Status, took, accounts.ResetFloor)
+		}
+	}
+	f := s.Forms(t, "")
+	f.Get("/forgot")
+	start := time.Now()
+	if got := f.Post("/forgot", url.Values{"email": {"nobody@example.vn"}}); got.Status != 200 || time.Since(start) < accounts.ResetFloor {
+		t.Errorf("the forgotten-password form for an unknown address: %d after %v", got.Status, time.Since(start))
+	}
+}
