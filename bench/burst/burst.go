@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/ctvacademy/academy/modules/platform/clock"
 )
 
 // Step is one kind of request of a taker.
@@ -113,19 +115,6 @@ func (r *recorder) do(ctx context.Context, step Step, due time.Time, f func(cont
 	return err
 }
 
-func sleepUntil(ctx context.Context, t time.Time) {
-	d := time.Until(t)
-	if d <= 0 {
-		return
-	}
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-ctx.Done():
-	case <-tm.C:
-	}
-}
-
 // RunScheduled runs the takers on the schedule. A taker whose start fails
 // does nothing more (it has no attempt).
 func RunScheduled(ctx context.Context, name string, takers []Taker, s Schedule, seed uint64) Result {
@@ -148,17 +137,17 @@ func RunScheduled(ctx context.Context, name string, takers []Taker, s Schedule, 
 		go func() {
 			defer wg.Done()
 			at := t0.Add(offsets[i])
-			sleepUntil(ctx, at)
+			clock.SleepUntil(ctx, at)
 			if rec.do(ctx, Start, at, tk.Start) != nil {
 				return
 			}
 			for k := 1; k <= s.Saves; k++ {
 				due := at.Add(time.Duration(k) * s.SaveEvery)
-				sleepUntil(ctx, due)
+				clock.SleepUntil(ctx, due)
 				_ = rec.do(ctx, Autosave, due, func(ctx context.Context) error { return tk.Save(ctx, k) })
 			}
 			due := t0.Add(submits[i])
-			sleepUntil(ctx, due)
+			clock.SleepUntil(ctx, due)
 			_ = rec.do(ctx, Submit, due, tk.Submit)
 		}()
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ctvacademy/academy/modules/platform/authz"
+	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/errs"
 	"github.com/ctvacademy/academy/modules/platform/mail"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -459,20 +460,6 @@ func (s *Service) UseLink(ctx context.Context, token, password string) (u User, 
 	return u, s.d.Audit.Record(ctx, "user.password_set", "user", u.ID, map[string]any{"by": "link", "purpose": l.Purpose})
 }
 
-// holdUntil returns at t, or when ctx ends.
-func holdUntil(ctx context.Context, t time.Time) {
-	d := time.Until(t)
-	if d <= 0 {
-		return
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
-	}
-}
-
 func linkUnknown() error {
 	return errs.E(errs.NotFound, "this link is not valid: it was used, replaced by a newer one, or never existed")
 }
@@ -523,7 +510,7 @@ func (s *Service) RequestReset(ctx context.Context, client, email string) error 
 	if wait > 0 {
 		return &errs.Error{Kind: errs.TooManyRequests, Message: "too many reset requests; wait and try again", RetryAfter: wait}
 	}
-	defer holdUntil(ctx, start.Add(ResetFloor))
+	defer clock.SleepUntil(ctx, start.Add(ResetFloor))
 	if s.d.Links == nil {
 		return nil
 	}
