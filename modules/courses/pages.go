@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"strings"
 
-	"github.com/ctvacademy/academy/modules/platform/clock"
 	"github.com/ctvacademy/academy/modules/platform/web"
 	"github.com/gofiber/fiber/v2"
 )
@@ -34,12 +33,17 @@ type pageCourse struct {
 	// LessonHead is the lesson's leading title (its first <h1>), shown
 	// above the course's actions; empty when the lesson has none.
 	LessonHead template.HTML
-	// HeldUntil is the last valid day (dd/mm/yyyy) of the caller's live
-	// certificate of the course, empty when they hold none; Expiring: it
-	// is inside its renewal window.
-	HeldUntil string
-	Expiring  bool
+	// Held is the caller's live certificate of the course (nil when they
+	// hold none).
+	Held *Holding
 }
+
+// HeldValid tells that the caller's certificate of the course is valid
+// and outside its renewal window: the quiz is not theirs to take again.
+func (p pageCourse) HeldValid() bool { return p.Held != nil && !p.Held.Expiring }
+
+// Renew tells that the caller's certificate is inside its renewal window.
+func (p pageCourse) Renew() bool { return p.Held != nil && p.Held.Expiring }
 
 // splitHead cuts a rendered lesson's leading <h1>…</h1> from the rest, so
 // that the page puts the course's actions right under the title.
@@ -58,13 +62,12 @@ func splitHead(h template.HTML) (head, rest template.HTML) {
 
 func (m *Module) pageCourse(c *fiber.Ctx, x Course, held map[string]Holding) pageCourse {
 	lang := web.Lang(c)
-	h, ok := held[x.Code]
-	var until string
-	if ok {
-		until = h.ValidUntil.In(clock.VN).Format("02/01/2006")
+	var h *Holding
+	if x, ok := held[x.Code]; ok {
+		h = &x
 	}
 	return pageCourse{
-		HeldUntil: until, Expiring: ok && h.Expiring,
+		Held: h,
 		Code: x.Code, Title: x.Title.In(lang), Summary: x.Summary.In(lang),
 		RequiredFor: x.RequiredFor, RequiredForYou: x.IsRequiredFor(web.PrincipalOf(c).Role),
 		Certification:       x.Certification,

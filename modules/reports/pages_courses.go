@@ -98,9 +98,6 @@ func (m *Module) coursesPage(c *fiber.Ctx) error {
 	return m.Platform.Render(c, fiber.StatusOK, "course_rates", d)
 }
 
-// deref is a rate that may be missing as a bar's height: 0 when it is
-// (the bar's text says "–").
-
 // withQuery is link with one more query parameter.
 func withQuery(link, key, value string) string {
 	sep := "?"
