@@ -121,8 +121,9 @@ type Inputs struct {
 	Quarters []QuarterRecord // the last four quarters that have a record
 	Contract Contract
 	// Held is the person's best certificate of each course they hold one
-	// of, required for their role or not: a course recommended for a weak
-	// KPI whose certificate is valid is one to review, not a quiz to take.
+	// of, required for their role or not (a required course's is in both
+	// lists): a course recommended for a weak KPI whose certificate is
+	// valid is one to review, not a quiz to take.
 	Held []CourseCert
 	// NextSessions is the next scheduled session of each course that has one.
 	NextSessions map[string]Session
@@ -346,7 +347,7 @@ func contract(in Inputs, add func(Reason)) {
 // valid is to review, any other to take the quiz of.
 func recommend(in Inputs, recs []Recommendation, weak []weakKPI) []Recommendation {
 	valid := map[string]bool{}
-	for _, c := range slices.Concat(in.Held, in.Required) {
+	for _, c := range in.Held {
 		if c.Status == CertValid && (c.ExpiresAt.IsZero() || in.Now.Before(c.ExpiresAt)) {
 			valid[c.Course] = true
 		}

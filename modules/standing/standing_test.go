@@ -436,6 +436,6 @@ func TestRecommendationsSayWhatToDo(t *testing.T) {
 	want["KC-105"] = standing.ActionQuiz
 	check("valid but past its day", in, want)
 	// Not held at all: the quiz.
-	in.Held = in.Held[:2]
+	in.Held = in.Held[:3]
 	check("KC-105 not held, KC-103 required and valid", in, want)
 }
