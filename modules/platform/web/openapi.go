@@ -211,7 +211,7 @@ func (o *OpenAPI) operation(op operation) map[string]any {
 		params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 	}
 	for _, q := range doc.Query {
-		name, kind, required := queryParam(q)
+		name, kind, required, repeatable := queryParam(q)
 		schema := map[string]any{"type": "string"}
 		switch {
 		case queryParams[name] != nil:
@@ -226,7 +226,7 @@ func (o *OpenAPI) operation(op operation) map[string]any {
 		if required {
 			param["required"] = true
 		}
-		if repeatableParam(q) {
+		if repeatable {
 			param["schema"] = map[string]any{"type": "array", "items": schema}
 			param["style"], param["explode"] = "form", true
 		}

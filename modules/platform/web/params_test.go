@@ -43,16 +43,16 @@ func TestQueryParamReadsRequiredAndKind(t *testing.T) {
 		{"status=performance_status", "status", "performance_status", false},
 		{"status!=performance_status", "status", "performance_status", true},
 	} {
-		if name, kind, required := queryParam(c.q); name != c.name || kind != c.kind || required != c.required {
+		if name, kind, required, _ := queryParam(c.q); name != c.name || kind != c.kind || required != c.required {
 			t.Errorf("queryParam(%q) = %q, %q, %v", c.q, name, kind, required)
 		}
 	}
 	for q, want := range map[string]bool{"status": false, "status[]": true, "status[]!=x": true, "status!=x": false} {
-		if repeatableParam(q) != want {
-			t.Errorf("repeatableParam(%q) = %v", q, !want)
+		if _, _, _, repeatable := queryParam(q); repeatable != want {
+			t.Errorf("queryParam(%q) repeatable = %v", q, !want)
 		}
 	}
-	if name, kind, required := queryParam("status[]!=x"); name != "status" || kind != "x" || !required {
+	if name, kind, required, _ := queryParam("status[]!=x"); name != "status" || kind != "x" || !required {
 		t.Errorf("queryParam(status[]!=x) = %q, %q, %v", name, kind, required)
 	}
 	doc := Doc{Query: []string{"quarter!", "area_code", "status!=x", "limit"}}

@@ -45,19 +45,12 @@ type Doc struct {
 
 // queryParam reads an entry of Doc.Query: "name", "name=<kind>",
 // "name!" (required) or "name!=<kind>", any of them with "[]" after the
-// name when it may be repeated ("name[]!=<kind>").
-func queryParam(q string) (name, kind string, required bool) {
+// name when it may be given more than once ("name[]!=<kind>").
+func queryParam(q string) (name, kind string, required, repeatable bool) {
 	name, kind, _ = strings.Cut(q, "=")
 	name, required = strings.CutSuffix(name, "!")
-	name, _ = strings.CutSuffix(name, "[]")
-	return name, kind, required
-}
-
-// repeatableParam reports whether an entry of Doc.Query may be given more
-// than once ("name[]").
-func repeatableParam(q string) bool {
-	name, _, _ := strings.Cut(q, "=")
-	return strings.HasSuffix(strings.TrimSuffix(name, "!"), "[]")
+	name, repeatable = strings.CutSuffix(name, "[]")
+	return name, kind, required, repeatable
 }
 
 // LangParam is the query parameter the platform reads on every request
@@ -78,8 +71,8 @@ func checkQuery(doc Doc) fiber.Handler {
 	repeatable := map[string]bool{LangParam: false}
 	names := []string{}
 	for _, q := range doc.Query {
-		name, _, _ := queryParam(q)
-		repeatable[name] = repeatableParam(q)
+		name, _, _, many := queryParam(q)
+		repeatable[name] = many
 		names = append(names, name)
 	}
 	names = append(names, LangParam)
@@ -118,7 +111,7 @@ func checkQuery(doc Doc) fiber.Handler {
 func (doc Doc) requiredQuery() []string {
 	var names []string
 	for _, q := range doc.Query {
-		if name, _, required := queryParam(q); required {
+		if name, _, required, _ := queryParam(q); required {
 			names = append(names, name)
 		}
 	}
