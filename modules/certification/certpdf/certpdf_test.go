@@ -151,11 +151,17 @@ func textHas(t *testing.T, text string, wants ...string) {
 // pdfText is the text pdftotext (poppler-utils) reads from pdf.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
+	return pdftotext(t, pdf, "-layout")
+}
+
+// pdftotext runs pdftotext with args on pdf and returns what it writes.
+func pdftotext(t *testing.T, pdf []byte, args ...string) string {
+	t.Helper()
 	f := filepath.Join(t.TempDir(), "c.pdf")
 	if err := os.WriteFile(f, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", f, "-").CombinedOutput()
+	out, err := exec.Command("pdftotext", append(append(args, "-enc", "UTF-8"), f, "-")...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdftotext (Debian's poppler-utils): %v\n%s", err, out)
 	}
@@ -592,18 +598,12 @@ var wordRE = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\
 // order of its content.
 func pdfWords(t *testing.T, pdf []byte) []box {
 	t.Helper()
-	f := filepath.Join(t.TempDir(), "c.pdf")
-	if err := os.WriteFile(f, pdf, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-bbox", "-raw", "-enc", "UTF-8", "-f", "1", "-l", "1", f, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext (Debian's poppler-utils): %v\n%s", err, out)
-	}
+	out := pdftotext(t, pdf, "-bbox", "-raw", "-f", "1", "-l", "1")
 	var words []box
-	for _, m := range wordRE.FindAllStringSubmatch(string(out), -1) {
+	for _, m := range wordRE.FindAllStringSubmatch(out, -1) {
 		b := box{word: html.UnescapeString(m[5])}
 		for i, p := range []*float64{&b.xMin, &b.yMin, &b.xMax, &b.yMax} {
+			var err error
 			if *p, err = strconv.ParseFloat(m[i+1], 64); err != nil {
 				t.Fatal(err)
 			}
