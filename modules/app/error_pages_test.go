@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"mime/multipart"
 	"net/url"
 	"regexp"
 	"strings"
@@ -118,20 +117,9 @@ func TestErrorPageFileNameNotUTF8InVietnamese(t *testing.T) {
 		{"vi", "tên tệp không phải văn bản UTF-8: hãy gửi văn bản mã hóa UTF-8", "not valid UTF-8"},
 		{"en", "the file name is not valid UTF-8: send text in UTF-8", "tên tệp"},
 	} {
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		fw, err := mw.CreateFormFile("file", "danh-s\xe1ch.csv")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fw.Write([]byte("code,full_name\n")); err != nil {
-			t.Fatal(err)
-		}
-		if err := mw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		req := apptest.NewRequest(t, "POST", s.URL+"/collaborators/import?lang="+tc.lang, &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
+		body, ctype := apptest.Multipart(t, "file", "danh-s\xe1ch.csv", []byte("code,full_name\n"), nil)
+		req := apptest.NewRequest(t, "POST", s.URL+"/collaborators/import?lang="+tc.lang, bytes.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
 		r := f.Do(req)
 		if r.Status != 400 {
 			t.Errorf("%s: %d, want 400: %s", tc.lang, r.Status, truncate([]byte(r.Body)))
