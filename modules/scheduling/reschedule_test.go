@@ -236,7 +236,7 @@ func TestAFollowingChangeCarriesOnlyTheFieldsItNames(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, apptest.Options{Clock: clock.NewManual(monday)})
 	coord := s.LoginDemo(t, apptest.Coordinator)
-	vn := time.FixedZone("+07", 7*3600)
+	vn := clock.VN
 	at := func(day, hour, minute int) time.Time { return time.Date(2026, 12, day, hour, minute, 0, 0, vn) }
 	r := s.Do(t, "POST", "/api/v1/sessions", coord, map[string]any{"course_code": "KC-101", "title": "Sinh hoạt chuyên đề",
 		"starts_at": at(9, 8, 0).Format(time.RFC3339), "ends_at": at(9, 11, 30).Format(time.RFC3339),
