@@ -34,8 +34,15 @@ func rowOf(c reports.Competency, id string) (reports.Row, bool) {
 // attainment.
 func approveQuarter(t *testing.T, s *apptest.Server, coord, id, q string, profiles int) (attainment float64) {
 	t.Helper()
-	body := map[string]any{"targets": map[string]int{"profiles": 10, "surveys": 10, "referrals": 2},
-		"actuals": map[string]any{"profiles": profiles, "surveys": 10, "referrals": 2, "report_on_time": true}}
+	return approveRecord(t, s, coord, id, q, map[string]any{"profiles": profiles, "surveys": 10, "referrals": 2, "report_on_time": true})
+}
+
+// approveRecord writes a person's quarter (targets 10 profiles, 10
+// surveys, 2 referrals; actuals as given), submits and approves it as the
+// coordinator: its attainment.
+func approveRecord(t *testing.T, s *apptest.Server, coord, id, q string, actuals map[string]any) (attainment float64) {
+	t.Helper()
+	body := map[string]any{"targets": map[string]int{"profiles": 10, "surveys": 10, "referrals": 2}, "actuals": actuals}
 	for _, step := range []struct{ method, path string }{
 		{"PUT", ""}, {"POST", "/submit"}, {"POST", "/approve"},
 	} {
